@@ -1,0 +1,67 @@
+// Package runner is the only package in lxcvirt that executes programs: typed
+// wrappers around the upstream lxc-* tools. Every call is an argv (never a
+// shell), carries -P <lxcpath> -n <name>, validates the name, honours its
+// context and turns stderr into typed errors.
+package runner
+
+import "time"
+
+// State is an LXC container state as lxc-info prints it.
+type State string
+
+// LXC container states.
+const (
+	Stopped  State = "STOPPED"
+	Starting State = "STARTING"
+	Running  State = "RUNNING"
+	Stopping State = "STOPPING"
+	Aborting State = "ABORTING"
+	Freezing State = "FREEZING"
+	Frozen   State = "FROZEN"
+	Thawed   State = "THAWED"
+)
+
+// Info is what lxc-info reports about a container.
+type Info struct {
+	State   State
+	PID     int           // init's host PID; 0 when not running
+	CPUUse  time.Duration // "CPU use"
+	MemUse  uint64        // "Memory use", bytes
+	KMemUse uint64        // "KMem use", bytes
+	IPs     []string
+	Link    string // host-side veth of the first interface
+	TxBytes uint64
+	RxBytes uint64
+}
+
+// StartOptions tune lxc-start.
+type StartOptions struct {
+	ConfigFile string // -f; default <lxcpath>/<name>/config
+	LogFile    string // -o
+	LogLevel   string // -l (e.g. "INFO", "DEBUG")
+	Console    string // -L console log file (optional)
+}
+
+// StopOptions tune lxc-stop.
+type StopOptions struct {
+	Kill    bool          // -k: SIGKILL init at once
+	Timeout time.Duration // -t: wait this long for a clean halt (0 = lxc's default)
+	NoWait  bool          // -W: request the halt, do not wait
+	Reboot  bool          // -r
+}
+
+// AttachOptions tune lxc-attach.
+type AttachOptions struct {
+	Env      []string // --set-var KEY=VALUE
+	Stdin    []byte
+	UID      int // -u when > 0
+	GID      int // -g when > 0
+	ClearEnv bool
+}
+
+// Result is a finished command's output.
+type Result struct {
+	Stdout   []byte
+	Stderr   []byte
+	ExitCode int
+}
