@@ -4,52 +4,38 @@
 package testenv
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// Busybox is the static busybox the rootfs builders copy.
-const Busybox = "/bin/busybox"
+	"github.com/lxcvirt/lxcvirt/internal/rootfs"
+)
 
 // Bridge is the host bridge the default network maps to.
 const Bridge = "lxcbr0"
 
-// Inits for test containers. The busybox template's own init defers signals
-// while it waits for DHCP, so tests use these instead.
+// Inits for test containers (see package rootfs).
 const (
-	// InitHonoursHalt exits on SIGPWR/SIGTERM (LXC's halt signal is SIGPWR).
-	InitHonoursHalt = `#!/bin/sh
-trap 'exit 0' PWR TERM INT
-while :; do sleep 1000 & wait $!; done
-`
-	// InitIgnoresHalt ignores the halt signals; only SIGKILL stops it.
-	InitIgnoresHalt = `#!/bin/sh
-trap '' PWR TERM INT HUP
-while :; do sleep 1000 & wait $!; done
-`
-	// InitShell runs a shell on the console, as in the seed demo; it also
-	// honours the halt signal.
-	InitShell = `#!/bin/sh
-trap 'exit 0' PWR TERM
-hostname -F /etc/hostname 2>/dev/null
-while :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done
-`
+	InitHonoursHalt = rootfs.InitHonoursHalt
+	InitIgnoresHalt = rootfs.InitIgnoresHalt
+	InitShell       = rootfs.InitShell
 )
 
 // RequireRoot skips t unless the test runs as root with the lxc tools
-// installed (make test installs them; CI runs as root).
+// installed (make test installs them). Under CI it fails instead of
+// skipping, so the real-container tests cannot silently not run.
 func RequireRoot(t testing.TB) {
 	t.Helper()
+	skip := t.Skip
+	if os.Getenv("CI") != "" {
+		skip = t.Fatal // CI runs as root with make deps done: never skip there
+	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root")
+		skip("needs root")
 	}
 	if _, err := exec.LookPath("lxc-start"); err != nil {
-		t.Skip("needs the lxc tools (make deps)")
+		skip("needs the lxc tools (make deps)")
 	}
 }
 
@@ -83,50 +69,4 @@ func BuildRootfs(t testing.TB, dir, init string) string {
 }
 
 // WriteRootfs is BuildRootfs without a testing.TB, for demos and benchmarks.
-func WriteRootfs(dir, init string) error {
-	for _, d := range []string{"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "dev/pts", "tmp", "root", "run", "var/run"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			return err
-		}
-	}
-	bb, err := os.ReadFile(Busybox)
-	if err != nil {
-		return fmt.Errorf("rootfs: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "bin/busybox"), bb, 0o755); err != nil {
-		return err
-	}
-	list, err := exec.Command(Busybox, "--list-full").Output()
-	if err != nil {
-		return fmt.Errorf("rootfs: busybox --list-full: %w", err)
-	}
-	for _, applet := range strings.Fields(string(list)) {
-		link := filepath.Join(dir, applet)
-		if applet == "bin/busybox" || applet == "sbin/init" {
-			continue
-		}
-		rel, err := filepath.Rel(filepath.Dir(link), filepath.Join(dir, "bin/busybox"))
-		if err != nil {
-			return err
-		}
-		if err := os.Symlink(rel, link); err != nil && !os.IsExist(err) {
-			return err
-		}
-	}
-	files := map[string]string{
-		"sbin/init":   init,
-		"etc/passwd":  "root:x:0:0:root:/root:/bin/sh\n",
-		"etc/group":   "root:x:0:\n",
-		"etc/profile": "export PATH=/bin:/sbin:/usr/bin:/usr/sbin\n",
-	}
-	for name, body := range files {
-		mode := os.FileMode(0o644)
-		if bytes.HasPrefix([]byte(body), []byte("#!")) {
-			mode = 0o755
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), mode); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func WriteRootfs(dir, init string) error { return rootfs.Write(dir, init) }

@@ -1,0 +1,91 @@
+// Package rootfs builds minimal busybox root filesystems with tiny inits, for
+// demos, tests and benchmarks.
+package rootfs
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Busybox is the static busybox the builder copies.
+const Busybox = "/bin/busybox"
+
+// applets are the busybox links a demo or test container gets.
+var applets = []string{
+	"bin/sh", "bin/ash", "bin/cat", "bin/echo", "bin/ls", "bin/mkdir", "bin/mount", "bin/umount",
+	"bin/ps", "bin/sleep", "bin/hostname", "bin/kill", "bin/rm", "bin/cp", "bin/mv", "bin/ln",
+	"bin/grep", "bin/sed", "bin/dd", "bin/date", "bin/uname", "bin/true", "bin/false", "bin/touch",
+	"bin/chmod", "bin/df", "bin/dmesg", "bin/pidof", "bin/stty", "bin/sync", "bin/head", "bin/tail",
+	"bin/wc", "bin/vi", "bin/watch",
+	"sbin/ip", "sbin/ifconfig", "sbin/halt", "sbin/poweroff", "sbin/reboot", "sbin/udhcpc", "sbin/route",
+	"usr/bin/env", "usr/bin/id", "usr/bin/top", "usr/bin/free", "usr/bin/tr", "usr/bin/seq",
+	"usr/bin/yes", "usr/bin/awk", "usr/bin/wget", "usr/bin/nc", "usr/bin/test", "usr/bin/[",
+	"usr/bin/md5sum", "usr/bin/find", "usr/bin/xargs", "usr/bin/uptime", "usr/bin/whoami",
+}
+
+// Tiny inits. The busybox template's own init defers signals while it waits
+// for DHCP, so demos and tests use these instead.
+const (
+	// InitHonoursHalt exits on SIGPWR/SIGTERM (LXC's halt signal is SIGPWR).
+	InitHonoursHalt = `#!/bin/sh
+trap 'exit 0' PWR TERM INT
+while :; do sleep 1000 & wait $!; done
+`
+	// InitIgnoresHalt ignores the halt signals; only SIGKILL stops it.
+	InitIgnoresHalt = `#!/bin/sh
+trap '' PWR TERM INT HUP
+while :; do sleep 1000 & wait $!; done
+`
+	// InitShell runs a shell on the console, as in the seed demo; it also
+	// honours the halt signal.
+	InitShell = `#!/bin/sh
+trap 'exit 0' PWR TERM
+hostname -F /etc/hostname 2>/dev/null
+while :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done
+`
+)
+
+// Write makes a busybox root filesystem under dir with init as its
+// /sbin/init.
+func Write(dir, init string) error {
+	for _, d := range []string{"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "dev/pts", "tmp", "root", "run", "var/run"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	bb, err := os.ReadFile(Busybox)
+	if err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin/busybox"), bb, 0o755); err != nil {
+		return err
+	}
+	for _, applet := range applets {
+		link := filepath.Join(dir, applet)
+		rel, err := filepath.Rel(filepath.Dir(link), filepath.Join(dir, "bin/busybox"))
+		if err != nil {
+			return err
+		}
+		if err := os.Symlink(rel, link); err != nil && !os.IsExist(err) {
+			return err
+		}
+	}
+	files := map[string]string{
+		"sbin/init":   init,
+		"etc/passwd":  "root:x:0:0:root:/root:/bin/sh\n",
+		"etc/group":   "root:x:0:\n",
+		"etc/profile": "export PATH=/bin:/sbin:/usr/bin:/usr/sbin\n",
+	}
+	for name, body := range files {
+		mode := os.FileMode(0o644)
+		if bytes.HasPrefix([]byte(body), []byte("#!")) {
+			mode = 0o755
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
