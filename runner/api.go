@@ -23,15 +23,27 @@ const (
 
 // Info is what lxc-info reports about a container.
 type Info struct {
-	State   State
-	PID     int           // init's host PID; 0 when not running
-	CPUUse  time.Duration // "CPU use"
-	MemUse  uint64        // "Memory use", bytes
-	KMemUse uint64        // "KMem use", bytes
-	IPs     []string
-	Link    string // host-side veth of the first interface
-	TxBytes uint64
-	RxBytes uint64
+	Name     string
+	State    State
+	PID      int           // init's host PID; 0 when not running
+	CPUUse   time.Duration // "CPU use"
+	BlkIOUse uint64        // "BlkIO use", bytes
+	MemUse   uint64        // "Memory use", bytes
+	KMemUse  uint64        // "KMem use", bytes
+	IPs      []string
+	Link     string // host-side veth of the first interface
+	TxBytes  uint64 // of the first interface
+	RxBytes  uint64 // of the first interface
+	Links    []Link // every interface lxc-info reports, in order
+}
+
+// Link is one host-side interface of a running container with its counters,
+// as seen from the host (TX is what the host side sent).
+type Link struct {
+	Name       string
+	TxBytes    uint64
+	RxBytes    uint64
+	TotalBytes uint64
 }
 
 // StartOptions tune lxc-start.
@@ -42,10 +54,12 @@ type StartOptions struct {
 	Console    string // -L console log file (optional)
 }
 
-// StopOptions tune lxc-stop.
+// StopOptions tune lxc-stop. Without options lxc-stop requests a clean halt,
+// waits lxc's default time and then kills.
 type StopOptions struct {
 	Kill    bool          // -k: SIGKILL init at once
-	Timeout time.Duration // -t: wait this long for a clean halt (0 = lxc's default)
+	Timeout time.Duration // -t: wait this long for a clean halt, then kill (0 = lxc's default); rounded up to seconds
+	NoKill  bool          // --nokill: with Timeout, fail with ErrTimeout instead of killing
 	NoWait  bool          // -W: request the halt, do not wait
 	Reboot  bool          // -r
 }

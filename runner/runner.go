@@ -1,0 +1,363 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Runner runs the lxc-* tools against one lxcpath. It is safe for concurrent
+// use; it holds no per-container state.
+type Runner struct {
+	lxcpath string
+	binDir  string
+	exec    Execer
+	log     *slog.Logger
+}
+
+// Option configures a Runner.
+type Option func(*Runner)
+
+// WithExecer replaces the default OSExecer (tests inject a fake).
+func WithExecer(e Execer) Option { return func(r *Runner) { r.exec = e } }
+
+// WithBinDir runs the lxc-* tools from dir instead of looking them up in PATH.
+func WithBinDir(dir string) Option { return func(r *Runner) { r.binDir = dir } }
+
+// WithLogger sets the logger; each command is logged at Debug with its
+// duration.
+func WithLogger(l *slog.Logger) Option { return func(r *Runner) { r.log = l } }
+
+// New returns a Runner for the containers under lxcpath, which must be an
+// absolute, clean path.
+func New(lxcpath string, opts ...Option) (*Runner, error) {
+	if err := validatePath("lxcpath", lxcpath); err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	r := &Runner{lxcpath: lxcpath, exec: OSExecer{}, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.binDir != "" {
+		if err := validatePath("bin dir", r.binDir); err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+	}
+	if r.exec == nil || r.log == nil {
+		return nil, errors.New("runner: nil Execer or logger")
+	}
+	return r, nil
+}
+
+// LXCPath returns the lxcpath the Runner works in.
+func (r *Runner) LXCPath() string { return r.lxcpath }
+
+// Start runs lxc-start -d; it returns once lxc-start has daemonised the
+// container's monitor. Starting a running container fails with
+// ErrAlreadyRunning.
+func (r *Runner) Start(ctx context.Context, name string, o StartOptions) error {
+	args := []string{"-d"}
+	for _, f := range []struct{ flag, path string }{{"-f", o.ConfigFile}, {"-o", o.LogFile}, {"-L", o.Console}} {
+		if f.path == "" {
+			continue
+		}
+		if err := validatePath("start "+f.flag, f.path); err != nil {
+			return err
+		}
+		args = append(args, f.flag, f.path)
+	}
+	if o.LogLevel != "" {
+		if !isWord(o.LogLevel) {
+			return fmt.Errorf("start %s: invalid log level %q", name, o.LogLevel)
+		}
+		args = append(args, "-l", o.LogLevel)
+	}
+	res, err := r.runRaw(ctx, "lxc-start", name, args, nil)
+	switch {
+	case err != nil:
+		return err
+	case res.ExitCode != 0:
+		// With -f the container needs no config under the lxcpath.
+		return r.commandError(name, r.argv("lxc-start", name, args), res, nil, o.ConfigFile == "")
+	case strings.Contains(string(res.Stderr), "is already running"):
+		// lxc-start exits 0 when the container already runs.
+		return r.commandError(name, r.argv("lxc-start", name, args), res, ErrAlreadyRunning, false)
+	}
+	return nil
+}
+
+// Stop runs lxc-stop: a clean halt by default, or as o says.
+func (r *Runner) Stop(ctx context.Context, name string, o StopOptions) error {
+	var args []string
+	switch {
+	case o.Timeout < 0:
+		return fmt.Errorf("stop %s: negative timeout %v", name, o.Timeout)
+	case o.Kill && (o.Timeout > 0 || o.NoKill || o.NoWait || o.Reboot):
+		return fmt.Errorf("stop %s: kill excludes timeout, nokill, nowait and reboot", name)
+	case o.NoKill && o.Timeout == 0:
+		return fmt.Errorf("stop %s: nokill needs a timeout", name)
+	case o.Reboot && (o.Timeout > 0 || o.NoKill):
+		return fmt.Errorf("stop %s: reboot excludes timeout and nokill", name)
+	}
+	if o.Kill {
+		args = append(args, "-k")
+	}
+	if o.Reboot {
+		args = append(args, "-r")
+	}
+	if o.NoWait {
+		args = append(args, "-W")
+	}
+	if o.Timeout > 0 {
+		args = append(args, "-t", seconds(o.Timeout))
+	}
+	if o.NoKill {
+		args = append(args, "--nokill")
+	}
+	_, err := r.run(ctx, "lxc-stop", name, args, nil)
+	return err
+}
+
+// Info runs lxc-info -H (exact bytes and nanoseconds) and parses all of it.
+func (r *Runner) Info(ctx context.Context, name string) (Info, error) {
+	res, err := r.run(ctx, "lxc-info", name, []string{"-H"}, nil)
+	if err != nil {
+		return Info{}, err
+	}
+	info, err := ParseInfo(res.Stdout)
+	if err != nil {
+		return Info{}, fmt.Errorf("info %s: %w", name, err)
+	}
+	return info, nil
+}
+
+// State runs lxc-info -s -p -H, the cheap query: the state and init's host
+// PID (0 when not running).
+func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
+	res, err := r.run(ctx, "lxc-info", name, []string{"-s", "-p", "-H"}, nil)
+	if err != nil {
+		return "", 0, err
+	}
+	info, err := ParseInfo(res.Stdout)
+	if err != nil {
+		return "", 0, fmt.Errorf("state %s: %w", name, err)
+	}
+	return info.State, info.PID, nil
+}
+
+// Freeze runs lxc-freeze. A stopped container gives ErrNotRunning.
+func (r *Runner) Freeze(ctx context.Context, name string) error {
+	_, err := r.run(ctx, "lxc-freeze", name, nil, nil)
+	return err
+}
+
+// Unfreeze runs lxc-unfreeze.
+func (r *Runner) Unfreeze(ctx context.Context, name string) error {
+	_, err := r.run(ctx, "lxc-unfreeze", name, nil, nil)
+	return err
+}
+
+// Wait runs lxc-wait until the container is in one of states. timeout 0
+// waits until ctx ends; otherwise it is rounded up to whole seconds and its
+// expiry gives ErrTimeout. A stopped container cannot be waited on for
+// another state: lxc-wait fails at once, which gives ErrNotRunning.
+func (r *Runner) Wait(ctx context.Context, name string, timeout time.Duration, states ...State) error {
+	if len(states) == 0 {
+		return fmt.Errorf("wait %s: no state given", name)
+	}
+	if timeout < 0 {
+		return fmt.Errorf("wait %s: negative timeout %v", name, timeout)
+	}
+	want := make([]string, len(states))
+	for i, s := range states {
+		if !s.Valid() {
+			return fmt.Errorf("wait %s: unknown state %q", name, s)
+		}
+		want[i] = string(s)
+	}
+	args := []string{"-s", strings.Join(want, "|")}
+	if timeout > 0 {
+		args = append(args, "-t", seconds(timeout))
+	}
+	_, err := r.run(ctx, "lxc-wait", name, args, nil)
+	return err
+}
+
+// Attach runs argv inside the container with lxc-attach … -- argv. A
+// non-zero exit of argv itself is in Result.ExitCode with a nil error; a
+// failure of lxc-attach (container not running, argv not executable …) is a
+// *CommandError.
+func (r *Runner) Attach(ctx context.Context, name string, o AttachOptions, argv ...string) (Result, error) {
+	if len(argv) == 0 || argv[0] == "" {
+		return Result{}, fmt.Errorf("attach %s: no command", name)
+	}
+	var args []string
+	if o.ClearEnv {
+		args = append(args, "--clear-env")
+	}
+	for _, kv := range o.Env {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || strings.ContainsAny(kv, "\x00\n") || strings.HasPrefix(k, "-") {
+			return Result{}, fmt.Errorf("attach %s: invalid environment entry %q", name, kv)
+		}
+		args = append(args, "--set-var", kv)
+	}
+	if o.UID > 0 {
+		args = append(args, "-u", strconv.Itoa(o.UID))
+	}
+	if o.GID > 0 {
+		args = append(args, "-g", strconv.Itoa(o.GID))
+	}
+	args = append(append(args, "--"), argv...)
+	stdin := o.Stdin
+	if stdin == nil {
+		stdin = []byte{}
+	}
+	res, err := r.runRaw(ctx, "lxc-attach", name, args, stdin)
+	if err != nil || res.ExitCode == 0 || !attachFailed(name, res.Stderr) {
+		return res, err
+	}
+	return res, r.commandError(name, r.argv("lxc-attach", name, args), res, nil, true)
+}
+
+// attachFailed reports whether stderr carries lxc-attach's own error lines.
+func attachFailed(name string, stderr []byte) bool {
+	prefix := "lxc-attach: " + name + ": "
+	for line := range strings.Lines(string(stderr)) {
+		if strings.HasPrefix(line, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// Create runs lxc-create -t template -- templateArgs (for demos and tests).
+func (r *Runner) Create(ctx context.Context, name, template string, templateArgs ...string) error {
+	if template == "" || strings.HasPrefix(template, "-") || !isPathWord(template) {
+		return fmt.Errorf("create %s: invalid template %q", name, template)
+	}
+	args := append([]string{"-t", template, "--"}, templateArgs...)
+	_, err := r.run(ctx, "lxc-create", name, args, nil)
+	return err
+}
+
+// Destroy runs lxc-destroy; force (-f) stops a running container first.
+func (r *Runner) Destroy(ctx context.Context, name string, force bool) error {
+	var args []string
+	if force {
+		args = append(args, "-f")
+	}
+	_, err := r.run(ctx, "lxc-destroy", name, args, nil)
+	return err
+}
+
+// List runs lxc-ls -P lxcpath -1 and returns the container names there.
+func (r *Runner) List(ctx context.Context) ([]string, error) {
+	argv := []string{r.bin("lxc-ls"), "-P", r.lxcpath, "-1"}
+	res, err := r.exec1(ctx, argv, nil)
+	if err == nil && res.ExitCode != 0 {
+		err = &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(res.Stdout)), nil
+}
+
+// run runs one tool against name and turns a failure into a *CommandError.
+func (r *Runner) run(ctx context.Context, tool, name string, args []string, stdin []byte) (Result, error) {
+	res, err := r.runRaw(ctx, tool, name, args, stdin)
+	if err != nil || res.ExitCode == 0 {
+		return res, err
+	}
+	return res, r.commandError(name, r.argv(tool, name, args), res, nil, true)
+}
+
+// runRaw validates name and runs tool -P lxcpath -n name args; only a
+// failure to run (or ctx ending) is an error.
+func (r *Runner) runRaw(ctx context.Context, tool, name string, args []string, stdin []byte) (Result, error) {
+	if err := ValidateName(name); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", tool, err)
+	}
+	argv := r.argv(tool, name, args)
+	res, err := r.exec1(ctx, argv, stdin)
+	if err != nil {
+		return res, &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
+	}
+	return res, nil
+}
+
+// exec1 runs argv through the Execer and logs it.
+func (r *Runner) exec1(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+	start := time.Now()
+	res, err := r.exec.Run(ctx, argv, stdin)
+	r.log.LogAttrs(ctx, slog.LevelDebug, "exec", slog.Any("argv", argv),
+		slog.Duration("duration", time.Since(start)), slog.Int("exit", res.ExitCode), slog.Any("err", err))
+	return res, err
+}
+
+// commandError builds the error of a command that exited non-zero. With
+// checkDefined, a container without a config is not found whatever stderr
+// says: lxc-freeze, lxc-attach and lxc-stop do not tell ("is not running").
+func (r *Runner) commandError(name string, argv []string, res Result, cause error, checkDefined bool) error {
+	e := &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr), Err: cause}
+	if checkDefined && cause == nil && !errors.Is(e, ErrNotFound) && !r.defined(name) {
+		e.Err = ErrNotFound
+	}
+	return e
+}
+
+// defined reports whether name has a config under the lxcpath, as LXC itself
+// decides whether a container is defined.
+func (r *Runner) defined(name string) bool {
+	_, err := os.Stat(filepath.Join(r.lxcpath, name, "config"))
+	return err == nil
+}
+
+func (r *Runner) argv(tool, name string, args []string) []string {
+	return append([]string{r.bin(tool), "-P", r.lxcpath, "-n", name}, args...)
+}
+
+func (r *Runner) bin(tool string) string {
+	if r.binDir == "" {
+		return tool
+	}
+	return filepath.Join(r.binDir, tool)
+}
+
+// seconds renders d as whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) string {
+	return strconv.FormatInt(max(1, int64(math.Ceil(d.Seconds()))), 10)
+}
+
+// Valid reports whether s is one of the LXC states.
+func (s State) Valid() bool {
+	switch s {
+	case Stopped, Starting, Running, Stopping, Aborting, Freezing, Frozen, Thawed:
+		return true
+	}
+	return false
+}
+
+func isWord(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	}) < 0
+}
+
+// isPathWord accepts a template name or an absolute template path.
+func isPathWord(s string) bool {
+	if strings.HasPrefix(s, "/") {
+		return validatePath("template", s) == nil
+	}
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+	}) < 0 && s != "." && s != ".."
+}
