@@ -88,7 +88,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 func TestRealLifecycle(t *testing.T) {
-	r, name, _ := realContainer(t, testenv.InitHonoursHalt)
+	r, name, rootfs := realContainer(t, testenv.InitHonoursHalt)
 	ctx := t.Context()
 
 	if st, pid, err := r.State(ctx, name); err != nil || st != Stopped || pid != 0 {
@@ -190,6 +190,11 @@ func TestRealLifecycle(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(r.LXCPath(), name)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("container dir after Destroy: %v", err)
+	}
+	// lxc-destroy deletes a dir: rootfs even outside the container's
+	// directory: callers must not point it at data they want to keep.
+	if _, err := os.Stat(filepath.Join(rootfs, "sbin/init")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("rootfs outside the container dir after Destroy: %v; lxc 5.0.2 deletes it", err)
 	}
 	if _, _, err := r.State(ctx, name); !errors.Is(err, ErrNotFound) {
 		t.Errorf("State after Destroy = %v; want ErrNotFound", err)

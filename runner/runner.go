@@ -262,11 +262,11 @@ func (r *Runner) Destroy(ctx context.Context, name string, force bool) error {
 func (r *Runner) List(ctx context.Context) ([]string, error) {
 	argv := []string{r.bin("lxc-ls"), "-P", r.lxcpath, "-1"}
 	res, err := r.exec1(ctx, argv, nil)
-	if err == nil && res.ExitCode != 0 {
-		err = &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
-	}
-	if err != nil {
-		return nil, err
+	switch {
+	case err != nil:
+		return nil, &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
+	case res.ExitCode != 0:
+		return nil, &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
 	}
 	return strings.Fields(string(res.Stdout)), nil
 }
@@ -294,8 +294,11 @@ func (r *Runner) runRaw(ctx context.Context, tool, name string, args []string, s
 	return res, nil
 }
 
-// exec1 runs argv through the Execer and logs it.
+// exec1 runs argv through the Execer and logs it; an ended ctx runs nothing.
 func (r *Runner) exec1(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", err)
+	}
 	start := time.Now()
 	res, err := r.exec.Run(ctx, argv, stdin)
 	r.log.LogAttrs(ctx, slog.LevelDebug, "exec", slog.Any("argv", argv),

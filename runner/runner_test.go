@@ -1,0 +1,538 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// newFake returns a Runner over a temp lxcpath in which pc1 is defined.
+func newFake(t *testing.T, opts ...Option) (*Runner, *fakeExecer) {
+	t.Helper()
+	lxcpath := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(lxcpath, "pc1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lxcpath, "pc1", "config"), []byte("lxc.uts.name = pc1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeExecer{replies: map[string]Result{
+		"lxc-info": {Stdout: []byte(infoRunningRaw)},
+		"lxc-ls":   {Stdout: []byte("pc1\nweb\n")},
+	}}
+	r, err := New(lxcpath, append([]Option{WithExecer(f)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, f
+}
+
+func TestArgv(t *testing.T) {
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		call func(r *Runner) error
+		want []string // after "-P <lxcpath>"
+	}{
+		{"start", func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{}) },
+			[]string{"lxc-start", "-n", "pc1", "-d"}},
+		{"start options", func(r *Runner) error {
+			return r.Start(ctx, "pc1", StartOptions{ConfigFile: "/c/config", LogFile: "/l/log", LogLevel: "DEBUG", Console: "/l/console"})
+		}, []string{"lxc-start", "-n", "pc1", "-d", "-f", "/c/config", "-o", "/l/log", "-L", "/l/console", "-l", "DEBUG"}},
+		{"stop", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{}) },
+			[]string{"lxc-stop", "-n", "pc1"}},
+		{"stop -k", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true}) },
+			[]string{"lxc-stop", "-n", "pc1", "-k"}},
+		{"stop -t rounds up", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Timeout: 1500 * time.Millisecond}) },
+			[]string{"lxc-stop", "-n", "pc1", "-t", "2"}},
+		{"stop -t --nokill", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Timeout: 30 * time.Second, NoKill: true}) },
+			[]string{"lxc-stop", "-n", "pc1", "-t", "30", "--nokill"}},
+		{"stop -W", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{NoWait: true}) },
+			[]string{"lxc-stop", "-n", "pc1", "-W"}},
+		{"stop -r", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true}) },
+			[]string{"lxc-stop", "-n", "pc1", "-r"}},
+		{"info", func(r *Runner) error { _, err := r.Info(ctx, "pc1"); return err },
+			[]string{"lxc-info", "-n", "pc1", "-H"}},
+		{"state", func(r *Runner) error { _, _, err := r.State(ctx, "pc1"); return err },
+			[]string{"lxc-info", "-n", "pc1", "-s", "-p", "-H"}},
+		{"freeze", func(r *Runner) error { return r.Freeze(ctx, "pc1") },
+			[]string{"lxc-freeze", "-n", "pc1"}},
+		{"unfreeze", func(r *Runner) error { return r.Unfreeze(ctx, "pc1") },
+			[]string{"lxc-unfreeze", "-n", "pc1"}},
+		{"wait", func(r *Runner) error { return r.Wait(ctx, "pc1", 0, Stopped) },
+			[]string{"lxc-wait", "-n", "pc1", "-s", "STOPPED"}},
+		{"wait two states", func(r *Runner) error { return r.Wait(ctx, "pc1", 300*time.Millisecond, Running, Frozen) },
+			[]string{"lxc-wait", "-n", "pc1", "-s", "RUNNING|FROZEN", "-t", "1"}},
+		{"attach", func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "-x", "--", "a b"); return err },
+			[]string{"lxc-attach", "-n", "pc1", "--", "-x", "--", "a b"}},
+		{"attach options", func(r *Runner) error {
+			_, err := r.Attach(ctx, "pc1", AttachOptions{ClearEnv: true, Env: []string{"A=1", "B=x=y"}, UID: 1000, GID: 100}, "id")
+			return err
+		}, []string{"lxc-attach", "-n", "pc1", "--clear-env", "--set-var", "A=1", "--set-var", "B=x=y", "-u", "1000", "-g", "100", "--", "id"}},
+		{"create", func(r *Runner) error { return r.Create(ctx, "pc1", "busybox", "--rootfs", "-x") },
+			[]string{"lxc-create", "-n", "pc1", "-t", "busybox", "--", "--rootfs", "-x"}},
+		{"create no args", func(r *Runner) error { return r.Create(ctx, "pc1", "/usr/share/lxc/templates/lxc-busybox") },
+			[]string{"lxc-create", "-n", "pc1", "-t", "/usr/share/lxc/templates/lxc-busybox", "--"}},
+		{"destroy", func(r *Runner) error { return r.Destroy(ctx, "pc1", false) },
+			[]string{"lxc-destroy", "-n", "pc1"}},
+		{"destroy -f", func(r *Runner) error { return r.Destroy(ctx, "pc1", true) },
+			[]string{"lxc-destroy", "-n", "pc1", "-f"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, f := newFake(t)
+			if err := tt.call(r); err != nil {
+				t.Fatal(err)
+			}
+			want := append([]string{tt.want[0], "-P", r.LXCPath()}, tt.want[1:]...)
+			if got := f.last(); !slices.Equal(got, want) {
+				t.Errorf("argv\n got %q\nwant %q", got, want)
+			}
+			if len(f.calls) != 1 {
+				t.Errorf("%d calls; want 1", len(f.calls))
+			}
+		})
+	}
+}
+
+func TestArgvBinDirAndList(t *testing.T) {
+	r, f := newFake(t, WithBinDir("/opt/lxc/bin"))
+	names, err := r.List(t.Context())
+	if err != nil || !slices.Equal(names, []string{"pc1", "web"}) {
+		t.Fatalf("List = %v, %v", names, err)
+	}
+	if want := []string{"/opt/lxc/bin/lxc-ls", "-P", r.LXCPath(), "-1"}; !slices.Equal(f.last(), want) {
+		t.Errorf("argv %q; want %q", f.last(), want)
+	}
+}
+
+func TestAttachStdin(t *testing.T) {
+	r, f := newFake(t)
+	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{Stdin: []byte("hello")}, "cat"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{}, "cat"); err != nil {
+		t.Fatal(err)
+	}
+	// Without Stdin the command reads an empty stdin, never the caller's.
+	if string(f.stdins[0]) != "hello" || f.stdins[1] == nil || len(f.stdins[1]) != 0 {
+		t.Errorf("stdins = %q", f.stdins)
+	}
+}
+
+func TestBadInputRunsNothing(t *testing.T) {
+	ctx := t.Context()
+	tests := map[string]func(r *Runner) error{
+		"start bad config path":   func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{ConfigFile: "rel/config"}) },
+		"start dotdot log":        func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{LogFile: "/a/../b"}) },
+		"start log level option":  func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{LogLevel: "-q"}) },
+		"stop negative timeout":   func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Timeout: -time.Second}) },
+		"stop kill and timeout":   func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true, Timeout: time.Second}) },
+		"stop nokill no timeout":  func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{NoKill: true}) },
+		"stop reboot and timeout": func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true, Timeout: time.Second}) },
+		"wait no state":           func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second) },
+		"wait bad state":          func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, "RUNNING|STOPPED") },
+		"wait negative timeout":   func(r *Runner) error { return r.Wait(ctx, "pc1", -1, Running) },
+		"attach no command":       func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}); return err },
+		"attach env no =": func(r *Runner) error {
+			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A"}}, "id")
+			return err
+		},
+		"attach env newline": func(r *Runner) error {
+			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A=1\nB=2"}}, "id")
+			return err
+		},
+		"attach env option": func(r *Runner) error {
+			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"-u=0"}}, "id")
+			return err
+		},
+		"create option template": func(r *Runner) error { return r.Create(ctx, "pc1", "-x") },
+		"create dotdot template": func(r *Runner) error { return r.Create(ctx, "pc1", "../x") },
+		"create empty template":  func(r *Runner) error { return r.Create(ctx, "pc1", "") },
+		"bad name":               func(r *Runner) error { return r.Freeze(ctx, "-x") },
+	}
+	for what, call := range tests {
+		t.Run(what, func(t *testing.T) {
+			r, f := newFake(t)
+			if err := call(r); err == nil {
+				t.Error("no error")
+			}
+			if len(f.calls) != 0 {
+				t.Errorf("ran %q", f.calls)
+			}
+		})
+	}
+}
+
+func TestEveryWrapperValidatesName(t *testing.T) {
+	ctx := t.Context()
+	r, f := newFake(t)
+	for _, name := range []string{"-x", "../x", "a\nb", ""} {
+		errs := []error{
+			r.Start(ctx, name, StartOptions{}), r.Stop(ctx, name, StopOptions{}),
+			r.Freeze(ctx, name), r.Unfreeze(ctx, name), r.Wait(ctx, name, 0, Running),
+			r.Create(ctx, name, "busybox"), r.Destroy(ctx, name, true),
+		}
+		_, err := r.Info(ctx, name)
+		errs = append(errs, err)
+		_, _, err = r.State(ctx, name)
+		errs = append(errs, err)
+		_, err = r.Attach(ctx, name, AttachOptions{}, "true")
+		errs = append(errs, err)
+		for i, err := range errs {
+			if !errors.Is(err, ErrInvalidName) {
+				t.Errorf("wrapper %d with name %q = %v; want ErrInvalidName", i, name, err)
+			}
+		}
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("ran %q", f.calls)
+	}
+}
+
+func TestValidateName(t *testing.T) {
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"ct1", true},
+		{"my.container_2-x", true},
+		{"a", true},
+		{strings.Repeat("a", MaxNameLen), true},
+		{"ünïcode", true},
+		{"-x", false},
+		{"--help", false},
+		{"../x", false},
+		{"a/b", false},
+		{"/abs", false},
+		{"a\nb", false},
+		{"a\rb", false},
+		{"a\x00b", false},
+		{"tab\there", false},
+		{"sp ace", false},
+		{"\x7f", false},
+		{"", false},
+		{".", false},
+		{"..", false},
+		{strings.Repeat("a", MaxNameLen+1), false},
+		{"\xff\xfe", false},
+	}
+	for _, tt := range tests {
+		err := ValidateName(tt.name)
+		if (err == nil) != tt.ok {
+			t.Errorf("ValidateName(%q) = %v; want ok=%v", tt.name, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidName) {
+			t.Errorf("ValidateName(%q) = %v; want ErrInvalidName", tt.name, err)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	for _, p := range []string{"", "rel/lxc", "/a/../b", "/a/", "/a//b", "/a\nb"} {
+		if _, err := New(p); err == nil {
+			t.Errorf("New(%q): no error", p)
+		}
+	}
+	if _, err := New("/var/lib/lxcvirt/lxc", WithBinDir("bin")); err == nil {
+		t.Error("relative bin dir: no error")
+	}
+	r, err := New("/var/lib/lxcvirt/lxc")
+	if err != nil || r.LXCPath() != "/var/lib/lxcvirt/lxc" {
+		t.Fatalf("New = %v, %v", r, err)
+	}
+}
+
+func TestErrorMapping(t *testing.T) {
+	ctx := t.Context()
+	tests := []struct {
+		what  string
+		tool  string
+		reply Result
+		call  func(r *Runner) error
+		want  error // nil: no sentinel
+		msg   string
+	}{
+		{"info unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
+			func(r *Runner) error { _, err := r.Info(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
+		{"state unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
+			func(r *Runner) error { _, _, err := r.State(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
+		{"start unknown", "lxc-start", Result{ExitCode: 1, Stderr: []byte(stderrStartUnknown)},
+			func(r *Runner) error { return r.Start(ctx, "nope", StartOptions{}) }, ErrNotFound, ": No container config specified"},
+		{"start running", "lxc-start", Result{Stderr: []byte(stderrStartRunning)},
+			func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{}) }, ErrAlreadyRunning, "exit status 0: Container is already running"},
+		{"stop unknown", "lxc-stop", Result{ExitCode: 2, Stderr: []byte(stderrStopUnknown)},
+			func(r *Runner) error { return r.Stop(ctx, "nope", StopOptions{}) }, ErrNotFound, "nope is not running"},
+		{"stop -k unknown", "lxc-stop", Result{ExitCode: 2, Stderr: []byte(stderrStopUnknown)},
+			func(r *Runner) error { return r.Stop(ctx, "nope", StopOptions{Kill: true}) }, ErrNotFound, "nope is not running"},
+		{"stop stopped", "lxc-stop", Result{ExitCode: 2, Stderr: []byte(stderrStopStopped)},
+			func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Timeout: 2 * time.Second}) }, ErrNotRunning, "exit status 2: pc1 is not running"},
+		{"stop -k stopped", "lxc-stop", Result{ExitCode: 2, Stderr: []byte(stderrStopStopped)},
+			func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true}) }, ErrNotRunning, "pc1 is not running"},
+		{"stop nokill timeout", "lxc-stop", Result{ExitCode: 1, Stderr: []byte(stderrStopNoKillTimeout)},
+			func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Timeout: time.Second, NoKill: true}) }, ErrTimeout, "exit status 1: timed out"},
+		{"stop other failure", "lxc-stop", Result{ExitCode: 1},
+			func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{}) }, nil, "exit status 1: no error output"},
+		{"freeze unknown", "lxc-freeze", Result{ExitCode: 1, Stderr: []byte(stderrFreezeUnknown)},
+			func(r *Runner) error { return r.Freeze(ctx, "nope") }, ErrNotFound, "Failed to freeze /tmp/rprobe/lxc:nope"},
+		{"unfreeze unknown", "lxc-unfreeze", Result{ExitCode: 1, Stderr: []byte(stderrUnfreezeUnknown)},
+			func(r *Runner) error { return r.Unfreeze(ctx, "nope") }, ErrNotFound, "Failed to unfreeze"},
+		{"freeze stopped", "lxc-freeze", Result{ExitCode: 1, Stderr: []byte(stderrFreezeStopped)},
+			func(r *Runner) error { return r.Freeze(ctx, "pc1") }, ErrNotRunning, "Connection refused - Failed to serve state clients"},
+		{"attach unknown", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(strings.ReplaceAll(stderrAttachStopped, "pc1", "nope"))},
+			func(r *Runner) error { _, err := r.Attach(ctx, "nope", AttachOptions{}, "true"); return err }, ErrNotFound, "Failed to get init pid"},
+		{"attach stopped", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(stderrAttachStopped)},
+			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "true"); return err }, ErrNotRunning, "Failed to get init pid"},
+		{"attach missing program", "lxc-attach", Result{ExitCode: 127, Stderr: []byte(stderrAttachNoProgram)},
+			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "/nonexist"); return err }, nil, `exit status 127: No such file or directory - Failed to exec "/nonexist"`},
+		{"wait timeout", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitTimeout)},
+			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Stopped, Frozen) }, ErrTimeout, "Resource temporarily unavailable"},
+		{"wait stopped", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
+			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, ErrNotRunning, "container not running"},
+		{"wait unknown", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
+			func(r *Runner) error { return r.Wait(ctx, "nope", time.Second, Running) }, ErrNotFound, "container not found"},
+		{"wait bad state", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitBadState)},
+			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, nil, "invalid state 'BOGUS'"},
+		{"destroy unknown", "lxc-destroy", Result{ExitCode: 1, Stderr: []byte(stderrDestroyUnknown)},
+			func(r *Runner) error { return r.Destroy(ctx, "nope", true) }, ErrNotFound, "Container is not defined"},
+	}
+	sentinels := []error{ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrInvalidName}
+	for _, tt := range tests {
+		t.Run(tt.what, func(t *testing.T) {
+			r, f := newFake(t)
+			f.replies[tt.tool] = tt.reply
+			err := tt.call(r)
+			var ce *CommandError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %#v; want a *CommandError", err)
+			}
+			if ce.ExitCode != tt.reply.ExitCode || ce.Stderr != string(tt.reply.Stderr) || !slices.Equal(ce.Argv, f.last()) {
+				t.Errorf("CommandError = %+v; want exit %d, the stderr and argv %q", ce, tt.reply.ExitCode, f.last())
+			}
+			for _, s := range sentinels {
+				if errors.Is(err, s) != (s == tt.want) {
+					t.Errorf("errors.Is(%v, %v) = %v", err, s, !(s == tt.want))
+				}
+			}
+			if !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), tt.tool+" -P "+r.LXCPath()) {
+				t.Errorf("Error() = %q; want the command and %q", err, tt.msg)
+			}
+			if strings.Contains(err.Error(), ".c: ") {
+				t.Errorf("Error() = %q keeps lxc's source location", err)
+			}
+		})
+	}
+}
+
+// A *CommandError built by hand (as a caller's fake would) maps by its texts.
+func TestCommandErrorUnwrapByHand(t *testing.T) {
+	e := &CommandError{Argv: []string{"lxc-info", "-P", "/p", "-n", "nope"}, ExitCode: 1, Stderr: stderrInfoUnknown}
+	if !errors.Is(e, ErrNotFound) || e.Unwrap() != ErrNotFound {
+		t.Errorf("%v does not unwrap to ErrNotFound", e)
+	}
+	e = &CommandError{Argv: []string{"/usr/bin/lxc-wait", "-P", "/p", "-n", "pc1"}, ExitCode: 1, Stderr: stderrWaitTimeout}
+	if !errors.Is(e, ErrTimeout) {
+		t.Errorf("%v does not unwrap to ErrTimeout", e)
+	}
+	e = &CommandError{Argv: []string{"lxc-start"}, ExitCode: 1, Stderr: "something else\n"}
+	if e.Unwrap() != nil {
+		t.Errorf("Unwrap() = %v; want nil", e.Unwrap())
+	}
+}
+
+func TestExecerFailure(t *testing.T) {
+	r, f := newFake(t)
+	f.err = errors.New("exec: \"lxc-freeze\": executable file not found in $PATH")
+	err := r.Freeze(t.Context(), "nope")
+	var ce *CommandError
+	if !errors.As(err, &ce) || ce.Err != f.err || errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v; want a *CommandError carrying the exec error and no sentinel", err)
+	}
+	if !strings.Contains(err.Error(), "lxc-freeze -P") || !strings.Contains(err.Error(), "executable file not found") {
+		t.Errorf("Error() = %q", err)
+	}
+}
+
+func TestLogsEachCommand(t *testing.T) {
+	var buf bytes.Buffer
+	r, _ := newFake(t, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if err := r.Freeze(t.Context(), "pc1"); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "lxc-freeze -P") || !strings.Contains(out, "duration=") {
+		t.Errorf("log = %q", out)
+	}
+}
+
+func TestParseInfo(t *testing.T) {
+	tests := []struct {
+		name string
+		out  string
+		want Info
+	}{
+		{"human", infoRunning, Info{Name: "pc1", State: Running, PID: 6070, CPUUse: 10 * time.Millisecond,
+			MemUse: 668 * 1024, KMemUse: 196 * 1024, Link: "vethxg6BXT", TxBytes: 90, RxBytes: 200,
+			Links: []Link{{"vethxg6BXT", 90, 200, 290}}}},
+		{"raw", infoRunningRaw, Info{Name: "pc1", State: Running, PID: 6070, CPUUse: 12086878,
+			MemUse: 684032, KMemUse: 200704, Link: "vethxg6BXT", TxBytes: 90, RxBytes: 200,
+			Links: []Link{{"vethxg6BXT", 90, 200, 290}}}},
+		{"stopped", infoStopped, Info{Name: "pc1", State: Stopped}},
+		{"state running", stateRunning, Info{State: Running, PID: 6070}},
+		{"state stopped", stateStopped, Info{State: Stopped}},
+		{"two links and IPs", infoTwoLinksAndIPs, Info{Name: "web", State: Running, PID: 4242,
+			IPs: []string{"10.0.3.15", "fd00::15"}, CPUUse: 1500 * time.Millisecond, BlkIOUse: 1572864,
+			MemUse: 2 << 30, Link: "vethA", TxBytes: 1024, RxBytes: 3,
+			Links: []Link{{"vethA", 1024, 3, 1024}, {"vethB", 7, 8, 15}}}},
+		{"missing fields and unknown key", "State: FROZEN\nPID: 7\nFuture key: 12 things\n", Info{State: Frozen, PID: 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseInfo([]byte(tt.out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !infoEqual(got, tt.want) {
+				t.Errorf("ParseInfo\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "Name: x\n", "State: SLEEPY\n", "State: RUNNING\nPID: x\n", "State: RUNNING\nno colon\n",
+		"State: RUNNING\nMemory use: 1.0 XiB\n", "State: RUNNING\nCPU use: 3 hours\n", "State: RUNNING\nMemory use: -1.00 KiB\n",
+		"State: RUNNING\nLink: v\n TX bytes: lots\n"} {
+		if info, err := ParseInfo([]byte(bad)); err == nil {
+			t.Errorf("ParseInfo(%q) = %+v; want an error", bad, info)
+		}
+	}
+}
+
+func infoEqual(a, b Info) bool {
+	return a.Name == b.Name && a.State == b.State && a.PID == b.PID && a.CPUUse == b.CPUUse &&
+		a.BlkIOUse == b.BlkIOUse && a.MemUse == b.MemUse && a.KMemUse == b.KMemUse &&
+		slices.Equal(a.IPs, b.IPs) && a.Link == b.Link && a.TxBytes == b.TxBytes &&
+		a.RxBytes == b.RxBytes && slices.Equal(a.Links, b.Links)
+}
+
+func TestInfoAndStateParse(t *testing.T) {
+	r, f := newFake(t)
+	info, err := r.Info(t.Context(), "pc1")
+	if err != nil || info.PID != 6070 || info.MemUse != 684032 {
+		t.Fatalf("Info = %+v, %v", info, err)
+	}
+	f.replies["lxc-info"] = Result{Stdout: []byte(stateStopped)}
+	st, pid, err := r.State(t.Context(), "pc1")
+	if err != nil || st != Stopped || pid != 0 {
+		t.Fatalf("State = %v, %d, %v; want STOPPED, 0", st, pid, err)
+	}
+	f.replies["lxc-info"] = Result{Stdout: []byte("garbage\n")}
+	if _, _, err := r.State(t.Context(), "pc1"); err == nil {
+		t.Error("State of garbage output: no error")
+	}
+}
+
+// OSExecer kills the process (and its group) when the context ends, reaps
+// it and says why.
+func TestOSExecerContextKillsProcess(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	start := time.Now()
+	// The shell's child sleep is in the same process group and must die too.
+	res, err := OSExecer{}.Run(ctx, []string{"sh", "-c", `sleep 30 & echo $! > "$0"; wait`, pidFile}, nil)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("Run returned after %v", d)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("err = %v; want killed: context deadline exceeded", err)
+	}
+	if res.ExitCode != -1 {
+		t.Errorf("ExitCode = %d; want -1 (killed)", res.ExitCode)
+	}
+	pid, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sleep was reparented; give init a moment to reap it.
+	deadline := time.Now().Add(5 * time.Second)
+	for processAlive(strings.TrimSpace(string(pid))) {
+		if time.Now().After(deadline) {
+			t.Fatalf("child sleep %s survived the cancellation", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// processAlive reports whether pid exists and is not a zombie.
+func processAlive(pid string) bool {
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return false
+	}
+	_, after, _ := strings.Cut(string(stat), ") ")
+	return !strings.HasPrefix(after, "Z")
+}
+
+func TestRunnerContextError(t *testing.T) {
+	// A tool that hangs: a real sleep stands in for lxc-wait.
+	hang := execerFunc(func(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+		return OSExecer{}.Run(ctx, []string{"sleep", "30"}, stdin)
+	})
+	r, err := New(t.TempDir(), WithExecer(hang))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	err = r.Wait(ctx, "pc1", 0, Running)
+	var ce *CommandError
+	if !errors.As(err, &ce) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v; want a *CommandError wrapping context.DeadlineExceeded", err)
+	}
+	if !strings.Contains(err.Error(), "lxc-wait -P") || !strings.Contains(err.Error(), "killed") {
+		t.Errorf("Error() = %q; want the command and that it was killed", err)
+	}
+	// An already-ended context runs nothing.
+	r, f := newFake(t)
+	done, cancel2 := context.WithCancel(t.Context())
+	cancel2()
+	if err := r.Freeze(done, "pc1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Freeze with a cancelled ctx = %v", err)
+	}
+	if _, err := r.List(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("List with a cancelled ctx = %v", err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("ran %q", f.calls)
+	}
+}
+
+type execerFunc func(ctx context.Context, argv []string, stdin []byte) (Result, error)
+
+func (f execerFunc) Run(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+	return f(ctx, argv, stdin)
+}
+
+func TestOSExecer(t *testing.T) {
+	res, err := OSExecer{}.Run(t.Context(), []string{"sh", "-c", `cat; echo err >&2; exit 3`}, []byte("in"))
+	if err != nil || res.ExitCode != 3 || string(res.Stdout) != "in" || string(res.Stderr) != "err\n" {
+		t.Errorf("Run = %+v, %v", res, err)
+	}
+	// argv, never a shell: metacharacters reach the program verbatim.
+	res, err = OSExecer{}.Run(t.Context(), []string{"echo", "$(id)", ";", "|"}, nil)
+	if err != nil || string(res.Stdout) != "$(id) ; |\n" {
+		t.Errorf("echo = %q, %v", res.Stdout, err)
+	}
+	if _, err := (OSExecer{}).Run(t.Context(), []string{"/nonexistent/lxc-start"}, nil); err == nil {
+		t.Error("missing program: no error")
+	}
+	if _, err := (OSExecer{}).Run(t.Context(), nil, nil); err == nil {
+		t.Error("empty argv: no error")
+	}
+}
