@@ -63,7 +63,10 @@ func (OSExecer) Run(ctx context.Context, argv []string, stdin []byte) (Result, e
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: cmd.ProcessState.ExitCode()}
 	select {
 	case <-killed:
-		return res, fmt.Errorf("killed: %w", ctx.Err())
+		// A process that finished just before ctx ended keeps its result.
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signaled() {
+			return res, fmt.Errorf("killed: %w", ctx.Err())
+		}
 	default:
 	}
 	var exitErr *exec.ExitError

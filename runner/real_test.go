@@ -18,7 +18,7 @@ import (
 
 // realContainer defines a busybox container with init in a temp lxcpath and
 // registers its cleanup (lxc-stop -k, lxc-destroy -f).
-func realContainer(t *testing.T, init string) (*Runner, string, string) {
+func realContainer(t testing.TB, init string) (*Runner, string, string) {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.EnsureBridge(t)
@@ -64,7 +64,7 @@ lxc.cgroup.memory.limit_in_bytes = 512000000
 	return r, name, rootfs
 }
 
-func uniqueName(t *testing.T, prefix string) string {
+func uniqueName(t testing.TB, prefix string) string {
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func uniqueName(t *testing.T, prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b)
 }
 
-func randomMAC(t *testing.T) string {
+func randomMAC(t testing.TB) string {
 	b := make([]byte, 3)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func randomMAC(t *testing.T) string {
 	return fmt.Sprintf("%02x:%02x:%02x", b[0], b[1], b[2])
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSuffix(string(p), "\n"))
@@ -256,4 +256,39 @@ func TestRealUnknownContainer(t *testing.T) {
 			t.Logf("%s: %v", what, err)
 		}
 	}
+}
+
+// BenchmarkRealQuery compares the full lxc-info (Info) with the cheap
+// lxc-info -s -p (State) on a running container.
+func BenchmarkRealQuery(b *testing.B) {
+	r, name, _ := realContainer(b, testenv.InitHonoursHalt)
+	r.log = slog.New(slog.DiscardHandler)
+	ctx := b.Context()
+	if err := r.Start(ctx, name, StartOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Info", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.Info(ctx, name); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("State", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := r.State(ctx, name); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Freeze+Unfreeze", func(b *testing.B) {
+		for b.Loop() {
+			if err := r.Freeze(ctx, name); err != nil {
+				b.Fatal(err)
+			}
+			if err := r.Unfreeze(ctx, name); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

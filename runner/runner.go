@@ -249,6 +249,9 @@ func (r *Runner) Create(ctx context.Context, name, template string, templateArgs
 }
 
 // Destroy runs lxc-destroy; force (-f) stops a running container first.
+// Beware: lxc-destroy (5.0.2, verified) deletes a "dir:" rootfs too, even
+// one outside the container's directory; to forget a container whose rootfs
+// belongs to someone else, remove its directory under the lxcpath instead.
 func (r *Runner) Destroy(ctx context.Context, name string, force bool) error {
 	var args []string
 	if force {
