@@ -1,0 +1,168 @@
+// Package wire is libvirt's RPC wire format: length-prefixed packets with a
+// 24-byte header (virnetprotocol.x), XDR payloads coded from go-libvirt's
+// generated types, and the error payload. It knows nothing of procedures.
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Type is a packet's message type (virNetMessageType).
+type Type int32
+
+// Message types.
+const (
+	Call         Type = 0 // client → server
+	Reply        Type = 1 // server → client, answers a Call
+	Message      Type = 2 // asynchronous, either way (events, keepalive)
+	Stream       Type = 3 // stream data, either way
+	CallWithFDs  Type = 4
+	ReplyWithFDs Type = 5
+	StreamHole   Type = 6
+)
+
+// Status is a packet's status (virNetMessageStatus).
+type Status int32
+
+// Statuses.
+const (
+	OK       Status = 0 // for replies: the payload is the result
+	Error    Status = 1 // for replies: the payload is an ErrorPayload
+	Continue Status = 2 // for streams: more data follows
+)
+
+// HeaderSize is the encoded size of Header; PrefixSize adds the length word.
+const (
+	HeaderSize = MessageHeaderMax
+	PrefixSize = MessageLenMax + HeaderSize
+)
+
+// Header is the fixed part of every packet (virNetMessageHeader).
+type Header struct {
+	Program   uint32
+	Version   uint32
+	Procedure int32
+	Type      Type
+	Serial    uint32
+	Status    Status
+}
+
+func (h Header) String() string {
+	return fmt.Sprintf("prog=%#x vers=%d proc=%d type=%d serial=%d status=%d",
+		h.Program, h.Version, h.Procedure, h.Type, h.Serial, h.Status)
+}
+
+// Packet is a header with its undecoded payload.
+type Packet struct {
+	Header
+	Payload []byte
+}
+
+// FrameError is a packet whose framing is broken: its length word is out of
+// range or the stream ended inside it. The connection cannot continue after
+// one; libvirt drops such clients too. Header is set when it could be read
+// (a packet that is merely too large), so the server can answer it first.
+type FrameError struct {
+	Length uint32
+	Header *Header
+	Err    error
+}
+
+func (e *FrameError) Error() string {
+	return fmt.Sprintf("packet of %d bytes: %v", e.Length, e.Err)
+}
+
+func (e *FrameError) Unwrap() error { return e.Err }
+
+// Framing failures.
+var (
+	ErrTooSmall  = errors.New("shorter than a header")
+	ErrTooLarge  = fmt.Errorf("larger than the %d-byte message limit", MessageMax)
+	ErrTruncated = errors.New("truncated")
+)
+
+// ReadPacket reads one packet. io.EOF means the peer closed cleanly between
+// packets; every other failure to frame is a *FrameError.
+func ReadPacket(r io.Reader) (*Packet, error) {
+	var prefix [PrefixSize]byte
+	if _, err := io.ReadFull(r, prefix[:MessageLenMax]); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &FrameError{Err: ErrTruncated}
+		}
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(prefix[:])
+	if n < PrefixSize {
+		return nil, &FrameError{Length: n, Err: ErrTooSmall}
+	}
+	if _, err := io.ReadFull(r, prefix[MessageLenMax:]); err != nil {
+		return nil, &FrameError{Length: n, Err: truncated(err)}
+	}
+	h := decodeHeader(prefix[MessageLenMax:])
+	if n > MessageMax {
+		return nil, &FrameError{Length: n, Header: &h, Err: ErrTooLarge}
+	}
+	p := &Packet{Header: h, Payload: make([]byte, n-PrefixSize)}
+	if _, err := io.ReadFull(r, p.Payload); err != nil {
+		return nil, &FrameError{Length: n, Err: truncated(err)}
+	}
+	return p, nil
+}
+
+func truncated(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrTruncated
+	}
+	return err
+}
+
+// DecodePacket decodes the packet at the start of b and returns it with the
+// number of bytes it used. The payload aliases b.
+func DecodePacket(b []byte) (*Packet, int, error) {
+	if len(b) < MessageLenMax {
+		return nil, 0, &FrameError{Err: ErrTruncated}
+	}
+	n := binary.BigEndian.Uint32(b)
+	switch {
+	case n < PrefixSize:
+		return nil, 0, &FrameError{Length: n, Err: ErrTooSmall}
+	case len(b) < PrefixSize:
+		return nil, 0, &FrameError{Length: n, Err: ErrTruncated}
+	}
+	h := decodeHeader(b[MessageLenMax:PrefixSize])
+	switch {
+	case n > MessageMax:
+		return nil, 0, &FrameError{Length: n, Header: &h, Err: ErrTooLarge}
+	case uint32(len(b)) < n:
+		return nil, 0, &FrameError{Length: n, Err: ErrTruncated}
+	}
+	return &Packet{Header: h, Payload: b[PrefixSize:n]}, int(n), nil
+}
+
+// AppendPacket appends the encoded packet to dst.
+func AppendPacket(dst []byte, h Header, payload []byte) ([]byte, error) {
+	n := PrefixSize + len(payload)
+	if n > MessageMax {
+		return dst, &FrameError{Length: uint32(min(n, 1<<32-1)), Header: &h, Err: ErrTooLarge}
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(n))
+	for _, v := range []uint32{h.Program, h.Version, uint32(h.Procedure), uint32(h.Type), h.Serial, uint32(h.Status)} {
+		dst = binary.BigEndian.AppendUint32(dst, v)
+	}
+	return append(dst, payload...), nil
+}
+
+func decodeHeader(b []byte) Header {
+	u := func(i int) uint32 { return binary.BigEndian.Uint32(b[4*i:]) }
+	return Header{
+		Program:   u(0),
+		Version:   u(1),
+		Procedure: int32(u(2)),
+		Type:      Type(u(3)),
+		Serial:    u(4),
+		Status:    Status(u(5)),
+	}
+}
