@@ -27,7 +27,9 @@ type Options struct {
 	// Networks maps a libvirt network name to its bridge for
 	// <interface type='network'>; "default" maps to DefaultBridge when absent.
 	Networks map[string]string
-	// NewUUID supplies a UUID for a definition without one.
+	// NewUUID supplies a UUID for a definition without one. When it is nil,
+	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
+	// FromConfig leaves <uuid> empty.
 	NewUUID func() [16]byte
 }
 
@@ -49,9 +51,60 @@ type Lifecycle struct {
 }
 
 // Mapped is a validated definition: the normalised domain (UUID filled in)
-// and the LXC config that runs it.
+// and the LXC config that runs it, plus the facts the driver needs without
+// re-deriving them from either.
 type Mapped struct {
+	// Domain is the normalised definition: UUID, MACs, default bridge,
+	// init, memory units, console targets and lifecycle actions filled in,
+	// the <domain id=…> and live-only attributes cleared. Format it with
+	// FormatDomain for an inactive dumpxml.
 	Domain    *libvirtxml.Domain
 	Config    Config
 	Lifecycle Lifecycle
+
+	// Name is the domain (and LXC container) name, valid per ValidateName.
+	Name string
+	// UUID is the canonical lower-case dashed UUID.
+	UUID string
+	// MaxMemKiB is <memory> in KiB; CurMemKiB is <currentMemory> (never
+	// above MaxMemKiB). MemLimitKiB is the limit written to the memory
+	// cgroup (<memtune><hard_limit> when set, else MaxMemKiB).
+	MaxMemKiB   uint64
+	CurMemKiB   uint64
+	MemLimitKiB uint64
+	// VCPUs is <vcpu> (1 when absent); LXC does not limit the CPU count,
+	// only CPUSet (from <vcpu cpuset=…>) when given.
+	VCPUs  uint
+	CPUSet string
+	// Consoles is the number of <console type='pty'> devices; Console is
+	// Consoles > 0. Without a console the config sets lxc.console.path=none.
+	Consoles int
+	Console  bool
+	// RootFS is the host directory mounted as the container's /; empty
+	// means the container shares the host's root (no <filesystem> on /).
+	RootFS string
+	// Init is the argv run as the container's init (<init> + <initarg>).
+	Init []string
+	// Interfaces lists the network interfaces in config order
+	// (lxc.net.N for Interfaces[N]); empty means a private network
+	// namespace with only lo.
+	Interfaces []Interface
+}
+
+// Interface is one mapped <interface>: a veth pair.
+type Interface struct {
+	// Type is the libvirt interface type: "bridge", "network" or "ethernet".
+	Type string
+	// Network is the libvirt network name for Type "network".
+	Network string
+	// Bridge is the host bridge the veth joins; empty for "ethernet".
+	Bridge string
+	// MAC is the guest-side address (given or derived from the UUID).
+	MAC string
+	// HostDev is the host-side veth name from <target dev>; empty lets
+	// LXC choose one.
+	HostDev string
+	// GuestDev is the name inside the container from <guest dev>; empty
+	// lets LXC choose (eth0, eth1, …).
+	GuestDev string
 }

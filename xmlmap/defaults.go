@@ -1,0 +1,45 @@
+package xmlmap
+
+// The fixed parts of every generated config and the defaults libvirt fills
+// in, kept in one place.
+
+// baseConfig is what every container needs regardless of its definition:
+// a populated /dev, proc/sys/cgroup mounted the way libvirt-lxc exposes
+// them (sys read-only), and a devpts instance for ptys.
+var baseConfig = Config{
+	{Key: "lxc.autodev", Value: "1"},
+	{Key: "lxc.mount.auto", Value: "proc:mixed sys:ro cgroup:mixed"},
+	{Key: "lxc.pty.max", Value: "1024"},
+}
+
+const (
+	// defaultInit is libvirt's init for an <os><type>exe</type> without
+	// <init>.
+	defaultInit = "/sbin/init"
+	// defaultMemKiB and defaultVCPUs are lxc_native.c's defaults for a
+	// native config without memory or cpu settings.
+	defaultMemKiB = 65536
+	defaultVCPUs  = 1
+	// memUnlimitedKiB is libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED:
+	// a <memtune> limit of this many KiB means "no limit".
+	memUnlimitedKiB = (1<<63 - 1) / 1024
+	// macPrefix is the OUI libvirt-lxc (and LXC's templates) use for
+	// generated MAC addresses.
+	macPrefix = "00:16:3e"
+)
+
+// defaultLifecycle is libvirt's default for <on_poweroff>, <on_reboot>,
+// <on_crash>.
+var defaultLifecycle = Lifecycle{OnPoweroff: "destroy", OnReboot: "restart", OnCrash: "destroy"}
+
+// defaultDroppedCaps are the capabilities libvirt-lxc drops under
+// <capabilities policy='default'> (or no <capabilities> at all) unless the
+// definition turns them on: no reboot, module loading, clock changes,
+// device nodes, audit or LSM control (lxc_container.c).
+var defaultDroppedCaps = []string{"audit_control", "mac_admin", "mknod", "sys_boot", "sys_module", "sys_time"}
+
+// lxcArch lists the <type arch=…> values passed through as lxc.arch.
+var lxcArch = map[string]bool{
+	"i686": true, "x86_64": true, "aarch64": true, "armv7l": true,
+	"ppc64": true, "ppc64le": true, "s390x": true, "riscv64": true,
+}

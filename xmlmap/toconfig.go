@@ -1,0 +1,683 @@
+package xmlmap
+
+import (
+	"crypto/sha256"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// Parse parses libvirt domain XML, validates and normalises it, and maps it
+// to an LXC config. Malformed XML is ErrXMLError; a domain type other than
+// 'lxc' or anything the mapping cannot honour is ErrConfigUnsupported
+// naming the element or attribute; invalid values are ErrXMLError naming
+// the field. Every error is a *virterror.Error.
+func Parse(xmlText []byte, opts Options) (*Mapped, error) {
+	dom := &libvirtxml.Domain{}
+	if err := xml.Unmarshal(xmlText, dom); err != nil {
+		return nil, xmlErr("malformed domain XML: %v", err)
+	}
+	return mapDomain(dom, opts)
+}
+
+// ToConfig is Parse on an already parsed domain. dom is not modified;
+// Mapped.Domain is a normalised copy.
+func ToConfig(dom *libvirtxml.Domain, opts Options) (*Mapped, error) {
+	if dom == nil {
+		return nil, virterror.New(libvirt.ErrInvalidArg, "no domain definition")
+	}
+	text, err := xml.Marshal(dom)
+	if err != nil {
+		return nil, xmlErr("cannot format domain: %v", err)
+	}
+	return Parse(text, opts)
+}
+
+// mapper carries one conversion: the domain being normalised in place, the
+// config being built and the facts collected for Mapped.
+type mapper struct {
+	d      *libvirtxml.Domain
+	opts   Options
+	uuid   [16]byte
+	out    *Mapped
+	cfg    Config
+	mounts Config
+}
+
+func (mp *mapper) add(key, value string) { mp.cfg = append(mp.cfg, Entry{Key: key, Value: value}) }
+
+func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
+	mp := &mapper{d: d, opts: opts, out: &Mapped{Domain: d}}
+	// Each step validates and normalises one part of the definition and
+	// appends its keys; the order here is the config's key order.
+	steps := []func() error{
+		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
+		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
+		mp.lifecycle,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range mp.cfg {
+		if !validKey(e.Key) || checkText(e.Key, e.Value) != nil {
+			return nil, virterror.New(libvirt.ErrInternalError, "refusing unsafe config entry %s = %q", e.Key, e.Value)
+		}
+	}
+	mp.out.Config = mp.cfg
+	return mp.out, nil
+}
+
+// identity handles <domain type>, the top-level element set, name, uuid,
+// title and the accepted no-op elements.
+func (mp *mapper) identity() error {
+	d := mp.d
+	switch d.Type {
+	case "lxc":
+	case "":
+		return xmlErr("missing domain type attribute")
+	default:
+		return unsupported("domain type '%s' is not supported by the LXC driver", d.Type)
+	}
+	if err := refuseOthers("domain", d, "Type", "ID", "Name", "UUID", "Title", "Description",
+		"Metadata", "Memory", "CurrentMemory", "BlockIOTune", "MemoryTune", "VCPU", "CPUTune",
+		"NUMATune", "Resource", "OS", "IDMap", "Features", "Clock", "OnPoweroff", "OnReboot",
+		"OnCrash", "Devices", "SecLabel"); err != nil {
+		return err
+	}
+	d.ID = nil
+	if p := nameProblem(d.Name); p != "" {
+		return xmlErr("domain <name> %q %s", d.Name, p)
+	}
+	if strings.ContainsAny(d.Title, "\r\n") {
+		return xmlErr("domain <title> must not contain newlines")
+	}
+	if err := mp.fillUUID(); err != nil {
+		return err
+	}
+	if r := d.Resource; r != nil {
+		if err := refuseOthers("resource", r, "Partition"); err != nil {
+			return err
+		}
+		if r.Partition != "" && r.Partition != "/machine" {
+			return unsupported("<resource><partition> %q: only /machine is supported by the LXC driver", r.Partition)
+		}
+	}
+	if c := d.Clock; c != nil {
+		if err := refuseOthers("clock", c, "Offset"); err != nil {
+			return err
+		}
+		if c.Offset != "" && c.Offset != "utc" && c.Offset != "localtime" {
+			return unsupported("<clock offset='%s'> is not supported by the LXC driver", c.Offset)
+		}
+	}
+	for _, s := range d.SecLabel {
+		if s.Type != "none" || s.Label != "" || s.ImageLabel != "" || s.BaseLabel != "" {
+			return unsupported("<seclabel type='%s'> is not supported by the LXC driver (only type='none')", s.Type)
+		}
+	}
+	mp.out.Name = d.Name
+	mp.add("lxc.uts.name", d.Name)
+	return nil
+}
+
+func (mp *mapper) fillUUID() error {
+	if mp.d.UUID == "" {
+		if mp.opts.NewUUID == nil {
+			return virterror.New(libvirt.ErrInternalError, "domain has no <uuid> and no UUID generator is configured")
+		}
+		mp.uuid = mp.opts.NewUUID()
+	} else {
+		u, err := parseUUID(mp.d.UUID)
+		if err != nil {
+			return err
+		}
+		mp.uuid = u
+	}
+	mp.d.UUID = formatUUID(mp.uuid)
+	mp.out.UUID = mp.d.UUID
+	return nil
+}
+
+// os checks <os>: type exe, optional arch.
+func (mp *mapper) os() error {
+	os := mp.d.OS
+	if os == nil || os.Type == nil || os.Type.Type == "" {
+		return xmlErr("an os <type> must be specified")
+	}
+	if err := refuseOthers("os", os, "Type", "Init", "InitArgs", "InitEnv", "InitDir", "InitUser", "InitGroup"); err != nil {
+		return err
+	}
+	if err := refuseOthers("type", os.Type, "Type", "Arch"); err != nil {
+		return err
+	}
+	if os.Type.Type != "exe" {
+		return unsupported("<os><type>%s</type> is not supported by the LXC driver (only 'exe')", os.Type.Type)
+	}
+	if a := os.Type.Arch; a != "" {
+		if !lxcArch[a] {
+			return unsupported("<os><type arch='%s'> is not supported by the LXC driver", a)
+		}
+		mp.add("lxc.arch", a)
+	}
+	return nil
+}
+
+// devices returns <devices>, refusing every device kind the driver cannot
+// run.
+func (mp *mapper) devices() (*libvirtxml.DomainDeviceList, error) {
+	devs := mp.d.Devices
+	if devs == nil {
+		return &libvirtxml.DomainDeviceList{}, nil
+	}
+	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Consoles")
+}
+
+// filesystems maps the <filesystem> on / to lxc.rootfs.* and prepares a
+// mount entry for every other one (emitted by emitMounts).
+func (mp *mapper) filesystems() error {
+	devs, err := mp.devices()
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var root *libvirtxml.DomainFilesystem
+	for i := range devs.Filesystems {
+		fs := &devs.Filesystems[i]
+		if err := refuseOthers("filesystem", fs, "AccessMode", "Source", "Target", "ReadOnly", "Alias", "Driver"); err != nil {
+			return err
+		}
+		if fs.Driver != nil {
+			if err := refuseOthers("driver", fs.Driver, "Type"); err != nil {
+				return err
+			}
+			if fs.Driver.Type != "" && fs.Driver.Type != "path" {
+				return unsupported("<filesystem><driver type='%s'> is not supported by the LXC driver", fs.Driver.Type)
+			}
+		}
+		if fs.AccessMode != "" && fs.AccessMode != "passthrough" {
+			return unsupported("<filesystem accessmode='%s'> is not supported by the LXC driver", fs.AccessMode)
+		}
+		fs.AccessMode = "passthrough"
+		if fs.Target == nil {
+			return xmlErr("missing <target dir> in <filesystem>")
+		}
+		target, err := checkFieldPath("<filesystem> <target dir>", fs.Target.Dir)
+		if err != nil {
+			return err
+		}
+		if seen[target] {
+			return xmlErr("<filesystem> target %q is used twice", target)
+		}
+		seen[target] = true
+		fs.Target.Dir = target
+		if fs.Source == nil {
+			return xmlErr("missing <source> in <filesystem> on %q", target)
+		}
+		if target == "/" {
+			root = fs
+			continue
+		}
+		if err := mp.mountEntry(fs); err != nil {
+			return err
+		}
+	}
+	if root == nil {
+		return nil
+	}
+	// Mount entries are relative to the rootfs when there is one.
+	for i := range mp.mounts {
+		f := strings.SplitN(mp.mounts[i].Value, " ", 3)
+		f[1] = strings.TrimPrefix(f[1], "/")
+		mp.mounts[i].Value = strings.Join(f, " ")
+	}
+	if root.Source.Mount == nil {
+		return unsupported("%s as the root filesystem is not supported by the LXC driver (only a host directory)", fsTypeName(root.Source))
+	}
+	if err := refuseOthers("source", root.Source.Mount, "Dir"); err != nil {
+		return err
+	}
+	dir, err := checkPath("root <filesystem> <source dir>", root.Source.Mount.Dir)
+	if err != nil {
+		return err
+	}
+	root.Source.Mount.Dir = dir
+	mp.out.RootFS = dir
+	mp.add("lxc.rootfs.path", "dir:"+dir)
+	if root.ReadOnly != nil {
+		mp.add("lxc.rootfs.options", "ro")
+	}
+	return nil
+}
+
+// mountEntry builds the lxc.mount.entry for a non-root filesystem. Targets
+// are written absolute here and made relative once the rootfs is known.
+func (mp *mapper) mountEntry(fs *libvirtxml.DomainFilesystem) error {
+	src, target := fs.Source, fs.Target.Dir
+	var opts []string
+	var entry string
+	switch {
+	case src.Mount != nil:
+		if err := refuseOthers("source", src.Mount, "Dir"); err != nil {
+			return err
+		}
+		dir, err := checkFieldPath("<filesystem> <source dir>", src.Mount.Dir)
+		if err != nil {
+			return err
+		}
+		src.Mount.Dir = dir
+		entry = dir + " " + target + " none"
+		opts = append(opts, "bind")
+	case src.RAM != nil:
+		kib, err := scaleKiB("<filesystem type='ram'> <source usage>", uint64(src.RAM.Usage), src.RAM.Units)
+		if err != nil {
+			return err
+		}
+		src.RAM.Usage, src.RAM.Units = uint(kib), "KiB"
+		entry = "tmpfs " + target + " tmpfs"
+		if kib > 0 {
+			opts = append(opts, fmt.Sprintf("size=%dk", kib))
+		}
+	default:
+		return unsupported("%s is not supported by the LXC driver", fsTypeName(src))
+	}
+	if fs.ReadOnly != nil {
+		opts = append(opts, "ro")
+	}
+	opts = append(opts, "create=dir")
+	mp.mounts = append(mp.mounts, Entry{Key: "lxc.mount.entry", Value: entry + " " + strings.Join(opts, ",") + " 0 0"})
+	return nil
+}
+
+// fsTypeName names a filesystem source kind for messages.
+func fsTypeName(src *libvirtxml.DomainFilesystemSource) string {
+	switch {
+	case src.Block != nil:
+		return "<filesystem type='block'> (a block device)"
+	case src.File != nil:
+		return "<filesystem type='file'> (an image file)"
+	case src.Template != nil:
+		return "<filesystem type='template'>"
+	case src.RAM != nil:
+		return "<filesystem type='ram'>"
+	case src.Bind != nil:
+		return "<filesystem type='bind'>"
+	case src.Volume != nil:
+		return "<filesystem type='volume'>"
+	}
+	return "<filesystem> of unknown type"
+}
+
+func (mp *mapper) base() error {
+	mp.cfg = append(mp.cfg, baseConfig...)
+	return nil
+}
+
+func (mp *mapper) emitMounts() error {
+	mp.cfg = append(mp.cfg, mp.mounts...)
+	return nil
+}
+
+// consoles maps <console type='pty'> devices to container ttys. Without a
+// console the container's /dev/console is not connected.
+func (mp *mapper) consoles() error {
+	devs, err := mp.devices()
+	if err != nil {
+		return err
+	}
+	for i := range devs.Consoles {
+		c := &devs.Consoles[i]
+		if err := refuseOthers("console", c, "Source", "Target", "TTY", "Alias"); err != nil {
+			return err
+		}
+		if c.Source == nil {
+			c.Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}}
+		}
+		if c.Source.Pty == nil {
+			return unsupported("<console type='%s'> is not supported by the LXC driver (only 'pty')", chardevTypeName(c.Source))
+		}
+		if err := refuseOthers("source", c.Source.Pty, "Path"); err != nil {
+			return err
+		}
+		if c.Target != nil && c.Target.Type != "" && c.Target.Type != "lxc" {
+			return unsupported("<console><target type='%s'> is not supported by the LXC driver", c.Target.Type)
+		}
+		port := uint(i)
+		c.Target = &libvirtxml.DomainConsoleTarget{Type: "lxc", Port: &port}
+		c.TTY, c.Source.Pty.Path = "", ""
+	}
+	n := len(devs.Consoles)
+	mp.out.Consoles, mp.out.Console = n, n > 0
+	mp.add("lxc.tty.max", strconv.Itoa(n))
+	if n == 0 {
+		mp.add("lxc.console.path", "none")
+	}
+	return nil
+}
+
+func chardevTypeName(s *libvirtxml.DomainChardevSource) string {
+	if s == nil {
+		return "unknown"
+	}
+	return setFieldName(s)
+}
+
+// init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup> and
+// <initenv>. LXC splits lxc.init.cmd at spaces and honours no quoting, so
+// arguments containing whitespace (or empty ones) cannot be expressed and
+// are refused. Arguments starting with '-' are accepted: they only ever
+// reach the container's init through lxc.init.cmd, never an lxc-* argv.
+func (mp *mapper) init() error {
+	os := mp.d.OS
+	if os.Init == "" {
+		os.Init = defaultInit
+	}
+	init, err := checkPath("<init>", os.Init)
+	if err != nil {
+		return err
+	}
+	if strings.ContainsAny(init, " \t") {
+		return unsupported("<init> %q: LXC splits lxc.init.cmd at spaces, so a path with whitespace cannot be expressed", os.Init)
+	}
+	os.Init = init
+	argv := []string{init}
+	for _, a := range os.InitArgs {
+		if err := checkText("<initarg>", a); err != nil {
+			return err
+		}
+		if a == "" || strings.ContainsAny(a, " \t") {
+			return unsupported("<initarg> %q: LXC splits lxc.init.cmd at spaces, so an empty argument or one with whitespace cannot be expressed", a)
+		}
+		argv = append(argv, a)
+	}
+	mp.out.Init = argv
+	mp.add("lxc.init.cmd", strings.Join(argv, " "))
+	if os.InitDir != "" {
+		dir, err := checkPath("<initdir>", os.InitDir)
+		if err != nil {
+			return err
+		}
+		os.InitDir = dir
+		mp.add("lxc.init.cwd", dir)
+	}
+	for _, id := range []struct{ field, value, key string }{
+		{"<inituser>", os.InitUser, "lxc.init.uid"},
+		{"<initgroup>", os.InitGroup, "lxc.init.gid"},
+	} {
+		if id.value == "" {
+			continue
+		}
+		if _, err := strconv.ParseUint(id.value, 10, 32); err != nil {
+			if err := checkText(id.field, id.value); err != nil {
+				return err
+			}
+			return unsupported("%s %q: the LXC driver needs a numeric id (LXC does not resolve names)", id.field, id.value)
+		}
+		mp.add(id.key, id.value)
+	}
+	for _, env := range os.InitEnv {
+		if !validEnvName(env.Name) {
+			return xmlErr("<initenv name=%q>: the name must match [A-Za-z_][A-Za-z0-9_]*", env.Name)
+		}
+		if err := checkText(fmt.Sprintf("<initenv name='%s'>", env.Name), env.Value); err != nil {
+			return err
+		}
+		mp.add("lxc.environment", env.Name+"="+env.Value)
+	}
+	return nil
+}
+
+func validEnvName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// idmap maps <idmap> to lxc.idmap lines ("u|g container-start host-start
+// count"); both maps are required when either is given.
+func (mp *mapper) idmap() error {
+	im := mp.d.IDMap
+	if im == nil || len(im.UIDs) == 0 && len(im.GIDs) == 0 {
+		return nil
+	}
+	if len(im.UIDs) == 0 || len(im.GIDs) == 0 {
+		return xmlErr("<idmap> needs both <uid> and <gid> ranges")
+	}
+	for _, m := range []struct {
+		kind   string
+		ranges []libvirtxml.DomainIDMapRange
+	}{{"u", im.UIDs}, {"g", im.GIDs}} {
+		for _, r := range m.ranges {
+			if r.Count == 0 || uint64(r.Start)+uint64(r.Count) > 1<<32 || uint64(r.Target)+uint64(r.Count) > 1<<32 {
+				return xmlErr("<idmap> range start=%d target=%d count=%d is out of range", r.Start, r.Target, r.Count)
+			}
+			mp.add("lxc.idmap", fmt.Sprintf("%s %d %d %d", m.kind, r.Start, r.Target, r.Count))
+		}
+	}
+	return nil
+}
+
+// features accepts <privnet/> (always honoured: a container without
+// interfaces gets its own network namespace) and <capabilities>, mapped to
+// lxc.cap.drop or lxc.cap.keep the way libvirt-lxc applies its policies.
+func (mp *mapper) features() error {
+	f := mp.d.Features
+	var caps *libvirtxml.DomainFeatureCapabilities
+	if f != nil {
+		if err := refuseOthers("features", f, "PrivNet", "Capabilities"); err != nil {
+			return err
+		}
+		caps = f.Capabilities
+	}
+	policy, states, err := capStates(caps)
+	if err != nil {
+		return err
+	}
+	var drop, keep []string
+	switch policy {
+	case "deny":
+		for _, name := range capNames() {
+			if states[name] == "on" {
+				keep = append(keep, name)
+			}
+		}
+		if len(keep) == 0 {
+			keep = []string{"none"}
+		}
+		mp.add("lxc.cap.keep", strings.Join(keep, " "))
+		return nil
+	case "allow":
+		for _, name := range capNames() {
+			if states[name] == "off" {
+				drop = append(drop, name)
+			}
+		}
+	default:
+		for _, name := range capNames() {
+			if states[name] == "off" || states[name] == "" && contains(defaultDroppedCaps, name) {
+				drop = append(drop, name)
+			}
+		}
+	}
+	if len(drop) > 0 {
+		mp.add("lxc.cap.drop", strings.Join(drop, " "))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// network maps <interface> devices to veth pairs (lxc.net.N.*); with none,
+// the container gets a private network namespace holding only lo.
+func (mp *mapper) network() error {
+	devs, err := mp.devices()
+	if err != nil {
+		return err
+	}
+	if len(devs.Interfaces) == 0 {
+		mp.add("lxc.net.0.type", "empty")
+		return nil
+	}
+	for i := range devs.Interfaces {
+		ifc, err := mp.iface(i, &devs.Interfaces[i])
+		if err != nil {
+			return err
+		}
+		mp.out.Interfaces = append(mp.out.Interfaces, ifc)
+	}
+	return nil
+}
+
+func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error) {
+	var out Interface
+	if err := refuseOthers("interface", x, "MAC", "Source", "IP", "Route", "Target", "Guest", "Link", "MTU", "Alias"); err != nil {
+		return out, err
+	}
+	src := x.Source
+	if src == nil {
+		return out, xmlErr("<interface> #%d has no type", i+1)
+	}
+	switch {
+	case src.Bridge != nil:
+		out.Type = "bridge"
+		out.Bridge = src.Bridge.Bridge
+		if out.Bridge == "" {
+			out.Bridge = mp.opts.DefaultBridge
+		}
+		if out.Bridge == "" {
+			return out, unsupported("<interface type='bridge'> has no <source bridge=…> and no default bridge is configured")
+		}
+		src.Bridge.Bridge = out.Bridge
+	case src.Network != nil:
+		if err := refuseOthers("source", src.Network, "Network", "Bridge"); err != nil {
+			return out, err
+		}
+		out.Type, out.Network = "network", src.Network.Network
+		if out.Network == "" {
+			return out, xmlErr("<interface type='network'> needs <source network=…>")
+		}
+		out.Bridge = mp.opts.Networks[out.Network]
+		if out.Bridge == "" && out.Network == "default" {
+			out.Bridge = mp.opts.DefaultBridge
+		}
+		if out.Bridge == "" {
+			return out, virterror.New(libvirt.ErrNoNetwork, "Network not found: no network with matching name '%s'", out.Network)
+		}
+		src.Network.Bridge = ""
+	case src.Ethernet != nil:
+		out.Type = "ethernet"
+		if len(src.Ethernet.IP) > 0 || len(src.Ethernet.Route) > 0 {
+			return out, unsupported("<interface type='ethernet'>: host-side <source><ip>/<route> are not supported by the LXC driver")
+		}
+	default:
+		return out, unsupported("<interface type='%s'> is not supported by the LXC driver", setFieldName(src))
+	}
+	if out.Bridge != "" {
+		if err := checkNetdev("<interface> bridge", out.Bridge); err != nil {
+			return out, err
+		}
+	}
+	if x.MAC != nil && x.MAC.Address != "" {
+		mac, err := parseMAC("<interface><mac address>", x.MAC.Address)
+		if err != nil {
+			return out, err
+		}
+		out.MAC = mac
+		x.MAC.Address = mac
+	} else {
+		out.MAC = derivedMAC(mp.uuid, i)
+		x.MAC = &libvirtxml.DomainInterfaceMAC{Address: out.MAC}
+	}
+	if x.Target != nil {
+		if err := refuseOthers("target", x.Target, "Dev"); err != nil {
+			return out, err
+		}
+		if err := checkNetdev("<interface><target dev>", x.Target.Dev); err != nil {
+			return out, err
+		}
+		out.HostDev = x.Target.Dev
+	}
+	if x.Guest != nil {
+		x.Guest.Actual = ""
+		if x.Guest.Dev != "" {
+			if err := checkNetdev("<interface><guest dev>", x.Guest.Dev); err != nil {
+				return out, err
+			}
+			out.GuestDev = x.Guest.Dev
+		} else {
+			x.Guest = nil
+		}
+	}
+	p := fmt.Sprintf("lxc.net.%d.", i)
+	mp.add(p+"type", "veth")
+	if out.Bridge != "" {
+		mp.add(p+"link", out.Bridge)
+	}
+	up := true
+	if x.Link != nil {
+		switch x.Link.State {
+		case "up", "":
+		case "down":
+			up = false
+		default:
+			return out, xmlErr("<interface><link state='%s'>: expected 'up' or 'down'", x.Link.State)
+		}
+	}
+	if up {
+		mp.add(p+"flags", "up")
+	}
+	mp.add(p+"hwaddr", out.MAC)
+	if out.HostDev != "" {
+		mp.add(p+"veth.pair", out.HostDev)
+	}
+	if out.GuestDev != "" {
+		mp.add(p+"name", out.GuestDev)
+	}
+	if x.MTU != nil {
+		if x.MTU.Size < 68 || x.MTU.Size > 65535 {
+			return out, xmlErr("<interface><mtu size='%d'> is out of range [68, 65535]", x.MTU.Size)
+		}
+		mp.add(p+"mtu", strconv.Itoa(int(x.MTU.Size)))
+	}
+	return out, mp.addresses(p, x)
+}
+
+// derivedMAC is the MAC given to the i-th interface of a domain without
+// <mac>: libvirt-lxc's OUI and three bytes hashed from the UUID, so the
+// address is stable across restarts and redefinitions.
+func derivedMAC(uuid [16]byte, i int) string {
+	h := sha256.Sum256(append(uuid[:], byte(i), byte(i>>8)))
+	return fmt.Sprintf("%s:%02x:%02x:%02x", macPrefix, h[0], h[1], h[2])
+}
+
+// setFieldName names the one non-nil pointer field of a libvirtxml
+// "union" struct (interface or chardev source) in lower case, which is the
+// libvirt type name.
+func setFieldName(v any) string {
+	name := ""
+	forEachSetField(v, func(field string) { name = strings.ToLower(field) })
+	if name == "" {
+		return "unknown"
+	}
+	return name
+}
