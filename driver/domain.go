@@ -1,0 +1,202 @@
+package driver
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// domain is one domain object. Like libvirt's virDomainObj it has two locks:
+//
+//   - job: held for a whole operation that changes the domain (start, stop,
+//     define …), so operations on one domain serialise while operations on
+//     different domains run in parallel. It is a one-slot channel so waiting
+//     honours a context.
+//   - mu: guards the fields below for short reads and writes; queries such as
+//     ListAll take only mu and never wait for a job.
+//
+// Lock order: job, then the driver's define lock, then the table lock, then
+// mu. No lock is held while waiting on anything but another of these.
+type domain struct {
+	uuid UUID
+	name string // fixed for the object's life (a rename is a new object)
+	job  chan struct{}
+
+	mu         sync.Mutex
+	persistent *xmlmap.Mapped // the persistent definition; nil for a transient domain
+	live       *xmlmap.Mapped // the running definition; nil while shut off
+	autostart  bool
+	state      libvirt.DomainState
+	reason     int32
+	pid        int
+	startedAt  time.Time
+	cg         cgroups
+	veths      []string // host-side devices of the running container
+	console    string   // pty path of the console once known (set by the console code)
+	removed    bool     // dropped from the table; a waiting job must give up
+
+	// Changed only by the job holder (under mu).
+	initWatch    *procWatch // the container's init
+	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
+	pending      pending    // what the driver asked the running container to do
+}
+
+func newDomain(uuid UUID, name string) *domain {
+	return &domain{
+		uuid:   uuid,
+		name:   name,
+		job:    make(chan struct{}, 1),
+		state:  libvirt.DomainShutoff,
+		reason: int32(libvirt.DomainShutoffUnknown),
+	}
+}
+
+// beginJob takes d's job lock, waiting at most jobTimeout; a domain removed
+// while the caller waited reports not found.
+func (d *domain) beginJob(ctx context.Context, jobTimeout time.Duration) error {
+	t := time.NewTimer(jobTimeout)
+	defer t.Stop()
+	select {
+	case d.job <- struct{}{}:
+	case <-ctx.Done():
+		return runtimeErr("lock", d.name, ctx.Err())
+	case <-t.C:
+		return errJobTimeout()
+	}
+	d.mu.Lock()
+	removed := d.removed
+	d.mu.Unlock()
+	if removed {
+		d.endJob()
+		return errNoUUID(d.uuid)
+	}
+	return nil
+}
+
+func (d *domain) endJob() { <-d.job }
+
+// active reports whether the container runs (running or paused). Caller
+// holds mu.
+func (d *domain) activeLocked() bool { return d.live != nil }
+
+func (d *domain) active() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.activeLocked()
+}
+
+// ref is d's identity as the API returns it. Caller holds mu.
+func (d *domain) refLocked() Domain {
+	id := int32(-1)
+	if d.activeLocked() {
+		id = int32(d.pid)
+	}
+	return Domain{Name: d.name, UUID: d.uuid, ID: id}
+}
+
+func (d *domain) ref() Domain {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.refLocked()
+}
+
+// def is the definition that describes d now: the live one while it runs,
+// else the persistent one. Caller holds mu.
+func (d *domain) defLocked() *xmlmap.Mapped {
+	if d.live != nil {
+		return d.live
+	}
+	return d.persistent
+}
+
+func (d *domain) setState(state libvirt.DomainState, reason int32) {
+	d.mu.Lock()
+	d.state, d.reason = state, reason
+	d.mu.Unlock()
+}
+
+// table indexes the domain objects by UUID, name and ID (init PID).
+type table struct {
+	mu     sync.RWMutex
+	byUUID map[UUID]*domain
+	byName map[string]*domain
+	byID   map[int32]*domain
+}
+
+func newTable() *table {
+	return &table{byUUID: map[UUID]*domain{}, byName: map[string]*domain{}, byID: map[int32]*domain{}}
+}
+
+func (t *table) get(u UUID) *domain {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.byUUID[u]
+}
+
+func (t *table) getName(name string) *domain {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.byName[name]
+}
+
+func (t *table) getID(id int32) *domain {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.byID[id]
+}
+
+func (t *table) add(d *domain) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.byUUID[d.uuid] = d
+	t.byName[d.name] = d
+}
+
+// remove drops d from every index and marks it removed.
+func (t *table) remove(d *domain) {
+	t.mu.Lock()
+	if t.byUUID[d.uuid] == d {
+		delete(t.byUUID, d.uuid)
+	}
+	if t.byName[d.name] == d {
+		delete(t.byName, d.name)
+	}
+	for id, x := range t.byID {
+		if x == d {
+			delete(t.byID, id)
+		}
+	}
+	t.mu.Unlock()
+	d.mu.Lock()
+	d.removed = true
+	d.mu.Unlock()
+}
+
+// setID moves d's ID index entry from old to id (0 = none).
+func (t *table) setID(d *domain, old, id int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old > 0 && t.byID[int32(old)] == d {
+		delete(t.byID, int32(old))
+	}
+	if id > 0 {
+		t.byID[int32(id)] = d
+	}
+}
+
+// all returns every domain sorted by name.
+func (t *table) all() []*domain {
+	t.mu.RLock()
+	out := make([]*domain, 0, len(t.byUUID))
+	for _, d := range t.byUUID {
+		out = append(out, d)
+	}
+	t.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}

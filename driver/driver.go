@@ -1,0 +1,821 @@
+package driver
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// Runtime is what the driver needs from package runner; *runner.Runner
+// satisfies it and unit tests use a fake. Errors unwrap to runner's
+// sentinels (ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout).
+type Runtime interface {
+	Start(ctx context.Context, name string, opts runner.StartOptions) error
+	Stop(ctx context.Context, name string, opts runner.StopOptions) error
+	State(ctx context.Context, name string) (runner.State, int, error)
+	Freeze(ctx context.Context, name string) error
+	Unfreeze(ctx context.Context, name string) error
+}
+
+// Config configures the driver. Zero values take the defaults noted.
+type Config struct {
+	// StateDir holds definitions, autostart markers and run state
+	// (default /var/lib/lxcvirt).
+	StateDir string
+	// LXCPath is the lxcpath of the driver's containers
+	// (default /var/lib/lxcvirt/lxc). /var/lib/lxc is never touched.
+	LXCPath string
+	// RunDir holds the marker that autostart already ran in this host boot;
+	// it should be on a tmpfs (default /run/lxcvirt).
+	RunDir string
+	// ShutdownGrace is how long Shutdown waits for init to halt before it
+	// kills the container (default 30s).
+	ShutdownGrace time.Duration
+	// JobTimeout bounds the wait for another operation on the same domain
+	// (default 30s, as libvirt's state change lock).
+	JobTimeout time.Duration
+	// DefaultBridge backs bridge interfaces without a bridge name and the
+	// "default" network (default lxcbr0).
+	DefaultBridge string
+	// Networks maps libvirt network names to host bridges.
+	Networks map[string]string
+	// Runtime runs the containers (default: a runner.Runner on LXCPath).
+	Runtime Runtime
+	// Logger receives the driver's logs (default slog.Default()).
+	Logger *slog.Logger
+	// CgroupRoot is where the cgroup hierarchies are mounted
+	// (default /sys/fs/cgroup); the layout is detected there.
+	CgroupRoot string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	procRoot string // /proc; tests point it elsewhere
+	netRoot  string // /sys/class/net
+}
+
+// Defaults.
+const (
+	DefaultStateDir      = "/var/lib/lxcvirt"
+	DefaultLXCPath       = "/var/lib/lxcvirt/lxc"
+	DefaultRunDir        = "/run/lxcvirt"
+	DefaultShutdownGrace = 30 * time.Second
+	DefaultJobTimeout    = 30 * time.Second
+	DefaultBridge        = "lxcbr0"
+	DefaultCgroupRoot    = "/sys/fs/cgroup"
+)
+
+// autostartMarker is created in RunDir once autostart ran.
+const autostartMarker = "autostarted"
+
+func (c *Config) setDefaults() error {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&c.StateDir, DefaultStateDir)
+	def(&c.LXCPath, DefaultLXCPath)
+	def(&c.RunDir, DefaultRunDir)
+	def(&c.DefaultBridge, DefaultBridge)
+	def(&c.CgroupRoot, DefaultCgroupRoot)
+	def(&c.procRoot, "/proc")
+	def(&c.netRoot, "/sys/class/net")
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = DefaultShutdownGrace
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = DefaultJobTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	for _, p := range []struct{ what, path string }{
+		{"state dir", c.StateDir}, {"lxcpath", c.LXCPath}, {"run dir", c.RunDir}, {"cgroup root", c.CgroupRoot},
+	} {
+		if !filepath.IsAbs(p.path) || filepath.Clean(p.path) != p.path {
+			return fmt.Errorf("%s %q: must be an absolute, clean path", p.what, p.path)
+		}
+	}
+	if filepath.Clean(c.LXCPath) == "/var/lib/lxc" {
+		return errors.New("lxcpath /var/lib/lxc belongs to the system's LXC; use a path of the driver's own")
+	}
+	return nil
+}
+
+// LXC is the LXC domain driver; it implements Driver.
+type LXC struct {
+	cfg    Config
+	log    *slog.Logger
+	rt     Runtime
+	host   *host
+	store  *store
+	tab    *table
+	events *broker
+	opts   xmlmap.Options
+
+	// defineMu serialises changes to the set of domains (define, create,
+	// undefine) so name and UUID checks and the insert are atomic.
+	defineMu sync.Mutex
+
+	ctx    context.Context // ends at Close; background work runs under it
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	closed sync.Once
+}
+
+var _ Driver = (*LXC)(nil)
+
+// New starts the driver: it detects the host's cgroup layout, loads the
+// definitions under StateDir (a corrupt one is logged and skipped),
+// re-adopts the containers that still run, marks the rest shut off, and —
+// once per host boot — starts the autostart domains that are not running.
+// Autostart runs in the background; its failures are logged.
+func New(ctx context.Context, cfg Config) (*LXC, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, fmt.Errorf("driver: %w", err)
+	}
+	h, err := detectHost(cfg.CgroupRoot, cfg.procRoot, cfg.netRoot)
+	if err != nil {
+		return nil, fmt.Errorf("driver: %w", err)
+	}
+	rt := cfg.Runtime
+	if rt == nil {
+		r, err := runner.New(cfg.LXCPath, runner.WithLogger(cfg.Logger))
+		if err != nil {
+			return nil, fmt.Errorf("driver: %w", err)
+		}
+		rt = r
+	}
+	st := &store{dir: cfg.StateDir}
+	if err := st.init(); err != nil {
+		return nil, fmt.Errorf("driver: state dir: %w", err)
+	}
+	for _, d := range []string{cfg.LXCPath, cfg.RunDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("driver: %w", err)
+		}
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	l := &LXC{
+		cfg: cfg, log: cfg.Logger, rt: rt, host: h, store: st,
+		tab: newTable(), events: newBroker(cfg.Logger),
+		opts: xmlmap.Options{
+			Cgroup:        h.layout,
+			DefaultBridge: cfg.DefaultBridge,
+			Networks:      cfg.Networks,
+			NewUUID:       randomUUID,
+		},
+		ctx: bg, cancel: cancel,
+	}
+	l.load(ctx)
+	if err := l.autostartOnce(); err != nil {
+		l.log.Error("autostart skipped", "err", err)
+	}
+	return l, nil
+}
+
+func randomUUID() [16]byte {
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u
+}
+
+// parse validates domain XML into a definition; nothing is written.
+func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, UUID, error) {
+	m, err := xmlmap.Parse(xml, l.opts)
+	if err != nil {
+		if e := virterror.As(err); e != nil {
+			return nil, UUID{}, e
+		}
+		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "%v", err)
+	}
+	if err := runner.ValidateName(m.Domain.Name); err != nil {
+		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain name: %v", err)
+	}
+	u, err := parseUUID(m.Domain.UUID)
+	if err != nil {
+		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain uuid: %v", err)
+	}
+	return m, u, nil
+}
+
+// containerDir is <lxcpath>/<name>; names were validated at parse time.
+func (l *LXC) containerDir(name string) string { return filepath.Join(l.cfg.LXCPath, name) }
+
+func (l *LXC) hasContainer(name string) bool {
+	_, err := os.Stat(filepath.Join(l.containerDir(name), "config"))
+	return err == nil
+}
+
+// removeContainerDir deletes a container's directory (its config and log;
+// the rootfs is the user's and lives elsewhere).
+func (l *LXC) removeContainerDir(name string) {
+	if runner.ValidateName(name) != nil {
+		return
+	}
+	if err := os.RemoveAll(l.containerDir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		l.log.Error("cannot remove container directory", "domain", name, "err", err)
+	}
+}
+
+// lookup finds a domain by UUID.
+func (l *LXC) lookup(u UUID) (*domain, error) {
+	if d := l.tab.get(u); d != nil {
+		return d, nil
+	}
+	return nil, errNoUUID(u)
+}
+
+// withJob runs fn holding the job of the domain u names.
+func (l *LXC) withJob(ctx context.Context, u UUID, fn func(d *domain) error) error {
+	d, err := l.lookup(u)
+	if err != nil {
+		return err
+	}
+	if err := d.beginJob(ctx, l.cfg.JobTimeout); err != nil {
+		return err
+	}
+	defer d.endJob()
+	return fn(d)
+}
+
+// Close stops the driver's background work; running containers keep running
+// and a new driver instance re-adopts them.
+func (l *LXC) Close() error {
+	l.closed.Do(func() {
+		l.cancel()
+		l.wg.Wait()
+		for _, d := range l.tab.all() {
+			d.mu.Lock()
+			for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
+				if w != nil {
+					w.Close()
+				}
+			}
+			d.mu.Unlock()
+		}
+		l.events.close()
+	})
+	return nil
+}
+
+// Flags each entry point accepts, as libvirt's LXC driver does.
+const (
+	defineFlags   = uint32(libvirt.DomainDefineValidate)
+	createFlags   = uint32(libvirt.DomainStartValidate)
+	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram)
+	shutdownFlags = uint32(libvirt.DomainShutdownInitctl | libvirt.DomainShutdownSignal)
+	rebootFlags   = uint32(libvirt.DomainRebootInitctl | libvirt.DomainRebootSignal)
+	xmlFlags      = uint32(libvirt.DomainXMLSecure | libvirt.DomainXMLInactive | libvirt.DomainXMLUpdateCPU | libvirt.DomainXMLMigratable)
+)
+
+// DefineXML adds a persistent definition, or replaces the one with the same
+// name and UUID. A running domain keeps its running definition until it
+// stops; a running transient domain becomes persistent.
+func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
+	if err := checkFlags("lxcDomainDefineXMLFlags", flags, defineFlags); err != nil {
+		return Domain{}, err
+	}
+	m, u, err := l.parse([]byte(xml))
+	if err != nil {
+		return Domain{}, err
+	}
+	text, err := xmlmap.FormatDomain(m.Domain)
+	if err != nil {
+		return Domain{}, virterror.Wrap(err)
+	}
+	d, err := l.claim(ctx, u, m.Domain.Name, false)
+	if err != nil {
+		return Domain{}, err
+	}
+	if d != nil {
+		defer d.endJob()
+	}
+	defer l.defineMu.Unlock()
+	if err := l.store.saveDef(u, []byte(text)); err != nil {
+		return Domain{}, internalErr("cannot save definition of '%s': %v", m.Domain.Name, err)
+	}
+	detail := libvirt.DomainEventDefinedAdded
+	if d == nil {
+		d = newDomain(u, m.Domain.Name)
+		d.persistent = m
+		l.tab.add(d)
+	} else {
+		d.mu.Lock()
+		if d.persistent != nil {
+			detail = libvirt.DomainEventDefinedUpdated
+		}
+		d.persistent = m
+		active := d.activeLocked()
+		d.mu.Unlock()
+		if active {
+			if err := l.saveRun(d); err != nil {
+				l.log.Error("cannot update run state", "domain", d.name, "err", err)
+			}
+		}
+	}
+	ref := d.ref()
+	l.events.publish(lifecycle(ref, libvirt.DomainEventDefined, int32(detail)))
+	return ref, nil
+}
+
+// claim checks that a definition named name with UUID u may be added: an
+// existing domain with u must have the same name, and no other domain may
+// hold name; with forStart an existing domain must also be inactive and
+// persistent. On success it returns holding the define lock and, for an
+// existing domain (nil when new), that domain's job.
+func (l *LXC) claim(ctx context.Context, u UUID, name string, forStart bool) (*domain, error) {
+	for {
+		d := l.tab.get(u)
+		if d != nil {
+			if err := d.beginJob(ctx, l.cfg.JobTimeout); err != nil {
+				if virterror.HasCode(err, libvirt.ErrNoDomain) {
+					continue // undefined meanwhile
+				}
+				return nil, err
+			}
+		}
+		l.defineMu.Lock()
+		err := l.checkClaim(d, u, name, forStart)
+		raced := l.tab.get(u) != d
+		if err == nil && !raced {
+			return d, nil
+		}
+		l.defineMu.Unlock()
+		if d != nil {
+			d.endJob()
+		}
+		if !raced {
+			return nil, err
+		}
+	}
+}
+
+func (l *LXC) checkClaim(d *domain, u UUID, name string, forStart bool) error {
+	if d != nil {
+		if d.name != name {
+			return virterror.New(libvirt.ErrOperationFailed, "domain '%s' is already defined with uuid %s", d.name, formatUUID(u))
+		}
+		if forStart {
+			d.mu.Lock()
+			active, persistent := d.activeLocked(), d.persistent != nil
+			d.mu.Unlock()
+			if active {
+				return virterror.New(libvirt.ErrOperationInvalid, "domain '%s' is already active", name)
+			}
+			if !persistent {
+				return virterror.New(libvirt.ErrOperationInvalid, "domain '%s' is already being started", name)
+			}
+		}
+		return nil
+	}
+	if other := l.tab.getName(name); other != nil {
+		return virterror.New(libvirt.ErrOperationFailed, "domain '%s' already exists with uuid %s", name, formatUUID(other.uuid))
+	}
+	return nil
+}
+
+// CreateXML starts a transient domain from xml. With the UUID and name of an
+// inactive persistent domain, it starts that domain with xml as its running
+// definition, as libvirt does.
+func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
+	if err := checkFlags("lxcDomainCreateXMLWithFiles", flags, createFlags); err != nil {
+		return Domain{}, err
+	}
+	m, u, err := l.parse([]byte(xml))
+	if err != nil {
+		return Domain{}, err
+	}
+	d, err := l.claim(ctx, u, m.Domain.Name, true)
+	if err != nil {
+		return Domain{}, err
+	}
+	if d == nil {
+		d = newDomain(u, m.Domain.Name)
+		d.job <- struct{}{}
+		l.tab.add(d)
+	}
+	// Other domains may be defined while this one starts.
+	l.defineMu.Unlock()
+	defer d.endJob()
+	if err := l.start(ctx, d, m, libvirt.DomainRunningBooted); err != nil {
+		d.mu.Lock()
+		transient := d.persistent == nil
+		d.mu.Unlock()
+		if transient {
+			l.tab.remove(d)
+		}
+		return Domain{}, err
+	}
+	ref := d.ref()
+	l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
+	return ref, nil
+}
+
+// Undefine removes the persistent definition. A running domain keeps
+// running as a transient one; a stopped one is forgotten with its files and
+// container directory.
+func (l *LXC) Undefine(ctx context.Context, u UUID, flags uint32) error {
+	if err := checkFlags("lxcDomainUndefineFlags", flags, undefineFlags); err != nil {
+		return err
+	}
+	return l.withJob(ctx, u, func(d *domain) error {
+		l.defineMu.Lock()
+		defer l.defineMu.Unlock()
+		d.mu.Lock()
+		persistent, active := d.persistent != nil, d.activeLocked()
+		d.mu.Unlock()
+		if !persistent {
+			return virterror.New(libvirt.ErrOperationInvalid, "cannot undefine transient domain")
+		}
+		if err := l.store.removeDomain(d.uuid); err != nil && !active {
+			return internalErr("cannot remove definition of '%s': %v", d.name, err)
+		}
+		ref := d.ref()
+		if active {
+			d.mu.Lock()
+			d.persistent, d.autostart = nil, false
+			d.mu.Unlock()
+			if err := l.saveRun(d); err != nil {
+				l.log.Error("cannot update run state", "domain", d.name, "err", err)
+			}
+		} else {
+			l.tab.remove(d)
+			l.removeContainerDir(d.name)
+		}
+		l.events.publish(lifecycle(ref, libvirt.DomainEventUndefined, int32(libvirt.DomainEventUndefinedRemoved)))
+		return nil
+	})
+}
+
+// Create starts a defined domain.
+func (l *LXC) Create(ctx context.Context, u UUID, flags uint32) (Domain, error) {
+	if err := checkFlags("lxcDomainCreateWithFlags", flags, 0); err != nil {
+		return Domain{}, err
+	}
+	d, err := l.lookup(u)
+	if err != nil {
+		return Domain{}, err
+	}
+	return l.startDefined(ctx, d, false)
+}
+
+// startDefined starts d from its persistent definition under its job.
+func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (Domain, error) {
+	if err := d.beginJob(ctx, l.cfg.JobTimeout); err != nil {
+		return Domain{}, err
+	}
+	defer d.endJob()
+	d.mu.Lock()
+	def, active := d.persistent, d.activeLocked()
+	d.mu.Unlock()
+	switch {
+	case active && autostart:
+		return d.ref(), nil
+	case active:
+		return Domain{}, errRunning()
+	case def == nil:
+		return Domain{}, errNoUUID(d.uuid)
+	}
+	if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+		return Domain{}, err
+	}
+	ref := d.ref()
+	l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
+	return ref, nil
+}
+
+// Shutdown sends init LXC's halt signal and returns at once. If init has not
+// exited after ShutdownGrace the container is killed; the domain then ends
+// shut off with reason destroyed (reason shutdown when init halted). Initctl
+// and signal flags are accepted; both mean the halt signal.
+func (l *LXC) Shutdown(ctx context.Context, u UUID, flags uint32) error {
+	if err := checkFlags("lxcDomainShutdownFlags", flags, shutdownFlags); err != nil {
+		return err
+	}
+	return l.withJob(ctx, u, func(d *domain) error { return l.shutdown(ctx, d) })
+}
+
+// Destroy kills the container at once; reason destroyed.
+func (l *LXC) Destroy(ctx context.Context, u UUID, flags uint32) error {
+	if err := checkFlags("lxcDomainDestroyFlags", flags, 0); err != nil {
+		return err
+	}
+	return l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d) })
+}
+
+// Reboot asks init to reboot and returns at once (see reboot).
+func (l *LXC) Reboot(ctx context.Context, u UUID, flags uint32) error {
+	if err := checkFlags("lxcDomainReboot", flags, rebootFlags); err != nil {
+		return err
+	}
+	return l.withJob(ctx, u, func(d *domain) error { return l.reboot(ctx, d) })
+}
+
+// Suspend freezes the container: paused, reason user.
+func (l *LXC) Suspend(ctx context.Context, u UUID) error {
+	return l.withJob(ctx, u, func(d *domain) error { return l.suspend(ctx, d) })
+}
+
+// Resume thaws the container: running, reason unpaused.
+func (l *LXC) Resume(ctx context.Context, u UUID) error {
+	return l.withJob(ctx, u, func(d *domain) error { return l.resume(ctx, d) })
+}
+
+// LookupByName finds a domain by name.
+func (l *LXC) LookupByName(_ context.Context, name string) (Domain, error) {
+	if d := l.tab.getName(name); d != nil {
+		return d.ref(), nil
+	}
+	return Domain{}, errNoName(name)
+}
+
+// LookupByUUID finds a domain by UUID.
+func (l *LXC) LookupByUUID(_ context.Context, u UUID) (Domain, error) {
+	d, err := l.lookup(u)
+	if err != nil {
+		return Domain{}, err
+	}
+	return d.ref(), nil
+}
+
+// LookupByID finds a running domain by ID (its init's host PID).
+func (l *LXC) LookupByID(_ context.Context, id int32) (Domain, error) {
+	if d := l.tab.getID(id); d != nil {
+		if ref := d.ref(); ref.ID == id {
+			return ref, nil
+		}
+	}
+	return Domain{}, errNoID(id)
+}
+
+// listFlags are the VIR_CONNECT_LIST_DOMAINS_* bits ListAll understands.
+const listFlags = uint32(libvirt.ConnectListDomainsActive | libvirt.ConnectListDomainsInactive |
+	libvirt.ConnectListDomainsPersistent | libvirt.ConnectListDomainsTransient |
+	libvirt.ConnectListDomainsRunning | libvirt.ConnectListDomainsPaused |
+	libvirt.ConnectListDomainsShutoff | libvirt.ConnectListDomainsOther |
+	libvirt.ConnectListDomainsManagedsave | libvirt.ConnectListDomainsNoManagedsave |
+	libvirt.ConnectListDomainsAutostart | libvirt.ConnectListDomainsNoAutostart |
+	libvirt.ConnectListDomainsHasSnapshot | libvirt.ConnectListDomainsNoSnapshot |
+	libvirt.ConnectListDomainsHasCheckpoint | libvirt.ConnectListDomainsNoCheckpoint)
+
+// ListAll lists the domains, sorted by name, that match flags; flags work as
+// in virConnectListAllDomains: within each group (active/inactive,
+// persistent/transient, state, managed save, autostart, snapshot,
+// checkpoint) a domain must match one set bit, and a group without bits set
+// matches all. It reads the state kept in memory and never runs a process.
+func (l *LXC) ListAll(_ context.Context, flags uint32) ([]Status, error) {
+	if err := checkFlags("virConnectListAllDomains", flags, listFlags); err != nil {
+		return nil, err
+	}
+	doms := l.tab.all()
+	out := make([]Status, 0, len(doms))
+	for _, d := range doms {
+		if st, ok := l.observe(d); ok && matchList(st, flags) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// matchList applies ListAll's flag groups to one domain.
+func matchList(st Status, flags uint32) bool {
+	group := func(mask uint32, match uint32) bool {
+		return flags&mask == 0 || flags&match != 0
+	}
+	f := func(bit libvirt.ConnectListAllDomainsFlags) uint32 { return uint32(bit) }
+	pick := func(cond bool, yes, no libvirt.ConnectListAllDomainsFlags) uint32 {
+		if cond {
+			return f(yes)
+		}
+		return f(no)
+	}
+	active := st.ID >= 0
+	var state libvirt.ConnectListAllDomainsFlags
+	switch st.State {
+	case libvirt.DomainRunning:
+		state = libvirt.ConnectListDomainsRunning
+	case libvirt.DomainPaused:
+		state = libvirt.ConnectListDomainsPaused
+	case libvirt.DomainShutoff:
+		state = libvirt.ConnectListDomainsShutoff
+	default:
+		state = libvirt.ConnectListDomainsOther
+	}
+	stateMask := f(libvirt.ConnectListDomainsRunning) | f(libvirt.ConnectListDomainsPaused) |
+		f(libvirt.ConnectListDomainsShutoff) | f(libvirt.ConnectListDomainsOther)
+	return group(f(libvirt.ConnectListDomainsActive)|f(libvirt.ConnectListDomainsInactive),
+		pick(active, libvirt.ConnectListDomainsActive, libvirt.ConnectListDomainsInactive)) &&
+		group(f(libvirt.ConnectListDomainsPersistent)|f(libvirt.ConnectListDomainsTransient),
+			pick(st.Persistent, libvirt.ConnectListDomainsPersistent, libvirt.ConnectListDomainsTransient)) &&
+		group(stateMask, f(state)) &&
+		group(f(libvirt.ConnectListDomainsManagedsave)|f(libvirt.ConnectListDomainsNoManagedsave),
+			f(libvirt.ConnectListDomainsNoManagedsave)) &&
+		group(f(libvirt.ConnectListDomainsAutostart)|f(libvirt.ConnectListDomainsNoAutostart),
+			pick(st.Autostart, libvirt.ConnectListDomainsAutostart, libvirt.ConnectListDomainsNoAutostart)) &&
+		group(f(libvirt.ConnectListDomainsHasSnapshot)|f(libvirt.ConnectListDomainsNoSnapshot),
+			f(libvirt.ConnectListDomainsNoSnapshot)) &&
+		group(f(libvirt.ConnectListDomainsHasCheckpoint)|f(libvirt.ConnectListDomainsNoCheckpoint),
+			f(libvirt.ConnectListDomainsNoCheckpoint))
+}
+
+// observe reports d's status. When d is idle it first reconciles the state
+// with the freezer (a cheap file read, no process); a domain busy with a job
+// reports its stored state. ok is false for a domain removed meanwhile.
+func (l *LXC) observe(d *domain) (Status, bool) {
+	select {
+	case d.job <- struct{}{}:
+		l.refresh(d)
+		d.endJob()
+	default:
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return Status{
+		Domain:     d.refLocked(),
+		State:      d.state,
+		Reason:     d.reason,
+		Persistent: d.persistent != nil,
+		Autostart:  d.autostart,
+	}, !d.removed
+}
+
+// Status reports one domain's state, reason and flags.
+func (l *LXC) Status(_ context.Context, u UUID) (Status, error) {
+	d, err := l.lookup(u)
+	if err != nil {
+		return Status{}, err
+	}
+	st, ok := l.observe(d)
+	if !ok {
+		return Status{}, errNoUUID(u)
+	}
+	return st, nil
+}
+
+// XMLDesc returns the live XML of a running domain (with id= and, once
+// known, the console's pty path) or the persistent definition (XMLInactive,
+// or when shut off).
+func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
+	if err := checkFlags("lxcDomainGetXMLDesc", flags, xmlFlags); err != nil {
+		return "", err
+	}
+	d, err := l.lookup(u)
+	if err != nil {
+		return "", err
+	}
+	d.mu.Lock()
+	def, pid, console := d.defLocked(), d.pid, d.console
+	if flags&XMLInactive != 0 && d.persistent != nil {
+		def = d.persistent
+	}
+	live := def == d.live && d.live != nil
+	d.mu.Unlock()
+	if def == nil {
+		return "", errNoUUID(u)
+	}
+	dom := def.Domain
+	if live {
+		dom = liveDomain(def.Domain, pid, console)
+	}
+	text, err := xmlmap.FormatDomain(dom)
+	if err != nil {
+		return "", virterror.Wrap(err)
+	}
+	return text, nil
+}
+
+// liveDomain is a shallow copy of dom carrying the running ID and the
+// console's pty path (when the console code has set one).
+func liveDomain(dom *libvirtxml.Domain, pid int, console string) *libvirtxml.Domain {
+	c := *dom
+	c.ID = &pid
+	if console != "" && c.Devices != nil && len(c.Devices.Consoles) > 0 {
+		devs := *c.Devices
+		devs.Consoles = slices.Clone(devs.Consoles)
+		devs.Consoles[0].TTY = console
+		devs.Consoles[0].Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{Path: console}}
+		c.Devices = &devs
+	}
+	return &c
+}
+
+// Info reports state, memory (maximum from the definition, used from the
+// memory cgroup), vCPUs and CPU time (from the cpuacct or v2 cpu cgroup).
+func (l *LXC) Info(_ context.Context, u UUID) (Info, error) {
+	d, err := l.lookup(u)
+	if err != nil {
+		return Info{}, err
+	}
+	st, err := l.stats(d)
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{State: st.State, MaxMemKiB: st.MaxMemKiB, MemKiB: st.MemKiB, VCPUs: st.VCPUs, CPUTimeNs: st.CPUTimeNs}, nil
+}
+
+// SetAutostart marks a persistent domain to start with the driver.
+func (l *LXC) SetAutostart(ctx context.Context, u UUID, autostart bool) error {
+	return l.withJob(ctx, u, func(d *domain) error {
+		d.mu.Lock()
+		persistent := d.persistent != nil
+		d.mu.Unlock()
+		if !persistent {
+			return virterror.New(libvirt.ErrOperationInvalid, "cannot set autostart for transient domain")
+		}
+		if err := l.store.setAutostart(u, autostart); err != nil {
+			return internalErr("cannot change autostart of '%s': %v", d.name, err)
+		}
+		d.mu.Lock()
+		d.autostart = autostart
+		d.mu.Unlock()
+		return nil
+	})
+}
+
+// Stats reports counters for the given domains, or all when uuids is empty.
+func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
+	var doms []*domain
+	if len(uuids) == 0 {
+		doms = l.tab.all()
+	}
+	for _, u := range uuids {
+		d, err := l.lookup(u)
+		if err != nil {
+			return nil, err
+		}
+		doms = append(doms, d)
+	}
+	out := make([]Stats, 0, len(doms))
+	for _, d := range doms {
+		st, err := l.stats(d)
+		if err != nil {
+			if len(uuids) == 0 {
+				continue // removed meanwhile
+			}
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// stats gathers one domain's counters: the definition's limits, and for a
+// running domain its cgroup usage and interface counters. A counter that
+// cannot be read is left zero and logged at debug level.
+func (l *LXC) stats(d *domain) (Stats, error) {
+	status, ok := l.observe(d)
+	if !ok {
+		return Stats{}, errNoUUID(d.uuid)
+	}
+	d.mu.Lock()
+	def, cg, veths, active := d.defLocked(), d.cg, slices.Clone(d.veths), d.activeLocked()
+	d.mu.Unlock()
+	if def == nil {
+		return Stats{}, errNoUUID(d.uuid)
+	}
+	st := Stats{Status: status, MaxMemKiB: def.MaxMemKiB, VCPUs: uint16(min(def.VCPUs, 65535))}
+	if !active {
+		st.MemKiB = def.CurMemKiB
+		return st, nil
+	}
+	u, err := l.host.usage(cg)
+	if err != nil {
+		l.log.Debug("cgroup counters incomplete", "domain", d.name, "err", err)
+	}
+	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.memBytes/1024
+	for _, dev := range veths {
+		ifs, err := l.host.netStats(dev)
+		if err != nil {
+			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", dev, "err", err)
+		}
+		st.Interfaces = append(st.Interfaces, ifs)
+	}
+	return st, nil
+}
+
+// Events streams domain events until ctx ends or the driver closes; a
+// subscriber that falls too far behind is disconnected (its channel closes).
+func (l *LXC) Events(ctx context.Context) (<-chan Event, error) {
+	return l.events.subscribe(ctx)
+}

@@ -1,0 +1,106 @@
+package driver
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+)
+
+// subscriberBuffer is how many events a subscriber may lag behind before it
+// is disconnected.
+const subscriberBuffer = 1024
+
+// broker fans events out to subscribers. Publishing never blocks: a
+// subscriber whose buffer is full is disconnected (its channel closed) and
+// logged, so a slow reader cannot stall the driver.
+type broker struct {
+	log    *slog.Logger
+	mu     sync.Mutex
+	subs   map[*subscriber]struct{}
+	closed bool
+}
+
+type subscriber struct {
+	ch chan Event
+}
+
+func newBroker(log *slog.Logger) *broker {
+	return &broker{log: log, subs: map[*subscriber]struct{}{}}
+}
+
+// subscribe registers a subscriber until ctx ends.
+func (b *broker) subscribe(ctx context.Context) (<-chan Event, error) {
+	s := &subscriber{ch: make(chan Event, subscriberBuffer)}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, internalErr("driver is closed")
+	}
+	b.subs[s] = struct{}{}
+	context.AfterFunc(ctx, func() { b.drop(s) })
+	return s.ch, nil
+}
+
+// drop removes s and closes its channel; it is a no-op when s is gone.
+func (b *broker) drop(s *subscriber) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.dropLocked(s)
+}
+
+func (b *broker) dropLocked(s *subscriber) {
+	if _, ok := b.subs[s]; ok {
+		delete(b.subs, s)
+		close(s.ch)
+	}
+}
+
+// publish delivers ev to every subscriber in order.
+func (b *broker) publish(ev Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		select {
+		case s.ch <- ev:
+		default:
+			b.log.Warn("event subscriber too slow, disconnecting it", "buffer", subscriberBuffer)
+			b.dropLocked(s)
+		}
+	}
+}
+
+// close disconnects every subscriber.
+func (b *broker) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for s := range b.subs {
+		b.dropLocked(s)
+	}
+}
+
+// lifecycle builds a lifecycle event.
+func lifecycle(dom Domain, typ libvirt.DomainEventType, detail int32) Event {
+	return Event{Kind: EventLifecycle, Domain: dom, Type: int32(typ), Detail: detail}
+}
+
+// stoppedEvents are the events for a domain that stopped with reason: a
+// clean shutdown is "shutdown finished" then "stopped shutdown", as libvirt
+// reports a guest that powered off.
+func stoppedEvents(dom Domain, reason libvirt.DomainShutoffReason) []Event {
+	switch reason {
+	case libvirt.DomainShutoffShutdown:
+		return []Event{
+			lifecycle(dom, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownFinished)),
+			lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
+		}
+	case libvirt.DomainShutoffCrashed:
+		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedCrashed))}
+	case libvirt.DomainShutoffFailed:
+		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedFailed))}
+	default:
+		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedDestroyed))}
+	}
+}

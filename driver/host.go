@@ -1,0 +1,209 @@
+package driver
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// host reads the host facts the driver needs: the cgroup layout (detected
+// once, here and never in xmlmap), a container's cgroups and their counters,
+// and network device counters. All reads are plain files; nothing execs.
+type host struct {
+	cgroupRoot string // /sys/fs/cgroup
+	procRoot   string // /proc
+	netRoot    string // /sys/class/net
+	layout     xmlmap.CgroupLayout
+	unified    string // mount of the v2 hierarchy ("" when there is none)
+}
+
+// detectHost looks at cgroupRoot: a cgroup2 root (cgroup.controllers at the
+// top) is a unified host; otherwise v1 controllers sit in subdirectories and
+// a hybrid host has the v2 hierarchy at <root>/unified.
+func detectHost(cgroupRoot, procRoot, netRoot string) (*host, error) {
+	h := &host{cgroupRoot: cgroupRoot, procRoot: procRoot, netRoot: netRoot}
+	if _, err := os.Stat(filepath.Join(cgroupRoot, "cgroup.controllers")); err == nil {
+		h.layout, h.unified = xmlmap.CgroupV2, cgroupRoot
+		return h, nil
+	}
+	if _, err := os.Stat(cgroupRoot); err != nil {
+		return nil, fmt.Errorf("cgroup root: %w", err)
+	}
+	h.layout = xmlmap.CgroupV1
+	if _, err := os.Stat(filepath.Join(cgroupRoot, "unified", "cgroup.controllers")); err == nil {
+		h.unified = filepath.Join(cgroupRoot, "unified")
+	}
+	return h, nil
+}
+
+// cgroups are the directories of one container's cgroups; a v1 path is ""
+// when that controller is not mounted as v1.
+type cgroups struct {
+	memory  string
+	cpuacct string
+	freezer string
+	v2      string
+}
+
+// cgroupsOf reads /proc/<pid>/cgroup and resolves each hierarchy to its
+// directory under the cgroup root.
+func (h *host) cgroupsOf(pid int) (cgroups, error) {
+	var cg cgroups
+	b, err := os.ReadFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "cgroup"))
+	if err != nil {
+		return cg, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		// hierarchy-ID:controller-list:path
+		parts := strings.SplitN(sc.Text(), ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		ctrls, path := parts[1], parts[2]
+		if parts[0] == "0" && ctrls == "" {
+			if h.unified != "" {
+				cg.v2 = filepath.Join(h.unified, path)
+			}
+			continue
+		}
+		dir := filepath.Join(h.cgroupRoot, ctrls, path)
+		for _, c := range strings.Split(ctrls, ",") {
+			switch c {
+			case "memory":
+				cg.memory = dir
+			case "cpuacct":
+				cg.cpuacct = dir
+			case "freezer":
+				cg.freezer = dir
+			}
+		}
+	}
+	return cg, sc.Err()
+}
+
+// frozen reports whether the container's freezer says it is frozen (or
+// freezing): v1 freezer.state, else v2 cgroup.freeze.
+func (h *host) frozen(cg cgroups) (bool, error) {
+	if cg.freezer != "" {
+		s, err := readString(filepath.Join(cg.freezer, "freezer.state"))
+		return s == "FROZEN" || s == "FREEZING", err
+	}
+	if cg.v2 != "" {
+		s, err := readString(filepath.Join(cg.v2, "cgroup.freeze"))
+		return s == "1", err
+	}
+	return false, errors.New("no freezer cgroup")
+}
+
+// usage is a container's CPU and memory counters.
+type usage struct {
+	cpuNs, userNs, systemNs uint64
+	memBytes                uint64
+}
+
+// usage reads CPU time (v1 cpuacct.usage*, else v2 cpu.stat) and memory use
+// (v1 memory.usage_in_bytes, else v2 memory.current).
+func (h *host) usage(cg cgroups) (usage, error) {
+	var u usage
+	var errs []error
+	if cg.cpuacct != "" {
+		var err error
+		u.cpuNs, err = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage"))
+		errs = append(errs, err)
+		// Older kernels lack the split counters; the total still counts.
+		u.userNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_user"))
+		u.systemNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_sys"))
+	} else if cg.v2 != "" {
+		kv, err := readKeyed(filepath.Join(cg.v2, "cpu.stat"))
+		errs = append(errs, err)
+		u.cpuNs, u.userNs, u.systemNs = kv["usage_usec"]*1000, kv["user_usec"]*1000, kv["system_usec"]*1000
+	}
+	if cg.memory != "" {
+		var err error
+		u.memBytes, err = readUint(filepath.Join(cg.memory, "memory.usage_in_bytes"))
+		errs = append(errs, err)
+	} else if cg.v2 != "" {
+		var err error
+		u.memBytes, err = readUint(filepath.Join(cg.v2, "memory.current"))
+		errs = append(errs, err)
+	}
+	return u, errors.Join(errs...)
+}
+
+// netStats reads a host-side device's counters and swaps them into the
+// guest's view: what the host side received, the guest sent.
+func (h *host) netStats(dev string) (InterfaceStats, error) {
+	st := InterfaceStats{Name: dev}
+	dir := filepath.Join(h.netRoot, dev, "statistics")
+	var errs []error
+	for _, f := range []struct {
+		name string
+		dst  *uint64
+	}{
+		{"rx_bytes", &st.TxBytes}, {"rx_packets", &st.TxPackets},
+		{"tx_bytes", &st.RxBytes}, {"tx_packets", &st.RxPackets},
+	} {
+		v, err := readUint(filepath.Join(dir, f.name))
+		*f.dst = v
+		errs = append(errs, err)
+	}
+	return st, errors.Join(errs...)
+}
+
+// parentPID returns pid's parent from /proc/<pid>/stat.
+func (h *host) parentPID(pid int) (int, error) {
+	b, err := os.ReadFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, err
+	}
+	// pid (comm) state ppid …; comm may hold spaces and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("malformed stat of %d", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, fmt.Errorf("malformed stat of %d", pid)
+	}
+	return strconv.Atoi(f[1])
+}
+
+func readString(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return strings.TrimSpace(string(b)), err
+}
+
+func readUint(path string) (uint64, error) {
+	s, err := readString(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseUint(s, 10, 64)
+}
+
+// readKeyed parses a flat-keyed cgroup file ("key value" lines).
+func readKeyed(path string) (map[string]uint64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]uint64{}
+	for line := range strings.Lines(string(b)) {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			out[k] = n
+		}
+	}
+	return out, nil
+}

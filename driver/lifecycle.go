@@ -1,0 +1,617 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// Process lifecycle: start, adopt, stop, and what happens when a container's
+// init exits. Every function here runs with the domain's job held unless it
+// says otherwise.
+
+const (
+	// killWait bounds the wait for init to vanish after a kill.
+	killWait = 15 * time.Second
+	// settleWait bounds the wait, after init exited, for LXC either to
+	// restart the container (a reboot) or to finish stopping it.
+	settleWait = 10 * time.Second
+	// startCleanupWait bounds the kill of a half-started container.
+	startCleanupWait = 30 * time.Second
+)
+
+// pending is what the driver asked a running container to do.
+type pending int
+
+const (
+	pendingNone pending = iota
+	pendingShutdown
+	pendingReboot
+)
+
+// start runs d's container with def as its running definition. It writes
+// the LXC config (rewritten from the definition on every start) right before
+// lxc-start and undoes everything it did when a later step fails.
+func (l *LXC) start(ctx context.Context, d *domain, def *xmlmap.Mapped, reason libvirt.DomainRunningReason) (err error) {
+	live, err := l.liveDef(d.uuid, def)
+	if err != nil {
+		return err
+	}
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+		}
+	}()
+	dir := l.containerDir(d.name)
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return internalErr("cannot create container directory for '%s': %v", d.name, err)
+		}
+		undo = append(undo, func() { l.removeContainerDir(d.name) })
+	}
+	cfgPath := filepath.Join(dir, "config")
+	if err := writeFileAtomic(cfgPath, live.Config.Marshal(), 0o600); err != nil {
+		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
+	}
+	logPath := filepath.Join(dir, "lxc.log")
+	// A failed or cancelled lxc-start may leave a half-started container.
+	undo = append(undo, func() { l.killQuietly(d.name) })
+	if err := l.rt.Start(ctx, d.name, runner.StartOptions{ConfigFile: cfgPath, LogFile: logPath}); err != nil {
+		return withLogTail(runtimeErr("start", d.name, err), logPath)
+	}
+	st, pid, err := l.rt.State(ctx, d.name)
+	if err != nil {
+		return runtimeErr("start", d.name, err)
+	}
+	if pid <= 0 || st == runner.Stopped {
+		return withLogTail(virterror.New(libvirt.ErrOperationFailed,
+			"failed to start domain '%s': container stopped right after it started (state %s)", d.name, st), logPath)
+	}
+	return l.adopt(d, live, pid, int32(reason), l.cfg.Now())
+}
+
+// killQuietly kills name's container, ignoring errors: cleanup after a
+// failed start.
+func (l *LXC) killQuietly(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), startCleanupWait)
+	defer cancel()
+	if err := l.rt.Stop(ctx, name, runner.StopOptions{Kill: true}); err != nil &&
+		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+		l.log.Warn("cleanup kill failed", "domain", name, "err", err)
+	}
+}
+
+// withLogTail appends the last error lines of the container's LXC log to a
+// start failure, which otherwise only says "failed to start".
+func withLogTail(err error, logPath string) error {
+	b, rerr := os.ReadFile(logPath)
+	e := virterror.As(err)
+	if rerr != nil || e == nil {
+		return err
+	}
+	var lines []string
+	for line := range bytes.Lines(b) {
+		if bytes.Contains(line, []byte(" ERROR ")) {
+			lines = append(lines, strings.TrimSpace(string(line)))
+		}
+	}
+	if len(lines) == 0 {
+		return err
+	}
+	lines = lines[max(0, len(lines)-3):]
+	return &virterror.Error{Code: e.Code, Domain: e.Domain, Message: e.Message + "; lxc log: " + strings.Join(lines, " | ")}
+}
+
+// liveDef derives the running definition from def: a copy whose interfaces
+// all carry a host-side device name (libvirt's live XML shows it and the
+// stats read its counters), and the LXC config for that copy.
+func (l *LXC) liveDef(u UUID, def *xmlmap.Mapped) (*xmlmap.Mapped, error) {
+	text, err := xmlmap.FormatDomain(def.Domain)
+	if err != nil {
+		return nil, virterror.Wrap(err)
+	}
+	var dom libvirtxml.Domain
+	if err := dom.Unmarshal(text); err != nil {
+		return nil, internalErr("copy definition: %v", err)
+	}
+	if dom.Devices != nil {
+		for i := range dom.Devices.Interfaces {
+			ifc := &dom.Devices.Interfaces[i]
+			if ifc.Target == nil || ifc.Target.Dev == "" {
+				ifc.Target = &libvirtxml.DomainInterfaceTarget{Dev: vethName(u, i)}
+			}
+		}
+	}
+	m, err := xmlmap.ToConfig(&dom, l.opts)
+	if err != nil {
+		return nil, virterror.Wrap(err)
+	}
+	return m, nil
+}
+
+// vethName is a stable host-side device name for interface i of domain u,
+// within the kernel's 15-byte limit.
+func vethName(u UUID, i int) string {
+	h := sha256.Sum256(u[:])
+	return fmt.Sprintf("vx%xp%d", h[:5], i)
+}
+
+// vethsOf lists the host-side devices of a running definition.
+func vethsOf(m *xmlmap.Mapped) []string {
+	var out []string
+	for _, ifc := range m.Interfaces {
+		if ifc.HostDev != "" {
+			out = append(out, ifc.HostDev)
+		}
+	}
+	return out
+}
+
+// adopt makes d a running domain whose init is pid: it watches init and
+// LXC's monitor, finds the cgroups, persists the run state and indexes the
+// ID. Used after a start, a reboot, and when reconnecting at startup.
+func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, startedAt time.Time) error {
+	w := watchProc(pid)
+	var mw *procWatch
+	if ppid, err := l.host.parentPID(pid); err == nil && ppid > 1 {
+		mw = watchProc(ppid)
+	}
+	cg, err := l.host.cgroupsOf(pid)
+	if err != nil {
+		l.log.Warn("cannot read the container's cgroups; stats and freezer state unavailable", "domain", d.name, "err", err)
+	}
+	d.mu.Lock()
+	oldPID := d.pid
+	d.live, d.pid, d.startedAt, d.cg, d.veths = live, pid, startedAt, cg, vethsOf(live)
+	d.state, d.reason = libvirt.DomainRunning, reason
+	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
+	d.mu.Unlock()
+	if frozen, err := l.host.frozen(cg); err == nil && frozen {
+		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
+	}
+	if err := l.saveRun(d); err != nil {
+		l.teardown(d)
+		return internalErr("cannot save run state of '%s': %v", d.name, err)
+	}
+	l.tab.setID(d, oldPID, pid)
+	l.wg.Add(1)
+	go l.supervise(d, w)
+	return nil
+}
+
+// saveRun persists d's run state so a new driver instance re-adopts it.
+func (l *LXC) saveRun(d *domain) error {
+	d.mu.Lock()
+	live, st := d.live, runState{
+		Name: d.name, UUID: formatUUID(d.uuid), PID: d.pid, Transient: d.persistent == nil,
+		StartedAt: d.startedAt, Reason: d.reason,
+	}
+	d.mu.Unlock()
+	text, err := xmlmap.FormatDomain(live.Domain)
+	if err != nil {
+		return err
+	}
+	st.LiveXML = text
+	return l.store.saveRun(d.uuid, st)
+}
+
+// teardown forgets d's running container: watches, ID, run state. d is left
+// shut off with reason unknown.
+func (l *LXC) teardown(d *domain) {
+	d.mu.Lock()
+	pid := d.pid
+	for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
+		if w != nil {
+			w.Close()
+		}
+	}
+	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
+	d.live, d.pid, d.cg, d.veths, d.console = nil, 0, cgroups{}, nil, ""
+	d.state, d.reason = libvirt.DomainShutoff, int32(libvirt.DomainShutoffUnknown)
+	d.mu.Unlock()
+	l.tab.setID(d, pid, 0)
+	if err := l.store.removeRun(d.uuid); err != nil {
+		l.log.Error("cannot remove run state", "domain", d.name, "err", err)
+	}
+}
+
+// stopped records that d's container is gone: shut off with reason, events
+// emitted, and a transient domain forgotten.
+func (l *LXC) stopped(d *domain, reason libvirt.DomainShutoffReason) {
+	l.markStopped(d, reason)
+	d.mu.Lock()
+	transient := d.persistent == nil
+	d.mu.Unlock()
+	if transient {
+		l.tab.remove(d)
+		l.removeContainerDir(d.name)
+	}
+}
+
+// markStopped is stopped without forgetting a transient domain.
+func (l *LXC) markStopped(d *domain, reason libvirt.DomainShutoffReason) {
+	ref := d.ref()
+	l.teardown(d)
+	d.setState(libvirt.DomainShutoff, int32(reason))
+	for _, ev := range stoppedEvents(ref, reason) {
+		l.events.publish(ev)
+	}
+}
+
+// kill SIGKILLs d's container and waits until its init is gone.
+func (l *LXC) kill(ctx context.Context, d *domain) error {
+	paused := l.refresh(d) == libvirt.DomainPaused
+	d.mu.Lock()
+	w := d.initWatch
+	d.mu.Unlock()
+	if w == nil {
+		return errNotRunning()
+	}
+	if paused {
+		// A frozen task cannot act on SIGKILL until thawed.
+		if err := l.rt.Unfreeze(ctx, d.name); err != nil && !errors.Is(err, runner.ErrNotRunning) {
+			l.log.Warn("thaw before kill failed", "domain", d.name, "err", err)
+		}
+	}
+	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Kill: true}); err != nil &&
+		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+		return runtimeErr("destroy", d.name, err)
+	}
+	t := time.NewTimer(killWait)
+	defer t.Stop()
+	select {
+	case <-w.Exited():
+		return nil
+	case <-ctx.Done():
+		return runtimeErr("destroy", d.name, ctx.Err())
+	case <-t.C:
+		return virterror.New(libvirt.ErrOperationFailed, "failed to destroy domain '%s': init (pid %d) still alive after kill", d.name, w.pid)
+	}
+}
+
+// supervise waits (without holding anything) for d's init to exit and then
+// handles the exit under d's job. Runs in its own goroutine; not under job.
+func (l *LXC) supervise(d *domain, w *procWatch) {
+	defer l.wg.Done()
+	select {
+	case <-w.Exited():
+	case <-l.ctx.Done():
+		return
+	}
+	if !l.jobForBackground(d) {
+		return
+	}
+	defer d.endJob()
+	d.mu.Lock()
+	current := d.initWatch == w
+	d.mu.Unlock()
+	if current {
+		l.initExited(d, w)
+	}
+}
+
+// jobForBackground takes d's job for background work, waiting as long as it
+// takes; false when the driver closes or d is removed.
+func (l *LXC) jobForBackground(d *domain) bool {
+	for {
+		err := d.beginJob(l.ctx, l.cfg.JobTimeout)
+		if err == nil {
+			return true
+		}
+		if l.ctx.Err() != nil || virterror.HasCode(err, libvirt.ErrNoDomain) {
+			return false
+		}
+	}
+}
+
+// initExited applies what happens after init exits: LXC restarted the
+// container (a reboot: on_reboot decides), a reboot the driver asked for
+// (restart it), or the container stopped (on_poweroff decides for a
+// guest-initiated poweroff). The driver cannot see init's exit status, so an
+// exit nobody asked for counts as a poweroff, never as a crash.
+func (l *LXC) initExited(d *domain, w *procWatch) {
+	d.mu.Lock()
+	mw, live, persistent, why := d.monitorWatch, d.live, d.persistent, d.pending
+	d.mu.Unlock()
+	next := persistent
+	if next == nil {
+		next = live
+	}
+	if newPID := l.settle(d, w.pid, mw); newPID > 0 {
+		if why == pendingReboot || live.Lifecycle.OnReboot != "destroy" {
+			l.rebooted(d, live, newPID)
+			return
+		}
+		l.log.Info("guest rebooted; on_reboot=destroy stops it", "domain", d.name)
+		if err := l.kill(l.ctx, d); err != nil {
+			l.log.Error("cannot stop rebooted domain", "domain", d.name, "err", err)
+		}
+		l.stopped(d, libvirt.DomainShutoffShutdown)
+		return
+	}
+	switch {
+	case why == pendingReboot:
+		l.restart(d, next, true)
+	case why == pendingNone && live.Lifecycle.OnPoweroff == "restart":
+		l.log.Info("guest powered off; on_poweroff=restart starts it again", "domain", d.name)
+		l.restart(d, next, false)
+	default:
+		l.stopped(d, libvirt.DomainShutoffShutdown)
+	}
+}
+
+// rebooted re-adopts a container LXC restarted under a new init.
+func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
+	ref := d.ref()
+	d.mu.Lock()
+	startedAt := d.startedAt
+	d.mu.Unlock()
+	l.teardown(d)
+	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningBooted), startedAt); err != nil {
+		l.log.Error("cannot re-adopt rebooted container", "domain", d.name, "err", err)
+		l.killQuietly(d.name)
+		l.stopped(d, libvirt.DomainShutoffFailed)
+		return
+	}
+	l.log.Info("domain rebooted", "domain", d.name, "id", pid)
+	l.events.publish(Event{Kind: EventReboot, Domain: ref})
+}
+
+// restart starts d again after its container stopped: a reboot the driver
+// performs itself (reported as a reboot event) or on_poweroff=restart
+// (reported as stopped then started).
+func (l *LXC) restart(d *domain, def *xmlmap.Mapped, reboot bool) {
+	ref := d.ref()
+	if reboot {
+		l.teardown(d)
+	} else {
+		l.markStopped(d, libvirt.DomainShutoffShutdown)
+	}
+	if err := l.start(l.ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+		l.log.Error("restart failed", "domain", d.name, "err", err)
+		l.stopped(d, libvirt.DomainShutoffFailed)
+		return
+	}
+	if reboot {
+		l.events.publish(Event{Kind: EventReboot, Domain: ref})
+	} else {
+		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
+	}
+}
+
+// settle runs after init (oldPID) exited and tells a reboot from a stop: it
+// returns the new init's PID when LXC restarted the container, 0 once the
+// container stopped for good (LXC's monitor exited, or the runtime reports
+// it stopped when the monitor is unknown).
+func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
+	deadline := time.Now().Add(settleWait)
+	interval := 10 * time.Millisecond
+	stoppedSeen := 0
+	for {
+		if mw != nil && mw.HasExited() {
+			return 0
+		}
+		st, pid, err := l.rt.State(l.ctx, d.name)
+		switch {
+		case errors.Is(err, runner.ErrNotFound) || l.ctx.Err() != nil:
+			return 0
+		case err == nil && pid > 0 && pid != oldPID && st != runner.Stopped:
+			return pid
+		case err == nil && st == runner.Stopped && mw == nil:
+			if stoppedSeen++; stoppedSeen >= 3 {
+				return 0
+			}
+		}
+		if time.Now().After(deadline) {
+			l.log.Warn("container neither restarted nor stopped; treating it as stopped", "domain", d.name, "state", st, "err", err)
+			return 0
+		}
+		var exited <-chan struct{}
+		if mw != nil {
+			exited = mw.Exited()
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-exited:
+		case <-t.C:
+		case <-l.ctx.Done():
+		}
+		t.Stop()
+		interval = min(2*interval, 200*time.Millisecond)
+	}
+}
+
+// escalate kills d's container when init (w) has not halted within the
+// shutdown grace. The result is reported as destroyed: the guest did not
+// shut down, the driver killed it. Runs in its own goroutine.
+func (l *LXC) escalate(d *domain, w *procWatch) {
+	defer l.wg.Done()
+	t := time.NewTimer(l.cfg.ShutdownGrace)
+	defer t.Stop()
+	select {
+	case <-w.Exited():
+		return
+	case <-l.ctx.Done():
+		return
+	case <-t.C:
+	}
+	if !l.jobForBackground(d) {
+		return
+	}
+	defer d.endJob()
+	d.mu.Lock()
+	still := d.initWatch == w && d.pending == pendingShutdown
+	d.mu.Unlock()
+	if !still || w.HasExited() {
+		return // init exited meanwhile; its supervisor reports it
+	}
+	l.log.Info("init did not halt within the grace period; killing", "domain", d.name, "grace", l.cfg.ShutdownGrace)
+	if err := l.kill(l.ctx, d); err != nil {
+		l.log.Error("shutdown escalation failed", "domain", d.name, "err", err)
+		return
+	}
+	l.stopped(d, libvirt.DomainShutoffDestroyed)
+}
+
+// expireReboot forgets a reboot request that init ignored for the grace
+// period, so a later poweroff is not mistaken for the reboot. Runs in its
+// own goroutine.
+func (l *LXC) expireReboot(d *domain, w *procWatch) {
+	defer l.wg.Done()
+	t := time.NewTimer(l.cfg.ShutdownGrace)
+	defer t.Stop()
+	select {
+	case <-w.Exited():
+		return
+	case <-l.ctx.Done():
+		return
+	case <-t.C:
+	}
+	if !l.jobForBackground(d) {
+		return
+	}
+	defer d.endJob()
+	d.mu.Lock()
+	if d.initWatch == w && d.pending == pendingReboot && !w.HasExited() {
+		d.pending = pendingNone
+		l.log.Warn("init ignored the reboot request", "domain", d.name)
+	}
+	d.mu.Unlock()
+}
+
+// requireActive fails with libvirt's "domain is not running" unless d runs.
+func requireActive(d *domain) error {
+	if !d.active() {
+		return errNotRunning()
+	}
+	return nil
+}
+
+// shutdown asks init to halt (LXC's halt signal) and returns at once; a
+// background escalation kills the container after the grace period.
+func (l *LXC) shutdown(ctx context.Context, d *domain) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{NoWait: true}); err != nil {
+		return runtimeErr("shutdown", d.name, err)
+	}
+	d.mu.Lock()
+	w, first := d.initWatch, d.pending != pendingShutdown
+	d.pending = pendingShutdown
+	d.mu.Unlock()
+	if first {
+		l.wg.Add(1)
+		go l.escalate(d, w)
+	}
+	return nil
+}
+
+// reboot asks init to reboot (lxc-stop -r: LXC's reboot signal). If init
+// reboots the container LXC restarts it; if init just exits, the driver
+// starts it again. Either way the domain's ID becomes the new init's PID.
+func (l *LXC) reboot(ctx context.Context, d *domain) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Reboot: true, NoWait: true}); err != nil {
+		return runtimeErr("reboot", d.name, err)
+	}
+	d.mu.Lock()
+	w, first := d.initWatch, d.pending != pendingReboot
+	d.pending = pendingReboot
+	d.mu.Unlock()
+	if first {
+		l.wg.Add(1)
+		go l.expireReboot(d, w)
+	}
+	return nil
+}
+
+// destroy kills the container now.
+func (l *LXC) destroy(ctx context.Context, d *domain) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if err := l.kill(ctx, d); err != nil {
+		return err
+	}
+	l.stopped(d, libvirt.DomainShutoffDestroyed)
+	return nil
+}
+
+// suspend freezes the container; suspending a paused domain does nothing.
+func (l *LXC) suspend(ctx context.Context, d *domain) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if l.refresh(d) == libvirt.DomainPaused {
+		return nil
+	}
+	if err := l.rt.Freeze(ctx, d.name); err != nil {
+		return runtimeErr("suspend", d.name, err)
+	}
+	d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUser))
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+	return nil
+}
+
+// resume thaws the container; resuming a running domain does nothing.
+func (l *LXC) resume(ctx context.Context, d *domain) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if l.refresh(d) != libvirt.DomainPaused {
+		return nil
+	}
+	if err := l.rt.Unfreeze(ctx, d.name); err != nil {
+		return runtimeErr("resume", d.name, err)
+	}
+	d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningUnpaused))
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
+	return nil
+}
+
+// refresh reconciles d's state with its freezer cgroup, so a freeze or thaw
+// done with lxc-freeze behind the driver's back shows (with its event), and
+// returns the state. Caller holds d's job.
+func (l *LXC) refresh(d *domain) libvirt.DomainState {
+	d.mu.Lock()
+	state, cg, active := d.state, d.cg, d.activeLocked()
+	d.mu.Unlock()
+	if !active {
+		return state
+	}
+	frozen, err := l.host.frozen(cg)
+	if err != nil {
+		return state
+	}
+	switch {
+	case frozen && state == libvirt.DomainRunning:
+		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
+		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+		return libvirt.DomainPaused
+	case !frozen && state == libvirt.DomainPaused:
+		d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningUnknown))
+		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
+		return libvirt.DomainRunning
+	}
+	return state
+}

@@ -1,0 +1,156 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+)
+
+// Startup recovery, after libvirt's virLXCProcessReconnectAll and
+// containerd's LoadExistingShims: rebuild the table from the state
+// directory, adopt what still runs, clean up the rest, then autostart.
+
+// load rebuilds the domain table from the state directory and reconnects
+// to the containers that still run.
+func (l *LXC) load(ctx context.Context) {
+	for _, sd := range l.store.loadDefs(l.log) {
+		m, u, err := l.parse(sd.xml)
+		switch {
+		case err != nil:
+			l.log.Error("skipping corrupt definition", "path", sd.path, "err", err)
+			continue
+		case u != sd.uuid:
+			l.log.Error("skipping definition filed under another uuid", "path", sd.path, "uuid", formatUUID(u))
+			continue
+		case l.tab.getName(m.Domain.Name) != nil:
+			l.log.Error("skipping definition with a duplicate name", "path", sd.path, "name", m.Domain.Name)
+			continue
+		}
+		d := newDomain(u, m.Domain.Name)
+		d.persistent = m
+		l.tab.add(d)
+	}
+	for u := range l.store.loadAutostart(l.log) {
+		if d := l.tab.get(u); d != nil {
+			d.autostart = true
+		} else {
+			l.log.Warn("removing autostart marker of an unknown domain", "uuid", formatUUID(u))
+			_ = l.store.setAutostart(u, false)
+		}
+	}
+	runs := l.store.loadRuns(l.log)
+	for u, rs := range runs {
+		d := l.tab.get(u)
+		switch {
+		case d == nil && l.tab.getName(rs.Name) == nil:
+			d = newDomain(u, rs.Name)
+			l.tab.add(d)
+		case d == nil || d.name != rs.Name:
+			l.log.Error("dropping run state that clashes with a definition", "uuid", formatUUID(u), "name", rs.Name)
+			_ = l.store.removeRun(u)
+			delete(runs, u)
+		}
+	}
+	// Ask the runtime about every domain that may run, a few at a time.
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for _, d := range l.tab.all() {
+		rs, hasRun := runs[d.uuid]
+		if !hasRun && !l.hasContainer(d.name) {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var p *runState
+			if hasRun {
+				p = &rs
+			}
+			l.reconnect(ctx, d, p)
+		}()
+	}
+	wg.Wait()
+}
+
+// reconnect adopts d's container when it still runs; otherwise it cleans up
+// what the last run left (run state; the whole domain if transient).
+func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
+	st, pid, err := l.rt.State(ctx, d.name)
+	if err != nil && !errors.Is(err, runner.ErrNotFound) {
+		l.log.Error("cannot query container; treating it as shut off", "domain", d.name, "err", err)
+	}
+	if err != nil || pid <= 0 || st == runner.Stopped {
+		if rs != nil {
+			l.log.Info("domain stopped while the driver was away", "domain", d.name)
+			_ = l.store.removeRun(d.uuid)
+		}
+		if d.persistent == nil {
+			l.tab.remove(d)
+			l.removeContainerDir(d.name)
+		}
+		return
+	}
+	live := d.persistent
+	reason := int32(libvirt.DomainRunningUnknown)
+	startedAt := l.cfg.Now()
+	if rs != nil {
+		reason, startedAt = rs.Reason, rs.StartedAt
+		if m, _, err := l.parse([]byte(rs.LiveXML)); err == nil {
+			live = m
+		} else {
+			l.log.Error("unreadable live definition; using the persistent one", "domain", d.name, "err", err)
+		}
+	}
+	if live == nil {
+		l.log.Error("running transient domain without a usable definition; leaving it alone", "domain", d.name)
+		l.tab.remove(d)
+		_ = l.store.removeRun(d.uuid)
+		return
+	}
+	if err := l.adopt(d, live, pid, reason, startedAt); err != nil {
+		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)
+		return
+	}
+	l.log.Info("re-adopted running domain", "domain", d.name, "id", pid)
+}
+
+// autostartOnce starts the autostart domains that do not run, once per
+// host boot (RunDir is expected on a tmpfs, as libvirt's own marker is).
+func (l *LXC) autostartOnce() error {
+	marker := filepath.Join(l.cfg.RunDir, autostartMarker)
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	if err := writeFileAtomic(marker, nil, 0o600); err != nil {
+		return err
+	}
+	var todo []*domain
+	for _, d := range l.tab.all() {
+		d.mu.Lock()
+		if d.autostart && d.persistent != nil && !d.activeLocked() {
+			todo = append(todo, d)
+		}
+		d.mu.Unlock()
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		for _, d := range todo {
+			if _, err := l.startDefined(l.ctx, d, true); err != nil {
+				l.log.Error("autostart failed", "domain", d.name, "err", err)
+			}
+		}
+	}()
+	return nil
+}
+

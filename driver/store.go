@@ -1,0 +1,227 @@
+package driver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// store keeps the driver's files under the state directory:
+//
+//	domains/<uuid>.xml   the normalised inactive XML of each persistent domain
+//	autostart/<uuid>     an empty marker per autostart domain
+//	run/<uuid>.json      the state of each running domain (runState)
+//
+// Every write is atomic: temp file, fsync, rename, directory fsync.
+type store struct {
+	dir string
+}
+
+const (
+	domainsDir   = "domains"
+	autostartDir = "autostart"
+	runDir       = "run"
+)
+
+// runStateVersion is bumped when runState changes incompatibly.
+const runStateVersion = 1
+
+// runState is what a later driver instance needs to re-adopt a running
+// domain, persistent or transient.
+type runState struct {
+	Version   int       `json:"version"`
+	Name      string    `json:"name"`
+	UUID      string    `json:"uuid"`
+	PID       int       `json:"pid"`
+	Transient bool      `json:"transient"`
+	StartedAt time.Time `json:"started_at"`
+	Reason    int32     `json:"reason"`
+	LiveXML   string    `json:"live_xml"`
+}
+
+func (s *store) init() error {
+	for _, d := range []string{domainsDir, autostartDir, runDir} {
+		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o700); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *store) defPath(u UUID) string {
+	return filepath.Join(s.dir, domainsDir, formatUUID(u)+".xml")
+}
+
+func (s *store) autostartPath(u UUID) string {
+	return filepath.Join(s.dir, autostartDir, formatUUID(u))
+}
+
+func (s *store) runPath(u UUID) string {
+	return filepath.Join(s.dir, runDir, formatUUID(u)+".json")
+}
+
+func (s *store) saveDef(u UUID, xml []byte) error {
+	return writeFileAtomic(s.defPath(u), xml, 0o600)
+}
+
+func (s *store) setAutostart(u UUID, on bool) error {
+	if on {
+		return writeFileAtomic(s.autostartPath(u), nil, 0o600)
+	}
+	return removeFile(s.autostartPath(u))
+}
+
+func (s *store) saveRun(u UUID, st runState) error {
+	st.Version = runStateVersion
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(s.runPath(u), b, 0o600)
+}
+
+func (s *store) removeRun(u UUID) error { return removeFile(s.runPath(u)) }
+
+// removeDomain deletes every file the store holds for u.
+func (s *store) removeDomain(u UUID) error {
+	return errors.Join(removeFile(s.defPath(u)), removeFile(s.autostartPath(u)), removeFile(s.runPath(u)))
+}
+
+// storedDef is a definition file as read back.
+type storedDef struct {
+	uuid UUID
+	path string
+	xml  []byte
+}
+
+// loadDefs reads every definition file; one that cannot be read is logged
+// and skipped.
+func (s *store) loadDefs(log *slog.Logger) []storedDef {
+	var out []storedDef
+	s.walk(log, domainsDir, ".xml", func(u UUID, path string) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			log.Error("skipping unreadable definition", "path", path, "err", err)
+			return
+		}
+		out = append(out, storedDef{uuid: u, path: path, xml: b})
+	})
+	return out
+}
+
+// loadAutostart returns the UUIDs marked autostart.
+func (s *store) loadAutostart(log *slog.Logger) map[UUID]bool {
+	out := map[UUID]bool{}
+	s.walk(log, autostartDir, "", func(u UUID, _ string) { out[u] = true })
+	return out
+}
+
+// loadRuns reads every run-state file; a corrupt one is logged, removed and
+// skipped.
+func (s *store) loadRuns(log *slog.Logger) map[UUID]runState {
+	out := map[UUID]runState{}
+	s.walk(log, runDir, ".json", func(u UUID, path string) {
+		var st runState
+		b, err := os.ReadFile(path)
+		if err == nil {
+			err = json.Unmarshal(b, &st)
+		}
+		if err == nil && st.Version != runStateVersion {
+			err = fmt.Errorf("unknown version %d", st.Version)
+		}
+		if err == nil && st.UUID != formatUUID(u) {
+			err = fmt.Errorf("holds uuid %q", st.UUID)
+		}
+		if err != nil {
+			log.Error("skipping corrupt run state", "path", path, "err", err)
+			_ = removeFile(path)
+			return
+		}
+		out[u] = st
+	})
+	return out
+}
+
+// walk calls fn for each file in sub named <uuid><ext>; other names are
+// logged (temp files left by a crash are removed).
+func (s *store) walk(log *slog.Logger, sub, ext string, fn func(UUID, string)) {
+	dir := filepath.Join(s.dir, sub)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		log.Error("cannot read state directory", "dir", dir, "err", err)
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			_ = os.Remove(path)
+			continue
+		}
+		base, ok := strings.CutSuffix(e.Name(), ext)
+		u, err := parseUUID(base)
+		if !ok || err != nil || !e.Type().IsRegular() {
+			log.Warn("ignoring unexpected file in state directory", "path", path)
+			continue
+		}
+		fn(u, path)
+	}
+}
+
+// writeFileAtomic replaces path with data: a temp file in the same
+// directory, fsync, rename, then fsync of the directory.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(perm); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// removeFile removes path; a missing file is not an error. The directory is
+// synced so the removal survives a crash.
+func removeFile(path string) error {
+	if err := os.Remove(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
