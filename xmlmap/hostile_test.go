@@ -1,0 +1,229 @@
+package xmlmap
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// seedXML is the issue's seed demo with placeholders the tables below
+// replace: NAME, OS (inside <os>), TOP (top-level elements), DEVS (devices).
+const seedTemplate = `<domain type='lxc'>
+  <name>NAME</name>
+  MEMORY
+  TOP
+  <os><type>exe</type><init>/sbin/init</init>OS</os>
+  <devices>
+    <filesystem type='mount'><source dir='/srv/mycontainer'/><target dir='/'/></filesystem>
+    <interface type='bridge'><source network='br0'/><mac address='00:11:22:34:34:34'/></interface>
+    <console type='pty'/>
+    DEVS
+  </devices>
+</domain>`
+
+type edit struct{ name, memory, top, os, devs string }
+
+func (e edit) xml() string {
+	if e.name == "" {
+		e.name = "mycontainer"
+	}
+	if e.memory == "" {
+		e.memory = "<memory>500000</memory>"
+	}
+	return strings.NewReplacer("NAME", e.name, "MEMORY", e.memory, "TOP", e.top, "OS", e.os, "DEVS", e.devs).Replace(seedTemplate)
+}
+
+// wantErr asserts err is a *virterror.Error with code whose message
+// contains every one of parts.
+func wantErr(t *testing.T, err error, code libvirt.ErrorNumber, parts ...string) {
+	t.Helper()
+	var ve *virterror.Error
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v (%T) is not a *virterror.Error", err, err)
+	}
+	if ve.Code != code {
+		t.Errorf("code = %v, want %v (message %q)", ve.Code, code, ve.Message)
+	}
+	for _, p := range parts {
+		if !strings.Contains(ve.Message, p) {
+			t.Errorf("message %q does not name %q", ve.Message, p)
+		}
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	const (
+		xmlE  = libvirt.ErrXMLError
+		unsup = libvirt.ErrConfigUnsupported
+	)
+	cases := []struct {
+		name  string
+		in    string
+		code  libvirt.ErrorNumber
+		parts []string
+	}{
+		// Hostile input from the foundation issue.
+		{"newline in name", edit{name: "my\ncontainer"}.xml(), xmlE, []string{"<name>", "control"}},
+		{"carriage return in name", edit{name: "my&#13;ct"}.xml(), xmlE, []string{"<name>"}},
+		{"dotdot name", edit{name: ".."}.xml(), xmlE, []string{"<name>"}},
+		{"path in name", edit{name: "../../etc"}.xml(), xmlE, []string{"<name>", "'/'"}},
+		{"option name", edit{name: "--help"}.xml(), xmlE, []string{"<name>", "'-'"}},
+		{"space in name", edit{name: "my ct"}.xml(), xmlE, []string{"whitespace"}},
+		{"long name", edit{name: strings.Repeat("a", 65)}.xml(), xmlE, []string{"64"}},
+		{"NUL byte", edit{name: "a\x00b"}.xml(), xmlE, []string{"malformed"}},
+		{"NUL char ref", edit{name: "a&#0;b"}.xml(), xmlE, []string{"malformed"}},
+		{"relative source", edit{devs: `<filesystem><source dir='srv/x'/><target dir='/mnt'/></filesystem>`}.xml(), xmlE, []string{"<source dir>", "absolute"}},
+		{"dotdot source", edit{devs: `<filesystem><source dir='/srv/../etc'/><target dir='/mnt'/></filesystem>`}.xml(), xmlE, []string{"<source dir>", ".."}},
+		{"dotdot target", edit{devs: `<filesystem><source dir='/srv/x'/><target dir='/mnt/../../etc'/></filesystem>`}.xml(), xmlE, []string{"<target dir>", ".."}},
+		{"dotdot init", strings.Replace(edit{}.xml(), "<init>/sbin/init</init>", "<init>/sbin/../bin/sh</init>", 1), xmlE, []string{"<init>", ".."}},
+		{"newline in init", strings.Replace(edit{}.xml(), "<init>/sbin/init</init>", "<init>/sbin/init\nlxc.cap.drop = none</init>", 1), xmlE, []string{"<init>", "control"}},
+		{"init arg with space", edit{os: `<initarg>a b</initarg>`}.xml(), unsup, []string{"<initarg>", "spaces"}},
+		{"empty init arg", edit{os: `<initarg></initarg>`}.xml(), unsup, []string{"<initarg>"}},
+		{"newline in init arg", edit{os: `<initarg>x&#10;lxc.cap.drop = none</initarg>`}.xml(), xmlE, []string{"<initarg>"}},
+		{"huge memory", edit{memory: `<memory>18446744073709551615</memory>`}.xml(), xmlE, []string{"<memory>", "too large"}},
+		{"memory overflowing uint64", edit{memory: `<memory>99999999999999999999</memory>`}.xml(), xmlE, []string{"malformed"}},
+		{"memory in EiB", edit{memory: `<memory unit='EiB'>8</memory>`}.xml(), xmlE, []string{"<memory>", "too large"}},
+		{"memory unknown unit", edit{memory: `<memory unit='furlongs'>8</memory>`}.xml(), xmlE, []string{"<memory>", "unit"}},
+		{"no memory", edit{memory: " "}.xml(), xmlE, []string{"<memory>"}},
+		{"huge hard limit", edit{top: `<memtune><hard_limit unit='PiB'>9000</hard_limit></memtune>`}.xml(), xmlE, []string{"hard_limit", "too large"}},
+		{"= in env name", edit{os: `<initenv name='A=B'>c</initenv>`}.xml(), xmlE, []string{"<initenv", "A=B"}},
+		{"newline in env value", edit{os: `<initenv name='A'>b&#10;lxc.cap.drop = none</initenv>`}.xml(), xmlE, []string{"<initenv name='A'>"}},
+		{"trailing blank in env", edit{os: `<initenv name='A'>b </initenv>`}.xml(), unsup, []string{"<initenv name='A'>", "whitespace"}},
+		{"newline in bridge", strings.Replace(edit{}.xml(), "<source network='br0'/>", "<source bridge='br0&#10;lxc.net.1.type = phys'/>", 1), xmlE, []string{"bridge"}},
+		{"slash in veth name", edit{devs: `<interface type='bridge'><source bridge='b'/><target dev='../x'/></interface>`}.xml(), xmlE, []string{"<target dev>"}},
+		{"long guest dev", edit{devs: `<interface type='bridge'><source bridge='b'/><guest dev='abcdefghijklmnop'/></interface>`}.xml(), xmlE, []string{"<guest dev>", "15"}},
+		{"bad MAC", strings.Replace(edit{}.xml(), "00:11:22:34:34:34", "00:11:22:34:34", 1), xmlE, []string{"mac address"}},
+		{"multicast MAC", strings.Replace(edit{}.xml(), "00:11:22:34:34:34", "01:11:22:34:34:34", 1), xmlE, []string{"multicast"}},
+		{"bad uuid", edit{top: `<uuid>not-a-uuid</uuid>`}.xml(), xmlE, []string{"uuid"}},
+		{"space in mount path", edit{devs: `<filesystem><source dir='/srv/my data'/><target dir='/data'/></filesystem>`}.xml(), unsup, []string{"<source dir>", "whitespace"}},
+		{"duplicate target", edit{devs: `<filesystem><source dir='/srv/x'/><target dir='/'/></filesystem>`}.xml(), xmlE, []string{"used twice"}},
+
+		// Syntax.
+		{"malformed", `<domain type='lxc'><name>x</name>`, xmlE, []string{"malformed"}},
+		{"empty", ``, xmlE, []string{"malformed"}},
+		{"wrong root", `<network><name>x</name></network>`, xmlE, []string{"malformed", "domain"}},
+		{"no type", strings.Replace(edit{}.xml(), " type='lxc'", "", 1), xmlE, []string{"type"}},
+
+		// What the mapping cannot honour.
+		{"kvm domain", strings.Replace(edit{}.xml(), "type='lxc'", "type='kvm'", 1), unsup, []string{"domain type 'kvm'"}},
+		{"hvm os", strings.Replace(edit{}.xml(), "<type>exe</type>", "<type>hvm</type>", 1), unsup, []string{"<os><type>hvm</type>"}},
+		{"disk", edit{devs: `<disk type='file' device='disk'><source file='/x.img'/><target dev='sda'/></disk>`}.xml(), unsup, []string{"<disk> devices are not supported by the LXC driver"}},
+		{"hostdev", edit{devs: `<hostdev mode='capabilities' type='misc'><source><char>/dev/tty0</char></source></hostdev>`}.xml(), unsup, []string{"<hostdev>"}},
+		{"graphics", edit{devs: `<graphics type='vnc'/>`}.xml(), unsup, []string{"<graphics>"}},
+		{"serial", edit{devs: `<serial type='pty'/>`}.xml(), unsup, []string{"<serial>"}},
+		{"direct interface", edit{devs: `<interface type='direct'><source dev='eth0' mode='vepa'/></interface>`}.xml(), unsup, []string{"<interface type='direct'>"}},
+		{"hostdev interface", edit{devs: `<interface type='hostdev'/>`}.xml(), unsup, []string{"<interface type='hostdev'>"}},
+		{"user interface", edit{devs: `<interface type='user'/>`}.xml(), unsup, []string{"<interface type='user'>"}},
+		{"unknown interface", edit{devs: `<interface type='carrier-pigeon'/>`}.xml(), unsup, []string{"<interface type='unknown'>"}},
+		{"interface model", edit{devs: `<interface type='bridge'><source bridge='b'/><model type='virtio'/></interface>`}.xml(), unsup, []string{"<model> in <interface>"}},
+		{"interface bandwidth", edit{devs: `<interface type='bridge'><source bridge='b'/><bandwidth><inbound average='1'/></bandwidth></interface>`}.xml(), unsup, []string{"<bandwidth>"}},
+		{"non-default route", edit{devs: `<interface type='bridge'><source bridge='b'/><route address='10.0.0.0' prefix='8' gateway='192.168.1.1'/></interface>`}.xml(), unsup, []string{"<interface><route address='10.0.0.0'"}},
+		{"ip peer", edit{devs: `<interface type='ethernet'><ip address='10.0.0.2' peer='10.0.0.1'/></interface>`}.xml(), unsup, []string{"peer"}},
+		{"unknown network", edit{devs: `<interface type='network'><source network='nope'/></interface>`}.xml(), libvirt.ErrNoNetwork, []string{"'nope'"}},
+		{"block root", strings.Replace(edit{}.xml(), "<filesystem type='mount'><source dir='/srv/mycontainer'/>", "<filesystem type='block'><source dev='/dev/sda1'/>", 1), unsup, []string{"<filesystem type='block'>", "root"}},
+		{"file fs", edit{devs: `<filesystem type='file'><source file='/x.img'/><target dir='/mnt'/></filesystem>`}.xml(), unsup, []string{"<filesystem type='file'>"}},
+		{"unknown fs", edit{devs: `<filesystem type='quantum'><target dir='/mnt'/></filesystem>`}.xml(), unsup, []string{"unknown type"}},
+		{"fs mapped", edit{devs: `<filesystem accessmode='mapped'><source dir='/x'/><target dir='/mnt'/></filesystem>`}.xml(), unsup, []string{"accessmode='mapped'"}},
+		{"file console", strings.Replace(edit{}.xml(), "<console type='pty'/>", "<console type='file'><source path='/tmp/x'/></console>", 1), unsup, []string{"<console type='file'>"}},
+		{"preserve", edit{top: `<on_crash>preserve</on_crash>`}.xml(), unsup, []string{"<on_crash>preserve"}},
+		{"bad action", edit{top: `<on_reboot>explode</on_reboot>`}.xml(), xmlE, []string{"<on_reboot>"}},
+		{"seclabel", edit{top: `<seclabel type='dynamic' model='apparmor'/>`}.xml(), unsup, []string{"<seclabel type='dynamic'>"}},
+		{"cpu model", edit{top: `<cpu mode='host-passthrough'/>`}.xml(), unsup, []string{"<cpu> in <domain>"}},
+		{"hyperv feature", edit{top: `<features><acpi/></features>`}.xml(), unsup, []string{"<acpi> in <features>"}},
+		{"lxc namespace", strings.Replace(edit{top: `<lxc:namespace><lxc:sharenet type='netns' value='red'/></lxc:namespace>`}.xml(), "<domain type='lxc'>", "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>", 1), unsup, []string{"<lxc:namespace>"}},
+		{"inituser name", edit{os: `<inituser>tester</inituser>`}.xml(), unsup, []string{"<inituser>", "numeric"}},
+		{"vcpu auto", edit{top: `<vcpu placement='auto'>2</vcpu>`}.xml(), unsup, []string{"placement='auto'"}},
+		{"vcpupin", edit{top: `<cputune><vcpupin vcpu='0' cpuset='1'/></cputune>`}.xml(), unsup, []string{"<vcpupin>"}},
+		{"shares out of range", edit{top: `<cputune><shares>1</shares></cputune>`}.xml(), unsup, []string{"<cputune><shares>"}},
+		{"period out of range", edit{top: `<cputune><period>10</period></cputune>`}.xml(), unsup, []string{"<cputune><period>"}},
+		{"bad cpuset", edit{top: `<vcpu cpuset='0-x'>1</vcpu>`}.xml(), xmlE, []string{"cpuset"}},
+		{"min_guarantee", edit{top: `<memtune><min_guarantee>1</min_guarantee></memtune>`}.xml(), unsup, []string{"<min_guarantee>"}},
+		{"swap below hard", edit{top: `<memtune><hard_limit>1000</hard_limit><swap_hard_limit>500</swap_hard_limit></memtune>`}.xml(), xmlE, []string{"swap_hard_limit"}},
+		{"soft above limit", edit{top: `<memtune><soft_limit>600000</soft_limit></memtune>`}.xml(), xmlE, []string{"soft_limit"}},
+		{"half idmap", edit{top: `<idmap><uid start='0' target='1000' count='10'/></idmap>`}.xml(), xmlE, []string{"<idmap>"}},
+		{"cap state", edit{top: `<features><capabilities policy='allow'><mknod state='maybe'/></capabilities></features>`}.xml(), xmlE, []string{"mknod"}},
+		{"blkio by path", edit{top: `<blkiotune><device><path>/dev/sda</path><weight>500</weight></device></blkiotune>`}.xml(), unsup, []string{"/dev/sda"}},
+		{"partition", edit{top: `<resource><partition>/other</partition></resource>`}.xml(), unsup, []string{"<partition>"}},
+		{"title newline", edit{top: `<title>a&#10;b</title>`}.xml(), xmlE, []string{"<title>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := Parse([]byte(c.in), testOptions(CgroupV1))
+			if err == nil {
+				t.Fatalf("accepted; config:\n%s", m.Config.Marshal())
+			}
+			wantErr(t, err, c.code, c.parts...)
+		})
+	}
+}
+
+// An init argument starting with '-' only reaches the container's init via
+// lxc.init.cmd, never an lxc-* command line, so it is accepted.
+func TestInitArgWithDash(t *testing.T) {
+	m, err := Parse([]byte(edit{os: `<initarg>-x</initarg><initarg>--rcfile=/etc/x</initarg>`}.xml()), testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Config.Values("lxc.init.cmd"); len(got) != 1 || got[0] != "/sbin/init -x --rcfile=/etc/x" {
+		t.Errorf("lxc.init.cmd = %q", got)
+	}
+	if want := []string{"/sbin/init", "-x", "--rcfile=/etc/x"}; strings.Join(m.Init, "|") != strings.Join(want, "|") {
+		t.Errorf("Init = %q, want %q", m.Init, want)
+	}
+}
+
+// '=' is safe in values LXC reads verbatim after the first '=': an
+// environment value or a name.
+func TestEqualsInValues(t *testing.T) {
+	m, err := Parse([]byte(edit{name: "a=b", os: `<initenv name='OPTS'>x=1 y=2</initenv>`}.xml()), testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig(m.Config.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := cfg.Value("lxc.uts.name"); v != "a=b" {
+		t.Errorf("lxc.uts.name read back as %q", v)
+	}
+	if v := cfg.Values("lxc.environment"); len(v) != 1 || v[0] != "OPTS=x=1 y=2" {
+		t.Errorf("lxc.environment read back as %q", v)
+	}
+}
+
+func TestMissingUUIDGenerator(t *testing.T) {
+	opts := testOptions(CgroupV1)
+	opts.NewUUID = nil
+	_, err := Parse([]byte(edit{}.xml()), opts)
+	wantErr(t, err, libvirt.ErrInternalError, "uuid")
+	if _, err := Parse([]byte(edit{top: `<uuid>8369f1ac-7e46-e869-4ca5-759d51478066</uuid>`}.xml()), opts); err != nil {
+		t.Errorf("with a <uuid>, no generator is needed: %v", err)
+	}
+}
+
+func TestNoDefaultBridge(t *testing.T) {
+	opts := testOptions(CgroupV1)
+	opts.DefaultBridge = ""
+	_, err := Parse([]byte(edit{}.xml()), opts)
+	wantErr(t, err, libvirt.ErrConfigUnsupported, "<interface type='bridge'>", "default bridge")
+}
+
+func TestValidateName(t *testing.T) {
+	for _, ok := range []string{"mycontainer", "8675309", "a", "ct_1.test-x", "a=b", strings.Repeat("x", MaxNameLen), "ünïcode"} {
+		if err := ValidateName(ok); err != nil {
+			t.Errorf("ValidateName(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "-n", "--", "a/b", "/", "a\nb", "a\rb", "a\x00b", "a\tb", "a b", " a", "a\x7f", strings.Repeat("x", MaxNameLen+1), "\xff"} {
+		err := ValidateName(bad)
+		if err == nil {
+			t.Errorf("ValidateName(%q) accepted", bad)
+			continue
+		}
+		wantErr(t, err, libvirt.ErrInvalidArg, "domain name")
+	}
+}
