@@ -179,6 +179,11 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 	}
 	d.mu.Lock()
 	oldPID := d.pid
+	for _, old := range []*procWatch{d.initWatch, d.monitorWatch} {
+		if old != nil {
+			old.Close()
+		}
+	}
 	d.live, d.pid, d.startedAt, d.cg, d.veths = live, pid, startedAt, cg, vethsOf(live)
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
@@ -187,7 +192,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
 	}
 	if err := l.saveRun(d); err != nil {
-		l.teardown(d)
+		l.teardown(d, libvirt.DomainShutoffFailed)
 		return internalErr("cannot save run state of '%s': %v", d.name, err)
 	}
 	l.tab.setID(d, oldPID, pid)
@@ -212,9 +217,9 @@ func (l *LXC) saveRun(d *domain) error {
 	return l.store.saveRun(d.uuid, st)
 }
 
-// teardown forgets d's running container: watches, ID, run state. d is left
-// shut off with reason unknown.
-func (l *LXC) teardown(d *domain) {
+// teardown forgets d's running container (watches, ID, run state) and sets
+// its state to shut off with reason in the same step.
+func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 	d.mu.Lock()
 	pid := d.pid
 	for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
@@ -224,7 +229,7 @@ func (l *LXC) teardown(d *domain) {
 	}
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
 	d.live, d.pid, d.cg, d.veths, d.console = nil, 0, cgroups{}, nil, ""
-	d.state, d.reason = libvirt.DomainShutoff, int32(libvirt.DomainShutoffUnknown)
+	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
@@ -248,8 +253,7 @@ func (l *LXC) stopped(d *domain, reason libvirt.DomainShutoffReason) {
 // markStopped is stopped without forgetting a transient domain.
 func (l *LXC) markStopped(d *domain, reason libvirt.DomainShutoffReason) {
 	ref := d.ref()
-	l.teardown(d)
-	d.setState(libvirt.DomainShutoff, int32(reason))
+	l.teardown(d, reason)
 	for _, ev := range stoppedEvents(ref, reason) {
 		l.events.publish(ev)
 	}
@@ -363,7 +367,6 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 	d.mu.Lock()
 	startedAt := d.startedAt
 	d.mu.Unlock()
-	l.teardown(d)
 	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningBooted), startedAt); err != nil {
 		l.log.Error("cannot re-adopt rebooted container", "domain", d.name, "err", err)
 		l.killQuietly(d.name)
@@ -380,7 +383,7 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 func (l *LXC) restart(d *domain, def *xmlmap.Mapped, reboot bool) {
 	ref := d.ref()
 	if reboot {
-		l.teardown(d)
+		l.teardown(d, libvirt.DomainShutoffShutdown)
 	} else {
 		l.markStopped(d, libvirt.DomainShutoffShutdown)
 	}

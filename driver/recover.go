@@ -153,4 +153,3 @@ func (l *LXC) autostartOnce() error {
 	}()
 	return nil
 }
-

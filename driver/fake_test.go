@@ -1,0 +1,246 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+)
+
+// fakeRuntime stands in for runner.Runner. Each running "container" is two
+// real sleep processes — init and LXC's monitor — so the driver's pidfd
+// watches work for real; the /proc and cgroup files the driver reads are
+// written under temp roots (the fake's stat file names the monitor as
+// init's parent).
+type fakeRuntime struct {
+	t        *testing.T
+	procRoot string
+	cgRoot   string
+	netRoot  string
+
+	mu      sync.Mutex
+	cts     map[string]*fakeCT
+	calls   []string
+	ignore  map[string]bool       // init ignores halt and reboot requests
+	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
+	hook    func(op, name string) // called at the start of each operation, unlocked
+	failOn  map[string]error      // op → error to return
+}
+
+type fakeCT struct {
+	init, monitor *exec.Cmd
+	cfgPath       string
+}
+
+func newFakeRuntime(t *testing.T) *fakeRuntime {
+	base := t.TempDir()
+	f := &fakeRuntime{
+		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
+		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
+	}
+	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, ct := range f.cts {
+			kill(ct.init)
+			kill(ct.monitor)
+		}
+	})
+	return f
+}
+
+func kill(c *exec.Cmd) {
+	if c != nil && c.Process != nil {
+		_ = c.Process.Kill()
+	}
+}
+
+func spawn(t *testing.T) *exec.Cmd {
+	c := exec.Command("sleep", "3600")
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = c.Wait() }()
+	return c
+}
+
+func (f *fakeRuntime) enter(op, name string) error {
+	f.mu.Lock()
+	f.calls = append(f.calls, op+" "+name)
+	hook, err := f.hook, f.failOn[op]
+	f.mu.Unlock()
+	if hook != nil {
+		hook(op, name)
+	}
+	return err
+}
+
+// boot starts a fresh init under monitor (a new monitor when nil) and
+// writes its /proc and cgroup files. Caller holds mu.
+func (f *fakeRuntime) boot(name string, ct *fakeCT) {
+	ct.init = spawn(f.t)
+	if ct.monitor == nil {
+		ct.monitor = spawn(f.t)
+	}
+	pid := ct.init.Process.Pid
+	dir := filepath.Join(f.procRoot, strconv.Itoa(pid))
+	must(f.t, os.MkdirAll(dir, 0o755))
+	must(f.t, os.WriteFile(filepath.Join(dir, "stat"),
+		fmt.Appendf(nil, "%d (sleep) S %d %d 0 0\n", pid, ct.monitor.Process.Pid, pid), 0o644))
+	cg := "/lxc.payload." + name
+	must(f.t, os.WriteFile(filepath.Join(dir, "cgroup"),
+		fmt.Appendf(nil, "6:freezer:%s\n4:memory:%s\n2:cpu,cpuacct:%s\n0::%s\n", cg, cg, cg, cg), 0o644))
+	f.writeCgroup(name, "freezer", "freezer.state", "THAWED")
+	f.writeCgroup(name, "memory", "memory.usage_in_bytes", "10485760")
+	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage", "3000000000")
+	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_user", "2000000000")
+	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_sys", "1000000000")
+}
+
+func (f *fakeRuntime) writeCgroup(name, ctrl, file, value string) {
+	dir := filepath.Join(f.cgRoot, ctrl, "lxc.payload."+name)
+	must(f.t, os.MkdirAll(dir, 0o755))
+	must(f.t, os.WriteFile(filepath.Join(dir, file), []byte(value+"\n"), 0o644))
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fakeRuntime) Start(_ context.Context, name string, o runner.StartOptions) error {
+	if err := f.enter("start", name); err != nil {
+		return err
+	}
+	if _, err := os.Stat(o.ConfigFile); err != nil {
+		return fmt.Errorf("start %s: %w", name, runner.ErrNotFound)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cts[name] != nil {
+		return runner.ErrAlreadyRunning
+	}
+	ct := &fakeCT{cfgPath: o.ConfigFile}
+	f.boot(name, ct)
+	f.cts[name] = ct
+	return nil
+}
+
+// halt ends init then, like LXC's monitor after its cleanup, the monitor.
+// Caller holds mu.
+func (f *fakeRuntime) halt(name string) {
+	ct := f.cts[name]
+	delete(f.cts, name)
+	kill(ct.init)
+	time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
+}
+
+func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions) error {
+	if err := f.enter("stop", name); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ct := f.cts[name]
+	switch {
+	case ct == nil:
+		return runner.ErrNotRunning
+	case o.Kill:
+		f.halt(name)
+	case f.ignore[name]:
+	case o.Reboot && f.rebootL[name]:
+		// A cooperating init reboots: LXC's monitor stays and starts a new init.
+		kill(ct.init)
+		f.boot(name, ct)
+	default:
+		f.halt(name)
+	}
+	return nil
+}
+
+func (f *fakeRuntime) State(_ context.Context, name string) (runner.State, int, error) {
+	if err := f.enter("state", name); err != nil {
+		return "", 0, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ct := f.cts[name]
+	if ct == nil {
+		return runner.Stopped, 0, nil
+	}
+	return runner.Running, ct.init.Process.Pid, nil
+}
+
+func (f *fakeRuntime) freeze(op, name, state string) error {
+	if err := f.enter(op, name); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cts[name] == nil {
+		return runner.ErrNotRunning
+	}
+	f.writeCgroup(name, "freezer", "freezer.state", state)
+	return nil
+}
+
+func (f *fakeRuntime) Freeze(_ context.Context, name string) error {
+	return f.freeze("freeze", name, "FROZEN")
+}
+
+func (f *fakeRuntime) Unfreeze(_ context.Context, name string) error {
+	return f.freeze("unfreeze", name, "THAWED")
+}
+
+// exitInit makes name's init exit on its own (a guest poweroff).
+func (f *fakeRuntime) exitInit(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.halt(name)
+}
+
+// guestReboot makes the guest reboot itself: LXC starts a new init.
+func (f *fakeRuntime) guestReboot(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ct := f.cts[name]
+	kill(ct.init)
+	f.boot(name, ct)
+}
+
+func (f *fakeRuntime) pid(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ct := f.cts[name]; ct != nil {
+		return ct.init.Process.Pid
+	}
+	return 0
+}
+
+func (f *fakeRuntime) count(call string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == call {
+			n++
+		}
+	}
+	return n
+}
