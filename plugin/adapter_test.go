@@ -1,0 +1,354 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	goplugin "github.com/hashicorp/go-plugin"
+	"github.com/lxcvirt/lxcvirt/driver"
+	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
+	"github.com/lxcvirt/lxcvirt/virterror"
+	"go.uber.org/goleak"
+	"google.golang.org/grpc/status"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// connect serves f through go-plugin's in-memory gRPC pair and returns the
+// host-side driver.
+func connect(t *testing.T, f *fakeDriver) *Client {
+	t.Helper()
+	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
+		DriverPluginName: &DriverPlugin{Impl: f},
+	})
+	// Closing the client makes go-plugin stop the server.
+	t.Cleanup(func() { _ = client.Close() })
+	raw, err := client.Dispense(DriverPluginName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := raw.(*Client)
+	if !ok {
+		t.Fatalf("dispensed %T, want *Client", raw)
+	}
+	return c
+}
+
+var (
+	uuidA = driver.UUID{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}
+	uuidB = driver.UUID{0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+)
+
+func sampleFake() *fakeDriver {
+	domA := driver.Domain{Name: "ct-ä1", UUID: uuidA, ID: 4242}
+	domB := driver.Domain{Name: "off", UUID: uuidB, ID: -1}
+	stA := driver.Status{Domain: domA, State: libvirt.DomainRunning, Reason: 1, Persistent: true, Autostart: true}
+	stB := driver.Status{Domain: domB, State: libvirt.DomainShutoff, Reason: 6}
+	return &fakeDriver{
+		dom:  domA,
+		st:   stB,
+		list: []driver.Status{stA, stB},
+		xml:  "<domain type='lxc'>\n  <name>ct-ä1</name>\n</domain>\n",
+		info: driver.Info{State: libvirt.DomainPaused, MaxMemKiB: math.MaxUint64, MemKiB: 1, VCPUs: math.MaxUint16, CPUTimeNs: 123456789012},
+		stats: []driver.Stats{
+			{Status: stA, CPUTimeNs: 1, CPUUserNs: 2, CPUSystemNs: 3, MemKiB: 4, MaxMemKiB: 5, VCPUs: 6,
+				Interfaces: []driver.InterfaceStats{
+					{Name: "vethA", RxBytes: 7, RxPackets: 8, TxBytes: 9, TxPackets: 10},
+					{Name: "vethB", RxBytes: math.MaxUint64},
+				}},
+			{Status: stB},
+		},
+	}
+}
+
+// method is one driver.Driver method called with distinctive arguments,
+// the call the fake must have seen, and the result it must return.
+type method struct {
+	name     string
+	call     func(ctx context.Context, d driver.Driver) (any, error)
+	wantCall string
+	want     func(f *fakeDriver) any
+}
+
+func none(*fakeDriver) any { return nil }
+
+var methods = []method{
+	{"DefineXML", func(ctx context.Context, d driver.Driver) (any, error) { return d.DefineXML(ctx, "<domain/>", 3) },
+		callString("DefineXML", "<domain/>", uint32(3)), func(f *fakeDriver) any { return f.dom }},
+	{"CreateXML", func(ctx context.Context, d driver.Driver) (any, error) { return d.CreateXML(ctx, "<x/>", 0) },
+		callString("CreateXML", "<x/>", uint32(0)), func(f *fakeDriver) any { return f.dom }},
+	{"Undefine", func(ctx context.Context, d driver.Driver) (any, error) {
+		return nil, d.Undefine(ctx, uuidA, driver.UndefineNVRAM)
+	}, callString("Undefine", uuidA, driver.UndefineNVRAM), none},
+	{"Create", func(ctx context.Context, d driver.Driver) (any, error) { return d.Create(ctx, uuidB, 7) },
+		callString("Create", uuidB, uint32(7)), func(f *fakeDriver) any { return f.dom }},
+	{"Shutdown", func(ctx context.Context, d driver.Driver) (any, error) {
+		return nil, d.Shutdown(ctx, uuidA, driver.ShutdownSignal)
+	}, callString("Shutdown", uuidA, driver.ShutdownSignal), none},
+	{"Destroy", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Destroy(ctx, uuidB, 1) },
+		callString("Destroy", uuidB, uint32(1)), none},
+	{"Reboot", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Reboot(ctx, uuidA, 2) },
+		callString("Reboot", uuidA, uint32(2)), none},
+	{"Suspend", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Suspend(ctx, uuidB) },
+		callString("Suspend", uuidB), none},
+	{"Resume", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Resume(ctx, uuidA) },
+		callString("Resume", uuidA), none},
+	{"LookupByName", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByName(ctx, "ct 1\n") },
+		callString("LookupByName", "ct 1\n"), func(f *fakeDriver) any { return f.dom }},
+	{"LookupByUUID", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByUUID(ctx, uuidB) },
+		callString("LookupByUUID", uuidB), func(f *fakeDriver) any { return f.dom }},
+	{"LookupByID", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByID(ctx, -7) },
+		callString("LookupByID", int32(-7)), func(f *fakeDriver) any { return f.dom }},
+	{"ListAll", func(ctx context.Context, d driver.Driver) (any, error) { return d.ListAll(ctx, 48) },
+		callString("ListAll", uint32(48)), func(f *fakeDriver) any { return f.list }},
+	{"Status", func(ctx context.Context, d driver.Driver) (any, error) { return d.Status(ctx, uuidB) },
+		callString("Status", uuidB), func(f *fakeDriver) any { return f.st }},
+	{"XMLDesc", func(ctx context.Context, d driver.Driver) (any, error) { return d.XMLDesc(ctx, uuidA, driver.XMLInactive) },
+		callString("XMLDesc", uuidA, driver.XMLInactive), func(f *fakeDriver) any { return f.xml }},
+	{"Info", func(ctx context.Context, d driver.Driver) (any, error) { return d.Info(ctx, uuidA) },
+		callString("Info", uuidA), func(f *fakeDriver) any { return f.info }},
+	{"SetAutostart", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.SetAutostart(ctx, uuidB, true) },
+		callString("SetAutostart", uuidB, true), none},
+	{"Stats", func(ctx context.Context, d driver.Driver) (any, error) {
+		return d.Stats(ctx, []driver.UUID{uuidA, uuidB})
+	}, callString("Stats", []driver.UUID{uuidA, uuidB}), func(f *fakeDriver) any { return f.stats }},
+}
+
+func TestRoundTripValues(t *testing.T) {
+	f := sampleFake()
+	c := connect(t, f)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			got, err := m.call(context.Background(), c)
+			if err != nil {
+				t.Fatalf("%s: %v", m.name, err)
+			}
+			if call := f.lastCall(); call != m.wantCall {
+				t.Errorf("driver saw %q, want %q", call, m.wantCall)
+			}
+			if want := m.want(f); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %#v\nwant %#v", got, want)
+			}
+		})
+	}
+}
+
+func TestRoundTripEmptyResults(t *testing.T) {
+	c := connect(t, &fakeDriver{})
+	l, err := c.ListAll(context.Background(), 0)
+	if err != nil || l != nil {
+		t.Errorf("ListAll = %#v, %v; want nil, nil", l, err)
+	}
+	s, err := c.Stats(context.Background(), nil)
+	if err != nil || s != nil {
+		t.Errorf("Stats = %#v, %v; want nil, nil", s, err)
+	}
+	if x, err := c.XMLDesc(context.Background(), uuidA, 0); err != nil || x != "" {
+		t.Errorf("XMLDesc = %q, %v", x, err)
+	}
+}
+
+func TestRoundTripErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want virterror.Error
+	}{
+		{"no domain", virterror.New(libvirt.ErrNoDomain, "no domain with matching name 'x'"),
+			virterror.Error{Code: libvirt.ErrNoDomain, Domain: virterror.FromLXC, Message: "Domain not found: no domain with matching name 'x'"}},
+		{"other domain and odd text", &virterror.Error{Code: libvirt.ErrXMLDetail, Domain: virterror.FromXML, Message: "line 1\nline 2: 'ä' \x00 end"},
+			virterror.Error{Code: libvirt.ErrXMLDetail, Domain: virterror.FromXML, Message: "line 1\nline 2: 'ä' \x00 end"}},
+		{"code without grpc mapping", virterror.New(libvirt.ErrResourceBusy, "busy"),
+			virterror.Error{Code: libvirt.ErrResourceBusy, Domain: virterror.FromLXC, Message: "resource busy: busy"}},
+		{"wrapped", errors.Join(errors.New("context"), virterror.New(libvirt.ErrOperationInvalid, "domain is not running")),
+			virterror.Error{Code: libvirt.ErrOperationInvalid, Domain: virterror.FromLXC, Message: "Requested operation is not valid: domain is not running"}},
+		{"plain error", errors.New("boom"),
+			virterror.Error{Code: libvirt.ErrInternalError, Domain: virterror.FromLXC, Message: "internal error: boom"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := sampleFake()
+			f.err = tc.err
+			f.eventsErr = tc.err
+			c := connect(t, f)
+			calls := append([]method(nil), methods...)
+			calls = append(calls, method{name: "Events", call: func(ctx context.Context, d driver.Driver) (any, error) {
+				return d.Events(ctx)
+			}}, method{name: "Close", call: func(_ context.Context, d driver.Driver) (any, error) {
+				return nil, d.Close()
+			}})
+			for _, m := range calls {
+				_, err := m.call(context.Background(), c)
+				var ve *virterror.Error
+				if !errors.As(err, &ve) {
+					t.Fatalf("%s: error %T %v is not a *virterror.Error", m.name, err, err)
+				}
+				if _, direct := err.(*virterror.Error); !direct {
+					t.Errorf("%s: error is %T, want *virterror.Error itself", m.name, err)
+				}
+				if *ve != tc.want {
+					t.Errorf("%s: got %#v\nwant %#v", m.name, *ve, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestBadUUIDFromPeer sends what a broken or hostile host could: a UUID of
+// the wrong length must be refused, never padded into a valid-looking one.
+func TestBadUUIDFromPeer(t *testing.T) {
+	f := sampleFake()
+	c := connect(t, f)
+	_, err := c.rpc.Destroy(context.Background(), &pb.UUIDRequest{Uuid: []byte{1, 2, 3}})
+	ve := errorFromStatus(status.Convert(err))
+	if ve == nil || ve.Code != libvirt.ErrInvalidArg || ve.Message != "invalid argument: uuid must be 16 bytes, got 3" {
+		t.Fatalf("got %v (%#v)", err, ve)
+	}
+	_, err = c.rpc.Stats(context.Background(), &pb.StatsRequest{Uuids: [][]byte{uuidA[:], nil}})
+	if ve := errorFromStatus(status.Convert(err)); ve == nil || ve.Code != libvirt.ErrInvalidArg {
+		t.Fatalf("Stats with an empty uuid: %v", err)
+	}
+	if calls := f.lastCall(); calls != "" {
+		t.Errorf("the driver was called: %q", calls)
+	}
+}
+
+func TestDeadlinePropagates(t *testing.T) {
+	f := sampleFake()
+	f.block = true
+	c := connect(t, f)
+	var deadlines []time.Time
+	for _, m := range methods {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		dl, _ := ctx.Deadline()
+		deadlines = append(deadlines, dl)
+		start := time.Now()
+		_, err := m.call(ctx, c)
+		cancel()
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("%s: returned after %v", m.name, took)
+		}
+		ve, ok := err.(*virterror.Error)
+		if !ok || ve.Code != libvirt.ErrOperationTimeout {
+			t.Errorf("%s: got %T %v, want an operation timeout", m.name, err, err)
+		}
+	}
+	waitFor(t, "the driver to see every call end", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.ctxErr) == len(methods)
+	})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, dl := range f.dls {
+		// The plugin gets the caller's deadline (as a timeout, so it
+		// may land a little later) and its context ends with the call.
+		if skew := dl.Sub(deadlines[i]); dl.IsZero() || skew < 0 || skew > 100*time.Millisecond {
+			t.Errorf("%s: driver's deadline %v, caller's %v", methods[i].name, dl, deadlines[i])
+		}
+		if f.ctxErr[i] == nil {
+			t.Errorf("%s: driver's context did not end", methods[i].name)
+		}
+	}
+}
+
+func TestCancellationPropagates(t *testing.T) {
+	f := sampleFake()
+	f.block = true
+	c := connect(t, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err := c.Create(ctx, uuidA, 0)
+	if ve, ok := err.(*virterror.Error); !ok || ve.Code != libvirt.ErrOperationAborted {
+		t.Fatalf("got %T %v, want an aborted operation", err, err)
+	}
+	waitFor(t, "the driver to see the cancellation", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.ctxErr) == 1 && errors.Is(f.ctxErr[0], context.Canceled)
+	})
+}
+
+func TestEventsStream(t *testing.T) {
+	f := sampleFake()
+	f.events = make(chan driver.Event)
+	f.eventsEnd = make(chan struct{})
+	c := connect(t, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := c.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 500
+	go func() {
+		for i := range n {
+			f.events <- driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i)}
+		}
+	}()
+	for i := range n {
+		want := driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i)}
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatalf("stream closed after %d events", i)
+			}
+			if ev != want {
+				t.Fatalf("event %d: got %+v, want %+v", i, ev, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("event %d never arrived", i)
+		}
+	}
+	cancel()
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Fatal("event after cancel")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("channel not closed after cancel")
+	}
+	select {
+	case <-f.eventsEnd:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the driver's subscription did not end after the host cancelled")
+	}
+}
+
+func TestEventsEndWhenDriverCloses(t *testing.T) {
+	f := sampleFake()
+	f.events = make(chan driver.Event)
+	c := connect(t, f)
+	ch, err := c.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(f.events)
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Fatal("unexpected event")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("channel not closed when the driver ended the stream")
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

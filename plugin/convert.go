@@ -1,0 +1,204 @@
+package plugin
+
+import (
+	libvirt "github.com/digitalocean/go-libvirt"
+	"github.com/lxcvirt/lxcvirt/driver"
+	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// The conversions below are the only place that knows both the driver types
+// and their protobuf mirrors. Empty repeated fields come back as nil slices.
+
+func domainToPB(d driver.Domain) *pb.Domain {
+	return &pb.Domain{Name: d.Name, Uuid: d.UUID[:], Id: d.ID}
+}
+
+// domainFromPB converts a domain; a missing or malformed UUID is an error so
+// that a bad peer cannot make a zero UUID look valid.
+func domainFromPB(d *pb.Domain) (driver.Domain, error) {
+	if d == nil {
+		return driver.Domain{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no domain")
+	}
+	u, err := uuidFromPB(d.GetUuid())
+	if err != nil {
+		return driver.Domain{}, err
+	}
+	return driver.Domain{Name: d.GetName(), UUID: u, ID: d.GetId()}, nil
+}
+
+func uuidFromPB(b []byte) (driver.UUID, error) {
+	var u driver.UUID
+	if len(b) != len(u) {
+		return u, virterror.New(libvirt.ErrInvalidArg, "uuid must be %d bytes, got %d", len(u), len(b))
+	}
+	copy(u[:], b)
+	return u, nil
+}
+
+func statusToPB(s driver.Status) *pb.Status {
+	return &pb.Status{
+		Domain:     domainToPB(s.Domain),
+		State:      int32(s.State),
+		Reason:     s.Reason,
+		Persistent: s.Persistent,
+		Autostart:  s.Autostart,
+	}
+}
+
+func statusFromPB(s *pb.Status) (driver.Status, error) {
+	if s == nil {
+		return driver.Status{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no status")
+	}
+	d, err := domainFromPB(s.GetDomain())
+	if err != nil {
+		return driver.Status{}, err
+	}
+	return driver.Status{
+		Domain:     d,
+		State:      libvirt.DomainState(s.GetState()),
+		Reason:     s.GetReason(),
+		Persistent: s.GetPersistent(),
+		Autostart:  s.GetAutostart(),
+	}, nil
+}
+
+func statusesToPB(in []driver.Status) []*pb.Status {
+	out := make([]*pb.Status, len(in))
+	for i, s := range in {
+		out[i] = statusToPB(s)
+	}
+	return out
+}
+
+func statusesFromPB(in []*pb.Status) ([]driver.Status, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]driver.Status, len(in))
+	for i, s := range in {
+		var err error
+		if out[i], err = statusFromPB(s); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func infoToPB(i driver.Info) *pb.Info {
+	return &pb.Info{
+		State:     int32(i.State),
+		MaxMemKib: i.MaxMemKiB,
+		MemKib:    i.MemKiB,
+		Vcpus:     uint32(i.VCPUs),
+		CpuTimeNs: i.CPUTimeNs,
+	}
+}
+
+func infoFromPB(i *pb.Info) driver.Info {
+	return driver.Info{
+		State:     libvirt.DomainState(i.GetState()),
+		MaxMemKiB: i.GetMaxMemKib(),
+		MemKiB:    i.GetMemKib(),
+		VCPUs:     uint16(i.GetVcpus()),
+		CPUTimeNs: i.GetCpuTimeNs(),
+	}
+}
+
+func statsToPB(in []driver.Stats) []*pb.Stats {
+	out := make([]*pb.Stats, len(in))
+	for i, s := range in {
+		ifs := make([]*pb.InterfaceStats, len(s.Interfaces))
+		for j, n := range s.Interfaces {
+			ifs[j] = &pb.InterfaceStats{
+				Name:      n.Name,
+				RxBytes:   n.RxBytes,
+				RxPackets: n.RxPackets,
+				TxBytes:   n.TxBytes,
+				TxPackets: n.TxPackets,
+			}
+		}
+		out[i] = &pb.Stats{
+			Status:      statusToPB(s.Status),
+			CpuTimeNs:   s.CPUTimeNs,
+			CpuUserNs:   s.CPUUserNs,
+			CpuSystemNs: s.CPUSystemNs,
+			MemKib:      s.MemKiB,
+			MaxMemKib:   s.MaxMemKiB,
+			Vcpus:       uint32(s.VCPUs),
+			Interfaces:  ifs,
+		}
+	}
+	return out
+}
+
+func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]driver.Stats, len(in))
+	for i, s := range in {
+		st, err := statusFromPB(s.GetStatus())
+		if err != nil {
+			return nil, err
+		}
+		var ifs []driver.InterfaceStats
+		for _, n := range s.GetInterfaces() {
+			ifs = append(ifs, driver.InterfaceStats{
+				Name:      n.GetName(),
+				RxBytes:   n.GetRxBytes(),
+				RxPackets: n.GetRxPackets(),
+				TxBytes:   n.GetTxBytes(),
+				TxPackets: n.GetTxPackets(),
+			})
+		}
+		out[i] = driver.Stats{
+			Status:      st,
+			CPUTimeNs:   s.GetCpuTimeNs(),
+			CPUUserNs:   s.GetCpuUserNs(),
+			CPUSystemNs: s.GetCpuSystemNs(),
+			MemKiB:      s.GetMemKib(),
+			MaxMemKiB:   s.GetMaxMemKib(),
+			VCPUs:       uint16(s.GetVcpus()),
+			Interfaces:  ifs,
+		}
+	}
+	return out, nil
+}
+
+func uuidsToPB(in []driver.UUID) [][]byte {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(in))
+	for i := range in {
+		out[i] = in[i][:]
+	}
+	return out
+}
+
+func uuidsFromPB(in [][]byte) ([]driver.UUID, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]driver.UUID, len(in))
+	for i, b := range in {
+		var err error
+		if out[i], err = uuidFromPB(b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func eventToPB(e driver.Event) *pb.Event {
+	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail}
+}
+
+func eventFromPB(e *pb.Event) (driver.Event, error) {
+	d, err := domainFromPB(e.GetDomain())
+	if err != nil {
+		return driver.Event{}, err
+	}
+	return driver.Event{Kind: driver.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail()}, nil
+}
