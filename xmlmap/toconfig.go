@@ -191,6 +191,13 @@ func (mp *mapper) filesystems() error {
 	var root *libvirtxml.DomainFilesystem
 	for i := range devs.Filesystems {
 		fs := &devs.Filesystems[i]
+		if fs.Source != nil && fs.Source.Mount == nil && fs.Source.RAM == nil {
+			what := "is not supported by the LXC driver"
+			if fs.Target != nil && fs.Target.Dir == "/" {
+				what = "as the root filesystem is not supported by the LXC driver (only a host directory)"
+			}
+			return unsupported("%s %s", fsTypeName(fs.Source), what)
+		}
 		if err := refuseOthers("filesystem", fs, "AccessMode", "Source", "Target", "ReadOnly", "Alias", "Driver"); err != nil {
 			return err
 		}
