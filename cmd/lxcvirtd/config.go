@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything lxcvirtd can be told, from its config file and
+// flags (flags win).
+type config struct {
+	Socket            string
+	StateDir          string
+	LXCPath           string
+	RunDir            string
+	LogLevel          slog.Level
+	ListenDefault     bool
+	ShutdownGrace     time.Duration
+	DefaultBridge     string
+	Networks          map[string]string
+	Emulator          string
+	KeepaliveInterval time.Duration
+	KeepaliveCount    int
+	StopTimeout       time.Duration
+}
+
+// Defaults.
+const (
+	defaultSocket = "/run/lxcvirt/lxcvirt-sock"
+	// libvirtDirectSocket is where a stock `virsh -c lxc:///system` looks
+	// first (libvirt's modular LXC daemon, virtlxcd); the client falls back
+	// to libvirtd's socket only when this one is absent.
+	libvirtDirectSocket = "/run/libvirt/virtlxcd-sock"
+	roSuffix            = "-ro"
+)
+
+func defaultConfig() config {
+	return config{
+		Socket:      defaultSocket,
+		LogLevel:    slog.LevelInfo,
+		Networks:    map[string]string{},
+		StopTimeout: 30 * time.Second,
+	}
+}
+
+// configHelp documents the config file; --help prints it.
+const configHelp = `Config file (--config): one "key = value" per line, '#' starts a comment.
+  socket             = /run/lxcvirt/lxcvirt-sock  read-write socket (the read-only one adds "-ro")
+  state_dir          = /var/lib/lxcvirt           domain definitions and state
+  lxcpath            = /var/lib/lxcvirt/lxc       the containers' LXC path
+  run_dir            = /run/lxcvirt               per-boot markers (tmpfs)
+  log_level          = info                       debug, info, warn or error
+  listen_default     = false                      also serve /run/libvirt/virtlxcd-sock(-ro)
+  shutdown_grace     = 30s                        virsh shutdown: wait for init, then kill
+  default_bridge     = lxcbr0                     bridge for <interface type='bridge'> without one
+  network.NAME       = BRIDGE                     <interface type='network'> NAME → host bridge
+  emulator           = /usr/bin/lxc-start         <emulator> in the capabilities XML
+  keepalive_interval = 5s                         ping an idle client after this long
+  keepalive_count    = 5                          drop it after this many unanswered pings
+  stop_timeout       = 30s                        on SIGTERM, wait this long for calls in flight
+`
+
+// loadConfigFile reads a config file into c.
+func loadConfigFile(c *config, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	return parseConfig(c, f, path)
+}
+
+func parseConfig(c *config, r io.Reader, name string) error {
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		key, val, ok := strings.Cut(line, "=")
+		if !ok {
+			return fmt.Errorf("%s:%d: want key = value, got %q", name, n, line)
+		}
+		key, val = strings.TrimSpace(key), strings.Trim(strings.TrimSpace(val), `"`)
+		if err := c.set(key, val); err != nil {
+			return fmt.Errorf("%s:%d: %s: %w", name, n, key, err)
+		}
+	}
+	return sc.Err()
+}
+
+// set assigns one config key; flags use it too.
+func (c *config) set(key, val string) error {
+	var err error
+	switch key {
+	case "socket":
+		c.Socket, err = absPath(val)
+	case "state_dir":
+		c.StateDir, err = absPath(val)
+	case "lxcpath":
+		c.LXCPath, err = absPath(val)
+	case "run_dir":
+		c.RunDir, err = absPath(val)
+	case "emulator":
+		c.Emulator, err = absPath(val)
+	case "log_level":
+		err = c.LogLevel.UnmarshalText([]byte(val))
+	case "listen_default":
+		c.ListenDefault, err = strconv.ParseBool(val)
+	case "shutdown_grace":
+		c.ShutdownGrace, err = positiveDuration(val)
+	case "keepalive_interval":
+		c.KeepaliveInterval, err = positiveDuration(val)
+	case "stop_timeout":
+		c.StopTimeout, err = positiveDuration(val)
+	case "keepalive_count":
+		c.KeepaliveCount, err = strconv.Atoi(val)
+		if err == nil && c.KeepaliveCount < 1 {
+			err = fmt.Errorf("must be at least 1")
+		}
+	case "default_bridge":
+		c.DefaultBridge, err = ifName(val)
+	default:
+		name, ok := strings.CutPrefix(key, "network.")
+		if !ok || name == "" {
+			return fmt.Errorf("unknown key")
+		}
+		c.Networks[name], err = ifName(val)
+	}
+	return err
+}
+
+func absPath(p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		return "", fmt.Errorf("%q is not an absolute path", p)
+	}
+	return filepath.Clean(p), nil
+}
+
+func positiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && d <= 0 {
+		err = fmt.Errorf("%q is not positive", s)
+	}
+	return d, err
+}
+
+// ifName checks a host interface name (what the kernel accepts: 1–15
+// bytes, no '/', whitespace or ':').
+func ifName(s string) (string, error) {
+	if s == "" || len(s) > 15 || strings.ContainsAny(s, "/: \t\n=") || s == "." || s == ".." {
+		return "", fmt.Errorf("%q is not a valid interface name", s)
+	}
+	return s, nil
+}

@@ -1,0 +1,281 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/remote/proto"
+	"github.com/lxcvirt/lxcvirt/remote/wire"
+)
+
+// writeTimeout bounds one packet write; a client that stops reading for
+// that long is dropped rather than allowed to stall the daemon.
+const writeTimeout = 30 * time.Second
+
+// eventQueueLen is how many event messages may wait for a slow client
+// before further events to it are dropped.
+const eventQueueLen = 256
+
+// conn is one client connection.
+type conn struct {
+	srv      *Server
+	nc       net.Conn
+	log      *slog.Logger
+	readOnly bool // accepted on the read-only socket
+
+	// ctx is cancelled when the client goes away or the server aborts it;
+	// every call of this client runs under it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	wmu sync.Mutex // serialises packet writes
+
+	calls    sync.WaitGroup
+	inflight atomic.Int32
+	slots    chan struct{}
+
+	lastRecv  atomic.Int64 // unix nanoseconds of the last packet received
+	keepalive sync.Once
+	draining  atomic.Bool // server shutdown: finish calls, read no more
+	events    chan []byte // encoded event packets waiting to be written
+
+	mu            sync.Mutex // guards the fields below
+	opened        bool
+	ro            bool // read-only: the socket is, or the client asked at open
+	closeCallback bool
+	callbacks     map[int32]*callback
+}
+
+func newConn(s *Server, nc net.Conn, readOnly bool) *conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &conn{
+		srv:      s,
+		nc:       nc,
+		log:      s.log.With("client", clientName(nc)),
+		readOnly: readOnly,
+		ro:       readOnly,
+		ctx:      ctx,
+		cancel:   cancel,
+		slots:    make(chan struct{}, s.cfg.MaxCallsPerClient),
+		events:   make(chan []byte, eventQueueLen),
+	}
+	c.lastRecv.Store(time.Now().UnixNano())
+	return c
+}
+
+// clientName identifies a unix-socket client by its process, when the
+// kernel tells.
+func clientName(nc net.Conn) string {
+	if cred := peerCred(nc); cred != "" {
+		return cred
+	}
+	return nc.RemoteAddr().String()
+}
+
+// serve reads packets until the client leaves, then waits for its calls.
+func (c *conn) serve() {
+	c.log.Debug("client connected", "readonly", c.readOnly)
+	go c.writeEvents()
+	defer c.finish()
+	r := bufio.NewReaderSize(c.nc, wire.MessageInitial)
+	for {
+		p, err := wire.ReadPacket(r)
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		c.lastRecv.Store(time.Now().UnixNano())
+		c.handle(p)
+	}
+}
+
+func (c *conn) finish() {
+	if !c.draining.Load() {
+		c.cancel() // the client is gone: abandon its calls
+	}
+	c.calls.Wait()
+	c.cancel()
+	c.nc.Close()
+	c.log.Debug("client disconnected")
+}
+
+// stopReading ends the read loop but lets calls in flight reply.
+func (c *conn) stopReading() {
+	c.draining.Store(true)
+	if cr, ok := c.nc.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
+		return
+	}
+	c.nc.SetReadDeadline(time.Now())
+}
+
+// abort cancels the client's calls and closes its connection.
+func (c *conn) abort() {
+	c.cancel()
+	c.nc.Close()
+}
+
+func (c *conn) readFailed(err error) {
+	var fe *wire.FrameError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), c.draining.Load():
+		return
+	case errors.As(err, &fe):
+		c.log.Warn("dropping client: bad packet", "err", err)
+		if fe.Header != nil && isCall(fe.Header.Type) {
+			c.replyError(*fe.Header, rpcError("packet of %d bytes received from client is larger than the %d-byte limit", fe.Length, wire.MessageMax))
+		}
+	default:
+		c.log.Debug("read failed", "err", err)
+	}
+}
+
+func isCall(t wire.Type) bool { return t == wire.Call || t == wire.CallWithFDs }
+
+// handle routes one packet: keepalive messages are answered inline, calls
+// run concurrently (at most MaxCallsPerClient at once), anything else a
+// client may send is ignored, as libvirtd does.
+func (c *conn) handle(p *wire.Packet) {
+	switch {
+	case p.Program == proto.KeepaliveProgram:
+		c.keepaliveMessage(p)
+	case isCall(p.Type):
+		c.slots <- struct{}{}
+		c.calls.Add(1)
+		c.inflight.Add(1)
+		go func() {
+			defer func() {
+				c.inflight.Add(-1)
+				<-c.slots
+				c.calls.Done()
+			}()
+			c.dispatch(p)
+		}()
+	default:
+		c.log.Debug("ignoring packet", "header", p.Header.String())
+	}
+}
+
+// send writes one packet.
+func (c *conn) send(h wire.Header, payload []byte) error {
+	buf, err := wire.AppendPacket(make([]byte, 0, wire.PrefixSize+len(payload)), h, payload)
+	if err != nil {
+		return err
+	}
+	return c.write(buf)
+}
+
+func (c *conn) write(buf []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := c.nc.Write(buf); err != nil {
+		c.log.Debug("write failed; dropping client", "err", err)
+		c.abort()
+		return err
+	}
+	return nil
+}
+
+// reply answers call h with result ret (nil for none).
+func (c *conn) reply(h wire.Header, ret any) {
+	payload, err := wire.Marshal(ret)
+	if err == nil {
+		h.Type, h.Status = wire.Reply, wire.OK
+		if err = c.send(h, payload); err == nil || !isFrameError(err) {
+			return
+		}
+	}
+	c.log.Error("cannot encode reply", "proc", h.Procedure, "err", err)
+	c.replyError(h, internalError("cannot encode the reply: %v", err))
+}
+
+func isFrameError(err error) bool {
+	var fe *wire.FrameError
+	return errors.As(err, &fe)
+}
+
+// replyError answers call h with an error.
+func (c *conn) replyError(h wire.Header, e *wire.ErrorPayload) {
+	payload, err := wire.Marshal(e)
+	if err != nil {
+		c.log.Error("cannot encode error", "err", err)
+		return
+	}
+	h.Type, h.Status = wire.Reply, wire.Error
+	c.send(h, payload)
+}
+
+func (c *conn) keepaliveMessage(p *wire.Packet) {
+	if p.Version != proto.KeepaliveProtocolVersion || p.Type != wire.Message {
+		c.log.Debug("ignoring keepalive packet", "header", p.Header.String())
+		return
+	}
+	if p.Procedure == proto.KeepaliveProcPing {
+		c.send(keepaliveHeader(proto.KeepaliveProcPong), nil)
+	}
+}
+
+func keepaliveHeader(proc int32) wire.Header {
+	return wire.Header{Program: proto.KeepaliveProgram, Version: proto.KeepaliveProtocolVersion, Procedure: proc, Type: wire.Message}
+}
+
+// startKeepalive begins pinging an idle client; a client that stays silent
+// for KeepaliveCount pings is dropped. Clients enable it by asking whether
+// the server supports the keepalive program.
+func (c *conn) startKeepalive() {
+	c.keepalive.Do(func() { go c.keepaliveLoop() })
+}
+
+func (c *conn) keepaliveLoop() {
+	interval := c.srv.cfg.KeepaliveInterval
+	deadline := interval * time.Duration(c.srv.cfg.KeepaliveCount+1)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+		}
+		idle := time.Since(time.Unix(0, c.lastRecv.Load()))
+		switch {
+		case idle < interval:
+		case idle >= deadline && c.inflight.Load() == 0:
+			c.log.Warn("dropping client: no keepalive response", "idle", idle.Round(time.Second))
+			c.abort()
+			return
+		default:
+			c.send(keepaliveHeader(proto.KeepaliveProcPing), nil)
+		}
+	}
+}
+
+// queueEvent hands an encoded event packet to the client's event writer;
+// it never blocks the event source.
+func (c *conn) queueEvent(buf []byte) {
+	select {
+	case c.events <- buf:
+	default:
+		c.log.Warn("client is not reading events; dropping one")
+	}
+}
+
+func (c *conn) writeEvents() {
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case buf := <-c.events:
+			if c.write(buf) != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package server
+
+import "github.com/lxcvirt/lxcvirt/remote/proto"
+
+// newHandlers fills the generated handler table; every procedure left nil
+// answers VIR_ERR_NO_SUPPORT.
+func (s *Server) newHandlers() proto.Handlers[*conn] {
+	return proto.Handlers[*conn]{
+		// Connection.
+		AuthList:                       s.authList,
+		ConnectSupportsFeature:         s.supportsFeature,
+		ConnectOpen:                    s.connectOpen,
+		ConnectClose:                   s.connectClose,
+		ConnectRegisterCloseCallback:   s.registerCloseCallback,
+		ConnectUnregisterCloseCallback: s.unregisterCloseCallback,
+		ConnectGetType:                 s.getType,
+		ConnectGetVersion:              s.getVersion,
+		ConnectGetLibVersion:           s.getLibVersion,
+		ConnectGetHostname:             s.getHostname,
+		ConnectGetUri:                  s.getURI,
+		ConnectIsSecure:                s.isSecure,
+		ConnectGetMaxVcpus:             s.getMaxVcpus,
+		ConnectGetCapabilities:         s.getCapabilities,
+		ConnectGetSysinfo:              s.getSysinfo,
+
+		// Host.
+		NodeGetInfo:          s.nodeGetInfo,
+		NodeGetFreeMemory:    s.nodeGetFreeMemory,
+		NodeGetSecurityModel: s.nodeGetSecurityModel,
+		NodeNumOfDevices:     s.nodeNumOfDevices,
+		NodeListDevices:      s.nodeListDevices,
+
+		// Objects of drivers lxcvirtd does not have: empty lists.
+		ConnectListAllNetworks:     s.listAllNetworks,
+		ConnectListAllStoragePools: s.listAllStoragePools,
+		ConnectListAllInterfaces:   s.listAllInterfaces,
+		ConnectListAllNodeDevices:  s.listAllNodeDevices,
+
+		// Domain listing and lookup.
+		ConnectListAllDomains:      s.listAllDomains,
+		ConnectNumOfDomains:        s.numOfDomains,
+		ConnectListDomains:         s.listDomains,
+		ConnectNumOfDefinedDomains: s.numOfDefinedDomains,
+		ConnectListDefinedDomains:  s.listDefinedDomains,
+		DomainLookupByName:         s.lookupByName,
+		DomainLookupByUUID:         s.lookupByUUID,
+		DomainLookupByID:           s.lookupByID,
+
+		// Domain lifecycle.
+		DomainDefineXML:        s.defineXML,
+		DomainDefineXMLFlags:   s.defineXMLFlags,
+		DomainCreateXML:        s.createXML,
+		DomainUndefine:         s.undefine,
+		DomainUndefineFlags:    s.undefineFlags,
+		DomainCreate:           s.create,
+		DomainCreateWithFlags:  s.createWithFlags,
+		DomainShutdown:         s.shutdown,
+		DomainShutdownFlags:    s.shutdownFlags,
+		DomainDestroy:          s.destroy,
+		DomainDestroyFlags:     s.destroyFlags,
+		DomainReboot:           s.reboot,
+		DomainSuspend:          s.suspend,
+		DomainResume:           s.resume,
+		DomainSetAutostart:     s.setAutostart,
+
+		// Domain state.
+		DomainGetState:            s.getState,
+		DomainGetInfo:             s.getInfo,
+		DomainGetMaxMemory:        s.getMaxMemory,
+		DomainGetVcpusFlags:       s.getVcpusFlags,
+		DomainGetOsType:           s.getOSType,
+		DomainGetXMLDesc:          s.getXMLDesc,
+		DomainIsActive:            s.isActive,
+		DomainIsPersistent:        s.isPersistent,
+		DomainIsUpdated:           s.isUpdated,
+		DomainGetAutostart:        s.getAutostart,
+		DomainHasManagedSaveImage: s.hasManagedSaveImage,
+		DomainGetSecurityLabel:    s.getSecurityLabel,
+		DomainGetMessages:         s.getMessages,
+		ConnectGetAllDomainStats:  s.getAllDomainStats,
+
+		// Events.
+		ConnectDomainEventCallbackRegisterAny:   s.callbackRegisterAny,
+		ConnectDomainEventCallbackDeregisterAny: s.callbackDeregisterAny,
+		ConnectDomainEventRegisterAny:           s.eventRegisterAny,
+		ConnectDomainEventDeregisterAny:         s.eventDeregisterAny,
+		ConnectDomainEventRegister:              s.eventRegister,
+		ConnectDomainEventDeregister:            s.eventDeregister,
+	}
+}
