@@ -448,7 +448,7 @@ func (l *LXC) Undefine(ctx context.Context, u UUID, flags uint32) error {
 		if !persistent {
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot undefine transient domain")
 		}
-		if err := l.store.removeDomain(d.uuid); err != nil && !active {
+		if err := l.store.removeDefinition(d.uuid); err != nil {
 			return internalErr("cannot remove definition of '%s': %v", d.name, err)
 		}
 		ref := d.ref()

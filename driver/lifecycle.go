@@ -278,16 +278,30 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
 		return runtimeErr("destroy", d.name, err)
 	}
+	// Wait for init, then for LXC's monitor to finish its cleanup, so the
+	// container can start again at once.
+	d.mu.Lock()
+	mw := d.monitorWatch
+	d.mu.Unlock()
 	t := time.NewTimer(killWait)
 	defer t.Stop()
-	select {
-	case <-w.Exited():
-		return nil
-	case <-ctx.Done():
-		return runtimeErr("destroy", d.name, ctx.Err())
-	case <-t.C:
-		return virterror.New(libvirt.ErrOperationFailed, "failed to destroy domain '%s': init (pid %d) still alive after kill", d.name, w.pid)
+	for _, pw := range []*procWatch{w, mw} {
+		if pw == nil {
+			continue
+		}
+		select {
+		case <-pw.Exited():
+		case <-ctx.Done():
+			return runtimeErr("destroy", d.name, ctx.Err())
+		case <-t.C:
+			if pw == mw {
+				l.log.Warn("LXC monitor still running after the kill", "domain", d.name, "pid", mw.pid)
+				return nil
+			}
+			return virterror.New(libvirt.ErrOperationFailed, "failed to destroy domain '%s': init (pid %d) still alive after kill", d.name, w.pid)
+		}
 	}
+	return nil
 }
 
 // supervise waits (without holding anything) for d's init to exit and then

@@ -116,6 +116,9 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 	}
 	if err := l.adopt(d, live, pid, reason, startedAt); err != nil {
 		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)
+		if d.persistent == nil {
+			l.tab.remove(d)
+		}
 		return
 	}
 	l.log.Info("re-adopted running domain", "domain", d.name, "id", pid)

@@ -88,9 +88,10 @@ func (s *store) saveRun(u UUID, st runState) error {
 
 func (s *store) removeRun(u UUID) error { return removeFile(s.runPath(u)) }
 
-// removeDomain deletes every file the store holds for u.
-func (s *store) removeDomain(u UUID) error {
-	return errors.Join(removeFile(s.defPath(u)), removeFile(s.autostartPath(u)), removeFile(s.runPath(u)))
+// removeDefinition deletes u's definition and autostart marker (the run
+// state of a running domain stays).
+func (s *store) removeDefinition(u UUID) error {
+	return errors.Join(removeFile(s.autostartPath(u)), removeFile(s.defPath(u)))
 }
 
 // storedDef is a definition file as read back.
