@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/bench/internal/report"
+)
+
+// targetDomains is where the control-plane targets apply.
+const targetDomains = 1000
+
+var (
+	listTarget = report.AtMost(0.75) // virsh list --all vs libvirtd
+	goTarget   = report.AtMost(0.5)  // connected Go client vs libvirtd
+)
+
+// targetAt returns t at the target size and nil elsewhere.
+func targetAt(n int, t *report.Target) *report.Target {
+	if n == targetDomains {
+		return t
+	}
+	return nil
+}
+
+// phaseControlPlane measures section 2 (and the defined-only memory of
+// section 4) at every configured number of defined domains.
+func (b *bench) phaseControlPlane(ctx context.Context) error {
+	statsFallback := false
+	if b.lv.ok() {
+		_, err := b.lv.conn.ConnectGetAllDomainStats(nil, 0, 0)
+		statsFallback = errNoSupport(err)
+	}
+	for _, n := range b.cfg.sizes {
+		if err := b.growTo(ctx, n); err != nil {
+			return err
+		}
+		if err := b.measureControl(ctx, n, statsFallback); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// growTo defines domains in both daemons until each holds n of the scale
+// set. A daemon that refuses a definition is dropped from the scale rows.
+func (b *bench) growTo(ctx context.Context, n int) error {
+	b.log.Info("defining domains", "domains", n)
+	for i := len(b.defined); i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		spec := newSpec(fmt.Sprintf("%s-d%04d", b.prefix, i))
+		b.defined = append(b.defined, spec)
+		for _, s := range []*side{b.lx, b.lv} {
+			if !s.ok() {
+				continue
+			}
+			dom, err := s.conn.DomainDefineXML(spec.XML(b.raw.rootfs))
+			if err != nil {
+				s.err = fmt.Errorf("define domain %d of the scale set: %w", i+1, err)
+				b.log.Warn("define failed; daemon dropped from the remaining rows", "daemon", s.name, "err", err)
+				continue
+			}
+			s.doms = append(s.doms, dom)
+		}
+	}
+	return nil
+}
+
+// measureControl runs section 2's commands at n domains.
+func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) error {
+	last := b.defined[n-1].Name
+	newPair := func() (*samples, *samples) {
+		return &samples{name: "lxcvirtd"}, &samples{name: "libvirtd"}
+	}
+	lxList, lvList := newPair()
+	lxInfo, lvInfo := newPair()
+	lxXML, lvXML := newPair()
+	lxDef, lvDef := newPair()
+	lxGoList, lvGoList := newPair()
+	lxStats, lvStats := newPair()
+	if statsFallback {
+		lvStats.name = "libvirtd: list + GetInfo each"
+	}
+	lxTotal := &samples{name: "lxcvirtd + plugin"}
+	lxAlone := &samples{name: "lxcvirtd"}
+	lvRSS := &samples{name: "libvirtd"}
+
+	var trials []trial
+	trials = append(trials, b.both("virsh list --all", lxList, lvList, func(s *side) measureFn {
+		return func(ctx context.Context) (float64, error) {
+			out, t, err := virshOut(ctx, s, "list", "--all", "--name")
+			if err == nil {
+				if got := bytes.Count(out, []byte(b.prefix+"-d")); got != n {
+					err = fmt.Errorf("virsh list --all shows %d of the %d scale domains", got, n)
+				}
+			}
+			return t, err
+		}
+	})...)
+	trials = append(trials, b.both("virsh dominfo", lxInfo, lvInfo, func(s *side) measureFn {
+		return func(ctx context.Context) (float64, error) { return virshMs(ctx, s, "dominfo", last) }
+	})...)
+	trials = append(trials, b.both("virsh dumpxml", lxXML, lvXML, func(s *side) measureFn {
+		return func(ctx context.Context) (float64, error) { return virshMs(ctx, s, "dumpxml", last) }
+	})...)
+	extra := 0
+	trials = append(trials, b.both("virsh define", lxDef, lvDef, func(s *side) measureFn {
+		return func(ctx context.Context) (float64, error) {
+			extra++
+			return b.virshDefineNew(ctx, s, fmt.Sprintf("%s-x%d", b.prefix, extra))
+		}
+	})...)
+	trials = append(trials, b.both("Go list+state", lxGoList, lvGoList, func(s *side) measureFn {
+		return func(context.Context) (float64, error) {
+			return timed(func() error { return listAndState(s.conn, n) })
+		}
+	})...)
+	trials = append(trials, b.both("Go stats", lxStats, lvStats, func(s *side) measureFn {
+		fallback := s == b.lv && statsFallback
+		return func(context.Context) (float64, error) {
+			return timed(func() error { return allStats(s.conn, n, fallback) })
+		}
+	})...)
+	if b.lx.ok() {
+		trials = append(trials, trial{name: "lxcvirtd rss", run: func(_ context.Context, keep bool) error {
+			m, err := b.lx.d.memory(isLXCTool)
+			if keep && err == nil {
+				lxTotal.add(mib(m.daemon + m.children))
+				lxAlone.add(mib(m.daemon))
+			}
+			return err
+		}, fail: func(err error) { lxTotal.skip(err); lxAlone.skip(err) }})
+	} else {
+		lxTotal.skip(b.lx.unavailable())
+		lxAlone.skip(b.lx.unavailable())
+	}
+	if b.lv.ok() {
+		trials = append(trials, measured("libvirtd rss", lvRSS, func(context.Context) (float64, error) {
+			m, err := b.lv.d.memory(nil)
+			return mib(m.daemon + m.children), err
+		}))
+	} else {
+		lvRSS.skip(b.lv.unavailable())
+	}
+
+	if err := b.rounds(ctx, fmt.Sprintf("control plane, %d domains", n), b.cfg.runs, trials...); err != nil {
+		return err
+	}
+	b.lvRSS = lvRSS.xs
+
+	sec := b.section(2)
+	statsRow := row("Go client: one all-domain-stats call", "ms", lxStats, lvStats, targetAt(n, goTarget)).At("Go: all-domain stats", n)
+	if statsFallback {
+		statsRow.Note = "libvirtd's LXC driver answers all-domain stats with VIR_ERR_NO_SUPPORT; its baseline is what a client must do instead (list, then virDomainGetInfo for each)"
+	}
+	sec.Add(
+		row("virsh list --all", "ms", lxList, lvList, targetAt(n, listTarget)).At("virsh list --all", n),
+		row("virsh dominfo (last-defined domain)", "ms", lxInfo, lvInfo, nil).At("virsh dominfo", n),
+		row("virsh dumpxml (last-defined domain)", "ms", lxXML, lvXML, nil).At("virsh dumpxml", n),
+		row("virsh define (a new domain)", "ms", lxDef, lvDef, nil).At("virsh define", n),
+		row("Go client: list all + state of each", "ms", lxGoList, lvGoList, targetAt(n, goTarget)).At("Go: list all + state of each", n),
+		statsRow,
+	)
+	b.section(4).Add(
+		row("RSS with N defined, none running: daemon + plugin", "MiB", lxTotal, lvRSS, nil).At("RSS, defined only: daemon + plugin", n),
+		row("RSS with N defined, none running: daemon alone", "MiB", lxAlone, lvRSS, nil).At("RSS, defined only: daemon alone", n),
+	)
+	return nil
+}
+
+// virshDefineNew times `virsh define` of a fresh domain, then undefines it
+// (untimed) so the count stays put.
+func (b *bench) virshDefineNew(ctx context.Context, s *side, name string) (float64, error) {
+	spec := newSpec(name)
+	file := filepath.Join(b.tmp, s.name+"-"+name+".xml")
+	if err := os.WriteFile(file, []byte(spec.XML(b.raw.rootfs)), 0o644); err != nil {
+		return 0, err
+	}
+	defer os.Remove(file)
+	t, err := virshMs(ctx, s, "define", file)
+	if err != nil {
+		return 0, err
+	}
+	dom, err := s.conn.DomainLookupByName(name)
+	if err != nil {
+		return 0, fmt.Errorf("look up the domain virsh defined: %w", err)
+	}
+	if err := s.conn.DomainUndefine(dom); err != nil {
+		return 0, fmt.Errorf("undefine %s: %w", name, err)
+	}
+	return t, nil
+}
+
+// listAndState is what a polling client does: list every domain, then
+// ask each for its state.
+func listAndState(c *libvirt.Libvirt, atLeast int) error {
+	doms, _, err := c.ConnectListAllDomains(1, 0)
+	if err != nil {
+		return fmt.Errorf("list all domains: %w", err)
+	}
+	if len(doms) < atLeast {
+		return fmt.Errorf("listed %d domains, want at least %d", len(doms), atLeast)
+	}
+	for _, d := range doms {
+		if _, _, err := c.DomainGetState(d, 0); err != nil {
+			return fmt.Errorf("state of %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// allStats is one virConnectGetAllDomainStats call, or with fallback the
+// per-domain calls a client makes when the server lacks it.
+func allStats(c *libvirt.Libvirt, atLeast int, fallback bool) error {
+	if !fallback {
+		recs, err := c.ConnectGetAllDomainStats(nil, 0, 0)
+		if err != nil {
+			return fmt.Errorf("all-domain stats: %w", err)
+		}
+		if len(recs) < atLeast {
+			return fmt.Errorf("stats for %d domains, want at least %d", len(recs), atLeast)
+		}
+		return nil
+	}
+	doms, _, err := c.ConnectListAllDomains(1, 0)
+	if err != nil {
+		return fmt.Errorf("list all domains: %w", err)
+	}
+	for _, d := range doms {
+		if _, _, _, _, _, err := c.DomainGetInfo(d); err != nil {
+			return fmt.Errorf("info of %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// isLXCTool tells the lxc-* commands a daemon runs now and then apart from
+// its long-lived children (the plugin).
+func isLXCTool(c childProc) bool { return strings.HasPrefix(c.Comm, "lxc-") }
+
+// mib converts KiB to MiB.
+func mib(kib int64) float64 { return float64(kib) / 1024 }

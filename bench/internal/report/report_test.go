@@ -1,0 +1,113 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mustMeasure(t *testing.T, name string, xs ...float64) *Measure {
+	t.Helper()
+	m, err := NewMeasure(name, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestNewRowRatioAndTarget(t *testing.T) {
+	v := mustMeasure(t, "lxcvirtd", 11, 12, 13)
+	base := mustMeasure(t, "raw", 10, 10, 10)
+	r := NewRow("create", "ms", v, base, AtMost(1.10))
+	if r.Ratio == nil || *r.Ratio != 1.2 {
+		t.Fatalf("ratio = %v, want 1.2", r.Ratio)
+	}
+	if r.Met == nil || *r.Met {
+		t.Fatalf("met = %v, want false for 1.2 against ≤ 1.10", r.Met)
+	}
+	up := NewRow("throughput", "containers/s", mustMeasure(t, "lxcvirtd", 90), mustMeasure(t, "raw", 100), AtLeast(0.8))
+	if up.Met == nil || !*up.Met {
+		t.Fatalf("0.9 against ≥ 0.80: met = %v", up.Met)
+	}
+	none := NewRow("virsh", "ms", v, nil, nil)
+	if none.Ratio != nil || none.Met != nil {
+		t.Fatalf("row without baseline got ratio %v met %v", none.Ratio, none.Met)
+	}
+	zero := NewRow("x", "ms", v, mustMeasure(t, "zero", 0), AtMost(1))
+	if zero.Ratio != nil || zero.Met != nil || zero.Note == "" {
+		t.Fatalf("zero baseline: ratio %v met %v note %q", zero.Ratio, zero.Met, zero.Note)
+	}
+}
+
+func scaleResults(t *testing.T) *Results {
+	t.Helper()
+	sec := &Section{ID: 2, Title: "scale"}
+	for _, n := range []int{10, 100, 1000} {
+		f := float64(n)
+		sec.Add(NewRow("virsh list --all", "ms",
+			mustMeasure(t, "lxcvirtd", 20+0.05*f, 21+0.05*f),
+			mustMeasure(t, "libvirtd", 30+0.001*f*f), AtMost(0.75)).At("virsh list --all", n))
+	}
+	sec.Add(SkippedRow("stats", "ms", "daemon unavailable", nil))
+	return &Results{Mode: "full", Runs: 2, Sections: []*Section{sec}}
+}
+
+func TestComputeGrowthBothSides(t *testing.T) {
+	r := scaleResults(t)
+	r.ComputeGrowth()
+	if len(r.Growth) != 2 {
+		t.Fatalf("growth rows = %d, want 2 (value and baseline side)", len(r.Growth))
+	}
+	lx, lv := r.Growth[0], r.Growth[1]
+	if lx.Daemon != "lxcvirtd" || lx.Class != "linear" || lx.N[2] != 1000 || lx.Median[0] != 21 {
+		t.Fatalf("lxcvirtd growth = %+v", lx)
+	}
+	if lv.Daemon != "libvirtd" || lv.Class != "super-linear" {
+		t.Fatalf("libvirtd growth = %+v, want super-linear (quadratic)", lv)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Fatalf("results do not encode: %v", err)
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	r := scaleResults(t)
+	r.ComputeGrowth()
+	md := r.Markdown()
+	for _, want := range []string{
+		"## 2. scale",
+		"| virsh list --all | 1000 | ms | 70.5 | 70.0 | 71.0 | libvirtd | 1030 | 0.07 | ≤ 0.75 | **yes** |",
+		"| stats | — | ms | skipped: daemon unavailable |",
+		"## 5. Cost growth",
+		"| virsh list --all | libvirtd | ms | 10: 30.1, 100: 40.0, 1000: 1030 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "latency.png") {
+		t.Error("markdown links a plot that was not drawn")
+	}
+}
+
+func TestPlotLatencyWritesPNG(t *testing.T) {
+	r := scaleResults(t)
+	path := filepath.Join(t.TempDir(), "latency.png")
+	if err := r.PlotLatency(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || len(b) < 10000 {
+		t.Fatalf("not a drawn PNG (%d bytes)", len(b))
+	}
+	empty := &Results{Sections: []*Section{{ID: 1, Rows: []*Row{SkippedRow("x", "ms", "no", nil)}}}}
+	if err := empty.PlotLatency(path); err != ErrNothingToPlot {
+		t.Fatalf("nothing to plot: err = %v", err)
+	}
+}

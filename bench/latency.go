@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/bench/internal/report"
+)
+
+// latencyTarget is the ceiling for the daemon path over raw lxc-*.
+var latencyTarget = report.AtMost(1.10)
+
+// phaseLatency measures section 1: start, destroy and shutdown through a
+// connected client against lxc-start/lxc-stop, plus whole-process virsh.
+func (b *bench) phaseLatency(ctx context.Context) error {
+	sec := b.section(1)
+	var (
+		rawStartOnly = &samples{name: "lxc-start -d"}
+		rawStart     = &samples{name: "lxc-start -d + lxc-wait RUNNING"}
+		rawKill      = &samples{name: "lxc-stop -k"}
+		rawHalt      = &samples{name: "lxc-stop (init honours SIGPWR)"}
+		rawCycle     = &samples{name: "raw start + kill"}
+		lxCreate     = &samples{name: "lxcvirtd"}
+		lxDestroy    = &samples{name: "lxcvirtd"}
+		lxShutdown   = &samples{name: "lxcvirtd"}
+		lxCycle      = &samples{name: "lxcvirtd"}
+		virshStart   = &samples{name: "virsh start"}
+		virshDestroy = &samples{name: "virsh destroy"}
+		lxVersion    = &samples{name: "virsh version against lxcvirtd"}
+		lvVersion    = &samples{name: "virsh version against libvirtd"}
+	)
+	rawName := b.prefix + "-rl"
+	if err := b.raw.define(rawName, newSpec(rawName).MAC); err != nil {
+		return err
+	}
+	trials := []trial{
+		{name: "raw start/kill", run: func(ctx context.Context, keep bool) error {
+			ts, err := b.raw.start(ctx, rawName)
+			if err != nil {
+				return err
+			}
+			tw, err := b.raw.waitRunning(ctx, rawName)
+			if err != nil {
+				return err
+			}
+			tk, err := b.raw.kill(ctx, rawName)
+			if err != nil {
+				return err
+			}
+			if keep {
+				rawStartOnly.add(ms(ts))
+				rawStart.add(ms(ts + tw))
+				rawKill.add(ms(tk))
+				rawCycle.add(ms(ts + tw + tk))
+			}
+			return nil
+		}, fail: func(err error) {
+			for _, s := range []*samples{rawStartOnly, rawStart, rawKill, rawCycle} {
+				s.skip(err)
+			}
+			_ = killAll(context.WithoutCancel(ctx), b.raw.path)
+		}},
+		{name: "raw halt", run: func(ctx context.Context, keep bool) error {
+			if _, err := b.raw.start(ctx, rawName); err != nil {
+				return err
+			}
+			if _, err := b.raw.waitRunning(ctx, rawName); err != nil {
+				return err
+			}
+			th, err := b.raw.halt(ctx, rawName)
+			if keep && err == nil {
+				rawHalt.add(ms(th))
+			}
+			return err
+		}, fail: func(err error) {
+			rawHalt.skip(err)
+			_ = killAll(context.WithoutCancel(ctx), b.raw.path)
+		}},
+	}
+	trials = append(trials, b.both("virsh version", lxVersion, lvVersion, func(s *side) measureFn {
+		return func(ctx context.Context) (float64, error) { return virshMs(ctx, s, "version") }
+	})...)
+
+	lxAll := []*samples{lxCreate, lxDestroy, lxShutdown, lxCycle, virshStart, virshDestroy}
+	if !b.lx.ok() {
+		for _, s := range lxAll {
+			s.skip(b.lx.unavailable())
+		}
+	} else {
+		spec := newSpec(b.prefix + "-dl")
+		dom, err := b.lx.conn.DomainDefineXML(spec.XML(b.raw.rootfs))
+		if err != nil {
+			for _, s := range lxAll {
+				s.skip(fmt.Errorf("define: %w", err))
+			}
+		} else {
+			trials = append(trials, b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxCycle, virshStart, virshDestroy)...)
+		}
+	}
+	if err := b.rounds(ctx, "start/stop latency", b.cfg.runs, trials...); err != nil {
+		return err
+	}
+
+	sec.Add(
+		row("domain create (connected Go client)", "ms", lxCreate, rawStart, latencyTarget),
+		row("domain destroy (connected Go client)", "ms", lxDestroy, rawKill, latencyTarget),
+		row("domain shutdown until shut off (connected Go client)", "ms", lxShutdown, rawHalt, latencyTarget),
+		row("create + destroy cycle (connected Go client)", "ms", lxCycle, rawCycle, nil),
+		row("domain create vs lxc-start -d alone", "ms", lxCreate, rawStartOnly, nil).
+			WithNote("lxc-start -d of LXC 5 already returns once the container is RUNNING; this is the strictest baseline"),
+		row("virsh start (whole process)", "ms", virshStart, rawStart, nil),
+		row("virsh destroy (whole process)", "ms", virshDestroy, rawKill, nil),
+		row("virsh version (whole process)", "ms", lxVersion, lvVersion, nil).
+			WithNote("the cost of virsh itself: process start, library load, connect, auth, open, two calls, close"),
+		row("raw: lxc-start -d + lxc-wait RUNNING", "ms", rawStart, nil, nil),
+		row("raw: lxc-stop -k", "ms", rawKill, nil, nil),
+		row("raw: lxc-stop (clean halt)", "ms", rawHalt, nil, nil),
+	)
+	return nil
+}
+
+// lxLatencyTrials are the lxcvirtd side of section 1 on domain dom.
+func (b *bench) lxLatencyTrials(dom libvirt.Domain, create, destroy, shutdown, cycle, vStart, vDestroy *samples) []trial {
+	c := b.lx.conn
+	// reset leaves dom shut off after a failed trial.
+	reset := func(error) { _ = c.DomainDestroy(dom) }
+	return []trial{
+		{name: "lxcvirtd create/destroy", run: func(ctx context.Context, keep bool) error {
+			tc, err := timed(func() error { return c.DomainCreate(dom) })
+			if err != nil {
+				return fmt.Errorf("create: %w", err)
+			}
+			if err := expectState(c, dom, libvirt.DomainRunning); err != nil {
+				return err
+			}
+			td, err := timed(func() error { return c.DomainDestroy(dom) })
+			if err != nil {
+				return fmt.Errorf("destroy: %w", err)
+			}
+			if err := expectState(c, dom, libvirt.DomainShutoff); err != nil {
+				return err
+			}
+			if keep {
+				create.add(tc)
+				destroy.add(td)
+				cycle.add(tc + td)
+			}
+			return nil
+		}, fail: func(err error) {
+			for _, s := range []*samples{create, destroy, cycle} {
+				s.skip(err)
+			}
+			reset(err)
+		}},
+		{name: "lxcvirtd shutdown", run: func(ctx context.Context, keep bool) error {
+			if err := c.DomainCreate(dom); err != nil {
+				return fmt.Errorf("create: %w", err)
+			}
+			ts, err := timed(func() error {
+				if err := c.DomainShutdown(dom); err != nil {
+					return fmt.Errorf("shutdown: %w", err)
+				}
+				return waitState(ctx, c, dom, libvirt.DomainShutoff, 30*time.Second)
+			})
+			if keep && err == nil {
+				shutdown.add(ts)
+			}
+			return err
+		}, fail: func(err error) { shutdown.skip(err); reset(err) }},
+		{name: "virsh start/destroy", run: func(ctx context.Context, keep bool) error {
+			ts, err := virshMs(ctx, b.lx, "start", dom.Name)
+			if err != nil {
+				return err
+			}
+			td, err := virshMs(ctx, b.lx, "destroy", dom.Name)
+			if keep && err == nil {
+				vStart.add(ts)
+				vDestroy.add(td)
+			}
+			return err
+		}, fail: func(err error) { vStart.skip(err); vDestroy.skip(err); reset(err) }},
+	}
+}
+
+// expectState checks a domain's state right after a call that should have
+// brought it there.
+func expectState(c *libvirt.Libvirt, dom libvirt.Domain, want libvirt.DomainState) error {
+	st, _, err := c.DomainGetState(dom, 0)
+	if err != nil {
+		return fmt.Errorf("get state: %w", err)
+	}
+	if libvirt.DomainState(st) != want {
+		return fmt.Errorf("%s: state %d after the call returned, want %d", dom.Name, st, want)
+	}
+	return nil
+}
+
+// waitState polls a domain's state until it is want.
+func waitState(ctx context.Context, c *libvirt.Libvirt, dom libvirt.Domain, want libvirt.DomainState, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		st, _, err := c.DomainGetState(dom, 0)
+		if err != nil {
+			return fmt.Errorf("get state: %w", err)
+		}
+		if libvirt.DomainState(st) == want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: still in state %d after %s", dom.Name, st, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/bench/internal/report"
+	"github.com/lxcvirt/lxcvirt/internal/rootfs"
+)
+
+// bench is one run: its config, what it started and what it measured.
+type bench struct {
+	cfg    config
+	log    *slog.Logger
+	cl     *cleanups
+	tmp    string
+	prefix string // unique container-name prefix (cgroup names are global)
+	raw    *rawLXC
+
+	lx, lv *side  // lxcvirtd (measured) and libvirtd (baseline)
+	lxPath string // lxcvirtd's lxcpath
+
+	// defined is the scale set, defined in order in both daemons (each
+	// side's doms holds its handles).
+	defined []domainSpec
+	// lvRSS are libvirtd's RSS samples (MiB) at the largest size.
+	lvRSS []float64
+
+	res      *report.Results
+	sections map[int]*report.Section
+}
+
+// Section titles, in report order.
+var sectionTitles = map[int][2]string{
+	1: {"Start and stop latency", "A connected Go client (go-libvirt over the unix socket, as virt-manager and Nova hold a connection) against lxcvirtd, next to the raw lxc-* commands on an identical container (busybox rootfs, one veth on lxcbr0, 500000 KiB memory limit). Whole-process virsh rows show where the time goes when a user types the command."},
+	2: {"Control-plane latency at scale", "The same definitions held by lxcvirtd and by Debian's libvirtd with its own LXC driver (baseline). virsh rows are whole processes; Go rows use one connected client. Targets apply at 1,000 domains."},
+	3: {"Throughput", "A batch of containers started, then destroyed, through 8 concurrent client connections (Go client), against the same number of raw `lxc-start -d` then `lxc-stop -k` run 8 at a time. Figures are containers per second over the whole batch."},
+	4: {"Memory", "Resident set size (VmRSS) from /proc: the lxcvirtd daemon and its driver plugin process (a child of the daemon), against libvirtd holding the same definitions (libvirtd only defines; the bench starts no container through it)."},
+	6: {"Event latency", "Lifecycle events on a connected Go client (virConnectDomainEventRegisterAny)."},
+}
+
+func (b *bench) section(id int) *report.Section {
+	if s, ok := b.sections[id]; ok {
+		return s
+	}
+	t := sectionTitles[id]
+	s := &report.Section{ID: id, Title: t[0], About: t[1]}
+	b.sections[id] = s
+	return s
+}
+
+func run(ctx context.Context, cfg config, log *slog.Logger) error {
+	t0 := time.Now()
+	if os.Geteuid() != 0 {
+		return errors.New("the bench starts containers and daemons: run it as root")
+	}
+	for _, tool := range []string{"lxc-start", "lxc-stop", "lxc-wait", "lxc-ls", "virsh", "ip"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s not found (run make deps): %w", tool, err)
+		}
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	cl := &cleanups{log: log}
+	defer func() {
+		log.Info("cleaning up")
+		cl.Run()
+		log.Info("clean")
+	}()
+
+	b := &bench{cfg: cfg, log: log, cl: cl, sections: map[int]*report.Section{}}
+	var suffix [2]byte
+	_, _ = rand.Read(suffix[:])
+	b.prefix = fmt.Sprintf("lxb%x", suffix)
+	tmp, err := os.MkdirTemp("", "lxcvirt-bench-")
+	if err != nil {
+		return err
+	}
+	b.tmp = tmp
+	cl.Add("remove "+tmp, func(context.Context) error { return os.RemoveAll(tmp) })
+
+	if err := b.prepareHost(ctx); err != nil {
+		return err
+	}
+	b.startDaemons(ctx)
+
+	b.res = &report.Results{Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
+	if cfg.quick {
+		b.res.Mode = "quick"
+	}
+	for _, phase := range []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"start/stop latency", b.phaseLatency},
+		{"control plane at scale", b.phaseControlPlane},
+		{"throughput and memory", b.phaseThroughput},
+		{"events", b.phaseEvents},
+	} {
+		log.Info("phase", "name", phase.name)
+		if err := phase.fn(ctx); err != nil {
+			return fmt.Errorf("%s: %w", phase.name, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.res.Elapsed = time.Since(t0).Round(time.Second).String()
+	return b.write()
+}
+
+// prepareHost makes the bridge, the busybox rootfs and the raw lxcpath.
+func (b *bench) prepareHost(ctx context.Context) error {
+	if !exists("/sys/class/net/" + bridge) {
+		b.log.Info("creating host bridge", "bridge", bridge)
+		if _, err := command(ctx, "ip", "link", "add", bridge, "type", "bridge"); err != nil {
+			return err
+		}
+		b.cl.Add("delete bridge "+bridge, func(ctx context.Context) error {
+			_, err := command(ctx, "ip", "link", "del", bridge)
+			return err
+		})
+	}
+	if _, err := command(ctx, "ip", "link", "set", bridge, "up"); err != nil {
+		return err
+	}
+	fs := filepath.Join(b.tmp, "rootfs")
+	if err := rootfs.Write(fs, rootfs.InitHonoursHalt); err != nil {
+		return fmt.Errorf("busybox rootfs: %w", err)
+	}
+	b.raw = &rawLXC{path: filepath.Join(b.tmp, "raw"), rootfs: fs}
+	if err := os.MkdirAll(b.raw.path, 0o755); err != nil {
+		return err
+	}
+	b.cl.Add("stop raw containers", func(ctx context.Context) error { return killAll(ctx, b.raw.path) })
+	return nil
+}
+
+// side is one daemon of a comparison with its control connection.
+type side struct {
+	name string
+	d    *daemon
+	conn *libvirt.Libvirt
+	err  error // why the side is not measured
+	doms []libvirt.Domain
+}
+
+func (s *side) ok() bool { return s.err == nil }
+
+// unavailable is the reason rows that need this side are skipped; the
+// notes under the tables give the cause.
+func (s *side) unavailable() error { return fmt.Errorf("%s unavailable (see notes)", s.name) }
+
+// connect dials the side's control connection once its daemon runs.
+func (s *side) connect(ctx context.Context, d *daemon, err error) {
+	if err == nil {
+		s.d = d
+		s.conn, err = d.dial(ctx)
+	}
+	s.err = err
+}
+
+// startDaemons starts libvirtd and lxcvirtd. Either may be unavailable;
+// its rows are then skipped with the reason.
+func (b *bench) startDaemons(ctx context.Context) {
+	b.lv, b.lx = &side{name: "libvirtd"}, &side{name: "lxcvirtd"}
+	drv, err := ensureLibvirtd(ctx, b.log)
+	var lv *daemon
+	if err == nil {
+		lv, err = startLibvirtd(ctx, b.cl, drv, filepath.Join(b.tmp, "libvirtd"))
+	}
+	if lv != nil {
+		b.cl.Add("stop libvirtd", lv.stop)
+	}
+	b.lv.connect(ctx, lv, err)
+	if b.lv.ok() {
+		b.log.Info("libvirtd ready", "pid", lv.pid(), "socket", lv.sock)
+	} else {
+		b.log.Warn("libvirtd unavailable; its baselines are skipped", "err", b.lv.err)
+	}
+
+	dir := filepath.Join(b.tmp, "lxcvirtd")
+	b.lxPath = filepath.Join(dir, "lxc")
+	// Registered before the daemon's stop, so it runs after it: whatever
+	// the daemon left running is killed with the raw tools.
+	b.cl.Add("stop lxcvirtd's leftover containers", func(ctx context.Context) error { return killAll(ctx, b.lxPath) })
+	var lx *daemon
+	if err = os.MkdirAll(dir, 0o755); err == nil {
+		lx, err = startLxcvirtd(ctx, b.cfg.lxcvirtd, dir)
+	}
+	if lx != nil {
+		b.cl.Add("stop lxcvirtd", func(ctx context.Context) error {
+			destroyAll(ctx, lx)
+			return lx.stop(ctx)
+		})
+	}
+	b.lx.connect(ctx, lx, err)
+	if b.lx.ok() {
+		b.log.Info("lxcvirtd ready", "pid", lx.pid(), "socket", lx.sock)
+	} else {
+		b.log.Warn("lxcvirtd unavailable; only baselines are measured", "err", b.lx.err)
+	}
+}
+
+// destroyAll destroys every running domain of d over a fresh connection
+// (the run's may be closed by an interrupt).
+func destroyAll(ctx context.Context, d *daemon) {
+	c, err := d.dial(ctx)
+	if err != nil {
+		return
+	}
+	defer d.disconnect(c)
+	doms, _, err := c.ConnectListAllDomains(1, libvirt.ConnectListDomainsActive)
+	if err != nil {
+		return
+	}
+	for _, d := range doms {
+		_ = c.DomainDestroy(d)
+	}
+}
+
+func firstErrLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// write renders the results into cfg.out.
+func (b *bench) write() error {
+	for _, id := range []int{1, 2, 3, 4, 6} {
+		if s, ok := b.sections[id]; ok {
+			b.res.Sections = append(b.res.Sections, s)
+		}
+	}
+	b.res.ComputeGrowth()
+	b.res.Notes = append(b.res.Notes, b.notes()...)
+	png := filepath.Join(b.cfg.out, "latency.png")
+	switch err := b.res.PlotLatency(png); {
+	case err == nil:
+		b.res.Plot = filepath.Base(png)
+	case errors.Is(err, report.ErrNothingToPlot):
+		b.log.Warn("no plot: no latency series measured at two or more sizes")
+	default:
+		return err
+	}
+	md := filepath.Join(b.cfg.out, "RESULTS.md")
+	if err := report.WriteFile(md, []byte(b.res.Markdown())); err != nil {
+		return err
+	}
+	if err := b.res.WriteJSON(filepath.Join(b.cfg.out, "results.json")); err != nil {
+		return err
+	}
+	b.log.Info("wrote results", "markdown", md, "json", filepath.Join(b.cfg.out, "results.json"), "plot", png)
+	return nil
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/bench/internal/report"
+)
+
+// samples is one named measurement's values, or why it has none.
+type samples struct {
+	name string
+	xs   []float64
+	err  error
+}
+
+func (s *samples) add(x float64) { s.xs = append(s.xs, x) }
+
+// skip marks the measurement as not taken, keeping the first reason.
+func (s *samples) skip(err error) {
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+func (s *samples) measure() (*report.Measure, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return report.NewMeasure(s.name, s.xs)
+}
+
+// row builds a report row from a value and an optional baseline. A value
+// that was not measured makes a skipped row that still shows the baseline;
+// a baseline that was not measured becomes a note.
+func row(name, unit string, v, base *samples, target *report.Target) *report.Row {
+	var bm *report.Measure
+	var berr error
+	if base != nil {
+		bm, berr = base.measure()
+	}
+	vm, err := v.measure()
+	var r *report.Row
+	if err != nil {
+		r = report.SkippedRow(name, unit, firstErrLine(err), target)
+		r.Baseline = bm
+	} else {
+		r = report.NewRow(name, unit, vm, bm, target)
+	}
+	if berr != nil && err == nil {
+		r.Note = fmt.Sprintf("baseline %q not measured: %s", base.name, firstErrLine(berr))
+	}
+	return r
+}
+
+// trial is one repetition of a measurement: it records its samples itself
+// when keep is true (false on the warm-up round).
+type trial struct {
+	name string
+	run  func(ctx context.Context, keep bool) error
+	// fail receives the trial's error when it is dropped.
+	fail func(error)
+}
+
+// rounds runs one untimed warm-up round and then runs timed rounds of all
+// trials, rotating their order every round so that no trial always follows
+// the same one. A trial that fails is dropped (its fail callback gets the
+// error) and the others carry on. Only the context ending stops the rounds.
+func (b *bench) rounds(ctx context.Context, what string, runs int, trials ...trial) error {
+	dropped := make([]bool, len(trials))
+	for r := 0; r <= runs; r++ {
+		for k := range trials {
+			i := (k + r) % len(trials)
+			if dropped[i] {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := trials[i].run(ctx, r > 0); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				b.log.Warn("measurement failed; dropped", "what", what, "trial", trials[i].name, "err", firstErrLine(err))
+				dropped[i] = true
+				trials[i].fail(err)
+			}
+		}
+		if r > 0 {
+			b.log.Info("progress", "what", what, "run", fmt.Sprintf("%d/%d", r, runs))
+		}
+	}
+	return nil
+}
+
+// measureFn takes one sample, in the row's unit.
+type measureFn func(ctx context.Context) (float64, error)
+
+// measured is a trial that records m's sample into out.
+func measured(name string, out *samples, m measureFn) trial {
+	return trial{name: name, run: func(ctx context.Context, keep bool) error {
+		x, err := m(ctx)
+		if keep && err == nil {
+			out.add(x)
+		}
+		return err
+	}, fail: out.skip}
+}
+
+// both makes the lxcvirtd and the libvirtd trial of one measurement; a side
+// that is unavailable gets no trial and its samples are marked skipped.
+func (b *bench) both(what string, lx, lv *samples, m func(s *side) measureFn) []trial {
+	var ts []trial
+	for _, p := range []struct {
+		s   *side
+		out *samples
+	}{{b.lx, lx}, {b.lv, lv}} {
+		if !p.s.ok() {
+			p.out.skip(p.s.unavailable())
+			continue
+		}
+		ts = append(ts, measured(what+" "+p.s.name, p.out, m(p.s)))
+	}
+	return ts
+}
+
+// virshMs runs one whole virsh process against a side and returns its
+// wall time in milliseconds.
+func virshMs(ctx context.Context, s *side, args ...string) (float64, error) {
+	_, t, err := virshOut(ctx, s, args...)
+	return t, err
+}
+
+// virshOut is virshMs that also returns virsh's stdout.
+func virshOut(ctx context.Context, s *side, args ...string) ([]byte, float64, error) {
+	out, d, err := output(ctx, append([]string{"virsh", "-c", s.d.uri()}, args...)...)
+	return out, ms(d), err
+}
+
+// timed runs fn and returns its duration in milliseconds.
+func timed(fn func() error) (float64, error) {
+	t0 := time.Now()
+	err := fn()
+	return ms(time.Since(t0)), err
+}
+
+// parallel runs fn for 0..n-1 on workers goroutines (worker is the
+// goroutine's index) and returns the wall time of the whole batch. It stops
+// handing out work after the first error and returns that error.
+func parallel(ctx context.Context, workers, n int, fn func(ctx context.Context, worker, i int) error) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	t0 := time.Now()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(ctx, w, i); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+				}
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	d := time.Since(t0)
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return d, firstErr
+}
