@@ -1,0 +1,77 @@
+package driver
+
+import (
+	"context"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+)
+
+// listFlags are the VIR_CONNECT_LIST_DOMAINS_* bits ListAll understands.
+const listFlags = uint32(libvirt.ConnectListDomainsActive | libvirt.ConnectListDomainsInactive |
+	libvirt.ConnectListDomainsPersistent | libvirt.ConnectListDomainsTransient |
+	libvirt.ConnectListDomainsRunning | libvirt.ConnectListDomainsPaused |
+	libvirt.ConnectListDomainsShutoff | libvirt.ConnectListDomainsOther |
+	libvirt.ConnectListDomainsManagedsave | libvirt.ConnectListDomainsNoManagedsave |
+	libvirt.ConnectListDomainsAutostart | libvirt.ConnectListDomainsNoAutostart |
+	libvirt.ConnectListDomainsHasSnapshot | libvirt.ConnectListDomainsNoSnapshot |
+	libvirt.ConnectListDomainsHasCheckpoint | libvirt.ConnectListDomainsNoCheckpoint)
+
+// ListAll lists the domains, sorted by name, that match flags; flags work as
+// in virConnectListAllDomains: within each group (active/inactive,
+// persistent/transient, state, managed save, autostart, snapshot,
+// checkpoint) a domain must match one set bit, and a group without bits set
+// matches all. It reads the state kept in memory and never runs a process.
+func (l *LXC) ListAll(_ context.Context, flags uint32) ([]Status, error) {
+	if err := checkFlags("virConnectListAllDomains", flags, listFlags); err != nil {
+		return nil, err
+	}
+	doms := l.tab.all()
+	out := make([]Status, 0, len(doms))
+	for _, d := range doms {
+		if st, ok := l.observe(d); ok && matchList(st, flags) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// matchList applies ListAll's flag groups to one domain.
+func matchList(st Status, flags uint32) bool {
+	group := func(mask uint32, match uint32) bool {
+		return flags&mask == 0 || flags&match != 0
+	}
+	f := func(bit libvirt.ConnectListAllDomainsFlags) uint32 { return uint32(bit) }
+	pick := func(cond bool, yes, no libvirt.ConnectListAllDomainsFlags) uint32 {
+		if cond {
+			return f(yes)
+		}
+		return f(no)
+	}
+	active := st.ID >= 0
+	var state libvirt.ConnectListAllDomainsFlags
+	switch st.State {
+	case libvirt.DomainRunning:
+		state = libvirt.ConnectListDomainsRunning
+	case libvirt.DomainPaused:
+		state = libvirt.ConnectListDomainsPaused
+	case libvirt.DomainShutoff:
+		state = libvirt.ConnectListDomainsShutoff
+	default:
+		state = libvirt.ConnectListDomainsOther
+	}
+	stateMask := f(libvirt.ConnectListDomainsRunning) | f(libvirt.ConnectListDomainsPaused) |
+		f(libvirt.ConnectListDomainsShutoff) | f(libvirt.ConnectListDomainsOther)
+	return group(f(libvirt.ConnectListDomainsActive)|f(libvirt.ConnectListDomainsInactive),
+		pick(active, libvirt.ConnectListDomainsActive, libvirt.ConnectListDomainsInactive)) &&
+		group(f(libvirt.ConnectListDomainsPersistent)|f(libvirt.ConnectListDomainsTransient),
+			pick(st.Persistent, libvirt.ConnectListDomainsPersistent, libvirt.ConnectListDomainsTransient)) &&
+		group(stateMask, f(state)) &&
+		group(f(libvirt.ConnectListDomainsManagedsave)|f(libvirt.ConnectListDomainsNoManagedsave),
+			f(libvirt.ConnectListDomainsNoManagedsave)) &&
+		group(f(libvirt.ConnectListDomainsAutostart)|f(libvirt.ConnectListDomainsNoAutostart),
+			pick(st.Autostart, libvirt.ConnectListDomainsAutostart, libvirt.ConnectListDomainsNoAutostart)) &&
+		group(f(libvirt.ConnectListDomainsHasSnapshot)|f(libvirt.ConnectListDomainsNoSnapshot),
+			f(libvirt.ConnectListDomainsNoSnapshot)) &&
+		group(f(libvirt.ConnectListDomainsHasCheckpoint)|f(libvirt.ConnectListDomainsNoCheckpoint),
+			f(libvirt.ConnectListDomainsNoCheckpoint))
+}
