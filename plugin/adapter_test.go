@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -18,7 +19,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) {
+		if testPlugin.dir != "" {
+			_ = os.RemoveAll(testPlugin.dir)
+		}
+	}))
 }
 
 // connect serves f through go-plugin's in-memory gRPC pair and returns the
@@ -110,7 +115,9 @@ var methods = []method{
 		callString("ListAll", uint32(48)), func(f *fakeDriver) any { return f.list }},
 	{"Status", func(ctx context.Context, d driver.Driver) (any, error) { return d.Status(ctx, uuidB) },
 		callString("Status", uuidB), func(f *fakeDriver) any { return f.st }},
-	{"XMLDesc", func(ctx context.Context, d driver.Driver) (any, error) { return d.XMLDesc(ctx, uuidA, driver.XMLInactive) },
+	{"XMLDesc", func(ctx context.Context, d driver.Driver) (any, error) {
+		return d.XMLDesc(ctx, uuidA, driver.XMLInactive)
+	},
 		callString("XMLDesc", uuidA, driver.XMLInactive), func(f *fakeDriver) any { return f.xml }},
 	{"Info", func(ctx context.Context, d driver.Driver) (any, error) { return d.Info(ctx, uuidA) },
 		callString("Info", uuidA), func(f *fakeDriver) any { return f.info }},

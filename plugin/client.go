@@ -57,7 +57,7 @@ func invoke[Req, Resp, T any](ctx context.Context, c *Client, method string,
 }
 
 func replyDomain(r *pb.DomainReply) (driver.Domain, error) { return domainFromPB(r.GetDomain()) }
-func replyNone(*pb.Empty) (struct{}, error)                  { return struct{}{}, nil }
+func replyNone(*pb.Empty) (struct{}, error)                { return struct{}{}, nil }
 
 func (c *Client) unit(ctx context.Context, method string,
 	rpc func(context.Context, *pb.UUIDRequest, ...grpc.CallOption) (*pb.Empty, error), uuid driver.UUID, flags uint32) error {

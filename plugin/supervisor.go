@@ -156,7 +156,7 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	cmd := exec.Command(s.cfg.Path, s.cfg.Args...)
 	proc := newProcess(cmd)
-	pluginLog := s.log.With("logger", DefaultBinary)
+	pluginLog := s.log.With("logger", filepath.Base(s.cfg.Path))
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          PluginMap,
@@ -256,7 +256,7 @@ func (s *Supervisor) current(ctx context.Context, method string) (*instance, err
 		switch {
 		case closing:
 			return nil, virterror.New(libvirt.ErrInternalError, "%s: the LXC driver is closed", method)
-		case cur != nil:
+		case cur != nil && !cur.exited():
 			return cur, nil
 		case startErr != nil:
 			return nil, virterror.New(libvirt.ErrInternalError, "LXC driver process is not running (%v); it is being restarted", startErr)
@@ -266,6 +266,17 @@ func (s *Supervisor) current(ctx context.Context, method string) (*instance, err
 		case <-ctx.Done():
 			return nil, contextError(method, ctx.Err())
 		}
+	}
+}
+
+// exited reports whether the instance's process is gone (the run loop may
+// not have replaced it yet).
+func (inst *instance) exited() bool {
+	select {
+	case <-inst.proc.done:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -1,0 +1,144 @@
+// Command testplugin is a driver plugin for the supervisor's tests: it
+// serves a small in-memory driver through plugin.Serve. Definitions persist
+// in a JSON file so a restarted plugin reloads them; a few magic names make
+// calls block, print to stdout or log, and Events ticks with the plugin's
+// pid so a test can tell which process an event came from.
+package main
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+func main() {
+	state := flag.String("state", "", "directory for definitions.json and the closed marker")
+	tick := flag.Duration("tick", 20*time.Millisecond, "interval of the tick events")
+	flag.Parse()
+	logger := plugin.NewPluginLogger(os.Stderr, slog.LevelDebug)
+	d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{}}
+	if err := d.load(); err != nil {
+		logger.Error("load definitions", "err", err)
+		os.Exit(1)
+	}
+	logger.Info("test driver ready", "definitions", len(d.doms))
+	plugin.Serve(d, logger)
+}
+
+type memDriver struct {
+	driver.Driver // methods the tests do not use panic on a nil interface
+	dir           string
+	tick          time.Duration
+	log           *slog.Logger
+
+	mu   sync.Mutex
+	doms map[string]driver.Domain
+}
+
+func (d *memDriver) file() string { return filepath.Join(d.dir, "definitions.json") }
+
+func (d *memDriver) load() error {
+	b, err := os.ReadFile(d.file())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, &d.doms)
+}
+
+func (d *memDriver) save() error {
+	b, err := json.Marshal(d.doms)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(d.file(), b, 0o600)
+}
+
+// DefineXML takes the "XML" as the domain's name.
+func (d *memDriver) DefineXML(_ context.Context, xml string, _ uint32) (driver.Domain, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dom := driver.Domain{Name: xml, UUID: md5.Sum([]byte(xml)), ID: -1}
+	d.doms[xml] = dom
+	return dom, d.save()
+}
+
+// LookupByName knows three magic names: "block" waits for the caller's
+// context, "print" writes to stdout, "log" logs with attributes.
+func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+	switch name {
+	case "block":
+		d.log.Info("lookup blocks until cancelled")
+		<-ctx.Done()
+		return driver.Domain{}, ctx.Err()
+	case "print":
+		fmt.Println("hello on stdout")
+	case "log":
+		d.log.Warn("test warning", "answer", 42, "who", "plugin")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dom, ok := d.doms[name]
+	if !ok {
+		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+	}
+	return dom, nil
+}
+
+func (d *memDriver) ListAll(context.Context, uint32) ([]driver.Status, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []driver.Status
+	for _, dom := range d.doms {
+		out = append(out, driver.Status{Domain: dom, State: libvirt.DomainShutoff, Persistent: true})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Events sends a tick every interval: Type is this process's pid and the
+// domain ID counts up from 0.
+func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
+	out := make(chan driver.Event)
+	go func() {
+		defer close(out)
+		t := time.NewTicker(d.tick)
+		defer t.Stop()
+		for seq := int32(0); ; seq++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			ev := driver.Event{Kind: driver.EventLifecycle, Domain: driver.Domain{Name: "tick", ID: seq}, Type: int32(os.Getpid())}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Close leaves a marker so tests can tell a graceful stop from a kill.
+func (d *memDriver) Close() error {
+	d.log.Info("test driver closing")
+	return os.WriteFile(filepath.Join(d.dir, "closed"), []byte(fmt.Sprint(os.Getpid())), 0o600)
+}

@@ -1,0 +1,420 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+var testPlugin struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// buildTestPlugin builds plugin/internal/testplugin once per test run.
+func buildTestPlugin(t *testing.T) string {
+	t.Helper()
+	testPlugin.once.Do(func() {
+		testPlugin.dir, testPlugin.err = os.MkdirTemp("", "lxcvirt-testplugin-")
+		if testPlugin.err != nil {
+			return
+		}
+		testPlugin.path = filepath.Join(testPlugin.dir, "testplugin")
+		out, err := exec.Command("go", "build", "-o", testPlugin.path, "./internal/testplugin").CombinedOutput()
+		if err != nil {
+			testPlugin.err = errors.New(string(out))
+		}
+	})
+	if testPlugin.err != nil {
+		t.Fatalf("build test plugin: %v", testPlugin.err)
+	}
+	return testPlugin.path
+}
+
+// logSink collects the host's log output.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logSink) lines(substr string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range strings.Split(l.buf.String(), "\n") {
+		if strings.Contains(line, substr) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+type harness struct {
+	s     *Supervisor
+	logs  *logSink
+	state string
+	path  string
+}
+
+// startSupervisor runs the test plugin (from path, or the shared build
+// when path is empty) under a supervisor that logs into h.logs.
+func startSupervisor(t *testing.T, path string, backoff Backoff) *harness {
+	t.Helper()
+	if path == "" {
+		path = buildTestPlugin(t)
+	}
+	h := &harness{logs: &logSink{}, state: t.TempDir(), path: path}
+	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: levelTrace}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := NewSupervisor(ctx, SupervisorConfig{
+		Path:    h.path,
+		Args:    []string{"-state", h.state, "-tick", "10ms"},
+		Logger:  logger,
+		Backoff: backoff,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.s = s
+	t.Cleanup(func() {
+		_ = s.Close()
+		if t.Failed() || testing.Verbose() {
+			t.Logf("host log:\n%s", h.logs.buf.String())
+		}
+	})
+	return h
+}
+
+// waitLog waits until the host logged a line containing substr.
+func (h *harness) waitLog(t *testing.T, substr string) string {
+	t.Helper()
+	var line string
+	waitFor(t, "log line "+strconv.Quote(substr), func() bool {
+		l := h.logs.lines(substr)
+		if len(l) > 0 {
+			line = l[0]
+		}
+		return len(l) > 0
+	})
+	return line
+}
+
+// nextTick reads events until one comes from the process pid.
+func nextTick(t *testing.T, ch <-chan driver.Event, pid int) driver.Event {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatal("events channel closed")
+			}
+			if int(ev.Type) == pid {
+				return ev
+			}
+		case <-timeout:
+			t.Fatalf("no event from pid %d", pid)
+		}
+	}
+}
+
+// zombieChildren lists this process's children that exited unreaped.
+func zombieChildren(t *testing.T) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...; comm may hold spaces.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) > 1 && f[0] == "Z" && f[1] == strconv.Itoa(os.Getpid()) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+func processGone(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return true
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	return len(f) > 0 && f[0] == "Z"
+}
+
+func TestSupervisorRestartsKilledPlugin(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{Initial: 50 * time.Millisecond, Max: time.Second})
+	s := h.s
+	ctx := context.Background()
+	if _, err := s.DefineXML(ctx, "ct1", 0); err != nil {
+		t.Fatal(err)
+	}
+	events, err := s.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid1 := s.PID()
+	first := nextTick(t, events, pid1)
+
+	inflight := make(chan error, 1)
+	go func() {
+		_, err := s.LookupByName(ctx, "block")
+		inflight <- err
+	}()
+	h.waitLog(t, "lookup blocks until cancelled")
+
+	if err := syscall.Kill(pid1, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+
+	select {
+	case err := <-inflight:
+		ve, ok := err.(*virterror.Error)
+		want := virterror.New(libvirt.ErrInternalError, "LXC driver process exited; it is being restarted")
+		if !ok || *ve != *want {
+			t.Fatalf("call in flight got %T %v, want %v", err, err, want)
+		}
+		t.Logf("call in flight answered %v after the kill: %v", time.Since(killed).Round(time.Millisecond), err)
+	case <-time.After(2 * time.Second):
+		t.Fatal("the call in flight was not answered")
+	}
+
+	// The next call waits for the restarted plugin and must succeed
+	// within 2 s of the kill; the new plugin reloaded the definition.
+	cctx, cancel := context.WithDeadline(ctx, killed.Add(2*time.Second))
+	list, err := s.ListAll(cctx, 0)
+	cancel()
+	recovery := time.Since(killed)
+	if err != nil {
+		t.Fatalf("first call after the kill: %v (after %v)", err, recovery)
+	}
+	t.Logf("recovery after kill -9: first call served %v after the kill", recovery.Round(time.Millisecond))
+	if len(list) != 1 || list[0].Name != "ct1" {
+		t.Fatalf("definitions after restart: %+v", list)
+	}
+	pid2 := s.PID()
+	if pid2 == 0 || pid2 == pid1 {
+		t.Fatalf("plugin pid after restart %d (before %d)", pid2, pid1)
+	}
+	if !processGone(pid1) {
+		t.Errorf("killed plugin %d still exists", pid1)
+	}
+	if z := zombieChildren(t); len(z) > 0 {
+		t.Errorf("zombie children: %v", z)
+	}
+	h.waitLog(t, "LXC driver plugin exited; restarting it")
+	h.waitLog(t, "LXC driver plugin restarted")
+
+	// The same subscription now carries the new plugin's events, in order.
+	ev := nextTick(t, events, pid2)
+	next := nextTick(t, events, pid2)
+	if next.Domain.ID != ev.Domain.ID+1 {
+		t.Errorf("events out of order: %d then %d", ev.Domain.ID, next.Domain.ID)
+	}
+	t.Logf("events: first from pid %d (seq %d), then from pid %d", pid1, first.Domain.ID, pid2)
+
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, ok := <-events; ok {
+		// drain what was in flight; the channel must close
+		for range events {
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(h.state, "closed")); err != nil || string(b) != strconv.Itoa(pid2) {
+		t.Errorf("plugin %d was not closed gracefully: marker %q, %v", pid2, b, err)
+	}
+	waitFor(t, "the plugin to exit", func() bool { return processGone(pid2) })
+	if z := zombieChildren(t); len(z) > 0 {
+		t.Errorf("zombie children after Close: %v", z)
+	}
+	if _, err := s.ListAll(ctx, 0); !virterror.HasCode(err, libvirt.ErrInternalError) {
+		t.Errorf("call after Close: %v", err)
+	}
+}
+
+func TestSupervisorRelaysPluginOutput(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{})
+	ctx := context.Background()
+	if _, err := h.s.LookupByName(ctx, "log"); !virterror.HasCode(err, libvirt.ErrNoDomain) {
+		t.Fatalf("lookup: %v", err)
+	}
+	line := h.waitLog(t, "test warning")
+	for _, want := range []string{"level=WARN", "answer=42", "who=plugin", "logger=testplugin"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("relayed line %q lacks %q", line, want)
+		}
+	}
+	// Stdout after the handshake is forwarded, never mistaken for it.
+	if _, err := h.s.LookupByName(ctx, "print"); !virterror.HasCode(err, libvirt.ErrNoDomain) {
+		t.Fatalf("lookup: %v", err)
+	}
+	line = h.waitLog(t, "hello on stdout")
+	if !strings.Contains(line, "stream=stdout") {
+		t.Errorf("stdout line %q", line)
+	}
+	if _, err := h.s.ListAll(ctx, 0); err != nil {
+		t.Fatalf("plugin unusable after printing: %v", err)
+	}
+}
+
+func TestSupervisorBacksOffWhileThePluginCannotStart(t *testing.T) {
+	good, err := os.ReadFile(buildTestPlugin(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plugin")
+	install := func(content []byte) {
+		t.Helper()
+		// A new file renamed into place: the old one may still be running.
+		if err := os.WriteFile(path+".new", content, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(path+".new", path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	install(good)
+	h := startSupervisor(t, path, Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond})
+	s := h.s
+	install([]byte("#!/bin/sh\necho not a plugin\nexit 3\n"))
+	if err := syscall.Kill(s.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	h.waitLog(t, "restart LXC driver plugin")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = s.ListAll(ctx, 0)
+	if !virterror.HasCode(err, libvirt.ErrInternalError) || !strings.Contains(err.Error(), "it is being restarted") {
+		t.Fatalf("call while the plugin cannot start: %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the call waited %v instead of failing at once", took)
+	}
+	attempts := len(h.logs.lines("restart LXC driver plugin"))
+	time.Sleep(time.Second)
+	// With a 200ms cap, one second allows about 5 more attempts, not 50.
+	if more := len(h.logs.lines("restart LXC driver plugin")) - attempts; more < 2 || more > 8 {
+		t.Errorf("%d restart attempts in 1s with backoff capped at 200ms", more)
+	}
+	install(good)
+	waitFor(t, "the plugin to come back", func() bool {
+		_, err := s.ListAll(ctx, 0)
+		return err == nil
+	})
+	if z := zombieChildren(t); len(z) > 0 {
+		t.Errorf("zombie children: %v", z)
+	}
+}
+
+func TestNewSupervisorErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := NewSupervisor(context.Background(), SupervisorConfig{Path: filepath.Join(dir, "missing")}); err == nil {
+		t.Error("missing binary accepted")
+	}
+	script := filepath.Join(dir, "noplugin")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho hello\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := NewSupervisor(context.Background(), SupervisorConfig{Path: script, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "hello") {
+		t.Errorf("non-plugin binary: %v", err)
+	}
+	// A plugin that never completes the handshake is abandoned when
+	// the caller's context ends.
+	hang := filepath.Join(dir, "hang")
+	if err := os.WriteFile(hang, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = NewSupervisor(ctx, SupervisorConfig{Path: hang, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || time.Since(start) > 3*time.Second {
+		t.Errorf("hanging plugin: %v after %v", err, time.Since(start))
+	}
+	if z := zombieChildren(t); len(z) > 0 {
+		t.Errorf("zombie children: %v", z)
+	}
+}
+
+// TestPluginRefusesToRunByHand checks the handshake guard: without the
+// cookie the binary explains itself on stderr and writes nothing to stdout.
+func TestPluginRefusesToRunByHand(t *testing.T) {
+	cmd := exec.Command(buildTestPlugin(t), "-state", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v", err)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout: %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "This binary is a plugin") {
+		t.Errorf("stderr: %q", stderr.String())
+	}
+}
+
+// TestPluginExitsWithItsHost kills the plugin's parent: the orphaned plugin
+// must notice and exit, so a restarted daemon never meets a second driver.
+func TestPluginExitsWithItsHost(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	sh := exec.Command("sh", "-c", `"$0" -state "$1" >/dev/null 2>&1 & echo $! >"$2"; wait`, buildTestPlugin(t), dir, pidFile)
+	sh.Env = append(os.Environ(), Handshake.MagicCookieKey+"="+Handshake.MagicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=1")
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	waitFor(t, "the plugin's pid", func() bool {
+		b, err := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		return err == nil && pid > 0
+	})
+	time.Sleep(200 * time.Millisecond) // let it reach Serve
+	if err := sh.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = sh.Wait()
+	waitFor(t, "the orphaned plugin to exit", func() bool { return processGone(pid) })
+	if b, err := os.ReadFile(filepath.Join(dir, "closed")); err != nil || string(b) != strconv.Itoa(pid) {
+		t.Errorf("orphaned plugin did not close its driver: %q, %v", b, err)
+	}
+}
