@@ -4,10 +4,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 
 	"libvirt.org/go/libvirtxml"
 )
+
+// tester is what the summary helpers need from *testing.T and *rapid.T.
+type tester interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
 
 // summary is the meaning of a domain as far as an LXC container is
 // concerned, with units, defaults and equivalent spellings normalised, so
@@ -15,7 +20,7 @@ import (
 // ToConfig's normalisation) can be compared field by field.
 type summary map[string]string
 
-func kib(t *testing.T, field string, v uint64, unit string) string {
+func kib(t tester, field string, v uint64, unit string) string {
 	t.Helper()
 	if m, ok := unitScale(unitName(unit), "KiB"); ok && m == 1024 && v == memUnlimitedKiB {
 		return "unlimited"
@@ -27,7 +32,7 @@ func kib(t *testing.T, field string, v uint64, unit string) string {
 	return fmt.Sprint(k)
 }
 
-func summarize(t *testing.T, d *libvirtxml.Domain, opts Options) summary {
+func summarize(t tester, d *libvirtxml.Domain, opts Options) summary {
 	t.Helper()
 	s := summary{"name": d.Name, "uuid": d.UUID}
 	if d.Memory != nil {
@@ -112,11 +117,11 @@ func or(v, def string) string {
 	return v
 }
 
-func mustSet(t *testing.T, v string) string {
+func mustSet(t tester, v string) string {
 	t.Helper()
 	set, err := canonicalSet("set", v)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	return set
 }
@@ -138,11 +143,11 @@ func summarizeOS(s summary, os *libvirtxml.DomainOS) {
 }
 
 // droppedCaps is the set of capabilities a container ends up without.
-func droppedCaps(t *testing.T, c *libvirtxml.DomainFeatureCapabilities) []string {
+func droppedCaps(t tester, c *libvirtxml.DomainFeatureCapabilities) []string {
 	t.Helper()
 	policy, states, err := capStates(c)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	var out []string
 	for _, n := range capNames() {
@@ -161,7 +166,7 @@ func droppedCaps(t *testing.T, c *libvirtxml.DomainFeatureCapabilities) []string
 	return out
 }
 
-func summarizeDevices(t *testing.T, s summary, devs *libvirtxml.DomainDeviceList, opts Options) {
+func summarizeDevices(t tester, s summary, devs *libvirtxml.DomainDeviceList, opts Options) {
 	t.Helper()
 	var fss []string
 	for _, fs := range devs.Filesystems {
