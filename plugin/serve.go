@@ -1,6 +1,8 @@
 package plugin
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -14,17 +16,27 @@ import (
 // hostCheckInterval is how often the plugin checks that its host still runs.
 const hostCheckInterval = 500 * time.Millisecond
 
-// Serve is the plugin binary's main loop: it serves drv to the host that
-// started it and closes drv when the host shuts the plugin down, sends it
-// SIGTERM, or exits without a word (the plugin then exits too, so that a
-// restarted daemon never finds a second driver on the same state). Closing
-// the driver leaves containers running.
+// ErrNotLaunchedByHost is Serve's answer when the binary is run by hand.
+var ErrNotLaunchedByHost = errors.New("this is lxcvirt's driver plugin: lxcvirtd starts it; it is not meant to be run by hand")
+
+// Serve is the plugin binary's main loop. It checks that a host started
+// it (go-plugin's handshake cookie) before anything else, opens the driver,
+// serves it to the host and closes it when the host shuts the plugin down,
+// sends it SIGTERM, or exits without a word (the plugin then exits too, so
+// that a restarted daemon never finds a second driver on the same state).
+// Closing the driver leaves containers running.
 //
 // logger must write to the real stderr and be made before Serve (see
 // NewPluginLogger): Serve points os.Stdout and os.Stderr at go-plugin's
-// stdio forwarding, and stdout carries the handshake. Run by hand, without
-// the host's handshake cookie, Serve prints an explanation and exits 1.
-func Serve(drv driver.Driver, logger *slog.Logger) {
+// stdio forwarding, and stdout carries the handshake.
+func Serve(logger *slog.Logger, open func() (driver.Driver, error)) error {
+	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
+		return ErrNotLaunchedByHost
+	}
+	drv, err := open()
+	if err != nil {
+		return fmt.Errorf("open the driver: %w", err)
+	}
 	srv := NewServer(drv)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -35,10 +47,11 @@ func Serve(drv driver.Driver, logger *slog.Logger) {
 		GRPCServer:      goplugin.DefaultGRPCServer,
 		Logger:          newHCLog(logger),
 	})
+	logger.Info("driver plugin exiting")
 	if err := srv.closeDriver(); err != nil {
-		logger.Error("close LXC driver", "err", err)
+		return fmt.Errorf("close the driver: %w", err)
 	}
-	logger.Info("LXC driver plugin exiting")
+	return nil
 }
 
 // exitWithHost closes the driver and exits the process on SIGTERM or when
@@ -55,15 +68,15 @@ func exitWithHost(srv *Server, logger *slog.Logger, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case sig := <-sigs:
-			logger.Info("LXC driver plugin stopping", "signal", sig.String())
+			logger.Info("driver plugin stopping", "signal", sig.String())
 		case <-tick.C:
 			if os.Getppid() == parent {
 				continue
 			}
-			logger.Warn("LXC driver plugin's host exited; stopping", "host_pid", parent)
+			logger.Warn("driver plugin's host exited; stopping", "host_pid", parent)
 		}
 		if err := srv.closeDriver(); err != nil {
-			logger.Error("close LXC driver", "err", err)
+			logger.Error("close the driver", "err", err)
 		}
 		os.Exit(0)
 	}

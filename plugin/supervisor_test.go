@@ -375,7 +375,8 @@ func TestNewSupervisorErrors(t *testing.T) {
 }
 
 // TestPluginRefusesToRunByHand checks the handshake guard: without the
-// cookie the binary explains itself on stderr and writes nothing to stdout.
+// cookie the binary explains itself on stderr, writes nothing to stdout and
+// opens no driver (so it cannot touch any state).
 func TestPluginRefusesToRunByHand(t *testing.T) {
 	cmd := exec.Command(buildTestPlugin(t), "-state", t.TempDir())
 	var stdout, stderr bytes.Buffer
@@ -387,7 +388,10 @@ func TestPluginRefusesToRunByHand(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("stdout: %q", stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "This binary is a plugin") {
+	if strings.Contains(stderr.String(), "test driver ready") {
+		t.Errorf("the driver was opened: %q", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), ErrNotLaunchedByHost.Error()) {
 		t.Errorf("stderr: %q", stderr.String())
 	}
 }

@@ -30,13 +30,18 @@ func main() {
 	tick := flag.Duration("tick", 20*time.Millisecond, "interval of the tick events")
 	flag.Parse()
 	logger := plugin.NewPluginLogger(os.Stderr, slog.LevelDebug)
-	d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{}}
-	if err := d.load(); err != nil {
-		logger.Error("load definitions", "err", err)
+	err := plugin.Serve(logger, func() (driver.Driver, error) {
+		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{}}
+		if err := d.load(); err != nil {
+			return nil, err
+		}
+		logger.Info("test driver ready", "definitions", len(d.doms))
+		return d, nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	logger.Info("test driver ready", "definitions", len(d.doms))
-	plugin.Serve(d, logger)
 }
 
 type memDriver struct {

@@ -1,0 +1,43 @@
+// Command lxcvirt-driver-lxc is lxcvirt's LXC domain driver as a go-plugin
+// process. lxcvirtd starts it (see plugin.Supervisor) with the driver's
+// settings as flags (plugin.Settings); it loads the definitions, re-adopts
+// the containers that still run and serves the driver over gRPC until the
+// daemon stops it or goes away. It logs JSON lines to stderr, which the
+// daemon re-logs; its stdout belongs to the go-plugin handshake.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/plugin"
+)
+
+func main() {
+	var s plugin.Settings
+	fs := flag.NewFlagSet(plugin.DefaultBinary, flag.ContinueOnError)
+	s.RegisterFlags(fs)
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", plugin.DefaultBinary, fs.Arg(0))
+		os.Exit(2)
+	}
+	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
+	err := plugin.Serve(logger, func() (driver.Driver, error) {
+		return driver.New(context.Background(), s.DriverConfig(logger))
+	})
+	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
+		os.Exit(1)
+	}
+	if err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,94 @@
+package plugin
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+)
+
+// Settings are the LXC driver's options as the daemon hands them to the
+// plugin binary: Args on the host side, RegisterFlags in the plugin. Zero
+// values are left out, so the driver's defaults apply.
+type Settings struct {
+	StateDir      string
+	LXCPath       string
+	RunDir        string
+	CgroupRoot    string
+	ShutdownGrace time.Duration
+	JobTimeout    time.Duration
+	DefaultBridge string
+	Networks      map[string]string // libvirt network name → host bridge
+	LogLevel      slog.Level        // the plugin's log level
+}
+
+// Args renders s as the plugin's command-line flags ("-name=value", so a
+// value can never be taken for another flag).
+func (s Settings) Args() []string {
+	var args []string
+	str := func(name, v string) {
+		if v != "" {
+			args = append(args, "-"+name+"="+v)
+		}
+	}
+	dur := func(name string, d time.Duration) {
+		if d != 0 {
+			args = append(args, "-"+name+"="+d.String())
+		}
+	}
+	str("state-dir", s.StateDir)
+	str("lxcpath", s.LXCPath)
+	str("run-dir", s.RunDir)
+	str("cgroup-root", s.CgroupRoot)
+	dur("shutdown-grace", s.ShutdownGrace)
+	dur("job-timeout", s.JobTimeout)
+	str("default-bridge", s.DefaultBridge)
+	for _, name := range slices.Sorted(maps.Keys(s.Networks)) {
+		args = append(args, "-network="+name+"="+s.Networks[name])
+	}
+	args = append(args, "-log-level="+s.LogLevel.String())
+	return args
+}
+
+// RegisterFlags defines the flags Args produces on fs, filling s.
+func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&s.StateDir, "state-dir", "", "`DIR` holding domain definitions and state (default "+driver.DefaultStateDir+")")
+	fs.StringVar(&s.LXCPath, "lxcpath", "", "LXC path `DIR` of the containers (default "+driver.DefaultLXCPath+")")
+	fs.StringVar(&s.RunDir, "run-dir", "", "per-boot run `DIR` (default "+driver.DefaultRunDir+")")
+	fs.StringVar(&s.CgroupRoot, "cgroup-root", "", "`DIR` where the cgroup hierarchies are mounted (default "+driver.DefaultCgroupRoot+")")
+	fs.DurationVar(&s.ShutdownGrace, "shutdown-grace", 0, "how long Shutdown waits for init before killing (default 30s)")
+	fs.DurationVar(&s.JobTimeout, "job-timeout", 0, "how long a call waits for another one on the same domain (default 30s)")
+	fs.StringVar(&s.DefaultBridge, "default-bridge", "", "`BRIDGE` for interfaces that name none (default "+driver.DefaultBridge+")")
+	fs.Func("network", "map a libvirt network to a host bridge: `NAME=BRIDGE` (repeatable)", func(v string) error {
+		name, bridge, ok := strings.Cut(v, "=")
+		if !ok || name == "" || bridge == "" {
+			return fmt.Errorf("want NAME=BRIDGE, got %q", v)
+		}
+		if s.Networks == nil {
+			s.Networks = map[string]string{}
+		}
+		s.Networks[name] = bridge
+		return nil
+	})
+	fs.TextVar(&s.LogLevel, "log-level", slog.LevelInfo, "log `LEVEL`: debug, info, warn or error")
+}
+
+// DriverConfig is the driver configuration s describes, logging to logger.
+func (s Settings) DriverConfig(logger *slog.Logger) driver.Config {
+	return driver.Config{
+		StateDir:      s.StateDir,
+		LXCPath:       s.LXCPath,
+		RunDir:        s.RunDir,
+		CgroupRoot:    s.CgroupRoot,
+		ShutdownGrace: s.ShutdownGrace,
+		JobTimeout:    s.JobTimeout,
+		DefaultBridge: s.DefaultBridge,
+		Networks:      s.Networks,
+		Logger:        logger,
+	}
+}
