@@ -186,13 +186,18 @@ func startLxcvirtd(ctx context.Context, bin, dir string) (*daemon, error) {
 		return nil, fmt.Errorf("lxcvirtd binary: %w (run make build)", err)
 	}
 	sock := filepath.Join(dir, "sock")
-	state, lxcpath := filepath.Join(dir, "state"), filepath.Join(dir, "lxc")
-	for _, p := range []string{state, lxcpath} {
+	state, lxcpath, run := filepath.Join(dir, "state"), filepath.Join(dir, "lxc"), filepath.Join(dir, "run")
+	for _, p := range []string{state, lxcpath, run} {
 		if err := os.MkdirAll(p, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	cmd := exec.Command(bin, "--socket", sock, "--state-dir", state, "--lxcpath", lxcpath, "--log-level", "warn")
+	args := []string{"--socket", sock, "--state-dir", state, "--lxcpath", lxcpath, "--log-level", "warn"}
+	// Newer daemons keep per-boot state in a run dir; keep it private too.
+	if help, _ := exec.CommandContext(ctx, bin, "--help").CombinedOutput(); strings.Contains(string(help), "-run-dir") {
+		args = append(args, "--run-dir", run)
+	}
+	cmd := exec.Command(bin, args...)
 	d, err := launch("lxcvirtd", sock, filepath.Join(dir, "lxcvirtd.log"), cmd)
 	if err != nil {
 		return nil, err
