@@ -543,6 +543,7 @@ func (mp *mapper) network() error {
 	}
 	if len(devs.Interfaces) == 0 {
 		mp.add("lxc.net.0.type", "empty")
+		mp.add("lxc.net.0.flags", "up")
 		return nil
 	}
 	for i := range devs.Interfaces {
