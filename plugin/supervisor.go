@@ -31,12 +31,14 @@ const (
 	// stableAfter is how long a plugin must have run for its death to
 	// count as a fresh failure (backoff back to Initial) rather than part
 	// of a crash loop.
-	stableAfter = 10 * time.Second
+	stableAfter = time.Second
 	// exitWait bounds how long a call that lost its connection waits to
 	// learn whether the plugin process died.
 	exitWait = time.Second
 	// resubscribePause spaces re-subscription attempts for events.
 	resubscribePause = 50 * time.Millisecond
+	// eventBuffer is how many events a subscriber may lag behind.
+	eventBuffer = 1024
 )
 
 // Backoff bounds the delay before the supervisor restarts a plugin that
@@ -487,8 +489,10 @@ func (s *Supervisor) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.S
 }
 
 // Events subscribes to domain events. The channel stays open across plugin
-// restarts (the supervisor subscribes to each new plugin; events emitted
-// while no plugin runs are lost) and closes when ctx ends or at Close.
+// restarts (the supervisor subscribes to each new plugin at once; events
+// emitted between a plugin's death and that subscription are lost) and
+// closes when ctx ends, at Close, or — as the driver's own subscriptions
+// do — when the subscriber falls eventBuffer events behind.
 func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 	inst, err := s.current(ctx, "Events")
 	if err != nil {
@@ -505,17 +509,20 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 		}
 		return nil, err
 	}
-	out := make(chan driver.Event)
+	out := make(chan driver.Event, eventBuffer)
 	go func() {
 		defer s.wg.Done()
 		defer close(out)
 		defer cancel()
 		defer stopOnClose()
 		for in != nil {
+			// Never block on the subscriber: the relay must see a broken
+			// stream at once to subscribe to the next plugin in time.
 			for ev := range in {
 				select {
 				case out <- ev:
-				case <-ctx.Done():
+				default:
+					s.log.Warn("events subscriber fell behind; closing its subscription", "buffer", eventBuffer)
 					return
 				}
 			}

@@ -1,0 +1,284 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// buildDriverPlugin builds cmd/lxcvirt-driver-lxc into a temp dir.
+func buildDriverPlugin(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), plugin.DefaultBinary)
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/lxcvirt/lxcvirt/cmd/"+plugin.DefaultBinary).CombinedOutput()
+	if err != nil {
+		t.Fatalf("build %s: %v\n%s", plugin.DefaultBinary, err, out)
+	}
+	return bin
+}
+
+// superviseDriver runs the real driver plugin on h's directories, as the
+// daemon does.
+func superviseDriver(t *testing.T, h *host, bin string) *plugin.Supervisor {
+	t.Helper()
+	s, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
+		Path: bin,
+		Args: plugin.Settings{
+			StateDir: h.stateDir, LXCPath: h.lxcPath, RunDir: h.runDir, ShutdownGrace: h.grace,
+		}.Args(),
+		Logger: h.log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// pluginZombies lists this process's children that exited unreaped.
+func pluginZombies(t *testing.T) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	must(t, err)
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) > 1 && f[0] == "Z" && f[1] == strconv.Itoa(os.Getpid()) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// TestPluginKilledWhileContainersRun kills the driver plugin three times
+// while several clients keep calling it and containers run: every call
+// succeeds or gets a libvirt error, calls succeed again within 2 s of each
+// kill, the containers keep running with the same IDs, the definitions
+// reload, the event subscription carries on and the re-adopted containers
+// obey the new plugin.
+func TestPluginKilledWhileContainersRun(t *testing.T) {
+	h := newHost(t)
+	bin := buildDriverPlugin(t)
+	s := superviseDriver(t, h, bin)
+	ctx := t.Context()
+
+	rootfs := h.rootfs(testenv.InitHonoursHalt)
+	var doms []driver.Domain
+	for i := range 3 {
+		d, err := s.DefineXML(ctx, smallXML(h.name("plug"), rootfs, ""), 0)
+		must(t, err)
+		if i < 2 {
+			d, err = s.Create(ctx, d.UUID, 0)
+			must(t, err)
+		}
+		doms = append(doms, d)
+	}
+	events, err := s.Events(ctx)
+	must(t, err)
+
+	// Several clients call in a loop through all the kills.
+	var (
+		stop          = make(chan struct{})
+		wg            sync.WaitGroup
+		served, erred atomic.Int64
+		badMu         sync.Mutex
+		bad           []error
+	)
+	for c := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				var err error
+				switch d := doms[(c+i)%len(doms)]; i % 4 {
+				case 0:
+					_, err = s.ListAll(cctx, 0)
+				case 1:
+					_, err = s.Status(cctx, d.UUID)
+				case 2:
+					_, err = s.XMLDesc(cctx, d.UUID, 0)
+				case 3:
+					_, err = s.LookupByName(cctx, d.Name)
+				}
+				cancel()
+				if err == nil {
+					served.Add(1)
+					continue
+				}
+				erred.Add(1)
+				if ve, ok := err.(*virterror.Error); !ok || ve.Code != libvirt.ErrInternalError {
+					badMu.Lock()
+					bad = append(bad, err)
+					badMu.Unlock()
+				}
+			}
+		}()
+	}
+
+	var recoveries []time.Duration
+	for kill := range 3 {
+		time.Sleep(300 * time.Millisecond)
+		before, err := s.ListAll(ctx, 0)
+		must(t, err)
+		pid := s.PID()
+		must(t, syscall.Kill(pid, syscall.SIGKILL))
+		killed := time.Now()
+		// A call racing the kill may still reach the dying plugin and get
+		// the internal error; from then on calls wait for the new plugin.
+		var after []driver.Status
+		for {
+			cctx, cancel := context.WithDeadline(ctx, killed.Add(2*time.Second))
+			after, err = s.ListAll(cctx, 0)
+			cancel()
+			if err == nil {
+				break
+			}
+			if !virterror.HasCode(err, libvirt.ErrInternalError) || time.Since(killed) > 2*time.Second {
+				t.Fatalf("kill %d: no call served within 2s: %v", kill+1, err)
+			}
+		}
+		recovery := time.Since(killed)
+		recoveries = append(recoveries, recovery)
+		t.Logf("kill %d (pid %d): calls served again %v after the kill (new pid %d)", kill+1, pid, recovery.Round(time.Millisecond), s.PID())
+		if len(after) != len(before) {
+			t.Fatalf("kill %d: %d domains after the restart, want %d", kill+1, len(after), len(before))
+		}
+		for i, st := range after {
+			// The reason is the driver's to keep; identity, state and
+			// flags must survive.
+			if st.Reason != before[i].Reason {
+				t.Logf("kill %d: %s's reason was %d, is %d after the restart", kill+1, st.Name, before[i].Reason, st.Reason)
+				st.Reason = before[i].Reason
+			}
+			if st != before[i] {
+				t.Errorf("kill %d: %+v after the restart, was %+v", kill+1, st, before[i])
+			}
+		}
+		for _, d := range doms[:2] {
+			if !alive(int(d.ID)) {
+				t.Fatalf("kill %d: container %s (init %d) died with the plugin", kill+1, d.Name, d.ID)
+			}
+		}
+		// The new plugin controls the re-adopted container.
+		must(t, s.Suspend(ctx, doms[0].UUID))
+		if st, err := s.Status(ctx, doms[0].UUID); err != nil || st.State != libvirt.DomainPaused {
+			t.Fatalf("kill %d: after suspend: %+v, %v", kill+1, st, err)
+		}
+		must(t, s.Resume(ctx, doms[0].UUID))
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("concurrent calls: %d served, %d answered with an internal error", served.Load(), erred.Load())
+	for _, err := range bad {
+		t.Errorf("call failed with something other than a libvirt internal error: %T %v", err, err)
+	}
+	if served.Load() == 0 {
+		t.Error("no concurrent call was served")
+	}
+
+	// The subscription made before the kills reports what the last plugin
+	// does.
+	must(t, s.Destroy(ctx, doms[1].UUID, 0))
+	waitGone(t, int(doms[1].ID), 10*time.Second)
+	deadline := time.After(5 * time.Second)
+	for found := false; !found; {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("event subscription closed")
+			}
+			found = ev.Domain.UUID == doms[1].UUID && ev.Kind == driver.EventLifecycle &&
+				ev.Type == int32(libvirt.DomainEventStopped) && ev.Detail == int32(libvirt.DomainEventStoppedDestroyed)
+		case <-deadline:
+			t.Fatal("no stopped event after the restarts")
+		}
+	}
+
+	// Stopping the plugin (as the daemon does on exit) leaves containers
+	// running, and a new one (a restarted daemon) lists them unchanged.
+	pid := s.PID()
+	must(t, s.Close())
+	waitGone(t, pid, 5*time.Second)
+	if !alive(int(doms[0].ID)) {
+		t.Fatal("container died when the plugin was closed")
+	}
+	s2 := superviseDriver(t, h, bin)
+	st, err := s2.Status(ctx, doms[0].UUID)
+	must(t, err)
+	if st.State != libvirt.DomainRunning || st.ID != doms[0].ID {
+		t.Errorf("after a daemon restart: %+v, want running with ID %d", st, doms[0].ID)
+	}
+	if z := pluginZombies(t); len(z) > 0 {
+		t.Errorf("zombie children: %v", z)
+	}
+	var worst time.Duration
+	for _, r := range recoveries {
+		worst = max(worst, r)
+	}
+	t.Logf("recovery after kill -9: %v (worst %v)", recoveries, worst)
+}
+
+// TestPluginStartFailureIsReported: a plugin whose driver cannot open
+// (a relative state dir) fails NewSupervisor with the driver's reason.
+func TestPluginStartFailureIsReported(t *testing.T) {
+	testenv.RequireRoot(t)
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := newSyncTextLogger(&logs, &mu)
+	_, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
+		Path:   buildDriverPlugin(t),
+		Args:   plugin.Settings{StateDir: "relative/state"}.Args(),
+		Logger: logger,
+	})
+	if err == nil {
+		t.Fatal("plugin with a bad state dir started")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "must be an absolute, clean path") {
+		t.Errorf("the driver's reason was not relayed; error %v, log:\n%s", err, logs.String())
+	}
+}
+
+func newSyncTextLogger(buf *bytes.Buffer, mu *sync.Mutex) *slog.Logger {
+	return slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), nil))
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
