@@ -88,7 +88,7 @@ func (c *conn) serve() {
 	for {
 		p, err := wire.ReadPacket(r)
 		if err != nil {
-			c.readFailed(err)
+			c.readFailed(r, err)
 			return
 		}
 		c.lastRecv.Store(time.Now().UnixNano())
@@ -121,15 +121,23 @@ func (c *conn) abort() {
 	c.nc.Close()
 }
 
-func (c *conn) readFailed(err error) {
+// oversizedGrace is how long the server waits for the header of a packet
+// that is too large, to answer it before dropping the client.
+const oversizedGrace = time.Second
+
+func (c *conn) readFailed(r io.Reader, err error) {
 	var fe *wire.FrameError
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), c.draining.Load():
 		return
 	case errors.As(err, &fe):
 		c.log.Warn("dropping client: bad packet", "err", err)
-		if fe.Header != nil && isCall(fe.Header.Type) {
-			c.replyError(*fe.Header, rpcError("packet of %d bytes received from client is larger than the %d-byte limit", fe.Length, wire.MessageMax))
+		if !errors.Is(err, wire.ErrTooLarge) {
+			return
+		}
+		c.nc.SetReadDeadline(time.Now().Add(oversizedGrace))
+		if h, herr := wire.ReadHeader(r); herr == nil && isCall(h.Type) {
+			c.replyError(h, rpcError("packet of %d bytes received from client is larger than the %d-byte limit", fe.Length, wire.MessageMax))
 		}
 	default:
 		c.log.Debug("read failed", "err", err)

@@ -63,11 +63,9 @@ type Packet struct {
 
 // FrameError is a packet whose framing is broken: its length word is out of
 // range or the stream ended inside it. The connection cannot continue after
-// one; libvirt drops such clients too. Header is set when it could be read
-// (a packet that is merely too large), so the server can answer it first.
+// one; libvirt drops such clients too.
 type FrameError struct {
 	Length uint32
-	Header *Header
 	Err    error
 }
 
@@ -87,29 +85,40 @@ var (
 // ReadPacket reads one packet. io.EOF means the peer closed cleanly between
 // packets; every other failure to frame is a *FrameError.
 func ReadPacket(r io.Reader) (*Packet, error) {
-	var prefix [PrefixSize]byte
-	if _, err := io.ReadFull(r, prefix[:MessageLenMax]); err != nil {
+	var prefix [MessageLenMax]byte
+	if _, err := io.ReadFull(r, prefix[:]); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, &FrameError{Err: ErrTruncated}
 		}
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(prefix[:])
-	if n < PrefixSize {
+	switch {
+	case n < PrefixSize:
 		return nil, &FrameError{Length: n, Err: ErrTooSmall}
+	case n > MessageMax:
+		return nil, &FrameError{Length: n, Err: ErrTooLarge}
 	}
-	if _, err := io.ReadFull(r, prefix[MessageLenMax:]); err != nil {
-		return nil, &FrameError{Length: n, Err: truncated(err)}
-	}
-	h := decodeHeader(prefix[MessageLenMax:])
-	if n > MessageMax {
-		return nil, &FrameError{Length: n, Header: &h, Err: ErrTooLarge}
+	h, err := ReadHeader(r)
+	if err != nil {
+		return nil, &FrameError{Length: n, Err: err}
 	}
 	p := &Packet{Header: h, Payload: make([]byte, n-PrefixSize)}
 	if _, err := io.ReadFull(r, p.Payload); err != nil {
 		return nil, &FrameError{Length: n, Err: truncated(err)}
 	}
 	return p, nil
+}
+
+// ReadHeader reads a 24-byte header. After a packet that is too large, the
+// server reads its header this way to answer the call before dropping the
+// client.
+func ReadHeader(r io.Reader) (Header, error) {
+	var b [HeaderSize]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return Header{}, truncated(err)
+	}
+	return decodeHeader(b[:]), nil
 }
 
 func truncated(err error) error {
@@ -129,16 +138,12 @@ func DecodePacket(b []byte) (*Packet, int, error) {
 	switch {
 	case n < PrefixSize:
 		return nil, 0, &FrameError{Length: n, Err: ErrTooSmall}
-	case len(b) < PrefixSize:
-		return nil, 0, &FrameError{Length: n, Err: ErrTruncated}
-	}
-	h := decodeHeader(b[MessageLenMax:PrefixSize])
-	switch {
 	case n > MessageMax:
-		return nil, 0, &FrameError{Length: n, Header: &h, Err: ErrTooLarge}
+		return nil, 0, &FrameError{Length: n, Err: ErrTooLarge}
 	case uint32(len(b)) < n:
 		return nil, 0, &FrameError{Length: n, Err: ErrTruncated}
 	}
+	h := decodeHeader(b[MessageLenMax:PrefixSize])
 	return &Packet{Header: h, Payload: b[PrefixSize:n]}, int(n), nil
 }
 
@@ -146,7 +151,7 @@ func DecodePacket(b []byte) (*Packet, int, error) {
 func AppendPacket(dst []byte, h Header, payload []byte) ([]byte, error) {
 	n := PrefixSize + len(payload)
 	if n > MessageMax {
-		return dst, &FrameError{Length: uint32(min(n, 1<<32-1)), Header: &h, Err: ErrTooLarge}
+		return dst, &FrameError{Length: uint32(min(n, 1<<32-1)), Err: ErrTooLarge}
 	}
 	dst = binary.BigEndian.AppendUint32(dst, uint32(n))
 	for _, v := range []uint32{h.Program, h.Version, uint32(h.Procedure), uint32(h.Type), h.Serial, uint32(h.Status)} {

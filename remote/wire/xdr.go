@@ -315,6 +315,9 @@ func (d *decoder) str() (string, error) {
 }
 
 func (d *decoder) slice(v reflect.Value, max int) error {
+	if isOptional(v.Type()) {
+		return d.optional(v)
+	}
 	elem := v.Type().Elem()
 	unit := 4 // every XDR item but opaque bytes takes at least 4 bytes
 	if elem.Kind() == reflect.Uint8 {
@@ -325,8 +328,6 @@ func (d *decoder) slice(v reflect.Value, max int) error {
 		return err
 	}
 	switch {
-	case isOptional(v.Type()) && n > 1:
-		return ErrOptionalTooMany
 	case max >= 0 && n > max:
 		return fmt.Errorf("%w: %d > %d", ErrArrayTooLong, n, max)
 	case elem.Kind() != reflect.Uint8 && n > StringMax:
@@ -352,6 +353,26 @@ func (d *decoder) slice(v reflect.Value, max int) error {
 		if err := d.value(s.Index(i), -1); err != nil {
 			return fmt.Errorf("[%d]: %w", i, err)
 		}
+	}
+	v.Set(s)
+	return nil
+}
+
+// optional decodes an XDR optional ("type *name"): a flag, then the value
+// when the flag is set. Like rpcgen's xdr_bool, any non-zero flag means
+// present; go-libvirt's client sends 0x01000000.
+func (d *decoder) optional(v reflect.Value) error {
+	flag, _, err := d.x.DecodeUint()
+	if err != nil {
+		return ErrShortPayload
+	}
+	if flag == 0 {
+		v.SetZero()
+		return nil
+	}
+	s := reflect.MakeSlice(v.Type(), 1, 1)
+	if err := d.value(s.Index(0), -1); err != nil {
+		return err
 	}
 	v.Set(s)
 	return nil

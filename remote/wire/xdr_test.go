@@ -116,7 +116,6 @@ func TestUnmarshalRejects(t *testing.T) {
 		into any
 		want error
 	}{
-		{"optional with two elements", u32(2, 1, 'a'<<24, 1, 'b'<<24, 0), &libvirt.ConnectOpenArgs{}, ErrOptionalTooMany},
 		{"string longer than the payload", u32(1000, 0), &libvirt.DomainLookupByNameArgs{}, ErrShortPayload},
 		{"string over the limit", u32(StringMax + 1), &libvirt.DomainLookupByNameArgs{}, ErrShortPayload},
 		{"array count beyond the payload", u32(1 << 30), &libvirt.ConnectListDomainsRet{}, ErrShortPayload},
@@ -131,6 +130,19 @@ func TestUnmarshalRejects(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// An optional's flag is a bool where any non-zero value means present, as
+// rpcgen's xdr_bool reads it; go-libvirt's client sends 0x01000000.
+func TestOptionalFlagIsABool(t *testing.T) {
+	var args libvirt.ConnectOpenArgs
+	in := []byte{1, 0, 0, 0, 0, 0, 0, 1, 'x', 0, 0, 0, 0, 0, 0, 5}
+	if err := Unmarshal(in, &args); err != nil {
+		t.Fatal(err)
+	}
+	if len(args.Name) != 1 || args.Name[0] != "x" || args.Flags != 5 {
+		t.Fatalf("%+v", args)
 	}
 }
 

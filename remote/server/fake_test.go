@@ -1,0 +1,308 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"sort"
+	"strings"
+	"sync"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// fakeDriver is an in-memory driver.Driver. Calls naming a domain that starts
+// with "block" wait until release closes or their context ends, recording
+// each in entered and each cancellation in cancelled.
+type fakeDriver struct {
+	mu        sync.Mutex
+	doms      map[driver.UUID]*driver.Status
+	nextID    int32
+	events    chan driver.Event
+	release   chan struct{}
+	entered   chan string
+	cancelled chan string
+}
+
+func newFakeDriver() *fakeDriver {
+	return &fakeDriver{
+		doms:      map[driver.UUID]*driver.Status{},
+		nextID:    1000,
+		events:    make(chan driver.Event, 16),
+		release:   make(chan struct{}),
+		entered:   make(chan string, 16),
+		cancelled: make(chan string, 16),
+	}
+}
+
+func uuidOf(name string) driver.UUID {
+	var u driver.UUID
+	sum := sha256.Sum256([]byte(name))
+	copy(u[:], sum[:])
+	return u
+}
+
+func noDomain(what string) error {
+	return virterror.New(libvirt.ErrNoDomain, "no domain with matching %s", what)
+}
+
+// nameFromXML takes the text of <name> from a domain XML.
+func nameFromXML(xml string) (string, error) {
+	_, rest, ok := strings.Cut(xml, "<name>")
+	name, _, ok2 := strings.Cut(rest, "</name>")
+	if !ok || !ok2 || name == "" {
+		return "", virterror.New(libvirt.ErrXMLError, "missing <name>")
+	}
+	return name, nil
+}
+
+func (f *fakeDriver) wait(ctx context.Context, name string) error {
+	if !strings.HasPrefix(name, "block") {
+		return nil
+	}
+	f.entered <- name
+	select {
+	case <-f.release:
+		return nil
+	case <-ctx.Done():
+		f.cancelled <- name
+		return ctx.Err()
+	}
+}
+
+func (f *fakeDriver) get(u driver.UUID) (*driver.Status, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st, ok := f.doms[u]
+	if !ok {
+		return nil, noDomain("uuid")
+	}
+	return st, nil
+}
+
+func (f *fakeDriver) add(name string, persistent bool) driver.Domain {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := &driver.Status{Domain: driver.Domain{Name: name, UUID: uuidOf(name), ID: -1}, State: libvirt.DomainShutoff, Persistent: persistent}
+	f.doms[st.UUID] = st
+	return st.Domain
+}
+
+func (f *fakeDriver) emit(kind driver.EventKind, d driver.Domain, typ, detail int32) {
+	select {
+	case f.events <- driver.Event{Kind: kind, Domain: d, Type: typ, Detail: detail}:
+	default: // nobody listens
+	}
+}
+
+func (f *fakeDriver) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+	name, err := nameFromXML(xml)
+	if err != nil {
+		return driver.Domain{}, err
+	}
+	d := f.add(name, true)
+	f.emit(driver.EventLifecycle, d, int32(libvirt.DomainEventDefined), 0)
+	return d, nil
+}
+
+func (f *fakeDriver) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+	name, err := nameFromXML(xml)
+	if err != nil {
+		return driver.Domain{}, err
+	}
+	d := f.add(name, false)
+	return f.Create(ctx, d.UUID, 0)
+}
+
+func (f *fakeDriver) Undefine(ctx context.Context, u driver.UUID, flags uint32) error {
+	if _, err := f.get(u); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	delete(f.doms, u)
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeDriver) Create(ctx context.Context, u driver.UUID, flags uint32) (driver.Domain, error) {
+	st, err := f.get(u)
+	if err != nil {
+		return driver.Domain{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st.ID != -1 {
+		return driver.Domain{}, virterror.New(libvirt.ErrOperationInvalid, "domain is already running")
+	}
+	f.nextID++
+	st.ID, st.State, st.Reason = f.nextID, libvirt.DomainRunning, 1
+	return st.Domain, nil
+}
+
+func (f *fakeDriver) stop(u driver.UUID) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st.ID == -1 {
+		return virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
+	}
+	st.ID, st.State = -1, libvirt.DomainShutoff
+	return nil
+}
+
+func (f *fakeDriver) Shutdown(ctx context.Context, u driver.UUID, flags uint32) error {
+	return f.stop(u)
+}
+
+func (f *fakeDriver) Destroy(ctx context.Context, u driver.UUID, flags uint32) error {
+	return f.stop(u)
+}
+
+func (f *fakeDriver) Reboot(ctx context.Context, u driver.UUID, flags uint32) error {
+	_, err := f.get(u)
+	return err
+}
+
+func (f *fakeDriver) setState(u driver.UUID, s libvirt.DomainState) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	st.State = s
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeDriver) Suspend(ctx context.Context, u driver.UUID) error {
+	return f.setState(u, libvirt.DomainPaused)
+}
+
+func (f *fakeDriver) Resume(ctx context.Context, u driver.UUID) error {
+	return f.setState(u, libvirt.DomainRunning)
+}
+
+func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+	if err := f.wait(ctx, name); err != nil {
+		return driver.Domain{}, err
+	}
+	st, err := f.get(uuidOf(name))
+	if err != nil {
+		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+	}
+	return st.Domain, nil
+}
+
+func (f *fakeDriver) LookupByUUID(ctx context.Context, u driver.UUID) (driver.Domain, error) {
+	st, err := f.get(u)
+	if err != nil {
+		return driver.Domain{}, err
+	}
+	return st.Domain, nil
+}
+
+func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, st := range f.doms {
+		if st.ID == id {
+			return st.Domain, nil
+		}
+	}
+	return driver.Domain{}, noDomain("id")
+}
+
+func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []driver.Status
+	for _, st := range f.doms {
+		active := st.ID != -1
+		if flags&uint32(libvirt.ConnectListDomainsActive) != 0 && !active ||
+			flags&uint32(libvirt.ConnectListDomainsInactive) != 0 && active {
+			continue
+		}
+		out = append(out, *st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (f *fakeDriver) Status(ctx context.Context, u driver.UUID) (driver.Status, error) {
+	st, err := f.get(u)
+	if err != nil {
+		return driver.Status{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return *st, nil
+}
+
+func (f *fakeDriver) XMLDesc(ctx context.Context, u driver.UUID, flags uint32) (string, error) {
+	st, err := f.Status(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	return "<domain type='lxc'><name>" + st.Name + "</name></domain>", nil
+}
+
+func (f *fakeDriver) Info(ctx context.Context, u driver.UUID) (driver.Info, error) {
+	st, err := f.Status(ctx, u)
+	if err != nil {
+		return driver.Info{}, err
+	}
+	return driver.Info{State: st.State, MaxMemKiB: 500000, MemKiB: 1234, VCPUs: 2, CPUTimeNs: 5e9}, nil
+}
+
+func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, autostart bool) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	st.Autostart = autostart
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+	var out []driver.Stats
+	for _, u := range uuids {
+		st, err := f.Status(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, driver.Stats{
+			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, MemKiB: 2048, MaxMemKiB: 500000, VCPUs: 2,
+			Interfaces: []driver.InterfaceStats{{Name: "veth0", RxBytes: 100, RxPackets: 2, TxBytes: 300, TxPackets: 4}},
+		})
+	}
+	return out, nil
+}
+
+func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
+	out := make(chan driver.Event)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-f.events:
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+func (f *fakeDriver) Close() error { return nil }
