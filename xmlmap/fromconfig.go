@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -789,7 +790,7 @@ func (r *reader) blkio() error {
 			}
 		default:
 			for _, m := range v1 {
-				if contains(m.keys, e.Key) {
+				if slices.Contains(m.keys, e.Key) {
 					num, n, err := devValue(e.Key, e.Value)
 					if err != nil {
 						return err

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +33,9 @@ func Parse(xmlText []byte, opts Options) (*Mapped, error) {
 func ToConfig(dom *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	if dom == nil {
 		return nil, virterror.New(libvirt.ErrInvalidArg, "no domain definition")
+	}
+	if err := checkXMLText(reflect.ValueOf(dom), "domain"); err != nil {
+		return nil, err
 	}
 	text, err := xml.Marshal(dom)
 	if err != nil {
@@ -514,7 +519,7 @@ func (mp *mapper) features() error {
 		}
 	default:
 		for _, name := range capNames() {
-			if states[name] == "off" || states[name] == "" && contains(defaultDroppedCaps, name) {
+			if states[name] == "off" || states[name] == "" && slices.Contains(defaultDroppedCaps, name) {
 				drop = append(drop, name)
 			}
 		}
@@ -523,15 +528,6 @@ func (mp *mapper) features() error {
 		mp.add("lxc.cap.drop", strings.Join(drop, " "))
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // network maps <interface> devices to veth pairs (lxc.net.N.*); with none,
@@ -546,10 +542,17 @@ func (mp *mapper) network() error {
 		mp.add("lxc.net.0.flags", "up")
 		return nil
 	}
+	used := map[string]bool{}
 	for i := range devs.Interfaces {
 		ifc, err := mp.iface(i, &devs.Interfaces[i])
 		if err != nil {
 			return err
+		}
+		for _, dev := range []string{"host:" + ifc.HostDev, "guest:" + ifc.GuestDev} {
+			if !strings.HasSuffix(dev, ":") && used[dev] {
+				return xmlErr("<interface> device name %q is used twice", dev[strings.IndexByte(dev, ':')+1:])
+			}
+			used[dev] = true
 		}
 		mp.out.Interfaces = append(mp.out.Interfaces, ifc)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -188,4 +189,45 @@ func parseUUID(s string) ([16]byte, error) {
 func formatUUID(u [16]byte) string {
 	h := hex.EncodeToString(u[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// checkXMLText walks a libvirtxml value and refuses strings XML cannot
+// carry (invalid UTF-8, control characters other than tab, newline and
+// carriage return, U+FFFE/U+FFFF): encoding/xml would silently replace
+// them, so a domain built in Go would be validated as something else.
+func checkXMLText(v reflect.Value, where string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkXMLText(v.Elem(), where)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _ := xmlName(f)
+			if err := checkXMLText(v.Field(i), where+"/"+name); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := checkXMLText(v.Index(i), where); err != nil {
+				return err
+			}
+		}
+	case reflect.String:
+		s := v.String()
+		if !utf8.ValidString(s) {
+			return xmlErr("%s %q is not valid UTF-8", where, s)
+		}
+		for _, r := range s {
+			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xfffe || r == 0xffff {
+				return xmlErr("%s %q contains a character XML cannot carry", where, s)
+			}
+		}
+	}
+	return nil
 }
