@@ -429,3 +429,65 @@ func TestPluginExitsWithItsHost(t *testing.T) {
 		t.Errorf("orphaned plugin did not close its driver: %q, %v", b, err)
 	}
 }
+
+// TestSupervisorEventsRenewWhileSubscriberIdle: a subscriber that reads
+// nothing while the plugin dies still gets the new plugin's events, in
+// order after the old ones.
+func TestSupervisorEventsRenewWhileSubscriberIdle(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{Initial: 20 * time.Millisecond})
+	s := h.s
+	events, err := s.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid1 := s.PID()
+	nextTick(t, events, pid1)
+	if err := syscall.Kill(pid1, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	h.waitLog(t, "LXC driver events subscription renewed")
+	pid2 := s.PID()
+	seen := map[int]bool{}
+	last := -1
+	for ev := range events {
+		pid := int(ev.Type)
+		if pid == pid1 && seen[pid2] {
+			t.Fatal("an event of the dead plugin after the new plugin's")
+		}
+		if seen[pid] && int(ev.Domain.ID) != last+1 {
+			t.Fatalf("pid %d: seq %d after %d", pid, ev.Domain.ID, last)
+		}
+		seen[pid], last = true, int(ev.Domain.ID)
+		if pid == pid2 && last >= 3 {
+			break
+		}
+	}
+	if !seen[pid2] {
+		t.Fatalf("no events from the new plugin %d", pid2)
+	}
+}
+
+// TestSupervisorCallWaitsForRestartWithinItsContext: a call made while the
+// plugin restarts waits for it, but no longer than its context allows.
+func TestSupervisorCallWaitsForRestartWithinItsContext(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{Initial: time.Second, Max: time.Second})
+	s := h.s
+	if err := syscall.Kill(s.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	h.waitLog(t, "LXC driver plugin exited; restarting it")
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.ListAll(ctx, 0)
+	if !virterror.HasCode(err, libvirt.ErrOperationTimeout) {
+		t.Fatalf("got %v, want an operation timeout", err)
+	}
+	if took := time.Since(start); took < 90*time.Millisecond || took > time.Second {
+		t.Errorf("returned after %v", took)
+	}
+	// Without a deadline the call waits for the restarted plugin.
+	if _, err := s.ListAll(context.Background(), 0); err != nil {
+		t.Fatalf("call after the restart: %v", err)
+	}
+}
