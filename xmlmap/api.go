@@ -2,6 +2,31 @@
 // (lxc.container.conf(5)) and back. It is pure: no file system, no exec, no
 // clock; host facts (cgroup layout, network→bridge map) and random UUIDs come
 // in through Options.
+//
+// Parse/ToConfig accept only what they can honour: every libvirtxml field
+// that is not explicitly mapped is refused with ErrConfigUnsupported naming
+// the element or attribute, never dropped. Decisions worth knowing:
+//
+//   - Values reaching the config may not contain control characters
+//     (newline, carriage return, NUL …) or leading/trailing blanks, which
+//     LXC's one-line, trimmed format cannot carry. '=' is allowed wherever
+//     LXC reads the value verbatim after the key's '=' (names, environment
+//     values, init arguments); environment names must match
+//     [A-Za-z_][A-Za-z0-9_]*.
+//   - Paths must be absolute and may not contain ".." components; they are
+//     cleaned. Paths in lxc.mount.entry may not contain blanks or ”.
+//   - LXC splits lxc.init.cmd at spaces without quoting, so <init> and
+//     <initarg> values with whitespace, and empty arguments, are refused.
+//     Arguments starting with '-' are accepted: they reach only the
+//     container's init, never an lxc-* command line.
+//   - <inituser>/<initgroup> must be numeric (LXC does not resolve names).
+//   - Without <interface>, the container gets a private network namespace
+//     with only lo (lxc.net.0.type = empty), with or without <privnet/>.
+//   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
+//     so it is stable; a missing <uuid> comes from Options.NewUUID.
+//   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
+//     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
+//     <soft_limit>, as libvirt's cgroup v2 backend writes them.
 package xmlmap
 
 import (
