@@ -14,7 +14,7 @@
 //     values, init arguments); environment names must match
 //     [A-Za-z_][A-Za-z0-9_]*.
 //   - Paths must be absolute and may not contain ".." components; they are
-//     cleaned. Paths in lxc.mount.entry may not contain blanks or ”.
+//     cleaned. Paths in lxc.mount.entry may not contain blanks or backslashes.
 //   - LXC splits lxc.init.cmd at spaces without quoting, so <init> and
 //     <initarg> values with whitespace, and empty arguments, are refused.
 //     Arguments starting with '-' are accepted: they reach only the
