@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseArgsConfigThenFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "lxcvirtd.conf")
+	conf := `# lxcvirtd settings
+socket = /run/x/sock
+state_dir = "/var/lib/x"
+log_level = debug   # chatty
+listen_default = true
+shutdown_grace = 5s
+default_bridge = br1
+network.default = lxcbr0
+keepalive_count = 3
+`
+	if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseArgs([]string{"--config", file, "--socket", "/tmp/s", "--log-level", "warn", "--listen-default=false"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Socket != "/tmp/s" || cfg.StateDir != "/var/lib/x" || cfg.LogLevel != slog.LevelWarn || cfg.ListenDefault ||
+		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["default"] != "lxcbr0" || cfg.KeepaliveCount != 3 {
+		t.Fatalf("%+v", cfg)
+	}
+}
+
+func TestParseArgsDefaults(t *testing.T) {
+	cfg, err := parseArgs(nil, &bytes.Buffer{})
+	if err != nil || cfg.Socket != defaultSocket || cfg.LogLevel != slog.LevelInfo || cfg.ListenDefault {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+}
+
+func TestParseArgsRejects(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	write := func(body string) string {
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("c%d.conf", n))
+		os.WriteFile(p, []byte(body), 0o644)
+		return p
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--socket", "relative/sock"}, "not an absolute path"},
+		{[]string{"--log-level", "loud"}, "loud"},
+		{[]string{"--shutdown-grace", "-1s"}, "not positive"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--config", write("nonsense\n")}, "want key = value"},
+		{[]string{"--config", write("colour = red\n")}, "unknown key"},
+		{[]string{"--config", write("network.x = a/b\n")}, "not a valid interface name"},
+		{[]string{"--config", write("keepalive_count = 0\n")}, "at least 1"},
+		{[]string{"--config", filepath.Join(dir, "missing")}, "no such file"},
+	} {
+		_, err := parseArgs(tc.args, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	_, err := parseArgs([]string{"--help"}, &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"virsh -c 'lxc:///system?socket=", "-listen-default", "-state-dir", "Config file", "network.NAME"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	if code := run([]string{"--help"}, &out); code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+	if code := run([]string{"--bogus"}, &out); code != 2 {
+		t.Fatalf("bad flag exit %d", code)
+	}
+}
