@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,19 +19,9 @@ import (
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
-
-// buildDriverPlugin builds cmd/lxcvirt-driver-lxc into a temp dir.
-func buildDriverPlugin(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), plugin.DefaultBinary)
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/lxcvirt/lxcvirt/cmd/"+plugin.DefaultBinary).CombinedOutput()
-	if err != nil {
-		t.Fatalf("build %s: %v\n%s", plugin.DefaultBinary, err, out)
-	}
-	return bin
-}
 
 // superviseDriver runs the real driver plugin on h's directories, as the
 // daemon does.
@@ -83,7 +72,7 @@ func pluginZombies(t *testing.T) []int {
 // obey the new plugin.
 func TestPluginKilledWhileContainersRun(t *testing.T) {
 	h := newHost(t)
-	bin := buildDriverPlugin(t)
+	bin := plugintest.BuildDriver(t, t.TempDir())
 	s := superviseDriver(t, h, bin)
 	ctx := t.Context()
 
@@ -257,7 +246,7 @@ func TestPluginStartFailureIsReported(t *testing.T) {
 	var mu sync.Mutex
 	logger := newSyncTextLogger(&logs, &mu)
 	_, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
-		Path:   buildDriverPlugin(t),
+		Path:   plugintest.BuildDriver(t, t.TempDir()),
 		Args:   plugin.Settings{StateDir: "relative/state"}.Args(),
 		Logger: logger,
 	})
