@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,8 @@ import (
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 )
 
@@ -358,4 +362,31 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestUnreachablePlugin: with no plugin behind the connection every call,
+// Events included, fails at once with an internal error naming the call.
+func TestUnreachablePlugin(t *testing.T) {
+	conn, err := grpc.NewClient("unix://"+filepath.Join(t.TempDir(), "none.sock"),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := NewClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	check := func(method string, err error) {
+		t.Helper()
+		ve, ok := err.(*virterror.Error)
+		if !ok || ve.Code != libvirt.ErrInternalError || ve.Domain != virterror.FromLXC ||
+			!strings.HasPrefix(ve.Message, "internal error: LXC driver plugin unreachable during "+method+": ") {
+			t.Errorf("%s: got %T %v", method, err, err)
+		}
+	}
+	_, err = c.ListAll(ctx, 0)
+	check("ListAll", err)
+	_, err = c.Events(ctx)
+	check("Events", err)
+	check("Close", c.Close())
 }

@@ -152,8 +152,9 @@ func (c *Client) Events(ctx context.Context) (<-chan driver.Event, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	stream, err := c.rpc.Events(ctx, &pb.EventsRequest{})
 	if err != nil {
+		err = c.err(ctx, "Events", err) // before cancel, which would mask it
 		cancel()
-		return nil, c.err(ctx, "Events", err)
+		return nil, err
 	}
 	md, err := stream.Header()
 	if err == nil && len(md.Get(subscribedKey)) == 0 {
@@ -164,8 +165,9 @@ func (c *Client) Events(ctx context.Context) (<-chan driver.Event, error) {
 		}
 	}
 	if err != nil {
+		err = c.err(ctx, "Events", err)
 		cancel()
-		return nil, c.err(ctx, "Events", err)
+		return nil, err
 	}
 	out := make(chan driver.Event)
 	go func() {
