@@ -90,7 +90,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 			s.skip(b.lx.unavailable())
 		}
 	} else {
-		spec := newSpec(b.prefix + "-dl")
+		spec := newSpec(b.prefix + "-lat")
 		dom, err := b.lx.conn.DomainDefineXML(spec.XML(b.raw.rootfs))
 		if err != nil {
 			for _, s := range lxAll {
