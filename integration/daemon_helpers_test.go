@@ -1,0 +1,169 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// daemon is a real lxcvirtd process serving one test's host directories.
+type daemon struct {
+	t      *testing.T
+	h      *host
+	sock   string // read-write socket
+	ro     string // read-only socket
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	output bytes.Buffer
+}
+
+// lxcvirtdBinary builds cmd/lxcvirtd into a test temp dir.
+func lxcvirtdBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "lxcvirtd")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/lxcvirtd").CombinedOutput(); err != nil {
+		t.Fatalf("go build ../cmd/lxcvirtd: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startDaemon runs lxcvirtd on h's directories with sockets in a temp
+// dir. When the test ends the daemon gets SIGTERM and must exit 0.
+func startDaemon(t *testing.T, h *host) *daemon {
+	t.Helper()
+	bin := lxcvirtdBinary(t)
+	dir, err := os.MkdirTemp("", "lxcvirtd-sock-") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	d := &daemon{t: t, h: h, sock: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro")}
+	d.cmd = exec.Command(bin, "--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,
+		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug")
+	d.cmd.Stdout = &lockedWriter{mu: &d.mu, w: &d.output}
+	d.cmd.Stderr = d.cmd.Stdout
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.Dial("unix", d.sock)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lxcvirtd did not listen on %s: %v\n%s", d.sock, err, d.log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return d
+}
+
+func (d *daemon) log() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.output.String()
+}
+
+func (d *daemon) stop() {
+	if d.cmd.ProcessState != nil {
+		return
+	}
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- d.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			d.t.Errorf("lxcvirtd exit after SIGTERM: %v\n%s", err, d.log())
+		}
+	case <-time.After(60 * time.Second):
+		_ = d.cmd.Process.Kill()
+		<-done
+		d.t.Errorf("lxcvirtd did not stop within a minute of SIGTERM\n%s", d.log())
+	}
+	if d.t.Failed() {
+		d.t.Logf("lxcvirtd log:\n%s", d.log())
+	}
+}
+
+// uri is the connection URI of one of the daemon's sockets.
+func uri(sock string) string { return "lxc:///system?socket=" + sock }
+
+// virshResult is what one virsh run printed.
+type virshResult struct {
+	args   []string
+	stdout string
+	stderr string
+	code   int
+}
+
+// virsh runs the real virsh against sock.
+func (d *daemon) virshOn(sock string, args ...string) virshResult {
+	d.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "virsh", append([]string{"-c", uri(sock)}, args...)...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := virshResult{args: args, stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		d.t.Fatalf("virsh %s: %v", strings.Join(args, " "), err)
+	}
+	d.t.Logf("$ virsh %s\n%s%s[exit %d]", strings.Join(args, " "), r.stdout, r.stderr, r.code)
+	return r
+}
+
+func (d *daemon) virsh(args ...string) virshResult {
+	d.t.Helper()
+	return d.virshOn(d.sock, args...)
+}
+
+// ok runs virsh and fails the test unless it succeeds; it returns stdout
+// with surrounding blank lines trimmed.
+func (d *daemon) ok(args ...string) string {
+	d.t.Helper()
+	r := d.virsh(args...)
+	if r.code != 0 {
+		d.t.Fatalf("virsh %s failed (%d): %s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	return strings.TrimSpace(r.stdout)
+}
+
+// fails runs virsh, expects it to fail and returns its stderr.
+func (d *daemon) failsOn(sock string, args ...string) string {
+	d.t.Helper()
+	r := d.virshOn(sock, args...)
+	if r.code == 0 {
+		d.t.Fatalf("virsh %s succeeded: %s", strings.Join(args, " "), r.stdout)
+	}
+	return strings.TrimSpace(r.stderr)
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
