@@ -43,10 +43,11 @@ var reDocName = regexp.MustCompile(`^(\w+) is libvirt's (\w+)`)
 
 const goLibvirtPath = "github.com/digitalocean/go-libvirt"
 
-// loadGoNames reads go-libvirt's generated sources (found through the
-// module in go.mod) and the hand-written files of the output package dir.
+// loadGoNames reads go-libvirt's generated sources (the version the
+// module of the working directory requires) and the hand-written files of
+// the output package dir.
 func loadGoNames(outDir, outFile string) (*goNames, error) {
-	pkg, err := build.Import(goLibvirtPath, outDir, build.FindOnly)
+	pkg, err := build.Import(goLibvirtPath, ".", build.FindOnly)
 	if err != nil {
 		return nil, fmt.Errorf("locate %s: %w", goLibvirtPath, err)
 	}
