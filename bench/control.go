@@ -16,6 +16,9 @@ import (
 // targetDomains is where the control-plane targets apply.
 const targetDomains = 1000
 
+// rttCalls is how many get-state calls one round-trip sample averages.
+const rttCalls = 100
+
 var (
 	listTarget = report.AtMost(0.75) // virsh list --all vs libvirtd
 	goTarget   = report.AtMost(0.5)  // connected Go client vs libvirtd
@@ -85,6 +88,10 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 	lxXML, lvXML := newPair()
 	lxDef, lvDef := newPair()
 	lxGoList, lvGoList := newPair()
+	lxListOnly, lvListOnly := newPair()
+	lxRTT, lvRTT := newPair()
+	lxCPU, lvCPU := newPair()
+	lxClient, lvClient := newPair()
 	lxStats, lvStats := newPair()
 	if statsFallback {
 		lvStats.name = "libvirtd: list + GetInfo each"
@@ -96,7 +103,7 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 	var trials []trial
 	trials = append(trials, b.both("virsh list --all", lxList, lvList, func(s *side) measureFn {
 		return func(ctx context.Context) (float64, error) {
-			out, t, err := virshOut(ctx, s, "list", "--all", "--name")
+			out, t, err := virshOut(ctx, s, "list", "--all")
 			if err == nil {
 				if got := bytes.Count(out, []byte(b.prefix+"-d")); got != n {
 					err = fmt.Errorf("virsh list --all shows %d of the %d scale domains", got, n)
@@ -123,6 +130,18 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 			return timed(func() error { return listAndState(s.conn, n) })
 		}
 	})...)
+	trials = append(trials, b.both("Go list", lxListOnly, lvListOnly, func(s *side) measureFn {
+		return func(context.Context) (float64, error) {
+			return timed(func() error {
+				doms, _, err := s.conn.ConnectListAllDomains(1, 0)
+				if err == nil && len(doms) < n {
+					err = fmt.Errorf("listed %d domains, want at least %d", len(doms), n)
+				}
+				return err
+			})
+		}
+	})...)
+	trials = append(trials, b.roundTripTrials(n, lxRTT, lvRTT, lxCPU, lvCPU, lxClient, lvClient)...)
 	trials = append(trials, b.both("Go stats", lxStats, lvStats, func(s *side) measureFn {
 		fallback := s == b.lv && statsFallback
 		return func(context.Context) (float64, error) {
@@ -167,6 +186,10 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 		row("virsh dumpxml (last-defined domain)", "ms", lxXML, lvXML, nil).At("virsh dumpxml", n),
 		row("virsh define (a new domain)", "ms", lxDef, lvDef, nil).At("virsh define", n),
 		row("Go client: list all + state of each", "ms", lxGoList, lvGoList, targetAt(n, goTarget)).At("Go: list all + state of each", n),
+		row("Go client: list all (the one call)", "ms", lxListOnly, lvListOnly, nil).At("Go: list all (one call)", n),
+		row(fmt.Sprintf("Go client: one get-state round trip (mean of %d)", rttCalls), "µs", lxRTT, lvRTT, nil).At("Go: get-state round trip", n),
+		row("server CPU per get-state call (all its threads)", "µs", lxCPU, lvCPU, nil).At("server CPU per get-state call", n),
+		row("client CPU per get-state call (go-libvirt in the bench process)", "µs", lxClient, lvClient, nil).At("client CPU per get-state call", n),
 		statsRow,
 	)
 	b.section(4).Add(
@@ -174,6 +197,65 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 		row("RSS with N defined, none running: daemon alone", "MiB", lxAlone, lvRSS, nil).At("RSS, defined only: daemon alone", n),
 	)
 	return nil
+}
+
+// roundTripTrials time rttCalls sequential get-state calls on one domain,
+// and split each call's time into the server's CPU, the client's CPU and
+// the rest (wake-ups, scheduling), from the threads' schedstat counters.
+func (b *bench) roundTripTrials(n int, lxRTT, lvRTT, lxCPU, lvCPU, lxClient, lvClient *samples) []trial {
+	var ts []trial
+	for _, p := range []struct {
+		s                 *side
+		rtt, cpu, clients *samples
+	}{{b.lx, lxRTT, lxCPU, lxClient}, {b.lv, lvRTT, lvCPU, lvClient}} {
+		if !p.s.ok() {
+			for _, x := range []*samples{p.rtt, p.cpu, p.clients} {
+				x.skip(p.s.unavailable())
+			}
+			continue
+		}
+		s, dom := p.s, p.s.doms[n-1]
+		ts = append(ts, trial{name: "Go state round trip " + s.name, run: func(_ context.Context, keep bool) error {
+			srv0, err := cpuNs(s.d.pid())
+			if err != nil {
+				return err
+			}
+			cli0, err := cpuNs(os.Getpid())
+			if err != nil {
+				return err
+			}
+			t, err := timed(func() error {
+				for range rttCalls {
+					if _, _, err := s.conn.DomainGetState(dom, 0); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			srv1, err := cpuNs(s.d.pid())
+			if err != nil {
+				return err
+			}
+			cli1, err := cpuNs(os.Getpid())
+			if err != nil {
+				return err
+			}
+			if keep {
+				p.rtt.add(t * 1000 / rttCalls)
+				p.cpu.add(float64(srv1-srv0) / 1000 / rttCalls)
+				p.clients.add(float64(cli1-cli0) / 1000 / rttCalls)
+			}
+			return nil
+		}, fail: func(err error) {
+			for _, x := range []*samples{p.rtt, p.cpu, p.clients} {
+				x.skip(err)
+			}
+		}})
+	}
+	return ts
 }
 
 // virshDefineNew times `virsh define` of a fresh domain, then undefines it

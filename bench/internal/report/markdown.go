@@ -85,9 +85,9 @@ func (r *Results) growthMarkdown(w func(string, ...any)) {
 	}
 	w("Medians from the tables above. *fixed* and *per domain* are a least-squares fit y = fixed + per-domain × N; ")
 	w("*exponent* is the log-log slope over the whole range (y ∝ N^exponent; a fixed cost pulls it below 1); ")
-	w("*marginal* is the log-log slope of the increments, which removes the fixed cost (1 = linear, 2 = quadratic). ")
+	w("*marginal* is the log-log slope of the increments, which removes the fixed cost (1 = linear, 2 = quadratic); it is left out (—) when an increment is no larger than the runs' spread (max − min) at its two ends. ")
 	w("Verdict: %q within ±25%% over the range, %q when the marginal exponent is at most 1.25, %q otherwise ", stats.Flat, stats.Linear, stats.SuperLinear)
-	w("(%q when only two sizes were measured and the exponent is at most 1.25).\n\n", stats.LinearOrLess)
+	w("(%q when there is no marginal exponent and the exponent is at most 1.25).\n\n", stats.LinearOrLess)
 	w("| series | daemon | unit | medians by domains | fixed | per domain | R² | exponent | marginal | verdict |\n")
 	w("|---|---|---|---|--:|--:|--:|--:|--:|---|\n")
 	for _, g := range r.Growth {

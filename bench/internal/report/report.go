@@ -170,8 +170,8 @@ type Growth struct {
 	Class    string   `json:"class"`
 }
 
-// point is one (domains, median) pair of a series side.
-type point struct{ n, y float64 }
+// point is one (domains, median, max - min) triple of a series side.
+type point struct{ n, y, spread float64 }
 
 // seriesData collects, per series, the value side's and the baseline
 // side's medians by domain count, in row order.
@@ -198,11 +198,11 @@ func (r *Results) series() []*seriesData {
 			n := float64(row.Domains)
 			if row.Value != nil {
 				sd.valueName = row.Value.Name
-				sd.value = append(sd.value, point{n, row.Value.Summary.Median})
+				sd.value = append(sd.value, point{n, row.Value.Summary.Median, row.Value.Summary.Max - row.Value.Summary.Min})
 			}
 			if row.Baseline != nil {
 				sd.baseName = row.Baseline.Name
-				sd.base = append(sd.base, point{n, row.Baseline.Summary.Median})
+				sd.base = append(sd.base, point{n, row.Baseline.Summary.Median, row.Baseline.Summary.Max - row.Baseline.Summary.Min})
 			}
 		}
 	}
@@ -226,12 +226,13 @@ func (r *Results) ComputeGrowth() {
 			if len(side.ps) < 2 {
 				continue
 			}
-			var ns, ys []float64
+			var ns, ys, spread []float64
 			for _, p := range side.ps {
 				ns = append(ns, p.n)
 				ys = append(ys, p.y)
+				spread = append(spread, p.spread)
 			}
-			g, err := stats.FitGrowth(ns, ys)
+			g, err := stats.FitGrowth(ns, ys, spread)
 			if err != nil {
 				continue
 			}

@@ -93,10 +93,17 @@ func (g Growth) LinearOrBetter() bool { return g.Class != SuperLinear }
 
 // FitGrowth fits ys (one value per count in ns, ns strictly increasing and
 // positive, ys positive) and classifies the growth. Two points are enough
-// for the exponent; three or more also give the marginal exponent.
-func FitGrowth(ns, ys []float64) (Growth, error) {
+// for the exponent; three or more also give the marginal exponent, provided
+// every increment stands out of the noise: spread (optional, one per point,
+// e.g. max - min over the runs) marks an increment no larger than the mean
+// spread of its two points as noise, and noise leaves the marginal exponent
+// undefined rather than made up.
+func FitGrowth(ns, ys, spread []float64) (Growth, error) {
 	if len(ns) != len(ys) {
 		return Growth{}, fmt.Errorf("stats: %d counts for %d values", len(ns), len(ys))
+	}
+	if spread != nil && len(spread) != len(ys) {
+		return Growth{}, fmt.Errorf("stats: %d spreads for %d values", len(spread), len(ys))
 	}
 	if len(ns) < 2 {
 		return Growth{}, errors.New("stats: growth needs at least two points")
@@ -114,7 +121,7 @@ func FitGrowth(ns, ys []float64) (Growth, error) {
 	last := len(ns) - 1
 	g.Exponent = logSlope(ns[0], ys[0], ns[last], ys[last])
 	if len(ns) >= 3 {
-		g.Marginal = marginal(ns, ys)
+		g.Marginal = marginal(ns, ys, spread)
 	}
 	lo, hi := slices.Min(ys), slices.Max(ys)
 	switch {
@@ -139,12 +146,13 @@ func logSlope(n0, y0, n1, y1 float64) float64 {
 }
 
 // marginal is the least-squares log-log slope of the increments: the
-// increment between points i-1 and i against n_i - n_{i-1}.
-func marginal(ns, ys []float64) float64 {
+// increment between points i-1 and i against n_i - n_{i-1}. It is NaN when
+// an increment is not positive or lost in the spread.
+func marginal(ns, ys, spread []float64) float64 {
 	var dn, dy []float64
 	for i := 1; i < len(ns); i++ {
 		d := ys[i] - ys[i-1]
-		if d <= 0 {
+		if d <= 0 || (spread != nil && d <= (spread[i-1]+spread[i])/2) {
 			return math.NaN()
 		}
 		dn = append(dn, math.Log(ns[i]-ns[i-1]))
