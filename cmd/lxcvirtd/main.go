@@ -87,7 +87,7 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + driver.DefaultLXCPath + ")"},
 		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + driver.DefaultRunDir + ")"},
 		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
-		{"shutdown-grace", "shutdown_grace", "how long `DURATION` virsh shutdown waits before killing (default 30s)"},
+		{"shutdown-grace", "shutdown_grace", "`DURATION` virsh shutdown waits for init to halt before killing (default 30s)"},
 	} {
 		fs.Func(f.name, f.usage, func(v string) error {
 			overrides = append(overrides, [2]string{f.key, v})

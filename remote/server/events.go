@@ -121,7 +121,7 @@ type eventMsg struct {
 // are MESSAGE packets with serial 1, as libvirtd sends them.
 func (c *conn) deliver(ev driver.Event) {
 	form, ok := eventForms[ev.Kind]
-	if !ok {
+	if !ok || c.ctx.Err() != nil {
 		return
 	}
 	c.mu.Lock()

@@ -191,6 +191,8 @@ func (s *Server) snapshot() []*conn {
 // The socket is created under a temporary name, given its mode, then
 // renamed into place, so it is never reachable with looser permissions.
 // A stale socket left by a dead daemon is replaced; a live one is an error.
+// (Tools such as ss(8) show the socket under its temporary name: the kernel
+// records the name it was bound to.)
 func ListenUnix(path string, mode os.FileMode) (net.Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("listen %s: %w", path, err)
