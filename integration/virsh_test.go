@@ -161,8 +161,8 @@ func TestVirshHost(t *testing.T) {
 	}
 
 	// Listings of drivers lxcvirtd does not have are empty, not errors.
-	for _, cmd := range []string{"net-list", "pool-list", "iface-list", "nodedev-list"} {
-		d.ok(cmd, "--all")
+	for _, cmd := range [][]string{{"net-list", "--all"}, {"pool-list", "--all"}, {"iface-list", "--all"}, {"nodedev-list"}, {"secret-list"}, {"nwfilter-list"}} {
+		d.ok(cmd...)
 	}
 	if out := d.ok("list", "--all", "--name"); out != "" {
 		t.Errorf("fresh daemon lists %q", out)

@@ -259,6 +259,14 @@ func (s *Server) listAllNodeDevices(ctx context.Context, c *conn, args *libvirt.
 	return &libvirt.ConnectListAllNodeDevicesRet{}, nil
 }
 
+func (s *Server) listAllSecrets(ctx context.Context, c *conn, args *libvirt.ConnectListAllSecretsArgs) (*libvirt.ConnectListAllSecretsRet, error) {
+	return &libvirt.ConnectListAllSecretsRet{}, nil
+}
+
+func (s *Server) listAllNwfilters(ctx context.Context, c *conn, args *libvirt.ConnectListAllNwfiltersArgs) (*libvirt.ConnectListAllNwfiltersRet, error) {
+	return &libvirt.ConnectListAllNwfiltersRet{}, nil
+}
+
 func (s *Server) nodeNumOfDevices(ctx context.Context, c *conn, args *libvirt.NodeNumOfDevicesArgs) (*libvirt.NodeNumOfDevicesRet, error) {
 	return &libvirt.NodeNumOfDevicesRet{}, nil
 }

@@ -35,6 +35,8 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		ConnectListAllStoragePools: s.listAllStoragePools,
 		ConnectListAllInterfaces:   s.listAllInterfaces,
 		ConnectListAllNodeDevices:  s.listAllNodeDevices,
+		ConnectListAllSecrets:      s.listAllSecrets,
+		ConnectListAllNwfilters:    s.listAllNwfilters,
 
 		// Domain listing and lookup.
 		ConnectListAllDomains:      s.listAllDomains,
