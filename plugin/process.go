@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -32,7 +33,11 @@ var _ runner.Runner = (*process)(nil)
 func newProcess(cmd *exec.Cmd) *process {
 	// Its own process group: a terminal's Ctrl-C aimed at the daemon
 	// reaches neither the plugin nor the lxc-* commands it runs.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: when the daemon dies without stopping the plugin
+	// (kill -9), the kernel kills the plugin at once, so the plugin of a
+	// restarted daemon never shares the state directory with an orphan.
+	// (The plugin's own check of its parent remains as a fallback.)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	return &process{cmd: cmd, done: make(chan struct{})}
 }
 
@@ -49,16 +54,28 @@ func (p *process) Start(context.Context) error {
 		return fmt.Errorf("start %s: %w", p.cmd.Path, err)
 	}
 	p.cmd.Stdout, p.cmd.Stderr = outW, errW
-	if err := p.cmd.Start(); err != nil {
+	started := make(chan error, 1)
+	go func() {
+		// The kernel sends Pdeathsig when the thread that forked the
+		// child exits, not the process; Go ends a thread only when a
+		// goroutine exits locked to it. So fork from a locked thread and
+		// keep it until the plugin is reaped.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := p.cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		p.waitErr = p.cmd.Wait()
+		close(p.done)
+	}()
+	if err := <-started; err != nil {
 		closeAll(outR, outW, errR, errW)
 		return fmt.Errorf("start %s: %w", p.cmd.Path, err)
 	}
 	closeAll(outW, errW) // the child holds the write ends now
 	p.stdout, p.stderr = outR, errR
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		close(p.done)
-	}()
 	return nil
 }
 
