@@ -188,7 +188,7 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 		row("Go client: list all + state of each", "ms", lxGoList, lvGoList, targetAt(n, goTarget)).At("Go: list all + state of each", n),
 		row("Go client: list all (the one call)", "ms", lxListOnly, lvListOnly, nil).At("Go: list all (one call)", n),
 		row(fmt.Sprintf("Go client: one get-state round trip (mean of %d)", rttCalls), "µs", lxRTT, lvRTT, nil).At("Go: get-state round trip", n),
-		row("server CPU per get-state call (all its threads)", "µs", lxCPU, lvCPU, nil).At("server CPU per get-state call", n),
+		row("server CPU per get-state call (daemon and plugin, all threads)", "µs", lxCPU, lvCPU, nil).At("server CPU per get-state call", n),
 		row("client CPU per get-state call (go-libvirt in the bench process)", "µs", lxClient, lvClient, nil).At("client CPU per get-state call", n),
 		statsRow,
 	)
@@ -216,7 +216,7 @@ func (b *bench) roundTripTrials(n int, lxRTT, lvRTT, lxCPU, lvCPU, lxClient, lvC
 		}
 		s, dom := p.s, p.s.doms[n-1]
 		ts = append(ts, trial{name: "Go state round trip " + s.name, run: func(_ context.Context, keep bool) error {
-			srv0, err := cpuNs(s.d.pid())
+			srv0, err := s.d.cpuNs()
 			if err != nil {
 				return err
 			}
@@ -235,7 +235,7 @@ func (b *bench) roundTripTrials(n int, lxRTT, lvRTT, lxCPU, lvCPU, lxClient, lvC
 			if err != nil {
 				return err
 			}
-			srv1, err := cpuNs(s.d.pid())
+			srv1, err := s.d.cpuNs()
 			if err != nil {
 				return err
 			}

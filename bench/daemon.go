@@ -146,6 +146,24 @@ func (d *daemon) memory(ignore func(childProc) bool) (memory, error) {
 	return m, nil
 }
 
+// cpuNs is the CPU time used so far by the daemon and its long-lived
+// children (the plugin), in nanoseconds.
+func (d *daemon) cpuNs() (int64, error) {
+	total, err := cpuNs(d.pid())
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range children(d.pid()) {
+		if isLXCTool(c) {
+			continue
+		}
+		if ns, err := cpuNs(c.PID); err == nil {
+			total += ns
+		}
+	}
+	return total, nil
+}
+
 // stop sends SIGTERM, waits, and kills the process group if it lingers.
 func (d *daemon) stop(ctx context.Context) error {
 	d.closeConns()
