@@ -154,6 +154,7 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 			if keep && err == nil {
 				lxTotal.add(mib(m.daemon + m.children))
 				lxAlone.add(mib(m.daemon))
+				b.lxChildren = m.names
 			}
 			return err
 		}, fail: func(err error) { lxTotal.skip(err); lxAlone.skip(err) }})

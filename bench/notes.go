@@ -35,8 +35,14 @@ func (b *bench) notes() []string {
 	} else {
 		out = append(out, "No libvirtd baseline: "+b.lv.err.Error())
 	}
-	if !b.lx.ok() {
+	switch {
+	case !b.lx.ok():
 		out = append(out, "lxcvirtd was not measured: "+b.lx.err.Error())
+	case len(b.lxChildren) > 0:
+		out = append(out, fmt.Sprintf("lxcvirtd ran its driver in a child process (%s); the memory and server-CPU rows count it with the daemon.",
+			strings.Join(b.lxChildren, ", ")))
+	default:
+		out = append(out, "lxcvirtd ran its driver inside the daemon process (no plugin child was found).")
 	}
 	vStart, vVersion, create := b.findRow(1, "virsh start (whole process)", 0), b.findRow(1, "virsh version (whole process)", 0),
 		b.findRow(1, "domain create (connected Go client)", 0)

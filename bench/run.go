@@ -34,6 +34,9 @@ type bench struct {
 	defined []domainSpec
 	// lvRSS are libvirtd's RSS samples (MiB) at the largest size.
 	lvRSS []float64
+	// lxChildren are the names of lxcvirtd's long-lived child processes
+	// (the driver plugin) as last seen.
+	lxChildren []string
 
 	res      *report.Results
 	sections map[int]*report.Section
