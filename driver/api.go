@@ -39,10 +39,15 @@ type Info struct {
 // InterfaceStats are a container interface's counters, seen from the guest.
 type InterfaceStats struct {
 	Name      string // host-side device name (the veth)
+	MAC       string // the guest-side MAC address
 	RxBytes   uint64
 	RxPackets uint64
+	RxErrs    uint64
+	RxDrop    uint64
 	TxBytes   uint64
 	TxPackets uint64
+	TxErrs    uint64
+	TxDrop    uint64
 }
 
 // Stats are a running domain's resource counters, read from its cgroup and
@@ -52,10 +57,14 @@ type Stats struct {
 	CPUTimeNs   uint64
 	CPUUserNs   uint64
 	CPUSystemNs uint64
-	MemKiB      uint64 // current memory use
-	MaxMemKiB   uint64 // the limit
-	VCPUs       uint16
-	Interfaces  []InterfaceStats
+	// PerCPUNs is the CPU time spent on each host CPU, indexed by CPU
+	// number; nil when the cgroup does not account per CPU (cgroup v2).
+	PerCPUNs   []uint64
+	MemKiB     uint64 // current memory use
+	MaxMemKiB  uint64 // the limit
+	CurMemKiB  uint64 // <currentMemory>: libvirt's balloon size ("actual")
+	VCPUs      uint16
+	Interfaces []InterfaceStats
 }
 
 // EventKind says which libvirt event an Event is.

@@ -67,9 +67,9 @@ func sampleFake() *fakeDriver {
 		xml:  "<domain type='lxc'>\n  <name>ct-ä1</name>\n</domain>\n",
 		info: driver.Info{State: libvirt.DomainPaused, MaxMemKiB: math.MaxUint64, MemKiB: 1, VCPUs: math.MaxUint16, CPUTimeNs: 123456789012},
 		stats: []driver.Stats{
-			{Status: stA, CPUTimeNs: 1, CPUUserNs: 2, CPUSystemNs: 3, MemKiB: 4, MaxMemKiB: 5, VCPUs: 6,
+			{Status: stA, CPUTimeNs: 1, CPUUserNs: 2, CPUSystemNs: 3, PerCPUNs: []uint64{11, 0, 12}, MemKiB: 4, MaxMemKiB: 5, CurMemKiB: 13, VCPUs: 6,
 				Interfaces: []driver.InterfaceStats{
-					{Name: "vethA", RxBytes: 7, RxPackets: 8, TxBytes: 9, TxPackets: 10},
+					{Name: "vethA", MAC: "52:54:00:00:00:01", RxBytes: 7, RxPackets: 8, RxErrs: 14, RxDrop: 15, TxBytes: 9, TxPackets: 10, TxErrs: 16, TxDrop: 17},
 					{Name: "vethB", RxBytes: math.MaxUint64},
 				}},
 			{Status: stB},

@@ -112,10 +112,15 @@ func statsToPB(in []driver.Stats) []*pb.Stats {
 		for j, n := range s.Interfaces {
 			ifs[j] = &pb.InterfaceStats{
 				Name:      n.Name,
+				Mac:       n.MAC,
 				RxBytes:   n.RxBytes,
 				RxPackets: n.RxPackets,
+				RxErrs:    n.RxErrs,
+				RxDrop:    n.RxDrop,
 				TxBytes:   n.TxBytes,
 				TxPackets: n.TxPackets,
+				TxErrs:    n.TxErrs,
+				TxDrop:    n.TxDrop,
 			}
 		}
 		out[i] = &pb.Stats{
@@ -123,8 +128,10 @@ func statsToPB(in []driver.Stats) []*pb.Stats {
 			CpuTimeNs:   s.CPUTimeNs,
 			CpuUserNs:   s.CPUUserNs,
 			CpuSystemNs: s.CPUSystemNs,
+			PerCpuNs:    s.PerCPUNs,
 			MemKib:      s.MemKiB,
 			MaxMemKib:   s.MaxMemKiB,
+			CurMemKib:   s.CurMemKiB,
 			Vcpus:       uint32(s.VCPUs),
 			Interfaces:  ifs,
 		}
@@ -146,10 +153,15 @@ func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
 		for _, n := range s.GetInterfaces() {
 			ifs = append(ifs, driver.InterfaceStats{
 				Name:      n.GetName(),
+				MAC:       n.GetMac(),
 				RxBytes:   n.GetRxBytes(),
 				RxPackets: n.GetRxPackets(),
+				RxErrs:    n.GetRxErrs(),
+				RxDrop:    n.GetRxDrop(),
 				TxBytes:   n.GetTxBytes(),
 				TxPackets: n.GetTxPackets(),
+				TxErrs:    n.GetTxErrs(),
+				TxDrop:    n.GetTxDrop(),
 			})
 		}
 		out[i] = driver.Stats{
@@ -157,8 +169,10 @@ func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
 			CPUTimeNs:   s.GetCpuTimeNs(),
 			CPUUserNs:   s.GetCpuUserNs(),
 			CPUSystemNs: s.GetCpuSystemNs(),
+			PerCPUNs:    s.GetPerCpuNs(),
 			MemKiB:      s.GetMemKib(),
 			MaxMemKiB:   s.GetMaxMemKib(),
+			CurMemKiB:   s.GetCurMemKib(),
 			VCPUs:       uint16(s.GetVcpus()),
 			Interfaces:  ifs,
 		}

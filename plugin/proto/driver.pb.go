@@ -346,6 +346,11 @@ type InterfaceStats struct {
 	RxPackets     uint64                 `protobuf:"varint,3,opt,name=rx_packets,json=rxPackets,proto3" json:"rx_packets,omitempty"`
 	TxBytes       uint64                 `protobuf:"varint,4,opt,name=tx_bytes,json=txBytes,proto3" json:"tx_bytes,omitempty"`
 	TxPackets     uint64                 `protobuf:"varint,5,opt,name=tx_packets,json=txPackets,proto3" json:"tx_packets,omitempty"`
+	Mac           string                 `protobuf:"bytes,6,opt,name=mac,proto3" json:"mac,omitempty"`
+	RxErrs        uint64                 `protobuf:"varint,7,opt,name=rx_errs,json=rxErrs,proto3" json:"rx_errs,omitempty"`
+	RxDrop        uint64                 `protobuf:"varint,8,opt,name=rx_drop,json=rxDrop,proto3" json:"rx_drop,omitempty"`
+	TxErrs        uint64                 `protobuf:"varint,9,opt,name=tx_errs,json=txErrs,proto3" json:"tx_errs,omitempty"`
+	TxDrop        uint64                 `protobuf:"varint,10,opt,name=tx_drop,json=txDrop,proto3" json:"tx_drop,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -415,6 +420,41 @@ func (x *InterfaceStats) GetTxPackets() uint64 {
 	return 0
 }
 
+func (x *InterfaceStats) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *InterfaceStats) GetRxErrs() uint64 {
+	if x != nil {
+		return x.RxErrs
+	}
+	return 0
+}
+
+func (x *InterfaceStats) GetRxDrop() uint64 {
+	if x != nil {
+		return x.RxDrop
+	}
+	return 0
+}
+
+func (x *InterfaceStats) GetTxErrs() uint64 {
+	if x != nil {
+		return x.TxErrs
+	}
+	return 0
+}
+
+func (x *InterfaceStats) GetTxDrop() uint64 {
+	if x != nil {
+		return x.TxDrop
+	}
+	return 0
+}
+
 // Stats mirrors driver.Stats.
 type Stats struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -426,6 +466,8 @@ type Stats struct {
 	MaxMemKib     uint64                 `protobuf:"varint,6,opt,name=max_mem_kib,json=maxMemKib,proto3" json:"max_mem_kib,omitempty"`
 	Vcpus         uint32                 `protobuf:"varint,7,opt,name=vcpus,proto3" json:"vcpus,omitempty"`
 	Interfaces    []*InterfaceStats      `protobuf:"bytes,8,rep,name=interfaces,proto3" json:"interfaces,omitempty"`
+	PerCpuNs      []uint64               `protobuf:"varint,9,rep,packed,name=per_cpu_ns,json=perCpuNs,proto3" json:"per_cpu_ns,omitempty"`
+	CurMemKib     uint64                 `protobuf:"varint,10,opt,name=cur_mem_kib,json=curMemKib,proto3" json:"cur_mem_kib,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -514,6 +556,20 @@ func (x *Stats) GetInterfaces() []*InterfaceStats {
 		return x.Interfaces
 	}
 	return nil
+}
+
+func (x *Stats) GetPerCpuNs() []uint64 {
+	if x != nil {
+		return x.PerCpuNs
+	}
+	return nil
+}
+
+func (x *Stats) GetCurMemKib() uint64 {
+	if x != nil {
+		return x.CurMemKib
+	}
+	return 0
 }
 
 // Event mirrors driver.Event.
@@ -1244,7 +1300,7 @@ const file_driver_proto_rawDesc = "" +
 	"\vmax_mem_kib\x18\x02 \x01(\x04R\tmaxMemKib\x12\x17\n" +
 	"\amem_kib\x18\x03 \x01(\x04R\x06memKib\x12\x14\n" +
 	"\x05vcpus\x18\x04 \x01(\rR\x05vcpus\x12\x1e\n" +
-	"\vcpu_time_ns\x18\x05 \x01(\x04R\tcpuTimeNs\"\x98\x01\n" +
+	"\vcpu_time_ns\x18\x05 \x01(\x04R\tcpuTimeNs\"\x8e\x02\n" +
 	"\x0eInterfaceStats\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
 	"\brx_bytes\x18\x02 \x01(\x04R\arxBytes\x12\x1d\n" +
@@ -1252,7 +1308,13 @@ const file_driver_proto_rawDesc = "" +
 	"rx_packets\x18\x03 \x01(\x04R\trxPackets\x12\x19\n" +
 	"\btx_bytes\x18\x04 \x01(\x04R\atxBytes\x12\x1d\n" +
 	"\n" +
-	"tx_packets\x18\x05 \x01(\x04R\ttxPackets\"\xb0\x02\n" +
+	"tx_packets\x18\x05 \x01(\x04R\ttxPackets\x12\x10\n" +
+	"\x03mac\x18\x06 \x01(\tR\x03mac\x12\x17\n" +
+	"\arx_errs\x18\a \x01(\x04R\x06rxErrs\x12\x17\n" +
+	"\arx_drop\x18\b \x01(\x04R\x06rxDrop\x12\x17\n" +
+	"\atx_errs\x18\t \x01(\x04R\x06txErrs\x12\x17\n" +
+	"\atx_drop\x18\n" +
+	" \x01(\x04R\x06txDrop\"\xee\x02\n" +
 	"\x05Stats\x121\n" +
 	"\x06status\x18\x01 \x01(\v2\x19.lxcvirt.driver.v1.StatusR\x06status\x12\x1e\n" +
 	"\vcpu_time_ns\x18\x02 \x01(\x04R\tcpuTimeNs\x12\x1e\n" +
@@ -1263,7 +1325,11 @@ const file_driver_proto_rawDesc = "" +
 	"\x05vcpus\x18\a \x01(\rR\x05vcpus\x12A\n" +
 	"\n" +
 	"interfaces\x18\b \x03(\v2!.lxcvirt.driver.v1.InterfaceStatsR\n" +
-	"interfaces\"z\n" +
+	"interfaces\x12\x1c\n" +
+	"\n" +
+	"per_cpu_ns\x18\t \x03(\x04R\bperCpuNs\x12\x1e\n" +
+	"\vcur_mem_kib\x18\n" +
+	" \x01(\x04R\tcurMemKib\"z\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\x05R\x04kind\x121\n" +
 	"\x06domain\x18\x02 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x12\n" +
