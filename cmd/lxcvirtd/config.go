@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
 // config is everything lxcvirtd can be told, from its config file and
@@ -28,6 +31,8 @@ type config struct {
 	KeepaliveInterval time.Duration
 	KeepaliveCount    int
 	StopTimeout       time.Duration
+	DriverPlugin      string // "" = plugin.DefaultBinary beside lxcvirtd
+	ShutdownGuests    bool
 }
 
 // Defaults.
@@ -57,13 +62,15 @@ const configHelp = `Config file (--config): one "key = value" per line, '#' star
   run_dir            = /run/lxcvirt               per-boot markers (tmpfs)
   log_level          = info                       debug, info, warn or error
   listen_default     = false                      also serve /run/libvirt/virtlxcd-sock(-ro)
-  shutdown_grace     = 30s                        virsh shutdown: wait for init, then kill
+  shutdown_grace     = 30s                        virsh shutdown, shutdown_guests: wait for init, then kill
   default_bridge     = lxcbr0                     bridge for <interface type='bridge'> without one
   network.NAME       = BRIDGE                     <interface type='network'> NAME → host bridge
   emulator           = /usr/bin/lxc-start         <emulator> in the capabilities XML
   keepalive_interval = 5s                         ping an idle client after this long
   keepalive_count    = 5                          drop it after this many unanswered pings
   stop_timeout       = 30s                        on SIGTERM, wait this long for calls in flight
+  shutdown_guests    = false                      on SIGTERM, shut running containers down (see above)
+  driver_plugin      = PATH                       the LXC driver plugin (default: lxcvirt-driver-lxc beside lxcvirtd)
 `
 
 // loadConfigFile reads a config file into c.
@@ -110,10 +117,14 @@ func (c *config) set(key, val string) error {
 		c.RunDir, err = absPath(val)
 	case "emulator":
 		c.Emulator, err = absPath(val)
+	case "driver_plugin":
+		c.DriverPlugin, err = absPath(val)
 	case "log_level":
 		err = c.LogLevel.UnmarshalText([]byte(val))
 	case "listen_default":
 		c.ListenDefault, err = strconv.ParseBool(val)
+	case "shutdown_guests":
+		c.ShutdownGuests, err = strconv.ParseBool(val)
 	case "shutdown_grace":
 		c.ShutdownGrace, err = positiveDuration(val)
 	case "keepalive_interval":
@@ -135,6 +146,27 @@ func (c *config) set(key, val string) error {
 		c.Networks[name], err = ifName(val)
 	}
 	return err
+}
+
+// pluginSettings are the driver settings handed to the plugin.
+func (c config) pluginSettings() plugin.Settings {
+	return plugin.Settings{
+		StateDir:      c.StateDir,
+		LXCPath:       c.LXCPath,
+		RunDir:        c.RunDir,
+		ShutdownGrace: c.ShutdownGrace,
+		DefaultBridge: c.DefaultBridge,
+		Networks:      c.Networks,
+		LogLevel:      c.LogLevel,
+	}
+}
+
+// guestGrace is how long a guest gets to halt before it is killed.
+func (c config) guestGrace() time.Duration {
+	if c.ShutdownGrace > 0 {
+		return c.ShutdownGrace
+	}
+	return driver.DefaultShutdownGrace
 }
 
 func absPath(p string) (string, error) {

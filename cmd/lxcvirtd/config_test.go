@@ -93,3 +93,53 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("bad flag exit %d", code)
 	}
 }
+
+func TestParseArgsPluginAndGuests(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "lxcvirtd.conf")
+	if err := os.WriteFile(file, []byte("driver_plugin = /opt/lxcvirt/driver\nshutdown_guests = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseArgs([]string{"--config", file}, &bytes.Buffer{})
+	if err != nil || cfg.DriverPlugin != "/opt/lxcvirt/driver" || !cfg.ShutdownGuests {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	cfg, err = parseArgs([]string{"--config", file, "--driver-plugin", "/usr/lib/x", "--shutdown-guests=false"}, &bytes.Buffer{})
+	if err != nil || cfg.DriverPlugin != "/usr/lib/x" || cfg.ShutdownGuests {
+		t.Fatalf("flags over the file: %+v %v", cfg, err)
+	}
+	if cfg, err := parseArgs([]string{"--shutdown-guests"}, &bytes.Buffer{}); err != nil || !cfg.ShutdownGuests || cfg.DriverPlugin != "" {
+		t.Fatalf("--shutdown-guests: %+v %v", cfg, err)
+	}
+	if _, err := parseArgs([]string{"--driver-plugin", "lxcvirt-driver-lxc"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+		t.Fatalf("relative plugin path: %v", err)
+	}
+	var out bytes.Buffer
+	parseArgs([]string{"--help"}, &out)
+	for _, want := range []string{"-driver-plugin PATH", "-shutdown-guests", "driver_plugin", "shutdown_guests", "lxcvirt-driver-lxc beside lxcvirtd", "it is being restarted"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+// TestPluginSettings: the plugin gets the daemon's driver settings.
+func TestPluginSettings(t *testing.T) {
+	cfg, err := parseArgs([]string{"--state-dir", "/s", "--lxcpath", "/l", "--run-dir", "/r", "--shutdown-grace", "7s", "--log-level", "debug"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(cfg.set("default_bridge", "br9"), cfg.set("network.default", "lxcbr0")); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(cfg.pluginSettings().Args(), " ")
+	want := "-state-dir=/s -lxcpath=/l -run-dir=/r -shutdown-grace=7s -default-bridge=br9 -network=default=lxcbr0 -log-level=DEBUG"
+	if got != want {
+		t.Errorf("plugin args\n got %s\nwant %s", got, want)
+	}
+	if g := cfg.guestGrace(); g != 7*time.Second {
+		t.Errorf("guest grace %v", g)
+	}
+	if g := defaultConfig().guestGrace(); g != 30*time.Second {
+		t.Errorf("default guest grace %v", g)
+	}
+}

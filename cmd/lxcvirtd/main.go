@@ -1,6 +1,8 @@
 // Command lxcvirtd is lxcvirt's daemon: it serves libvirt's remote protocol
 // on a unix socket so that stock libvirt clients (virsh, virt-manager,
-// libvirt-go …) manage LXC containers through the lxcvirt driver.
+// libvirt-go …) manage LXC containers through the lxcvirt driver. The
+// driver runs out of process, in the lxcvirt-driver-lxc plugin, which the
+// daemon starts and restarts (plugin.Supervisor).
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"syscall"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
 
@@ -36,8 +39,21 @@ Two sockets are created: PATH (mode 0600, full access) and PATH-ro (mode
 systemd the sockets may come from socket activation instead
 (dist/lxcvirtd.socket, dist/lxcvirtd-ro.socket).
 
+The LXC driver runs in a child process, the driver plugin lxcvirt-driver-lxc
+(looked for beside lxcvirtd's own binary unless --driver-plugin names it);
+its log lines come out of the daemon's log. If the plugin dies, the daemon
+answers the calls it was running with "internal error: LXC driver process
+exited; it is being restarted", starts it again (with backoff when it keeps
+dying) and serves the next calls from the new one; clients stay connected
+and containers keep running. The plugin reloads the definitions and
+re-adopts the running containers, with the same IDs.
+
 On SIGTERM or SIGINT the daemon stops accepting clients, finishes the calls
-in flight and exits 0. Running containers keep running.
+in flight and exits 0. Running containers keep running, and a new daemon
+lists them with the same IDs, unless --shutdown-guests is set: then, as
+libvirt-guests does at host shutdown, every running container is asked to
+halt (paused ones are resumed first), gets --shutdown-grace to do so and is
+killed after that.
 
 Usage: lxcvirtd [flags]
 
@@ -58,11 +74,33 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	if err := serve(cfg, log); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := serve(ctx, cfg, log, openPlugin); err != nil {
 		log.Error("lxcvirtd failed", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// openDriver opens the domain driver the daemon serves. The daemon always
+// uses openPlugin; serve takes it as a parameter only so that unit tests
+// can serve a driver in process. No flag selects an in-process driver: the
+// daemon never runs container code in its own address space.
+type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error)
+
+// openPlugin starts the LXC driver plugin under a supervisor that restarts
+// it whenever it dies; ctx bounds the first start.
+func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error) {
+	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
+		Path:   cfg.DriverPlugin,
+		Args:   cfg.pluginSettings().Args(),
+		Logger: log.With("component", "driver"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // parseArgs reads the config file named by --config, then applies the
@@ -87,17 +125,23 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + driver.DefaultLXCPath + ")"},
 		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + driver.DefaultRunDir + ")"},
 		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
-		{"shutdown-grace", "shutdown_grace", "`DURATION` virsh shutdown waits for init to halt before killing (default 30s)"},
+		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
+		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd)"},
 	} {
 		fs.Func(f.name, f.usage, func(v string) error {
 			overrides = append(overrides, [2]string{f.key, v})
 			return nil
 		})
 	}
-	fs.BoolFunc("listen-default", "also listen on "+libvirtDirectSocket+"(-ro), where virsh looks by default", func(v string) error {
-		overrides = append(overrides, [2]string{"listen_default", v})
-		return nil
-	})
+	for _, f := range []struct{ name, key, usage string }{
+		{"listen-default", "listen_default", "also listen on " + libvirtDirectSocket + "(-ro), where virsh looks by default"},
+		{"shutdown-guests", "shutdown_guests", "on SIGTERM, shut the running containers down (grace period, then kill) instead of leaving them running"},
+	} {
+		fs.BoolFunc(f.name, f.usage, func(v string) error {
+			overrides = append(overrides, [2]string{f.key, v})
+			return nil
+		})
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -123,28 +167,22 @@ type endpoint struct {
 	readOnly bool
 }
 
-func serve(cfg config, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-
+// serve runs the daemon until ctx ends (a signal) or a listener fails.
+func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) error {
 	endpoints, err := listen(cfg)
 	if err != nil {
 		return err
 	}
-	drv, err := driver.New(ctx, driver.Config{
-		StateDir:      cfg.StateDir,
-		LXCPath:       cfg.LXCPath,
-		RunDir:        cfg.RunDir,
-		ShutdownGrace: cfg.ShutdownGrace,
-		DefaultBridge: cfg.DefaultBridge,
-		Networks:      cfg.Networks,
-		Logger:        log.With("component", "driver"),
-	})
+	drv, err := open(ctx, cfg, log)
 	if err != nil {
 		closeAll(endpoints)
 		return err
 	}
-	defer drv.Close()
+	closeDriver := func() {
+		if err := drv.Close(); err != nil {
+			log.Warn("close the driver", "err", err)
+		}
+	}
 	srv, err := server.New(server.Config{
 		Driver:            drv,
 		Logger:            log,
@@ -154,6 +192,7 @@ func serve(cfg config, log *slog.Logger) error {
 	})
 	if err != nil {
 		closeAll(endpoints)
+		closeDriver()
 		return err
 	}
 	errs := make(chan error, len(endpoints))
@@ -167,10 +206,15 @@ func serve(cfg config, log *slog.Logger) error {
 			}
 		}()
 	}
+	log.Info("serving", "sockets", len(endpoints), "shutdown_guests", cfg.ShutdownGuests)
 	var serveErr error
 	select {
 	case <-ctx.Done():
-		log.Info("stopping: finishing calls in flight; containers keep running")
+		if cfg.ShutdownGuests {
+			log.Info("stopping: finishing calls in flight, then shutting the running containers down")
+		} else {
+			log.Info("stopping: finishing calls in flight; containers keep running")
+		}
 	case serveErr = <-errs:
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.StopTimeout)
@@ -179,6 +223,10 @@ func serve(cfg config, log *slog.Logger) error {
 		log.Warn("calls still running at the stop timeout were cancelled", "err", err)
 	}
 	wg.Wait()
+	if cfg.ShutdownGuests && serveErr == nil {
+		shutdownGuests(drv, cfg.guestGrace(), log)
+	}
+	closeDriver() // the plugin exits; containers keep running
 	log.Info("stopped")
 	return serveErr
 }
