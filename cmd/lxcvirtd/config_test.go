@@ -143,3 +143,27 @@ func TestPluginSettings(t *testing.T) {
 		t.Errorf("default guest grace %v", g)
 	}
 }
+
+// TestSampleConfig: every setting dist/lxcvirtd.conf shows (commented out)
+// is one the daemon accepts.
+func TestSampleConfig(t *testing.T) {
+	b, err := os.ReadFile("../../dist/lxcvirtd.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var settings strings.Builder
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		if k, _, ok := strings.Cut(strings.TrimPrefix(line, "#"), " = "); ok && !strings.Contains(k, " ") {
+			settings.WriteString(strings.TrimPrefix(line, "#"))
+			n++
+		}
+	}
+	cfg := defaultConfig()
+	if err := parseConfig(&cfg, strings.NewReader(settings.String()), "lxcvirtd.conf"); err != nil {
+		t.Fatal(err)
+	}
+	if n < 15 || cfg.DriverPlugin == "" || cfg.ShutdownGuests {
+		t.Fatalf("%d settings: %+v", n, cfg)
+	}
+}
