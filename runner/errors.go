@@ -64,7 +64,7 @@ func (e *CommandError) sentinel() error {
 }
 
 func isSentinel(err error) bool {
-	return err != nil && slices.Contains([]error{ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrInvalidName}, err)
+	return err != nil && slices.Contains([]error{ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrInvalidName, ErrConsoleBusy}, err)
 }
 
 // stderrRules map lxc 5.0 stderr texts to sentinels, first match wins. The
@@ -81,6 +81,7 @@ var stderrRules = []struct {
 	{"", "is not running", ErrNotRunning},              // lxc-stop, lxc-attach
 	{"lxc-wait", "Failed to receive state from monitor", ErrTimeout},
 	{"lxc-wait", "Resource temporarily unavailable", ErrTimeout},
+	{"lxc-console", "Denied access to tty", ErrConsoleBusy}, // attached elsewhere, or no such tty
 	// No monitor socket to talk to: the container is stopped.
 	{"", "Connection refused", ErrNotRunning},
 	{"", "Failed to get init pid", ErrNotRunning},

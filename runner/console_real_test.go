@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
+)
+
+// fdsLinkingTo lists pid's descriptors that are path.
+func fdsLinkingTo(pid int, path string) []string {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range ents {
+		if l, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil && l == path {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func parentPID(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state string
+	var ppid int
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	if _, err := fmt.Sscanf(rest, "%s %d", &state, &ppid); err != nil {
+		t.Fatalf("stat %q: %v", b, err)
+	}
+	return ppid
+}
+
+func TestRealConsole(t *testing.T) {
+	r, name, _ := realContainer(t, testenv.InitShell)
+	ctx := t.Context()
+	if _, err := r.Console(ctx, name, 0); !errors.Is(err, ErrNotRunning) {
+		t.Errorf("Console on a stopped container: %v, want ErrNotRunning", err)
+	}
+	if err := r.Start(ctx, name, StartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, pid, err := r.State(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := r.Console(ctx, name, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := collect(c)
+	if _, err := c.Write([]byte("echo hello-$((6*7))\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, "hello-42", 10*time.Second)
+
+	// The pty is the proxy LXC's monitor (init's parent) relays to.
+	if c.PTY() == "" {
+		t.Error("no PTY")
+	} else if fds := fdsLinkingTo(parentPID(t, pid), c.PTY()); len(fds) == 0 {
+		t.Errorf("LXC's monitor holds no descriptor of %s", c.PTY())
+	}
+
+	// A Ctrl+a inside the data reaches the container as one byte.
+	if _, err := c.Write([]byte("head -n1 | wc -c\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if _, err := c.Write([]byte("a\x01b\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, "\n4\r", 10*time.Second)
+
+	if _, err := r.Console(ctx, name, 0); !errors.Is(err, ErrConsoleBusy) {
+		t.Errorf("second Console: %v, want ErrConsoleBusy", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Closing freed the console at once.
+	c2, err := r.Console(ctx, name, 0)
+	if err != nil {
+		t.Fatalf("Console after Close: %v", err)
+	}
+	out2 := collect(c2)
+	if err := r.Stop(ctx, name, StopOptions{Kill: true}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-out2.done:
+		if out2.err == nil || !strings.Contains(out2.err.Error(), "EOF") {
+			t.Errorf("Read after the container stopped: %v", out2.err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("console did not end with the container")
+	}
+	<-c2.Done()
+	c2.Close()
+}
