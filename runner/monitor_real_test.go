@@ -1,0 +1,57 @@
+package runner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
+)
+
+// TestRealMonitor watches a real container through lxc-monitor: start,
+// freeze, thaw and a halt each print their state changes and the init's
+// exit, in order.
+func TestRealMonitor(t *testing.T) {
+	r, name, _ := realContainer(t, testenv.InitHonoursHalt)
+	ctx := t.Context()
+	ch, err := r.Monitor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// lxc-monitor connects to lxc-monitord shortly after it starts; a start
+	// before that would not be reported.
+	time.Sleep(300 * time.Millisecond)
+
+	next := func(want MonitorEvent) {
+		t.Helper()
+		timeout := time.After(15 * time.Second)
+		for {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					t.Fatalf("monitor ended while waiting for %+v", want)
+				}
+				t.Logf("event %+v", ev)
+				if ev == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %+v", want)
+			}
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(r.Start(ctx, name, StartOptions{}))
+	next(MonitorEvent{Name: name, State: Running})
+	must(r.Freeze(ctx, name))
+	next(MonitorEvent{Name: name, State: Frozen})
+	must(r.Unfreeze(ctx, name))
+	next(MonitorEvent{Name: name, State: Running})
+	must(r.Stop(ctx, name, StopOptions{}))
+	next(MonitorEvent{Name: name, Exited: true})
+	next(MonitorEvent{Name: name, State: Stopped})
+}
