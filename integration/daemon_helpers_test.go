@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
 )
 
 // daemon is a real lxcvirtd process serving one test's host directories.
@@ -26,29 +29,46 @@ type daemon struct {
 	output bytes.Buffer
 }
 
-// lxcvirtdBinary builds cmd/lxcvirtd into a test temp dir.
+// lxcvirtdBinary builds cmd/lxcvirtd and its driver plugin into one test
+// temp dir, where the daemon finds the plugin by default.
 func lxcvirtdBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "lxcvirtd")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "lxcvirtd")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/lxcvirtd").CombinedOutput(); err != nil {
 		t.Fatalf("go build ../cmd/lxcvirtd: %v\n%s", err, out)
 	}
+	plugintest.BuildDriver(t, dir)
 	return bin
 }
 
-// startDaemon runs lxcvirtd on h's directories with sockets in a temp
-// dir. When the test ends the daemon gets SIGTERM and must exit 0.
-func startDaemon(t *testing.T, h *host) *daemon {
+// socketDir makes a directory for a daemon's sockets (short: unix socket
+// paths are limited).
+func socketDir(t *testing.T) string {
 	t.Helper()
-	bin := lxcvirtdBinary(t)
-	dir, err := os.MkdirTemp("", "lxcvirtd-sock-") // short: unix socket paths are limited
+	dir, err := os.MkdirTemp("", "lxcvirtd-sock-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// startDaemon runs lxcvirtd on h's directories with sockets in a temp
+// dir, with extra flags after the test's own. When the test ends the
+// daemon gets SIGTERM and must exit 0.
+func startDaemon(t *testing.T, h *host, extra ...string) *daemon {
+	t.Helper()
+	return runDaemon(t, h, lxcvirtdBinary(t), socketDir(t), extra...)
+}
+
+// runDaemon starts the daemon binary bin with its sockets in dir, so a
+// test can start another daemon on the same sockets and state.
+func runDaemon(t *testing.T, h *host, bin, dir string, extra ...string) *daemon {
+	t.Helper()
 	d := &daemon{t: t, h: h, sock: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro")}
-	d.cmd = exec.Command(bin, "--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,
-		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug")
+	d.cmd = exec.Command(bin, append([]string{"--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,
+		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug"}, extra...)...)
 	d.cmd.Stdout = &lockedWriter{mu: &d.mu, w: &d.output}
 	d.cmd.Stderr = d.cmd.Stdout
 	if err := d.cmd.Start(); err != nil {
@@ -109,11 +129,9 @@ type virshResult struct {
 	code   int
 }
 
-// virsh runs the real virsh against sock.
-func (d *daemon) virshOn(sock string, args ...string) virshResult {
-	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+// runVirsh runs the real virsh against sock; the error is set only when
+// virsh could not run or was killed (ctx ended), not for an exit status.
+func runVirsh(ctx context.Context, sock string, args ...string) (virshResult, error) {
 	cmd := exec.CommandContext(ctx, "virsh", append([]string{"-c", uri(sock)}, args...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
 	var out, errb bytes.Buffer
@@ -121,11 +139,23 @@ func (d *daemon) virshOn(sock string, args ...string) virshResult {
 	err := cmd.Run()
 	r := virshResult{args: args, stdout: out.String(), stderr: errb.String()}
 	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		d.t.Fatalf("virsh %s: %v", strings.Join(args, " "), err)
+	if errors.As(err, &ee) && ee.Exited() {
+		r.code, err = ee.ExitCode(), nil
+	}
+	if err != nil {
+		return r, fmt.Errorf("virsh %s: %w", strings.Join(args, " "), err)
+	}
+	return r, nil
+}
+
+// virshOn runs the real virsh against sock and logs what it printed.
+func (d *daemon) virshOn(sock string, args ...string) virshResult {
+	d.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r, err := runVirsh(ctx, sock, args...)
+	if err != nil {
+		d.t.Fatal(err)
 	}
 	d.t.Logf("$ virsh %s\n%s%s[exit %d]", strings.Join(args, " "), r.stdout, r.stderr, r.code)
 	return r
