@@ -135,6 +135,8 @@ type LXC struct {
 	// undefine) so name and UUID checks and the insert are atomic.
 	defineMu sync.Mutex
 
+	consoles consoles // open console sessions (console.go)
+
 	ctx    context.Context // ends at Close; background work runs under it
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

@@ -1,0 +1,291 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// Consoles.
+//
+// LXC's monitor owns every running container's console and ttys (see
+// runner.Console); a console session is one lxc-console attachment, made
+// when a client opens the console and dropped when it closes. Nothing of
+// the console lives in the driver between sessions, so a restart of the
+// driver (or of the plugin process it runs in) cannot break a container's
+// console: the sessions of a dead driver end with it (lxc-console sees its
+// input close and leaves, which frees the console in LXC) and the next
+// driver attaches afresh. The driver only arbitrates between its clients,
+// as libvirt's character device locks do: one session per device, and
+// ConsoleForce detaches the holder.
+
+// Console flags, values from libvirt (VIR_DOMAIN_CONSOLE_*).
+const (
+	// ConsoleForce detaches a client already attached to the console.
+	ConsoleForce = uint32(libvirt.DomainConsoleForce)
+	// ConsoleSafe asks for a console that cannot be shared unsafely; the
+	// driver always grants one session per device, so it is accepted.
+	ConsoleSafe = uint32(libvirt.DomainConsoleSafe)
+)
+
+// Consoler is implemented by drivers that attach clients to a running
+// domain's console, as virDomainOpenConsole does. It is separate from
+// Driver so drivers without consoles need not stub it.
+type Consoler interface {
+	// OpenConsole attaches to console dev of a running domain: "" is its
+	// first console, otherwise a console's alias (by default "consoleN").
+	// A console another client holds is refused with
+	// VIR_ERR_OPERATION_FAILED unless flags has ConsoleForce, which
+	// detaches that client (its Read fails with ErrConsoleTakenOver). ctx
+	// bounds the attachment only. Read returns io.EOF once the console
+	// ended (the container stopped); Close detaches.
+	OpenConsole(ctx context.Context, uuid UUID, dev string, flags uint32) (io.ReadWriteCloser, error)
+}
+
+// ConsoleRuntime is the optional part of a Runtime that attaches to a
+// container's consoles; *runner.Runner implements it. Without it the
+// driver reports consoles as unsupported.
+type ConsoleRuntime interface {
+	Console(ctx context.Context, name string, tty int) (*runner.Console, error)
+}
+
+// ErrConsoleTakenOver is what a session's Read returns once another client
+// forced the console away from it. libvirt reports a stream forced off this
+// way as an RPC error of the streams domain.
+var ErrConsoleTakenOver = virterror.NewFrom(fromStreams, libvirt.ErrRPC,
+	"stream had I/O failure: the console was taken over by another client (console --force)")
+
+// fromStreams is libvirt's VIR_FROM_STREAMS error domain.
+const fromStreams = virterror.Domain(38)
+
+// consoleBusyRetry bounds how long a forced attachment retries while LXC's
+// monitor has not yet noticed that the detached session is gone.
+const consoleBusyRetry = 2 * time.Second
+
+var _ Consoler = (*LXC)(nil)
+
+// consoleKey names one console device of one domain.
+type consoleKey struct {
+	uuid UUID
+	tty  int
+}
+
+// consoles is the driver's table of open console sessions.
+type consoles struct {
+	open sync.Mutex // serialises attachments, so check, detach and attach are one step
+	mu   sync.Mutex // guards m
+	m    map[consoleKey]*consoleSession
+}
+
+func (cs *consoles) get(k consoleKey) *consoleSession {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.m[k]
+}
+
+func (cs *consoles) put(k consoleKey, s *consoleSession) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.m == nil {
+		cs.m = map[consoleKey]*consoleSession{}
+	}
+	cs.m[k] = s
+}
+
+func (cs *consoles) remove(k consoleKey, s *consoleSession) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.m[k] == s {
+		delete(cs.m, k)
+	}
+}
+
+// OpenConsole implements Consoler.
+func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+	if err := checkFlags("lxcDomainOpenConsole", flags, ConsoleForce|ConsoleSafe); err != nil {
+		return nil, err
+	}
+	crt, ok := l.rt.(ConsoleRuntime)
+	if !ok {
+		return nil, virterror.New(libvirt.ErrNoSupport, "virDomainOpenConsole")
+	}
+	d, err := l.lookup(u)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	live := d.live
+	d.mu.Unlock()
+	if live == nil {
+		return nil, errNotRunning()
+	}
+	tty, err := consoleTTY(live, dev)
+	if err != nil {
+		return nil, err
+	}
+
+	k := consoleKey{u, tty}
+	l.consoles.open.Lock()
+	defer l.consoles.open.Unlock()
+	if old := l.consoles.get(k); old != nil && !old.ended() {
+		if flags&ConsoleForce == 0 {
+			return nil, virterror.New(libvirt.ErrOperationFailed, "Active console session exists for this domain")
+		}
+		l.log.Info("console taken over by another client", "domain", d.name, "tty", tty)
+		old.end(ErrConsoleTakenOver)
+	}
+	rc, err := attachConsole(ctx, crt, d.name, tty, flags&ConsoleForce != 0)
+	if err != nil {
+		if errors.Is(err, runner.ErrConsoleBusy) {
+			return nil, virterror.New(libvirt.ErrOperationFailed,
+				"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
+		}
+		return nil, runtimeErr("open console of", d.name, err)
+	}
+	s := &consoleSession{l: l, d: d, key: k, rc: rc}
+	l.consoles.put(k, s)
+	if tty == 0 {
+		d.mu.Lock()
+		if d.live != nil {
+			d.console = rc.PTY()
+		}
+		d.mu.Unlock()
+	}
+	l.log.Debug("console attached", "domain", d.name, "tty", tty, "pty", rc.PTY())
+	return s, nil
+}
+
+// attachConsole attaches with the runtime. A forced attachment retries
+// while the console still looks busy: LXC's monitor frees a detached
+// session's console when it notices the session's socket closed, which may
+// come just after the new request.
+func attachConsole(ctx context.Context, crt ConsoleRuntime, name string, tty int, force bool) (*runner.Console, error) {
+	deadline := time.Now().Add(consoleBusyRetry)
+	for {
+		rc, err := crt.Console(ctx, name, tty)
+		if err == nil || !force || !errors.Is(err, runner.ErrConsoleBusy) || time.Now().After(deadline) {
+			return rc, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// consoleTTY maps a console device name to the container tty behind it:
+// console 0 is the container's /dev/console (tty 0), console N its
+// /dev/ttyN, as libvirt's LXC driver lays them out.
+func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
+	n := live.Consoles
+	if dev == "" {
+		if n == 0 {
+			return 0, virterror.New(libvirt.ErrInternalError, "cannot find console device 'default'")
+		}
+		return 0, nil
+	}
+	if live.Domain.Devices != nil {
+		for i, c := range live.Domain.Devices.Consoles {
+			if c.Alias != nil && c.Alias.Name == dev {
+				return i, nil
+			}
+		}
+	}
+	if s, ok := strings.CutPrefix(dev, "console"); ok {
+		if i, err := strconv.Atoi(s); err == nil && i >= 0 && i < n && strconv.Itoa(i) == s {
+			return i, nil
+		}
+	}
+	return 0, virterror.New(libvirt.ErrInternalError, "cannot find console device '%s'", dev)
+}
+
+// consoleSession is one open console: a runner.Console and its place in
+// the driver's table.
+type consoleSession struct {
+	l   *LXC
+	d   *domain
+	key consoleKey
+	rc  *runner.Console
+
+	mu    sync.Mutex
+	cause error // why the session was ended from outside (taken over)
+	once  sync.Once
+}
+
+// Read implements io.Reader.
+func (s *consoleSession) Read(p []byte) (int, error) {
+	n, err := s.rc.Read(p)
+	if err != nil {
+		if c := s.endCause(); c != nil {
+			return n, c
+		}
+	}
+	return n, err
+}
+
+// Write implements io.Writer.
+func (s *consoleSession) Write(p []byte) (int, error) {
+	n, err := s.rc.Write(p)
+	if err != nil {
+		if c := s.endCause(); c != nil {
+			return n, c
+		}
+		return n, fmt.Errorf("console of '%s': %w", s.d.name, err)
+	}
+	return n, nil
+}
+
+// Close detaches the session.
+func (s *consoleSession) Close() error {
+	s.end(nil)
+	return nil
+}
+
+func (s *consoleSession) endCause() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cause
+}
+
+// ended reports whether the attachment is over (closed, taken over, or its
+// container stopped).
+func (s *consoleSession) ended() bool {
+	select {
+	case <-s.rc.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// end detaches once: cause (nil for a plain Close) is what Read and Write
+// report from then on.
+func (s *consoleSession) end(cause error) {
+	s.once.Do(func() {
+		s.mu.Lock()
+		s.cause = cause
+		s.mu.Unlock()
+		_ = s.rc.Close()
+		s.l.consoles.remove(s.key, s)
+		if s.key.tty == 0 {
+			s.d.mu.Lock()
+			if s.d.console == s.rc.PTY() {
+				s.d.console = ""
+			}
+			s.d.mu.Unlock()
+		}
+		s.l.log.Debug("console detached", "domain", s.d.name, "tty", s.key.tty, "cause", cause)
+	})
+}
