@@ -1273,6 +1273,196 @@ func (x *StatsReply) GetStats() []*Stats {
 	return nil
 }
 
+// ConsoleOpen mirrors driver.Consoler.OpenConsole's arguments.
+type ConsoleOpen struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Dev           string                 `protobuf:"bytes,2,opt,name=dev,proto3" json:"dev,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"` // driver.ConsoleForce, driver.ConsoleSafe
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsoleOpen) Reset() {
+	*x = ConsoleOpen{}
+	mi := &file_driver_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsoleOpen) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsoleOpen) ProtoMessage() {}
+
+func (x *ConsoleOpen) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsoleOpen.ProtoReflect.Descriptor instead.
+func (*ConsoleOpen) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ConsoleOpen) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *ConsoleOpen) GetDev() string {
+	if x != nil {
+		return x.Dev
+	}
+	return ""
+}
+
+func (x *ConsoleOpen) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// ConsoleInput is what the host sends on a console: open first, then data
+// typed into the console.
+type ConsoleInput struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Msg:
+	//
+	//	*ConsoleInput_Open
+	//	*ConsoleInput_Data
+	Msg           isConsoleInput_Msg `protobuf_oneof:"msg"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsoleInput) Reset() {
+	*x = ConsoleInput{}
+	mi := &file_driver_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsoleInput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsoleInput) ProtoMessage() {}
+
+func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
+func (*ConsoleInput) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ConsoleInput) GetMsg() isConsoleInput_Msg {
+	if x != nil {
+		return x.Msg
+	}
+	return nil
+}
+
+func (x *ConsoleInput) GetOpen() *ConsoleOpen {
+	if x != nil {
+		if x, ok := x.Msg.(*ConsoleInput_Open); ok {
+			return x.Open
+		}
+	}
+	return nil
+}
+
+func (x *ConsoleInput) GetData() []byte {
+	if x != nil {
+		if x, ok := x.Msg.(*ConsoleInput_Data); ok {
+			return x.Data
+		}
+	}
+	return nil
+}
+
+type isConsoleInput_Msg interface {
+	isConsoleInput_Msg()
+}
+
+type ConsoleInput_Open struct {
+	Open *ConsoleOpen `protobuf:"bytes,1,opt,name=open,proto3,oneof"`
+}
+
+type ConsoleInput_Data struct {
+	Data []byte `protobuf:"bytes,2,opt,name=data,proto3,oneof"`
+}
+
+func (*ConsoleInput_Open) isConsoleInput_Msg() {}
+
+func (*ConsoleInput_Data) isConsoleInput_Msg() {}
+
+// ConsoleOutput is what the console printed.
+type ConsoleOutput struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          []byte                 `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsoleOutput) Reset() {
+	*x = ConsoleOutput{}
+	mi := &file_driver_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsoleOutput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsoleOutput) ProtoMessage() {}
+
+func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsoleOutput.ProtoReflect.Descriptor instead.
+func (*ConsoleOutput) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ConsoleOutput) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -1366,7 +1556,17 @@ const file_driver_proto_rawDesc = "" +
 	"\x04info\x18\x01 \x01(\v2\x17.lxcvirt.driver.v1.InfoR\x04info\"<\n" +
 	"\n" +
 	"StatsReply\x12.\n" +
-	"\x05stats\x18\x01 \x03(\v2\x18.lxcvirt.driver.v1.StatsR\x05stats2\xb3\v\n" +
+	"\x05stats\x18\x01 \x03(\v2\x18.lxcvirt.driver.v1.StatsR\x05stats\"I\n" +
+	"\vConsoleOpen\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
+	"\x03dev\x18\x02 \x01(\tR\x03dev\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"a\n" +
+	"\fConsoleInput\x124\n" +
+	"\x04open\x18\x01 \x01(\v2\x1e.lxcvirt.driver.v1.ConsoleOpenH\x00R\x04open\x12\x14\n" +
+	"\x04data\x18\x02 \x01(\fH\x00R\x04dataB\x05\n" +
+	"\x03msg\"#\n" +
+	"\rConsoleOutput\x12\x12\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data2\x85\f\n" +
 	"\x06Driver\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
 	"\tCreateXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12D\n" +
@@ -1388,7 +1588,8 @@ const file_driver_proto_rawDesc = "" +
 	"\fSetAutostart\x12#.lxcvirt.driver.v1.AutostartRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12G\n" +
 	"\x05Stats\x12\x1f.lxcvirt.driver.v1.StatsRequest\x1a\x1d.lxcvirt.driver.v1.StatsReply\x12F\n" +
 	"\x06Events\x12 .lxcvirt.driver.v1.EventsRequest\x1a\x18.lxcvirt.driver.v1.Event0\x01\x12;\n" +
-	"\x05Close\x12\x18.lxcvirt.driver.v1.Empty\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x05Close\x12\x18.lxcvirt.driver.v1.Empty\x1a\x18.lxcvirt.driver.v1.Empty\x12P\n" +
+	"\aConsole\x12\x1f.lxcvirt.driver.v1.ConsoleInput\x1a .lxcvirt.driver.v1.ConsoleOutput(\x010\x01B/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -1402,7 +1603,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),            // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),            // 1: lxcvirt.driver.v1.Empty
@@ -1426,6 +1627,9 @@ var file_driver_proto_goTypes = []any{
 	(*XMLReply)(nil),         // 19: lxcvirt.driver.v1.XMLReply
 	(*InfoReply)(nil),        // 20: lxcvirt.driver.v1.InfoReply
 	(*StatsReply)(nil),       // 21: lxcvirt.driver.v1.StatsReply
+	(*ConsoleOpen)(nil),      // 22: lxcvirt.driver.v1.ConsoleOpen
+	(*ConsoleInput)(nil),     // 23: lxcvirt.driver.v1.ConsoleInput
+	(*ConsoleOutput)(nil),    // 24: lxcvirt.driver.v1.ConsoleOutput
 }
 var file_driver_proto_depIdxs = []int32{
 	2,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -1437,51 +1641,54 @@ var file_driver_proto_depIdxs = []int32{
 	3,  // 6: lxcvirt.driver.v1.StatusReply.status:type_name -> lxcvirt.driver.v1.Status
 	4,  // 7: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
 	6,  // 8: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
-	8,  // 9: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	8,  // 10: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	9,  // 11: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 12: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 13: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 14: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 15: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 16: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 17: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 18: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
-	9,  // 19: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 20: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
-	12, // 21: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
-	9,  // 22: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 23: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 24: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
-	13, // 25: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
-	14, // 26: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
-	15, // 27: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
-	1,  // 28: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
-	16, // 29: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 30: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 31: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	16, // 32: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 33: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 34: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 35: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 36: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 37: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	16, // 38: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 39: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 40: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 41: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	18, // 42: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	19, // 43: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 44: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 45: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	21, // 46: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	7,  // 47: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 48: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	29, // [29:49] is the sub-list for method output_type
-	9,  // [9:29] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	22, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
+	8,  // 10: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	8,  // 11: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	9,  // 12: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 13: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 14: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 15: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 16: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 17: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 18: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 19: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
+	9,  // 20: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 21: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
+	12, // 22: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
+	9,  // 23: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 24: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 25: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
+	13, // 26: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
+	14, // 27: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
+	15, // 28: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
+	1,  // 29: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
+	23, // 30: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
+	16, // 31: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 32: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 33: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	16, // 34: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 35: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 36: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 37: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 38: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 39: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	16, // 40: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 41: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 42: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 43: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	18, // 44: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	19, // 45: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 46: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 47: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	21, // 48: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	7,  // 49: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 50: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	24, // 51: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	31, // [31:52] is the sub-list for method output_type
+	10, // [10:31] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_driver_proto_init() }
@@ -1489,13 +1696,17 @@ func file_driver_proto_init() {
 	if File_driver_proto != nil {
 		return
 	}
+	file_driver_proto_msgTypes[23].OneofWrappers = []any{
+		(*ConsoleInput_Open)(nil),
+		(*ConsoleInput_Data)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -44,6 +44,7 @@ const (
 	Driver_Stats_FullMethodName        = "/lxcvirt.driver.v1.Driver/Stats"
 	Driver_Events_FullMethodName       = "/lxcvirt.driver.v1.Driver/Events"
 	Driver_Close_FullMethodName        = "/lxcvirt.driver.v1.Driver/Close"
+	Driver_Console_FullMethodName      = "/lxcvirt.driver.v1.Driver/Console"
 )
 
 // DriverClient is the client API for Driver service.
@@ -74,6 +75,13 @@ type DriverClient interface {
 	Events(ctx context.Context, in *EventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Event], error)
 	// Close releases the plugin's driver; containers keep running.
 	Close(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Empty, error)
+	// Console attaches to a running domain's console (driver.Consoler). The
+	// host's first message is open; the server answers with response
+	// headers once attached, or ends the call with the error. Then data
+	// flows both ways. The host half-closes to detach; the server ends the
+	// call with OK when the console ended (the container stopped) or with
+	// the error that ended it (another client forced it away).
+	Console(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput], error)
 }
 
 type driverClient struct {
@@ -293,6 +301,19 @@ func (c *driverClient) Close(ctx context.Context, in *Empty, opts ...grpc.CallOp
 	return out, nil
 }
 
+func (c *driverClient) Console(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Driver_ServiceDesc.Streams[1], Driver_Console_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ConsoleInput, ConsoleOutput]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Driver_ConsoleClient = grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput]
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -321,6 +342,13 @@ type DriverServer interface {
 	Events(*EventsRequest, grpc.ServerStreamingServer[Event]) error
 	// Close releases the plugin's driver; containers keep running.
 	Close(context.Context, *Empty) (*Empty, error)
+	// Console attaches to a running domain's console (driver.Consoler). The
+	// host's first message is open; the server answers with response
+	// headers once attached, or ends the call with the error. Then data
+	// flows both ways. The host half-closes to detach; the server ends the
+	// call with OK when the console ended (the container stopped) or with
+	// the error that ended it (another client forced it away).
+	Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -390,6 +418,9 @@ func (UnimplementedDriverServer) Events(*EventsRequest, grpc.ServerStreamingServ
 }
 func (UnimplementedDriverServer) Close(context.Context, *Empty) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method Close not implemented")
+}
+func (UnimplementedDriverServer) Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error {
+	return status.Error(codes.Unimplemented, "method Console not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -765,6 +796,13 @@ func _Driver_Close_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_Console_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(DriverServer).Console(&grpc.GenericServerStream[ConsoleInput, ConsoleOutput]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Driver_ConsoleServer = grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -854,6 +892,12 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "Events",
 			Handler:       _Driver_Events_Handler,
 			ServerStreams: true,
+		},
+		{
+			StreamName:    "Console",
+			Handler:       _Driver_Console_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
 		},
 	},
 	Metadata: "driver.proto",
