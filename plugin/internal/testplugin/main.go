@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -140,6 +141,22 @@ func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 		}
 	}()
 	return out, nil
+}
+
+// OpenConsole gives an echo console: what is typed comes back.
+func (d *memDriver) OpenConsole(context.Context, driver.UUID, string, uint32) (io.ReadWriteCloser, error) {
+	r, w := io.Pipe()
+	return echoConsole{r, w}, nil
+}
+
+type echoConsole struct {
+	*io.PipeReader
+	*io.PipeWriter
+}
+
+func (e echoConsole) Close() error {
+	e.PipeReader.Close()
+	return e.PipeWriter.Close()
 }
 
 // Close leaves a marker so tests can tell a graceful stop from a kill.
