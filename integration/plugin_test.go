@@ -5,8 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,29 +37,6 @@ func superviseDriver(t *testing.T, h *host, bin string) *plugin.Supervisor {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
-}
-
-// pluginZombies lists this process's children that exited unreaped.
-func pluginZombies(t *testing.T) []int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	must(t, err)
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-		if len(f) > 1 && f[0] == "Z" && f[1] == strconv.Itoa(os.Getpid()) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 // TestPluginKilledWhileContainersRun kills the driver plugin three times
@@ -228,7 +203,7 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 	if st.State != libvirt.DomainRunning || st.ID != doms[0].ID {
 		t.Errorf("after a daemon restart: %+v, want running with ID %d", st, doms[0].ID)
 	}
-	if z := pluginZombies(t); len(z) > 0 {
+	if z := zombiesOf(t, os.Getpid()); len(z) > 0 {
 		t.Errorf("zombie children: %v", z)
 	}
 	var worst time.Duration
