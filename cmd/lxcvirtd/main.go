@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -97,6 +98,9 @@ func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driver.Drive
 		Args:   cfg.pluginSettings().Args(),
 		Logger: log.With("component", "driver"),
 	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w (install it beside lxcvirtd, e.g. with make build, or name it with --driver-plugin)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +180,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	drv, err := open(ctx, cfg, log)
 	if err != nil {
 		closeAll(endpoints)
+		if ctx.Err() != nil {
+			log.Info("stopped while the driver was starting", "err", err)
+			return nil
+		}
 		return err
 	}
 	closeDriver := func() {

@@ -367,8 +367,26 @@ func TestServeMissingPlugin(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.DriverPlugin = filepath.Join(t.TempDir(), "nope")
 	err := serve(context.Background(), cfg, slog.New(slog.DiscardHandler), openPlugin)
-	if err == nil || !strings.Contains(err.Error(), cfg.DriverPlugin) {
-		t.Fatalf("serve = %v, want an error naming %s", err, cfg.DriverPlugin)
+	if err == nil || !strings.Contains(err.Error(), cfg.DriverPlugin) || !strings.Contains(err.Error(), "--driver-plugin") {
+		t.Fatalf("serve = %v, want an error naming %s and the flag", err, cfg.DriverPlugin)
+	}
+}
+
+// TestServeStoppedWhileOpening: a signal while the driver starts stops the
+// daemon cleanly.
+func TestServeStoppedWhileOpening(t *testing.T) {
+	cfg := testConfig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := serve(ctx, cfg, slog.New(slog.DiscardHandler), func(ctx context.Context, _ config, _ *slog.Logger) (driver.Driver, error) {
+		cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	if err != nil {
+		t.Fatalf("serve = %v, want a clean stop", err)
+	}
+	if _, err := os.Stat(cfg.Socket); !os.IsNotExist(err) {
+		t.Errorf("socket left behind: %v", err)
 	}
 }
 
