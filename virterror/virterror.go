@@ -62,7 +62,7 @@ var prefixes = map[Code]string{
 	libvirt.ErrConfigUnsupported: "unsupported configuration: ",
 	libvirt.ErrOperationTimeout:  "Timed out during operation: ",
 	libvirt.ErrXMLDetail:         "XML error: ",
-	libvirt.ErrRPC:               "RPC error: ",
+	libvirt.ErrRPC:               "", // libvirt formats RPC errors as "%s": clients match "unknown procedure" at the start
 	libvirt.ErrSystemError:       "",
 	libvirt.ErrOperationAborted:  "operation aborted: ",
 	libvirt.ErrResourceBusy:      "resource busy: ",

@@ -237,7 +237,7 @@ func TestUnsupportedAndUnknownProcedures(t *testing.T) {
 	e = rc.call(proto.ProcDomainSnapshotNum, &libvirt.DomainSnapshotNumArgs{Dom: wireDomain(d)}, nil)
 	wantError(t, e, libvirt.ErrNoSupport, "this function is not supported by the connection driver: virDomainSnapshotNum")
 	// A number libvirt does not have, and a program it does not have.
-	wantError(t, rc.call(9999, nil, nil), libvirt.ErrRPC, "RPC error: unknown procedure: 9999")
+	wantError(t, rc.call(9999, nil, nil), libvirt.ErrRPC, "unknown procedure: 9999")
 	rc.serial++
 	rc.send(wire.Header{Program: 0x12345, Version: 1, Procedure: 1, Type: wire.Call, Serial: rc.serial}, nil)
 	if p := rc.read(); p.Status != wire.Error || p.Serial != rc.serial || p.Program != 0x12345 {
@@ -249,7 +249,7 @@ func TestUnsupportedAndUnknownProcedures(t *testing.T) {
 	rc.c.Write(buf)
 	p := rc.read()
 	var ep wire.ErrorPayload
-	if p.Status != wire.Error || wire.Unmarshal(p.Payload, &ep) != nil || !strings.HasPrefix(ep.Text(), "RPC error: Unable to decode message payload") {
+	if p.Status != wire.Error || wire.Unmarshal(p.Payload, &ep) != nil || !strings.HasPrefix(ep.Text(), "Unable to decode message payload") {
 		t.Fatalf("bad args reply %s %q", p.Header.String(), ep.Text())
 	}
 	// The connection still works.
