@@ -45,6 +45,7 @@ type conn struct {
 	keepalive sync.Once
 	draining  atomic.Bool // server shutdown: finish calls, read no more
 	events    chan []byte // encoded event packets waiting to be written
+	streams   streams     // open streams (stream.go)
 
 	mu            sync.Mutex // guards the fields below
 	opened        bool
@@ -102,6 +103,7 @@ func (c *conn) finish() {
 	}
 	c.calls.Wait()
 	c.cancel()
+	c.closeStreams()
 	c.nc.Close()
 	c.log.Debug("client disconnected")
 }
@@ -147,8 +149,9 @@ func (c *conn) readFailed(r io.Reader, err error) {
 func isCall(t wire.Type) bool { return t == wire.Call || t == wire.CallWithFDs }
 
 // handle routes one packet: keepalive messages are answered inline, calls
-// run concurrently (at most MaxCallsPerClient at once), anything else a
-// client may send is ignored, as libvirtd does.
+// run concurrently (at most MaxCallsPerClient at once), stream packets go
+// to their stream, anything else a client may send is ignored, as libvirtd
+// does.
 func (c *conn) handle(p *wire.Packet) {
 	switch {
 	case p.Program == proto.KeepaliveProgram:
@@ -165,6 +168,8 @@ func (c *conn) handle(p *wire.Packet) {
 			}()
 			c.dispatch(p)
 		}()
+	case p.Type == wire.Stream || p.Type == wire.StreamHole:
+		c.streamPacket(p)
 	default:
 		c.log.Debug("ignoring packet", "header", p.Header.String())
 	}

@@ -31,7 +31,8 @@ func (c *conn) dispatch(p *wire.Packet) {
 		c.replyError(h, payload(noSupport(proc.API)))
 		return
 	}
-	ret, err := inv(c.ctx, c, p.Payload)
+	ci := &callInfo{hdr: h}
+	ret, err := inv(withCall(c.ctx, ci), c, p.Payload)
 	if err != nil {
 		if c.ctx.Err() != nil {
 			return // the client is gone; nobody reads the answer
@@ -42,6 +43,7 @@ func (c *conn) dispatch(p *wire.Packet) {
 	}
 	c.log.Debug("call", "proc", proc.Name, "serial", h.Serial)
 	c.reply(h, ret)
+	ci.replied()
 }
 
 // check validates a call's header against the program table and the

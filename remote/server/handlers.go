@@ -81,6 +81,9 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainGetMessages:         s.getMessages,
 		ConnectGetAllDomainStats:  s.getAllDomainStats,
 
+		// Console.
+		DomainOpenConsole: s.openConsole,
+
 		// Events.
 		ConnectDomainEventCallbackRegisterAny:   s.callbackRegisterAny,
 		ConnectDomainEventCallbackDeregisterAny: s.callbackDeregisterAny,
