@@ -178,11 +178,15 @@ func (d *daemon) listIDs() map[string]string {
 
 func all(string) bool { return true }
 
-// lxcState asks LXC itself for a container's state.
+// lxcState asks LXC itself for a container's state; a container LXC does
+// not know (never started) is STOPPED.
 func lxcState(t *testing.T, h *host, name string) string {
 	t.Helper()
 	out, err := exec.Command("lxc-info", "-P", h.lxcPath, "-n", name, "-s", "-H").CombinedOutput()
-	if err != nil {
+	switch {
+	case err != nil && strings.Contains(string(out), "doesn't exist"):
+		return "STOPPED"
+	case err != nil:
 		t.Fatalf("lxc-info %s: %v\n%s", name, err, out)
 	}
 	return strings.TrimSpace(string(out))
