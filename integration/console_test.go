@@ -1,0 +1,339 @@
+package integration
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
+)
+
+// virshConsole is `virsh console` running on a pty of its own, as in a
+// terminal: the test types into the pty and reads what virsh prints.
+type virshConsole struct {
+	t    *testing.T
+	args []string
+	cmd  *exec.Cmd
+	pty  *os.File
+	done chan struct{} // closed once virsh exited and its output is in
+	code int
+
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+// ctrlBracket is virsh console's default escape character, Ctrl+].
+const ctrlBracket = "\x1d"
+
+// console starts `virsh console args…` against d.
+func (d *daemon) console(args ...string) *virshConsole {
+	d.t.Helper()
+	vc := &virshConsole{t: d.t, args: args, done: make(chan struct{})}
+	vc.cmd = exec.Command("virsh", append([]string{"-c", uri(d.sock), "console"}, args...)...)
+	vc.cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=", "TERM=dumb")
+	f, err := pty.StartWithSize(vc.cmd, &pty.Winsize{Rows: 24, Cols: 120})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	vc.pty = f
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		b := make([]byte, 4096)
+		for {
+			n, err := f.Read(b)
+			vc.mu.Lock()
+			vc.out.Write(b[:n])
+			vc.mu.Unlock()
+			if err != nil {
+				return // EIO once virsh and its pty slave are gone
+			}
+		}
+	}()
+	go func() {
+		err := vc.cmd.Wait()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			vc.code = ee.ExitCode()
+		} else if err != nil {
+			vc.code = -1
+		}
+		<-copied
+		f.Close()
+		close(vc.done)
+	}()
+	d.t.Cleanup(func() {
+		select {
+		case <-vc.done:
+		default:
+			_ = vc.cmd.Process.Kill()
+			<-vc.done
+		}
+	})
+	return vc
+}
+
+func (vc *virshConsole) output() string {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	return vc.out.String()
+}
+
+// typeIn sends keystrokes to virsh.
+func (vc *virshConsole) typeIn(s string) {
+	vc.t.Helper()
+	if _, err := vc.pty.Write([]byte(s)); err != nil {
+		vc.t.Fatalf("type into virsh console %v: %v", vc.args, err)
+	}
+}
+
+// waitFor waits until virsh printed want.
+func (vc *virshConsole) waitFor(want string) {
+	vc.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(vc.output(), want) {
+		select {
+		case <-vc.done:
+			if strings.Contains(vc.output(), want) {
+				return
+			}
+			vc.t.Fatalf("virsh console %v exited %d without printing %q:\n%s", vc.args, vc.code, want, vc.output())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			vc.t.Fatalf("virsh console %v did not print %q:\n%q", vc.args, want, vc.output())
+		}
+	}
+}
+
+// exit waits for virsh to end and returns its exit code.
+func (vc *virshConsole) exit() int {
+	vc.t.Helper()
+	select {
+	case <-vc.done:
+	case <-time.After(20 * time.Second):
+		vc.t.Fatalf("virsh console %v still runs:\n%q", vc.args, vc.output())
+	}
+	vc.t.Logf("$ virsh console %s\n%q\n[exit %d]", strings.Join(vc.args, " "), vc.output(), vc.code)
+	return vc.code
+}
+
+// attached waits for virsh's banner and checks the shell on the console
+// answers.
+func (vc *virshConsole) attached(name, probe string) {
+	vc.t.Helper()
+	vc.waitFor(fmt.Sprintf("Connected to domain '%s'\r\nEscape character is ^] (Ctrl + ])\r\n", name))
+	vc.shell(probe)
+}
+
+// shell runs echo probe-$((6*7)) in the container's console shell and
+// waits for probe-42: the output proves the shell ran it (the typed line
+// itself echoes as $((6*7))).
+func (vc *virshConsole) shell(probe string) {
+	vc.t.Helper()
+	vc.typeIn("echo " + probe + "-$((6*7))\r")
+	vc.waitFor(probe + "-42")
+}
+
+// consolePTY returns the pty the live XML names for the console, checking
+// that tty= and the source path agree.
+func consolePTY(t *testing.T, d *daemon, name string) string {
+	t.Helper()
+	var dom libvirtxml.Domain
+	if err := dom.Unmarshal(d.ok("dumpxml", name)); err != nil {
+		t.Fatal(err)
+	}
+	if dom.Devices == nil || len(dom.Devices.Consoles) != 1 {
+		t.Fatalf("live XML consoles: %+v", dom.Devices)
+	}
+	c := dom.Devices.Consoles[0]
+	if c.Source == nil || c.Source.Pty == nil {
+		t.Fatalf("console is not a pty: %+v", c)
+	}
+	if c.TTY != c.Source.Pty.Path {
+		t.Fatalf("console tty=%q but source path=%q", c.TTY, c.Source.Pty.Path)
+	}
+	return c.TTY
+}
+
+// holders lists the processes with path open.
+func holders(t *testing.T, path string) []int {
+	t.Helper()
+	var out []int
+	for _, p := range processes(t) {
+		dir := filepath.Join("/proc", fmt.Sprint(p.pid), "fd")
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if l, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil && l == path {
+				out = append(out, p.pid)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestVirshConsole drives the real `virsh console` through a pty: typing
+// into the container's shell, the pty in the live XML, Ctrl+], a second
+// client refused and one forcing the first off.
+func TestVirshConsole(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("console")
+	d.ok("define", writeXML(t, seedXML(name, h.rootfs(testenv.InitShell))))
+	d.ok("start", name)
+	id := d.ok("domid", name)
+
+	first := d.console(name)
+	first.attached(name, "hello")
+
+	// The live XML names the host pty of the attachment, and it is the
+	// one LXC's monitor (the container init's parent) relays.
+	path := consolePTY(t, d, name)
+	if !regexp.MustCompile(`^/dev/pts/\d+$`).MatchString(path) {
+		t.Fatalf("console pty %q", path)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("console pty %s: %v", path, err)
+	}
+	var initPID int
+	fmt.Sscan(id, &initPID)
+	st, ok := readProcStat(initPID)
+	if !ok {
+		t.Fatalf("no init %d", initPID)
+	}
+	if hs := holders(t, path); !contains(hs, st.ppid) {
+		t.Errorf("%s is held by %v, not by LXC's monitor %d", path, hs, st.ppid)
+	}
+
+	// A second client is refused while the first is attached.
+	second := d.console(name)
+	if code := second.exit(); code != 1 {
+		t.Errorf("second virsh console exit %d", code)
+	}
+	if out := second.output(); !strings.Contains(out, "error: operation failed: Active console session exists for this domain") {
+		t.Errorf("second virsh console printed:\n%s", out)
+	}
+	first.shell("still")
+
+	// Ctrl+] detaches cleanly.
+	first.typeIn(ctrlBracket)
+	if code := first.exit(); code != 0 {
+		t.Fatalf("virsh console exit %d after Ctrl+]", code)
+	}
+	var dom libvirtxml.Domain
+	if err := dom.Unmarshal(d.ok("dumpxml", name)); err != nil {
+		t.Fatal(err)
+	}
+	if c := dom.Devices.Consoles[0]; c.TTY != "" || (c.Source != nil && c.Source.Pty != nil && c.Source.Pty.Path != "") {
+		t.Errorf("live XML still names a pty after detaching: %+v", c)
+	}
+
+	// The console is free again; --force then takes it over.
+	third := d.console(name)
+	third.attached(name, "third")
+	forced := d.console("--force", name)
+	forced.attached(name, "forced")
+	if code := third.exit(); code != 1 {
+		t.Errorf("forced-off virsh console exit %d", code)
+	}
+	if out := third.output(); !strings.Contains(out, "error: stream had I/O failure: the console was taken over by another client") {
+		t.Errorf("forced-off virsh console printed:\n%s", out)
+	}
+	forced.shell("again")
+	forced.typeIn(ctrlBracket)
+	if code := forced.exit(); code != 0 {
+		t.Errorf("forced virsh console exit %d after Ctrl+]", code)
+	}
+
+	// The container stopping ends an attached console.
+	last := d.console(name)
+	last.attached(name, "last")
+	d.ok("destroy", name)
+	if code := last.exit(); code != 0 {
+		t.Errorf("virsh console exit %d when the domain stopped", code)
+	}
+	if out := d.virsh("console", name); out.code != 1 || !strings.Contains(out.stderr, "The domain is not running") {
+		t.Errorf("console of a stopped domain: %+v", out)
+	}
+}
+
+// TestVirshConsoleAcrossPluginRestart: a console open when the driver
+// plugin is killed ends with an error, and the container's console is
+// free for the restarted plugin.
+func TestVirshConsoleAcrossPluginRestart(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("conrst")
+	d.ok("define", writeXML(t, seedXML(name, h.rootfs(testenv.InitShell))))
+	d.ok("start", name)
+
+	vc := d.console(name)
+	vc.attached(name, "before")
+	if err := syscall.Kill(d.pluginPID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := vc.exit(); code != 1 {
+		t.Errorf("virsh console exit %d when the plugin died", code)
+	}
+	if out := vc.output(); !strings.Contains(out, "LXC driver process exited") {
+		t.Errorf("virsh console printed:\n%s", out)
+	}
+
+	d.pluginPID() // restarted
+	after := d.console(name)
+	after.attached(name, "after")
+	// The dead plugin's lxc-console left with it: only this session's runs.
+	if n := len(consoleClients(t, h)); n != 1 {
+		t.Errorf("%d lxc-console processes for %s, want 1", n, h.lxcPath)
+	}
+	after.typeIn(ctrlBracket)
+	if code := after.exit(); code != 0 {
+		t.Errorf("virsh console exit %d after Ctrl+]", code)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(consoleClients(t, h)) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("lxc-console still runs after detaching: %v", consoleClients(t, h))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// consoleClients lists the lxc-console processes attached to h's
+// containers.
+func consoleClients(t *testing.T, h *host) []int {
+	t.Helper()
+	var out []int
+	for _, p := range processes(t) {
+		if p.comm != "lxc-console" || p.state == "Z" {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(p.pid), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, []byte("\x00"+h.lxcPath+"\x00")) {
+			out = append(out, p.pid)
+		}
+	}
+	return out
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
