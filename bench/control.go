@@ -327,7 +327,7 @@ func allStats(c *libvirt.Libvirt, atLeast int, fallback bool) error {
 
 // isLXCTool tells the lxc-* commands a daemon runs now and then apart from
 // its long-lived children (the plugin).
-func isLXCTool(c childProc) bool { return strings.HasPrefix(c.Comm, "lxc-") }
+func isLXCTool(c childProc) bool { return strings.HasPrefix(c.Name, "lxc-") }
 
 // mib converts KiB to MiB.
 func mib(kib int64) float64 { return float64(kib) / 1024 }

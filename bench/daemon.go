@@ -140,7 +140,7 @@ func (d *daemon) memory(ignore func(childProc) bool) (memory, error) {
 		}
 		if kib, err := rssKiB(c.PID); err == nil {
 			m.children += kib
-			m.names = append(m.names, c.Comm)
+			m.names = append(m.names, c.Name)
 		}
 	}
 	return m, nil

@@ -156,7 +156,8 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 	b.section(6).Add(
 		row("define → DEFINED event, from the call", "ms", lxDefine, lvDefine, nil),
 		row("create → STARTED event, from the call", "ms", lxStart, call, nil),
-		row("lxc-stop -k behind the daemon's back → STOPPED event, from lxc-stop's start", "ms", lxExt, extStop, nil),
+		row("lxc-stop -k behind the daemon's back → STOPPED event, from lxc-stop's start", "ms", lxExt, extStop, nil).
+			WithNote("a ratio below 1 means the event arrived before lxc-stop -k itself returned (the daemon sees init exit, not LXC's STOPPED state)"),
 	)
 	return nil
 }

@@ -26,6 +26,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		lxCreate     = &samples{name: "lxcvirtd"}
 		lxDestroy    = &samples{name: "lxcvirtd"}
 		lxShutdown   = &samples{name: "lxcvirtd"}
+		lxTeardown   = &samples{name: "lxcvirtd"}
 		lxCycle      = &samples{name: "lxcvirtd"}
 		virshStart   = &samples{name: "virsh start"}
 		virshDestroy = &samples{name: "virsh destroy"}
@@ -70,6 +71,13 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 			if _, err := b.raw.waitRunning(ctx, rawName); err != nil {
 				return err
 			}
+			pid, err := b.raw.initPID(ctx, rawName)
+			if err != nil {
+				return err
+			}
+			if err := waitHaltTrap(ctx, pid); err != nil {
+				return err
+			}
 			th, err := b.raw.halt(ctx, rawName)
 			if keep && err == nil {
 				rawHalt.add(ms(th))
@@ -84,7 +92,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		return func(ctx context.Context) (float64, error) { return virshMs(ctx, s, "version") }
 	})...)
 
-	lxAll := []*samples{lxCreate, lxDestroy, lxShutdown, lxCycle, virshStart, virshDestroy}
+	lxAll := []*samples{lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy}
 	if !b.lx.ok() {
 		for _, s := range lxAll {
 			s.skip(b.lx.unavailable())
@@ -97,7 +105,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 				s.skip(fmt.Errorf("define: %w", err))
 			}
 		} else {
-			trials = append(trials, b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxCycle, virshStart, virshDestroy)...)
+			trials = append(trials, b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy)...)
 		}
 	}
 	if err := b.rounds(ctx, "start/stop latency", b.cfg.runs, trials...); err != nil {
@@ -106,8 +114,11 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 
 	sec.Add(
 		row("domain create (connected Go client)", "ms", lxCreate, rawStart, latencyTarget),
-		row("domain destroy (connected Go client)", "ms", lxDestroy, rawKill, latencyTarget),
-		row("domain shutdown until shut off (connected Go client)", "ms", lxShutdown, rawHalt, latencyTarget),
+		row("domain destroy (connected Go client)", "ms", lxDestroy, rawKill, latencyTarget).
+			WithNote("the destroy call returns once init and LXC's monitor have exited; lxc-stop -k returns when LXC reports STOPPED"),
+		row("domain shutdown until shut off (connected Go client)", "ms", lxShutdown, rawHalt, latencyTarget).
+			WithNote("shutdown returns at once; the time runs until a polled get-state says shut off, which lxcvirtd reports as soon as init has exited, while LXC's monitor is still tearing the container down; lxc-stop returns only after that teardown (next row)"),
+		row("domain shutdown until LXC's monitor has exited", "ms", lxTeardown, rawHalt, nil),
 		row("create + destroy cycle (connected Go client)", "ms", lxCycle, rawCycle, nil),
 		row("domain create vs lxc-start -d alone", "ms", lxCreate, rawStartOnly, nil).
 			WithNote("lxc-start -d of LXC 5 already returns once the container is RUNNING; this is the strictest baseline"),
@@ -123,7 +134,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 }
 
 // lxLatencyTrials are the lxcvirtd side of section 1 on domain dom.
-func (b *bench) lxLatencyTrials(dom libvirt.Domain, create, destroy, shutdown, cycle, vStart, vDestroy *samples) []trial {
+func (b *bench) lxLatencyTrials(dom libvirt.Domain, create, destroy, shutdown, teardown, cycle, vStart, vDestroy *samples) []trial {
 	c := b.lx.conn
 	// reset leaves dom shut off after a failed trial.
 	reset := func(error) { _ = c.DomainDestroy(dom) }
@@ -159,17 +170,36 @@ func (b *bench) lxLatencyTrials(dom libvirt.Domain, create, destroy, shutdown, c
 			if err := c.DomainCreate(dom); err != nil {
 				return fmt.Errorf("create: %w", err)
 			}
-			ts, err := timed(func() error {
-				if err := c.DomainShutdown(dom); err != nil {
-					return fmt.Errorf("shutdown: %w", err)
-				}
-				return waitState(ctx, c, dom, libvirt.DomainShutoff, 30*time.Second)
-			})
-			if keep && err == nil {
-				shutdown.add(ts)
+			running, err := c.DomainLookupByName(dom.Name)
+			if err != nil {
+				return fmt.Errorf("look up: %w", err)
 			}
-			return err
-		}, fail: func(err error) { shutdown.skip(err); reset(err) }},
+			if err := waitHaltTrap(ctx, int(running.ID)); err != nil {
+				return err
+			}
+			// LXC's monitor is init's parent; lxc-stop returns once it
+			// has torn the container down.
+			_, monitor, err := procStat(int(running.ID))
+			if err != nil {
+				return err
+			}
+			t0 := time.Now()
+			if err := c.DomainShutdown(dom); err != nil {
+				return fmt.Errorf("shutdown: %w", err)
+			}
+			if err := waitState(ctx, c, dom, libvirt.DomainShutoff, 30*time.Second); err != nil {
+				return err
+			}
+			off := time.Since(t0)
+			if err := waitGone(ctx, monitor, 30*time.Second); err != nil {
+				return fmt.Errorf("LXC monitor: %w", err)
+			}
+			if keep {
+				shutdown.add(ms(off))
+				teardown.add(ms(time.Since(t0)))
+			}
+			return nil
+		}, fail: func(err error) { shutdown.skip(err); teardown.skip(err); reset(err) }},
 		{name: "virsh start/destroy", run: func(ctx context.Context, keep bool) error {
 			ts, err := virshMs(ctx, b.lx, "start", dom.Name)
 			if err != nil {

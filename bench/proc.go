@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -73,10 +74,76 @@ func rssKiB(pid int) (int64, error) {
 	return 0, fmt.Errorf("pid %d: no VmRSS", pid)
 }
 
+// waitHaltTrap waits until pid (a container's init) catches the halt
+// signal (SIGPWR). A halt sent before the init script has set its trap is
+// ignored by the kernel (init has no default action), which would time a
+// lost signal instead of a shutdown.
+func waitHaltTrap(ctx context.Context, pid int) error {
+	const bit = uint64(1) << (syscall.SIGPWR - 1)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return fmt.Errorf("init %d: %w", pid, err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+				mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+				if err == nil && mask&bit != 0 {
+					return nil
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("init %d does not catch SIGPWR after 5s", pid)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// procStat returns a process's state letter and parent PID from
+// /proc/<pid>/stat.
+func procStat(pid int) (state byte, ppid int, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	s := string(b)
+	end := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[end+1:])
+	if end < 0 || len(f) < 2 || len(f[0]) != 1 {
+		return 0, 0, fmt.Errorf("pid %d: bad stat %q", pid, s)
+	}
+	ppid, err = strconv.Atoi(f[1])
+	return f[0][0], ppid, err
+}
+
+// waitGone waits until pid has exited (a zombie counts as gone).
+func waitGone(ctx context.Context, pid int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		if st, _, err := procStat(pid); err != nil || st == 'Z' || st == 'X' {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("pid %d still running after %s", pid, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 // childProc is a direct child process.
 type childProc struct {
 	PID  int
-	Comm string
+	Name string
 }
 
 // children lists parent's direct children by scanning /proc/*/stat.
@@ -93,18 +160,20 @@ func children(parent int) []childProc {
 		if open < 0 || end < open {
 			continue
 		}
-		f := strings.Fields(s[end+1:])
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, err := strconv.Atoi(f[1]); err != nil || ppid != parent {
-			continue
-		}
 		pid, err := strconv.Atoi(strings.TrimSpace(s[:open]))
 		if err != nil {
 			continue
 		}
-		out = append(out, childProc{PID: pid, Comm: s[open+1 : end]})
+		if _, ppid, err := procStat(pid); err != nil || ppid != parent {
+			continue
+		}
+		name := s[open+1 : end] // comm: at most 15 characters
+		if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil {
+			if argv0, _, _ := strings.Cut(string(cmdline), "\x00"); argv0 != "" {
+				name = filepath.Base(argv0)
+			}
+		}
+		out = append(out, childProc{PID: pid, Name: name})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,6 +58,19 @@ func (r *rawLXC) start(ctx context.Context, name string) (time.Duration, error) 
 // waitRunning runs lxc-wait for RUNNING, as a script would after start.
 func (r *rawLXC) waitRunning(ctx context.Context, name string) (time.Duration, error) {
 	return command(ctx, "lxc-wait", "-P", r.path, "-n", name, "-s", "RUNNING", "-t", "10")
+}
+
+// initPID asks lxc-info for the container's init PID.
+func (r *rawLXC) initPID(ctx context.Context, name string) (int, error) {
+	out, _, err := output(ctx, "lxc-info", "-P", r.path, "-n", name, "-p", "-H")
+	if err != nil {
+		return 0, err
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		return 0, fmt.Errorf("lxc-info -p for %s: %q", name, out)
+	}
+	return pid, nil
 }
 
 // kill runs lxc-stop -k: SIGKILL to init, wait until stopped.
