@@ -61,6 +61,25 @@ func describeMachine(ctx context.Context) report.Machine {
 	return m
 }
 
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	f := strings.Fields(readTrim("/proc/loadavg"))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// load1 is the 1-minute load average.
+func load1() float64 {
+	f := strings.Fields(readTrim("/proc/loadavg"))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}
+
 // cgroupLayout names the host's cgroup layout the way LXC sees it.
 func cgroupLayout() string {
 	switch {

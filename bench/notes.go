@@ -50,6 +50,10 @@ func (b *bench) notes() []string {
 		out = append(out, fmt.Sprintf("Where `virsh start` goes (medians): %s ms in all; `virsh version` (process start, library load, connect, open, two calls, close) alone takes %s ms, and the create call on a connected client %s ms.",
 			report.Num(vStart.Value.Summary.Median), report.Num(vVersion.Value.Summary.Median), report.Num(create.Value.Summary.Median)))
 	}
+	if busy := b.loadPeak; busy > float64(b.res.Machine.CPUs) {
+		out = append(out, fmt.Sprintf("Other work kept the machine busy during the run (load average up to %.1f on %d CPUs, see Machine): "+
+			"every figure is inflated and noisier than on an idle host; the ratios, measured interleaved, suffer less.", busy, b.res.Machine.CPUs))
+	}
 	var met, missed, unmeasured []string
 	for _, id := range []int{1, 2, 3, 4, 6} {
 		s, ok := b.sections[id]
@@ -98,3 +102,4 @@ func (b *bench) notes() []string {
 	}
 	return out
 }
+

@@ -37,6 +37,8 @@ type bench struct {
 	// lxChildren are the names of lxcvirtd's long-lived child processes
 	// (the driver plugin) as last seen.
 	lxChildren []string
+	// loadPeak is the higher 1-minute load average of start and end.
+	loadPeak float64
 
 	res      *report.Results
 	sections map[int]*report.Section
@@ -98,6 +100,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	b.startDaemons(ctx)
 
 	b.res = &report.Results{Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
+	loadAtStart := loadAverage()
+	b.loadPeak = load1()
 	if cfg.quick {
 		b.res.Mode = "quick"
 	}
@@ -119,6 +123,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	b.res.Elapsed = time.Since(t0).Round(time.Second).String()
+	b.res.Machine.Load = fmt.Sprintf("%s at the start, %s at the end (1/5/15 min)", loadAtStart, loadAverage())
+	b.loadPeak = max(b.loadPeak, load1())
 	return b.write()
 }
 

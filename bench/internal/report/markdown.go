@@ -24,7 +24,7 @@ func (r *Results) Markdown() string {
 	for _, kv := range [][2]string{
 		{"CPU", fmt.Sprintf("%s × %d", m.CPU, m.CPUs)}, {"Memory", m.Memory}, {"Kernel", m.Kernel},
 		{"OS", m.OS}, {"Cgroups", m.Cgroups}, {"LXC", m.LXC}, {"virsh", m.Virsh},
-		{"libvirtd", m.Libvirtd}, {"Go", m.Go},
+		{"libvirtd", m.Libvirtd}, {"Go", m.Go}, {"Load average", m.Load},
 	} {
 		w("| %s | %s |\n", kv[0], cell(kv[1]))
 	}

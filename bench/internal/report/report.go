@@ -42,6 +42,9 @@ type Machine struct {
 	Virsh    string `json:"virsh"`
 	Libvirtd string `json:"libvirtd"`
 	Go       string `json:"go"`
+	// Load is the 1-, 5- and 15-minute load averages at the start and at
+	// the end of the run: other work on the machine skews every figure.
+	Load string `json:"load"`
 }
 
 // Section is one numbered part of the report, rendered as one table.
