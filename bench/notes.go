@@ -102,4 +102,3 @@ func (b *bench) notes() []string {
 	}
 	return out
 }
-
