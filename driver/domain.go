@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -36,14 +37,19 @@ type domain struct {
 	pid        int
 	startedAt  time.Time
 	cg         cgroups
-	veths      []string // host-side devices of the running container
-	console    string   // pty path of the console once known (set by the console code)
-	removed    bool     // dropped from the table; a waiting job must give up
+	console    string // pty path of the console once known (set by the console code)
+	removed    bool   // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
 	initWatch    *procWatch // the container's init
 	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
 	pending      pending    // what the driver asked the running container to do
+	// lxcExit is init's exit status as lxc-monitor printed it (valid when
+	// lxcExitSeen): the fallback when the kernel's exit event was not seen.
+	lxcExit     int
+	lxcExitSeen bool
+
+	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }
 
 func newDomain(uuid UUID, name string) *domain {

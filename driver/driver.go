@@ -64,8 +64,9 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
-	procRoot string // /proc; tests point it elsewhere
-	netRoot  string // /sys/class/net
+	procRoot string     // /proc; tests point it elsewhere
+	netRoot  string     // /sys/class/net
+	exits    exitSource // default: the kernel's process events when available
 }
 
 // Defaults.
@@ -129,6 +130,7 @@ type LXC struct {
 	store  *store
 	tab    *table
 	events *broker
+	exits  exitSource
 	opts   xmlmap.Options
 
 	// defineMu serialises changes to the set of domains (define, create,
@@ -175,10 +177,14 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
 	}
+	exits := cfg.exits
+	if exits == nil {
+		exits = openExitSource(cfg.Logger)
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	l := &LXC{
 		cfg: cfg, log: cfg.Logger, rt: rt, host: h, store: st,
-		tab: newTable(), events: newBroker(cfg.Logger),
+		tab: newTable(), events: newBroker(cfg.Logger), exits: exits,
 		opts: xmlmap.Options{
 			Cgroup:        h.layout,
 			DefaultBridge: cfg.DefaultBridge,
@@ -188,6 +194,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 		ctx: bg, cancel: cancel,
 	}
 	l.load(ctx)
+	l.watchLXC()
 	if err := l.autostartOnce(); err != nil {
 		l.log.Error("autostart skipped", "err", err)
 	}
@@ -276,6 +283,7 @@ func (l *LXC) Close() error {
 			}
 			d.mu.Unlock()
 		}
+		l.exits.close()
 		l.events.close()
 	})
 	return nil
@@ -721,12 +729,12 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 		return Stats{}, errNoUUID(d.uuid)
 	}
 	d.mu.Lock()
-	def, cg, veths, active := d.defLocked(), d.cg, slices.Clone(d.veths), d.activeLocked()
+	def, cg, active := d.defLocked(), d.cg, d.activeLocked()
 	d.mu.Unlock()
 	if def == nil {
 		return Stats{}, errNoUUID(d.uuid)
 	}
-	st := Stats{Status: status, MaxMemKiB: def.MaxMemKiB, VCPUs: uint16(min(def.VCPUs, 65535))}
+	st := Stats{Status: status, MaxMemKiB: def.MaxMemKiB, CurMemKiB: def.CurMemKiB, VCPUs: uint16(min(def.VCPUs, 65535))}
 	if !active {
 		st.MemKiB = def.CurMemKiB
 		return st, nil
@@ -735,12 +743,16 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 	if err != nil {
 		l.log.Debug("cgroup counters incomplete", "domain", d.name, "err", err)
 	}
-	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.memBytes/1024
-	for _, dev := range veths {
-		ifs, err := l.host.netStats(dev)
-		if err != nil {
-			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", dev, "err", err)
+	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.perCPUNs, u.memBytes/1024
+	for _, ifc := range def.Interfaces {
+		if ifc.HostDev == "" {
+			continue
 		}
+		ifs, err := l.host.netStats(ifc.HostDev)
+		if err != nil {
+			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
+		}
+		ifs.MAC = ifc.MAC
 		st.Interfaces = append(st.Interfaces, ifs)
 	}
 	return st, nil

@@ -23,6 +23,7 @@ import (
 type env struct {
 	t        *testing.T
 	rt       *fakeRuntime
+	mon      *monitoringRuntime // when set, the driver's runtime (rt with a state stream)
 	stateDir string
 	runDir   string
 	l        *LXC
@@ -55,16 +56,21 @@ func (e *env) open() *LXC {
 	e.t.Helper()
 	w := &testLog{t: e.t, on: true}
 	e.t.Cleanup(func() { w.mu.Lock(); w.on = false; w.mu.Unlock() })
+	var rt Runtime = e.rt
+	if e.mon != nil {
+		rt = e.mon
+	}
 	l, err := New(e.t.Context(), Config{
 		StateDir:      e.stateDir,
 		LXCPath:       filepath.Join(e.stateDir, "lxc"),
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
-		Runtime:       e.rt,
+		Runtime:       rt,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		CgroupRoot:    e.rt.cgRoot,
 		procRoot:      e.rt.procRoot,
 		netRoot:       e.rt.netRoot,
+		exits:         e.rt.exits,
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -436,7 +442,7 @@ func TestShutdownHonoured(t *testing.T) {
 	wantEvents(t, evs,
 		lifecycle(Domain{Name: "web", UUID: d.UUID, ID: -1}, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
 		lifecycle(d, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)),
-		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownFinished)),
+		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownHost)),
 		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
 	)
 }
@@ -473,11 +479,11 @@ func TestGuestPoweroffAndTransientForgotten(t *testing.T) {
 	must(t, err)
 	d, err := e.l.CreateXML(ctx, domXML("tmp", uuidA), 0)
 	must(t, err)
-	e.rt.exitInit("tmp")
+	e.rt.exitInit("tmp", wsExit0)
 	e.waitState(d, 0)
 	wantEvents(t, evs,
 		lifecycle(d, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)),
-		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownFinished)),
+		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownGuest)),
 		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
 	)
 	if got := files(t, e.stateDir); len(got) != 0 {
@@ -488,7 +494,7 @@ func TestGuestPoweroffAndTransientForgotten(t *testing.T) {
 func TestOnPoweroffRestart(t *testing.T) {
 	e := newEnv(t)
 	d := e.start(e.define("web", uuidA, "<on_poweroff>restart</on_poweroff>"))
-	e.rt.exitInit("web")
+	e.rt.exitInit("web", wsExit0)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		st := e.status(d)
@@ -583,7 +589,10 @@ func TestInfoAndStats(t *testing.T) {
 	ctx := t.Context()
 	d := e.start(e.define("web", uuidA))
 	dev := vethName(d.UUID, 0)
-	for f, v := range map[string]string{"rx_bytes": "100", "rx_packets": "2", "tx_bytes": "300", "tx_packets": "4"} {
+	for f, v := range map[string]string{
+		"rx_bytes": "100", "rx_packets": "2", "rx_errors": "5", "rx_dropped": "6",
+		"tx_bytes": "300", "tx_packets": "4", "tx_errors": "7", "tx_dropped": "8",
+	} {
 		dir := filepath.Join(e.rt.netRoot, dev, "statistics")
 		must(t, os.MkdirAll(dir, 0o755))
 		must(t, os.WriteFile(filepath.Join(dir, f), []byte(v+"\n"), 0o644))
@@ -600,10 +609,12 @@ func TestInfoAndStats(t *testing.T) {
 		t.Fatalf("Stats = %+v", stats)
 	}
 	s := stats[0]
-	if s.CPUUserNs != 2e9 || s.CPUSystemNs != 1e9 || len(s.Interfaces) != 1 {
+	if s.CPUUserNs != 2e9 || s.CPUSystemNs != 1e9 || !slices.Equal(s.PerCPUNs, []uint64{1e9, 2e9}) ||
+		s.CurMemKiB != 500000 || s.MaxMemKiB != 500000 || len(s.Interfaces) != 1 {
 		t.Fatalf("Stats = %+v", s)
 	}
-	wantIf := InterfaceStats{Name: dev, RxBytes: 300, RxPackets: 4, TxBytes: 100, TxPackets: 2}
+	wantIf := InterfaceStats{Name: dev, MAC: "00:11:22:34:34:34", RxBytes: 300, RxPackets: 4, RxErrs: 7, RxDrop: 8,
+		TxBytes: 100, TxPackets: 2, TxErrs: 5, TxDrop: 6}
 	if s.Interfaces[0] != wantIf {
 		t.Fatalf("interface stats = %+v; want %+v (guest view)", s.Interfaces[0], wantIf)
 	}
@@ -621,7 +632,7 @@ func TestPersistenceAndReadoption(t *testing.T) {
 	must(t, err)
 	gone := e.start(e.define("gone", ""))
 	must(t, e.l.Close())
-	e.rt.exitInit("gone") // stops while no driver watches
+	e.rt.exitInit("gone", wsExit0) // stops while no driver watches
 
 	// Same boot (same run dir): no autostart.
 	l2 := e.open()
@@ -648,7 +659,7 @@ func TestPersistenceAndReadoption(t *testing.T) {
 	}
 	_ = gone
 	// The re-adopted domains are watched: a guest poweroff is noticed.
-	e.rt.exitInit("trans")
+	e.rt.exitInit("trans", wsExit0)
 	e.e2(l2).waitState(trans, 0)
 	must(t, l2.Close())
 

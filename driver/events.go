@@ -86,14 +86,29 @@ func lifecycle(dom Domain, typ libvirt.DomainEventType, detail int32) Event {
 	return Event{Kind: EventLifecycle, Domain: dom, Type: int32(typ), Detail: detail}
 }
 
-// stoppedEvents are the events for a domain that stopped with reason: a
-// clean shutdown is "shutdown finished" then "stopped shutdown", as libvirt
-// reports a guest that powered off.
-func stoppedEvents(dom Domain, reason libvirt.DomainShutoffReason) []Event {
+// origin says who made a domain stop: its guest, or the host (the driver
+// on a client's request, or an administrator).
+type origin int
+
+const (
+	byHost origin = iota
+	byGuest
+)
+
+// stoppedEvents are the events for a domain that stopped with reason. A
+// shutdown is "shutdown finished after guest/host request" then "stopped
+// shutdown", as libvirt reports a guest that powered off; a crash (init
+// died of a signal or failed) is "stopped crashed"; a kill is "stopped
+// destroyed".
+func stoppedEvents(dom Domain, reason libvirt.DomainShutoffReason, by origin) []Event {
 	switch reason {
 	case libvirt.DomainShutoffShutdown:
+		detail := libvirt.DomainEventShutdownHost
+		if by == byGuest {
+			detail = libvirt.DomainEventShutdownGuest
+		}
 		return []Event{
-			lifecycle(dom, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownFinished)),
+			lifecycle(dom, libvirt.DomainEventShutdown, int32(detail)),
 			lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
 		}
 	case libvirt.DomainShutoffCrashed:

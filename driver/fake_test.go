@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/lxcvirt/lxcvirt/runner"
 )
 
@@ -33,6 +35,7 @@ type fakeRuntime struct {
 	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
 	hook    func(op, name string) // called at the start of each operation, unlocked
 	failOn  map[string]error      // op → error to return
+	exits   *fakeExits            // how each init exited, as the kernel would tell
 }
 
 type fakeCT struct {
@@ -45,6 +48,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	f := &fakeRuntime{
 		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
 		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
+		exits: &fakeExits{st: map[int]unix.WaitStatus{}},
 	}
 	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -109,6 +113,7 @@ func (f *fakeRuntime) boot(name string, ct *fakeCT) {
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage", "3000000000")
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_user", "2000000000")
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_sys", "1000000000")
+	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_percpu", "1000000000 2000000000 ")
 }
 
 func (f *fakeRuntime) writeCgroup(name, ctrl, file, value string) {
@@ -142,12 +147,27 @@ func (f *fakeRuntime) Start(_ context.Context, name string, o runner.StartOption
 	return nil
 }
 
-// halt ends init then, like LXC's monitor after its cleanup, the monitor.
+// Wait statuses of an init: exited 0, killed by SIGKILL, and ended by
+// reboot(2) (SIGHUP) inside its PID namespace.
+const (
+	wsExit0  = unix.WaitStatus(0)
+	wsKilled = unix.WaitStatus(unix.SIGKILL)
+	wsReboot = unix.WaitStatus(unix.SIGHUP)
+)
+
+// endInit ends ct's init, which the exit source then reports with ws.
 // Caller holds mu.
-func (f *fakeRuntime) halt(name string) {
+func (f *fakeRuntime) endInit(ct *fakeCT, ws unix.WaitStatus) {
+	f.exits.set(ct.init.Process.Pid, ws)
+	kill(ct.init)
+}
+
+// halt ends init (with ws) then, like LXC's monitor after its cleanup, the
+// monitor. Caller holds mu.
+func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 	ct := f.cts[name]
 	delete(f.cts, name)
-	kill(ct.init)
+	f.endInit(ct, ws)
 	time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
 }
 
@@ -162,14 +182,14 @@ func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions)
 	case ct == nil:
 		return runner.ErrNotRunning
 	case o.Kill:
-		f.halt(name)
+		f.halt(name, wsKilled)
 	case f.ignore[name]:
 	case o.Reboot && f.rebootL[name]:
 		// A cooperating init reboots: LXC's monitor stays and starts a new init.
-		kill(ct.init)
+		f.endInit(ct, wsReboot)
 		f.boot(name, ct)
 	default:
-		f.halt(name)
+		f.halt(name, wsExit0)
 	}
 	return nil
 }
@@ -208,11 +228,11 @@ func (f *fakeRuntime) Unfreeze(_ context.Context, name string) error {
 	return f.freeze("unfreeze", name, "THAWED")
 }
 
-// exitInit makes name's init exit on its own (a guest poweroff).
-func (f *fakeRuntime) exitInit(name string) {
+// exitInit makes name's init exit on its own with ws (0: a guest poweroff).
+func (f *fakeRuntime) exitInit(name string, ws unix.WaitStatus) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.halt(name)
+	f.halt(name, ws)
 }
 
 // guestReboot makes the guest reboot itself: LXC starts a new init.
@@ -220,9 +240,38 @@ func (f *fakeRuntime) guestReboot(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ct := f.cts[name]
-	kill(ct.init)
+	f.endInit(ct, wsReboot)
 	f.boot(name, ct)
 }
+
+// fakeExits is the kernel's exit events as the fake runtime reports them.
+type fakeExits struct {
+	mu sync.Mutex
+	st map[int]unix.WaitStatus
+}
+
+func (f *fakeExits) set(pid int, ws unix.WaitStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st[pid] = ws
+}
+
+func (f *fakeExits) watch(int) {}
+
+func (f *fakeExits) forget(pid int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.st, pid)
+}
+
+func (f *fakeExits) status(pid int, _ time.Duration) (unix.WaitStatus, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ws, ok := f.st[pid]
+	return ws, ok
+}
+
+func (f *fakeExits) close() {}
 
 func (f *fakeRuntime) pid(name string) int {
 	f.mu.Lock()

@@ -106,6 +106,7 @@ func (h *host) frozen(cg cgroups) (bool, error) {
 // usage is a container's CPU and memory counters.
 type usage struct {
 	cpuNs, userNs, systemNs uint64
+	perCPUNs                []uint64 // v1 only
 	memBytes                uint64
 }
 
@@ -121,6 +122,7 @@ func (h *host) usage(cg cgroups) (usage, error) {
 		// Older kernels lack the split counters; the total still counts.
 		u.userNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_user"))
 		u.systemNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_sys"))
+		u.perCPUNs, _ = readUints(filepath.Join(cg.cpuacct, "cpuacct.usage_percpu"))
 	} else if cg.v2 != "" {
 		kv, err := readKeyed(filepath.Join(cg.v2, "cpu.stat"))
 		errs = append(errs, err)
@@ -149,7 +151,9 @@ func (h *host) netStats(dev string) (InterfaceStats, error) {
 		dst  *uint64
 	}{
 		{"rx_bytes", &st.TxBytes}, {"rx_packets", &st.TxPackets},
+		{"rx_errors", &st.TxErrs}, {"rx_dropped", &st.TxDrop},
 		{"tx_bytes", &st.RxBytes}, {"tx_packets", &st.RxPackets},
+		{"tx_errors", &st.RxErrs}, {"tx_dropped", &st.RxDrop},
 	} {
 		v, err := readUint(filepath.Join(dir, f.name))
 		*f.dst = v
@@ -187,6 +191,23 @@ func readUint(path string) (uint64, error) {
 		return 0, err
 	}
 	return strconv.ParseUint(s, 10, 64)
+}
+
+// readUints parses a file of space-separated numbers.
+func readUints(path string) ([]uint64, error) {
+	s, err := readString(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []uint64
+	for _, f := range strings.Fields(s) {
+		n, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // readKeyed parses a flat-keyed cgroup file ("key value" lines).

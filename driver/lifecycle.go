@@ -153,21 +153,11 @@ func vethName(u UUID, i int) string {
 	return fmt.Sprintf("vx%xp%d", h[:5], i)
 }
 
-// vethsOf lists the host-side devices of a running definition.
-func vethsOf(m *xmlmap.Mapped) []string {
-	var out []string
-	for _, ifc := range m.Interfaces {
-		if ifc.HostDev != "" {
-			out = append(out, ifc.HostDev)
-		}
-	}
-	return out
-}
-
 // adopt makes d a running domain whose init is pid: it watches init and
 // LXC's monitor, finds the cgroups, persists the run state and indexes the
 // ID. Used after a start, a reboot, and when reconnecting at startup.
 func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, startedAt time.Time) error {
+	l.exits.watch(pid)
 	w := watchProc(pid)
 	var mw *procWatch
 	if ppid, err := l.host.parentPID(pid); err == nil && ppid > 1 {
@@ -184,10 +174,14 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 			old.Close()
 		}
 	}
-	d.live, d.pid, d.startedAt, d.cg, d.veths = live, pid, startedAt, cg, vethsOf(live)
+	d.live, d.pid, d.startedAt, d.cg = live, pid, startedAt, cg
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
+	d.lxcExitSeen = false
 	d.mu.Unlock()
+	if oldPID > 0 && oldPID != pid {
+		l.exits.forget(oldPID)
+	}
 	if frozen, err := l.host.frozen(cg); err == nil && frozen {
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
 	}
@@ -228,21 +222,30 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 		}
 	}
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
-	d.live, d.pid, d.cg, d.veths, d.console = nil, 0, cgroups{}, nil, ""
+	d.live, d.pid, d.cg, d.console = nil, 0, cgroups{}, ""
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	l.tab.setID(d, pid, 0)
+	if pid > 0 {
+		l.exits.forget(pid)
+	}
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)
 	}
 }
 
 // stopped records that d's container is gone: shut off with reason, events
-// emitted, and a transient domain forgotten.
-func (l *LXC) stopped(d *domain, reason libvirt.DomainShutoffReason) {
-	l.markStopped(d, reason)
+// emitted (by says who asked for a shutdown), and a transient domain
+// forgotten.
+func (l *LXC) stopped(d *domain, reason libvirt.DomainShutoffReason, by origin) {
+	l.markStopped(d, reason, by)
+	l.forgetTransient(d)
+}
+
+// forgetTransient drops d when it is shut off and transient.
+func (l *LXC) forgetTransient(d *domain) {
 	d.mu.Lock()
-	transient := d.persistent == nil
+	transient := d.persistent == nil && !d.activeLocked()
 	d.mu.Unlock()
 	if transient {
 		l.tab.remove(d)
@@ -251,10 +254,10 @@ func (l *LXC) stopped(d *domain, reason libvirt.DomainShutoffReason) {
 }
 
 // markStopped is stopped without forgetting a transient domain.
-func (l *LXC) markStopped(d *domain, reason libvirt.DomainShutoffReason) {
+func (l *LXC) markStopped(d *domain, reason libvirt.DomainShutoffReason, by origin) {
 	ref := d.ref()
 	l.teardown(d, reason)
-	for _, ev := range stoppedEvents(ref, reason) {
+	for _, ev := range stoppedEvents(ref, reason, by) {
 		l.events.publish(ev)
 	}
 }
@@ -339,11 +342,21 @@ func (l *LXC) jobForBackground(d *domain) bool {
 	}
 }
 
-// initExited applies what happens after init exits: LXC restarted the
-// container (a reboot: on_reboot decides), a reboot the driver asked for
-// (restart it), or the container stopped (on_poweroff decides for a
-// guest-initiated poweroff). The driver cannot see init's exit status, so an
-// exit nobody asked for counts as a poweroff, never as a crash.
+// initExited applies what happens after init exits. The kernel tells how
+// it exited (see exitSource; lxc-monitor's exit status is the fallback):
+//
+//   - SIGHUP (reboot(2) in the guest): LXC starts the container again under
+//     a new init; on_reboot decides whether it may run.
+//   - a reboot the driver asked for, where init just exited: the driver
+//     starts the container again.
+//   - a shutdown the driver asked for: shut off, reason shutdown.
+//   - exit 0 or SIGINT (the guest powered off): on_poweroff decides.
+//   - any other signal or a non-zero exit (kill -9 from the host, a
+//     crashing init): shut off, reason crashed; on_crash decides.
+//
+// Stop events go out as soon as the exit is classified; the job is held
+// until LXC's monitor has finished its cleanup, so the next start does not
+// race it.
 func (l *LXC) initExited(d *domain, w *procWatch) {
 	d.mu.Lock()
 	mw, live, persistent, why := d.monitorWatch, d.live, d.persistent, d.pending
@@ -352,26 +365,99 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	if next == nil {
 		next = live
 	}
-	if newPID := l.settle(d, w.pid, mw); newPID > 0 {
-		if why == pendingReboot || live.Lifecycle.OnReboot != "destroy" {
-			l.rebooted(d, live, newPID)
+	kind := exitUnknown
+	if ws, ok := l.exits.status(w.pid, exitStatusWait); ok {
+		kind = classifyExit(ws)
+		l.log.Debug("init exited", "domain", d.name, "pid", w.pid, "status", fmt.Sprintf("%#x", uint32(ws)), "kind", kind)
+	}
+	if kind == exitUnknown || kind == exitReboot {
+		if newPID := l.settle(d, w.pid, mw); newPID > 0 {
+			l.guestRebooted(d, live, newPID, why)
 			return
 		}
-		l.log.Info("guest rebooted; on_reboot=destroy stops it", "domain", d.name)
-		if err := l.kill(l.ctx, d); err != nil {
-			l.log.Error("cannot stop rebooted domain", "domain", d.name, "err", err)
+		if kind == exitUnknown {
+			kind = l.lxcExitKind(d)
 		}
-		l.stopped(d, libvirt.DomainShutoffShutdown)
-		return
+	}
+	// The branches below tear d down, which closes its watches, before
+	// they wait for LXC's monitor: keep that watch open until then.
+	d.mu.Lock()
+	if d.monitorWatch == mw {
+		d.monitorWatch = nil
+	}
+	d.mu.Unlock()
+	if mw != nil {
+		defer mw.Close()
 	}
 	switch {
 	case why == pendingReboot:
+		l.teardown(d, libvirt.DomainShutoffShutdown)
+		l.waitMonitor(d, mw)
 		l.restart(d, next, true)
-	case why == pendingNone && live.Lifecycle.OnPoweroff == "restart":
-		l.log.Info("guest powered off; on_poweroff=restart starts it again", "domain", d.name)
-		l.restart(d, next, false)
+	case why == pendingShutdown:
+		l.markStopped(d, libvirt.DomainShutoffShutdown, byHost)
+		l.waitMonitor(d, mw)
+		l.forgetTransient(d)
+	case kind == exitCrash:
+		l.log.Info("guest crashed", "domain", d.name, "on_crash", live.Lifecycle.OnCrash)
+		l.markStopped(d, libvirt.DomainShutoffCrashed, byGuest)
+		l.waitMonitor(d, mw)
+		if live.Lifecycle.OnCrash == "restart" {
+			l.restart(d, next, false)
+			return
+		}
+		l.forgetTransient(d)
 	default:
-		l.stopped(d, libvirt.DomainShutoffShutdown)
+		l.markStopped(d, libvirt.DomainShutoffShutdown, byGuest)
+		l.waitMonitor(d, mw)
+		if live.Lifecycle.OnPoweroff == "restart" {
+			l.log.Info("guest powered off; on_poweroff=restart starts it again", "domain", d.name)
+			l.restart(d, next, false)
+			return
+		}
+		l.forgetTransient(d)
+	}
+}
+
+// lxcExitKind classifies the exit status lxc-monitor reported for d's init;
+// unknown counts as a poweroff, as it did before exit statuses were read.
+func (l *LXC) lxcExitKind(d *domain) exitKind {
+	d.mu.Lock()
+	status, seen := d.lxcExit, d.lxcExitSeen
+	d.mu.Unlock()
+	if seen && status != 0 {
+		return exitCrash
+	}
+	return exitPoweroff
+}
+
+// guestRebooted handles a container LXC restarted under init pid: a reboot
+// the driver asked for, or one the guest did (on_reboot decides).
+func (l *LXC) guestRebooted(d *domain, live *xmlmap.Mapped, pid int, why pending) {
+	if why == pendingReboot || live.Lifecycle.OnReboot != "destroy" {
+		l.rebooted(d, live, pid)
+		return
+	}
+	l.log.Info("guest rebooted; on_reboot=destroy stops it", "domain", d.name)
+	if err := l.kill(l.ctx, d); err != nil {
+		l.log.Error("cannot stop rebooted domain", "domain", d.name, "err", err)
+	}
+	l.stopped(d, libvirt.DomainShutoffShutdown, byGuest)
+}
+
+// waitMonitor waits (bounded by settleWait) until LXC's monitor mw — the
+// process that started the container — has exited after its cleanup.
+func (l *LXC) waitMonitor(d *domain, mw *procWatch) {
+	if mw == nil {
+		return
+	}
+	t := time.NewTimer(settleWait)
+	defer t.Stop()
+	select {
+	case <-mw.Exited():
+	case <-l.ctx.Done():
+	case <-t.C:
+		l.log.Warn("LXC monitor still running after the container stopped", "domain", d.name, "pid", mw.pid)
 	}
 }
 
@@ -384,26 +470,22 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningBooted), startedAt); err != nil {
 		l.log.Error("cannot re-adopt rebooted container", "domain", d.name, "err", err)
 		l.killQuietly(d.name)
-		l.stopped(d, libvirt.DomainShutoffFailed)
+		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
 		return
 	}
 	l.log.Info("domain rebooted", "domain", d.name, "id", pid)
 	l.events.publish(Event{Kind: EventReboot, Domain: ref})
 }
 
-// restart starts d again after its container stopped: a reboot the driver
-// performs itself (reported as a reboot event) or on_poweroff=restart
-// (reported as stopped then started).
+// restart starts d again after its container stopped and was torn down: a
+// reboot the driver performs itself (reported as a reboot event) or an
+// on_poweroff/on_crash restart (reported as started, after the stop events
+// the caller sent).
 func (l *LXC) restart(d *domain, def *xmlmap.Mapped, reboot bool) {
 	ref := d.ref()
-	if reboot {
-		l.teardown(d, libvirt.DomainShutoffShutdown)
-	} else {
-		l.markStopped(d, libvirt.DomainShutoffShutdown)
-	}
 	if err := l.start(l.ctx, d, def, libvirt.DomainRunningBooted); err != nil {
 		l.log.Error("restart failed", "domain", d.name, "err", err)
-		l.stopped(d, libvirt.DomainShutoffFailed)
+		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
 		return
 	}
 	if reboot {
@@ -484,7 +566,7 @@ func (l *LXC) escalate(d *domain, w *procWatch) {
 		l.log.Error("shutdown escalation failed", "domain", d.name, "err", err)
 		return
 	}
-	l.stopped(d, libvirt.DomainShutoffDestroyed)
+	l.stopped(d, libvirt.DomainShutoffDestroyed, byHost)
 }
 
 // expireReboot forgets a reboot request that init ignored for the grace
@@ -570,7 +652,7 @@ func (l *LXC) destroy(ctx context.Context, d *domain) error {
 	if err := l.kill(ctx, d); err != nil {
 		return err
 	}
-	l.stopped(d, libvirt.DomainShutoffDestroyed)
+	l.stopped(d, libvirt.DomainShutoffDestroyed, byHost)
 	return nil
 }
 
@@ -626,7 +708,7 @@ func (l *LXC) refresh(d *domain) libvirt.DomainState {
 		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 		return libvirt.DomainPaused
 	case !frozen && state == libvirt.DomainPaused:
-		d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningUnknown))
+		d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningUnpaused))
 		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
 		return libvirt.DomainRunning
 	}

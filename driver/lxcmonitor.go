@@ -1,0 +1,198 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// Watching LXC. Three sources tell the driver what its containers do, so
+// that it notices changes nobody asked it for at once and without polling:
+//
+//   - a pidfd per init (monitor.go) fires the moment init exits;
+//   - the kernel's process events (exitstatus.go) say how it exited;
+//   - lxc-monitor (runner.Monitor, one process per lxcpath) reports every
+//     state change LXC's tools make: freeze and thaw with lxc-freeze,
+//     stops, starts (with lxc-start) behind the driver's back.
+//
+// A state change from lxc-monitor queues a reconciliation of that domain
+// with what LXC says (its freezer, its init), which emits the events.
+
+// StateMonitor is the optional part of a Runtime that streams LXC's state
+// changes; *runner.Runner implements it. The channel closes when the stream
+// ends; the driver then starts a new one.
+type StateMonitor interface {
+	Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error)
+}
+
+// Backoff between lxc-monitor restarts, and the delay of the second
+// resynchronisation after a (re)start: lxc-monitor reports only what
+// happens once it has connected to lxc-monitord, a few milliseconds in.
+const (
+	monitorBackoffMin = 100 * time.Millisecond
+	monitorBackoffMax = 10 * time.Second
+	resyncDelay       = 500 * time.Millisecond
+)
+
+// openExitSource subscribes to the kernel's process events, or explains in
+// the log why exit statuses are unavailable.
+func openExitSource(log *slog.Logger) exitSource {
+	p, err := newProcExits(log)
+	if err != nil {
+		log.Warn("kernel process events unavailable: a crashed init is told from a poweroff only by lxc-monitor's exit status", "err", err)
+		return noExits{}
+	}
+	return p
+}
+
+// watchLXC starts following the runtime's state stream for the driver's
+// life, when the runtime has one.
+func (l *LXC) watchLXC() {
+	sm, ok := l.rt.(StateMonitor)
+	if !ok {
+		return
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		backoff := monitorBackoffMin
+		for {
+			ch, err := sm.Monitor(l.ctx)
+			if err == nil {
+				started := time.Now()
+				l.follow(ch)
+				if time.Since(started) > monitorBackoffMax {
+					backoff = monitorBackoffMin
+				}
+			}
+			if l.ctx.Err() != nil {
+				return
+			}
+			if errors.Is(err, runner.ErrNoStreaming) {
+				l.log.Warn("LXC state changes are seen only on the next query", "err", err)
+				return
+			}
+			l.log.Warn("LXC state monitor stopped; restarting it", "err", err, "in", backoff)
+			select {
+			case <-l.ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, monitorBackoffMax)
+		}
+	}()
+}
+
+// follow handles one stream's events until it ends, resynchronising when
+// it starts and once more after resyncDelay.
+func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
+	l.resync()
+	t := time.NewTimer(resyncDelay)
+	defer t.Stop()
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return
+			}
+			l.onMonitorEvent(ev)
+		case <-t.C:
+			l.resync()
+		case <-l.ctx.Done():
+			return
+		}
+	}
+}
+
+// onMonitorEvent handles one lxc-monitor event; it never blocks, as LXC's
+// containers wait on a stalled monitor.
+func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
+	d := l.tab.getName(ev.Name)
+	if d == nil {
+		return
+	}
+	if ev.Exited {
+		d.mu.Lock()
+		if d.activeLocked() {
+			d.lxcExit, d.lxcExitSeen = ev.ExitStatus, true
+		}
+		d.mu.Unlock()
+		return
+	}
+	switch ev.State {
+	case runner.Frozen, runner.Thawed, runner.Running:
+		l.reconcileSoon(d)
+	}
+}
+
+// resync queues a reconciliation of every running domain, for a freeze or
+// thaw made while no stream was watching (a container started behind the
+// driver's back in that window is not seen).
+func (l *LXC) resync() {
+	for _, d := range l.tab.all() {
+		if d.active() {
+			l.reconcileSoon(d)
+		}
+	}
+}
+
+// reconcileSoon queues one reconciliation of d; a queued one covers later
+// requests until it has taken d's job.
+func (l *LXC) reconcileSoon(d *domain) {
+	if !d.reconcileQueued.CompareAndSwap(false, true) {
+		return
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		if !l.jobForBackground(d) {
+			d.reconcileQueued.Store(false)
+			return
+		}
+		defer d.endJob()
+		d.reconcileQueued.Store(false)
+		l.reconcile(d)
+	}()
+}
+
+// reconcile brings d in line with LXC, under d's job: a running domain's
+// freezer state (a freeze or thaw with lxc-freeze), or an inactive
+// domain's container started with lxc-start behind the driver's back.
+func (l *LXC) reconcile(d *domain) {
+	d.mu.Lock()
+	active, def, removed := d.activeLocked(), d.persistent, d.removed
+	d.mu.Unlock()
+	switch {
+	case removed:
+	case active:
+		l.refresh(d)
+	case def != nil && l.hasContainer(d.name):
+		l.adoptForeign(d, def)
+	}
+}
+
+// adoptForeign adopts d's container when something other than the driver
+// started it: running, reason unknown, and a started event.
+func (l *LXC) adoptForeign(d *domain, def *xmlmap.Mapped) {
+	st, pid, err := l.rt.State(l.ctx, d.name)
+	if err != nil || pid <= 0 || st == runner.Stopped {
+		return
+	}
+	live, err := l.liveDef(d.uuid, def)
+	if err != nil {
+		l.log.Error("container started outside the driver has no usable definition", "domain", d.name, "err", err)
+		return
+	}
+	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningUnknown), l.cfg.Now()); err != nil {
+		l.log.Error("cannot adopt container started outside the driver", "domain", d.name, "err", err)
+		return
+	}
+	l.log.Info("adopted container started outside the driver", "domain", d.name, "id", pid)
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
+}

@@ -1,0 +1,270 @@
+package driver
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"golang.org/x/sys/unix"
+
+	"github.com/lxcvirt/lxcvirt/runner"
+)
+
+// monitoringRuntime is the fake runtime with a state stream the test
+// feeds, as lxc-monitor would.
+type monitoringRuntime struct {
+	*fakeRuntime
+	opened chan struct{} // one token per Monitor call
+
+	mu      sync.Mutex
+	streams []chan runner.MonitorEvent
+}
+
+func (m *monitoringRuntime) Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error) {
+	ch := make(chan runner.MonitorEvent, 16)
+	m.mu.Lock()
+	m.streams = append(m.streams, ch)
+	m.mu.Unlock()
+	m.opened <- struct{}{}
+	return ch, nil
+}
+
+func (m *monitoringRuntime) current() chan runner.MonitorEvent {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.streams[len(m.streams)-1]
+}
+
+func (m *monitoringRuntime) send(ev runner.MonitorEvent) { m.current() <- ev }
+
+// newMonitoredEnv is newEnv whose driver follows a test-fed state stream.
+func newMonitoredEnv(t *testing.T) *env {
+	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
+	e.mon = &monitoringRuntime{fakeRuntime: e.rt, opened: make(chan struct{}, 16)}
+	e.l = e.open()
+	e.waitMonitorOpened()
+	return e
+}
+
+func (e *env) waitMonitorOpened() {
+	e.t.Helper()
+	select {
+	case <-e.mon.opened:
+	case <-time.After(5 * time.Second):
+		e.t.Fatal("the driver did not start its state monitor")
+	}
+}
+
+func TestClassifyExit(t *testing.T) {
+	for _, c := range []struct {
+		ws   unix.WaitStatus
+		want exitKind
+	}{
+		{0, exitPoweroff},
+		{unix.WaitStatus(unix.SIGINT), exitPoweroff},
+		{unix.WaitStatus(unix.SIGHUP), exitReboot},
+		{unix.WaitStatus(unix.SIGKILL), exitCrash},
+		{unix.WaitStatus(unix.SIGSEGV) | 0x80, exitCrash}, // with a core dump
+		{unix.WaitStatus(unix.SIGTERM), exitCrash},
+		{unix.WaitStatus(1 << 8), exitCrash}, // exit 1
+	} {
+		if got := classifyExit(c.ws); got != c.want {
+			t.Errorf("classifyExit(%#x) = %v; want %v", uint32(c.ws), got, c.want)
+		}
+	}
+}
+
+// An init killed by a signal is a crash: stopped/crashed, and on_crash
+// decides whether the domain starts again.
+func TestCrashAppliesOnCrash(t *testing.T) {
+	for _, policy := range []string{"destroy", "restart"} {
+		t.Run(policy, func(t *testing.T) {
+			e := newEnv(t)
+			d := e.start(e.define("web", uuidA, "<on_crash>"+policy+"</on_crash>"))
+			evs, err := e.l.Events(t.Context())
+			must(t, err)
+			e.rt.exitInit("web", wsKilled)
+			wantEvents(t, evs, lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedCrashed)))
+			if policy == "destroy" {
+				st := e.waitState(d, libvirt.DomainShutoff)
+				if st.Reason != int32(libvirt.DomainShutoffCrashed) || e.rt.pid("web") != 0 {
+					t.Fatalf("after a crash with on_crash=destroy: %+v, container pid %d", st, e.rt.pid("web"))
+				}
+				return
+			}
+			ev := nextEvent(t, evs)
+			if ev.Type != int32(libvirt.DomainEventStarted) || ev.Detail != int32(libvirt.DomainEventStartedBooted) {
+				t.Fatalf("event after the crash = %+v; want started booted", ev)
+			}
+			if st := e.status(d); st.State != libvirt.DomainRunning || st.ID != int32(e.rt.pid("web")) || st.ID == d.ID {
+				t.Fatalf("after a crash with on_crash=restart: %+v", st)
+			}
+		})
+	}
+}
+
+// reboot(2) with a power-off command kills the namespace's init with
+// SIGINT: that is a poweroff, not a crash.
+func TestHaltSignalIsPoweroff(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	e.rt.exitInit("web", unix.WaitStatus(unix.SIGINT))
+	wantEvents(t, evs,
+		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownGuest)),
+		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)))
+}
+
+// Without the kernel's exit event, lxc-monitor's exit status decides: a
+// non-zero status is a crash, zero a poweroff.
+func TestExitStatusFromLXCMonitor(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		reason libvirt.DomainShutoffReason
+	}{{3, libvirt.DomainShutoffCrashed}, {0, libvirt.DomainShutoffShutdown}} {
+		e := newMonitoredEnv(t)
+		d := e.start(e.define("web", uuidA))
+		e.mon.send(runner.MonitorEvent{Name: "web", Exited: true, ExitStatus: c.status})
+		dom := e.l.tab.getName("web")
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			dom.mu.Lock()
+			seen := dom.lxcExitSeen
+			dom.mu.Unlock()
+			if seen {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the exit status lxc-monitor printed was not recorded")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		e.rt.mu.Lock()
+		ct := e.rt.cts["web"]
+		delete(e.rt.cts, "web")
+		kill(ct.init) // no kernel exit event recorded
+		time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
+		e.rt.mu.Unlock()
+		if st := e.waitState(d, libvirt.DomainShutoff); st.Reason != int32(c.reason) {
+			t.Errorf("exit status %d: reason %d; want %d", c.status, st.Reason, c.reason)
+		}
+	}
+}
+
+// lxc-freeze behind the driver's back is seen from the state stream alone
+// (no query needed): paused with reason unknown, as libvirt reports a pause
+// it did not cause; the thaw resumes it, reason unpaused.
+func TestFreezeSeenFromMonitor(t *testing.T) {
+	e := newMonitoredEnv(t)
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUnknown) {
+		t.Fatalf("after lxc-freeze: %+v", st)
+	}
+	e.rt.writeCgroup("web", "freezer", "freezer.state", "THAWED")
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Thawed})
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnpaused) {
+		t.Fatalf("after lxc-unfreeze: %+v", st)
+	}
+	// The driver's own suspend is reason user, and its stream echo adds
+	// no second event.
+	must(t, e.l.Suspend(t.Context(), d.UUID))
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUser) {
+		t.Fatalf("after Suspend: %+v", st)
+	}
+	must(t, e.l.Resume(t.Context(), d.UUID))
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
+	select {
+	case ev := <-evs:
+		t.Fatalf("unexpected event %+v", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// A container started with lxc-start behind the driver's back is adopted:
+// running, reason unknown, with a started event.
+func TestForeignStartAdopted(t *testing.T) {
+	e := newMonitoredEnv(t)
+	d := e.start(e.define("web", uuidA))
+	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	cfg := filepath.Join(e.stateDir, "lxc", "web", "config")
+	must(t, e.rt.Start(t.Context(), "web", runner.StartOptions{ConfigFile: cfg}))
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	ev := nextEvent(t, evs)
+	pid := int32(e.rt.pid("web"))
+	if want := lifecycle(Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
+		t.Fatalf("event = %+v; want %+v", ev, want)
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnknown) || st.ID != pid {
+		t.Fatalf("adopted: %+v", st)
+	}
+}
+
+// A stream that ends is started again.
+func TestMonitorRestarted(t *testing.T) {
+	e := newMonitoredEnv(t)
+	close(e.mon.current())
+	e.waitMonitorOpened()
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+}
+
+// The kernel's process events give the wait status of a watched process,
+// whoever its parent is.
+func TestProcExits(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("process events need root")
+	}
+	p, err := newProcExits(slog.New(slog.NewTextHandler(&testLog{t: t, on: true}, nil)))
+	if err != nil {
+		t.Skipf("process events unavailable here: %v", err)
+	}
+	defer p.close()
+	for _, c := range []struct {
+		argv []string
+		kill bool
+		want unix.WaitStatus
+	}{
+		{[]string{"sh", "-c", "sleep 0.2; exit 3"}, false, unix.WaitStatus(3 << 8)},
+		{[]string{"sleep", "60"}, true, unix.WaitStatus(unix.SIGKILL)},
+	} {
+		cmd := exec.Command(c.argv[0], c.argv[1:]...)
+		must(t, cmd.Start())
+		pid := cmd.Process.Pid
+		p.watch(pid)
+		if c.kill {
+			must(t, cmd.Process.Kill())
+		}
+		_ = cmd.Wait()
+		ws, ok := p.status(pid, 5*time.Second)
+		if !ok || ws != c.want {
+			t.Errorf("%v: status %#x, %v; want %#x", c.argv, uint32(ws), ok, uint32(c.want))
+		}
+		p.forget(pid)
+	}
+	if _, ok := p.status(1, time.Millisecond); ok {
+		t.Error("status of an unwatched pid")
+	}
+}
