@@ -187,6 +187,11 @@ func (c *conn) send(h wire.Header, payload []byte) error {
 func (c *conn) write(buf []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.writeLocked(buf)
+}
+
+// writeLocked writes buf; the caller holds wmu.
+func (c *conn) writeLocked(buf []byte) error {
 	c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := c.nc.Write(buf); err != nil {
 		c.log.Debug("write failed; dropping client", "err", err)

@@ -32,7 +32,9 @@ func (c *conn) dispatch(p *wire.Packet) {
 		return
 	}
 	ci := &callInfo{hdr: h}
-	ret, err := inv(withCall(c.ctx, ci), c, p.Payload)
+	ctx, files := withReplyFiles(withCall(c.ctx, ci))
+	defer files.close()
+	ret, err := inv(ctx, c, p.Payload)
 	if err != nil {
 		if c.ctx.Err() != nil {
 			return // the client is gone; nobody reads the answer
@@ -42,7 +44,11 @@ func (c *conn) dispatch(p *wire.Packet) {
 		return
 	}
 	c.log.Debug("call", "proc", proc.Name, "serial", h.Serial)
-	c.reply(h, ret)
+	if len(files.files) > 0 {
+		c.replyWithFiles(h, ret, files.files)
+	} else {
+		c.reply(h, ret)
+	}
 	ci.replied()
 }
 

@@ -278,8 +278,10 @@ func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.S
 			return nil, err
 		}
 		out = append(out, driver.Stats{
-			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, MemKiB: 2048, MaxMemKiB: 500000, VCPUs: 2,
-			Interfaces: []driver.InterfaceStats{{Name: "veth0", RxBytes: 100, RxPackets: 2, TxBytes: 300, TxPackets: 4}},
+			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, PerCPUNs: []uint64{5e9, 2e9},
+			MemKiB: 2048, MaxMemKiB: 500000, CurMemKiB: 400000, VCPUs: 2,
+			Interfaces: []driver.InterfaceStats{{Name: "veth0", MAC: "52:54:00:ab:cd:ef", RxBytes: 100, RxPackets: 2, RxErrs: 5, RxDrop: 6,
+				TxBytes: 300, TxPackets: 4, TxErrs: 7, TxDrop: 8}},
 		})
 	}
 	return out, nil

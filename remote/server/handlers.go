@@ -80,6 +80,12 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainGetSecurityLabel:    s.getSecurityLabel,
 		DomainGetMessages:         s.getMessages,
 		ConnectGetAllDomainStats:  s.getAllDomainStats,
+		DomainMemoryStats:         s.domainMemoryStats,
+		DomainInterfaceStats:      s.domainInterfaceStats,
+		DomainGetCPUStats:         s.domainGetCPUStats,
+		DomainBlockStats:          s.domainBlockStats,
+		NodeGetCPUStats:           s.nodeGetCPUStats,
+		NodeGetMemoryStats:        s.nodeGetMemoryStats,
 
 		// Console.
 		DomainOpenConsole: s.openConsole,
@@ -91,5 +97,8 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		ConnectDomainEventDeregisterAny:         s.eventDeregisterAny,
 		ConnectDomainEventRegister:              s.eventRegister,
 		ConnectDomainEventDeregister:            s.eventDeregister,
+
+		// LXC program.
+		LXCDomainOpenNamespace: s.lxcOpenNamespace,
 	}
 }

@@ -91,6 +91,7 @@ func statsParams(st driver.Stats, groups uint32) []libvirt.TypedParam {
 	if groups&statsBalloon != 0 {
 		add(libvirt.DomainStatsBalloonCurrent, libvirt.NewTypedParamValueUllong(st.MemKiB))
 		add(libvirt.DomainStatsBalloonMaximum, libvirt.NewTypedParamValueUllong(st.MaxMemKiB))
+		add(libvirt.DomainStatsBalloonRss, libvirt.NewTypedParamValueUllong(st.MemKiB))
 	}
 	if groups&statsVCPU != 0 {
 		add(libvirt.DomainStatsVCPUCurrent, libvirt.NewTypedParamValueUint(uint32(st.VCPUs)))
@@ -103,8 +104,12 @@ func statsParams(st driver.Stats, groups uint32) []libvirt.TypedParam {
 			add(pre+libvirt.DomainStatsNetSuffixName, libvirt.NewTypedParamValueString(ifc.Name))
 			add(pre+libvirt.DomainStatsNetSuffixRxBytes, libvirt.NewTypedParamValueUllong(ifc.RxBytes))
 			add(pre+libvirt.DomainStatsNetSuffixRxPkts, libvirt.NewTypedParamValueUllong(ifc.RxPackets))
+			add(pre+libvirt.DomainStatsNetSuffixRxErrs, libvirt.NewTypedParamValueUllong(ifc.RxErrs))
+			add(pre+libvirt.DomainStatsNetSuffixRxDrop, libvirt.NewTypedParamValueUllong(ifc.RxDrop))
 			add(pre+libvirt.DomainStatsNetSuffixTxBytes, libvirt.NewTypedParamValueUllong(ifc.TxBytes))
 			add(pre+libvirt.DomainStatsNetSuffixTxPkts, libvirt.NewTypedParamValueUllong(ifc.TxPackets))
+			add(pre+libvirt.DomainStatsNetSuffixTxErrs, libvirt.NewTypedParamValueUllong(ifc.TxErrs))
+			add(pre+libvirt.DomainStatsNetSuffixTxDrop, libvirt.NewTypedParamValueUllong(ifc.TxDrop))
 		}
 	}
 	return p
