@@ -5,33 +5,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// MonitorEvent is one line lxc-monitor printed: a container changed state,
-// or its init exited.
+// MonitorEvent is a container's state change, or its init's exit, as
+// LXC's monitor reports it.
 type MonitorEvent struct {
 	Name string
 	// State is the state a container changed to; "" for an exit.
 	State State
-	// Exited marks an init exit. ExitStatus is the exit status as
-	// lxc-monitor prints it (WEXITSTATUS): an init killed by a signal, or
-	// one that rebooted or halted the container through reboot(2), reads 0.
+	// Exited marks an init exit. With WaitStatus, ExitStatus is the wait
+	// status LXC got from waitpid(2): a signal that ended init is in it
+	// (SIGHUP after reboot(2) restarted the container, SIGINT after it
+	// halted or powered it off, SIGKILL after a kill). Without, ExitStatus
+	// is what lxc-monitor prints (WEXITSTATUS: a signal reads as 0).
 	Exited     bool
 	ExitStatus int
+	WaitStatus bool
 }
 
 // ErrNoStreaming is returned by Monitor when the Runner's Execer cannot
 // stream a process's output.
 var ErrNoStreaming = errors.New("execer cannot stream")
 
-// Monitor runs lxc-monitor -P <lxcpath> -n '.*' and sends every event it
-// prints, in order, until ctx ends or lxc-monitor exits; then the channel
-// is closed (why it ended is logged). lxc-monitor starts LXC's lxc-monitord
-// for the lxcpath when none runs; containers report to it only while it
-// runs, so events from before the call (or from before lxc-monitor has
-// connected, a few milliseconds) are not seen.
+// monitordWait bounds the wait for lxc-monitord's socket after lxc-monitor
+// started.
+const monitordWait = 2 * time.Second
+
+// Monitor reports every state change and init exit of the containers in
+// the lxcpath, in order, until ctx ends or the stream breaks; then the
+// channel is closed (why it ended is logged). It runs lxc-monitor -P
+// <lxcpath> -n '.*', which starts LXC's lxc-monitord for the lxcpath when
+// none runs and keeps it running, and reads lxc-monitord's socket for the
+// full exit statuses (see monitord.go); when that socket cannot be reached
+// it parses lxc-monitor's output instead. Containers report to lxc-monitord
+// only while it runs, so what happened before the call is not seen.
 //
 // The reader blocks while the channel is full, and LXC's containers block
 // on a stalled monitor: receive promptly.
@@ -44,34 +56,93 @@ func (r *Runner) Monitor(ctx context.Context) (<-chan MonitorEvent, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &CommandError{Argv: argv, ExitCode: -1, Err: fmt.Errorf("not started: %w", err)}
 	}
-	p, err := s.Stream(ctx, argv)
+	sctx, stop := context.WithCancel(ctx)
+	p, err := s.Stream(sctx, argv)
 	if err != nil {
+		stop()
 		return nil, &CommandError{Argv: argv, ExitCode: -1, Err: err}
 	}
 	r.log.Debug("exec", "argv", argv, "stream", true)
-	ch := make(chan MonitorEvent, 64)
-	go func() {
-		defer close(ch)
-		sc := bufio.NewScanner(p.Stdout)
-		for sc.Scan() {
-			ev, ok := ParseMonitorLine(sc.Text())
-			if !ok {
-				r.log.Debug("lxc-monitor: unparsed line", "line", sc.Text())
-				continue
-			}
-			select {
-			case ch <- ev:
-			case <-ctx.Done():
-			}
+	m := &monitorRun{r: r, ctx: ctx, stop: stop, p: p, ch: make(chan MonitorEvent, 64)}
+	dctx, cancel := context.WithTimeout(sctx, monitordWait)
+	conn, err := r.monitord(dctx, r.lxcpath)
+	cancel()
+	if err != nil {
+		r.log.Warn("reading lxc-monitor's output: exit signals cannot be told apart", "err", err)
+		go m.text()
+	} else {
+		go m.socket(conn)
+	}
+	return m.ch, nil
+}
+
+// monitorRun is one Monitor call's stream.
+type monitorRun struct {
+	r    *Runner
+	ctx  context.Context // the caller's
+	stop context.CancelFunc
+	p    *Proc
+	ch   chan MonitorEvent
+}
+
+func (m *monitorRun) send(ev MonitorEvent) {
+	select {
+	case m.ch <- ev:
+	case <-m.ctx.Done():
+	}
+}
+
+// ended logs why the stream ended unless the caller ended it.
+func (m *monitorRun) ended(what string, err error) {
+	if m.ctx.Err() == nil {
+		m.r.log.Warn("LXC monitor stream ended", "lxcpath", m.r.lxcpath, "reader", what, "err", err)
+	}
+}
+
+// text parses lxc-monitor's output.
+func (m *monitorRun) text() {
+	defer close(m.ch)
+	defer m.stop()
+	sc := bufio.NewScanner(m.p.Stdout)
+	for sc.Scan() {
+		ev, ok := ParseMonitorLine(sc.Text())
+		if !ok {
+			m.r.log.Debug("lxc-monitor: unparsed line", "line", sc.Text())
+			continue
 		}
-		res, err := p.Wait()
-		if ctx.Err() != nil {
+		m.send(ev)
+	}
+	res, err := m.p.Wait()
+	m.ended("lxc-monitor", fmt.Errorf("exit %d: %s: %w", res.ExitCode, firstLine(string(res.Stderr)), errors.Join(err, sc.Err())))
+}
+
+// socket reads lxc-monitord's records while lxc-monitor, whose output is
+// drained, keeps lxc-monitord alive; either ending ends both.
+func (m *monitorRun) socket(conn net.Conn) {
+	go func() {
+		_, _ = io.Copy(io.Discard, m.p.Stdout)
+		res, err := m.p.Wait()
+		m.ended("lxc-monitor", fmt.Errorf("exit %d: %s: %w", res.ExitCode, firstLine(string(res.Stderr)), err))
+		conn.Close()
+	}()
+	defer close(m.ch)
+	defer m.stop()
+	unblock := context.AfterFunc(m.ctx, func() { conn.Close() })
+	defer unblock()
+	buf := make([]byte, monitorRecordLen)
+	for {
+		ev, ok, err := readMonitordRecord(conn, buf)
+		if err != nil {
+			conn.Close()
+			if !errors.Is(err, net.ErrClosed) {
+				m.ended("lxc-monitord socket", err)
+			}
 			return
 		}
-		r.log.Warn("lxc-monitor ended", "lxcpath", r.lxcpath, "exit", res.ExitCode,
-			"stderr", firstLine(string(res.Stderr)), "err", errors.Join(err, sc.Err()))
-	}()
-	return ch, nil
+		if ok {
+			m.send(ev)
+		}
+	}
 }
 
 // ParseMonitorLine parses one line of lxc-monitor output:

@@ -1,6 +1,10 @@
 package runner
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,7 +55,23 @@ func TestRealMonitor(t *testing.T) {
 	next(MonitorEvent{Name: name, State: Frozen})
 	must(r.Unfreeze(ctx, name))
 	next(MonitorEvent{Name: name, State: Running})
+	// The halt signal makes init exit 0; a kill ends it with SIGKILL, and
+	// lxc-monitord's socket carries that signal.
 	must(r.Stop(ctx, name, StopOptions{}))
-	next(MonitorEvent{Name: name, Exited: true})
+	next(MonitorEvent{Name: name, Exited: true, WaitStatus: true})
 	next(MonitorEvent{Name: name, State: Stopped})
+	must(r.Start(ctx, name, StartOptions{}))
+	next(MonitorEvent{Name: name, State: Running})
+	must(r.Stop(ctx, name, StopOptions{Kill: true}))
+	next(MonitorEvent{Name: name, Exited: true, ExitStatus: int(syscall.SIGKILL), WaitStatus: true})
+	next(MonitorEvent{Name: name, State: Stopped})
+
+	// The socket the Runner reads is the one lxc-monitord listens on.
+	sock, err := MonitordSocket(filepath.Dir(filepath.Join(r.LXCPath(), name)))
+	must(err)
+	unixTable, err := os.ReadFile("/proc/net/unix")
+	must(err)
+	if !strings.Contains(string(unixTable), sock) {
+		t.Errorf("no %s in /proc/net/unix", sock)
+	}
 }

@@ -2,10 +2,13 @@ package runner
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -76,6 +79,7 @@ func TestMonitorParsesInOrderAndCloses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.monitord = noMonitord
 	ch, err := r.Monitor(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -101,8 +105,87 @@ func TestMonitorNeedsStreamer(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	r, _ = New("/x", WithExecer(&streamExecer{out: strings.NewReader("")}))
+	r.monitord = noMonitord
 	if _, err := r.Monitor(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Monitor with an ended context: %v", err)
+	}
+}
+
+func noMonitord(context.Context, string) (net.Conn, error) {
+	return nil, errors.New("no lxc-monitord here")
+}
+
+// monitordRecord encodes a struct lxc_msg.
+func monitordRecord(typ int32, name string, value int32) []byte {
+	b := make([]byte, monitorRecordLen)
+	binary.NativeEndian.PutUint32(b, uint32(typ))
+	copy(b[4:4+monitorNameLen], name)
+	binary.NativeEndian.PutUint32(b[4+monitorNameLen:], uint32(value))
+	return b
+}
+
+// With lxc-monitord's socket reachable, events come from its records,
+// with full wait statuses; lxc-monitor's own output is drained.
+func TestMonitorReadsMonitordSocket(t *testing.T) {
+	pr, pw := io.Pipe()
+	s := &streamExecer{out: pr}
+	r, err := New("/var/lib/lxcvirt/lxc", WithExecer(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, server := net.Pipe()
+	var dialed string
+	r.monitord = func(_ context.Context, lxcpath string) (net.Conn, error) {
+		dialed = lxcpath
+		return client, nil
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ch, err := r.Monitor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		pw.Write([]byte("'a' changed state to [RUNNING]\n")) // drained, not reported
+		for _, rec := range [][]byte{
+			monitordRecord(monitorMsgState, "a", 2),
+			monitordRecord(1, "a", 5),                // a priority message: skipped
+			monitordRecord(monitorMsgState, "a", 99), // no such state: skipped
+			monitordRecord(monitorMsgState, "a", 6),
+			monitordRecord(monitorMsgExit, "a", int32(syscall.SIGHUP)),
+			monitordRecord(monitorMsgExit, "b", 3<<8),
+		} {
+			if _, err := server.Write(rec); err != nil {
+				return
+			}
+		}
+	}()
+	var got []MonitorEvent
+	for range 4 {
+		got = append(got, <-ch)
+	}
+	want := []MonitorEvent{
+		{Name: "a", State: Running}, {Name: "a", State: Frozen},
+		{Name: "a", Exited: true, ExitStatus: int(syscall.SIGHUP), WaitStatus: true},
+		{Name: "b", Exited: true, ExitStatus: 3 << 8, WaitStatus: true},
+	}
+	if !slices.Equal(got, want) || dialed != "/var/lib/lxcvirt/lxc" {
+		t.Fatalf("events = %+v (dialed %q); want %+v", got, dialed, want)
+	}
+	cancel()
+	if rest := collectEvents(t, ch); len(rest) != 0 {
+		t.Fatalf("events after cancel: %+v", rest)
+	}
+	pw.Close()
+}
+
+func TestMonitordSocketName(t *testing.T) {
+	got, err := MonitordSocket("/var/lib/lxc")
+	// FNV-1a 64 of "lxc//var/lib/lxc/monitor-sock".
+	if err != nil || got != "@lxc/ad055575fe28ddd5//var/lib/lxc" {
+		t.Fatalf("MonitordSocket = %q, %v", got, err)
+	}
+	if _, err := MonitordSocket("/" + strings.Repeat("x", 90)); err == nil {
+		t.Fatal("a name over 105 bytes was accepted")
 	}
 }
 

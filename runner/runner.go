@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +21,8 @@ type Runner struct {
 	binDir  string
 	exec    Execer
 	log     *slog.Logger
+	// monitord connects to lxc-monitord (dialMonitord; tests replace it).
+	monitord func(ctx context.Context, lxcpath string) (net.Conn, error)
 }
 
 // Option configures a Runner.
@@ -41,7 +44,7 @@ func New(lxcpath string, opts ...Option) (*Runner, error) {
 	if err := validatePath("lxcpath", lxcpath); err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	r := &Runner{lxcpath: lxcpath, exec: OSExecer{}, log: slog.New(slog.DiscardHandler)}
+	r := &Runner{lxcpath: lxcpath, exec: OSExecer{}, log: slog.New(slog.DiscardHandler), monitord: dialMonitord}
 	for _, o := range opts {
 		o(r)
 	}
