@@ -83,9 +83,25 @@ type consoleKey struct {
 
 // consoles is the driver's table of open console sessions.
 type consoles struct {
-	open sync.Mutex // serialises attachments, so check, detach and attach are one step
-	mu   sync.Mutex // guards m
-	m    map[consoleKey]*consoleSession
+	mu    sync.Mutex // guards the maps
+	m     map[consoleKey]*consoleSession
+	locks map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
+}
+
+// lock serialises attachments to one device and returns the unlock.
+func (cs *consoles) lock(k consoleKey) func() {
+	cs.mu.Lock()
+	if cs.locks == nil {
+		cs.locks = map[consoleKey]*sync.Mutex{}
+	}
+	l := cs.locks[k]
+	if l == nil {
+		l = &sync.Mutex{}
+		cs.locks[k] = l
+	}
+	cs.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 func (cs *consoles) get(k consoleKey) *consoleSession {
@@ -136,8 +152,7 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	}
 
 	k := consoleKey{u, tty}
-	l.consoles.open.Lock()
-	defer l.consoles.open.Unlock()
+	defer l.consoles.lock(k)()
 	if old := l.consoles.get(k); old != nil && !old.ended() {
 		if flags&ConsoleForce == 0 {
 			return nil, virterror.New(libvirt.ErrOperationFailed, "Active console session exists for this domain")
