@@ -119,12 +119,16 @@ func (cs *consoles) put(k consoleKey, s *consoleSession) {
 	cs.m[k] = s
 }
 
-func (cs *consoles) remove(k consoleKey, s *consoleSession) {
+// remove drops s from the table and reports whether it was the device's
+// current session.
+func (cs *consoles) remove(k consoleKey, s *consoleSession) bool {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if cs.m[k] == s {
-		delete(cs.m, k)
+	if cs.m[k] != s {
+		return false
 	}
+	delete(cs.m, k)
+	return true
 }
 
 // OpenConsole implements Consoler.
@@ -293,8 +297,8 @@ func (s *consoleSession) end(cause error) {
 		s.cause = cause
 		s.mu.Unlock()
 		_ = s.rc.Close()
-		s.l.consoles.remove(s.key, s)
-		if s.key.tty == 0 {
+		// A session replaced meanwhile leaves its successor's pty alone.
+		if s.l.consoles.remove(s.key, s) && s.key.tty == 0 {
 			s.d.mu.Lock()
 			if s.d.console == s.rc.PTY() {
 				s.d.console = ""
