@@ -44,10 +44,12 @@ type domain struct {
 	initWatch    *procWatch // the container's init
 	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
 	pending      pending    // what the driver asked the running container to do
-	// lxcExit is init's exit status as lxc-monitor printed it (valid when
-	// lxcExitSeen): the fallback when the kernel's exit event was not seen.
-	lxcExit     int
-	lxcExitSeen bool
+	// How init exited, as LXC's monitor reported it: exitStatus is a full
+	// wait status when exitWait is set, else only the exit code; exitSeen
+	// (one per init) is closed once the report came.
+	exitStatus int
+	exitWait   bool
+	exitSeen   chan struct{}
 
 	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }

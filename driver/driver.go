@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -64,9 +65,8 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
-	procRoot string     // /proc; tests point it elsewhere
-	netRoot  string     // /sys/class/net
-	exits    exitSource // default: the kernel's process events when available
+	procRoot string // /proc; tests point it elsewhere
+	netRoot  string // /sys/class/net
 }
 
 // Defaults.
@@ -130,8 +130,10 @@ type LXC struct {
 	store  *store
 	tab    *table
 	events *broker
-	exits  exitSource
 	opts   xmlmap.Options
+
+	// monitorLive is set while a state stream (see lxcmonitor.go) runs.
+	monitorLive atomic.Bool
 
 	// defineMu serialises changes to the set of domains (define, create,
 	// undefine) so name and UUID checks and the insert are atomic.
@@ -177,14 +179,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
 	}
-	exits := cfg.exits
-	if exits == nil {
-		exits = openExitSource(cfg.Logger)
-	}
 	bg, cancel := context.WithCancel(context.Background())
 	l := &LXC{
 		cfg: cfg, log: cfg.Logger, rt: rt, host: h, store: st,
-		tab: newTable(), events: newBroker(cfg.Logger), exits: exits,
+		tab: newTable(), events: newBroker(cfg.Logger),
 		opts: xmlmap.Options{
 			Cgroup:        h.layout,
 			DefaultBridge: cfg.DefaultBridge,
@@ -283,7 +281,6 @@ func (l *LXC) Close() error {
 			}
 			d.mu.Unlock()
 		}
-		l.exits.close()
 		l.events.close()
 	})
 	return nil

@@ -70,7 +70,6 @@ func (e *env) open() *LXC {
 		CgroupRoot:    e.rt.cgRoot,
 		procRoot:      e.rt.procRoot,
 		netRoot:       e.rt.netRoot,
-		exits:         e.rt.exits,
 	})
 	if err != nil {
 		e.t.Fatal(err)

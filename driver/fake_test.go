@@ -35,7 +35,9 @@ type fakeRuntime struct {
 	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
 	hook    func(op, name string) // called at the start of each operation, unlocked
 	failOn  map[string]error      // op → error to return
-	exits   *fakeExits            // how each init exited, as the kernel would tell
+	// onExit, when set, hears how each init ended, as LXC's monitor
+	// reports it. Called with mu held.
+	onExit func(name string, ws unix.WaitStatus)
 }
 
 type fakeCT struct {
@@ -48,7 +50,6 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	f := &fakeRuntime{
 		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
 		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
-		exits: &fakeExits{st: map[int]unix.WaitStatus{}},
 	}
 	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -155,11 +156,13 @@ const (
 	wsReboot = unix.WaitStatus(unix.SIGHUP)
 )
 
-// endInit ends ct's init, which the exit source then reports with ws.
+// endInit ends name's init, which LXC's monitor then reports with ws.
 // Caller holds mu.
-func (f *fakeRuntime) endInit(ct *fakeCT, ws unix.WaitStatus) {
-	f.exits.set(ct.init.Process.Pid, ws)
+func (f *fakeRuntime) endInit(name string, ct *fakeCT, ws unix.WaitStatus) {
 	kill(ct.init)
+	if f.onExit != nil {
+		f.onExit(name, ws)
+	}
 }
 
 // halt ends init (with ws) then, like LXC's monitor after its cleanup, the
@@ -167,7 +170,7 @@ func (f *fakeRuntime) endInit(ct *fakeCT, ws unix.WaitStatus) {
 func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 	ct := f.cts[name]
 	delete(f.cts, name)
-	f.endInit(ct, ws)
+	f.endInit(name, ct, ws)
 	time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
 }
 
@@ -186,7 +189,7 @@ func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions)
 	case f.ignore[name]:
 	case o.Reboot && f.rebootL[name]:
 		// A cooperating init reboots: LXC's monitor stays and starts a new init.
-		f.endInit(ct, wsReboot)
+		f.endInit(name, ct, wsReboot)
 		f.boot(name, ct)
 	default:
 		f.halt(name, wsExit0)
@@ -240,38 +243,9 @@ func (f *fakeRuntime) guestReboot(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ct := f.cts[name]
-	f.endInit(ct, wsReboot)
+	f.endInit(name, ct, wsReboot)
 	f.boot(name, ct)
 }
-
-// fakeExits is the kernel's exit events as the fake runtime reports them.
-type fakeExits struct {
-	mu sync.Mutex
-	st map[int]unix.WaitStatus
-}
-
-func (f *fakeExits) set(pid int, ws unix.WaitStatus) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.st[pid] = ws
-}
-
-func (f *fakeExits) watch(int) {}
-
-func (f *fakeExits) forget(pid int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.st, pid)
-}
-
-func (f *fakeExits) status(pid int, _ time.Duration) (unix.WaitStatus, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ws, ok := f.st[pid]
-	return ws, ok
-}
-
-func (f *fakeExits) close() {}
 
 func (f *fakeRuntime) pid(name string) int {
 	f.mu.Lock()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
+	"golang.org/x/sys/unix"
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/runner"
@@ -157,7 +158,6 @@ func vethName(u UUID, i int) string {
 // LXC's monitor, finds the cgroups, persists the run state and indexes the
 // ID. Used after a start, a reboot, and when reconnecting at startup.
 func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, startedAt time.Time) error {
-	l.exits.watch(pid)
 	w := watchProc(pid)
 	var mw *procWatch
 	if ppid, err := l.host.parentPID(pid); err == nil && ppid > 1 {
@@ -177,11 +177,8 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 	d.live, d.pid, d.startedAt, d.cg = live, pid, startedAt, cg
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
-	d.lxcExitSeen = false
+	d.exitSeen = make(chan struct{})
 	d.mu.Unlock()
-	if oldPID > 0 && oldPID != pid {
-		l.exits.forget(oldPID)
-	}
 	if frozen, err := l.host.frozen(cg); err == nil && frozen {
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
 	}
@@ -226,9 +223,6 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	l.tab.setID(d, pid, 0)
-	if pid > 0 {
-		l.exits.forget(pid)
-	}
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)
 	}
@@ -248,8 +242,10 @@ func (l *LXC) forgetTransient(d *domain) {
 	transient := d.persistent == nil && !d.activeLocked()
 	d.mu.Unlock()
 	if transient {
-		l.tab.remove(d)
+		// Files first: once the domain is gone from the table, nothing of
+		// it is left.
 		l.removeContainerDir(d.name)
+		l.tab.remove(d)
 	}
 }
 
@@ -342,8 +338,8 @@ func (l *LXC) jobForBackground(d *domain) bool {
 	}
 }
 
-// initExited applies what happens after init exits. The kernel tells how
-// it exited (see exitSource; lxc-monitor's exit status is the fallback):
+// initExited applies what happens after init exits. LXC's monitor tells
+// how it exited (see initExitKind):
 //
 //   - SIGHUP (reboot(2) in the guest): LXC starts the container again under
 //     a new init; on_reboot decides whether it may run.
@@ -365,18 +361,14 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	if next == nil {
 		next = live
 	}
-	kind := exitUnknown
-	if ws, ok := l.exits.status(w.pid, exitStatusWait); ok {
-		kind = classifyExit(ws)
-		l.log.Debug("init exited", "domain", d.name, "pid", w.pid, "status", fmt.Sprintf("%#x", uint32(ws)), "kind", kind)
-	}
+	kind := l.initExitKind(d)
 	if kind == exitUnknown || kind == exitReboot {
 		if newPID := l.settle(d, w.pid, mw); newPID > 0 {
 			l.guestRebooted(d, live, newPID, why)
 			return
 		}
 		if kind == exitUnknown {
-			kind = l.lxcExitKind(d)
+			kind = exitPoweroff
 		}
 	}
 	// The branches below tear d down, which closes its watches, before
@@ -419,16 +411,38 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	}
 }
 
-// lxcExitKind classifies the exit status lxc-monitor reported for d's init;
-// unknown counts as a poweroff, as it did before exit statuses were read.
-func (l *LXC) lxcExitKind(d *domain) exitKind {
+// initExitKind waits, bounded by exitReportWait, for LXC's report of how
+// d's init exited and classifies it. Without a full wait status (LXC's
+// output only) a non-zero exit is a crash and anything else unknown: a
+// signal reads as exit 0 there. Without a state stream it is unknown.
+func (l *LXC) initExitKind(d *domain) exitKind {
 	d.mu.Lock()
-	status, seen := d.lxcExit, d.lxcExitSeen
+	seen := d.exitSeen
 	d.mu.Unlock()
-	if seen && status != 0 {
+	if seen == nil || !l.monitorLive.Load() {
+		return exitUnknown
+	}
+	t := time.NewTimer(exitReportWait)
+	defer t.Stop()
+	select {
+	case <-seen:
+	case <-t.C:
+		l.log.Warn("LXC did not report how init exited", "domain", d.name)
+		return exitUnknown
+	case <-l.ctx.Done():
+		return exitUnknown
+	}
+	d.mu.Lock()
+	status, full := d.exitStatus, d.exitWait
+	d.mu.Unlock()
+	l.log.Debug("init exited", "domain", d.name, "status", fmt.Sprintf("%#x", status), "wait_status", full)
+	switch {
+	case full:
+		return classifyExit(unix.WaitStatus(status))
+	case status != 0:
 		return exitCrash
 	}
-	return exitPoweroff
+	return exitUnknown
 }
 
 // guestRebooted handles a container LXC restarted under init pid: a reboot

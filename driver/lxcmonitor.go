@@ -3,7 +3,6 @@ package driver
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -12,12 +11,12 @@ import (
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// Watching LXC. Three sources tell the driver what its containers do, so
+// Watching LXC. Two sources tell the driver what its containers do, so
 // that it notices changes nobody asked it for at once and without polling:
 //
 //   - a pidfd per init (monitor.go) fires the moment init exits;
-//   - the kernel's process events (exitstatus.go) say how it exited;
-//   - lxc-monitor (runner.Monitor, one process per lxcpath) reports every
+//   - LXC's monitor stream (runner.Monitor: lxc-monitord, one lxc-monitor
+//     per lxcpath) reports how init exited (its wait status) and every
 //     state change LXC's tools make: freeze and thaw with lxc-freeze,
 //     stops, starts (with lxc-start) behind the driver's back.
 //
@@ -39,17 +38,6 @@ const (
 	monitorBackoffMax = 10 * time.Second
 	resyncDelay       = 500 * time.Millisecond
 )
-
-// openExitSource subscribes to the kernel's process events, or explains in
-// the log why exit statuses are unavailable.
-func openExitSource(log *slog.Logger) exitSource {
-	p, err := newProcExits(log)
-	if err != nil {
-		log.Warn("kernel process events unavailable: a crashed init is told from a poweroff only by lxc-monitor's exit status", "err", err)
-		return noExits{}
-	}
-	return p
-}
 
 // watchLXC starts following the runtime's state stream for the driver's
 // life, when the runtime has one.
@@ -92,6 +80,8 @@ func (l *LXC) watchLXC() {
 // follow handles one stream's events until it ends, resynchronising when
 // it starts and once more after resyncDelay.
 func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
+	l.monitorLive.Store(true)
+	defer l.monitorLive.Store(false)
 	l.resync()
 	t := time.NewTimer(resyncDelay)
 	defer t.Stop()
@@ -119,8 +109,13 @@ func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
 	}
 	if ev.Exited {
 		d.mu.Lock()
-		if d.activeLocked() {
-			d.lxcExit, d.lxcExitSeen = ev.ExitStatus, true
+		if d.activeLocked() && d.exitSeen != nil {
+			select {
+			case <-d.exitSeen:
+			default:
+				d.exitStatus, d.exitWait = ev.ExitStatus, ev.WaitStatus
+				close(d.exitSeen)
+			}
 		}
 		d.mu.Unlock()
 		return
@@ -128,7 +123,36 @@ func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
 	switch ev.State {
 	case runner.Frozen, runner.Thawed, runner.Running:
 		l.reconcileSoon(d)
+	case runner.Freezing:
+		l.watchFreeze(d)
 	}
+}
+
+// freezeChecks are the delays after LXC announced a freeze at which the
+// freezer is read: lxc-freeze announces FREEZING before it writes the
+// freezer, and FROZEN once it reads it back frozen — a second later when
+// the kernel had not finished at the first read.
+var freezeChecks = []time.Duration{2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond,
+	25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond}
+
+// watchFreeze reconciles d at each of freezeChecks, so a freeze is
+// reported when the kernel completes it rather than when LXC next looks.
+func (l *LXC) watchFreeze(d *domain) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		start := time.Now()
+		for _, at := range freezeChecks {
+			t := time.NewTimer(time.Until(start.Add(at)))
+			select {
+			case <-l.ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			l.reconcileSoon(d)
+		}
+	}()
 }
 
 // resync queues a reconciliation of every running domain, for a freeze or

@@ -2,9 +2,6 @@ package driver
 
 import (
 	"context"
-	"log/slog"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -43,10 +40,15 @@ func (m *monitoringRuntime) current() chan runner.MonitorEvent {
 
 func (m *monitoringRuntime) send(ev runner.MonitorEvent) { m.current() <- ev }
 
-// newMonitoredEnv is newEnv whose driver follows a test-fed state stream.
+// newMonitoredEnv is newEnv whose driver follows a test-fed state stream;
+// the fake runtime reports each init's end on it with its wait status, as
+// lxc-monitord does.
 func newMonitoredEnv(t *testing.T) *env {
 	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
 	e.mon = &monitoringRuntime{fakeRuntime: e.rt, opened: make(chan struct{}, 16)}
+	e.rt.onExit = func(name string, ws unix.WaitStatus) {
+		e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: int(ws), WaitStatus: true})
+	}
 	e.l = e.open()
 	e.waitMonitorOpened()
 	return e
@@ -85,7 +87,7 @@ func TestClassifyExit(t *testing.T) {
 func TestCrashAppliesOnCrash(t *testing.T) {
 	for _, policy := range []string{"destroy", "restart"} {
 		t.Run(policy, func(t *testing.T) {
-			e := newEnv(t)
+			e := newMonitoredEnv(t)
 			d := e.start(e.define("web", uuidA, "<on_crash>"+policy+"</on_crash>"))
 			evs, err := e.l.Events(t.Context())
 			must(t, err)
@@ -112,7 +114,7 @@ func TestCrashAppliesOnCrash(t *testing.T) {
 // reboot(2) with a power-off command kills the namespace's init with
 // SIGINT: that is a poweroff, not a crash.
 func TestHaltSignalIsPoweroff(t *testing.T) {
-	e := newEnv(t)
+	e := newMonitoredEnv(t)
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
@@ -122,38 +124,28 @@ func TestHaltSignalIsPoweroff(t *testing.T) {
 		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)))
 }
 
-// Without the kernel's exit event, lxc-monitor's exit status decides: a
-// non-zero status is a crash, zero a poweroff.
-func TestExitStatusFromLXCMonitor(t *testing.T) {
+// Without a full wait status (lxc-monitor's output only), a non-zero exit
+// status is a crash and zero a poweroff; without any report, a poweroff.
+func TestExitStatusWithoutWaitStatus(t *testing.T) {
 	for _, c := range []struct {
+		report bool
 		status int
 		reason libvirt.DomainShutoffReason
-	}{{3, libvirt.DomainShutoffCrashed}, {0, libvirt.DomainShutoffShutdown}} {
+	}{{true, 3, libvirt.DomainShutoffCrashed}, {true, 0, libvirt.DomainShutoffShutdown}, {false, 0, libvirt.DomainShutoffShutdown}} {
 		e := newMonitoredEnv(t)
-		d := e.start(e.define("web", uuidA))
-		e.mon.send(runner.MonitorEvent{Name: "web", Exited: true, ExitStatus: c.status})
-		dom := e.l.tab.getName("web")
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			dom.mu.Lock()
-			seen := dom.lxcExitSeen
-			dom.mu.Unlock()
-			if seen {
-				break
+		e.rt.onExit = func(name string, _ unix.WaitStatus) {
+			if c.report {
+				e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: c.status})
 			}
-			if time.Now().After(deadline) {
-				t.Fatal("the exit status lxc-monitor printed was not recorded")
-			}
-			time.Sleep(time.Millisecond)
 		}
-		e.rt.mu.Lock()
-		ct := e.rt.cts["web"]
-		delete(e.rt.cts, "web")
-		kill(ct.init) // no kernel exit event recorded
-		time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
-		e.rt.mu.Unlock()
+		d := e.start(e.define("web", uuidA))
+		start := time.Now()
+		e.rt.exitInit("web", wsKilled)
 		if st := e.waitState(d, libvirt.DomainShutoff); st.Reason != int32(c.reason) {
-			t.Errorf("exit status %d: reason %d; want %d", c.status, st.Reason, c.reason)
+			t.Errorf("report %v, exit status %d: reason %d; want %d", c.report, c.status, st.Reason, c.reason)
+		}
+		if c.report && time.Since(start) > exitReportWait/2 {
+			t.Errorf("classified after %v, as if the report never came", time.Since(start))
 		}
 	}
 }
@@ -231,40 +223,20 @@ func TestMonitorRestarted(t *testing.T) {
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 }
 
-// The kernel's process events give the wait status of a watched process,
-// whoever its parent is.
-func TestProcExits(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("process events need root")
-	}
-	p, err := newProcExits(slog.New(slog.NewTextHandler(&testLog{t: t, on: true}, nil)))
-	if err != nil {
-		t.Skipf("process events unavailable here: %v", err)
-	}
-	defer p.close()
-	for _, c := range []struct {
-		argv []string
-		kill bool
-		want unix.WaitStatus
-	}{
-		{[]string{"sh", "-c", "sleep 0.2; exit 3"}, false, unix.WaitStatus(3 << 8)},
-		{[]string{"sleep", "60"}, true, unix.WaitStatus(unix.SIGKILL)},
-	} {
-		cmd := exec.Command(c.argv[0], c.argv[1:]...)
-		must(t, cmd.Start())
-		pid := cmd.Process.Pid
-		p.watch(pid)
-		if c.kill {
-			must(t, cmd.Process.Kill())
-		}
-		_ = cmd.Wait()
-		ws, ok := p.status(pid, 5*time.Second)
-		if !ok || ws != c.want {
-			t.Errorf("%v: status %#x, %v; want %#x", c.argv, uint32(ws), ok, uint32(c.want))
-		}
-		p.forget(pid)
-	}
-	if _, ok := p.status(1, time.Millisecond); ok {
-		t.Error("status of an unwatched pid")
+// LXC announces FREEZING before the kernel has frozen the container and
+// says FROZEN only once it looks again (up to a second later); the driver
+// reads the freezer meanwhile and reports the pause when it happens.
+func TestFreezeReportedBeforeLXCSaysFrozen(t *testing.T) {
+	e := newMonitoredEnv(t)
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
+	time.Sleep(15 * time.Millisecond)
+	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
+	start := time.Now()
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+	if took := time.Since(start); took > 200*time.Millisecond {
+		t.Errorf("pause reported %v after the freezer froze", took)
 	}
 }

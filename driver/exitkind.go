@@ -1,0 +1,40 @@
+package driver
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// exitKind is how a container's init ended, as far as the driver can tell.
+type exitKind int
+
+const (
+	exitUnknown  exitKind = iota
+	exitPoweroff          // exit status 0, or SIGINT: reboot(2) halt or power-off inside a PID namespace
+	exitReboot            // SIGHUP: reboot(2) restart inside a PID namespace; LXC starts the container again
+	exitCrash             // a non-zero exit or any other signal: on a machine, init dying is a panic
+)
+
+func (k exitKind) String() string {
+	return [...]string{"unknown", "poweroff", "reboot", "crash"}[k]
+}
+
+// classifyExit maps init's wait status to what the guest did.
+func classifyExit(ws unix.WaitStatus) exitKind {
+	switch {
+	case ws.Exited() && ws.ExitStatus() == 0:
+		return exitPoweroff
+	case ws.Signaled() && ws.Signal() == unix.SIGINT:
+		return exitPoweroff
+	case ws.Signaled() && ws.Signal() == unix.SIGHUP:
+		return exitReboot
+	default:
+		return exitCrash
+	}
+}
+
+// exitReportWait bounds the wait, after the pidfd reported init's exit,
+// for LXC's report of how it exited: LXC's monitor reaps init and sends it
+// within milliseconds.
+const exitReportWait = time.Second
