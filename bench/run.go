@@ -46,7 +46,7 @@ type bench struct {
 
 // Section titles, in report order.
 var sectionTitles = map[int][2]string{
-	1: {"Start and stop latency", "A connected Go client (go-libvirt over the unix socket, as virt-manager and Nova hold a connection) against lxcvirtd, next to the raw lxc-* commands on an identical container (busybox rootfs, one veth on lxcbr0, 500000 KiB memory limit). Whole-process virsh rows show where the time goes when a user types the command."},
+	1: {"Start and stop latency", "A connected Go client (go-libvirt over the unix socket, as virt-manager and Nova hold a connection) against lxcvirtd, next to the raw lxc-* commands on an equivalent container (the same busybox rootfs, one veth on lxcbr0, 500000 KiB memory limit; the config lxcvirt generates also drops a few capabilities and names the host veth, and lxcvirt passes lxc-start a log file). Whole-process virsh rows show where the time goes when a user types the command."},
 	2: {"Control-plane latency at scale", "The same definitions held by lxcvirtd and by Debian's libvirtd with its own LXC driver (baseline). virsh rows are whole processes; Go rows use one connected client. Targets apply at 1,000 domains."},
 	3: {"Throughput", "A batch of containers started, then destroyed, through 8 concurrent client connections (Go client), against the same number of raw `lxc-start -d` then `lxc-stop -k` run 8 at a time. Figures are containers per second over the whole batch."},
 	4: {"Memory", "Resident set size (VmRSS) from /proc: the lxcvirtd daemon and its driver plugin process (a child of the daemon), against libvirtd holding the same definitions (libvirtd only defines; the bench starts no container through it)."},
