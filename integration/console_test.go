@@ -23,7 +23,7 @@ import (
 // virshConsole is `virsh console` running on a pty of its own, as in a
 // terminal: the test types into the pty and reads what virsh prints.
 type virshConsole struct {
-	t    *testing.T
+	t    testing.TB
 	args []string
 	cmd  *exec.Cmd
 	pty  *os.File

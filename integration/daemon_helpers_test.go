@@ -20,7 +20,7 @@ import (
 
 // daemon is a real lxcvirtd process serving one test's host directories.
 type daemon struct {
-	t      *testing.T
+	t      testing.TB
 	h      *host
 	sock   string // read-write socket
 	ro     string // read-only socket
@@ -31,7 +31,7 @@ type daemon struct {
 
 // lxcvirtdBinary builds cmd/lxcvirtd and its driver plugin into one test
 // temp dir, where the daemon finds the plugin by default.
-func lxcvirtdBinary(t *testing.T) string {
+func lxcvirtdBinary(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "lxcvirtd")
@@ -44,7 +44,7 @@ func lxcvirtdBinary(t *testing.T) string {
 
 // socketDir makes a directory for a daemon's sockets (short: unix socket
 // paths are limited).
-func socketDir(t *testing.T) string {
+func socketDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "lxcvirtd-sock-")
 	if err != nil {
@@ -57,14 +57,14 @@ func socketDir(t *testing.T) string {
 // startDaemon runs lxcvirtd on h's directories with sockets in a temp
 // dir, with extra flags after the test's own. When the test ends the
 // daemon gets SIGTERM and must exit 0.
-func startDaemon(t *testing.T, h *host, extra ...string) *daemon {
+func startDaemon(t testing.TB, h *host, extra ...string) *daemon {
 	t.Helper()
 	return runDaemon(t, h, lxcvirtdBinary(t), socketDir(t), extra...)
 }
 
 // runDaemon starts the daemon binary bin with its sockets in dir, so a
 // test can start another daemon on the same sockets and state.
-func runDaemon(t *testing.T, h *host, bin, dir string, extra ...string) *daemon {
+func runDaemon(t testing.TB, h *host, bin, dir string, extra ...string) *daemon {
 	t.Helper()
 	d := &daemon{t: t, h: h, sock: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro")}
 	d.cmd = exec.Command(bin, append([]string{"--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,

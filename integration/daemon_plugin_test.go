@@ -57,7 +57,7 @@ func exited(pid int) bool {
 }
 
 // processes lists every process on the host.
-func processes(t *testing.T) []procStat {
+func processes(t testing.TB) []procStat {
 	t.Helper()
 	entries, err := os.ReadDir("/proc")
 	must(t, err)

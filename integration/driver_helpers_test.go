@@ -27,7 +27,7 @@ import (
 // of its own, and the container names it may have started (all killed when
 // the test ends, whatever happened).
 type host struct {
-	t        *testing.T
+	t        testing.TB
 	stateDir string
 	lxcPath  string
 	runDir   string
@@ -38,7 +38,7 @@ type host struct {
 	names []string
 }
 
-func newHost(t *testing.T) *host {
+func newHost(t testing.TB) *host {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.EnsureBridge(t)
@@ -135,7 +135,7 @@ func smallXML(name, rootfs string, extra string) string {
 </domain>`, name, extra, rootfs)
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func alive(pid int) bool {
 }
 
 // waitGone waits until pid has exited.
-func waitGone(t *testing.T, pid int, timeout time.Duration) {
+func waitGone(t testing.TB, pid int, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for alive(pid) {
@@ -188,7 +188,7 @@ func waitGone(t *testing.T, pid int, timeout time.Duration) {
 // cgroupFile returns the path of file in pid's cgroup for controller
 // (v1 hierarchy) or, when the controller is not mounted as v1, in its v2
 // cgroup.
-func cgroupFile(t *testing.T, pid int, controller, v1file, v2file string) string {
+func cgroupFile(t testing.TB, pid int, controller, v1file, v2file string) string {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
 	must(t, err)
@@ -213,7 +213,7 @@ func cgroupFile(t *testing.T, pid int, controller, v1file, v2file string) string
 	return filepath.Join("/sys/fs/cgroup/unified", v2, v2file)
 }
 
-func readTrim(t *testing.T, path string) string {
+func readTrim(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	must(t, err)
@@ -235,7 +235,7 @@ func files(dir string) []string {
 
 type testWriter struct {
 	mu sync.Mutex
-	t  *testing.T
+	t  testing.TB
 	on bool
 }
 

@@ -29,7 +29,7 @@ import (
 // what virsh prints.
 
 // field returns the value of a "Key:   value" line of virsh output.
-func field(t *testing.T, out, key string) string {
+func field(t testing.TB, out, key string) string {
 	t.Helper()
 	for _, line := range strings.Split(out, "\n") {
 		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == key {
@@ -68,7 +68,7 @@ func (d *daemon) waitState(name, want string, timeout time.Duration) {
 }
 
 // writeXML stores a domain XML for `virsh define` / `virsh create`.
-func writeXML(t *testing.T, xml string) string {
+func writeXML(t testing.TB, xml string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "domain.xml")
 	if err := os.WriteFile(p, []byte(xml), 0o644); err != nil {
@@ -77,7 +77,7 @@ func writeXML(t *testing.T, xml string) string {
 	return p
 }
 
-func meminfoKiB(t *testing.T, key string) string {
+func meminfoKiB(t testing.TB, key string) string {
 	t.Helper()
 	b, err := os.ReadFile("/proc/meminfo")
 	if err != nil {
