@@ -3,7 +3,7 @@
 # Idempotent and non-interactive; runs as root (CI does).
 set -eu
 
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux"
+packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
