@@ -132,8 +132,13 @@ func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
 // freezer is read: lxc-freeze announces FREEZING before it writes the
 // freezer, and FROZEN once it reads it back frozen — a second later when
 // the kernel had not finished at the first read.
-var freezeChecks = []time.Duration{2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond,
-	25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond}
+var freezeChecks = func() []time.Duration {
+	var at []time.Duration
+	for ms := 2; ms <= 100; ms += 4 {
+		at = append(at, time.Duration(ms)*time.Millisecond)
+	}
+	return append(at, 200*time.Millisecond, 500*time.Millisecond)
+}()
 
 // watchFreeze reconciles d at each of freezeChecks, so a freeze is
 // reported when the kernel completes it rather than when LXC next looks.
