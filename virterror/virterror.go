@@ -51,22 +51,24 @@ func (e *Error) Is(target error) bool {
 
 // prefixes mirror libvirt's virErrorMsg texts for the codes lxcvirt raises.
 var prefixes = map[Code]string{
-	libvirt.ErrInternalError:     "internal error: ",
-	libvirt.ErrNoSupport:         "this function is not supported by the connection driver: ",
-	libvirt.ErrInvalidArg:        "invalid argument: ",
-	libvirt.ErrXMLError:          "XML error: ",
-	libvirt.ErrOperationFailed:   "operation failed: ",
-	libvirt.ErrOperationDenied:   "operation forbidden: ",
-	libvirt.ErrNoDomain:          "Domain not found: ",
-	libvirt.ErrOperationInvalid:  "Requested operation is not valid: ",
-	libvirt.ErrConfigUnsupported: "unsupported configuration: ",
-	libvirt.ErrOperationTimeout:  "Timed out during operation: ",
-	libvirt.ErrXMLDetail:         "XML error: ",
-	libvirt.ErrRPC:               "", // libvirt formats RPC errors as "%s": clients match "unknown procedure" at the start
-	libvirt.ErrSystemError:       "",
-	libvirt.ErrOperationAborted:  "operation aborted: ",
-	libvirt.ErrResourceBusy:      "resource busy: ",
-	libvirt.ErrAuthFailed:        "authentication failed: ",
+	libvirt.ErrInternalError:        "internal error: ",
+	libvirt.ErrNoSupport:            "this function is not supported by the connection driver: ",
+	libvirt.ErrInvalidArg:           "invalid argument: ",
+	libvirt.ErrXMLError:             "XML error: ",
+	libvirt.ErrOperationFailed:      "operation failed: ",
+	libvirt.ErrOperationDenied:      "operation forbidden: ",
+	libvirt.ErrNoDomain:             "Domain not found: ",
+	libvirt.ErrOperationInvalid:     "Requested operation is not valid: ",
+	libvirt.ErrConfigUnsupported:    "unsupported configuration: ",
+	libvirt.ErrOperationTimeout:     "Timed out during operation: ",
+	libvirt.ErrXMLDetail:            "XML error: ",
+	libvirt.ErrRPC:                  "", // libvirt formats RPC errors as "%s": clients match "unknown procedure" at the start
+	libvirt.ErrSystemError:          "",
+	libvirt.ErrOperationAborted:     "operation aborted: ",
+	libvirt.ErrResourceBusy:         "resource busy: ",
+	libvirt.ErrAuthFailed:           "authentication failed: ",
+	libvirt.ErrArgumentUnsupported:  "argument unsupported: ",
+	libvirt.ErrOperationUnsupported: "Operation not supported: ",
 }
 
 // Prefix returns libvirt's message prefix for code ("Domain not found: " …).

@@ -84,6 +84,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainInterfaceStats:      s.domainInterfaceStats,
 		DomainGetCPUStats:         s.domainGetCPUStats,
 		DomainBlockStats:          s.domainBlockStats,
+		DomainInterfaceAddresses:  s.domainInterfaceAddresses,
 		NodeGetCPUStats:           s.nodeGetCPUStats,
 		NodeGetMemoryStats:        s.nodeGetMemoryStats,
 

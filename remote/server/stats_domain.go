@@ -141,10 +141,14 @@ func (s *Server) domainGetCPUStats(ctx context.Context, c *conn, args *libvirt.D
 
 // domainBlockStats serves virDomainBlockStats: a container has no disks,
 // so any path is unknown, as libvirt's LXC driver answers for a path that
-// names no disk.
+// names no disk. The container-wide totals libvirt reads from the blkio
+// cgroup for an empty path are not reported.
 func (s *Server) domainBlockStats(ctx context.Context, c *conn, args *libvirt.DomainBlockStatsArgs) (*libvirt.DomainBlockStatsRet, error) {
 	if _, err := s.runningStats(ctx, args.Dom.UUID); err != nil {
 		return nil, err
+	}
+	if args.Path == "" {
+		return nil, virterror.New(libvirt.ErrOperationUnsupported, "container-wide block I/O statistics are not reported")
 	}
 	return nil, virterror.New(libvirt.ErrInvalidArg, "invalid path: %s", args.Path)
 }
@@ -213,6 +217,49 @@ func (s *Server) nodeGetMemoryStats(ctx context.Context, c *conn, args *libvirt.
 	ret := &libvirt.NodeGetMemoryStatsRet{Nparams: int32(len(stats))}
 	for _, st := range stats {
 		ret.Params = append(ret.Params, libvirt.NodeGetMemoryStats{Field: st.Field, Value: st.Value})
+	}
+	return ret, nil
+}
+
+// domainInterfaceAddresses serves virDomainInterfaceAddresses (`virsh
+// domifaddr`) as libvirt's LXC driver does: the lease source knows only
+// leases of libvirt's own networks, which lxcvirtd has none of (an empty
+// list); the ARP source matches the interfaces' MAC addresses against the
+// host's ARP table; there is no guest agent.
+func (s *Server) domainInterfaceAddresses(ctx context.Context, c *conn, args *libvirt.DomainInterfaceAddressesArgs) (*libvirt.DomainInterfaceAddressesRet, error) {
+	if err := checkFlags(args.Flags, 0, "virDomainInterfaceAddresses"); err != nil {
+		return nil, err
+	}
+	st, err := s.runningStats(ctx, args.Dom.UUID)
+	if err != nil {
+		return nil, err
+	}
+	ret := &libvirt.DomainInterfaceAddressesRet{}
+	switch libvirt.DomainInterfaceAddressesSource(args.Source) {
+	case libvirt.DomainInterfaceAddressesSrcLease:
+		return ret, nil
+	case libvirt.DomainInterfaceAddressesSrcArp:
+	default:
+		return nil, virterror.New(libvirt.ErrArgumentUnsupported, "Unknown IP address data source %d", args.Source)
+	}
+	table, err := s.cfg.Host.ARPTable()
+	if err != nil {
+		return nil, virterror.New(libvirt.ErrInternalError, "cannot read the host's ARP table: %v", err)
+	}
+	for _, ifc := range st.Interfaces {
+		mac, err := net.ParseMAC(ifc.MAC)
+		if err != nil {
+			continue
+		}
+		for _, n := range table {
+			if n.MAC == mac.String() {
+				ret.Ifaces = append(ret.Ifaces, libvirt.DomainInterface{
+					Name:   ifc.Name,
+					Hwaddr: libvirt.OptString{mac.String()},
+					Addrs:  []libvirt.DomainIPAddr{{Type: int32(libvirt.IPAddrTypeIpv4), Addr: n.IP}},
+				})
+			}
+		}
 	}
 	return ret, nil
 }

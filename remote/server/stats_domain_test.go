@@ -119,6 +119,46 @@ func TestDomainBlockStatsHasNoDisks(t *testing.T) {
 	rc, on, _ := statsClient(t, nil)
 	e := rc.call(proto.ProcDomainBlockStats, &libvirt.DomainBlockStatsArgs{Dom: on, Path: "vda"}, nil)
 	wantError(t, e, libvirt.ErrInvalidArg, "invalid argument: invalid path: vda")
+	e = rc.call(proto.ProcDomainBlockStats, &libvirt.DomainBlockStatsArgs{Dom: on}, nil)
+	wantError(t, e, libvirt.ErrOperationUnsupported, "Operation not supported: container-wide block I/O statistics are not reported")
+}
+
+// writeHostFiles makes a fake host tree under a temp root.
+func writeHostFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestDomainInterfaceAddresses(t *testing.T) {
+	root := writeHostFiles(t, map[string]string{"proc/net/arp": "IP address       HW type     Flags       HW address            Mask     Device\n" +
+		"198.51.100.7     0x1         0x2         52:54:00:AB:CD:EF     *        lxcbr0\n" +
+		"198.51.100.8     0x1         0x0         52:54:00:ab:cd:ef     *        lxcbr0\n" +
+		"198.51.100.9     0x1         0x2         52:54:00:00:00:01     *        lxcbr0\n"})
+	rc, on, off := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
+	var ret libvirt.DomainInterfaceAddressesRet
+	rc.mustCall(proto.ProcDomainInterfaceAddresses, &libvirt.DomainInterfaceAddressesArgs{Dom: on, Source: uint32(libvirt.DomainInterfaceAddressesSrcArp)}, &ret)
+	if len(ret.Ifaces) != 1 || ret.Ifaces[0].Name != "veth0" || ret.Ifaces[0].Hwaddr[0] != "52:54:00:ab:cd:ef" ||
+		!slices.Equal(ret.Ifaces[0].Addrs, []libvirt.DomainIPAddr{{Type: 0, Addr: "198.51.100.7"}}) {
+		t.Fatalf("ARP addresses %+v", ret.Ifaces)
+	}
+	rc.mustCall(proto.ProcDomainInterfaceAddresses, &libvirt.DomainInterfaceAddressesArgs{Dom: on}, &ret)
+	if len(ret.Ifaces) != 0 {
+		t.Fatalf("lease addresses %+v; lxcvirtd has no DHCP leases", ret.Ifaces)
+	}
+	e := rc.call(proto.ProcDomainInterfaceAddresses, &libvirt.DomainInterfaceAddressesArgs{Dom: on, Source: uint32(libvirt.DomainInterfaceAddressesSrcAgent)}, nil)
+	wantError(t, e, libvirt.ErrArgumentUnsupported, "argument unsupported: Unknown IP address data source 1")
+	e = rc.call(proto.ProcDomainInterfaceAddresses, &libvirt.DomainInterfaceAddressesArgs{Dom: off, Source: uint32(libvirt.DomainInterfaceAddressesSrcArp)}, nil)
+	wantError(t, e, libvirt.ErrOperationInvalid, "Requested operation is not valid: domain is not running")
 }
 
 func TestDomainStatsCarryNewCounters(t *testing.T) {
@@ -140,21 +180,12 @@ func TestDomainStatsCarryNewCounters(t *testing.T) {
 }
 
 func TestNodeStats(t *testing.T) {
-	root := t.TempDir()
-	for name, body := range map[string]string{
+	root := writeHostFiles(t, map[string]string{
 		"proc/stat": "cpu  10 2 30 400 5 6 7 0 0 0\ncpu0 1 0 3 40 5 0 0 0 0 0\nintr 1\n",
 		"proc/meminfo": "MemTotal:       16000000 kB\nMemFree:         8000000 kB\nMemAvailable:   12000000 kB\n" +
 			"Buffers:          100000 kB\nCached:          2000000 kB\n",
 		"sys/devices/system/node/node0/meminfo": "Node 0 MemTotal:       16000000 kB\nNode 0 MemFree:         8000000 kB\n",
-	} {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	rc, _, _ := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
 
 	var cpu libvirt.NodeGetCPUStatsRet
