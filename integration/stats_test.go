@@ -169,6 +169,20 @@ func TestVirshStats(t *testing.T) {
 		t.Errorf("unknown interface: %s", msg)
 	}
 
+	// domifaddr: the ARP source finds the guest's MAC in the host's ARP
+	// table (an entry made here, on the test bridge); there are no leases.
+	const addr = "198.51.100.77" // TEST-NET-2
+	if out, err := runTool("ip", "neigh", "replace", addr, "lladdr", mac, "dev", testenv.Bridge, "nud", "stale"); err != nil {
+		t.Fatalf("ip neigh: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _, _ = runTool("ip", "neigh", "del", addr, "dev", testenv.Bridge) })
+	if out := d.ok("domifaddr", name, "--source", "arp"); !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(veth) + `\s+` + mac + `\s+ipv4\s+` + addr + `/0$`).MatchString(out) {
+		t.Errorf("domifaddr --source arp:\n%s", out)
+	}
+	if out := d.ok("domifaddr", name); strings.Contains(out, addr) {
+		t.Errorf("domifaddr (leases):\n%s", out)
+	}
+
 	// Host counters.
 	node := keyValues(d.ok("nodecpustats"))
 	for _, k := range []string{"user:", "system:", "idle:", "iowait:"} {
