@@ -33,7 +33,8 @@ type Proc struct {
 const stderrTail = 4096
 
 // Stream implements Streamer: like Run, never a shell, its own process
-// group, killed with it when ctx ends.
+// group, killed with it when ctx ends, and killed by the kernel when the
+// calling process dies first.
 func (OSExecer) Stream(ctx context.Context, argv []string) (*Proc, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("empty argv")
@@ -48,7 +49,9 @@ func (OSExecer) Stream(ctx context.Context, argv []string) (*Proc, error) {
 	}
 	stderr := &tailBuffer{max: stderrTail}
 	cmd.Stderr = stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A long-running helper must not outlive its caller: if the caller
+	// dies without cancelling (kill -9), the kernel kills the process.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = waitDelay
 	if err := cmd.Start(); err != nil {
 		return nil, err
