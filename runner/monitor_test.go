@@ -1,12 +1,17 @@
 package runner
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"os"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -237,5 +242,49 @@ func TestTailBuffer(t *testing.T) {
 	}
 	if got := string(b.Bytes()); got != "defg" {
 		t.Fatalf("tail = %q", got)
+	}
+}
+
+// TestStreamDiesWithCaller runs a caller process (this test binary again)
+// that streams `sleep`, kills the caller with SIGKILL and expects the
+// streamed process to die too.
+func TestStreamDiesWithCaller(t *testing.T) {
+	if os.Getenv("RUNNER_STREAM_CALLER") == "1" {
+		p, err := OSExecer{}.Stream(context.Background(), []string{"sh", "-c", "echo $$; exec sleep 60"})
+		if err != nil {
+			os.Exit(2)
+		}
+		io.Copy(os.Stdout, p.Stdout)
+		return
+	}
+	caller := exec.Command(os.Args[0], "-test.run=^TestStreamDiesWithCaller$")
+	caller.Env = append(os.Environ(), "RUNNER_STREAM_CALLER=1")
+	out, err := caller.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := caller.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no pid from the caller: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller.Process.Kill()
+	caller.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && strings.Contains(string(b), ") Z ") {
+			break // dead, waiting for its new parent to reap it
+		}
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("streamed process %d outlived its caller", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
