@@ -30,7 +30,7 @@ func TestConformanceXML(t *testing.T) {
 		parts []string            // in the error message, or config lines that must be present
 	}
 	table := map[string]want{
-		"lxc-capabilities.xml":    {0, []string{"lxc.cap.drop = audit_control mac_admin sys_boot sys_module sys_time", "lxc.rootfs.path = dir:/mach/jessie", "lxc.arch = x86_64"}},
+		"lxc-capabilities.xml":    {0, []string{"lxc.cap.drop = audit_control mac_admin sys_module sys_time", "lxc.rootfs.path = dir:/mach/jessie", "lxc.arch = x86_64"}},
 		"lxc-disk-formats.xml":    {libvirt.ErrConfigUnsupported, []string{"<filesystem type='file'>"}},
 		"lxc-ethernet-hostip.xml": {libvirt.ErrConfigUnsupported, []string{"<interface type='ethernet'>", "<source><ip>"}},
 		"lxc-ethernet.xml":        {libvirt.ErrConfigUnsupported, []string{"<route address='192.168.124.0'", "default gateway"}},

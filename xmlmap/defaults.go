@@ -34,9 +34,12 @@ var defaultLifecycle = Lifecycle{OnPoweroff: "destroy", OnReboot: "restart", OnC
 
 // defaultDroppedCaps are the capabilities libvirt-lxc drops under
 // <capabilities policy='default'> (or no <capabilities> at all) unless the
-// definition turns them on: no reboot, module loading, clock changes,
-// device nodes, audit or LSM control (lxc_container.c).
-var defaultDroppedCaps = []string{"audit_control", "mac_admin", "mknod", "sys_boot", "sys_module", "sys_time"}
+// definition turns them on: no module loading, clock changes, device nodes,
+// audit or LSM control (lxc_container.c). sys_boot stays, as libvirt keeps it
+// on every kernel that confines reboot(2) to the PID namespace: an in-guest
+// reboot then reaches LXC as a reboot (and <on_reboot> applies) instead of
+// failing with EPERM.
+var defaultDroppedCaps = []string{"audit_control", "mac_admin", "mknod", "sys_module", "sys_time"}
 
 // lxcArch lists the <type arch=…> values passed through as lxc.arch.
 var lxcArch = map[string]bool{
