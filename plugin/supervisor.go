@@ -87,12 +87,17 @@ type SupervisorConfig struct {
 // from the new process (calls that arrive during the restart wait for it,
 // within their context). Event subscriptions outlive restarts. Containers
 // are LXC's, not the plugin's: no plugin restart or Close stops them.
+//
+// State queries (Status and the lookups) are answered from a cache of the
+// plugin's replies kept in step with its event stream (see statusCache),
+// which spares most of them the round trip to the plugin.
 type Supervisor struct {
-	cfg  SupervisorConfig
-	log  *slog.Logger
-	life context.Context // ends at Close
-	stop context.CancelFunc
-	wg   sync.WaitGroup // the run loop, event relays and instance cleanups
+	cfg   SupervisorConfig
+	log   *slog.Logger
+	life  context.Context // ends at Close
+	stop  context.CancelFunc
+	wg    sync.WaitGroup // the run loop, event relays, the cache's feed and instance cleanups
+	cache *statusCache
 
 	mu       sync.Mutex
 	cur      *instance     // nil while the plugin is (re)starting
@@ -140,7 +145,7 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 	if cfg.StartTimeout <= 0 {
 		cfg.StartTimeout = defaultStartTimeout
 	}
-	s := &Supervisor{cfg: cfg, log: cfg.Logger, changed: make(chan struct{})}
+	s := &Supervisor{cfg: cfg, log: cfg.Logger, changed: make(chan struct{}), cache: newStatusCache()}
 	s.life, s.stop = context.WithCancel(context.Background())
 	inst, err := s.start(ctx)
 	if err != nil {
@@ -148,8 +153,9 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 		return nil, err
 	}
 	s.cur = inst
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.run(inst)
+	go s.feedCache()
 	return s, nil
 }
 
@@ -304,6 +310,7 @@ func (s *Supervisor) run(inst *instance) {
 		case <-inst.proc.done:
 		}
 		died := time.Now()
+		s.cache.detach(inst)
 		s.setCurrent(nil, nil)
 		s.log.Error("LXC driver plugin exited; restarting it", "pid", inst.pid, "status", inst.proc.waitErr, "uptime", died.Sub(inst.started).Round(time.Millisecond))
 		s.wg.Add(1)
@@ -416,60 +423,134 @@ func do(s *Supervisor, ctx context.Context, method string, fn func(driver.Driver
 	return err
 }
 
+// change is call for a method that changes domain u: u stays out of the
+// status cache until the plugin answered.
+func change[T any](s *Supervisor, ctx context.Context, method string, u driver.UUID, fn func(driver.Driver) (T, error)) (T, error) {
+	s.cache.hold(u)
+	defer s.cache.release(u)
+	return call(s, ctx, method, fn)
+}
+
+// changeDo is change for methods that return only an error.
+func changeDo(s *Supervisor, ctx context.Context, method string, u driver.UUID, fn func(driver.Driver) error) error {
+	_, err := change(s, ctx, method, u, func(d driver.Driver) (struct{}, error) { return struct{}{}, fn(d) })
+	return err
+}
+
+// fromXML is call for a method that adds or redefines a domain from XML,
+// whose UUID is known only from the reply: the cache forgets the domain it
+// returns, or everything when it failed.
+func (s *Supervisor) fromXML(ctx context.Context, method string, fn func(driver.Driver) (driver.Domain, error)) (driver.Domain, error) {
+	d, err := call(s, ctx, method, fn)
+	if err != nil {
+		s.cache.clear()
+		return d, err
+	}
+	s.cache.invalidate(d)
+	return d, nil
+}
+
+// cached answers a query from the status cache when it may (hit), else
+// runs fn on the current plugin.
+func cached[T any](s *Supervisor, ctx context.Context, method string, hit func(*instance) (T, bool), fn func(*instance) (T, error)) (T, error) {
+	inst, err := s.current(ctx, method)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if v, ok := hit(inst); ok {
+		return v, nil
+	}
+	return fn(inst)
+}
+
 func (s *Supervisor) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
-	return call(s, ctx, "DefineXML", func(d driver.Driver) (driver.Domain, error) { return d.DefineXML(ctx, xml, flags) })
+	return s.fromXML(ctx, "DefineXML", func(d driver.Driver) (driver.Domain, error) { return d.DefineXML(ctx, xml, flags) })
 }
 
 func (s *Supervisor) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
-	return call(s, ctx, "CreateXML", func(d driver.Driver) (driver.Domain, error) { return d.CreateXML(ctx, xml, flags) })
+	return s.fromXML(ctx, "CreateXML", func(d driver.Driver) (driver.Domain, error) { return d.CreateXML(ctx, xml, flags) })
 }
 
 func (s *Supervisor) Undefine(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return do(s, ctx, "Undefine", func(d driver.Driver) error { return d.Undefine(ctx, uuid, flags) })
+	return changeDo(s, ctx, "Undefine", uuid, func(d driver.Driver) error { return d.Undefine(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) Create(ctx context.Context, uuid driver.UUID, flags uint32) (driver.Domain, error) {
-	return call(s, ctx, "Create", func(d driver.Driver) (driver.Domain, error) { return d.Create(ctx, uuid, flags) })
+	dom, err := change(s, ctx, "Create", uuid, func(d driver.Driver) (driver.Domain, error) { return d.Create(ctx, uuid, flags) })
+	if err == nil {
+		s.cache.invalidate(dom) // a stale entry may hold its new ID
+	}
+	return dom, err
 }
 
 func (s *Supervisor) Shutdown(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return do(s, ctx, "Shutdown", func(d driver.Driver) error { return d.Shutdown(ctx, uuid, flags) })
+	return changeDo(s, ctx, "Shutdown", uuid, func(d driver.Driver) error { return d.Shutdown(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) Destroy(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return do(s, ctx, "Destroy", func(d driver.Driver) error { return d.Destroy(ctx, uuid, flags) })
+	return changeDo(s, ctx, "Destroy", uuid, func(d driver.Driver) error { return d.Destroy(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) Reboot(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return do(s, ctx, "Reboot", func(d driver.Driver) error { return d.Reboot(ctx, uuid, flags) })
+	return changeDo(s, ctx, "Reboot", uuid, func(d driver.Driver) error { return d.Reboot(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) Suspend(ctx context.Context, uuid driver.UUID) error {
-	return do(s, ctx, "Suspend", func(d driver.Driver) error { return d.Suspend(ctx, uuid) })
+	return changeDo(s, ctx, "Suspend", uuid, func(d driver.Driver) error { return d.Suspend(ctx, uuid) })
 }
 
 func (s *Supervisor) Resume(ctx context.Context, uuid driver.UUID) error {
-	return do(s, ctx, "Resume", func(d driver.Driver) error { return d.Resume(ctx, uuid) })
+	return changeDo(s, ctx, "Resume", uuid, func(d driver.Driver) error { return d.Resume(ctx, uuid) })
 }
 
 func (s *Supervisor) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
-	return call(s, ctx, "LookupByName", func(d driver.Driver) (driver.Domain, error) { return d.LookupByName(ctx, name) })
+	return cached(s, ctx, "LookupByName", func(inst *instance) (driver.Domain, bool) { return s.cache.named(inst, name) },
+		func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByName(ctx, name) })
 }
 
 func (s *Supervisor) LookupByUUID(ctx context.Context, uuid driver.UUID) (driver.Domain, error) {
-	return call(s, ctx, "LookupByUUID", func(d driver.Driver) (driver.Domain, error) { return d.LookupByUUID(ctx, uuid) })
+	return cached(s, ctx, "LookupByUUID", func(inst *instance) (driver.Domain, bool) {
+		st, ok := s.cache.status(inst, uuid)
+		return st.Domain, ok
+	}, func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByUUID(ctx, uuid) })
 }
 
 func (s *Supervisor) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
-	return call(s, ctx, "LookupByID", func(d driver.Driver) (driver.Domain, error) { return d.LookupByID(ctx, id) })
+	return cached(s, ctx, "LookupByID", func(inst *instance) (driver.Domain, bool) { return s.cache.withID(inst, id) },
+		func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByID(ctx, id) })
 }
 
+// fetched runs fn on inst's driver and stores the statuses its reply
+// carries (statuses) in the cache.
+func fetched[T any](s *Supervisor, inst *instance, fn func(driver.Driver) (T, error), statuses func(T) []driver.Status) (T, error) {
+	f := s.cache.begin(inst)
+	v, err := fn(inst.drv)
+	if err != nil {
+		s.cache.finish(f)
+		return v, err
+	}
+	s.cache.finish(f, statuses(v)...)
+	return v, nil
+}
+
+// ListAll always asks the plugin, which alone knows the whole set of
+// domains; its reply fills the status cache.
 func (s *Supervisor) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
-	return call(s, ctx, "ListAll", func(d driver.Driver) ([]driver.Status, error) { return d.ListAll(ctx, flags) })
+	inst, err := s.current(ctx, "ListAll")
+	if err != nil {
+		return nil, err
+	}
+	return fetched(s, inst, func(d driver.Driver) ([]driver.Status, error) { return d.ListAll(ctx, flags) },
+		func(l []driver.Status) []driver.Status { return l })
 }
 
 func (s *Supervisor) Status(ctx context.Context, uuid driver.UUID) (driver.Status, error) {
-	return call(s, ctx, "Status", func(d driver.Driver) (driver.Status, error) { return d.Status(ctx, uuid) })
+	return cached(s, ctx, "Status", func(inst *instance) (driver.Status, bool) { return s.cache.status(inst, uuid) },
+		func(inst *instance) (driver.Status, error) {
+			return fetched(s, inst, func(d driver.Driver) (driver.Status, error) { return d.Status(ctx, uuid) },
+				func(st driver.Status) []driver.Status { return []driver.Status{st} })
+		})
 }
 
 func (s *Supervisor) XMLDesc(ctx context.Context, uuid driver.UUID, flags uint32) (string, error) {
@@ -481,7 +562,7 @@ func (s *Supervisor) Info(ctx context.Context, uuid driver.UUID) (driver.Info, e
 }
 
 func (s *Supervisor) SetAutostart(ctx context.Context, uuid driver.UUID, autostart bool) error {
-	return do(s, ctx, "SetAutostart", func(d driver.Driver) error { return d.SetAutostart(ctx, uuid, autostart) })
+	return changeDo(s, ctx, "SetAutostart", uuid, func(d driver.Driver) error { return d.SetAutostart(ctx, uuid, autostart) })
 }
 
 func (s *Supervisor) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
@@ -492,7 +573,8 @@ func (s *Supervisor) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.S
 // restarts (the supervisor subscribes to each new plugin at once; events
 // emitted between a plugin's death and that subscription are lost) and
 // closes when ctx ends, at Close, or — as the driver's own subscriptions
-// do — when the subscriber falls eventBuffer events behind.
+// do — when the subscriber falls eventBuffer events behind. Each event
+// drops its domain from the status cache before the subscriber gets it.
 func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 	inst, err := s.current(ctx, "Events")
 	if err != nil {
@@ -519,6 +601,7 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 			// Never block on the subscriber: the relay must see a broken
 			// stream at once to subscribe to the next plugin in time.
 			for ev := range in {
+				s.cache.invalidate(ev.Domain)
 				select {
 				case out <- ev:
 				default:
@@ -527,29 +610,61 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 				}
 			}
 			inst, in = s.resubscribe(ctx, inst)
+			if in != nil {
+				s.log.Info("LXC driver events subscription renewed", "pid", inst.pid)
+			}
 		}
 	}()
 	return out, nil
 }
 
-// resubscribe subscribes again after a stream from old ended: to the next
-// plugin when old died, or to old itself when only its stream broke. It
-// returns a nil channel once ctx ends.
-func (s *Supervisor) resubscribe(ctx context.Context, old *instance) (*instance, <-chan driver.Event) {
-	gone := old.proc.done
+// feedCache keeps the status cache on the plugin's event stream for the
+// supervisor's life: the cache follows each plugin from the moment its
+// subscription is confirmed, every event drops its domain, and the cache
+// is cleared and unused whenever the stream ends.
+func (s *Supervisor) feedCache() {
+	defer s.wg.Done()
+	var inst *instance
 	for {
-		select {
-		case <-ctx.Done():
-			return nil, nil
-		case <-gone:
-		case <-time.After(resubscribePause):
+		var in <-chan driver.Event
+		inst, in = s.resubscribe(s.life, inst)
+		if in == nil {
+			return
 		}
-		gone = nil
+		s.log.Debug("status cache follows the LXC driver's events", "pid", inst.pid)
+		s.cache.attach(inst)
+		for ev := range in {
+			s.cache.invalidate(ev.Domain)
+		}
+		s.cache.detach(inst)
+	}
+}
+
+// resubscribe subscribes to the current plugin's events: at once when old
+// is nil, else after a stream from old ended — to the next plugin when old
+// died, or to old itself when only its stream broke. It returns a nil
+// channel once ctx ends.
+func (s *Supervisor) resubscribe(ctx context.Context, old *instance) (*instance, <-chan driver.Event) {
+	var gone <-chan struct{}
+	wait := old != nil
+	if wait {
+		gone = old.proc.done
+	}
+	for {
+		if wait {
+			select {
+			case <-ctx.Done():
+				return nil, nil
+			case <-gone:
+			case <-time.After(resubscribePause):
+			}
+			gone = nil
+		}
+		wait = true
 		inst, err := s.current(ctx, "Events")
 		if err == nil {
 			var ch <-chan driver.Event
 			if ch, err = inst.drv.Events(ctx); err == nil {
-				s.log.Info("LXC driver events subscription renewed", "pid", inst.pid)
 				return inst, ch
 			}
 		}

@@ -491,3 +491,87 @@ func TestSupervisorCallWaitsForRestartWithinItsContext(t *testing.T) {
 		t.Fatalf("call after the restart: %v", err)
 	}
 }
+
+// TestSupervisorCachesStateQueries: once the supervisor follows the
+// plugin's events, a listing's statuses answer Status without a call to
+// the plugin (the test plugin numbers its answers in Reason); a change
+// nobody asked for, reported by an event, a changing call, and a plugin
+// restart each send the next query to the plugin, and a subscriber that
+// received an event never gets the state from before it.
+func TestSupervisorCachesStateQueries(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{Initial: 20 * time.Millisecond})
+	s := h.s
+	ctx := context.Background()
+	dom, err := s.DefineXML(ctx, "ct1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitLog(t, "status cache follows the LXC driver's events")
+	status := func() driver.Status {
+		t.Helper()
+		st, err := s.Status(ctx, dom.UUID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	list, err := s.ListAll(ctx, 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ListAll: %+v, %v", list, err)
+	}
+	for range 3 {
+		if st := status(); st != list[0] {
+			t.Fatalf("Status after ListAll = %+v; want the listed %+v from the cache", st, list[0])
+		}
+	}
+	if d, err := s.LookupByName(ctx, "ct1"); err != nil || d != dom {
+		t.Fatalf("LookupByName = %+v, %v", d, err)
+	}
+
+	// The plugin pauses ct1 behind the supervisor's back and reports it.
+	ctx2, cancel := context.WithCancel(ctx)
+	events, err := s.Events(ctx2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LookupByName(ctx, "poke:ct1"); err != nil {
+		t.Fatal(err)
+	}
+	for ev := range events {
+		if ev.Domain.UUID == dom.UUID {
+			break
+		}
+	}
+	paused := status()
+	if paused.State != libvirt.DomainPaused || paused.Reason <= list[0].Reason {
+		t.Fatalf("Status once the event arrived = %+v; want paused, a new answer", paused)
+	}
+	cancel()
+	// The cache's own copy of the event may drop the entry once more.
+	waitFor(t, "the cache to answer again", func() bool { return status() == status() })
+
+	// A changing call: the next query asks the plugin.
+	if err := s.Resume(ctx, dom.UUID); err != nil {
+		t.Fatal(err)
+	}
+	resumed := status()
+	if resumed.State != libvirt.DomainShutoff || resumed.Reason <= paused.Reason {
+		t.Fatalf("Status after Resume = %+v; want shut off, a new answer", resumed)
+	}
+
+	// Without a subscriber the cache still follows the events.
+	if _, err := s.LookupByName(ctx, "poke:ct1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the event to reach the cache", func() bool { return status().State == libvirt.DomainPaused })
+
+	// The restarted plugin has forgotten the pause; so has the cache.
+	pid := s.PID()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the restarted plugin to answer", func() bool {
+		st, err := s.Status(ctx, dom.UUID)
+		return err == nil && s.PID() != pid && st.State == libvirt.DomainShutoff
+	})
+}

@@ -1,8 +1,11 @@
 // Command testplugin is a driver plugin for the supervisor's tests: it
 // serves a small in-memory driver through plugin.Serve. Definitions persist
 // in a JSON file so a restarted plugin reloads them; a few magic names make
-// calls block, print to stdout or log, and Events ticks with the plugin's
-// pid so a test can tell which process an event came from.
+// calls block, print to stdout or log, or change a domain behind the
+// host's back; Events ticks with the plugin's pid so a test can tell which
+// process an event came from, and reports those changes. Status and
+// ListAll answers carry a serial (Reason) so a test can tell whether an
+// answer came from the plugin or from the host's cache.
 package main
 
 import (
@@ -17,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +36,8 @@ func main() {
 	flag.Parse()
 	logger := plugin.NewPluginLogger(os.Stderr, slog.LevelDebug)
 	err := plugin.Serve(logger, func() (driver.Driver, error) {
-		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{}}
+		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{},
+			paused: map[string]bool{}, subs: map[chan driver.Event]struct{}{}}
 		if err := d.load(); err != nil {
 			return nil, err
 		}
@@ -51,8 +56,11 @@ type memDriver struct {
 	tick          time.Duration
 	log           *slog.Logger
 
-	mu   sync.Mutex
-	doms map[string]driver.Domain
+	mu     sync.Mutex
+	doms   map[string]driver.Domain
+	paused map[string]bool                // changed by poking, not persisted
+	serial int32                          // Status and ListAll answers so far
+	subs   map[chan driver.Event]struct{} // subscribers of the changes
 }
 
 func (d *memDriver) file() string { return filepath.Join(d.dir, "definitions.json") }
@@ -85,9 +93,14 @@ func (d *memDriver) DefineXML(_ context.Context, xml string, _ uint32) (driver.D
 	return dom, d.save()
 }
 
-// LookupByName knows three magic names: "block" waits for the caller's
-// context, "print" writes to stdout, "log" logs with attributes.
+// LookupByName knows four magic names: "block" waits for the caller's
+// context, "print" writes to stdout, "log" logs with attributes, and
+// "poke:NAME" pauses domain NAME behind the host's back and reports it
+// with a suspended event.
 func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+	if target, ok := strings.CutPrefix(name, "poke:"); ok {
+		return d.poke(target)
+	}
 	switch name {
 	case "block":
 		d.log.Info("lookup blocks until cancelled")
@@ -107,32 +120,96 @@ func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domai
 	return dom, nil
 }
 
+func (d *memDriver) poke(name string) (driver.Domain, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dom, ok := d.doms[name]
+	if !ok {
+		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+	}
+	d.paused[name] = true
+	ev := driver.Event{Kind: driver.EventLifecycle, Domain: dom, Type: int32(libvirt.DomainEventSuspended)}
+	for ch := range d.subs {
+		select {
+		case ch <- ev:
+		default:
+			d.log.Warn("test driver dropped an event")
+		}
+	}
+	return dom, nil
+}
+
+// statusLocked is dom's status with the next serial as its Reason.
+func (d *memDriver) statusLocked(dom driver.Domain) driver.Status {
+	st := driver.Status{Domain: dom, State: libvirt.DomainShutoff, Reason: d.serial, Persistent: true}
+	if d.paused[dom.Name] {
+		st.State = libvirt.DomainPaused
+	}
+	d.serial++
+	return st
+}
+
 func (d *memDriver) ListAll(context.Context, uint32) ([]driver.Status, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []driver.Status
 	for _, dom := range d.doms {
-		out = append(out, driver.Status{Domain: dom, State: libvirt.DomainShutoff, Persistent: true})
+		out = append(out, d.statusLocked(dom))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-// Events sends a tick every interval: Type is this process's pid and the
-// domain ID counts up from 0.
+func (d *memDriver) Status(_ context.Context, u driver.UUID) (driver.Status, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, dom := range d.doms {
+		if dom.UUID == u {
+			return d.statusLocked(dom), nil
+		}
+	}
+	return driver.Status{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid")
+}
+
+// Resume unpauses a domain.
+func (d *memDriver) Resume(_ context.Context, u driver.UUID) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for name, dom := range d.doms {
+		if dom.UUID == u {
+			delete(d.paused, name)
+		}
+	}
+	return nil
+}
+
+// Events sends a tick every interval — Type is this process's pid and the
+// domain ID counts up from 0 — and the changes poking makes.
 func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
+	changes := make(chan driver.Event, 16)
+	d.mu.Lock()
+	d.subs[changes] = struct{}{}
+	d.mu.Unlock()
 	out := make(chan driver.Event)
 	go func() {
 		defer close(out)
+		defer func() {
+			d.mu.Lock()
+			delete(d.subs, changes)
+			d.mu.Unlock()
+		}()
 		t := time.NewTicker(d.tick)
 		defer t.Stop()
-		for seq := int32(0); ; seq++ {
+		for seq := int32(0); ; {
+			var ev driver.Event
 			select {
 			case <-ctx.Done():
 				return
+			case ev = <-changes:
 			case <-t.C:
+				ev = driver.Event{Kind: driver.EventLifecycle, Domain: driver.Domain{Name: "tick", ID: seq}, Type: int32(os.Getpid())}
+				seq++
 			}
-			ev := driver.Event{Kind: driver.EventLifecycle, Domain: driver.Domain{Name: "tick", ID: seq}, Type: int32(os.Getpid())}
 			select {
 			case out <- ev:
 			case <-ctx.Done():
