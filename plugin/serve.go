@@ -44,7 +44,7 @@ func Serve(logger *slog.Logger, open func() (driver.Driver, error)) error {
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         goplugin.PluginSet{DriverPluginName: &DriverPlugin{Impl: drv, server: srv}},
-		GRPCServer:      goplugin.DefaultGRPCServer,
+		GRPCServer:      newGRPCServer,
 		Logger:          newHCLog(logger),
 	})
 	logger.Info("driver plugin exiting")

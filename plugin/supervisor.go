@@ -174,10 +174,11 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 			cmd.Env = append(spec.Env, s.cfg.Env...)
 			return proc, nil
 		},
-		StartTimeout: s.cfg.StartTimeout,
-		Logger:       newHCLog(s.log),
-		SyncStdout:   newLineLogger(pluginLog, "stdout"),
-		SyncStderr:   newLineLogger(pluginLog, "stderr"),
+		StartTimeout:    s.cfg.StartTimeout,
+		GRPCDialOptions: dialOptions(),
+		Logger:          newHCLog(s.log),
+		SyncStdout:      newLineLogger(pluginLog, "stdout"),
+		SyncStderr:      newLineLogger(pluginLog, "stderr"),
 	})
 	abort := context.AfterFunc(ctx, func() { _ = proc.Kill(context.Background()) })
 	drv, err := dispense(client)
