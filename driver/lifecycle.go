@@ -68,7 +68,9 @@ func (l *LXC) start(ctx context.Context, d *domain, def *xmlmap.Mapped, reason l
 		undo = append(undo, func() { l.removeContainerDir(d.name) })
 	}
 	cfgPath := filepath.Join(dir, "config")
-	if err := writeFileAtomic(cfgPath, live.Config.Marshal(), 0o600); err != nil {
+	// Volatile: the config is derived from the definition and written
+	// anew before every start, so losing it with the host loses nothing.
+	if err := writeFileAtomic(cfgPath, live.Config.Marshal(), 0o600, volatile); err != nil {
 		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
 	}
 	logPath := filepath.Join(dir, "lxc.log")

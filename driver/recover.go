@@ -131,7 +131,7 @@ func (l *LXC) autostartOnce() error {
 	if _, err := os.Stat(marker); err == nil {
 		return nil
 	}
-	if err := writeFileAtomic(marker, nil, 0o600); err != nil {
+	if err := writeFileAtomic(marker, nil, 0o600, durable); err != nil {
 		return err
 	}
 	var todo []*domain

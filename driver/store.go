@@ -18,7 +18,14 @@ import (
 //	autostart/<uuid>     an empty marker per autostart domain
 //	run/<uuid>.json      the state of each running domain (runState)
 //
-// Every write is atomic: temp file, fsync, rename, directory fsync.
+// Every write is atomic (temp file, rename), so a reader never sees half a
+// file. Definitions and autostart markers must also survive a crash of the
+// host: they are fsynced with their directory (durable). Run state is not
+// (volatile): it describes containers, which die with the host, and the
+// page cache keeps it across a crash of the driver or the daemon, which is
+// what it is for; after a host crash a stale, missing or empty run-state
+// file only describes a container that no longer runs, which load cleans
+// up. That spares a start two fsyncs and a stop one.
 type store struct {
 	dir string
 }
@@ -67,14 +74,14 @@ func (s *store) runPath(u UUID) string {
 }
 
 func (s *store) saveDef(u UUID, xml []byte) error {
-	return writeFileAtomic(s.defPath(u), xml, 0o600)
+	return writeFileAtomic(s.defPath(u), xml, 0o600, durable)
 }
 
 func (s *store) setAutostart(u UUID, on bool) error {
 	if on {
-		return writeFileAtomic(s.autostartPath(u), nil, 0o600)
+		return writeFileAtomic(s.autostartPath(u), nil, 0o600, durable)
 	}
-	return removeFile(s.autostartPath(u))
+	return removeFile(s.autostartPath(u), durable)
 }
 
 func (s *store) saveRun(u UUID, st runState) error {
@@ -83,15 +90,15 @@ func (s *store) saveRun(u UUID, st runState) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.runPath(u), b, 0o600)
+	return writeFileAtomic(s.runPath(u), b, 0o600, volatile)
 }
 
-func (s *store) removeRun(u UUID) error { return removeFile(s.runPath(u)) }
+func (s *store) removeRun(u UUID) error { return removeFile(s.runPath(u), volatile) }
 
 // removeDefinition deletes u's definition and autostart marker (the run
 // state of a running domain stays).
 func (s *store) removeDefinition(u UUID) error {
-	return errors.Join(removeFile(s.autostartPath(u)), removeFile(s.defPath(u)))
+	return errors.Join(removeFile(s.autostartPath(u), durable), removeFile(s.defPath(u), durable))
 }
 
 // storedDef is a definition file as read back.
@@ -141,7 +148,7 @@ func (s *store) loadRuns(log *slog.Logger) map[UUID]runState {
 		}
 		if err != nil {
 			log.Error("skipping corrupt run state", "path", path, "err", err)
-			_ = removeFile(path)
+			_ = removeFile(path, volatile)
 			return
 		}
 		out[u] = st
@@ -174,9 +181,22 @@ func (s *store) walk(log *slog.Logger, sub, ext string, fn func(UUID, string)) {
 	}
 }
 
+// durability says whether a write must reach the disk before it returns.
+type durability bool
+
+const (
+	// durable: fsync the file and its directory, so the change survives a
+	// crash of the host.
+	durable durability = true
+	// volatile: the change is atomic and survives a crash of the process
+	// (it is in the page cache) but may be lost with the host.
+	volatile durability = false
+)
+
 // writeFileAtomic replaces path with data: a temp file in the same
-// directory, fsync, rename, then fsync of the directory.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
+// directory, renamed over path; when durable the file is fsynced before
+// the rename and the directory after it.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode, dur durability) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
@@ -194,8 +214,10 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = f.Chmod(perm); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if dur == durable {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
 		return err
@@ -203,7 +225,10 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	if dur == durable {
+		return syncDir(dir)
+	}
+	return nil
 }
 
 func syncDir(dir string) error {
@@ -215,14 +240,17 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// removeFile removes path; a missing file is not an error. The directory is
-// synced so the removal survives a crash.
-func removeFile(path string) error {
+// removeFile removes path; a missing file is not an error. When durable the
+// directory is synced so the removal survives a crash of the host.
+func removeFile(path string, dur durability) error {
 	if err := os.Remove(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	if dur == durable {
+		return syncDir(filepath.Dir(path))
+	}
+	return nil
 }
