@@ -364,7 +364,9 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 		next = live
 	}
 	kind := l.initExitKind(d)
-	if kind == exitUnknown || kind == exitReboot {
+	// After a reboot the driver asked for (lxc-stop -r), LXC restarts the
+	// container itself however init exited, so look for the new init first.
+	if kind == exitUnknown || kind == exitReboot || why == pendingReboot {
 		if newPID := l.settle(d, w.pid, mw); newPID > 0 {
 			l.guestRebooted(d, live, newPID, why)
 			return
