@@ -29,8 +29,9 @@ type domain struct {
 	job  chan struct{}
 
 	mu         sync.Mutex
-	persistent *xmlmap.Mapped // the persistent definition; nil for a transient domain
+	persistent *definition    // the persistent definition; nil for a transient domain
 	live       *xmlmap.Mapped // the running definition; nil while shut off
+	liveXML    string         // live, formatted (run state; a transient domain restarts from it)
 	autostart  bool
 	state      libvirt.DomainState
 	reason     int32
@@ -113,13 +114,57 @@ func (d *domain) ref() Domain {
 	return d.refLocked()
 }
 
-// def is the definition that describes d now: the live one while it runs,
-// else the persistent one. Caller holds mu.
-func (d *domain) defLocked() *xmlmap.Mapped {
-	if d.live != nil {
-		return d.live
+// sizesLocked are the sizes of the definition that describes d now: the
+// live one while it runs, else the persistent one; false when d has
+// neither. Caller holds mu.
+func (d *domain) sizesLocked() (sizes, bool) {
+	switch {
+	case d.live != nil:
+		return sizesOf(d.live), true
+	case d.persistent != nil:
+		return d.persistent.sizes, true
 	}
-	return d.persistent
+	return sizes{}, false
+}
+
+// restartDefLocked is what d starts from when the driver restarts it
+// itself: the persistent definition, or the one a transient domain runs.
+// Caller holds mu.
+func (d *domain) restartDefLocked() *definition {
+	if d.persistent != nil || d.live == nil {
+		return d.persistent
+	}
+	return &definition{xml: d.liveXML, sizes: sizesOf(d.live)}
+}
+
+// definition is a persistent definition as a domain keeps it: the
+// normalised XML — what domains/<uuid>.xml holds and an inactive dumpxml
+// returns — and the sizes that queries report. The parsed form
+// (*xmlmap.Mapped, several KiB per domain) is rebuilt from the XML when a
+// start needs it, so that defined domains cost the driver little memory.
+type definition struct {
+	xml   string
+	sizes sizes
+}
+
+// sizes are the resources a definition declares, as statistics report
+// them.
+type sizes struct {
+	maxMemKiB, curMemKiB uint64
+	vcpus                uint
+}
+
+func sizesOf(m *xmlmap.Mapped) sizes {
+	return sizes{maxMemKiB: m.MaxMemKiB, curMemKiB: m.CurMemKiB, vcpus: m.VCPUs}
+}
+
+// definitionOf formats a parsed definition for keeping.
+func definitionOf(m *xmlmap.Mapped) (*definition, error) {
+	text, err := xmlmap.FormatDomain(m.Domain)
+	if err != nil {
+		return nil, err
+	}
+	return &definition{xml: text, sizes: sizesOf(m)}, nil
 }
 
 func (d *domain) setState(state libvirt.DomainState, reason int32) {

@@ -307,7 +307,7 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	if err != nil {
 		return Domain{}, err
 	}
-	text, err := xmlmap.FormatDomain(m.Domain)
+	def, err := definitionOf(m)
 	if err != nil {
 		return Domain{}, virterror.Wrap(err)
 	}
@@ -319,20 +319,20 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		defer d.endJob()
 	}
 	defer l.defineMu.Unlock()
-	if err := l.store.saveDef(u, []byte(text)); err != nil {
+	if err := l.store.saveDef(u, []byte(def.xml)); err != nil {
 		return Domain{}, internalErr("cannot save definition of '%s': %v", m.Domain.Name, err)
 	}
 	detail := libvirt.DomainEventDefinedAdded
 	if d == nil {
 		d = newDomain(u, m.Domain.Name)
-		d.persistent = m
+		d.persistent = def
 		l.tab.add(d)
 	} else {
 		d.mu.Lock()
 		if d.persistent != nil {
 			detail = libvirt.DomainEventDefinedUpdated
 		}
-		d.persistent = m
+		d.persistent = def
 		active := d.activeLocked()
 		d.mu.Unlock()
 		if active {
@@ -413,6 +413,10 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	if err != nil {
 		return Domain{}, err
 	}
+	def, err := definitionOf(m)
+	if err != nil {
+		return Domain{}, virterror.Wrap(err)
+	}
 	d, err := l.claim(ctx, u, m.Domain.Name, true)
 	if err != nil {
 		return Domain{}, err
@@ -425,7 +429,7 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	// Other domains may be defined while this one starts.
 	l.defineMu.Unlock()
 	defer d.endJob()
-	if err := l.start(ctx, d, m, libvirt.DomainRunningBooted); err != nil {
+	if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
 		d.mu.Lock()
 		transient := d.persistent == nil
 		d.mu.Unlock()
@@ -621,21 +625,19 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	inactive := flags&XMLInactive != 0
 	d.mu.Lock()
-	def, pid, console := d.defLocked(), d.pid, d.console
-	if flags&XMLInactive != 0 && d.persistent != nil {
-		def = d.persistent
-	}
-	live := flags&XMLInactive == 0 && def == d.live && d.live != nil
+	live, liveXML, persistent, pid, console := d.live, d.liveXML, d.persistent, d.pid, d.console
 	d.mu.Unlock()
-	if def == nil {
+	switch {
+	case live == nil && persistent == nil:
 		return "", errNoUUID(u)
+	case live == nil || (inactive && persistent != nil):
+		return persistent.xml, nil
+	case inactive:
+		return liveXML, nil // a running transient domain's definition
 	}
-	dom := def.Domain
-	if live {
-		dom = liveDomain(def.Domain, pid, console)
-	}
-	text, err := xmlmap.FormatDomain(dom)
+	text, err := xmlmap.FormatDomain(liveDomain(live.Domain, pid, console))
 	if err != nil {
 		return "", virterror.Wrap(err)
 	}
@@ -726,14 +728,15 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 		return Stats{}, errNoUUID(d.uuid)
 	}
 	d.mu.Lock()
-	def, cg, active := d.defLocked(), d.cg, d.activeLocked()
+	sz, defined := d.sizesLocked()
+	live, cg := d.live, d.cg
 	d.mu.Unlock()
-	if def == nil {
+	if !defined {
 		return Stats{}, errNoUUID(d.uuid)
 	}
-	st := Stats{Status: status, MaxMemKiB: def.MaxMemKiB, CurMemKiB: def.CurMemKiB, VCPUs: uint16(min(def.VCPUs, 65535))}
-	if !active {
-		st.MemKiB = def.CurMemKiB
+	st := Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
+	if live == nil {
+		st.MemKiB = sz.curMemKiB
 		return st, nil
 	}
 	u, err := l.host.usage(cg)
@@ -741,7 +744,7 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 		l.log.Debug("cgroup counters incomplete", "domain", d.name, "err", err)
 	}
 	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.perCPUNs, u.memBytes/1024
-	for _, ifc := range def.Interfaces {
+	for _, ifc := range live.Interfaces {
 		if ifc.HostDev == "" {
 			continue
 		}

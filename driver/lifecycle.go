@@ -47,7 +47,7 @@ const (
 // start runs d's container with def as its running definition. It writes
 // the LXC config (rewritten from the definition on every start) right before
 // lxc-start and undoes everything it did when a later step fails.
-func (l *LXC) start(ctx context.Context, d *domain, def *xmlmap.Mapped, reason libvirt.DomainRunningReason) (err error) {
+func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) (err error) {
 	live, err := l.liveDef(d.uuid, def)
 	if err != nil {
 		return err
@@ -125,13 +125,9 @@ func withLogTail(err error, logPath string) error {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters), and the LXC config for that copy.
-func (l *LXC) liveDef(u UUID, def *xmlmap.Mapped) (*xmlmap.Mapped, error) {
-	text, err := xmlmap.FormatDomain(def.Domain)
-	if err != nil {
-		return nil, virterror.Wrap(err)
-	}
+func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
-	if err := dom.Unmarshal(text); err != nil {
+	if err := dom.Unmarshal(def.xml); err != nil {
 		return nil, internalErr("copy definition: %v", err)
 	}
 	if dom.Devices != nil {
@@ -160,6 +156,10 @@ func vethName(u UUID, i int) string {
 // LXC's monitor, finds the cgroups, persists the run state and indexes the
 // ID. Used after a start, a reboot, and when reconnecting at startup.
 func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, startedAt time.Time) error {
+	liveXML, err := xmlmap.FormatDomain(live.Domain)
+	if err != nil {
+		return internalErr("cannot format the running definition of '%s': %v", d.name, err)
+	}
 	w := watchProc(pid)
 	var mw *procWatch
 	if ppid, err := l.host.parentPID(pid); err == nil && ppid > 1 {
@@ -176,7 +176,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 			old.Close()
 		}
 	}
-	d.live, d.pid, d.startedAt, d.cg = live, pid, startedAt, cg
+	d.live, d.liveXML, d.pid, d.startedAt, d.cg = live, liveXML, pid, startedAt, cg
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
 	d.exitSeen = make(chan struct{})
@@ -197,16 +197,11 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 // saveRun persists d's run state so a new driver instance re-adopts it.
 func (l *LXC) saveRun(d *domain) error {
 	d.mu.Lock()
-	live, st := d.live, runState{
+	st := runState{
 		Name: d.name, UUID: formatUUID(d.uuid), PID: d.pid, Transient: d.persistent == nil,
-		StartedAt: d.startedAt, Reason: d.reason,
+		StartedAt: d.startedAt, Reason: d.reason, LiveXML: d.liveXML,
 	}
 	d.mu.Unlock()
-	text, err := xmlmap.FormatDomain(live.Domain)
-	if err != nil {
-		return err
-	}
-	st.LiveXML = text
 	return l.store.saveRun(d.uuid, st)
 }
 
@@ -221,7 +216,7 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 		}
 	}
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
-	d.live, d.pid, d.cg, d.console = nil, 0, cgroups{}, ""
+	d.live, d.liveXML, d.pid, d.cg, d.console = nil, "", 0, cgroups{}, ""
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	l.tab.setID(d, pid, 0)
@@ -357,12 +352,8 @@ func (l *LXC) jobForBackground(d *domain) bool {
 // race it.
 func (l *LXC) initExited(d *domain, w *procWatch) {
 	d.mu.Lock()
-	mw, live, persistent, why := d.monitorWatch, d.live, d.persistent, d.pending
+	mw, live, next, why := d.monitorWatch, d.live, d.restartDefLocked(), d.pending
 	d.mu.Unlock()
-	next := persistent
-	if next == nil {
-		next = live
-	}
 	kind := l.initExitKind(d)
 	// After a reboot the driver asked for (lxc-stop -r), LXC restarts the
 	// container itself however init exited, so look for the new init first.
@@ -499,7 +490,7 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 // reboot the driver performs itself (reported as a reboot event) or an
 // on_poweroff/on_crash restart (reported as started, after the stop events
 // the caller sent).
-func (l *LXC) restart(d *domain, def *xmlmap.Mapped, reboot bool) {
+func (l *LXC) restart(d *domain, def *definition, reboot bool) {
 	ref := d.ref()
 	if err := l.start(l.ctx, d, def, libvirt.DomainRunningBooted); err != nil {
 		l.log.Error("restart failed", "domain", d.name, "err", err)

@@ -8,7 +8,6 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/runner"
-	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Watching LXC. Two sources tell the driver what its containers do, so
@@ -208,7 +207,7 @@ func (l *LXC) reconcile(d *domain) {
 
 // adoptForeign adopts d's container when something other than the driver
 // started it: running, reason unknown, and a started event.
-func (l *LXC) adoptForeign(d *domain, def *xmlmap.Mapped) {
+func (l *LXC) adoptForeign(d *domain, def *definition) {
 	st, pid, err := l.rt.State(l.ctx, d.name)
 	if err != nil || pid <= 0 || st == runner.Stopped {
 		return

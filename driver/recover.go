@@ -10,6 +10,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Startup recovery, after libvirt's virLXCProcessReconnectAll and
@@ -32,8 +33,13 @@ func (l *LXC) load(ctx context.Context) {
 			l.log.Error("skipping definition with a duplicate name", "path", sd.path, "name", m.Domain.Name)
 			continue
 		}
+		def, err := definitionOf(m)
+		if err != nil {
+			l.log.Error("skipping definition that cannot be formatted", "path", sd.path, "err", err)
+			continue
+		}
 		d := newDomain(u, m.Domain.Name)
-		d.persistent = m
+		d.persistent = def
 		l.tab.add(d)
 	}
 	for u := range l.store.loadAutostart(l.log) {
@@ -97,7 +103,7 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		}
 		return
 	}
-	live := d.persistent
+	var live *xmlmap.Mapped
 	reason := int32(libvirt.DomainRunningUnknown)
 	startedAt := l.cfg.Now()
 	if rs != nil {
@@ -107,6 +113,13 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		} else {
 			l.log.Error("unreadable live definition; using the persistent one", "domain", d.name, "err", err)
 		}
+	}
+	if live == nil && d.persistent != nil {
+		m, _, err := l.parse([]byte(d.persistent.xml))
+		if err != nil {
+			l.log.Error("cannot re-read the persistent definition", "domain", d.name, "err", err)
+		}
+		live = m
 	}
 	if live == nil {
 		l.log.Error("running transient domain without a usable definition; leaving it alone", "domain", d.name)
