@@ -10,7 +10,7 @@ DEMO_ROOT  ?= /srv/mycontainer
 FUZZTIME   ?= 20s
 TESTFLAGS  ?= -race -count=1 -timeout 20m
 
-.PHONY: all deps build test unit integration lint fuzz run stop bench proto clean
+.PHONY: all deps build test unit integration lint fuzz run stop bench bench-smoke proto clean
 
 all: build
 
@@ -22,9 +22,10 @@ deps:
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## test: deps, lint, then unit and integration tests (real containers) with -race
+## test: deps, lint, unit and integration tests (real containers) with -race, bench smoke
 test: deps lint
 	$(GO) test $(TESTFLAGS) ./...
+	$(MAKE) bench-smoke
 
 ## unit: tests that need neither root nor LXC (integration tests skip themselves)
 unit:
@@ -62,9 +63,13 @@ stop:
 bench: deps build
 	$(GO) run ./bench $(BENCHFLAGS)
 
+## bench-smoke: the benchmark harness in --quick mode, results thrown away (a check, not a gate)
+bench-smoke: build
+	@out=$$(mktemp -d); $(GO) run ./bench --quick --out $$out; rc=$$?; rm -rf $$out; exit $$rc
+
 ## proto: regenerate the plugin's gRPC code
 proto:
-	./plugin/proto/gen.sh
+	$(GO) generate ./plugin/proto
 
 clean:
 	rm -rf $(BIN)
