@@ -522,6 +522,20 @@ func (s *Supervisor) LookupByID(ctx context.Context, id int32) (driver.Domain, e
 		func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByID(ctx, id) })
 }
 
+// CachedStatus reports uuid's status when the status cache holds it,
+// without waiting for anything: false when it does not, and while the
+// plugin restarts or the supervisor closes. The daemon answers virsh's
+// per-domain state calls with it on the spot.
+func (s *Supervisor) CachedStatus(uuid driver.UUID) (driver.Status, bool) {
+	s.mu.Lock()
+	cur, closing := s.cur, s.closing
+	s.mu.Unlock()
+	if closing {
+		return driver.Status{}, false
+	}
+	return s.cache.status(cur, uuid)
+}
+
 // fetched runs fn on inst's driver and stores the statuses its reply
 // carries (statuses) in the cache.
 func fetched[T any](s *Supervisor, inst *instance, fn func(driver.Driver) (T, error), statuses func(T) []driver.Status) (T, error) {

@@ -524,6 +524,9 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 			t.Fatalf("Status after ListAll = %+v; want the listed %+v from the cache", st, list[0])
 		}
 	}
+	if st, ok := s.CachedStatus(dom.UUID); !ok || st != list[0] {
+		t.Fatalf("CachedStatus = %+v, %v; want %+v", st, ok, list[0])
+	}
 	if d, err := s.LookupByName(ctx, "ct1"); err != nil || d != dom {
 		t.Fatalf("LookupByName = %+v, %v", d, err)
 	}
@@ -554,6 +557,9 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 	if err := s.Resume(ctx, dom.UUID); err != nil {
 		t.Fatal(err)
 	}
+	if st, ok := s.CachedStatus(dom.UUID); ok {
+		t.Fatalf("CachedStatus after Resume = %+v; want nothing cached", st)
+	}
 	resumed := status()
 	if resumed.State != libvirt.DomainShutoff || resumed.Reason <= paused.Reason {
 		t.Fatalf("Status after Resume = %+v; want shut off, a new answer", resumed)
@@ -574,4 +580,10 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		st, err := s.Status(ctx, dom.UUID)
 		return err == nil && s.PID() != pid && st.State == libvirt.DomainShutoff
 	})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := s.CachedStatus(dom.UUID); ok {
+		t.Fatalf("CachedStatus after Close = %+v", st)
+	}
 }

@@ -149,14 +149,17 @@ func (c *conn) readFailed(r io.Reader, err error) {
 func isCall(t wire.Type) bool { return t == wire.Call || t == wire.CallWithFDs }
 
 // handle routes one packet: keepalive messages are answered inline, calls
-// run concurrently (at most MaxCallsPerClient at once), stream packets go
-// to their stream, anything else a client may send is ignored, as libvirtd
-// does.
+// run concurrently (at most MaxCallsPerClient at once) unless the driver
+// knows the answer at once (quick.go), stream packets go to their stream,
+// anything else a client may send is ignored, as libvirtd does.
 func (c *conn) handle(p *wire.Packet) {
 	switch {
 	case p.Program == proto.KeepaliveProgram:
 		c.keepaliveMessage(p)
 	case isCall(p.Type):
+		if c.answerAtOnce(p) {
+			return
+		}
 		c.slots <- struct{}{}
 		c.calls.Add(1)
 		c.inflight.Add(1)

@@ -131,7 +131,7 @@ func (s *Server) getState(ctx context.Context, c *conn, args *libvirt.DomainGetS
 	if err != nil {
 		return nil, err
 	}
-	return &libvirt.DomainGetStateRet{State: int32(st.State), Reason: st.Reason}, nil
+	return stateRet(st), nil
 }
 
 func (s *Server) getInfo(ctx context.Context, c *conn, args *libvirt.DomainGetInfoArgs) (*libvirt.DomainGetInfoRet, error) {
