@@ -2,7 +2,8 @@ package driver
 
 import (
 	"context"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -179,6 +180,7 @@ type table struct {
 	byUUID map[UUID]*domain
 	byName map[string]*domain
 	byID   map[int32]*domain
+	sorted []*domain // every domain by name, built when all needs it; nil after a change
 }
 
 func newTable() *table {
@@ -208,6 +210,7 @@ func (t *table) add(d *domain) {
 	defer t.mu.Unlock()
 	t.byUUID[d.uuid] = d
 	t.byName[d.name] = d
+	t.sorted = nil
 }
 
 // remove drops d from every index and marks it removed.
@@ -224,6 +227,7 @@ func (t *table) remove(d *domain) {
 			delete(t.byID, id)
 		}
 	}
+	t.sorted = nil
 	t.mu.Unlock()
 	d.mu.Lock()
 	d.removed = true
@@ -242,14 +246,24 @@ func (t *table) setID(d *domain, old, id int) {
 	}
 }
 
-// all returns every domain sorted by name.
+// all returns every domain sorted by name. The order is kept until the
+// set changes, so listing a thousand domains does not sort them each time;
+// callers must not modify the slice (appending copies it).
 func (t *table) all() []*domain {
 	t.mu.RLock()
-	out := make([]*domain, 0, len(t.byUUID))
-	for _, d := range t.byUUID {
-		out = append(out, d)
-	}
+	sorted := t.sorted
 	t.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
+	if sorted != nil {
+		return sorted[:len(sorted):len(sorted)]
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sorted == nil {
+		t.sorted = make([]*domain, 0, len(t.byUUID))
+		for _, d := range t.byUUID {
+			t.sorted = append(t.sorted, d)
+		}
+		slices.SortFunc(t.sorted, func(a, b *domain) int { return strings.Compare(a.name, b.name) })
+	}
+	return t.sorted[:len(t.sorted):len(t.sorted)]
 }

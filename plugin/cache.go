@@ -195,6 +195,12 @@ func (c *statusCache) finish(f fetch, sts ...driver.Status) {
 		if c.busy[u] > 0 || c.dropped[u] > f.seq {
 			continue
 		}
+		if e, ok := c.entries[u]; ok && e.st == st {
+			if f.at.After(e.at) { // the indexes hold it already
+				c.entries[u] = cachedStatus{st: st, at: f.at}
+			}
+			continue
+		}
 		c.removeLocked(u)
 		// Another entry with this name or ID is older than this answer.
 		if v, ok := c.byName[st.Name]; ok {

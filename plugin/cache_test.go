@@ -180,6 +180,13 @@ func TestCacheExpiresRunningDomains(t *testing.T) {
 		t.Fatal("an expired entry was found by ID")
 	}
 	wantHit(t, c, inst, b) // shut off: every change of it is reported
+
+	// A newer answer, even an unchanged one, renews the entry.
+	fill(c, inst, a)
+	*now = now.Add(activeMaxAge / 2)
+	fill(c, inst, a)
+	*now = now.Add(activeMaxAge * 3 / 4)
+	wantHit(t, c, inst, a)
 }
 
 func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
