@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,32 @@ type Settings struct {
 	DefaultBridge string
 	Networks      map[string]string // libvirt network name → host bridge
 	LogLevel      slog.Level        // the plugin's log level
+	// GCPercent is the plugin's garbage-collection target (see
+	// GCPercentToApply); 0 leaves it to GOGC or DefaultGCPercent.
+	GCPercent int
+}
+
+// DefaultGCPercent is the plugin's garbage-collection target when neither
+// Settings.GCPercent nor GOGC sets one. The plugin's heap is mostly the
+// domains' long-lived state, and it allocates much only for large listings
+// and statistics; collecting when the heap has grown by half (Go's default
+// waits for it to double) keeps its memory about a tenth lower, for about
+// half a millisecond more CPU on a listing of a thousand domains. (The
+// daemon keeps Go's default: its heap is small and every call allocates,
+// so there the same setting doubles the CPU of a listing.)
+const DefaultGCPercent = 50
+
+// GCPercentToApply is the value for debug.SetGCPercent in the plugin, or
+// 0 to leave the runtime alone: GCPercent when set, else nothing when the
+// environment sets GOGC, else DefaultGCPercent.
+func (s Settings) GCPercentToApply(getenv func(string) string) int {
+	switch {
+	case s.GCPercent != 0:
+		return s.GCPercent
+	case getenv("GOGC") != "":
+		return 0
+	}
+	return DefaultGCPercent
 }
 
 // Args renders s as the plugin's command-line flags ("-name=value", so a
@@ -52,6 +79,9 @@ func (s Settings) Args() []string {
 		args = append(args, "-network="+name+"="+s.Networks[name])
 	}
 	args = append(args, "-log-level="+s.LogLevel.String())
+	if s.GCPercent != 0 {
+		args = append(args, "-gc-percent="+strconv.Itoa(s.GCPercent))
+	}
 	return args
 }
 
@@ -76,6 +106,14 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.TextVar(&s.LogLevel, "log-level", slog.LevelInfo, "log `LEVEL`: debug, info, warn or error")
+	fs.Func("gc-percent", "garbage-collection target `PERCENT` (default: GOGC, else "+strconv.Itoa(DefaultGCPercent)+")", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("want a positive integer, got %q", v)
+		}
+		s.GCPercent = n
+		return nil
+	})
 }
 
 // DriverConfig is the driver configuration s describes, logging to logger.

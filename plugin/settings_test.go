@@ -16,7 +16,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 			StateDir: "/var/lib/x", LXCPath: "/var/lib/x/lxc", RunDir: "/run/x", CgroupRoot: "/sys/fs/cgroup",
 			ShutdownGrace: 1500 * time.Millisecond, JobTimeout: time.Minute, DefaultBridge: "br-0",
 			Networks: map[string]string{"default": "lxcbr0", "lab": "br=lab", "-x": "-y"},
-			LogLevel: slog.LevelDebug,
+			LogLevel: slog.LevelDebug, GCPercent: 75,
 		},
 		{StateDir: "-looks-like-a-flag", LogLevel: slog.LevelError},
 	} {
@@ -36,14 +36,41 @@ func TestSettingsRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSettingsRejectBadNetwork(t *testing.T) {
+func TestSettingsRejectBadValues(t *testing.T) {
 	var s Settings
 	fs := flag.NewFlagSet("plugin", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	s.RegisterFlags(fs)
-	for _, arg := range []string{"-network=lab", "-network==br", "-network=lab="} {
+	for _, arg := range []string{"-network=lab", "-network==br", "-network=lab=", "-gc-percent=0", "-gc-percent=-1", "-gc-percent=x"} {
 		if err := fs.Parse([]string{arg}); err == nil {
 			t.Errorf("%s accepted", arg)
+		}
+	}
+}
+
+// TestGCPercentToApply: the setting wins, then GOGC (left to the runtime),
+// then the default.
+func TestGCPercentToApply(t *testing.T) {
+	env := func(gogc string) func(string) string {
+		return func(k string) string {
+			if k == "GOGC" {
+				return gogc
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		s    Settings
+		gogc string
+		want int
+	}{
+		{Settings{}, "", DefaultGCPercent},
+		{Settings{}, "200", 0},
+		{Settings{GCPercent: 30}, "200", 30},
+		{Settings{GCPercent: 30}, "", 30},
+	} {
+		if got := tc.s.GCPercentToApply(env(tc.gogc)); got != tc.want {
+			t.Errorf("GCPercent %d, GOGC %q: %d, want %d", tc.s.GCPercent, tc.gogc, got, tc.want)
 		}
 	}
 }

@@ -12,10 +12,16 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
+
+// Memory profiling is off: nothing reads the profile, and its records
+// would take more than a megabyte over the plugin's life.
+func init() { runtime.MemProfileRate = 0 }
 
 func main() {
 	var s plugin.Settings
@@ -27,6 +33,9 @@ func main() {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", plugin.DefaultBinary, fs.Arg(0))
 		os.Exit(2)
+	}
+	if p := s.GCPercentToApply(os.Getenv); p != 0 {
+		debug.SetGCPercent(p)
 	}
 	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
 	err := plugin.Serve(logger, func() (driver.Driver, error) {

@@ -32,6 +32,7 @@ type config struct {
 	KeepaliveCount    int
 	StopTimeout       time.Duration
 	DriverPlugin      string // "" = plugin.DefaultBinary beside lxcvirtd
+	DriverGCPercent   int    // 0 = GOGC, else plugin.DefaultGCPercent
 	ShutdownGuests    bool
 }
 
@@ -71,6 +72,7 @@ const configHelp = `Config file (--config): one "key = value" per line, '#' star
   stop_timeout       = 30s                        on SIGTERM, wait this long for calls in flight
   shutdown_guests    = false                      on SIGTERM, shut running containers down (see above)
   driver_plugin      = PATH                       the LXC driver plugin (default: lxcvirt-driver-lxc beside lxcvirtd)
+  driver_gc_percent  = 50                         the plugin's garbage-collection target (default: GOGC, else 50)
 `
 
 // loadConfigFile reads a config file into c.
@@ -131,6 +133,11 @@ func (c *config) set(key, val string) error {
 		c.KeepaliveInterval, err = positiveDuration(val)
 	case "stop_timeout":
 		c.StopTimeout, err = positiveDuration(val)
+	case "driver_gc_percent":
+		c.DriverGCPercent, err = strconv.Atoi(val)
+		if err == nil && c.DriverGCPercent < 1 {
+			err = fmt.Errorf("must be at least 1")
+		}
 	case "keepalive_count":
 		c.KeepaliveCount, err = strconv.Atoi(val)
 		if err == nil && c.KeepaliveCount < 1 {
@@ -158,6 +165,7 @@ func (c config) pluginSettings() plugin.Settings {
 		DefaultBridge: c.DefaultBridge,
 		Networks:      c.Networks,
 		LogLevel:      c.LogLevel,
+		GCPercent:     c.DriverGCPercent,
 	}
 }
 

@@ -66,6 +66,8 @@ func TestParseArgsRejects(t *testing.T) {
 		{[]string{"--config", write("colour = red\n")}, "unknown key"},
 		{[]string{"--config", write("network.x = a/b\n")}, "not a valid interface name"},
 		{[]string{"--config", write("keepalive_count = 0\n")}, "at least 1"},
+		{[]string{"--config", write("driver_gc_percent = 0\n")}, "at least 1"},
+		{[]string{"--driver-gc-percent", "half"}, "invalid syntax"},
 		{[]string{"--config", filepath.Join(dir, "missing")}, "no such file"},
 	} {
 		_, err := parseArgs(tc.args, &bytes.Buffer{})
@@ -135,6 +137,12 @@ func TestPluginSettings(t *testing.T) {
 	want := "-state-dir=/s -lxcpath=/l -run-dir=/r -shutdown-grace=7s -default-bridge=br9 -network=default=lxcbr0 -log-level=DEBUG"
 	if got != want {
 		t.Errorf("plugin args\n got %s\nwant %s", got, want)
+	}
+	if err := cfg.set("driver_gc_percent", "80"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.pluginSettings().Args(), " "); got != want+" -gc-percent=80" {
+		t.Errorf("plugin args with driver_gc_percent: %s", got)
 	}
 	if g := cfg.guestGrace(); g != 7*time.Second {
 		t.Errorf("guest grace %v", g)

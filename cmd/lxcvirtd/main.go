@@ -16,6 +16,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -60,6 +62,10 @@ Usage: lxcvirtd [flags]
 
 Flags:
 `
+
+// Memory profiling is off: nothing reads the profile, and its records
+// would take more than a megabyte over the daemon's life.
+func init() { runtime.MemProfileRate = 0 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
@@ -131,6 +137,7 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
 		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
 		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd)"},
+		{"driver-gc-percent", "driver_gc_percent", "the driver plugin's garbage-collection target `PERCENT` (default: GOGC, else " + strconv.Itoa(plugin.DefaultGCPercent) + ")"},
 	} {
 		fs.Func(f.name, f.usage, func(v string) error {
 			overrides = append(overrides, [2]string{f.key, v})
