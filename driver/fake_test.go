@@ -35,6 +35,7 @@ type fakeRuntime struct {
 	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
 	hook    func(op, name string) // called at the start of each operation, unlocked
 	failOn  map[string]error      // op → error to return
+	noPID   bool                  // Start ignores StartOptions.PIDFile (an LXC that does not tell)
 	// onExit, when set, hears how each init ended, as LXC's monitor
 	// reports it. Called with mu held.
 	onExit func(name string, ws unix.WaitStatus)
@@ -101,9 +102,12 @@ func (f *fakeRuntime) boot(name string, ct *fakeCT) {
 	if ct.monitor == nil {
 		ct.monitor = spawn(f.t)
 	}
-	pid := ct.init.Process.Pid
+	pid, mpid := ct.init.Process.Pid, strconv.Itoa(ct.monitor.Process.Pid)
 	dir := filepath.Join(f.procRoot, strconv.Itoa(pid))
 	must(f.t, os.MkdirAll(dir, 0o755))
+	task := filepath.Join(f.procRoot, mpid, "task", mpid)
+	must(f.t, os.MkdirAll(task, 0o755))
+	must(f.t, os.WriteFile(filepath.Join(task, "children"), fmt.Appendf(nil, "%d ", pid), 0o644))
 	must(f.t, os.WriteFile(filepath.Join(dir, "stat"),
 		fmt.Appendf(nil, "%d (sleep) S %d %d 0 0\n", pid, ct.monitor.Process.Pid, pid), 0o644))
 	cg := "/lxc.payload." + name
@@ -145,6 +149,9 @@ func (f *fakeRuntime) Start(_ context.Context, name string, o runner.StartOption
 	ct := &fakeCT{cfgPath: o.ConfigFile}
 	f.boot(name, ct)
 	f.cts[name] = ct
+	if o.PIDFile != "" && !f.noPID {
+		must(f.t, os.WriteFile(o.PIDFile, fmt.Appendf(nil, "%d", ct.monitor.Process.Pid), 0o644))
+	}
 	return nil
 }
 

@@ -180,6 +180,25 @@ func (h *host) parentPID(pid int) (int, error) {
 	return strconv.Atoi(f[1])
 }
 
+// onlyChild returns the one child of process pid (of its main thread),
+// or 0 when it has none, several, or the kernel does not tell.
+func (h *host) onlyChild(pid int) int {
+	p := strconv.Itoa(pid)
+	b, err := os.ReadFile(filepath.Join(h.procRoot, p, "task", p, "children"))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 1 {
+		return 0
+	}
+	child, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 0
+	}
+	return child
+}
+
 func readString(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return strings.TrimSpace(string(b)), err

@@ -52,6 +52,9 @@ type StartOptions struct {
 	LogFile    string // -o
 	LogLevel   string // -l (e.g. "INFO", "DEBUG")
 	Console    string // -L console log file (optional)
+	// PIDFile (-p) is where LXC's monitor (the daemonised lxc-start) writes
+	// its PID before it starts the container; LXC removes it at the stop.
+	PIDFile string
 }
 
 // StopOptions tune lxc-stop. Without options lxc-stop requests a clean halt,

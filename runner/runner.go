@@ -67,7 +67,7 @@ func (r *Runner) LXCPath() string { return r.lxcpath }
 // ErrAlreadyRunning.
 func (r *Runner) Start(ctx context.Context, name string, o StartOptions) error {
 	args := []string{"-d"}
-	for _, f := range []struct{ flag, path string }{{"-f", o.ConfigFile}, {"-o", o.LogFile}, {"-L", o.Console}} {
+	for _, f := range []struct{ flag, path string }{{"-f", o.ConfigFile}, {"-o", o.LogFile}, {"-L", o.Console}, {"-p", o.PIDFile}} {
 		if f.path == "" {
 			continue
 		}

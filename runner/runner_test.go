@@ -44,8 +44,8 @@ func TestArgv(t *testing.T) {
 		{"start", func(r *Runner) error { return r.Start(ctx, "pc1", StartOptions{}) },
 			[]string{"lxc-start", "-n", "pc1", "-d"}},
 		{"start options", func(r *Runner) error {
-			return r.Start(ctx, "pc1", StartOptions{ConfigFile: "/c/config", LogFile: "/l/log", LogLevel: "DEBUG", Console: "/l/console"})
-		}, []string{"lxc-start", "-n", "pc1", "-d", "-f", "/c/config", "-o", "/l/log", "-L", "/l/console", "-l", "DEBUG"}},
+			return r.Start(ctx, "pc1", StartOptions{ConfigFile: "/c/config", LogFile: "/l/log", LogLevel: "DEBUG", Console: "/l/console", PIDFile: "/c/pid"})
+		}, []string{"lxc-start", "-n", "pc1", "-d", "-f", "/c/config", "-o", "/l/log", "-L", "/l/console", "-p", "/c/pid", "-l", "DEBUG"}},
 		{"stop", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{}) },
 			[]string{"lxc-stop", "-n", "pc1"}},
 		{"stop -k", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true}) },
