@@ -466,8 +466,11 @@ func TestShutdownEscalates(t *testing.T) {
 	if st.Reason != int32(libvirt.DomainShutoffDestroyed) {
 		t.Fatalf("reason = %d; want destroyed", st.Reason)
 	}
-	if n := e.rt.count("stop web"); n != 2 {
-		t.Errorf("stop calls = %d; want halt request then kill", n)
+	if n := e.rt.count("stop web"); n != 1 {
+		t.Errorf("stop calls = %d; want the halt request only (the kill goes through init's pidfd)", n)
+	}
+	if pid := e.rt.pid("web"); pid != 0 {
+		t.Errorf("init %d still runs after the escalation", pid)
 	}
 }
 

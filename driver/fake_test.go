@@ -64,6 +64,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 			kill(ct.init)
 			kill(ct.monitor)
 		}
+		clear(f.cts)
 	})
 	return f
 }
@@ -74,13 +75,21 @@ func kill(c *exec.Cmd) {
 	}
 }
 
-func spawn(t *testing.T) *exec.Cmd {
+func spawn(t *testing.T) *exec.Cmd { return spawnThen(t, nil) }
+
+// spawnThen is spawn that calls then(c) once the process has exited.
+func spawnThen(t *testing.T, then func(c *exec.Cmd)) *exec.Cmd {
 	c := exec.Command("sleep", "3600")
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = c.Wait() }()
+	go func() {
+		_ = c.Wait()
+		if then != nil {
+			then(c)
+		}
+	}()
 	return c
 }
 
@@ -98,7 +107,7 @@ func (f *fakeRuntime) enter(op, name string) error {
 // boot starts a fresh init under monitor (a new monitor when nil) and
 // writes its /proc and cgroup files. Caller holds mu.
 func (f *fakeRuntime) boot(name string, ct *fakeCT) {
-	ct.init = spawn(f.t)
+	ct.init = spawnThen(f.t, func(c *exec.Cmd) { f.initGone(name, ct, c) })
 	if ct.monitor == nil {
 		ct.monitor = spawn(f.t)
 	}
@@ -119,6 +128,18 @@ func (f *fakeRuntime) boot(name string, ct *fakeCT) {
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_user", "2000000000")
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_sys", "1000000000")
 	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_percpu", "1000000000 2000000000 ")
+}
+
+// initGone is LXC's monitor seeing an init die that the fake did not stop
+// itself (a SIGKILL from the driver through its pidfd): it reports the exit
+// and, after its cleanup, exits.
+func (f *fakeRuntime) initGone(name string, ct *fakeCT, c *exec.Cmd) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cts[name] != ct || ct.init != c {
+		return // stopped or rebooted by the fake
+	}
+	f.halt(name, unix.WaitStatus(c.ProcessState.Sys().(syscall.WaitStatus)))
 }
 
 func (f *fakeRuntime) writeCgroup(name, ctrl, file, value string) {

@@ -292,9 +292,16 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 			l.log.Warn("thaw before kill failed", "domain", d.name, "err", err)
 		}
 	}
-	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Kill: true}); err != nil &&
-		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
-		return runtimeErr("destroy", d.name, err)
+	// SIGKILL through init's pidfd is what lxc-stop -k has LXC's monitor
+	// do, without running lxc-stop (a process: about 6 ms of CPU and 10 ms
+	// here); the monitor sees init die and cleans up as after lxc-stop -k.
+	// When init is already gone (LXC restarted the container under a new
+	// one) or the watch has no pidfd, lxc-stop -k does it.
+	if !w.kill() {
+		if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Kill: true}); err != nil &&
+			!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+			return runtimeErr("destroy", d.name, err)
+		}
 	}
 	// Wait for init, then for LXC's monitor to finish its cleanup, so the
 	// container can start again at once.

@@ -64,6 +64,23 @@ func (w *procWatch) Close() {
 	})
 }
 
+// kill sends the process SIGKILL through its pidfd and reports whether it
+// did: false when the watch has no pidfd or the process is already gone.
+func (w *procWatch) kill() bool {
+	if w.f == nil || w.HasExited() {
+		return false
+	}
+	rc, err := w.f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = unix.PidfdSendSignal(int(fd), unix.SIGKILL, nil, 0) }); err != nil {
+		return false
+	}
+	return serr == nil
+}
+
 func (w *procWatch) wait() {
 	rc, err := w.f.SyscallConn()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	libvirt "github.com/digitalocean/go-libvirt"
 )
 
 // TestStartFindsInitThroughTheMonitor: a start learns init's PID as the
@@ -33,5 +35,36 @@ func TestStartFindsInitThroughTheMonitor(t *testing.T) {
 	}
 	if n := e.rt.count("state web"); n != 1 {
 		t.Errorf("without a pid file the start asked LXC %d times; want once", n)
+	}
+}
+
+// TestKillThroughInitsPidfd: a destroy kills init through its pidfd (no
+// lxc-stop) and returns once LXC's monitor has cleaned up; when the
+// driver's watch is of an init LXC already replaced (a guest reboot with
+// on_reboot=destroy), lxc-stop -k kills the new one.
+func TestKillThroughInitsPidfd(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("web", uuidA))
+	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+	if n := e.rt.count("stop web"); n != 0 {
+		t.Errorf("destroy ran lxc-stop %d times", n)
+	}
+	if pid := e.rt.pid("web"); pid != 0 {
+		t.Errorf("LXC still runs init %d after the destroy", pid)
+	}
+	if st := e.status(d); st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffDestroyed) {
+		t.Fatalf("after Destroy: %+v", st)
+	}
+
+	r := e.start(e.define("reb", uuidB, "<on_reboot>destroy</on_reboot>"))
+	e.rt.guestReboot("reb")
+	if st := e.waitState(r, libvirt.DomainShutoff); st.Reason != int32(libvirt.DomainShutoffShutdown) {
+		t.Fatalf("after the guest's reboot: %+v", st)
+	}
+	if n := e.rt.count("stop reb"); n != 1 {
+		t.Errorf("lxc-stop ran %d times for the rebooted container; want once", n)
+	}
+	if pid := e.rt.pid("reb"); pid != 0 {
+		t.Errorf("the rebooted container's init %d still runs", pid)
 	}
 }
