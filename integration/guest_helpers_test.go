@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lxcvirt/lxcvirt/internal/rootfs"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
@@ -134,4 +135,21 @@ func runTool(argv0 string, args ...string) (string, error) {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, argv0, args...).CombinedOutput()
 	return string(out), err
+}
+
+// busyWork is a shell loop with a fixed amount of work, for tests that check
+// a container's CPU time grows: unlike a loop run for a wall-clock time it
+// costs the same CPU however loaded the machine is. It returns the script
+// and the CPU seconds the same loop takes when busybox runs it on the host.
+func busyWork(t testing.TB) (script string, hostCPU float64) {
+	t.Helper()
+	script = `i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done`
+	cmd := exec.Command(rootfs.Busybox, "sh", "-c", script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("busy loop on the host: %v: %s", err, out)
+	}
+	ps := cmd.ProcessState
+	hostCPU = (ps.UserTime() + ps.SystemTime()).Seconds()
+	t.Logf("the busy loop costs %.2f s of CPU on the host", hostCPU)
+	return script, hostCPU
 }
