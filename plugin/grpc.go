@@ -1,10 +1,6 @@
 package plugin
 
-import (
-	"runtime"
-
-	"google.golang.org/grpc"
-)
+import "google.golang.org/grpc"
 
 // windowSize is the HTTP/2 flow-control window, per stream and per
 // connection, of the connection between the daemon and the plugin. gRPC
@@ -24,13 +20,10 @@ func dialOptions() []grpc.DialOption {
 }
 
 // newGRPCServer is the plugin's gRPC server (go-plugin's ServeConfig
-// GRPCServer): calls run on a pool of long-lived goroutines, one per CPU,
-// rather than on a new goroutine each, whose stack would grow anew on
-// every call.
+// GRPCServer) with the same window.
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 	return grpc.NewServer(append(opts,
 		grpc.InitialWindowSize(windowSize),
 		grpc.InitialConnWindowSize(windowSize),
-		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	)...)
 }
