@@ -644,40 +644,33 @@ func requireActive(d *domain) error {
 // shutdown asks init to halt (LXC's halt signal) and returns at once; a
 // background escalation kills the container after the grace period.
 func (l *LXC) shutdown(ctx context.Context, d *domain) error {
-	if err := requireActive(d); err != nil {
-		return err
-	}
-	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{NoWait: true}); err != nil {
-		return runtimeErr("shutdown", d.name, err)
-	}
-	d.mu.Lock()
-	w, first := d.initWatch, d.pending != pendingShutdown
-	d.pending = pendingShutdown
-	d.mu.Unlock()
-	if first {
-		l.wg.Add(1)
-		go l.escalate(d, w)
-	}
-	return nil
+	return l.request(ctx, d, "shutdown", runner.StopOptions{NoWait: true}, pendingShutdown, l.escalate)
 }
 
 // reboot asks init to reboot (lxc-stop -r: LXC's reboot signal). If init
 // reboots the container LXC restarts it; if init just exits, the driver
 // starts it again. Either way the domain's ID becomes the new init's PID.
 func (l *LXC) reboot(ctx context.Context, d *domain) error {
+	return l.request(ctx, d, "reboot", runner.StopOptions{Reboot: true, NoWait: true}, pendingReboot, l.expireReboot)
+}
+
+// request asks d's running init to halt or reboot (op) without waiting,
+// marks what is pending and, on the first such request, starts follow —
+// the background watcher that sees the request through.
+func (l *LXC) request(ctx context.Context, d *domain, op string, opts runner.StopOptions, want pending, follow func(*domain, *procWatch)) error {
 	if err := requireActive(d); err != nil {
 		return err
 	}
-	if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Reboot: true, NoWait: true}); err != nil {
-		return runtimeErr("reboot", d.name, err)
+	if err := l.rt.Stop(ctx, d.name, opts); err != nil {
+		return runtimeErr(op, d.name, err)
 	}
 	d.mu.Lock()
-	w, first := d.initWatch, d.pending != pendingReboot
-	d.pending = pendingReboot
+	w, first := d.initWatch, d.pending != want
+	d.pending = want
 	d.mu.Unlock()
 	if first {
 		l.wg.Add(1)
-		go l.expireReboot(d, w)
+		go follow(d, w)
 	}
 	return nil
 }
