@@ -226,6 +226,20 @@ func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, UUID, error) {
 	return m, u, nil
 }
 
+// parseDefinition validates domain XML (parse) into the definition the
+// driver keeps, with its name and UUID; nothing is written.
+func (l *LXC) parseDefinition(xml string) (string, UUID, *definition, error) {
+	m, u, err := l.parse([]byte(xml))
+	if err != nil {
+		return "", UUID{}, nil, err
+	}
+	def, err := definitionOf(m)
+	if err != nil {
+		return "", UUID{}, nil, virterror.Wrap(err)
+	}
+	return m.Domain.Name, u, def, nil
+}
+
 // containerDir is <lxcpath>/<name>; names were validated at parse time.
 func (l *LXC) containerDir(name string) string { return filepath.Join(l.cfg.LXCPath, name) }
 
@@ -303,15 +317,11 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	if err := checkFlags("lxcDomainDefineXMLFlags", flags, defineFlags); err != nil {
 		return Domain{}, err
 	}
-	m, u, err := l.parse([]byte(xml))
+	name, u, def, err := l.parseDefinition(xml)
 	if err != nil {
 		return Domain{}, err
 	}
-	def, err := definitionOf(m)
-	if err != nil {
-		return Domain{}, virterror.Wrap(err)
-	}
-	d, err := l.claim(ctx, u, m.Domain.Name, false)
+	d, err := l.claim(ctx, u, name, false)
 	if err != nil {
 		return Domain{}, err
 	}
@@ -320,11 +330,11 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	}
 	defer l.defineMu.Unlock()
 	if err := l.store.saveDef(u, []byte(def.xml)); err != nil {
-		return Domain{}, internalErr("cannot save definition of '%s': %v", m.Domain.Name, err)
+		return Domain{}, internalErr("cannot save definition of '%s': %v", name, err)
 	}
 	detail := libvirt.DomainEventDefinedAdded
 	if d == nil {
-		d = newDomain(u, m.Domain.Name)
+		d = newDomain(u, name)
 		d.persistent = def
 		l.tab.add(d)
 	} else {
@@ -409,20 +419,16 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	if err := checkFlags("lxcDomainCreateXMLWithFiles", flags, createFlags); err != nil {
 		return Domain{}, err
 	}
-	m, u, err := l.parse([]byte(xml))
+	name, u, def, err := l.parseDefinition(xml)
 	if err != nil {
 		return Domain{}, err
 	}
-	def, err := definitionOf(m)
-	if err != nil {
-		return Domain{}, virterror.Wrap(err)
-	}
-	d, err := l.claim(ctx, u, m.Domain.Name, true)
+	d, err := l.claim(ctx, u, name, true)
 	if err != nil {
 		return Domain{}, err
 	}
 	if d == nil {
-		d = newDomain(u, m.Domain.Name)
+		d = newDomain(u, name)
 		d.job <- struct{}{}
 		l.tab.add(d)
 	}
