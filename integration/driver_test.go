@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -393,5 +394,28 @@ func wantCodeSoft(t *testing.T, what string, err error, code libvirt.ErrorNumber
 	}
 }
 
-// syscallKill sends SIGTERM to pid.
-func syscallKill(pid int) error { return unix.Kill(pid, unix.SIGTERM) }
+// syscallKill sends SIGTERM to pid once it catches the signal: an init is
+// PID 1 of its namespace, so a signal it has no handler for yet (its shell
+// has not reached `trap`) would be dropped.
+func syscallKill(pid int) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for !catches(pid, unix.SIGTERM) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return unix.Kill(pid, unix.SIGTERM)
+}
+
+// catches reports whether pid has a handler for sig (SigCgt in its status).
+func catches(pid int, sig unix.Signal) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && mask&(1<<(uint(sig)-1)) != 0
+		}
+	}
+	return false
+}
