@@ -580,25 +580,10 @@ func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
 // shut down, the driver killed it. Runs in its own goroutine.
 func (l *LXC) escalate(d *domain, w *procWatch) {
 	defer l.wg.Done()
-	t := time.NewTimer(l.cfg.ShutdownGrace)
-	defer t.Stop()
-	select {
-	case <-w.Exited():
-		return
-	case <-l.ctx.Done():
-		return
-	case <-t.C:
-	}
-	if !l.jobForBackground(d) {
+	if !l.outlivedGrace(d, w, pendingShutdown) {
 		return
 	}
 	defer d.endJob()
-	d.mu.Lock()
-	still := d.initWatch == w && d.pending == pendingShutdown
-	d.mu.Unlock()
-	if !still || w.HasExited() {
-		return // init exited meanwhile; its supervisor reports it
-	}
 	l.log.Info("init did not halt within the grace period; killing", "domain", d.name, "grace", l.cfg.ShutdownGrace)
 	if err := l.kill(l.ctx, d); err != nil {
 		l.log.Error("shutdown escalation failed", "domain", d.name, "err", err)
@@ -612,25 +597,41 @@ func (l *LXC) escalate(d *domain, w *procWatch) {
 // own goroutine.
 func (l *LXC) expireReboot(d *domain, w *procWatch) {
 	defer l.wg.Done()
-	t := time.NewTimer(l.cfg.ShutdownGrace)
-	defer t.Stop()
-	select {
-	case <-w.Exited():
-		return
-	case <-l.ctx.Done():
-		return
-	case <-t.C:
-	}
-	if !l.jobForBackground(d) {
+	if !l.outlivedGrace(d, w, pendingReboot) {
 		return
 	}
 	defer d.endJob()
 	d.mu.Lock()
-	if d.initWatch == w && d.pending == pendingReboot && !w.HasExited() {
-		d.pending = pendingNone
-		l.log.Warn("init ignored the reboot request", "domain", d.name)
-	}
+	d.pending = pendingNone
 	d.mu.Unlock()
+	l.log.Warn("init ignored the reboot request", "domain", d.name)
+}
+
+// outlivedGrace waits the shutdown grace for init (w) to exit after the
+// request want. It reports true, with d's job held, when init is still the
+// same and still running and the request is still the pending one; false
+// (no job held) when init exited, the request changed or the driver closes.
+func (l *LXC) outlivedGrace(d *domain, w *procWatch, want pending) bool {
+	t := time.NewTimer(l.cfg.ShutdownGrace)
+	defer t.Stop()
+	select {
+	case <-w.Exited():
+		return false
+	case <-l.ctx.Done():
+		return false
+	case <-t.C:
+	}
+	if !l.jobForBackground(d) {
+		return false
+	}
+	d.mu.Lock()
+	still := d.initWatch == w && d.pending == want
+	d.mu.Unlock()
+	if !still || w.HasExited() {
+		d.endJob() // init exited meanwhile; its supervisor reports it
+		return false
+	}
+	return true
 }
 
 // requireActive fails with libvirt's "domain is not running" unless d runs.
