@@ -4,6 +4,8 @@
 set -eu
 
 packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
+# virt-manager driven under Xvfb through its accessibility tree (integration/virtmanager_test.go)
+packages="$packages virt-manager python3-dogtail python3-libvirt xvfb dbus at-spi2-core imagemagick"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
