@@ -114,6 +114,21 @@ type Mapped struct {
 	// (lxc.net.N for Interfaces[N]); empty means a private network
 	// namespace with only lo.
 	Interfaces []Interface
+	// ConsoleLog is the first console's <log>, written by LXC
+	// (lxc.console.logfile); nil without one.
+	ConsoleLog *ConsoleLog
+	// Ignored names the accepted elements that have no effect on the
+	// container, as libvirt-lxc ignores them (for a debug log).
+	Ignored []string
+}
+
+// ConsoleLog is where the container's console output is copied.
+type ConsoleLog struct {
+	Path string
+	// Append keeps what the file holds (append='on'). LXC always
+	// appends, so without it the driver truncates the file before each
+	// start, as libvirt does for append='off' or no append.
+	Append bool
 }
 
 // Interface is one mapped <interface>: a veth pair.
