@@ -127,7 +127,7 @@ func TestXMLCompatNovaConsoleLog(t *testing.T) {
 		t.Errorf("append='on': %d boot markers, want 2:\n%s", n, got)
 	}
 	d.ok("destroy", name)
-	if !strings.Contains(d.log(), "accepted and ignored") || !strings.Contains(d.log(), `<controller type=\"usb\" model=\"none\">`) {
+	if !strings.Contains(d.log(), "accepted and ignored") || !strings.Contains(d.log(), "<controller type='usb' model='none'>") {
 		t.Errorf("the daemon's debug log does not name the ignored usb controller")
 	}
 }

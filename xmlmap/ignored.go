@@ -85,10 +85,10 @@ func (mp *mapper) ignored() error {
 // model='none'/> for every guest).
 func (mp *mapper) ignoreController(c libvirtxml.DomainController) {
 	if c.Model != "" {
-		mp.ignore("<controller type=%q model=%q>", c.Type, c.Model)
+		mp.ignore("<controller type='%s' model='%s'>", c.Type, c.Model)
 		return
 	}
-	mp.ignore("<controller type=%q>", c.Type)
+	mp.ignore("<controller type='%s'>", c.Type)
 }
 
 // cputuneIgnored refuses unknown <cputune> children and records those
