@@ -121,11 +121,7 @@ func (h Host) topology(cpu int, file string) string {
 
 // onlineCPUs parses /sys/devices/system/cpu/online ("0-3,6").
 func (h Host) onlineCPUs() ([]int, error) {
-	b, err := os.ReadFile(h.path("sys/devices/system/cpu/online"))
-	if err != nil {
-		return nil, err
-	}
-	return parseCPUList(strings.TrimSpace(string(b)))
+	return h.cpuList("online")
 }
 
 func parseCPUList(s string) ([]int, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,5 +142,55 @@ func TestParseCPUList(t *testing.T) {
 		if _, err := parseCPUList(bad); err == nil {
 			t.Errorf("parseCPUList(%q) succeeded", bad)
 		}
+	}
+}
+
+func TestCPUMap(t *testing.T) {
+	h := fakeHost(t)
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(h.Root, "sys/devices/system/cpu", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("present", "0-11\n")
+	write("online", "0-1,3,9\n")
+	m, err := h.CPUMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CPUs != 12 || !slices.Equal(m.Online, []int{0, 1, 3, 9}) || !slices.Equal(m.Bitmap(), []byte{0x0b, 0x02}) {
+		t.Fatalf("cpu map %+v bitmap %x", m, m.Bitmap())
+	}
+	// Without an online file every present CPU is online.
+	if err := os.Remove(filepath.Join(h.Root, "sys/devices/system/cpu/online")); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = h.CPUMap(); err != nil || len(m.Online) != 12 {
+		t.Fatalf("cpu map without online file %+v %v", m, err)
+	}
+}
+
+func TestDomainCapabilities(t *testing.T) {
+	doc, err := DomainCapabilities(DomainCapsOptions{Emulator: "/usr/bin/lxc-start", Arch: GuestArches()[0], MaxVCPUs: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var caps libvirtxml.DomainCaps
+	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
+		t.Fatal(err)
+	}
+	if caps.Domain != "lxc" || caps.VCPU.Max != 8 || caps.Path != "/usr/bin/lxc-start" {
+		t.Fatalf("domain capabilities %s", doc)
+	}
+	// The schema wants the four CPU modes in this order.
+	var modes []string
+	for _, m := range caps.CPU.Modes {
+		modes = append(modes, m.Name+"="+m.Supported)
+	}
+	if strings.Join(modes, " ") != "host-passthrough=no maximum=no host-model=no custom=no" {
+		t.Fatalf("cpu modes %v", modes)
+	}
+	if _, err := DomainCapabilities(DomainCapsOptions{Arch: "s390"}); !errors.Is(err, ErrNoArch) {
+		t.Fatalf("arch s390: %v", err)
 	}
 }
