@@ -140,6 +140,16 @@ func vmStart(t *testing.T, scenario string, args ...string) *vmRun {
 	if err := os.Mkdir(runtime, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// A previous run's screenshots would be taken for this one's.
+	old, err := filepath.Glob(filepath.Join(artifacts, t.Name()+"-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r := &vmRun{
 		t: t, steps: make(chan string, 16), done: make(chan struct{}),
 		vmLog: filepath.Join(artifacts, t.Name()+"-virt-manager.log"),

@@ -6,6 +6,10 @@ Run by integration/virtmanager_test.go inside a D-Bus session
 it: dogtail finds the widgets on the at-spi bus, presses buttons through
 their accessible actions and types with synthesized key events.
 
+Scenario "connections": virt-manager opened on one connection adds a
+second through File -> Add Connection; its list shows each connection
+with its own running guest (a QEMU guest and a container).
+
 Scenario "container": New VM -> Operating system container -> an existing
 root directory -> Finish; a shell command typed into the text console of
 the details window prints its output; the title edited on the running
@@ -33,16 +37,23 @@ import gi
 
 
 def parse_args():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log", required=True, help="file for virt-manager's --debug output")
+    common.add_argument("--artifacts", required=True, help="directory for screenshots")
+    common.add_argument("--prefix", default="virtmanager", help="artifact file name prefix")
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("scenario", choices=["container"])
-    p.add_argument("--uri", required=True, help="connection URI virt-manager opens")
-    p.add_argument("--vm", required=True, help="name for the new container")
-    p.add_argument("--rootfs", required=True, help="existing OS root directory")
-    p.add_argument("--bridge", required=True, help="host bridge for the network device")
-    p.add_argument("--title", required=True, help="title to set on the running guest")
-    p.add_argument("--log", required=True, help="file for virt-manager's --debug output")
-    p.add_argument("--artifacts", required=True, help="directory for screenshots")
-    p.add_argument("--prefix", default="virtmanager", help="artifact file name prefix")
+    sub = p.add_subparsers(dest="scenario", required=True)
+    c = sub.add_parser("container", parents=[common], help="New VM -> container, console, title, reboot")
+    c.add_argument("--uri", required=True, help="connection URI virt-manager opens")
+    c.add_argument("--vm", required=True, help="name for the new container")
+    c.add_argument("--rootfs", required=True, help="existing OS root directory")
+    c.add_argument("--bridge", required=True, help="host bridge for the network device")
+    c.add_argument("--title", required=True, help="title to set on the running guest")
+    n = sub.add_parser("connections", parents=[common], help="two connections, each with its running guest")
+    n.add_argument("--uri", required=True, help="connection URI virt-manager opens")
+    n.add_argument("--add", required=True, help="hypervisor to pick in File -> Add Connection")
+    n.add_argument("--expect", required=True, action="append", metavar="CONNECTION=GUEST",
+                   help="a running guest the manager must list under the connection's label")
     return p.parse_args()
 
 
@@ -130,10 +141,12 @@ class Driver:
             time.sleep(0.1)
 
     def app(self):
+        """The accessible application of the virt-manager this script started."""
+        pid = self.proc.pid
         return self.wait(
-            "virt-manager on the accessibility bus",
+            "virt-manager (pid %d) on the accessibility bus" % pid,
             lambda: dogtail.tree.root.findChild(
-                lambda n: n.roleName == "application" and n.name == "virt-manager",
+                lambda n: n.roleName == "application" and n.get_process_id() == pid,
                 recursive=False, retry=False, requireResult=False),
             timeout=60)
 
@@ -217,7 +230,7 @@ class Driver:
                 lines.append("%s<error: %s>" % ("  " * depth, e))
 
         try:
-            for w in dogtail.tree.root.application("virt-manager").children:
+            for w in self.app().children:
                 walk(w, 0)
         except Exception as e:
             lines.append("<no tree: %s>" % e)
@@ -296,6 +309,51 @@ class Driver:
         except Failure as e:
             self.soft_fail("after Reboot: %s" % e)
 
+    # ---- scenario: two connections side by side ----
+
+    def connections(self):
+        a = self.args
+        want = [e.split("=", 1) for e in a.expect]
+        self.launch(a.uri)
+        manager = self.window("Virtual Machine Manager", timeout=60)
+        self.named(manager, want[0][0], "table cell", 60)  # the first connection is open
+
+        self.press(self.named(manager, "File", "menu"))
+        self.press(self.named(manager, "Add Connection...", "menu item"))
+        dialog = self.window("Add Connection", "dialog")
+        combo = self.named(dialog, "Hypervisor Select", "combo box")
+        combo.doActionNamed("press")
+        self.press(self.named(combo, a.add, "menu item"))
+        uri = self.named(dialog, "uri-label", "label")
+        print("Add Connection: %s -> %s" % (a.add, uri.text), flush=True)
+        self.press(self.named(dialog, "Connect", "push button"))
+
+        def listed():
+            alerts = self.alerts()
+            if alerts:
+                raise Failure("connecting showed an error: %s" % " / ".join(self.labels(alerts[0])))
+            rows = self.vm_rows(manager)
+            return all("%s\nRunning" % guest in rows.get(conn, []) for conn, guest in want) and rows
+
+        rows = self.wait("manager list with %s" % ", ".join(a.expect), listed, 60)
+        print("manager list: %s" % rows, flush=True)
+        self.screenshot("connections")
+        self.step("listed", " ".join(sorted(rows)))
+
+    def vm_rows(self, manager):
+        """The manager's list as {connection label: [guest cells]}: its
+        rows come in order, each connection followed by its guests, whose
+        cells read "name\nstatus"."""
+        vmlist = self.named(manager, "vm-list", "tree table")
+        rows, conn = {}, None
+        for cell in vmlist.findChildren(lambda n: n.roleName == "table cell" and n.name):
+            if "\n" in cell.name:
+                rows.setdefault(conn, []).append(cell.name)
+            else:
+                conn = cell.name
+                rows.setdefault(conn, [])
+        return rows
+
     def next_page(self, wiz, page, want):
         self.press(self.named(wiz, "Forward", "push button"))
         self.wait("wizard page %r (at %r)" % (want, page.text), lambda: self.wizard_page(page, want))
@@ -343,6 +401,10 @@ class Driver:
             self.wait("Title field reading %r after Apply" % title, lambda: field.text == title, 10)
         except Failure as e:
             self.soft_fail("%s; it reads %r" % (e, field.text))
+        late = self.alerts()
+        if late:
+            self.soft_fail("a dialog appeared after Apply: %s" % " / ".join(self.labels(late[0])))
+            self.press(self.named(late[0], "OK", "push button"))
         self.screenshot("title")
 
 
