@@ -64,6 +64,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainSuspend:         s.suspend,
 		DomainResume:          s.resume,
 		DomainSetAutostart:    s.setAutostart,
+		DomainSetMetadata:     s.setMetadata,
 
 		// Domain state.
 		DomainGetState:            s.getState,
@@ -76,6 +77,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainIsPersistent:        s.isPersistent,
 		DomainIsUpdated:           s.isUpdated,
 		DomainGetAutostart:        s.getAutostart,
+		DomainGetMetadata:         s.getMetadata,
 		DomainHasManagedSaveImage: s.hasManagedSaveImage,
 		DomainGetSecurityLabel:    s.getSecurityLabel,
 		DomainGetMessages:         s.getMessages,
