@@ -37,6 +37,10 @@ const (
 // on libvirt's wire, with room for what the live XML adds.
 const MaxDefinitionBytes = 3 << 20
 
+// MaxMetadataNameBytes bounds a metadata namespace URI and key: they
+// travel in every metadata-change event, which must stay small.
+const MaxMetadataNameBytes = 4096
+
 // MetadataEditor is implemented by drivers that keep a domain's title,
 // description and custom metadata, as virDomainSetMetadata and
 // virDomainGetMetadata do. It is separate from Driver so drivers without
@@ -69,6 +73,8 @@ func (l *LXC) SetMetadata(ctx context.Context, u UUID, typ MetadataType, metadat
 		return err
 	}
 	switch {
+	case len(key) > MaxMetadataNameBytes:
+		return virterror.New(libvirt.ErrInvalidArg, "key in virDomainSetMetadata is longer than %d bytes", MaxMetadataNameBytes)
 	case typ == MetadataTitle && strings.ContainsAny(metadata, "\r\n"):
 		return virterror.New(libvirt.ErrInvalidArg, "metadata title can't contain newlines")
 	case typ == MetadataElement && metadata != "" && key == "":
@@ -188,8 +194,11 @@ func (l *LXC) Metadata(_ context.Context, u UUID, typ MetadataType, uri string, 
 
 // checkMetadataArgs checks the type and the namespace as libvirt's public
 // API does: an element needs a namespace, the title and description take
-// none.
+// none; and it bounds the namespace.
 func checkMetadataArgs(fn string, typ MetadataType, uri string) error {
+	if len(uri) > MaxMetadataNameBytes {
+		return virterror.New(libvirt.ErrInvalidArg, "uri in %s is longer than %d bytes", fn, MaxMetadataNameBytes)
+	}
 	switch typ {
 	case MetadataTitle, MetadataDescription:
 		if uri != "" {

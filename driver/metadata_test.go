@@ -156,6 +156,8 @@ func TestMetadataRefusals(t *testing.T) {
 		{"bad xml", MetadataElement, "<a>", "k", "urn:x", 0, libvirt.ErrXMLDetail, "(metadata_xml)"},
 		{"unknown type", 7, "a", "", "", 0, libvirt.ErrInvalidArg, "unknown metadata type '7'"},
 		{"unknown flag", MetadataTitle, "a", "", "", 4, libvirt.ErrInvalidArg, "lxcDomainSetMetadata: unsupported flags (0x4)"},
+		{"long uri", MetadataElement, "", "", strings.Repeat("u", MaxMetadataNameBytes+1), 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata is longer than 4096 bytes"},
+		{"long key", MetadataElement, "<a/>", strings.Repeat("k", MaxMetadataNameBytes+1), "urn:x", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata is longer than 4096 bytes"},
 		{"too large", MetadataDescription, strings.Repeat("x", MaxDefinitionBytes), "", "", 0, libvirt.ErrInvalidArg, "more than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
