@@ -175,3 +175,32 @@ func TestRoundTripThroughGet(t *testing.T) {
 		t.Fatalf("set(get(x)) changed it:\n%s\n%s", inner, again)
 	}
 }
+
+// FuzzSet: any input is refused or kept as an element that Get returns
+// and Set accepts again unchanged.
+func FuzzSet(f *testing.F) {
+	f.Add(novaInner, "<a x='1'><b>t</b></a>", "k")
+	f.Add("", `<?xml version="1.0"?><p:a xmlns:p="urn:p" xmlns="urn:d"><b/></p:a>`, "app")
+	f.Add("<x:y xmlns:x='urn:x'/>", "<a>&lt;&amp;</a>", "x")
+	f.Fuzz(func(t *testing.T, inner, elem, key string) {
+		const uri = "urn:fuzz"
+		out, err := Set(inner, uri, key, elem)
+		if err != nil {
+			return
+		}
+		got, ok, err := Get(out, uri)
+		if err != nil || ok != (elem != "") {
+			t.Fatalf("Get after Set: ok %v err %v\n%s", ok, err, out)
+		}
+		if !ok {
+			return
+		}
+		again, err := Set(out, uri, key, got)
+		if err != nil {
+			t.Fatalf("Set refuses what Get returned: %v\n%s", err, got)
+		}
+		if again != out {
+			t.Fatalf("Set(Get(x)) changed the metadata:\n%s\n%s", out, again)
+		}
+	})
+}
