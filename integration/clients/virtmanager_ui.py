@@ -74,7 +74,6 @@ dogtail.config.config.actionDelay = 0.1
 dogtail.config.config.defaultDelay = 0.1
 dogtail.config.config.typingDelay = 0.02
 
-import dogtail.rawinput  # noqa: E402
 import dogtail.tree  # noqa: E402
 
 # dogtail replaces the excepthook and hides tracebacks when its logging is off.
