@@ -233,6 +233,9 @@ func (l *LXC) parseDefinition(xml string) (string, UUID, *definition, error) {
 	if err != nil {
 		return "", UUID{}, nil, err
 	}
+	if len(m.Ignored) > 0 {
+		l.log.Debug("accepted and ignored, as libvirt-lxc does", "domain", m.Name, "elements", m.Ignored)
+	}
 	def, err := definitionOf(m)
 	if err != nil {
 		return "", UUID{}, nil, virterror.Wrap(err)
