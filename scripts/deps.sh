@@ -3,10 +3,10 @@
 # Idempotent and non-interactive; runs as root (CI does).
 set -eu
 
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-libvirt virtinst"
+packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-libvirt virtinst libvirt-daemon-system"
+[ $# -gt 0 ] && packages="$packages $*"
 # virt-manager driven under Xvfb through its accessibility tree (integration/virtmanager_test.go)
 packages="$packages virt-manager python3-dogtail xvfb dbus at-spi2-core imagemagick"
-[ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
 for p in $packages; do
