@@ -144,13 +144,14 @@ func TestConsoleLog(t *testing.T) {
 // _get_guest_config, see testdata/xmlmap/clients) and checks what each
 // element turned into.
 func TestRealClientXML(t *testing.T) {
-	cases := []struct {
+	type clientCase struct {
 		file    string
 		layout  CgroupLayout
 		config  []string
 		ignored []string
 		log     *ConsoleLog
-	}{
+	}
+	cases := []clientCase{
 		{"virtinst.xml", CgroupV1,
 			[]string{"lxc.rootfs.path = dir:/srv/containers/c1", "lxc.init.cmd = /sbin/init", "lxc.net.0.link = lxcbr0", "lxc.tty.max = 1"},
 			[]string{"<filesystem accessmode='mapped'>"}, nil},
@@ -172,6 +173,21 @@ func TestRealClientXML(t *testing.T) {
 				"lxc.idmap = g 0 100000 65536", "lxc.net.0.type = veth", "lxc.net.0.veth.pair = tap0a1b2c3d-4e"},
 			[]string{"<controller type='usb' model='none'>", "<domain><memoryBacking>", "<perf>"},
 			&ConsoleLog{Path: "/var/lib/nova/instances/8b5d6a0e-2f4c-4d4e-9a51-3c0a6f1e2b7d/console.log"}},
+	}
+	// Nova with [libvirt] cpu_mode set: the <cpu> it adds changes nothing
+	// in the config.
+	nova := cases[slices.IndexFunc(cases, func(c clientCase) bool { return c.file == "nova-lxc.xml" })]
+	for _, mode := range []string{"host-model", "host-passthrough"} {
+		plain := nova
+		plain.ignored = slices.Clone(nova.ignored)
+		plain.file = "nova-lxc-" + mode + ".xml"
+		plain.ignored = append(plain.ignored, "<cpu mode='"+mode+"'>")
+		want, err := os.ReadFile(filepath.Join(goldenDir, "nova-lxc.config"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain.config = strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
+		cases = append(cases, plain)
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
