@@ -20,7 +20,7 @@ import (
 // Consoles.
 //
 // LXC's monitor owns every running container's console and ttys (see
-// runner.Console); a console session is one lxc-console attachment, made
+// runner.Console); a console session is an lxc-console attachment, made
 // when a client opens the console and dropped when it closes. Nothing of
 // the console lives in the driver between sessions, so a restart of the
 // driver (or of the plugin process it runs in) cannot break a container's
@@ -29,6 +29,11 @@ import (
 // driver attaches afresh. The driver only arbitrates between its clients,
 // as libvirt's character device locks do: one session per device, and
 // ConsoleForce detaches the holder.
+//
+// A reboot drops every console client in LXC; the session then attaches
+// to the new boot's console (consoleSession.follow), so a client such as
+// virsh console or virt-manager keeps one stream across reboots, which
+// only pauses. The stream ends when the domain stops.
 
 // Console flags, values from libvirt (VIR_DOMAIN_CONSOLE_*).
 const (
@@ -145,7 +150,7 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		return nil, err
 	}
 	d.mu.Lock()
-	live := d.live
+	live, boot, init := d.live, d.boot, d.initWatch
 	d.mu.Unlock()
 	if live == nil {
 		return nil, errNotRunning()
@@ -172,15 +177,10 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		}
 		return nil, runtimeErr("open console of", d.name, err)
 	}
-	s := &consoleSession{l: l, d: d, key: k, rc: rc}
+	sctx, cancel := context.WithCancel(l.ctx)
+	s := &consoleSession{l: l, d: d, key: k, crt: crt, ctx: sctx, cancel: cancel, rc: rc, boot: boot, init: init}
 	l.consoles.put(k, s)
-	if tty == 0 {
-		d.mu.Lock()
-		if d.live != nil {
-			d.console = rc.PTY()
-		}
-		d.mu.Unlock()
-	}
+	s.setPTY(rc)
 	l.log.Debug("console attached", "domain", d.name, "tty", tty, "pty", rc.PTY())
 	return s, nil
 }
@@ -230,40 +230,167 @@ func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
 	return 0, virterror.New(libvirt.ErrInternalError, "cannot find console device '%s'", dev)
 }
 
-// consoleSession is one open console: a runner.Console and its place in
-// the driver's table.
+// consoleSession is one open console: a runner.Console (the current
+// attachment) and its place in the driver's table. It follows the domain
+// across reboots: when the container reboots, LXC's monitor drops every
+// console client, and the session attaches again to the new boot's console,
+// so its client sees a pause, not an end. The stream ends (EOF) only when
+// the domain stops, as libvirt's does.
 type consoleSession struct {
-	l   *LXC
-	d   *domain
-	key consoleKey
-	rc  *runner.Console
+	l      *LXC
+	d      *domain
+	key    consoleKey
+	crt    ConsoleRuntime
+	ctx    context.Context // bounds the session's attachments; cancelled by end
+	cancel context.CancelFunc
+
+	fmu sync.Mutex // one follow at a time (Read and Write may both find the attachment gone)
 
 	mu    sync.Mutex
-	cause error // why the session was ended from outside (taken over)
+	rc    *runner.Console // the current attachment
+	boot  uint64          // the domain's boot rc is attached to
+	init  *procWatch      // that boot's init
+	over  bool            // no attachment follows: closed, taken over, or the domain stopped
+	cause error           // why the session was ended from outside (taken over)
 	once  sync.Once
 }
 
-// Read implements io.Reader.
-func (s *consoleSession) Read(p []byte) (int, error) {
-	n, err := s.rc.Read(p)
-	if err != nil {
-		if c := s.endCause(); c != nil {
-			return n, c
-		}
-	}
-	return n, err
+func (s *consoleSession) current() *runner.Console {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rc
 }
 
-// Write implements io.Writer.
+// Read implements io.Reader. It returns io.EOF once the domain stopped.
+func (s *consoleSession) Read(p []byte) (int, error) {
+	rc := s.current()
+	for {
+		n, err := rc.Read(p)
+		if err == nil || n > 0 {
+			return n, nil
+		}
+		if c := s.endCause(); c != nil {
+			return 0, c
+		}
+		if !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		if rc = s.follow(rc); rc == nil {
+			return 0, io.EOF
+		}
+	}
+}
+
+// Write implements io.Writer. Input written while the container reboots
+// waits for the new boot's console.
 func (s *consoleSession) Write(p []byte) (int, error) {
-	n, err := s.rc.Write(p)
-	if err != nil {
+	rc := s.current()
+	for {
+		n, err := rc.Write(p)
+		if err == nil {
+			return n, nil
+		}
 		if c := s.endCause(); c != nil {
 			return n, c
 		}
-		return n, fmt.Errorf("console of '%s': %w", s.d.name, err)
+		next := s.follow(rc)
+		if next == nil {
+			return n, fmt.Errorf("console of '%s': %w", s.d.name, err)
+		}
+		rc = next
 	}
-	return n, nil
+}
+
+// follow runs once attachment old ended by itself. When the container
+// rebooted (the driver adopted a new init, or is starting the container
+// again) it attaches to the new boot's console and returns that
+// attachment. It returns nil once the session is over: the domain
+// stopped, lxc-console left while the same init kept running (killed from
+// outside), attaching failed, or the session was closed.
+func (s *consoleSession) follow(old *runner.Console) *runner.Console {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	s.mu.Lock()
+	rc, boot, init, over := s.rc, s.boot, s.init, s.over
+	s.mu.Unlock()
+	switch {
+	case over:
+		return nil
+	case rc != old:
+		return rc // followed already, by the other of Read and Write
+	}
+	select {
+	case <-old.Done():
+	case <-s.ctx.Done():
+		return nil
+	}
+	for {
+		d := s.d
+		d.mu.Lock()
+		live, cur, restarting, changed, w := d.live != nil, d.boot, d.restarting, d.runChanged, d.initWatch
+		// Asked of the kernel under mu: adopt and teardown close the
+		// watch under mu too.
+		initGone := init == nil || init.exitedNow()
+		d.mu.Unlock()
+		switch {
+		case live && cur != boot:
+			return s.reattach(cur, w)
+		case !live && !restarting:
+			s.l.log.Debug("console session ends: the domain stopped", "domain", d.name, "tty", s.key.tty)
+			s.finish()
+			return nil
+		case live && !initGone:
+			s.l.log.Info("lxc-console left while the container runs; the console session ends", "domain", d.name, "tty", s.key.tty)
+			s.finish()
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-s.ctx.Done():
+			return nil
+		}
+	}
+}
+
+// reattach attaches the session to boot's console (its init watched by w).
+func (s *consoleSession) reattach(boot uint64, w *procWatch) *runner.Console {
+	rc, err := attachConsole(s.ctx, s.crt, s.d.name, s.key.tty, true)
+	if err != nil {
+		s.l.log.Warn("console session cannot follow the rebooted domain", "domain", s.d.name, "tty", s.key.tty, "err", err)
+		s.finish()
+		return nil
+	}
+	s.mu.Lock()
+	if s.over {
+		s.mu.Unlock()
+		_ = rc.Close()
+		return nil
+	}
+	s.rc, s.boot, s.init = rc, boot, w
+	s.mu.Unlock()
+	s.setPTY(rc)
+	s.l.log.Debug("console session followed a reboot", "domain", s.d.name, "tty", s.key.tty, "pty", rc.PTY())
+	return rc
+}
+
+// setPTY records rc's pty as the console's while s is the console's
+// session.
+func (s *consoleSession) setPTY(rc *runner.Console) {
+	if s.key.tty != 0 || s.l.consoles.get(s.key) != s {
+		return
+	}
+	s.d.mu.Lock()
+	if s.d.live != nil {
+		s.d.console = rc.PTY()
+	}
+	s.d.mu.Unlock()
+}
+
+// finish marks the session over without detaching (nothing is attached).
+func (s *consoleSession) finish() {
+	s.mu.Lock()
+	s.over = true
+	s.mu.Unlock()
 }
 
 // Close detaches the session.
@@ -278,15 +405,12 @@ func (s *consoleSession) endCause() error {
 	return s.cause
 }
 
-// ended reports whether the attachment is over (closed, taken over, or its
-// container stopped).
+// ended reports whether the session is over (closed, taken over, or its
+// domain stopped). A session waiting for a rebooting container is not.
 func (s *consoleSession) ended() bool {
-	select {
-	case <-s.rc.Done():
-		return true
-	default:
-		return false
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.over
 }
 
 // end detaches once: cause (nil for a plain Close) is what Read and Write
@@ -294,13 +418,15 @@ func (s *consoleSession) ended() bool {
 func (s *consoleSession) end(cause error) {
 	s.once.Do(func() {
 		s.mu.Lock()
-		s.cause = cause
+		s.cause, s.over = cause, true
+		rc := s.rc
 		s.mu.Unlock()
-		_ = s.rc.Close()
+		s.cancel()
+		_ = rc.Close()
 		// A session replaced meanwhile leaves its successor's pty alone.
 		if s.l.consoles.remove(s.key, s) && s.key.tty == 0 {
 			s.d.mu.Lock()
-			if s.d.console == s.rc.PTY() {
+			if s.d.console == rc.PTY() {
 				s.d.console = ""
 			}
 			s.d.mu.Unlock()

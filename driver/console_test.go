@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +47,14 @@ func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*runne
 	if err != nil {
 		return nil, err
 	}
-	return r.Console(ctx, name, tty)
+	c, err := r.Console(ctx, name, tty)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.consoles[name] = append(f.consoles[name], c)
+	f.mu.Unlock()
+	return c, nil
 }
 
 func readSome(t *testing.T, r io.Reader, want string) {
@@ -204,4 +212,141 @@ func TestOpenConsoleAfterSessionEnded(t *testing.T) {
 	}
 	c2.Close()
 	c.Close()
+}
+
+// collector reads a console session in the background, as the stream
+// code does.
+type collector struct {
+	mu   sync.Mutex
+	out  strings.Builder
+	err  error
+	done chan struct{}
+}
+
+func collect(r io.Reader) *collector {
+	c := &collector{done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		b := make([]byte, 256)
+		for {
+			n, err := r.Read(b)
+			c.mu.Lock()
+			c.out.Write(b[:n])
+			c.err = err
+			c.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
+func (c *collector) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		out, err := c.out.String(), c.err
+		c.mu.Unlock()
+		if strings.Contains(out, want) {
+			return
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("console output %q (read error %v); want %q", out, err, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (c *collector) end(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the console session did not end")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// TestConsoleFollowsReboot: LXC drops console clients when the container
+// reboots; the session attaches again to the new boot's console (its
+// client sees no end), however the reboot happened, and ends with EOF
+// once the domain stops.
+func TestConsoleFollowsReboot(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		reboot func(e *env, d Domain)
+	}{
+		{"guest reboot, LXC restarts it", func(e *env, d Domain) { e.rt.guestReboot("web") }},
+		{"guest reboot, LXC does not restart it", func(e *env, d Domain) { e.rt.exitInit("web", wsReboot) }},
+		{"virsh reboot, LXC restarts it", func(e *env, d Domain) {
+			e.rt.rebootL["web"] = true
+			must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0))
+		}},
+		{"virsh reboot, init just exits", func(e *env, d Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newMonitoredEnv(t)
+			d := e.start(e.define("web", uuidA))
+			s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+			must(t, err)
+			defer s.Close()
+			out := collect(s)
+			_, err = s.Write([]byte("before\n"))
+			must(t, err)
+			out.waitFor(t, "before\n")
+			evs, err := e.l.Events(t.Context())
+			must(t, err)
+
+			c.reboot(e, d)
+			if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+				t.Fatalf("event = %+v; want reboot", ev)
+			}
+			st := e.status(d)
+			if st.State != libvirt.DomainRunning || st.ID == d.ID {
+				t.Fatalf("after the reboot: %+v (old ID %d)", st, d.ID)
+			}
+			// Input after the reboot reaches the new boot's console.
+			_, err = s.Write([]byte("after\n"))
+			must(t, err)
+			out.waitFor(t, "after\n")
+			if n := e.rt.count("console web"); n != 2 {
+				t.Errorf("attached %d times; want twice (once per boot)", n)
+			}
+			if _, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0); !virterror.HasCode(err, libvirt.ErrOperationFailed) {
+				t.Errorf("second client after the reboot: %v; want the console busy", err)
+			}
+
+			// The domain stopping ends the stream.
+			must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+			if err := out.end(t); !errors.Is(err, io.EOF) {
+				t.Errorf("read after the domain stopped: %v; want EOF", err)
+			}
+			if _, err := s.Write([]byte("x")); err == nil {
+				t.Error("write after the domain stopped succeeded")
+			}
+		})
+	}
+}
+
+// TestConsoleEndsWhenDomainStops: a guest poweroff ends the session (EOF)
+// even with on_poweroff=restart, as libvirt's stream ends with its
+// container; a client opens the console of the new run.
+func TestConsoleEndsWhenDomainStops(t *testing.T) {
+	e := newMonitoredEnv(t)
+	d := e.start(e.define("web", uuidA, "<on_poweroff>restart</on_poweroff>"))
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	out := collect(s)
+	e.rt.exitInit("web", wsExit0)
+	if err := out.end(t); !errors.Is(err, io.EOF) {
+		t.Errorf("read after the poweroff: %v; want EOF", err)
+	}
+	if n := e.rt.count("console web"); n != 1 {
+		t.Errorf("attached %d times; want once", n)
+	}
 }

@@ -42,6 +42,14 @@ type domain struct {
 	console    string // pty path of the console once known (set by the console code)
 	removed    bool   // dropped from the table; a waiting job must give up
 
+	// Boots, for console sessions that follow the domain across reboots:
+	// boot changes with every init the driver adopts, restarting is set
+	// while the container is torn down only to be started again, and
+	// runChanged is closed (and replaced) whenever either or live changes.
+	boot       uint64
+	restarting bool
+	runChanged chan struct{}
+
 	// Changed only by the job holder (under mu).
 	initWatch    *procWatch // the container's init
 	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
@@ -58,12 +66,19 @@ type domain struct {
 
 func newDomain(uuid UUID, name string) *domain {
 	return &domain{
-		uuid:   uuid,
-		name:   name,
-		job:    make(chan struct{}, 1),
-		state:  libvirt.DomainShutoff,
-		reason: int32(libvirt.DomainShutoffUnknown),
+		uuid:       uuid,
+		name:       name,
+		job:        make(chan struct{}, 1),
+		state:      libvirt.DomainShutoff,
+		reason:     int32(libvirt.DomainShutoffUnknown),
+		runChanged: make(chan struct{}),
 	}
+}
+
+// runChangedLocked wakes whoever waits on runChanged. Caller holds mu.
+func (d *domain) runChangedLocked() {
+	close(d.runChanged)
+	d.runChanged = make(chan struct{})
 }
 
 // beginJob takes d's job lock, waiting at most jobTimeout; a domain removed

@@ -202,6 +202,9 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
 	d.exitSeen = make(chan struct{})
+	d.boot++
+	d.restarting = false
+	d.runChangedLocked()
 	d.mu.Unlock()
 	if frozen, err := l.host.frozen(cg); err == nil && frozen {
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
@@ -230,6 +233,12 @@ func (l *LXC) saveRun(d *domain) error {
 // teardown forgets d's running container (watches, ID, run state) and sets
 // its state to shut off with reason in the same step.
 func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
+	l.teardownRun(d, reason, false)
+}
+
+// teardownRun is teardown; restarting tells console sessions to wait for
+// the start that follows instead of ending (see consoleSession.follow).
+func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
 	pid := d.pid
 	for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
@@ -240,6 +249,8 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
 	d.live, d.liveXML, d.pid, d.cg, d.console = nil, "", 0, cgroups{}, ""
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
+	d.restarting = restarting
+	d.runChangedLocked()
 	d.mu.Unlock()
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
@@ -368,7 +379,8 @@ func (l *LXC) jobForBackground(d *domain) bool {
 // how it exited (see initExitKind):
 //
 //   - SIGHUP (reboot(2) in the guest): LXC starts the container again under
-//     a new init; on_reboot decides whether it may run.
+//     a new init; on_reboot decides whether it may run. When LXC does not,
+//     the driver starts it again (unless on_reboot is destroy).
 //   - a reboot the driver asked for, where init just exited: the driver
 //     starts the container again.
 //   - a shutdown the driver asked for: shut off, reason shutdown.
@@ -407,13 +419,22 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	}
 	switch {
 	case why == pendingReboot:
-		l.teardown(d, libvirt.DomainShutoffShutdown)
+		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
 		l.waitMonitor(d, mw)
 		l.restart(d, next, true)
 	case why == pendingShutdown:
 		l.markStopped(d, libvirt.DomainShutoffShutdown, byHost)
 		l.waitMonitor(d, mw)
 		l.forgetTransient(d)
+	case kind == exitReboot && live.Lifecycle.OnReboot != "destroy":
+		// The guest rebooted but LXC did not start it again. LXC 5.0 fails
+		// to when a console client (lxc-console, so any console session)
+		// was attached at the time: its log says "Failed to add console
+		// handlers to mainloop". The driver finishes the reboot itself.
+		l.log.Info("guest rebooted but LXC did not start it again; starting it", "domain", d.name)
+		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
+		l.waitMonitor(d, mw)
+		l.restart(d, next, true)
 	case kind == exitCrash:
 		l.log.Info("guest crashed", "domain", d.name, "on_crash", live.Lifecycle.OnCrash)
 		l.markStopped(d, libvirt.DomainShutoffCrashed, byGuest)

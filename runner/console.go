@@ -152,6 +152,11 @@ func startConsole(ctx context.Context, argv []string, tty int) (c *Console, err 
 		c.pty = proxyPTY(cmd.Process.Pid)
 		return c, nil
 	case <-c.done:
+		select {
+		case <-attached:
+			return c, nil // attached, then ended at once: its Read ends with EOF
+		default:
+		}
 		c.stdin.Close()
 		c.stdout.Close()
 		return nil, c.exitError(nil)
