@@ -337,3 +337,78 @@ func contains(s []int, v int) bool {
 	}
 	return false
 }
+
+// initShellRebooting is testenv.InitShell whose init reboots (reboot(2))
+// on LXC's reboot signal, as a real init does on `virsh reboot`.
+const initShellRebooting = `#!/bin/sh
+trap 'exit 0' PWR TERM
+trap '/sbin/reboot -f' INT
+while :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done
+`
+
+// consoleXML is a container with a console and no network.
+func consoleXML(name, rootfs string) string {
+	return fmt.Sprintf(`<domain type='lxc'>
+  <name>%s</name>
+  <memory unit='MiB'>128</memory>
+  <os><type>exe</type><init>/sbin/init</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+    <console type='pty'/>
+  </devices>
+</domain>`, name, rootfs)
+}
+
+// waitNewID waits until name runs under an ID other than old and returns it.
+func (d *daemon) waitNewID(name, old string) string {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		id := d.ok("domid", name)
+		if id != old && id != "-" && id != "" {
+			return id
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%s still has ID %q after the reboot", name, id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestVirshConsoleAcrossReboot: one `virsh console` keeps working across
+// `virsh reboot` and a reboot the guest does itself (reboot -f typed on
+// the console): a command typed after each reboot runs in the new boot and
+// its output arrives; the stream ends only when the domain is destroyed.
+func TestVirshConsoleAcrossReboot(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("conreb")
+	d.ok("define", writeXML(t, consoleXML(name, h.rootfs(initShellRebooting))))
+	d.ok("start", name)
+	id := d.ok("domid", name)
+
+	vc := d.console(name)
+	vc.attached(name, "boot1")
+
+	if out := d.ok("reboot", name); out != fmt.Sprintf("Domain '%s' is being rebooted", name) {
+		t.Fatalf("reboot: %q", out)
+	}
+	id2 := d.waitNewID(name, id)
+	d.waitState(name, "running (booted)", 30*time.Second)
+	vc.shell("after-virsh-reboot")
+
+	vc.typeIn("/sbin/reboot -f\r")
+	d.waitNewID(name, id2)
+	d.waitState(name, "running (booted)", 30*time.Second)
+	vc.shell("after-guest-reboot")
+	select {
+	case <-vc.done:
+		t.Fatalf("virsh console exited %d:\n%q", vc.code, vc.output())
+	default:
+	}
+
+	d.ok("destroy", name)
+	if code := vc.exit(); code != 0 {
+		t.Errorf("virsh console exit %d when the domain stopped", code)
+	}
+}
