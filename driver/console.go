@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -20,20 +22,13 @@ import (
 // Consoles.
 //
 // LXC's monitor owns every running container's console and ttys (see
-// runner.Console); a console session is an lxc-console attachment, made
-// when a client opens the console and dropped when it closes. Nothing of
-// the console lives in the driver between sessions, so a restart of the
-// driver (or of the plugin process it runs in) cannot break a container's
-// console: the sessions of a dead driver end with it (lxc-console sees its
-// input close and leaves, which frees the console in LXC) and the next
-// driver attaches afresh. The driver only arbitrates between its clients,
-// as libvirt's character device locks do: one session per device, and
-// ConsoleForce detaches the holder.
-//
-// A reboot drops every console client in LXC; the session then attaches
-// to the new boot's console (consoleSession.follow), so a client such as
-// virsh console or virt-manager keeps one stream across reboots, which
-// only pauses. The stream ends when the domain stops.
+// runner.Console). The driver relays each console of a running domain to a
+// host pty of its own (see consoleRelay, which also tells why), and a
+// console session is a client's opening of that pty, as in libvirt's LXC
+// driver. The driver arbitrates between its clients as libvirt's character
+// device locks do: one session per device, and ConsoleForce detaches the
+// holder. A session outlives reboots (the relay attaches to the new boot's
+// console) and ends when the domain stops.
 
 // Console flags, values from libvirt (VIR_DOMAIN_CONSOLE_*).
 const (
@@ -74,8 +69,8 @@ var ErrConsoleTakenOver = virterror.NewFrom(fromStreams, libvirt.ErrRPC,
 // fromStreams is libvirt's VIR_FROM_STREAMS error domain.
 const fromStreams = virterror.Domain(38)
 
-// consoleBusyRetry bounds how long a forced attachment retries while LXC's
-// monitor has not yet noticed that the detached session is gone.
+// consoleBusyRetry bounds how long a forced open waits for the relay while
+// LXC lets someone else hold the console.
 const consoleBusyRetry = 2 * time.Second
 
 var _ Consoler = (*LXC)(nil)
@@ -88,9 +83,10 @@ type consoleKey struct {
 
 // consoles is the driver's table of open console sessions.
 type consoles struct {
-	mu    sync.Mutex // guards the maps
-	m     map[consoleKey]*consoleSession
-	locks map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
+	mu     sync.Mutex // guards the maps
+	m      map[consoleKey]*consoleSession
+	locks  map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
+	relays map[UUID][]*consoleRelay   // per running domain, one per console
 }
 
 // lock serialises attachments to one device and returns the unlock.
@@ -141,8 +137,7 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	if err := checkFlags("lxcDomainOpenConsole", flags, ConsoleForce|ConsoleSafe); err != nil {
 		return nil, err
 	}
-	crt, ok := l.rt.(ConsoleRuntime)
-	if !ok {
+	if _, ok := l.rt.(ConsoleRuntime); !ok {
 		return nil, virterror.New(libvirt.ErrNoSupport, "virDomainOpenConsole")
 	}
 	d, err := l.lookup(u)
@@ -150,7 +145,7 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		return nil, err
 	}
 	d.mu.Lock()
-	live, boot, init := d.live, d.boot, d.initWatch
+	live := d.live
 	d.mu.Unlock()
 	if live == nil {
 		return nil, errNotRunning()
@@ -158,6 +153,11 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	tty, err := consoleTTY(live, dev)
 	if err != nil {
 		return nil, err
+	}
+
+	r := l.consoles.relay(u, tty)
+	if r == nil {
+		return nil, errNotRunning()
 	}
 
 	k := consoleKey{u, tty}
@@ -169,38 +169,121 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		l.log.Info("console taken over by another client", "domain", d.name, "tty", tty)
 		old.end(ErrConsoleTakenOver)
 	}
-	rc, err := attachConsole(ctx, crt, d.name, tty, flags&ConsoleForce != 0)
+	if err := waitRelay(ctx, r, flags&ConsoleForce != 0); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(r.path, os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		if errors.Is(err, runner.ErrConsoleBusy) {
-			return nil, virterror.New(libvirt.ErrOperationFailed,
-				"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
-		}
 		return nil, runtimeErr("open console of", d.name, err)
 	}
-	sctx, cancel := context.WithCancel(l.ctx)
-	s := &consoleSession{l: l, d: d, key: k, crt: crt, ctx: sctx, cancel: cancel, rc: rc, boot: boot, init: init}
+	s := &consoleSession{l: l, d: d, key: k, f: f}
 	l.consoles.put(k, s)
-	s.setPTY(rc)
-	l.log.Debug("console attached", "domain", d.name, "tty", tty, "pty", rc.PTY())
+	l.log.Debug("console opened", "domain", d.name, "tty", tty, "pty", r.path)
 	return s, nil
 }
 
-// attachConsole attaches with the runtime. A forced attachment retries
-// while the console still looks busy: LXC's monitor frees a detached
-// session's console when it notices the session's socket closed, which may
-// come just after the new request.
-func attachConsole(ctx context.Context, crt ConsoleRuntime, name string, tty int, force bool) (*runner.Console, error) {
-	deadline := time.Now().Add(consoleBusyRetry)
+// waitRelay waits (bounded by consoleBusyRetry) for the relay to be
+// attached, and refuses a console LXC lets someone else hold (an
+// lxc-console outside the driver); a forced open retries it meanwhile, as
+// that holder may be leaving. A relay waiting for the container to boot
+// again is no reason to refuse: the pty carries the console once it has.
+func waitRelay(ctx context.Context, r *consoleRelay, force bool) error {
+	busy := virterror.New(libvirt.ErrOperationFailed,
+		"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
+	t := time.NewTimer(consoleBusyRetry)
+	defer t.Stop()
 	for {
-		rc, err := crt.Console(ctx, name, tty)
-		if err == nil || !force || !errors.Is(err, runner.ErrConsoleBusy) || time.Now().After(deadline) {
-			return rc, err
+		attached, err, changed := r.state()
+		isBusy := errors.Is(err, runner.ErrConsoleBusy)
+		switch {
+		case attached:
+			return nil
+		case isBusy && !force:
+			return busy
+		case isBusy:
+			r.booted() // try again now
 		}
 		select {
+		case <-changed:
+		case <-t.C:
+			if isBusy {
+				return busy
+			}
+			return nil
 		case <-ctx.Done():
-			return nil, err
-		case <-time.After(20 * time.Millisecond):
+			return runtimeErr("open console of", r.d.name, ctx.Err())
 		}
+	}
+}
+
+// startRelays gives each console of d (running live, init just adopted) its
+// relay; relays d already has (a reboot the driver finished by starting the
+// container again) attach to the new boot.
+func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
+	crt, ok := l.rt.(ConsoleRuntime)
+	if !ok {
+		return
+	}
+	have := l.consoles.takeRelays(d.uuid)
+	var keep []*consoleRelay
+	for i, r := range have {
+		if i < live.Consoles {
+			r.booted()
+			keep = append(keep, r)
+		} else {
+			r.close()
+		}
+	}
+	for i := len(keep); i < live.Consoles; i++ {
+		r, err := l.newConsoleRelay(d, crt, i)
+		if err != nil {
+			l.log.Warn("console unavailable", "domain", d.name, "tty", i, "err", err)
+			break
+		}
+		keep = append(keep, r)
+	}
+	l.consoles.setRelays(d.uuid, keep)
+	paths := make([]string, len(keep))
+	for i, r := range keep {
+		paths[i] = r.path
+	}
+	d.mu.Lock()
+	d.consoles = paths
+	d.mu.Unlock()
+}
+
+// stopRelays ends d's relays: its console sessions read EOF.
+func (l *LXC) stopRelays(d *domain) {
+	for _, r := range l.consoles.takeRelays(d.uuid) {
+		r.close()
+	}
+}
+
+func (cs *consoles) relay(u UUID, tty int) *consoleRelay {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if rs := cs.relays[u]; tty < len(rs) {
+		return rs[tty]
+	}
+	return nil
+}
+
+func (cs *consoles) takeRelays(u UUID) []*consoleRelay {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	rs := cs.relays[u]
+	delete(cs.relays, u)
+	return rs
+}
+
+func (cs *consoles) setRelays(u UUID, rs []*consoleRelay) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.relays == nil {
+		cs.relays = map[UUID][]*consoleRelay{}
+	}
+	if len(rs) > 0 {
+		cs.relays[u] = rs
 	}
 }
 
@@ -230,167 +313,48 @@ func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
 	return 0, virterror.New(libvirt.ErrInternalError, "cannot find console device '%s'", dev)
 }
 
-// consoleSession is one open console: a runner.Console (the current
-// attachment) and its place in the driver's table. It follows the domain
-// across reboots: when the container reboots, LXC's monitor drops every
-// console client, and the session attaches again to the new boot's console,
-// so its client sees a pause, not an end. The stream ends (EOF) only when
-// the domain stops, as libvirt's does.
+// consoleSession is one client's opening of a console's pty.
 type consoleSession struct {
-	l      *LXC
-	d      *domain
-	key    consoleKey
-	crt    ConsoleRuntime
-	ctx    context.Context // bounds the session's attachments; cancelled by end
-	cancel context.CancelFunc
-
-	fmu sync.Mutex // one follow at a time (Read and Write may both find the attachment gone)
+	l   *LXC
+	d   *domain
+	key consoleKey
+	f   *os.File // the pty's slave
 
 	mu    sync.Mutex
-	rc    *runner.Console // the current attachment
-	boot  uint64          // the domain's boot rc is attached to
-	init  *procWatch      // that boot's init
-	over  bool            // no attachment follows: closed, taken over, or the domain stopped
-	cause error           // why the session was ended from outside (taken over)
+	over  bool  // closed, taken over, or the domain stopped
+	cause error // why the session was ended from outside (taken over)
 	once  sync.Once
 }
 
-func (s *consoleSession) current() *runner.Console {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rc
-}
-
-// Read implements io.Reader. It returns io.EOF once the domain stopped.
+// Read implements io.Reader: the console's output. It returns io.EOF once
+// the domain stopped (its relay closed the pty's master).
 func (s *consoleSession) Read(p []byte) (int, error) {
-	rc := s.current()
-	for {
-		n, err := rc.Read(p)
-		if err == nil || n > 0 {
-			return n, nil
-		}
-		if c := s.endCause(); c != nil {
-			return 0, c
-		}
-		if !errors.Is(err, io.EOF) {
-			return 0, err
-		}
-		if rc = s.follow(rc); rc == nil {
-			return 0, io.EOF
-		}
+	n, err := s.f.Read(p)
+	if err == nil {
+		return n, nil
 	}
-}
-
-// Write implements io.Writer. Input written while the container reboots
-// waits for the new boot's console.
-func (s *consoleSession) Write(p []byte) (int, error) {
-	rc := s.current()
-	for {
-		n, err := rc.Write(p)
-		if err == nil {
-			return n, nil
-		}
-		if c := s.endCause(); c != nil {
-			return n, c
-		}
-		next := s.follow(rc)
-		if next == nil {
-			return n, fmt.Errorf("console of '%s': %w", s.d.name, err)
-		}
-		rc = next
+	if c := s.endCause(); c != nil {
+		return n, c
 	}
-}
-
-// follow runs once attachment old ended by itself. When the container
-// rebooted (the driver adopted a new init, or is starting the container
-// again) it attaches to the new boot's console and returns that
-// attachment. It returns nil once the session is over: the domain
-// stopped, lxc-console left while the same init kept running (killed from
-// outside), attaching failed, or the session was closed.
-func (s *consoleSession) follow(old *runner.Console) *runner.Console {
-	s.fmu.Lock()
-	defer s.fmu.Unlock()
-	s.mu.Lock()
-	rc, boot, init, over := s.rc, s.boot, s.init, s.over
-	s.mu.Unlock()
-	switch {
-	case over:
-		return nil
-	case rc != old:
-		return rc // followed already, by the other of Read and Write
-	}
-	select {
-	case <-old.Done():
-	case <-s.ctx.Done():
-		return nil
-	}
-	for {
-		d := s.d
-		d.mu.Lock()
-		live, cur, restarting, changed, w := d.live != nil, d.boot, d.restarting, d.runChanged, d.initWatch
-		// Asked of the kernel under mu: adopt and teardown close the
-		// watch under mu too.
-		initGone := init == nil || init.exitedNow()
-		d.mu.Unlock()
-		switch {
-		case live && cur != boot:
-			return s.reattach(cur, w)
-		case !live && !restarting:
-			s.l.log.Debug("console session ends: the domain stopped", "domain", d.name, "tty", s.key.tty)
-			s.finish()
-			return nil
-		case live && !initGone:
-			s.l.log.Info("lxc-console left while the container runs; the console session ends", "domain", d.name, "tty", s.key.tty)
-			s.finish()
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-s.ctx.Done():
-			return nil
-		}
-	}
-}
-
-// reattach attaches the session to boot's console (its init watched by w).
-func (s *consoleSession) reattach(boot uint64, w *procWatch) *runner.Console {
-	rc, err := attachConsole(s.ctx, s.crt, s.d.name, s.key.tty, true)
-	if err != nil {
-		s.l.log.Warn("console session cannot follow the rebooted domain", "domain", s.d.name, "tty", s.key.tty, "err", err)
-		s.finish()
-		return nil
-	}
-	s.mu.Lock()
-	if s.over {
-		s.mu.Unlock()
-		_ = rc.Close()
-		return nil
-	}
-	s.rc, s.boot, s.init = rc, boot, w
-	s.mu.Unlock()
-	s.setPTY(rc)
-	s.l.log.Debug("console session followed a reboot", "domain", s.d.name, "tty", s.key.tty, "pty", rc.PTY())
-	return rc
-}
-
-// setPTY records rc's pty as the console's while s is the console's
-// session.
-func (s *consoleSession) setPTY(rc *runner.Console) {
-	if s.key.tty != 0 || s.l.consoles.get(s.key) != s {
-		return
-	}
-	s.d.mu.Lock()
-	if s.d.live != nil {
-		s.d.console = rc.PTY()
-	}
-	s.d.mu.Unlock()
-}
-
-// finish marks the session over without detaching (nothing is attached).
-func (s *consoleSession) finish() {
 	s.mu.Lock()
 	s.over = true
 	s.mu.Unlock()
+	if errors.Is(err, syscall.EIO) || errors.Is(err, os.ErrClosed) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// Write implements io.Writer: keyboard input for the console.
+func (s *consoleSession) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	if err != nil {
+		if c := s.endCause(); c != nil {
+			return n, c
+		}
+		return n, fmt.Errorf("console of '%s': %w", s.d.name, err)
+	}
+	return n, nil
 }
 
 // Close detaches the session.
@@ -406,7 +370,7 @@ func (s *consoleSession) endCause() error {
 }
 
 // ended reports whether the session is over (closed, taken over, or its
-// domain stopped). A session waiting for a rebooting container is not.
+// domain stopped).
 func (s *consoleSession) ended() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -419,18 +383,9 @@ func (s *consoleSession) end(cause error) {
 	s.once.Do(func() {
 		s.mu.Lock()
 		s.cause, s.over = cause, true
-		rc := s.rc
 		s.mu.Unlock()
-		s.cancel()
-		_ = rc.Close()
-		// A session replaced meanwhile leaves its successor's pty alone.
-		if s.l.consoles.remove(s.key, s) && s.key.tty == 0 {
-			s.d.mu.Lock()
-			if s.d.console == rc.PTY() {
-				s.d.console = ""
-			}
-			s.d.mu.Unlock()
-		}
+		_ = s.f.Close()
+		s.l.consoles.remove(s.key, s)
 		s.l.log.Debug("console detached", "domain", s.d.name, "tty", s.key.tty, "cause", cause)
 	})
 }

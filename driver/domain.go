@@ -39,16 +39,8 @@ type domain struct {
 	pid        int
 	startedAt  time.Time
 	cg         cgroups
-	console    string // pty path of the console once known (set by the console code)
-	removed    bool   // dropped from the table; a waiting job must give up
-
-	// Boots, for console sessions that follow the domain across reboots:
-	// boot changes with every init the driver adopts, restarting is set
-	// while the container is torn down only to be started again, and
-	// runChanged is closed (and replaced) whenever either or live changes.
-	boot       uint64
-	restarting bool
-	runChanged chan struct{}
+	consoles   []string // host pty path of each console, once relayed (consolerelay.go)
+	removed    bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
 	initWatch    *procWatch // the container's init
@@ -68,17 +60,10 @@ func newDomain(uuid UUID, name string) *domain {
 	return &domain{
 		uuid:       uuid,
 		name:       name,
-		job:        make(chan struct{}, 1),
-		state:      libvirt.DomainShutoff,
-		reason:     int32(libvirt.DomainShutoffUnknown),
-		runChanged: make(chan struct{}),
+		job:    make(chan struct{}, 1),
+		state:  libvirt.DomainShutoff,
+		reason: int32(libvirt.DomainShutoffUnknown),
 	}
-}
-
-// runChangedLocked wakes whoever waits on runChanged. Caller holds mu.
-func (d *domain) runChangedLocked() {
-	close(d.runChanged)
-	d.runChanged = make(chan struct{})
 }
 
 // beginJob takes d's job lock, waiting at most jobTimeout; a domain removed

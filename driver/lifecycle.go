@@ -202,9 +202,6 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
 	d.exitSeen = make(chan struct{})
-	d.boot++
-	d.restarting = false
-	d.runChangedLocked()
 	d.mu.Unlock()
 	if frozen, err := l.host.frozen(cg); err == nil && frozen {
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
@@ -214,6 +211,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 		return internalErr("cannot save run state of '%s': %v", d.name, err)
 	}
 	l.tab.setID(d, oldPID, pid)
+	l.startRelays(d, live)
 	l.wg.Add(1)
 	go l.supervise(d, w)
 	return nil
@@ -236,8 +234,8 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 	l.teardownRun(d, reason, false)
 }
 
-// teardownRun is teardown; restarting tells console sessions to wait for
-// the start that follows instead of ending (see consoleSession.follow).
+// teardownRun is teardown; restarting keeps the console relays (and so the
+// sessions) for the start that follows.
 func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
 	pid := d.pid
@@ -247,11 +245,12 @@ func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restart
 		}
 	}
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
-	d.live, d.liveXML, d.pid, d.cg, d.console = nil, "", 0, cgroups{}, ""
+	d.live, d.liveXML, d.pid, d.cg, d.consoles = nil, "", 0, cgroups{}, nil
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
-	d.restarting = restarting
-	d.runChangedLocked()
 	d.mu.Unlock()
+	if !restarting {
+		l.stopRelays(d)
+	}
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)

@@ -168,6 +168,23 @@ func consolePTY(t *testing.T, d *daemon, name string) string {
 	return c.TTY
 }
 
+// ttyConsole runs `virsh ttyconsole name` and checks it prints the host
+// pty the live XML names, a character device.
+func ttyConsole(t *testing.T, d *daemon, name string) string {
+	t.Helper()
+	path := d.ok("ttyconsole", name)
+	if !regexp.MustCompile(`^/dev/pts/\d+$`).MatchString(path) {
+		t.Fatalf("virsh ttyconsole printed %q", path)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("console pty %s: %v", path, err)
+	}
+	if x := consolePTY(t, d, name); x != path {
+		t.Fatalf("ttyconsole %q but the live XML names %q", path, x)
+	}
+	return path
+}
+
 // holders lists the processes with path open.
 func holders(t *testing.T, path string) []int {
 	t.Helper()
@@ -194,28 +211,19 @@ func TestVirshConsole(t *testing.T) {
 	name := h.name("console")
 	d.ok("define", writeXML(t, seedXML(name, h.rootfs(testenv.InitShell))))
 	d.ok("start", name)
-	id := d.ok("domid", name)
+
+	// From the start, before any client opened the console, the live XML
+	// names its host pty (virsh ttyconsole prints it): the driver plugin
+	// holds it and relays it to the container's console.
+	path := ttyConsole(t, d, name)
+	if hs := holders(t, path); !contains(hs, d.pluginPID()) {
+		t.Errorf("%s is held by %v, not by the driver plugin %d", path, hs, d.pluginPID())
+	}
 
 	first := d.console(name)
 	first.attached(name, "hello")
-
-	// The live XML names the host pty of the attachment, and it is the
-	// one LXC's monitor (the container init's parent) relays.
-	path := consolePTY(t, d, name)
-	if !regexp.MustCompile(`^/dev/pts/\d+$`).MatchString(path) {
-		t.Fatalf("console pty %q", path)
-	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		t.Fatalf("console pty %s: %v", path, err)
-	}
-	var initPID int
-	fmt.Sscan(id, &initPID)
-	st, ok := readProcStat(initPID)
-	if !ok {
-		t.Fatalf("no init %d", initPID)
-	}
-	if hs := holders(t, path); !contains(hs, st.ppid) {
-		t.Errorf("%s is held by %v, not by LXC's monitor %d", path, hs, st.ppid)
+	if got := consolePTY(t, d, name); got != path {
+		t.Errorf("console pty %q while a client is attached; was %q", got, path)
 	}
 
 	// A second client is refused while the first is attached.
@@ -233,12 +241,8 @@ func TestVirshConsole(t *testing.T) {
 	if code := first.exit(); code != 0 {
 		t.Fatalf("virsh console exit %d after Ctrl+]", code)
 	}
-	var dom libvirtxml.Domain
-	if err := dom.Unmarshal(d.ok("dumpxml", name)); err != nil {
-		t.Fatal(err)
-	}
-	if c := dom.Devices.Consoles[0]; c.TTY != "" || (c.Source != nil && c.Source.Pty != nil && c.Source.Pty.Path != "") {
-		t.Errorf("live XML still names a pty after detaching: %+v", c)
+	if got := ttyConsole(t, d, name); got != path {
+		t.Errorf("console pty %q after detaching; was %q", got, path)
 	}
 
 	// The console is free again; --force then takes it over.
@@ -292,23 +296,22 @@ func TestVirshConsoleAcrossPluginRestart(t *testing.T) {
 		t.Errorf("virsh console printed:\n%s", out)
 	}
 
-	d.pluginPID() // restarted
+	// The restarted plugin re-adopted the container and relays its console
+	// on a pty of its own; the dead plugin's lxc-console left with it, so
+	// the new relay's is the only one.
+	plugin := d.pluginPID()
+	path := ttyConsole(t, d, name)
+	if hs := holders(t, path); !contains(hs, plugin) {
+		t.Errorf("%s is held by %v, not by the restarted plugin %d", path, hs, plugin)
+	}
 	after := d.console(name)
 	after.attached(name, "after")
-	// The dead plugin's lxc-console left with it: only this session's runs.
 	if n := len(consoleClients(t, h)); n != 1 {
 		t.Errorf("%d lxc-console processes for %s, want 1", n, h.lxcPath)
 	}
 	after.typeIn(ctrlBracket)
 	if code := after.exit(); code != 0 {
 		t.Errorf("virsh console exit %d after Ctrl+]", code)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(consoleClients(t, h)) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("lxc-console still runs after detaching: %v", consoleClients(t, h))
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -387,6 +390,7 @@ func TestVirshConsoleAcrossReboot(t *testing.T) {
 	d.ok("start", name)
 	id := d.ok("domid", name)
 
+	path := ttyConsole(t, d, name)
 	vc := d.console(name)
 	vc.attached(name, "boot1")
 
@@ -401,6 +405,10 @@ func TestVirshConsoleAcrossReboot(t *testing.T) {
 	d.waitNewID(name, id2)
 	d.waitState(name, "running (booted)", 30*time.Second)
 	vc.shell("after-guest-reboot")
+	// The pty stays the console's across reboots.
+	if got := ttyConsole(t, d, name); got != path {
+		t.Errorf("console pty %q after the reboots; was %q", got, path)
+	}
 	select {
 	case <-vc.done:
 		t.Fatalf("virsh console exited %d:\n%q", vc.code, vc.output())
