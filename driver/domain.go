@@ -58,8 +58,8 @@ type domain struct {
 
 func newDomain(uuid UUID, name string) *domain {
 	return &domain{
-		uuid:       uuid,
-		name:       name,
+		uuid:   uuid,
+		name:   name,
 		job:    make(chan struct{}, 1),
 		state:  libvirt.DomainShutoff,
 		reason: int32(libvirt.DomainShutoffUnknown),
