@@ -224,6 +224,30 @@ func TestConsolePTY(t *testing.T) {
 	}
 }
 
+// TestConsoleRelayReattaches: an lxc-console that leaves while the
+// container runs (killed from outside) is replaced; the session carries on.
+func TestConsoleRelayReattaches(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("ct1", uuidA))
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	out := collect(s)
+	e.rt.mu.Lock()
+	cons := e.rt.consoles["ct1"]
+	e.rt.mu.Unlock()
+	if len(cons) != 1 {
+		t.Fatalf("%d attachments; want the relay's", len(cons))
+	}
+	must(t, cons[0].Close())
+	_, err = s.Write([]byte("again\n"))
+	must(t, err)
+	out.waitFor(t, "again\n")
+	if n := e.rt.count("console ct1"); n != 2 {
+		t.Errorf("attached %d times; want twice", n)
+	}
+}
+
 // livePTY returns the console pty path the live XML names.
 func livePTY(t *testing.T, e *env, d Domain) string {
 	t.Helper()

@@ -209,7 +209,9 @@ func (r *consoleRelay) run() {
 		// LXC drops console clients when the container reboots or stops;
 		// lxc-console leaving while the same init runs was killed.
 		if w != nil && !w.exitedNow() {
-			r.l.log.Info("lxc-console left while the container runs; attaching again", "domain", r.d.name, "tty", r.tty)
+			if backoff == relayBackoffMin { // once per run of such ends
+				r.l.log.Info("lxc-console left while the container runs; attaching again", "domain", r.d.name, "tty", r.tty)
+			}
 			r.pause(&backoff)
 			continue
 		}
