@@ -185,6 +185,32 @@ func ttyConsole(t *testing.T, d *daemon, name string) string {
 	return path
 }
 
+// hostPTYShell opens the console pty on the host, types a command for
+// the container's console shell and waits for its output.
+func hostPTYShell(t *testing.T, path, probe string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("echo " + probe + "-$((6*7))\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetReadDeadline(time.Now().Add(20 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	b := make([]byte, 4096)
+	for !bytes.Contains(out, []byte(probe+"-42")) {
+		n, err := f.Read(b)
+		out = append(out, b[:n]...)
+		if err != nil {
+			t.Fatalf("read %s: %v; got %q", path, err, out)
+		}
+	}
+}
+
 // holders lists the processes with path open.
 func holders(t *testing.T, path string) []int {
 	t.Helper()
@@ -219,6 +245,8 @@ func TestVirshConsole(t *testing.T) {
 	if hs := holders(t, path); !contains(hs, d.pluginPID()) {
 		t.Errorf("%s is held by %v, not by the driver plugin %d", path, hs, d.pluginPID())
 	}
+	// It is usable on the host as the console, as libvirt-lxc's is.
+	hostPTYShell(t, path, "hostpty")
 
 	first := d.console(name)
 	first.attached(name, "hello")
