@@ -120,16 +120,13 @@ func (cs *consoles) put(k consoleKey, s *consoleSession) {
 	cs.m[k] = s
 }
 
-// remove drops s from the table and reports whether it was the device's
-// current session.
-func (cs *consoles) remove(k consoleKey, s *consoleSession) bool {
+// remove drops s from the table unless another session replaced it.
+func (cs *consoles) remove(k consoleKey, s *consoleSession) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if cs.m[k] != s {
-		return false
+	if cs.m[k] == s {
+		delete(cs.m, k)
 	}
-	delete(cs.m, k)
-	return true
 }
 
 // OpenConsole implements Consoler.
@@ -156,8 +153,8 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	}
 
 	r := l.consoles.relay(u, tty)
-	if r == nil {
-		return nil, errNotRunning()
+	if r == nil { // no pty could be had (see the log), or the start is not done
+		return nil, virterror.New(libvirt.ErrOperationFailed, "the console of domain '%s' is not available", d.name)
 	}
 
 	k := consoleKey{u, tty}

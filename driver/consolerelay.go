@@ -69,7 +69,6 @@ type consoleRelay struct {
 	ctx    context.Context // the relay's life; cancelled by close
 	cancel context.CancelFunc
 	wake   chan struct{} // the domain booted again: attach to the new console
-	done   chan struct{} // closed once the relay's goroutines are gone
 	closed sync.Once     // the pty's files
 
 	mu      sync.Mutex
@@ -96,22 +95,17 @@ func (l *LXC) newConsoleRelay(d *domain, crt ConsoleRuntime, tty int) (*consoleR
 	ctx, cancel := context.WithCancel(l.ctx)
 	r := &consoleRelay{
 		l: l, d: d, tty: tty, crt: crt, ptm: ptm, pts: pts, path: path,
-		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1), done: make(chan struct{}),
-		changed: make(chan struct{}),
+		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1), changed: make(chan struct{}),
 	}
 	l.wg.Add(2)
-	inDone := make(chan struct{})
 	go func() {
 		defer l.wg.Done()
-		defer close(inDone)
 		r.input()
 	}()
 	go func() {
 		defer l.wg.Done()
 		r.run()
 		r.closeFiles() // ends input
-		<-inDone
-		close(r.done)
 	}()
 	return r, nil
 }
