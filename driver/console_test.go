@@ -248,6 +248,27 @@ func TestConsoleRelayReattaches(t *testing.T) {
 	}
 }
 
+// TestConsolePTYAfterReadoption: a new driver instance (a restarted
+// plugin) re-adopts a running domain with its console on a pty of its own,
+// and the old instance's attachment is gone.
+func TestConsolePTYAfterReadoption(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("ct1", uuidA))
+	old := livePTY(t, e, d)
+	must(t, e.l.Close())
+	e.l = e.open()
+	path := livePTY(t, e, d)
+	if _, err := os.Stat(old); err == nil && old != path {
+		t.Errorf("the closed driver's pty %s is still there", old)
+	}
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	_, err = s.Write([]byte("readopted\n"))
+	must(t, err)
+	readSome(t, s, "readopted\n")
+}
+
 // livePTY returns the console pty path the live XML names.
 func livePTY(t *testing.T, e *env, d Domain) string {
 	t.Helper()
