@@ -48,7 +48,14 @@ const (
 // start runs d's container with def as its running definition. It writes
 // the LXC config (rewritten from the definition on every start) right before
 // lxc-start and undoes everything it did when a later step fails.
-func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) (err error) {
+func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) error {
+	return l.startRun(ctx, d, def, reason, true)
+}
+
+// startRun is start; newLog empties the console log first (unless it is
+// appended to). A reboot the driver completes keeps it, as a reboot LXC
+// does in place keeps appending to it.
+func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason, newLog bool) (err error) {
 	live, err := l.liveDef(d.uuid, def)
 	if err != nil {
 		return err
@@ -75,8 +82,10 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
 	}
 	logPath, pidPath := filepath.Join(dir, "lxc.log"), filepath.Join(dir, "monitor.pid")
-	if err := truncateConsoleLog(live.ConsoleLog); err != nil {
-		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	if newLog {
+		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
+			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+		}
 	}
 	// A failed or cancelled lxc-start may leave a half-started container.
 	undo = append(undo, func() { l.killQuietly(d.name) })
@@ -575,7 +584,7 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 // the caller sent).
 func (l *LXC) restart(d *domain, def *definition, reboot bool) {
 	ref := d.ref()
-	if err := l.start(l.ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+	if err := l.startRun(l.ctx, d, def, libvirt.DomainRunningBooted, !reboot); err != nil {
 		l.log.Error("restart failed", "domain", d.name, "err", err)
 		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
 		return
