@@ -173,7 +173,8 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	if err != nil {
 		return nil, runtimeErr("open console of", d.name, err)
 	}
-	s := &consoleSession{l: l, d: d, key: k, f: f}
+	r.clients.Add(1)
+	s := &consoleSession{l: l, d: d, key: k, f: f, relay: r}
 	l.consoles.put(k, s)
 	l.log.Debug("console opened", "domain", d.name, "tty", tty, "pty", r.path)
 	return s, nil
@@ -223,8 +224,10 @@ func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
 	}
 	have := l.consoles.takeRelays(d.uuid)
 	var keep []*consoleRelay
+	logged := func(tty int) bool { return tty == 0 && live.ConsoleLog != nil }
 	for i, r := range have {
 		if i < live.Consoles {
+			r.logged.Store(logged(i))
 			r.booted()
 			keep = append(keep, r)
 		} else {
@@ -232,7 +235,7 @@ func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
 		}
 	}
 	for i := len(keep); i < live.Consoles; i++ {
-		r, err := l.newConsoleRelay(d, crt, i)
+		r, err := l.newConsoleRelay(d, crt, i, logged(i))
 		if err != nil {
 			l.log.Warn("console unavailable", "domain", d.name, "tty", i, "err", err)
 			break
@@ -312,10 +315,11 @@ func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
 
 // consoleSession is one client's opening of a console's pty.
 type consoleSession struct {
-	l   *LXC
-	d   *domain
-	key consoleKey
-	f   *os.File // the pty's slave
+	l     *LXC
+	d     *domain
+	key   consoleKey
+	f     *os.File // the pty's slave
+	relay *consoleRelay
 
 	mu    sync.Mutex
 	over  bool  // closed, taken over, or the domain stopped
@@ -382,6 +386,7 @@ func (s *consoleSession) end(cause error) {
 		s.cause, s.over = cause, true
 		s.mu.Unlock()
 		_ = s.f.Close()
+		s.relay.clients.Add(-1)
 		s.l.consoles.remove(s.key, s)
 		s.l.log.Debug("console detached", "domain", s.d.name, "tty", s.key.tty, "cause", cause)
 	})

@@ -419,3 +419,25 @@ func TestConsoleEndsWhenDomainStops(t *testing.T) {
 		t.Errorf("read after the poweroff: %v; want EOF", err)
 	}
 }
+
+// TestConsoleRelayLoggedOutput: output of a console LXC logs to a file
+// reaches the pty only while a session is open (Nova drains the pty into
+// that file); output of any other console always does.
+func TestConsoleRelayLoggedOutput(t *testing.T) {
+	ptm, pts, path, err := openPTY()
+	must(t, err)
+	r := &consoleRelay{ptm: ptm, pts: pts, path: path}
+	defer r.closeFiles()
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	must(t, err)
+	defer f.Close()
+
+	r.logged.Store(true)
+	r.toPTY([]byte("dropped "))
+	r.clients.Add(1)
+	r.toPTY([]byte("while open "))
+	r.clients.Add(-1)
+	r.logged.Store(false)
+	r.toPTY([]byte("unlogged\n"))
+	readSome(t, f, "while open unlogged\n")
+}

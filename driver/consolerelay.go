@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,6 +46,12 @@ import (
 // hangup; output nobody reads is dropped once the pty's buffer is full, so
 // neither LXC's monitor nor the container ever waits for a reader.
 //
+// One exception: when LXC copies the console to a log file (<log file>,
+// lxc.console.logfile), output reaches the pty only while a client has the
+// console open. Nova drains the console's pty into that very file (for
+// LXC it reads the pty, not the log), so it would otherwise get every line
+// twice.
+//
 // The relay follows the domain across reboots (LXC drops console clients
 // when the container reboots; the relay attaches to the new boot's console)
 // and ends when the domain stops, which ends every session (EOF). It lives
@@ -71,6 +78,9 @@ type consoleRelay struct {
 	wake   chan struct{} // the domain booted again: attach to the new console
 	closed sync.Once     // the pty's files
 
+	logged  atomic.Bool  // LXC copies this console to a log file
+	clients atomic.Int32 // console sessions open on the pty
+
 	mu      sync.Mutex
 	rc      *runner.Console // the current attachment; nil between two
 	changed chan struct{}   // closed (and replaced) whenever rc or err changes
@@ -86,8 +96,8 @@ const (
 )
 
 // newConsoleRelay allocates the host pty and starts relaying console tty
-// of d.
-func (l *LXC) newConsoleRelay(d *domain, crt ConsoleRuntime, tty int) (*consoleRelay, error) {
+// of d; logged says LXC copies that console to a log file.
+func (l *LXC) newConsoleRelay(d *domain, crt ConsoleRuntime, tty int, logged bool) (*consoleRelay, error) {
 	ptm, pts, path, err := openPTY()
 	if err != nil {
 		return nil, fmt.Errorf("console pty: %w", err)
@@ -97,6 +107,7 @@ func (l *LXC) newConsoleRelay(d *domain, crt ConsoleRuntime, tty int) (*consoleR
 		l: l, d: d, tty: tty, crt: crt, ptm: ptm, pts: pts, path: path,
 		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1), changed: make(chan struct{}),
 	}
+	r.logged.Store(logged)
 	l.wg.Add(2)
 	go func() {
 		defer l.wg.Done()
@@ -259,8 +270,12 @@ func (r *consoleRelay) output(rc *runner.Console) {
 }
 
 // toPTY writes p to the master without waiting: what does not fit in the
-// pty's buffer (nobody reads the slave) is dropped.
+// pty's buffer (nobody reads the slave) is dropped, and so is everything
+// while LXC logs the console and no session is open.
 func (r *consoleRelay) toPTY(p []byte) {
+	if r.logged.Load() && r.clients.Load() == 0 {
+		return
+	}
 	rc, err := r.ptm.SyscallConn()
 	if err != nil {
 		return
