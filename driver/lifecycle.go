@@ -470,9 +470,11 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 		l.forgetTransient(d)
 	case kind == exitReboot && live.Lifecycle.OnReboot != "destroy":
 		// The guest rebooted but LXC did not start it again. LXC 5.0 fails
-		// to when a console client (lxc-console, so any console session)
-		// was attached at the time: its log says "Failed to add console
-		// handlers to mainloop". The driver finishes the reboot itself.
+		// to when a console client was attached at the time, as the
+		// driver's console relay is (consolerelay.go): its log says
+		// "Failed to add console handlers to mainloop" (the client's
+		// terminal state outlives the reboot). The driver finishes the
+		// reboot itself.
 		l.log.Info("guest rebooted but LXC did not start it again; starting it", "domain", d.name)
 		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
 		l.waitMonitor(d, mw)
