@@ -38,16 +38,16 @@ func TestVirtInstallDefaults(t *testing.T) {
 	install := []string{"--connect", uri(d.sock), "--name", name, "--memory", "128",
 		"--filesystem", rootfs + ",/", "--init", "/sbin/init", "--noautoconsole"}
 
-	mark := len(d.log())
-	printed := viRun(t, "virt-install", append(install, "--print-xml")...)
+	printed, pid, err := viRun(t, "virt-install", append(install, "--print-xml")...)
+	viCheckCalls(t, d, "virt-install --print-xml", pid)
+	must(t, err)
 	elems, err := viElements(printed)
 	must(t, err)
 	t.Logf("XML elements virt-install wrote (attributes in brackets):\n%s", strings.Join(elems, "\n"))
-	viCheckCalls(t, "virt-install --print-xml", d.log()[mark:])
 
-	mark = len(d.log())
-	viRun(t, "virt-install", install...)
-	viCheckCalls(t, "virt-install", d.log()[mark:])
+	_, pid, err = viRun(t, "virt-install", install...)
+	viCheckCalls(t, d, "virt-install", pid)
+	must(t, err)
 
 	if got := d.ok("domstate", name); got != "running" {
 		t.Fatalf("after virt-install %s is %q, want running", name, got)
@@ -55,12 +55,12 @@ func TestVirtInstallDefaults(t *testing.T) {
 	if got := field(t, d.ok("dominfo", name), "Persistent"); got != "yes" {
 		t.Errorf("virt-install left %s with Persistent %q, want yes", name, got)
 	}
-	pid, err := strconv.Atoi(d.ok("domid", name))
+	initPid, err := strconv.Atoi(d.ok("domid", name))
 	must(t, err)
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", initPid))
 	must(t, err)
 	if !strings.Contains(string(cmdline), "/sbin/init") {
-		t.Errorf("the container's init (pid %d) runs %q, not /sbin/init", pid, cmdline)
+		t.Errorf("the container's init (pid %d) runs %q, not /sbin/init", initPid, cmdline)
 	}
 	if out, err := h.inGuest(name, "cat", "/vi-marker"); err != nil || out != marker {
 		t.Errorf("the container's / is not the rootfs given to --filesystem: cat /vi-marker = %q, %v", out, err)
@@ -77,9 +77,9 @@ func TestVirtInstallDefaults(t *testing.T) {
 	}
 
 	title := "vi-title-" + viToken()
-	mark = len(d.log())
-	viRun(t, "virt-xml", name, "--edit", "--metadata", "title="+title, "--connect", uri(d.sock))
-	viCheckCalls(t, "virt-xml --edit --metadata", d.log()[mark:])
+	_, pid, err = viRun(t, "virt-xml", name, "--edit", "--metadata", "title="+title, "--connect", uri(d.sock))
+	viCheckCalls(t, d, "virt-xml --edit --metadata", pid)
+	must(t, err)
 	want := "<title>" + title + "</title>"
 	if live := d.ok("dumpxml", name); !strings.Contains(live, want) {
 		t.Errorf("virt-xml's title edit did not reach the running container's live XML (want %s):\n%s", want, live)
@@ -87,14 +87,14 @@ func TestVirtInstallDefaults(t *testing.T) {
 	if inactive := d.ok("dumpxml", "--inactive", name); !strings.Contains(inactive, want) {
 		t.Errorf("virt-xml's title edit is not in the persistent definition (want %s):\n%s", want, inactive)
 	}
-	if got := d.ok("domid", name); got != strconv.Itoa(pid) || !alive(pid) {
-		t.Errorf("the metadata edit restarted the container: id %s, was %d", got, pid)
+	if got := d.ok("domid", name); got != strconv.Itoa(initPid) || !alive(initPid) {
+		t.Errorf("the metadata edit restarted the container: id %s, was %d", got, initPid)
 	}
 }
 
-// viRun runs one of virtinst's tools, logs what it printed and fails the
-// test unless it succeeds; it returns stdout.
-func viRun(t testing.TB, tool string, args ...string) string {
+// viRun runs one of virtinst's tools and logs what it printed; it returns
+// stdout, the tool's pid and an error when it failed.
+func viRun(t testing.TB, tool string, args ...string) (string, int, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -105,9 +105,42 @@ func viRun(t testing.TB, tool string, args ...string) string {
 	err := cmd.Run()
 	t.Logf("$ %s %s\n%s%s[%v]", tool, strings.Join(args, " "), out.String(), errb.String(), err)
 	if err != nil {
-		t.Fatalf("%s failed: %v: %s", tool, err, errb.String())
+		err = fmt.Errorf("%s: %w: %s", tool, err, errb.String())
 	}
-	return out.String()
+	return out.String(), cmd.Process.Pid, err
+}
+
+// viClientLog returns the daemon's log lines about the client process pid,
+// once they show all its connections closed: the log reaches the test
+// through a pipe, behind the client's exit.
+func viClientLog(t testing.TB, d *daemon, pid int) []string {
+	t.Helper()
+	client := fmt.Sprintf(`client="pid=%d `, pid)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var lines []string
+		opened, closed := 0, 0
+		for line := range strings.Lines(d.log()) {
+			if !strings.Contains(line, client) {
+				continue
+			}
+			lines = append(lines, line)
+			if strings.Contains(line, `msg="client connected"`) {
+				opened++
+			}
+			if strings.Contains(line, `msg="client disconnected"`) {
+				closed++
+			}
+		}
+		if opened > 0 && closed == opened {
+			return lines
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon's log does not show client pid %d come and go (%d connected, %d gone):\n%s",
+				pid, opened, closed, strings.Join(lines, ""))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // viToken is a random hex string.
@@ -119,28 +152,29 @@ func viToken() string {
 
 var (
 	viMAC    = regexp.MustCompile(`<mac address='([0-9a-f:]+)'/>`)
-	viCallRE = regexp.MustCompile(`msg=(call|"call failed"|"call not supported") client=("[^"]*"|\S+) proc=(?:REMOTE_PROC_)?(\w+)`)
+	viCallRE = regexp.MustCompile(`msg=(call|"call failed"|"call not supported") client="[^"]*" proc=(?:REMOTE_PROC_)?(\w+)`)
 	viErrRE  = regexp.MustCompile(` err=("(?:[^"\\]|\\.)*"|\S+)`)
 )
 
-// viCheckCalls logs which procedures a tool called, from the daemon's debug
-// log while it ran (first-call order, with counts and failures), and fails
-// the test for any call that failed, except a lookup answering that the
-// name is free, which virt-install makes on purpose.
-func viCheckCalls(t testing.TB, tool, log string) {
+// viCheckCalls logs which procedures the tool that ran as pid called, from
+// the daemon's debug log (first-call order, with counts and failures), and
+// fails the test for any call that failed, except a lookup answering that
+// the name is free, which virt-install makes on purpose.
+func viCheckCalls(t testing.TB, d *daemon, tool string, pid int) {
 	t.Helper()
+	log := viClientLog(t, d, pid)
 	var order []string
 	count, failed := map[string]int{}, map[string]int{}
 	var last []string // the previous call line's match
-	for line := range strings.Lines(log) {
+	for _, line := range log {
 		m := viCallRE.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
-		kind, client, proc := m[1], m[2], m[3]
+		kind, proc := m[1], m[2]
 		// A handler's "not supported" answer is logged twice: as the
 		// failed call, then as the first unsupported call of its kind.
-		dup := kind == `"call not supported"` && last != nil && last[1] == `"call failed"` && last[2] == client && last[3] == proc
+		dup := kind == `"call not supported"` && last != nil && last[1] == `"call failed"` && last[2] == proc
 		last = m
 		if dup {
 			continue
