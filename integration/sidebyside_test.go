@@ -56,6 +56,12 @@ func TestSideBySideWithQEMU(t *testing.T) {
 		}
 	}
 
+	// The read-only socket beside it answers `virsh -r` (virsh's --readonly).
+	out := virshOK(t, "lxc:///system", "--readonly", "list")
+	if _, state, ok := listRow(out, lxcName); !ok || state != "running" {
+		t.Errorf("virsh -r -c lxc:///system list: %s is not listed as running:\n%s", lxcName, out)
+	}
+
 	for _, c := range []struct{ uri, name string }{{"qemu:///system", qemuName}, {"lxc:///system", lxcName}} {
 		virshOK(t, c.uri, "destroy", c.name)
 		if _, _, ok := listRow(virshOK(t, c.uri, "list", "--all"), c.name); ok {
