@@ -233,6 +233,9 @@ func (l *LXC) parseDefinition(xml string) (string, UUID, *definition, error) {
 	if err != nil {
 		return "", UUID{}, nil, err
 	}
+	if len(m.Ignored) > 0 {
+		l.log.Debug("accepted and ignored, as libvirt-lxc does", "domain", m.Name, "elements", m.Ignored)
+	}
 	def, err := definitionOf(m)
 	if err != nil {
 		return "", UUID{}, nil, virterror.Wrap(err)
@@ -312,7 +315,9 @@ const (
 
 // DefineXML adds a persistent definition, or replaces the one with the same
 // name and UUID. A running domain keeps its running definition until it
-// stops; a running transient domain becomes persistent.
+// stops, except for the title, description and <metadata>, which apply at
+// once (see syncLiveMetadata); a running transient domain becomes
+// persistent.
 func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
 	if err := checkFlags("lxcDomainDefineXMLFlags", flags, defineFlags); err != nil {
 		return Domain{}, err
@@ -333,6 +338,7 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		return Domain{}, internalErr("cannot save definition of '%s': %v", name, err)
 	}
 	detail := libvirt.DomainEventDefinedAdded
+	var changed []Event
 	if d == nil {
 		d = newDomain(u, name)
 		d.persistent = def
@@ -346,6 +352,12 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		active := d.activeLocked()
 		d.mu.Unlock()
 		if active {
+			var dom libvirtxml.Domain
+			if err := dom.Unmarshal(def.xml); err != nil {
+				l.log.Error("cannot re-read the new definition; the running one keeps its metadata", "domain", d.name, "err", err)
+			} else {
+				changed = l.syncLiveMetadata(d, &dom)
+			}
 			if err := l.saveRun(d); err != nil {
 				l.log.Error("cannot update run state", "domain", d.name, "err", err)
 			}
@@ -353,6 +365,9 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	}
 	ref := d.ref()
 	l.events.publish(lifecycle(ref, libvirt.DomainEventDefined, int32(detail)))
+	for _, ev := range changed {
+		l.events.publish(ev)
+	}
 	return ref, nil
 }
 
@@ -633,7 +648,7 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	}
 	inactive := flags&XMLInactive != 0
 	d.mu.Lock()
-	live, liveXML, persistent, pid, console := d.live, d.liveXML, d.persistent, d.pid, d.console
+	live, liveXML, persistent, pid, consoles := d.live, d.liveXML, d.persistent, d.pid, d.consoles
 	d.mu.Unlock()
 	switch {
 	case live == nil && persistent == nil:
@@ -643,7 +658,7 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	case inactive:
 		return liveXML, nil // a running transient domain's definition
 	}
-	text, err := xmlmap.FormatDomain(liveDomain(live.Domain, pid, console))
+	text, err := xmlmap.FormatDomain(liveDomain(live.Domain, pid, consoles))
 	if err != nil {
 		return "", virterror.Wrap(err)
 	}
@@ -651,15 +666,19 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 }
 
 // liveDomain is a shallow copy of dom carrying the running ID and the
-// console's pty path (when the console code has set one).
-func liveDomain(dom *libvirtxml.Domain, pid int, console string) *libvirtxml.Domain {
+// consoles' pty paths (those the console relays have).
+func liveDomain(dom *libvirtxml.Domain, pid int, consoles []string) *libvirtxml.Domain {
 	c := *dom
 	c.ID = &pid
-	if console != "" && c.Devices != nil && len(c.Devices.Consoles) > 0 {
+	if c.Devices != nil && len(consoles) > 0 {
 		devs := *c.Devices
 		devs.Consoles = slices.Clone(devs.Consoles)
-		devs.Consoles[0].TTY = console
-		devs.Consoles[0].Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{Path: console}}
+		for i, path := range consoles {
+			if i < len(devs.Consoles) {
+				devs.Consoles[i].TTY = path
+				devs.Consoles[i].Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{Path: path}}
+			}
+		}
 		c.Devices = &devs
 	}
 	return &c
@@ -672,9 +691,9 @@ func (l *LXC) Info(_ context.Context, u UUID) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	st, err := l.stats(d)
-	if err != nil {
-		return Info{}, err
+	st, ok := l.stats(d)
+	if !ok {
+		return Info{}, errNoUUID(u)
 	}
 	return Info{State: st.State, MaxMemKiB: st.MaxMemKiB, MemKiB: st.MemKiB, VCPUs: st.VCPUs, CPUTimeNs: st.CPUTimeNs}, nil
 }
@@ -699,51 +718,48 @@ func (l *LXC) SetAutostart(ctx context.Context, u UUID, autostart bool) error {
 }
 
 // Stats reports counters for the given domains, or all when uuids is empty.
+// A domain that does not exist, or is removed while the counters are read,
+// is left out rather than failing the call, as libvirt's
+// virConnectGetAllDomainStats and virDomainListGetStats do.
 func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
 	var doms []*domain
 	if len(uuids) == 0 {
 		doms = l.tab.all()
 	}
 	for _, u := range uuids {
-		d, err := l.lookup(u)
-		if err != nil {
-			return nil, err
+		if d, err := l.lookup(u); err == nil {
+			doms = append(doms, d)
 		}
-		doms = append(doms, d)
 	}
 	out := make([]Stats, 0, len(doms))
 	for _, d := range doms {
-		st, err := l.stats(d)
-		if err != nil {
-			if len(uuids) == 0 {
-				continue // removed meanwhile
-			}
-			return nil, err
+		if st, ok := l.stats(d); ok {
+			out = append(out, st)
 		}
-		out = append(out, st)
 	}
 	return out, nil
 }
 
 // stats gathers one domain's counters: the definition's limits, and for a
 // running domain its cgroup usage and interface counters. A counter that
-// cannot be read is left zero and logged at debug level.
-func (l *LXC) stats(d *domain) (Stats, error) {
+// cannot be read is left zero and logged at debug level; false means the
+// domain is gone.
+func (l *LXC) stats(d *domain) (Stats, bool) {
 	status, ok := l.observe(d)
 	if !ok {
-		return Stats{}, errNoUUID(d.uuid)
+		return Stats{}, false
 	}
 	d.mu.Lock()
 	sz, defined := d.sizesLocked()
 	live, cg := d.live, d.cg
 	d.mu.Unlock()
 	if !defined {
-		return Stats{}, errNoUUID(d.uuid)
+		return Stats{}, false
 	}
 	st := Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
 	if live == nil {
 		st.MemKiB = sz.curMemKiB
-		return st, nil
+		return st, true
 	}
 	u, err := l.host.usage(cg)
 	if err != nil {
@@ -761,7 +777,7 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 		ifs.MAC = ifc.MAC
 		st.Interfaces = append(st.Interfaces, ifs)
 	}
-	return st, nil
+	return st, true
 }
 
 // Events streams domain events until ctx ends or the driver closes; a

@@ -19,11 +19,15 @@ import (
 type fakeDriver struct {
 	mu        sync.Mutex
 	doms      map[driver.UUID]*driver.Status
+	meta      map[metaKey]string
 	nextID    int32
 	events    chan driver.Event
 	release   chan struct{}
 	entered   chan string
 	cancelled chan string
+	// afterList, when set, runs after ListAll has built its answer: a
+	// domain created or removed by another client at that moment.
+	afterList func()
 }
 
 func newFakeDriver() *fakeDriver {
@@ -218,6 +222,14 @@ func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, e
 }
 
 func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+	out := f.list(flags)
+	if f.afterList != nil {
+		f.afterList()
+	}
+	return out, nil
+}
+
+func (f *fakeDriver) list(flags uint32) []driver.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []driver.Status
@@ -230,7 +242,7 @@ func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status
 		out = append(out, *st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out
 }
 
 func (f *fakeDriver) Status(ctx context.Context, u driver.UUID) (driver.Status, error) {
@@ -270,12 +282,20 @@ func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, autostart 
 	return nil
 }
 
+// Stats answers for the named domains (all when none is named), leaving
+// out those that do not exist, as driver.Driver documents.
 func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+	if len(uuids) == 0 {
+		all, _ := f.ListAll(ctx, 0)
+		for _, st := range all {
+			uuids = append(uuids, st.UUID)
+		}
+	}
 	var out []driver.Stats
 	for _, u := range uuids {
 		st, err := f.Status(ctx, u)
 		if err != nil {
-			return nil, err
+			continue
 		}
 		out = append(out, driver.Stats{
 			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, PerCPUNs: []uint64{5e9, 2e9},
@@ -308,3 +328,43 @@ func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 }
 
 func (f *fakeDriver) Close() error { return nil }
+
+// metaKey names one metadata value of the fake: the flags are part of it,
+// so a test sees which definition a call addressed.
+type metaKey struct {
+	u     driver.UUID
+	typ   driver.MetadataType
+	uri   string
+	flags uint32
+}
+
+func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, metadata, key, uri string, flags uint32) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	if f.meta == nil {
+		f.meta = map[metaKey]string{}
+	}
+	f.meta[metaKey{u, typ, uri, flags}] = key + "|" + metadata
+	f.mu.Unlock()
+	select {
+	case f.events <- driver.Event{Kind: driver.EventMetadataChange, Domain: st.Domain, Type: int32(typ), NSURI: uri}:
+	default:
+	}
+	return nil
+}
+
+func (f *fakeDriver) Metadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, uri string, flags uint32) (string, error) {
+	if _, err := f.get(u); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.meta[metaKey{u, typ, uri, flags}]
+	if !ok {
+		return "", virterror.NewFrom(virterror.FromDomain, libvirt.ErrNoDomainMetadata, "Requested metadata element is not present")
+	}
+	return v, nil
+}

@@ -22,9 +22,11 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		ConnectGetMaxVcpus:             s.getMaxVcpus,
 		ConnectGetCapabilities:         s.getCapabilities,
 		ConnectGetSysinfo:              s.getSysinfo,
+		ConnectGetDomainCapabilities:   s.getDomainCapabilities,
 
 		// Host.
 		NodeGetInfo:          s.nodeGetInfo,
+		NodeGetCPUMap:        s.nodeGetCPUMap,
 		NodeGetFreeMemory:    s.nodeGetFreeMemory,
 		NodeGetSecurityModel: s.nodeGetSecurityModel,
 		NodeNumOfDevices:     s.nodeNumOfDevices,
@@ -64,6 +66,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainSuspend:         s.suspend,
 		DomainResume:          s.resume,
 		DomainSetAutostart:    s.setAutostart,
+		DomainSetMetadata:     s.setMetadata,
 
 		// Domain state.
 		DomainGetState:            s.getState,
@@ -76,6 +79,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainIsPersistent:        s.isPersistent,
 		DomainIsUpdated:           s.isUpdated,
 		DomainGetAutostart:        s.getAutostart,
+		DomainGetMetadata:         s.getMetadata,
 		DomainHasManagedSaveImage: s.hasManagedSaveImage,
 		DomainGetSecurityLabel:    s.getSecurityLabel,
 		DomainGetMessages:         s.getMessages,
