@@ -77,8 +77,8 @@ func serving(path string) bool {
 func useSystemLibvirtd(t testing.TB) {
 	t.Helper()
 	requireTool(t, "qemu-system-x86_64", "qemu-system-x86")
-	virtlogd := requireTool(t, "virtlogd", "libvirt-daemon-system")
-	libvirtd := requireTool(t, "libvirtd", "libvirt-daemon-system")
+	virtlogd := sbinTool(t, "virtlogd", "libvirt-daemon-system")
+	libvirtd := sbinTool(t, "libvirtd", "libvirt-daemon-system")
 	must(t, os.MkdirAll("/run/libvirt", 0o755))
 	must(t, os.MkdirAll("/var/log/libvirt/qemu", 0o755))
 	startUnlessServing(t, virtlogdSock, virtlogd)
@@ -96,6 +96,19 @@ func useSystemLibvirtd(t testing.TB) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// sbinTool is requireTool for a daemon in /usr/sbin, which a PATH may lack.
+func sbinTool(t testing.TB, tool, debianPackage string) string {
+	t.Helper()
+	if p, err := exec.LookPath(tool); err == nil {
+		return p
+	}
+	p := "/usr/sbin/" + tool
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return requireTool(t, tool, debianPackage)
 }
 
 // startUnlessServing starts the daemon bin in the foreground unless sock
