@@ -16,8 +16,6 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
 [ $# -gt 0 ] && packages="$packages $*"
-# virt-manager driven under Xvfb through its accessibility tree (integration/virtmanager_test.go)
-packages="$packages virt-manager python3-dogtail xvfb dbus at-spi2-core imagemagick"
 
 missing=""
 for p in $packages; do
