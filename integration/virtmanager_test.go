@@ -382,3 +382,27 @@ func TestVirtManager(t *testing.T) {
 		t.Errorf("the first init (pid %d) still runs after the reboot", pid)
 	}
 }
+
+// TestVirtManagerSideBySide shows virt-manager's two connections side by
+// side: opened on Debian's libvirtd (qemu:///system, a TCG guest running),
+// it adds lxc:///system through File -> Add Connection, with no ?socket=
+// (lxcvirtd --listen-default serves it), and lists each connection with its
+// own running guest. The screenshot is kept in the artifacts directory.
+func TestVirtManagerSideBySide(t *testing.T) {
+	vmRequire(t)
+	h := newHost(t)
+	lockListenDefault(t)
+	useSystemLibvirtd(t)
+	startDaemon(t, h, "--listen-default")
+	qemuName := startQEMUGuest(t)
+	lxcName := h.name("vmsbs")
+	virshOK(t, "lxc:///system", "create", writeXML(t, smallXML(lxcName, h.rootfs(testenv.InitHonoursHalt), "")))
+
+	r := vmStart(t, "connections", "--uri", "qemu:///system", "--add", "Libvirt-LXC",
+		"--expect", "QEMU/KVM="+qemuName, "--expect", "LXC="+lxcName)
+	if got := r.next("listed"); got != "LXC QEMU/KVM" {
+		t.Errorf("virt-manager lists the connections %q, want LXC and QEMU/KVM", got)
+	}
+	r.proceed()
+	r.finish()
+}
