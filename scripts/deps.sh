@@ -3,7 +3,7 @@
 # Idempotent and non-interactive; runs as root (CI does).
 set -eu
 
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
+packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-nova python3-libvirt"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""

@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""Drive OpenStack Nova's libvirt driver (virt_type=lxc) against lxcvirtd.
+
+Run by integration/nova_test.go. Nova's own code (Debian's python3-nova) does
+the work: LibvirtDriver.init_host and get_available_resource, the guest XML
+from Nova's config builder, and the guest's lifecycle through Nova's
+Host/Guest classes and the driver's instance methods.
+
+Protocol with the test: after each step the script prints one JSON line on
+stdout ({"step", "test_called", "nova_called", "result"}) and waits for a
+line on stdin before the next step, so the test can check the step's outcome
+from its own side and attribute the daemon's calls to it. Nova's log goes
+to stderr. A failing step reports "error" instead of "result"; after a
+failing step that later steps need, the script stops; it exits 1 if any
+step failed.
+
+Nothing that talks to libvirt is mocked. Nova is configured through a
+nova.conf (oslo.config) in a temp dir: no database, no RPC. The stand-ins
+are two reads of Nova's database, which this test has none of:
+InstanceList.get_by_host (init_host: no instances yet) and
+Service.get_by_compute_host (read when the libvirt connection comes up, to
+enable the compute service: an enabled service). Nova's privsep helper runs
+for real (privsep-helper, started directly since the test runs as root).
+The instance's root filesystem dir (instances_path/<uuid>/rootfs) is
+prepared by the test: Nova's spawn would mount the image there
+(disk.setup_container), which is the part of spawn the script leaves out;
+the guest XML is Nova's, unchanged.
+"""
+
+import nova.monkey_patch  # noqa: F401  (first, as in nova-compute)
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from unittest import mock
+
+from oslo_log import log as logging
+
+import nova.conf
+from nova import config
+from nova import context as nova_context
+from nova import exception
+from nova import objects
+from nova import utils
+from nova.compute import power_state
+from nova.objects import fields
+from nova.virt import virtapi
+from nova.virt.libvirt import blockinfo
+from nova.virt.libvirt import driver as libvirt_driver
+from nova.virt.libvirt import guest as libvirt_guest
+
+CONF = nova.conf.CONF
+
+STATES = {
+    power_state.NOSTATE: 'NOSTATE', power_state.RUNNING: 'RUNNING',
+    power_state.PAUSED: 'PAUSED', power_state.SHUTDOWN: 'SHUTDOWN',
+    power_state.CRASHED: 'CRASHED', power_state.SUSPENDED: 'SUSPENDED',
+}
+
+
+def write_conf(args):
+    """A nova.conf as a deployer would write it for this compute host."""
+    path = os.path.join(args.workdir, 'nova.conf')
+    with open(path, 'w') as f:
+        f.write(f"""[DEFAULT]
+state_path = {args.workdir}
+instances_path = {args.instances}
+instance_name_template = {args.name}
+compute_driver = libvirt.LibvirtDriver
+host = {args.host}
+my_ip = 127.0.0.1
+use_stderr = true
+debug = true
+
+[oslo_concurrency]
+lock_path = {os.path.join(args.workdir, 'lock')}
+
+[libvirt]
+virt_type = lxc
+connection_uri = {args.uri}
+wait_soft_reboot_seconds = 60
+
+[nova_sys_admin]
+helper_command = privsep-helper --config-file {path}
+""")
+    return path
+
+
+class Steps:
+    """Runs the steps in order, reporting each on stdout."""
+
+    def __init__(self):
+        self.out = sys.stdout
+        sys.stdout = sys.stderr  # anything Nova prints goes to the log
+        self.failed = False
+
+    def emit(self, obj):
+        json.dump(obj, self.out)
+        self.out.write('\n')
+        self.out.flush()
+        if not sys.stdin.readline():
+            raise SystemExit('the test went away')
+
+    def step(self, name, test_called, nova_called, fatal=True):
+        """Runs fn now as step name; a failing fatal step ends the run."""
+        def run(fn):
+            rec = {'step': name, 'test_called': test_called,
+                   'nova_called': nova_called}
+            try:
+                rec['result'] = fn()
+            except Exception as e:
+                traceback.print_exc()
+                rec['error'] = f'{type(e).__name__}: {e}'
+                self.failed = True
+                self.emit(rec)
+                if fatal:
+                    raise SystemExit(1)
+                return
+            self.emit(rec)
+        return run
+
+    def done(self, stand_ins):
+        """Reports how often each database stand-in was called, and ends."""
+        self.emit({'step': 'done', 'test_called': '(the database stand-ins '
+                   'report their calls)', 'db_stand_ins': {
+            name: m.call_count for name, m in stand_ins.items()}})
+        raise SystemExit(1 if self.failed else 0)
+
+
+def make_instance(ctx, args):
+    """A test instance as the API and conductor would hand it to compute."""
+    flavor = objects.Flavor(
+        id=1, flavorid='lxc.tiny', name='lxc.tiny', memory_mb=128, vcpus=1,
+        root_gb=1, ephemeral_gb=0, swap=0, rxtx_factor=1.0,
+        vcpu_weight=None, disabled=False, is_public=True, extra_specs={},
+        description=None)
+    image = {
+        'id': '00000000-0000-4000-8000-00000000beef',
+        'name': 'busybox', 'disk_format': 'raw', 'container_format': 'bare',
+        'min_disk': 0, 'min_ram': 0, 'size': 0,
+        'properties': {'os_type': 'linux', 'hw_architecture': 'x86_64'},
+    }
+    inst = objects.Instance(
+        context=ctx, id=1, uuid=args.uuid, host=args.host, node=args.host,
+        project_id='test', user_id='test', hostname='nova-lxc',
+        display_name='nova-lxc', flavor=flavor, old_flavor=None,
+        new_flavor=None, instance_type_id=flavor.id,
+        memory_mb=flavor.memory_mb, vcpus=flavor.vcpus, root_gb=1,
+        ephemeral_gb=0, image_ref=image['id'], kernel_id='',
+        ramdisk_id='', os_type='linux', architecture=fields.Architecture.X86_64,
+        vm_state='building', task_state='spawning',
+        power_state=power_state.NOSTATE, metadata={},
+        system_metadata=utils.get_system_metadata_from_image(image, flavor),
+        numa_topology=None, pci_requests=None, pci_devices=None,
+        vcpu_model=None, resources=None, trusted_certs=None,
+        root_device_name=None, config_drive='',
+        keypairs=objects.KeyPairList(objects=[]),
+        vm_mode=None, launched_at=None, created_at=None, device_metadata=None,
+        availability_zone=None)
+    return inst, objects.ImageMeta.from_dict(image)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--uri', required=True)
+    ap.add_argument('--workdir', required=True)
+    ap.add_argument('--instances', required=True)
+    ap.add_argument('--name', required=True)
+    ap.add_argument('--uuid', required=True)
+    ap.add_argument('--host', default='lxcvirt-nova-test')
+    args = ap.parse_args()
+
+    conf = write_conf(args)
+    config.parse_args([sys.argv[0], '--config-file', conf],
+                      configure_db=False, init_rpc=False)
+    logging.setup(CONF, 'nova')
+    objects.register_all()
+
+    s = Steps()
+    # Nova's database, which this test has none of: the host's instances
+    # (init_host) and its compute service record (read when the libvirt
+    # connection comes up, to enable the service).
+    db_stand_ins = {
+        'InstanceList.get_by_host': mock.patch.object(
+            objects.InstanceList, 'get_by_host',
+            return_value=objects.InstanceList(objects=[])).start(),
+        'Service.get_by_compute_host': mock.patch.object(
+            objects.Service, 'get_by_compute_host',
+            return_value=objects.Service(host=args.host,
+                                         disabled=False)).start(),
+    }
+    drv = libvirt_driver.LibvirtDriver(virtapi.VirtAPI(), False)
+    ctx = nova_context.get_admin_context()
+    inst = image_meta = xml = None
+
+    def info():
+        return STATES.get(drv.get_info(inst).state, 'unknown')
+
+    @s.step('init_host', 'LibvirtDriver(virtapi, False).init_host(host)',
+            'Host.initialize (connect, event thread), capabilities, '
+            'version checks, domain capabilities, mdev scan')
+    def _():
+        drv.init_host(args.host)
+        return {'hypervisor_type': drv._host.get_driver_type()}
+
+    @s.step('get_available_resource',
+            'driver.get_available_resource(nodename)',
+            'host info, CPU map, capabilities, domain list, node devices',
+            fatal=False)
+    def _():
+        res = drv.get_available_resource(args.host)
+        keep = ('vcpus', 'memory_mb', 'memory_mb_used', 'vcpus_used',
+                'hypervisor_type', 'hypervisor_version',
+                'hypervisor_hostname')
+        out = {k: res[k] for k in keep}
+        out['cpu_info'] = json.loads(res['cpu_info'])
+        return out
+
+    @s.step('guest_xml', 'blockinfo.get_disk_info(); driver._get_guest_xml('
+            'ctx, instance, [], disk_info, image_meta)',
+            "Nova's guest config builder, as in spawn")
+    def _():
+        nonlocal inst, image_meta, xml
+        inst, image_meta = make_instance(ctx, args)
+        disk_info = blockinfo.get_disk_info(CONF.libvirt.virt_type, inst,
+                                            image_meta)
+        xml = drv._get_guest_xml(ctx, inst, [], disk_info, image_meta)
+        return {'xml': xml}
+
+    @s.step('define', 'Guest.create(xml, host)',
+            'Host.write_instance_config -> defineXML')
+    def _():
+        guest = libvirt_guest.Guest.create(xml, drv._host)
+        return {'name': guest.name, 'uuid': guest.uuid,
+                'power_state': info()}
+
+    @s.step('launch', 'host.get_guest(instance).launch(); '
+            'driver.get_info(instance)', 'lookup, createWithFlags')
+    def _():
+        drv._host.get_guest(inst).launch()
+        return {'power_state': info()}
+
+    @s.step('console_output', 'driver.get_console_output(ctx, instance)',
+            'live XML; console log file or pty read (via privsep)',
+            fatal=False)
+    def _():
+        out = drv.get_console_output(ctx, inst)
+        if isinstance(out, bytes):
+            out = out.decode('utf-8', 'replace')
+        return {'output': out}
+
+    @s.step('pause', 'driver.pause(instance); driver.get_info(instance)',
+            'Guest.pause -> suspend')
+    def _():
+        drv.pause(inst)
+        return {'power_state': info()}
+
+    @s.step('unpause', 'driver.unpause(instance); driver.get_info(instance)',
+            'Guest.resume, Guest.sync_guest_time (setTime; a '
+            'failure is only logged)')
+    def _():
+        drv.unpause(inst)
+        return {'power_state': info()}
+
+    @s.step('reboot', 'driver._soft_reboot(instance) (reboot SOFT without '
+            'the hard-reboot fallback)', 'Guest.shutdown, poll state and id, '
+            'Guest.launch, wait running')
+    def _():
+        return {'rebooted': drv._soft_reboot(inst), 'power_state': info()}
+
+    @s.step('power_off', 'driver.power_off(instance, timeout=60, '
+            'retry_interval=5)', 'clean shutdown (Guest.shutdown, poll), '
+            '_destroy (Guest.poweroff, wait for destroy, container teardown)')
+    def _():
+        drv.power_off(inst, timeout=60, retry_interval=5)
+        return {'power_state': info()}
+
+    @s.step('power_on', 'host.get_guest(instance).launch() (power_on '
+            'without the hard reboot\'s image and disk setup)',
+            'lookup, createWithFlags')
+    def _():
+        drv._host.get_guest(inst).launch()
+        return {'power_state': info()}
+
+    @s.step('destroy', 'driver._destroy(instance) (driver.destroy, first '
+            'half)', 'Guest.poweroff -> destroy, wait for destroy, container '
+            'teardown')
+    def _():
+        drv._destroy(inst)
+        return {'power_state': info()}
+
+    @s.step('undefine', 'driver.cleanup(ctx, instance, [], '
+            'destroy_disks=False) (driver.destroy, second half)',
+            'unplug vifs (none), Guest.delete_configuration: '
+            'undefineFlags(MANAGED_SAVE), on error undefine')
+    def _():
+        drv.cleanup(ctx, inst, [], destroy_disks=False)
+        try:
+            drv.get_info(inst)
+        except exception.InstanceNotFound as e:
+            return {'power_state': type(e).__name__}
+        return {'power_state': info()}
+
+    s.done(db_stand_ins)
+
+
+if __name__ == '__main__':
+    main()
