@@ -28,7 +28,9 @@ func (c *conn) dispatch(p *wire.Packet) {
 	proc, _ := proto.Lookup(h.Program, h.Procedure)
 	inv := c.srv.handlers.Invoker(h.Program, h.Procedure)
 	if inv == nil {
-		c.replyError(h, payload(noSupport(proc.API)))
+		e := payload(noSupport(proc.API))
+		c.callFailed(proc, h, e)
+		c.replyError(h, e)
 		return
 	}
 	ci := &callInfo{hdr: h}
@@ -39,8 +41,9 @@ func (c *conn) dispatch(p *wire.Packet) {
 		if c.ctx.Err() != nil {
 			return // the client is gone; nobody reads the answer
 		}
-		c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", err)
-		c.replyError(h, toPayload(err))
+		e := toPayload(err)
+		c.callFailed(proc, h, e)
+		c.replyError(h, e)
 		return
 	}
 	c.log.Debug("call", "proc", proc.Name, "serial", h.Serial)
@@ -50,6 +53,28 @@ func (c *conn) dispatch(p *wire.Packet) {
 		c.reply(h, ret)
 	}
 	ci.replied()
+}
+
+// callFailed logs a call answered with an error. A "not supported" answer
+// is also logged at info level, once per procedure and client, so an
+// operator sees what clients try that this daemon lacks.
+func (c *conn) callFailed(proc *proto.Procedure, h wire.Header, e *wire.ErrorPayload) {
+	c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", e.Text())
+	if libvirt.ErrorNumber(e.Code) != libvirt.ErrNoSupport {
+		return
+	}
+	c.mu.Lock()
+	first := !c.unsupported[proc.Name]
+	if first {
+		if c.unsupported == nil {
+			c.unsupported = map[string]bool{}
+		}
+		c.unsupported[proc.Name] = true
+	}
+	c.mu.Unlock()
+	if first {
+		c.log.Info("not supported", "proc", proc.Name, "err", e.Text())
+	}
 }
 
 // check validates a call's header against the program table and the
