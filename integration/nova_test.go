@@ -39,10 +39,13 @@ touch /tmp/booted
 while :; do sleep 1000 & wait $!; done
 `
 
+// novaNS is the namespace of Nova's <nova:instance> domain metadata.
+const novaNS = "http://openstack.org/xmlns/libvirt/nova/1.1"
+
 // novaSteps are the steps integration/clients/nova_lxc.py reports, in order.
 var novaSteps = []string{
 	"init_host", "get_available_resource", "guest_xml", "define", "launch", "console_output",
-	"pause", "unpause", "reboot", "power_off", "power_on", "destroy", "undefine", "done",
+	"set_metadata", "resources_running", "pause", "unpause", "reboot", "power_off", "power_on", "destroy", "undefine", "done",
 }
 
 // novaRecord is one step's report from the script.
@@ -305,10 +308,17 @@ func (s *novaStep) state() string { st, _ := s.rec.Result["power_state"].(string
 type novaCheck struct {
 	t            *testing.T
 	h            *host
+	d            *daemon
 	name, uuid   string
 	rootfs       string
 	initPID      int // the container's current init
 	consoleReady string
+}
+
+// virsh runs virsh against the daemon (logging what it printed).
+func (c *novaCheck) virsh(args ...string) virshResult {
+	c.t.Helper()
+	return c.d.virsh(args...)
 }
 
 // wantProc fails unless Nova made (successfully) one of anyOf in s.
@@ -435,6 +445,21 @@ func (c *novaCheck) step(s *novaStep) {
 		if s.rec.Error == "" && !strings.Contains(out, novaMarker) {
 			t.Errorf("console output lacks %q", novaMarker)
 		}
+	case "set_metadata":
+		c.wantProc(s, "DOMAIN_SET_METADATA")
+		r := c.virsh("metadata", c.name, novaNS)
+		if r.code != 0 || !strings.Contains(r.stdout, ">nova-lxc-renamed</") {
+			t.Errorf("virsh metadata %s %s after Nova set it: %q %q", c.name, novaNS, r.stdout, r.stderr)
+		}
+	case "resources_running":
+		if s.rec.Error != "" {
+			return
+		}
+		c.wantProc(s, "CONNECT_LIST_ALL_DOMAINS")
+		if v, _ := r["vcpus_used"].(float64); v != 1 {
+			t.Errorf("vcpus_used %v with the 1-vcpu instance running, want 1", r["vcpus_used"])
+		}
+		t.Logf("Nova's resources with the instance running: %v", r)
 	case "pause":
 		c.wantProc(s, "DOMAIN_SUSPEND")
 		c.wantState(s, "PAUSED", "paused")
@@ -489,7 +514,7 @@ func TestNovaLXC(t *testing.T) {
 	requireNova(t)
 	h := newHost(t)
 	d := startDaemon(t, h)
-	c := &novaCheck{t: t, h: h, name: h.name("nova"), uuid: newUUID(t)}
+	c := &novaCheck{t: t, h: h, d: d, name: h.name("nova"), uuid: newUUID(t)}
 	work := t.TempDir()
 	instances := filepath.Join(work, "instances")
 	// The directory Nova's spawn would mount the image on

@@ -251,6 +251,25 @@ def main():
             out = out.decode('utf-8', 'replace')
         return {'output': out}
 
+    @s.step('set_metadata', 'instance.display_name = "nova-lxc-renamed"; '
+            'host.get_guest(instance).set_metadata(driver.'
+            '_get_guest_config_meta(instance, [])), as attach_interface does',
+            'setMetadata of nova:instance (flags 0: the running domain)',
+            fatal=False)
+    def _():
+        inst.display_name = 'nova-lxc-renamed'
+        drv._host.get_guest(inst).set_metadata(
+            drv._get_guest_config_meta(inst, []))
+        return {}
+
+    @s.step('resources_running', 'driver.get_available_resource(nodename)',
+            'the periodic resource update with the instance running: '
+            'also each domain\'s vcpus and XML', fatal=False)
+    def _():
+        res = drv.get_available_resource(args.host)
+        return {k: res[k] for k in ('vcpus', 'vcpus_used', 'memory_mb',
+                                    'memory_mb_used')}
+
     @s.step('pause', 'driver.pause(instance); driver.get_info(instance)',
             'Guest.pause -> suspend')
     def _():
