@@ -311,7 +311,8 @@ type novaCheck struct {
 	d            *daemon
 	name, uuid   string
 	rootfs       string
-	initPID      int // the container's current init
+	tap          string // the host end of the instance's port, from Nova's XML
+	initPID      int    // the container's current init
 	consoleReady string
 }
 
@@ -352,6 +353,21 @@ func (c *novaCheck) wantNewInit(s *novaStep) {
 	}
 	if c.initPID = novaInitPID(c.t, c.h, c.name); c.initPID == 0 || !alive(c.initPID) {
 		c.t.Fatalf("%s: no init running in %s", s.rec.Step, c.name)
+	}
+}
+
+// wantPort checks that the host end of the instance's port has the name
+// and MTU Nova gave it and is on the bridge.
+func (c *novaCheck) wantPort(s *novaStep) {
+	c.t.Helper()
+	dir := "/sys/class/net/" + c.tap
+	master, err := os.Readlink(filepath.Join(dir, "master"))
+	if err != nil || filepath.Base(master) != testenv.Bridge {
+		c.t.Errorf("%s: port %s is not on %s (master %q, %v)", s.rec.Step, c.tap, testenv.Bridge, master, err)
+		return
+	}
+	if mtu := readTrim(c.t, filepath.Join(dir, "mtu")); mtu != "1500" {
+		c.t.Errorf("%s: port %s MTU %s, want Nova's 1500", s.rec.Step, c.tap, mtu)
 	}
 }
 
@@ -418,6 +434,12 @@ func (c *novaCheck) step(s *novaStep) {
 			dom.Devices.Filesystems[0].Source.Mount == nil || dom.Devices.Filesystems[0].Source.Mount.Dir != c.rootfs {
 			t.Fatalf("Nova's XML does not mount %s as the root filesystem", c.rootfs)
 		}
+		if len(dom.Devices.Interfaces) != 1 || dom.Devices.Interfaces[0].Target == nil ||
+			dom.Devices.Interfaces[0].Source == nil || dom.Devices.Interfaces[0].Source.Bridge == nil ||
+			dom.Devices.Interfaces[0].Source.Bridge.Bridge != testenv.Bridge {
+			t.Fatalf("Nova's XML has no port on %s", testenv.Bridge)
+		}
+		c.tap = dom.Devices.Interfaces[0].Target.Dev
 		if s.defined {
 			t.Errorf("domain %s exists before Nova defined it: %s", c.name, s.domstate)
 		}
@@ -428,6 +450,7 @@ func (c *novaCheck) step(s *novaStep) {
 		c.wantProc(s, "DOMAIN_CREATE_WITH_FLAGS")
 		c.wantState(s, "RUNNING", "running")
 		c.wantNewInit(s)
+		c.wantPort(s)
 		// Nova reads the console once: let init write to it first.
 		deadline := time.Now().Add(time.Minute)
 		for {
@@ -488,6 +511,9 @@ func (c *novaCheck) step(s *novaStep) {
 		c.wantProc(s, "DOMAIN_DESTROY")
 		c.wantState(s, "SHUTDOWN", "shut off")
 		waitGone(t, c.initPID, 30*time.Second)
+		if _, err := os.Stat("/sys/class/net/" + c.tap); err == nil {
+			t.Errorf("%s: port %s still on the host", s.rec.Step, c.tap)
+		}
 	case "undefine":
 		// libvirt-lxc refuses undefineFlags(MANAGED_SAVE) as lxcvirtd does
 		// (flags must be 0); Nova then calls undefine.
@@ -523,7 +549,7 @@ func TestNovaLXC(t *testing.T) {
 	c.consoleReady = filepath.Join(c.rootfs, "tmp", "booted")
 
 	run := novaStart(t, "--uri", uri(d.sock), "--workdir", work, "--instances", instances,
-		"--name", c.name, "--uuid", c.uuid)
+		"--name", c.name, "--uuid", c.uuid, "--bridge", testenv.Bridge)
 	pid := run.cmd.Process.Pid
 
 	var steps []*novaStep

@@ -34,17 +34,21 @@ import json
 import os
 import sys
 import traceback
+import uuid
 from unittest import mock
 
+import os_vif
 from oslo_log import log as logging
 
 import nova.conf
+import nova.db.main.api
 from nova import config
 from nova import context as nova_context
 from nova import exception
 from nova import objects
 from nova import utils
 from nova.compute import power_state
+from nova.network import model as network_model
 from nova.objects import fields
 from nova.virt import virtapi
 from nova.virt.libvirt import blockinfo
@@ -83,6 +87,9 @@ connection_uri = {args.uri}
 wait_soft_reboot_seconds = 60
 
 [nova_sys_admin]
+helper_command = privsep-helper --config-file {path}
+
+[vif_plug_linux_bridge_privileged]
 helper_command = privsep-helper --config-file {path}
 """)
     return path
@@ -162,6 +169,21 @@ def make_instance(ctx, args):
     return inst, objects.ImageMeta.from_dict(image)
 
 
+def make_network_info(args):
+    """One port on the host bridge, as Neutron's linuxbridge agent reports
+    it (the bridge exists: the test made it)."""
+    port = str(uuid.uuid5(uuid.NAMESPACE_URL, args.uuid))
+    mac = 'fa:16:3e:' + ':'.join(port[i:i + 2] for i in (0, 2, 4))
+    network = network_model.Network(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, args.bridge)),
+        bridge=args.bridge, label='test', subnets=[], meta={'mtu': 1500})
+    return network_model.NetworkInfo([network_model.VIF(
+        id=port, address=mac, network=network,
+        type=network_model.VIF_TYPE_BRIDGE,
+        devname=('tap' + port)[:network_model.NIC_NAME_LEN],
+        vnic_type=network_model.VNIC_TYPE_NORMAL, details={}, active=True)])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--uri', required=True)
@@ -169,14 +191,18 @@ def main():
     ap.add_argument('--instances', required=True)
     ap.add_argument('--name', required=True)
     ap.add_argument('--uuid', required=True)
+    ap.add_argument('--bridge', required=True)
     ap.add_argument('--host', default='lxcvirt-nova-test')
     args = ap.parse_args()
 
     conf = write_conf(args)
     config.parse_args([sys.argv[0], '--config-file', conf],
                       configure_db=False, init_rpc=False)
+    # As nova-compute's main does, minus the conductor and RPC.
     logging.setup(CONF, 'nova')
     objects.register_all()
+    os_vif.initialize()
+    nova.db.main.api.DISABLE_DB_ACCESS = True
 
     s = Steps()
     # Nova's database, which this test has none of: the host's instances
@@ -194,6 +220,7 @@ def main():
     drv = libvirt_driver.LibvirtDriver(virtapi.VirtAPI(), False)
     ctx = nova_context.get_admin_context()
     inst = image_meta = xml = None
+    network_info = make_network_info(args)
 
     def info():
         return STATES.get(drv.get_info(inst).state, 'unknown')
@@ -219,19 +246,24 @@ def main():
         return out
 
     @s.step('guest_xml', 'blockinfo.get_disk_info(); driver._get_guest_xml('
-            'ctx, instance, [], disk_info, image_meta)',
+            'ctx, instance, network_info, disk_info, image_meta) (one '
+            'port on the test\'s bridge)',
             "Nova's guest config builder, as in spawn")
     def _():
         nonlocal inst, image_meta, xml
         inst, image_meta = make_instance(ctx, args)
         disk_info = blockinfo.get_disk_info(CONF.libvirt.virt_type, inst,
                                             image_meta)
-        xml = drv._get_guest_xml(ctx, inst, [], disk_info, image_meta)
+        xml = drv._get_guest_xml(ctx, inst, network_info, disk_info,
+                                 image_meta)
         return {'xml': xml}
 
-    @s.step('define', 'Guest.create(xml, host)',
+    @s.step('define', 'driver.plug_vifs(instance, network_info); '
+            'Guest.create(xml, host)', 'os-vif linux_bridge plug (the '
+            'network asks for no bridge to be made: nothing to do); '
             'Host.write_instance_config -> defineXML')
     def _():
+        drv.plug_vifs(inst, network_info)
         guest = libvirt_guest.Guest.create(xml, drv._host)
         return {'name': guest.name, 'uuid': guest.uuid,
                 'power_state': info()}
@@ -253,13 +285,14 @@ def main():
 
     @s.step('set_metadata', 'instance.display_name = "nova-lxc-renamed"; '
             'host.get_guest(instance).set_metadata(driver.'
-            '_get_guest_config_meta(instance, [])), as attach_interface does',
+            '_get_guest_config_meta(instance, network_info)), as '
+            'attach_interface does',
             'setMetadata of nova:instance (flags 0: the running domain)',
             fatal=False)
     def _():
         inst.display_name = 'nova-lxc-renamed'
         drv._host.get_guest(inst).set_metadata(
-            drv._get_guest_config_meta(inst, []))
+            drv._get_guest_config_meta(inst, network_info))
         return {}
 
     @s.step('resources_running', 'driver.get_available_resource(nodename)',
@@ -310,12 +343,13 @@ def main():
         drv._destroy(inst)
         return {'power_state': info()}
 
-    @s.step('undefine', 'driver.cleanup(ctx, instance, [], '
+    @s.step('undefine', 'driver.cleanup(ctx, instance, network_info, '
             'destroy_disks=False) (driver.destroy, second half)',
-            'unplug vifs (none), Guest.delete_configuration: '
+            'unplug vifs (os-vif linux_bridge: nothing to undo), '
+            'Guest.delete_configuration: '
             'undefineFlags(MANAGED_SAVE), on error undefine')
     def _():
-        drv.cleanup(ctx, inst, [], destroy_disks=False)
+        drv.cleanup(ctx, inst, network_info, destroy_disks=False)
         try:
             drv.get_info(inst)
         except exception.InstanceNotFound as e:
