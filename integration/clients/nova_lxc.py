@@ -99,8 +99,11 @@ class Steps:
     """Runs the steps in order, reporting each on stdout."""
 
     def __init__(self):
-        self.out = sys.stdout
-        sys.stdout = sys.stderr  # anything Nova prints goes to the log
+        # Reports go to a private copy of stdout; whatever else writes to
+        # stdout (Nova, the privsep helpers it starts) goes to the log.
+        sys.stdout.flush()
+        self.out = os.fdopen(os.dup(1), 'w')
+        os.dup2(2, 1)
         self.failed = False
 
     def emit(self, obj):
@@ -194,6 +197,7 @@ def main():
     ap.add_argument('--bridge', required=True)
     ap.add_argument('--host', default='lxcvirt-nova-test')
     args = ap.parse_args()
+    s = Steps()
 
     conf = write_conf(args)
     config.parse_args([sys.argv[0], '--config-file', conf],
@@ -204,7 +208,6 @@ def main():
     os_vif.initialize()
     nova.db.main.api.DISABLE_DB_ACCESS = True
 
-    s = Steps()
     # Nova's database, which this test has none of: the host's instances
     # (init_host) and its compute service record (read when the libvirt
     # connection comes up, to enable the service).
