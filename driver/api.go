@@ -132,7 +132,8 @@ type Driver interface {
 	Info(ctx context.Context, uuid UUID) (Info, error)
 	SetAutostart(ctx context.Context, uuid UUID, autostart bool) error
 	// Stats reports resource counters for the given domains (all when
-	// uuids is empty), like virConnectGetAllDomainStats.
+	// uuids is empty), like virConnectGetAllDomainStats: a domain that does
+	// not exist or vanishes meanwhile is left out, never an error.
 	Stats(ctx context.Context, uuids []UUID) ([]Stats, error)
 	// Events streams domain events until ctx ends.
 	Events(ctx context.Context) (<-chan Event, error)

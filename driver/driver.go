@@ -233,6 +233,9 @@ func (l *LXC) parseDefinition(xml string) (string, UUID, *definition, error) {
 	if err != nil {
 		return "", UUID{}, nil, err
 	}
+	if len(m.Ignored) > 0 {
+		l.log.Debug("accepted and ignored, as libvirt-lxc does", "domain", m.Name, "elements", m.Ignored)
+	}
 	def, err := definitionOf(m)
 	if err != nil {
 		return "", UUID{}, nil, virterror.Wrap(err)
@@ -672,9 +675,9 @@ func (l *LXC) Info(_ context.Context, u UUID) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	st, err := l.stats(d)
-	if err != nil {
-		return Info{}, err
+	st, ok := l.stats(d)
+	if !ok {
+		return Info{}, errNoUUID(u)
 	}
 	return Info{State: st.State, MaxMemKiB: st.MaxMemKiB, MemKiB: st.MemKiB, VCPUs: st.VCPUs, CPUTimeNs: st.CPUTimeNs}, nil
 }
@@ -699,51 +702,48 @@ func (l *LXC) SetAutostart(ctx context.Context, u UUID, autostart bool) error {
 }
 
 // Stats reports counters for the given domains, or all when uuids is empty.
+// A domain that does not exist, or is removed while the counters are read,
+// is left out rather than failing the call, as libvirt's
+// virConnectGetAllDomainStats and virDomainListGetStats do.
 func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
 	var doms []*domain
 	if len(uuids) == 0 {
 		doms = l.tab.all()
 	}
 	for _, u := range uuids {
-		d, err := l.lookup(u)
-		if err != nil {
-			return nil, err
+		if d, err := l.lookup(u); err == nil {
+			doms = append(doms, d)
 		}
-		doms = append(doms, d)
 	}
 	out := make([]Stats, 0, len(doms))
 	for _, d := range doms {
-		st, err := l.stats(d)
-		if err != nil {
-			if len(uuids) == 0 {
-				continue // removed meanwhile
-			}
-			return nil, err
+		if st, ok := l.stats(d); ok {
+			out = append(out, st)
 		}
-		out = append(out, st)
 	}
 	return out, nil
 }
 
 // stats gathers one domain's counters: the definition's limits, and for a
 // running domain its cgroup usage and interface counters. A counter that
-// cannot be read is left zero and logged at debug level.
-func (l *LXC) stats(d *domain) (Stats, error) {
+// cannot be read is left zero and logged at debug level; false means the
+// domain is gone.
+func (l *LXC) stats(d *domain) (Stats, bool) {
 	status, ok := l.observe(d)
 	if !ok {
-		return Stats{}, errNoUUID(d.uuid)
+		return Stats{}, false
 	}
 	d.mu.Lock()
 	sz, defined := d.sizesLocked()
 	live, cg := d.live, d.cg
 	d.mu.Unlock()
 	if !defined {
-		return Stats{}, errNoUUID(d.uuid)
+		return Stats{}, false
 	}
 	st := Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
 	if live == nil {
 		st.MemKiB = sz.curMemKiB
-		return st, nil
+		return st, true
 	}
 	u, err := l.host.usage(cg)
 	if err != nil {
@@ -761,7 +761,7 @@ func (l *LXC) stats(d *domain) (Stats, error) {
 		ifs.MAC = ifc.MAC
 		st.Interfaces = append(st.Interfaces, ifs)
 	}
-	return st, nil
+	return st, true
 }
 
 // Events streams domain events until ctx ends or the driver closes; a

@@ -22,6 +22,10 @@ func errNoUUID(u UUID) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid '%s'", formatUUID(u))
 }
 
+// NoDomainError is the error for a UUID that names no domain, for callers
+// that find a domain missing from a reply (Stats leaves it out).
+func NoDomainError(u UUID) error { return errNoUUID(u) }
+
 func errNoID(id int32) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching id %d", id)
 }

@@ -75,6 +75,9 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
 	}
 	logPath, pidPath := filepath.Join(dir, "lxc.log"), filepath.Join(dir, "monitor.pid")
+	if err := truncateConsoleLog(live.ConsoleLog); err != nil {
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	}
 	// A failed or cancelled lxc-start may leave a half-started container.
 	undo = append(undo, func() { l.killQuietly(d.name) })
 	if err := l.rt.Start(ctx, d.name, runner.StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: pidPath}); err != nil {
@@ -93,6 +96,37 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 		pid = p
 	}
 	return l.adopt(d, live, pid, int32(reason), l.cfg.Now())
+}
+
+// truncateConsoleLog empties the console's log file before a start unless
+// it is to be appended to: LXC always appends to lxc.console.logfile, and
+// libvirt's append='off' (the default) starts each run with an empty log.
+// A missing file is left for LXC to create; only a regular file is
+// truncated (O_RDWR|O_NONBLOCK: a FIFO at that path must not block the
+// start).
+func truncateConsoleLog(l *xmlmap.ConsoleLog) error {
+	if l == nil || l.Append {
+		return nil
+	}
+	f, err := os.OpenFile(l.Path, os.O_RDWR|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot open console log: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("cannot stat console log: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil
+	}
+	if err := f.Truncate(0); err != nil {
+		return fmt.Errorf("cannot truncate console log: %w", err)
+	}
+	return nil
 }
 
 // initOfMonitor finds a container's init once lxc-start returned (LXC 5

@@ -28,15 +28,16 @@ func (l *LXC) ListAll(_ context.Context, flags uint32) ([]Status, error) {
 	doms := l.tab.all()
 	out := make([]Status, 0, len(doms))
 	for _, d := range doms {
-		if st, ok := l.observe(d); ok && matchList(st, flags) {
+		if st, ok := l.observe(d); ok && MatchList(st, flags) {
 			out = append(out, st)
 		}
 	}
 	return out, nil
 }
 
-// matchList applies ListAll's flag groups to one domain.
-func matchList(st Status, flags uint32) bool {
+// MatchList applies ListAll's flag groups (VIR_CONNECT_LIST_DOMAINS_*) to
+// one domain; virConnectGetAllDomainStats filters with the same bits.
+func MatchList(st Status, flags uint32) bool {
 	group := func(mask uint32, match uint32) bool {
 		return flags&mask == 0 || flags&match != 0
 	}

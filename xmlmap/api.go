@@ -3,9 +3,27 @@
 // clock; host facts (cgroup layout, network→bridge map) and random UUIDs come
 // in through Options.
 //
-// Parse/ToConfig accept only what they can honour: every libvirtxml field
-// that is not explicitly mapped is refused with ErrConfigUnsupported naming
-// the element or attribute, never dropped. Decisions worth knowing:
+// What is accepted follows libvirt's own LXC driver (src/lxc: lxc_container.c,
+// lxc_process.c, lxc_cgroup.c, lxc_controller.c, lxc_driver.c, and the domain
+// schema it validates against):
+//
+//   - What libvirt-lxc honours is honoured, through the LXC config.
+//   - What libvirt-lxc accepts and ignores is accepted and ignored: it stays
+//     in the domain XML, nothing reaches the config, and Mapped.Ignored names
+//     it for the driver's debug log (accessmode on mount filesystems,
+//     <iothreads>, <controller>, <perf>, <memoryBacking>, <cputune> pinning
+//     and scheduling, <log> on consoles after the first).
+//   - <os><cmdline> reaches init's environment as LIBVIRT_LXC_CMDLINE, as
+//     libvirt-lxc passes it. The first console's <log file> is honoured
+//     (lxc.console.logfile), which libvirt-lxc does not do; Mapped.ConsoleLog
+//     tells the driver whether to empty it before a start.
+//   - Only what libvirt-lxc refuses, or what lxcvirt cannot honour although
+//     libvirt-lxc does (a gap, listed in the README), is refused, with
+//     ErrConfigUnsupported naming the element or attribute.
+//   - Everything else fails closed: every libvirtxml field that is not
+//     explicitly mapped or classified as ignored is refused, never dropped.
+//
+// Decisions worth knowing:
 //
 //   - Values reaching the config may not contain control characters
 //     (newline, carriage return, NUL …) or leading/trailing blanks, which
@@ -114,6 +132,21 @@ type Mapped struct {
 	// (lxc.net.N for Interfaces[N]); empty means a private network
 	// namespace with only lo.
 	Interfaces []Interface
+	// ConsoleLog is the first console's <log>, written by LXC
+	// (lxc.console.logfile); nil without one.
+	ConsoleLog *ConsoleLog
+	// Ignored names the accepted elements that have no effect on the
+	// container, as libvirt-lxc ignores them (for a debug log).
+	Ignored []string
+}
+
+// ConsoleLog is where the container's console output is copied.
+type ConsoleLog struct {
+	Path string
+	// Append keeps what the file holds (append='on'). LXC always
+	// appends, so without it the driver truncates the file before each
+	// start, as libvirt does for append='off' or no append.
+	Append bool
 }
 
 // Interface is one mapped <interface>: a veth pair.

@@ -16,6 +16,8 @@ const (
 	// defaultInit is libvirt's init for an <os><type>exe</type> without
 	// <init>.
 	defaultInit = "/sbin/init"
+	// cmdlineEnv is the variable libvirt-lxc passes <os><cmdline> in.
+	cmdlineEnv = "LIBVIRT_LXC_CMDLINE"
 	// defaultMemKiB and defaultVCPUs are lxc_native.c's defaults for a
 	// native config without memory or cpu settings.
 	defaultMemKiB = 65536

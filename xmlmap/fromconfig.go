@@ -171,6 +171,10 @@ func (r *reader) init() error {
 		if !ok {
 			return unsupported("lxc.environment = %s inherits the host's value, which libvirt XML cannot express", v)
 		}
+		if name == cmdlineEnv {
+			os.Cmdline = value
+			continue
+		}
 		os.InitEnv = append(os.InitEnv, libvirtxml.DomainOSInitEnv{Name: name, Value: value})
 	}
 	return nil
@@ -510,6 +514,10 @@ func (r *reader) consoles() error {
 			Source: &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}},
 			Target: &libvirtxml.DomainConsoleTarget{Type: "lxc", Port: &port},
 		})
+	}
+	// LXC appends to its console log, which libvirt spells append='on'.
+	if f, ok := r.cfg.Value("lxc.console.logfile"); ok && f != "" && n > 0 {
+		r.d.Devices.Consoles[0].Log = &libvirtxml.DomainChardevLog{File: f, Append: "on"}
 	}
 	return nil
 }

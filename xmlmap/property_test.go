@@ -51,6 +51,17 @@ func genDomain(t *rapid.T, layout CgroupLayout) *libvirtxml.Domain {
 	for range rapid.IntRange(0, 3).Draw(t, "consoles") {
 		d.Devices.Consoles = append(d.Devices.Consoles, libvirtxml.DomainConsole{})
 	}
+	if len(d.Devices.Consoles) > 0 && rapid.Bool().Draw(t, "consolelog") {
+		d.Devices.Consoles[0].Log = &libvirtxml.DomainChardevLog{
+			File:   pathGen.Draw(t, "logpath"),
+			Append: rapid.SampledFrom([]string{"", "on", "off"}).Draw(t, "logappend"),
+		}
+	}
+	// Accepted and ignored, as libvirt-lxc does: no effect on the config.
+	d.IOThreads = rapid.UintRange(0, 4).Draw(t, "iothreads")
+	if rapid.Bool().Draw(t, "usbcontroller") {
+		d.Devices.Controllers = []libvirtxml.DomainController{{Type: "usb", Model: "none"}}
+	}
 	d.OnReboot = rapid.SampledFrom([]string{"", "restart", "destroy"}).Draw(t, "onreboot")
 	return d
 }
@@ -150,6 +161,9 @@ func genInit(t *rapid.T, os *libvirtxml.DomainOS) {
 			Name:  rapid.StringMatching(`[A-Za-z_][A-Za-z0-9_]{0,10}`).Draw(t, "envname"),
 			Value: rapid.StringMatching(`([!-~]([ -~]{0,20}[!-~])?)?`).Draw(t, "envvalue"),
 		})
+	}
+	if rapid.Bool().Draw(t, "cmdline") {
+		os.Cmdline = rapid.StringMatching(`[!-~]([ -~]{0,30}[!-~])?`).Draw(t, "cmdlinevalue")
 	}
 	if rapid.Bool().Draw(t, "initdir") {
 		os.InitDir = pathGen.Draw(t, "initdirpath")

@@ -260,7 +260,7 @@ func (mp *mapper) cpu() error {
 	if ct == nil {
 		return nil
 	}
-	if err := refuseOthers("cputune", ct, "Shares", "Period", "Quota"); err != nil {
+	if err := mp.cputuneIgnored(ct); err != nil {
 		return err
 	}
 	r := rangesFor(mp.opts.Cgroup)

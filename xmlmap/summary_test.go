@@ -140,6 +140,7 @@ func summarizeOS(s summary, os *libvirtxml.DomainOS) {
 	}
 	s["env"] = strings.Join(env, "\x00")
 	s["initdir"], s["inituser"], s["initgroup"] = os.InitDir, os.InitUser, os.InitGroup
+	s["cmdline"] = os.Cmdline
 }
 
 // droppedCaps is the set of capabilities a container ends up without.
@@ -217,6 +218,10 @@ func summarizeDevices(t tester, s summary, devs *libvirtxml.DomainDeviceList, op
 	}
 	s["hostdev"] = strings.Join(hds, ";")
 	s["consoles"] = fmt.Sprint(len(devs.Consoles))
+	if len(devs.Consoles) > 0 && devs.Consoles[0].Log != nil {
+		l := devs.Consoles[0].Log
+		s["consolelog"], s["consoleappend"] = l.File, or(l.Append, "off")
+	}
 }
 
 func cleanDir(d string) string {

@@ -64,7 +64,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
 		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.lifecycle,
+		mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -94,7 +94,7 @@ func (mp *mapper) identity() error {
 	if err := refuseOthers("domain", d, "Type", "ID", "Name", "UUID", "Title", "Description",
 		"Metadata", "Memory", "CurrentMemory", "BlockIOTune", "MemoryTune", "VCPU", "CPUTune",
 		"NUMATune", "Resource", "OS", "IDMap", "Features", "Clock", "OnPoweroff", "OnReboot",
-		"OnCrash", "Devices", "SecLabel"); err != nil {
+		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf"); err != nil {
 		return err
 	}
 	d.ID = nil
@@ -157,7 +157,7 @@ func (mp *mapper) os() error {
 	if os == nil || os.Type == nil || os.Type.Type == "" {
 		return xmlErr("an os <type> must be specified")
 	}
-	if err := refuseOthers("os", os, "Type", "Init", "InitArgs", "InitEnv", "InitDir", "InitUser", "InitGroup"); err != nil {
+	if err := refuseOthers("os", os, "Type", "Init", "InitArgs", "InitEnv", "InitDir", "InitUser", "InitGroup", "Cmdline"); err != nil {
 		return err
 	}
 	if err := refuseOthers("type", os.Type, "Type", "Arch"); err != nil {
@@ -182,7 +182,7 @@ func (mp *mapper) devices() (*libvirtxml.DomainDeviceList, error) {
 	if devs == nil {
 		return &libvirtxml.DomainDeviceList{}, nil
 	}
-	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Consoles")
+	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Consoles", "Controllers")
 }
 
 // filesystems maps the <filesystem> on / to lxc.rootfs.* and prepares a
@@ -214,10 +214,17 @@ func (mp *mapper) filesystems() error {
 				return unsupported("<filesystem><driver type='%s'> is not supported by the LXC driver", fs.Driver.Type)
 			}
 		}
-		if fs.AccessMode != "" && fs.AccessMode != "passthrough" {
-			return unsupported("<filesystem accessmode='%s'> is not supported by the LXC driver", fs.AccessMode)
+		// libvirt-lxc bind-mounts the source whatever the access mode
+		// (it matters to QEMU's 9p server only); virtinst always writes
+		// accessmode='mapped'.
+		switch fs.AccessMode {
+		case "", "passthrough":
+			fs.AccessMode = "passthrough"
+		case "mapped", "squash":
+			mp.ignore("<filesystem accessmode='%s'>", fs.AccessMode)
+		default:
+			return xmlErr("<filesystem accessmode=%q>: expected 'passthrough', 'mapped' or 'squash'", fs.AccessMode)
 		}
-		fs.AccessMode = "passthrough"
 		if fs.Target == nil {
 			return xmlErr("missing <target dir> in <filesystem>")
 		}
@@ -346,7 +353,7 @@ func (mp *mapper) consoles() error {
 	}
 	for i := range devs.Consoles {
 		c := &devs.Consoles[i]
-		if err := refuseOthers("console", c, "Source", "Target", "TTY", "Alias"); err != nil {
+		if err := refuseOthers("console", c, "Source", "Target", "TTY", "Alias", "Log"); err != nil {
 			return err
 		}
 		if c.Source == nil {
@@ -364,6 +371,9 @@ func (mp *mapper) consoles() error {
 		port := uint(i)
 		c.Target = &libvirtxml.DomainConsoleTarget{Type: "lxc", Port: &port}
 		c.TTY, c.Source.Pty.Path = "", ""
+		if err := mp.consoleLog(i, c.Log); err != nil {
+			return err
+		}
 	}
 	n := len(devs.Consoles)
 	mp.out.Consoles, mp.out.Console = n, n > 0
@@ -371,6 +381,37 @@ func (mp *mapper) consoles() error {
 	if n == 0 {
 		mp.add("lxc.console.path", "none")
 	}
+	if l := mp.out.ConsoleLog; l != nil {
+		mp.add("lxc.console.logfile", l.Path)
+	}
+	return nil
+}
+
+// consoleLog maps <log file append> of console i. The first console is
+// the container's /dev/console, whose output LXC copies to
+// lxc.console.logfile (libvirt-lxc ignores <log>; honouring it is what
+// makes Nova's console output work). LXC always appends, so the driver
+// truncates the file before starting unless append='on'. LXC cannot log
+// the other consoles (ttys); their <log>, like libvirt-lxc, is ignored.
+func (mp *mapper) consoleLog(i int, l *libvirtxml.DomainChardevLog) error {
+	if l == nil {
+		return nil
+	}
+	file, err := checkPath("<console><log file>", l.File)
+	if err != nil {
+		return err
+	}
+	l.File = file
+	switch l.Append {
+	case "", "on", "off":
+	default:
+		return xmlErr("<console><log append=%q>: expected 'on' or 'off'", l.Append)
+	}
+	if i > 0 {
+		mp.ignore("<log> of <console> %d", i)
+		return nil
+	}
+	mp.out.ConsoleLog = &ConsoleLog{Path: file, Append: l.Append == "on"}
 	return nil
 }
 
@@ -381,8 +422,9 @@ func chardevTypeName(s *libvirtxml.DomainChardevSource) string {
 	return setFieldName(s)
 }
 
-// init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup> and
-// <initenv>. LXC splits lxc.init.cmd at spaces and honours no quoting, so
+// init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup>,
+// <initenv> and <cmdline>, which reaches init's environment as
+// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it. LXC splits lxc.init.cmd at spaces and honours no quoting, so
 // arguments containing whitespace (or empty ones) cannot be expressed and
 // are refused. Arguments starting with '-' are accepted: they only ever
 // reach the container's init through lxc.init.cmd, never an lxc-* argv.
@@ -434,7 +476,16 @@ func (mp *mapper) init() error {
 		}
 		mp.add(id.key, id.value)
 	}
+	if os.Cmdline != "" {
+		if err := checkText("<os><cmdline>", os.Cmdline); err != nil {
+			return err
+		}
+		mp.add("lxc.environment", cmdlineEnv+"="+os.Cmdline)
+	}
 	for _, env := range os.InitEnv {
+		if os.Cmdline != "" && env.Name == cmdlineEnv {
+			return xmlErr("<initenv name='%s'> conflicts with <os><cmdline>", cmdlineEnv)
+		}
 		if !validEnvName(env.Name) {
 			return xmlErr("<initenv name=%q>: the name must match [A-Za-z_][A-Za-z0-9_]*", env.Name)
 		}

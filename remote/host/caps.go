@@ -25,7 +25,7 @@ type CapsOptions struct {
 func (h Host) Capabilities(o CapsOptions) (string, error) {
 	caps := libvirtxml.Caps{Host: libvirtxml.CapsHost{
 		UUID:     h.UUID(),
-		CPU:      &libvirtxml.CapsHostCPU{Arch: Arch()},
+		CPU:      h.hostCPU(),
 		SecModel: []libvirtxml.CapsHostSecModel{{Name: o.SecModel, DOI: o.SecDOI}},
 	}}
 	cells, err := h.numaCells()

@@ -1,7 +1,8 @@
 // Package host reads what libvirt's node and connection calls report about
-// the machine: CPU and memory (virNodeGetInfo, virNodeGetFreeMemory), the
-// kernel version, the capabilities XML and SMBIOS sysinfo. It only reads
-// files under /proc and /sys.
+// the machine: CPU and memory (virNodeGetInfo, virNodeGetFreeMemory,
+// virNodeGetCPUMap), the kernel version, the capabilities and domain
+// capabilities XML and SMBIOS sysinfo. It reads files under /proc and /sys,
+// and the host CPU through package x86cpu.
 package host
 
 import (
@@ -16,12 +17,17 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lxcvirt/lxcvirt/remote/host/x86cpu"
 )
 
 // Host reads a machine's files below Root ("/" for the real one; tests use
 // a fake tree).
 type Host struct {
 	Root string
+	// ProbeCPU describes the host CPU for the capabilities XML; nil probes
+	// this machine's CPU (once) with the installed libvirt CPU map.
+	ProbeCPU func() (x86cpu.Probe, error)
 }
 
 // Local is the machine the daemon runs on.
@@ -121,11 +127,7 @@ func (h Host) topology(cpu int, file string) string {
 
 // onlineCPUs parses /sys/devices/system/cpu/online ("0-3,6").
 func (h Host) onlineCPUs() ([]int, error) {
-	b, err := os.ReadFile(h.path("sys/devices/system/cpu/online"))
-	if err != nil {
-		return nil, err
-	}
-	return parseCPUList(strings.TrimSpace(string(b)))
+	return h.cpuList("online")
 }
 
 func parseCPUList(s string) ([]int, error) {

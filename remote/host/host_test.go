@@ -5,10 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/remote/host/x86cpu"
 )
 
 // fakeHost writes a /proc and /sys tree with 2 sockets × 2 cores × 2
@@ -141,5 +145,113 @@ func TestParseCPUList(t *testing.T) {
 		if _, err := parseCPUList(bad); err == nil {
 			t.Errorf("parseCPUList(%q) succeeded", bad)
 		}
+	}
+}
+
+func TestCPUMap(t *testing.T) {
+	h := fakeHost(t)
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(h.Root, "sys/devices/system/cpu", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("present", "0-11\n")
+	write("online", "0-1,3,9\n")
+	m, err := h.CPUMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CPUs != 12 || !slices.Equal(m.Online, []int{0, 1, 3, 9}) || !slices.Equal(m.Bitmap(), []byte{0x0b, 0x02}) {
+		t.Fatalf("cpu map %+v bitmap %x", m, m.Bitmap())
+	}
+	// Without an online file every present CPU is online.
+	if err := os.Remove(filepath.Join(h.Root, "sys/devices/system/cpu/online")); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = h.CPUMap(); err != nil || len(m.Online) != 12 {
+		t.Fatalf("cpu map without online file %+v %v", m, err)
+	}
+}
+
+func TestDomainCapabilities(t *testing.T) {
+	doc, err := DomainCapabilities(DomainCapsOptions{Emulator: "/usr/bin/lxc-start", Arch: GuestArches()[0], MaxVCPUs: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var caps libvirtxml.DomainCaps
+	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
+		t.Fatal(err)
+	}
+	if caps.Domain != "lxc" || caps.VCPU.Max != 8 || caps.Path != "/usr/bin/lxc-start" {
+		t.Fatalf("domain capabilities %s", doc)
+	}
+	// The schema wants the four CPU modes in this order.
+	var modes []string
+	for _, m := range caps.CPU.Modes {
+		modes = append(modes, m.Name+"="+m.Supported)
+	}
+	if strings.Join(modes, " ") != "host-passthrough=no maximum=no host-model=no custom=no" {
+		t.Fatalf("cpu modes %v", modes)
+	}
+	if _, err := DomainCapabilities(DomainCapsOptions{Arch: "s390"}); !errors.Is(err, ErrNoArch) {
+		t.Fatalf("arch s390: %v", err)
+	}
+}
+
+func TestCapabilitiesHostCPU(t *testing.T) {
+	h := fakeHost(t)
+	for name, body := range map[string]string{
+		"proc/cpuinfo": "processor\t: 0\nmicrocode\t: 0x1000065\ncpu MHz\t\t: 2400.123\naddress sizes\t: 48 bits physical, 48 bits virtual\n",
+		"sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages": "0\n",
+		"sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages":    "0\n",
+	} {
+		p := filepath.Join(h.Root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.ProbeCPU = func() (x86cpu.Probe, error) {
+		return x86cpu.Probe{
+			CPU: x86cpu.CPU{Vendor: "AMD", Model: "EPYC-Rome", Features: []string{"x2apic", "invtsc"}, Family: 23, ModelNum: 49, Stepping: 0},
+			TSC: &x86cpu.TSC{Hz: 2596120000},
+		}, nil
+	}
+	doc, err := h.Capabilities(CapsOptions{Emulator: "/usr/bin/lxc-start", SecModel: "none", SecDOI: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var caps libvirtxml.Caps
+	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
+		t.Fatal(err)
+	}
+	cpu := caps.Host.CPU
+	want := &libvirtxml.CapsHostCPU{
+		XMLName: cpu.XMLName, Arch: Arch(), Model: "EPYC-Rome", Vendor: "AMD",
+		Signature:    &libvirtxml.CapsHostCPUSignature{Family: 23, Model: 49, Stepping: 0},
+		Counter:      &libvirtxml.CapsHostCPUCounter{Name: "tsc", Frequency: 2596120000, Scaling: "no"},
+		Topology:     &libvirtxml.CapsHostCPUTopology{Sockets: 2, Dies: 1, Cores: 2, Threads: 2},
+		FeatureFlags: []libvirtxml.CapsHostCPUFeatureFlag{{Name: "x2apic"}, {Name: "invtsc"}},
+		PageSizes:    []libvirtxml.CapsHostCPUPageSize{{Size: os.Getpagesize() / 1024, Unit: "KiB"}, {Size: 2048, Unit: "KiB"}, {Size: 1048576, Unit: "KiB"}},
+	}
+	if want.Arch == "x86_64" {
+		want.Microcode = &libvirtxml.CapsHostCPUMicrocode{Version: 0x1000065}
+		want.MaxPhysAddr = &libvirtxml.CapsHostCPUMaxPhysAddr{Mode: "emulate", Bits: 48}
+	}
+	if !reflect.DeepEqual(cpu, want) {
+		got, _ := xml.Marshal(cpu)
+		exp, _ := xml.Marshal(want)
+		t.Fatalf("host cpu\n%s\nwant\n%s", got, exp)
+	}
+	// A CPU that cannot be decoded still has its arch and topology.
+	h.ProbeCPU = func() (x86cpu.Probe, error) { return x86cpu.Probe{}, x86cpu.ErrNoModel }
+	if doc, err = h.Capabilities(CapsOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	caps = libvirtxml.Caps{}
+	if err := xml.Unmarshal([]byte(doc), &caps); err != nil || caps.Host.CPU.Model != "" || caps.Host.CPU.Topology == nil || caps.Host.CPU.Arch != Arch() {
+		t.Fatalf("capabilities without a CPU model: %v\n%s", err, doc)
 	}
 }

@@ -52,7 +52,7 @@ type conn struct {
 	ro            bool // read-only: the socket is, or the client asked at open
 	closeCallback bool
 	callbacks     map[int32]*callback
-	unsupported   map[string]bool // procedures answered "not supported" (logged once)
+	noSupport     map[procKey]bool // procedures answered "not supported", logged once each
 }
 
 func newConn(s *Server, nc net.Conn, readOnly bool) *conn {

@@ -21,16 +21,16 @@ var beforeOpen = map[int32]bool{
 // VIR_ERR_NO_SUPPORT naming its API.
 func (c *conn) dispatch(p *wire.Packet) {
 	h := p.Header
+	proc, _ := proto.Lookup(h.Program, h.Procedure)
 	if e := c.check(h); e != nil {
-		c.replyError(h, e)
+		c.replyFailure(h, proc, e)
 		return
 	}
-	proc, _ := proto.Lookup(h.Program, h.Procedure)
 	inv := c.srv.handlers.Invoker(h.Program, h.Procedure)
 	if inv == nil {
 		e := payload(noSupport(proc.API))
-		c.callFailed(proc, h, e)
-		c.replyError(h, e)
+		c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", e.Text())
+		c.replyFailure(h, proc, e)
 		return
 	}
 	ci := &callInfo{hdr: h}
@@ -41,9 +41,8 @@ func (c *conn) dispatch(p *wire.Packet) {
 		if c.ctx.Err() != nil {
 			return // the client is gone; nobody reads the answer
 		}
-		e := toPayload(err)
-		c.callFailed(proc, h, e)
-		c.replyError(h, e)
+		c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", err)
+		c.replyFailure(h, proc, toPayload(err))
 		return
 	}
 	c.log.Debug("call", "proc", proc.Name, "serial", h.Serial)
@@ -55,26 +54,37 @@ func (c *conn) dispatch(p *wire.Packet) {
 	ci.replied()
 }
 
-// callFailed logs a call answered with an error. A "not supported" answer
-// is also logged at info level, once per procedure and client, so an
-// operator sees what clients try that this daemon lacks.
-func (c *conn) callFailed(proc *proto.Procedure, h wire.Header, e *wire.ErrorPayload) {
-	c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", e.Text())
-	if libvirt.ErrorNumber(e.Code) != libvirt.ErrNoSupport {
-		return
+// replyFailure answers a call with e. A "not supported" answer is logged
+// at info level the first time this client gets it for the procedure, so
+// an operator sees what clients try without a flood from one that retries.
+func (c *conn) replyFailure(h wire.Header, proc *proto.Procedure, e *wire.ErrorPayload) {
+	if e.Code == int32(libvirt.ErrNoSupport) && proc != nil && c.firstNoSupport(h.Program, h.Procedure) {
+		c.log.Info("call not supported", "proc", proc.Name, "api", proc.API, "err", e.Text())
 	}
+	c.replyError(h, e)
+}
+
+// procKey names one procedure of one program.
+type procKey struct {
+	program uint32
+	number  int32
+}
+
+// firstNoSupport records that the procedure was answered "not supported"
+// and reports whether that is the first time on this connection. The set
+// is bounded by the procedure table: unknown procedures never get here.
+func (c *conn) firstNoSupport(program uint32, number int32) bool {
+	k := procKey{program, number}
 	c.mu.Lock()
-	first := !c.unsupported[proc.Name]
-	if first {
-		if c.unsupported == nil {
-			c.unsupported = map[string]bool{}
-		}
-		c.unsupported[proc.Name] = true
+	defer c.mu.Unlock()
+	if c.noSupport[k] {
+		return false
 	}
-	c.mu.Unlock()
-	if first {
-		c.log.Info("not supported", "proc", proc.Name, "err", e.Text())
+	if c.noSupport == nil {
+		c.noSupport = map[procKey]bool{}
 	}
+	c.noSupport[k] = true
+	return true
 }
 
 // check validates a call's header against the program table and the

@@ -24,6 +24,9 @@ type fakeDriver struct {
 	release   chan struct{}
 	entered   chan string
 	cancelled chan string
+	// afterList, when set, runs after ListAll has built its answer: a
+	// domain created or removed by another client at that moment.
+	afterList func()
 }
 
 func newFakeDriver() *fakeDriver {
@@ -218,6 +221,14 @@ func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, e
 }
 
 func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+	out := f.list(flags)
+	if f.afterList != nil {
+		f.afterList()
+	}
+	return out, nil
+}
+
+func (f *fakeDriver) list(flags uint32) []driver.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []driver.Status
@@ -230,7 +241,7 @@ func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status
 		out = append(out, *st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out
 }
 
 func (f *fakeDriver) Status(ctx context.Context, u driver.UUID) (driver.Status, error) {
@@ -270,12 +281,20 @@ func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, autostart 
 	return nil
 }
 
+// Stats answers for the named domains (all when none is named), leaving
+// out those that do not exist, as driver.Driver documents.
 func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+	if len(uuids) == 0 {
+		all, _ := f.ListAll(ctx, 0)
+		for _, st := range all {
+			uuids = append(uuids, st.UUID)
+		}
+	}
 	var out []driver.Stats
 	for _, u := range uuids {
 		st, err := f.Status(ctx, u)
 		if err != nil {
-			return nil, err
+			continue
 		}
 		out = append(out, driver.Stats{
 			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, PerCPUNs: []uint64{5e9, 2e9},

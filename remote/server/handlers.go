@@ -22,9 +22,11 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		ConnectGetMaxVcpus:             s.getMaxVcpus,
 		ConnectGetCapabilities:         s.getCapabilities,
 		ConnectGetSysinfo:              s.getSysinfo,
+		ConnectGetDomainCapabilities:   s.getDomainCapabilities,
 
 		// Host.
 		NodeGetInfo:          s.nodeGetInfo,
+		NodeGetCPUMap:        s.nodeGetCPUMap,
 		NodeGetFreeMemory:    s.nodeGetFreeMemory,
 		NodeGetSecurityModel: s.nodeGetSecurityModel,
 		NodeNumOfDevices:     s.nodeNumOfDevices,

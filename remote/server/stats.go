@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
@@ -41,27 +42,21 @@ func (s *Server) getAllDomainStats(ctx context.Context, c *conn, args *libvirt.C
 		}
 		groups &= statsSupported
 	}
+	// One driver call gathers the domains and their counters, so a domain
+	// created or removed meanwhile is either in the answer or not, never
+	// an error; named domains that do not exist are left out, as
+	// libvirt's virDomainListGetStats does, and both forms honour the
+	// list filters.
 	var uuids []driver.UUID
-	if len(args.Doms) > 0 {
-		for _, d := range args.Doms {
-			uuids = append(uuids, d.UUID)
-		}
-	} else {
-		list, err := s.drv().ListAll(ctx, args.Flags&statsListFilters)
-		if err != nil {
-			return nil, err
-		}
-		if len(list) == 0 {
-			return &libvirt.ConnectGetAllDomainStatsRet{}, nil
-		}
-		for _, st := range list {
-			uuids = append(uuids, st.UUID)
-		}
+	for _, d := range args.Doms {
+		uuids = append(uuids, d.UUID)
 	}
 	stats, err := s.drv().Stats(ctx, uuids)
 	if err != nil {
 		return nil, err
 	}
+	filter := args.Flags & statsListFilters
+	stats = slices.DeleteFunc(stats, func(st driver.Stats) bool { return !driver.MatchList(st.Status, filter) })
 	ret := &libvirt.ConnectGetAllDomainStatsRet{}
 	for _, st := range stats {
 		ret.RetStats = append(ret.RetStats, libvirt.DomainStatsRecord{Dom: wireDomain(st.Domain), Params: statsParams(st, groups)})

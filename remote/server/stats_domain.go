@@ -23,7 +23,11 @@ func (s *Server) runningStats(ctx context.Context, u libvirt.UUID) (driver.Stats
 	if err != nil {
 		return driver.Stats{}, err
 	}
-	if len(list) != 1 {
+	switch len(list) {
+	case 0:
+		return driver.Stats{}, driver.NoDomainError(u)
+	case 1:
+	default:
 		return driver.Stats{}, virterror.New(libvirt.ErrInternalError, "driver returned %d stats records for one domain", len(list))
 	}
 	if list[0].ID == -1 {

@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package x86cpu
+
+const haveCPUID = false
+
+func readCPUID(Leaf) Regs { return Regs{} }
