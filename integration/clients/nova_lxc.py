@@ -15,16 +15,14 @@ failing step that later steps need, the script stops; it exits 1 if any
 step failed.
 
 Nothing that talks to libvirt is mocked. Nova is configured through a
-nova.conf (oslo.config) in a temp dir: no database, no RPC. The stand-ins
-are two reads of Nova's database, which this test has none of:
-InstanceList.get_by_host (init_host: no instances yet) and
-Service.get_by_compute_host (read when the libvirt connection comes up, to
-enable the compute service: an enabled service). Nova's privsep helper runs
-for real (privsep-helper, started directly since the test runs as root).
-The instance's root filesystem dir (instances_path/<uuid>/rootfs) is
-prepared by the test: Nova's spawn would mount the image there
-(disk.setup_container), which is the part of spawn the script leaves out;
-the guest XML is Nova's, unchanged.
+nova.conf (oslo.config) in a temp dir, and starts as nova-compute does but
+with no database, conductor or RPC. The stand-ins are Nova's database reads
+(listed in main; the last report gives each one's call count). Nova's
+privsep helper runs for real (privsep-helper, started directly: the test
+runs as root). The instance's root filesystem dir
+(instances_path/<uuid>/rootfs) is prepared by the test: Nova's spawn would
+mount the image there (disk.setup_container), which is the part of spawn
+the script leaves out; the guest XML is Nova's, unchanged.
 """
 
 import nova.monkey_patch  # noqa: F401  (first, as in nova-compute)
@@ -208,10 +206,24 @@ def main():
     os_vif.initialize()
     nova.db.main.api.DISABLE_DB_ACCESS = True
 
+    drv = libvirt_driver.LibvirtDriver(virtapi.VirtAPI(), False)
+    ctx = nova_context.get_admin_context()
+    inst = image_meta = xml = None
+    network_info = make_network_info(args)
+
     # Nova's database, which this test has none of: the host's instances
-    # (init_host) and its compute service record (read when the libvirt
-    # connection comes up, to enable the service).
+    # (init_host: none yet), its compute service record (read when the
+    # libvirt connection comes up, to enable the service), and, in the
+    # resource update with domains present, the instances by uuid (the test
+    # instance) and their block device mappings (none: no volumes).
     db_stand_ins = {
+        'InstanceList.get_by_filters': mock.patch.object(
+            objects.InstanceList, 'get_by_filters',
+            side_effect=lambda *a, **kw: objects.InstanceList(
+                objects=[inst] if inst else [])).start(),
+        'BlockDeviceMappingList.bdms_by_instance_uuid': mock.patch.object(
+            objects.BlockDeviceMappingList, 'bdms_by_instance_uuid',
+            return_value={}).start(),
         'InstanceList.get_by_host': mock.patch.object(
             objects.InstanceList, 'get_by_host',
             return_value=objects.InstanceList(objects=[])).start(),
@@ -220,10 +232,6 @@ def main():
             return_value=objects.Service(host=args.host,
                                          disabled=False)).start(),
     }
-    drv = libvirt_driver.LibvirtDriver(virtapi.VirtAPI(), False)
-    ctx = nova_context.get_admin_context()
-    inst = image_meta = xml = None
-    network_info = make_network_info(args)
 
     def info():
         return STATES.get(drv.get_info(inst).state, 'unknown')
