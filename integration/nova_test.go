@@ -104,7 +104,9 @@ func novaStart(t *testing.T, args ...string) *novaRun {
 		sc.Buffer(make([]byte, 64<<10), 4<<20)
 		for sc.Scan() {
 			var rec novaRecord
-			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+			dec.UseNumber()
+			if err := dec.Decode(&rec); err != nil {
 				rec = novaRecord{Step: "?", Error: fmt.Sprintf("bad report %q: %v", sc.Text(), err)}
 			}
 			r.recs <- rec
@@ -248,6 +250,19 @@ func novaHas(procs []string, proc string) bool {
 		}
 	}
 	return false
+}
+
+// novaInt is a whole number from a report (-1 if v is none).
+func novaInt(v any) int {
+	n, ok := v.(json.Number)
+	if !ok {
+		return -1
+	}
+	i, err := n.Int64()
+	if err != nil {
+		return -1
+	}
+	return int(i)
 }
 
 // novaInitPID is the container's init pid as LXC reports it (0: none).
@@ -399,12 +414,12 @@ func (c *novaCheck) step(s *novaStep) {
 			r["vcpus"], r["memory_mb"], r["hypervisor_type"], r["hypervisor_version"], r["hypervisor_hostname"])
 		cpuInfo, _ := json.Marshal(r["cpu_info"])
 		t.Logf("Nova's cpu_info: %s", cpuInfo)
-		if v, _ := r["vcpus"].(float64); int(v) != novaOnlineCPUs(t) {
+		if novaInt(r["vcpus"]) != novaOnlineCPUs(t) {
 			t.Errorf("vcpus %v, want the host's %d online CPUs", r["vcpus"], novaOnlineCPUs(t))
 		}
 		memKiB, err := strconv.Atoi(meminfoKiB(t, "MemTotal"))
 		must(t, err)
-		if v, _ := r["memory_mb"].(float64); int(v) != memKiB/1024 {
+		if novaInt(r["memory_mb"]) != memKiB/1024 {
 			t.Errorf("memory_mb %v, want %d (MemTotal)", r["memory_mb"], memKiB/1024)
 		}
 		ci, _ := r["cpu_info"].(map[string]any)
@@ -415,7 +430,7 @@ func (c *novaCheck) step(s *novaStep) {
 		}
 		topo, _ := ci["topology"].(map[string]any)
 		for _, k := range []string{"sockets", "cores", "threads"} {
-			if v, _ := topo[k].(float64); v < 1 {
+			if novaInt(topo[k]) < 1 {
 				t.Errorf("cpu_info topology %s is %v", k, topo[k])
 			}
 		}
@@ -468,6 +483,11 @@ func (c *novaCheck) step(s *novaStep) {
 		if s.rec.Error == "" && !strings.Contains(out, novaMarker) {
 			t.Errorf("console output lacks %q", novaMarker)
 		}
+		// The console's <log file> Nova asked for, which LXC writes.
+		logFile := filepath.Join(filepath.Dir(c.rootfs), "console.log")
+		if b, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(b), novaMarker) {
+			t.Errorf("console log %s: %q, %v; want %q in it", logFile, b, err, novaMarker)
+		}
 	case "set_metadata":
 		c.wantProc(s, "DOMAIN_SET_METADATA")
 		r := c.virsh("metadata", c.name, novaNS)
@@ -479,7 +499,7 @@ func (c *novaCheck) step(s *novaStep) {
 			return
 		}
 		c.wantProc(s, "CONNECT_LIST_ALL_DOMAINS")
-		if v, _ := r["vcpus_used"].(float64); v != 1 {
+		if novaInt(r["vcpus_used"]) != 1 {
 			t.Errorf("vcpus_used %v with the 1-vcpu instance running, want 1", r["vcpus_used"])
 		}
 		t.Logf("Nova's resources with the instance running: %v", r)
