@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -210,19 +211,9 @@ func novaDomstate(t *testing.T, d *daemon, name string) (state string, ok bool, 
 var novaCallLine = regexp.MustCompile(`msg=(call|"call failed") client="pid=(\d+) [^"]*" proc=REMOTE_PROC_(\S+)`)
 
 // novaProcs lists the procedures client pid called in the daemon log text,
-// in order, with repeats folded into a count ("NODE_GET_INFO ×3") and
-// failed calls marked "✗".
+// in order, failed calls marked "✗".
 func novaProcs(text string, pid int) []string {
 	var out []string
-	var last string
-	n := 0
-	flush := func() {
-		if n > 1 {
-			out = append(out, fmt.Sprintf("%s ×%d", last, n))
-		} else if n == 1 {
-			out = append(out, last)
-		}
-	}
 	for _, m := range novaCallLine.FindAllStringSubmatch(text, -1) {
 		if m[2] != strconv.Itoa(pid) {
 			continue
@@ -231,25 +222,34 @@ func novaProcs(text string, pid int) []string {
 		if m[1] != "call" {
 			proc += " ✗"
 		}
-		if proc == last {
-			n++
-			continue
-		}
-		flush()
-		last, n = proc, 1
+		out = append(out, proc)
 	}
-	flush()
 	return out
 }
 
-// novaHas reports whether procs (from novaProcs) include proc.
-func novaHas(procs []string, proc string) bool {
-	for _, p := range procs {
-		if p == proc || strings.HasPrefix(p, proc+" ×") {
-			return true
+// novaFold joins procs with runs of one procedure folded into a count
+// ("NODE_GET_INFO ×3").
+func novaFold(procs []string) string {
+	var out []string
+	for i := 0; i < len(procs); {
+		j := i + 1
+		for j < len(procs) && procs[j] == procs[i] {
+			j++
 		}
+		if j-i > 1 {
+			out = append(out, fmt.Sprintf("%s ×%d", procs[i], j-i))
+		} else {
+			out = append(out, procs[i])
+		}
+		i = j
 	}
-	return false
+	return strings.Join(out, ", ")
+}
+
+// novaHas reports whether procs (from novaProcs) include a successful call
+// of proc.
+func novaHas(procs []string, proc string) bool {
+	return slices.Contains(procs, proc)
 }
 
 // novaInt is a whole number from a report (-1 if v is none).
@@ -575,15 +575,19 @@ func TestNovaLXC(t *testing.T) {
 	var steps []*novaStep
 	defer func() {
 		var b strings.Builder
+		var all []string
 		for _, s := range steps {
 			res := "ok"
 			if s.rec.Error != "" {
 				res = "FAILED: " + s.rec.Error
 			}
 			fmt.Fprintf(&b, "\n%s: %s\n  test called: %s\n  Nova's code: %s\n  procedures: %s\n",
-				s.rec.Step, res, s.rec.TestCalled, s.rec.NovaCalled, strings.Join(s.procs, ", "))
+				s.rec.Step, res, s.rec.TestCalled, s.rec.NovaCalled, novaFold(s.procs))
+			all = append(all, s.procs...)
 		}
-		t.Logf("Nova on lxcvirtd, step by step (procedures from the daemon's log; ✗ = error reply):%s", b.String())
+		slices.Sort(all)
+		t.Logf("Nova on lxcvirtd, step by step (procedures from the daemon's log; ✗ = error reply):%s\n"+
+			"every procedure Nova made: %s", b.String(), strings.Join(slices.Compact(all), ", "))
 	}()
 	logFrom := 0
 	for _, name := range novaSteps {
