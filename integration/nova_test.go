@@ -252,6 +252,19 @@ func novaHas(procs []string, proc string) bool {
 	return slices.Contains(procs, proc)
 }
 
+// novaWait polls cond until it holds or timeout passes; it reports
+// whether it held.
+func novaWait(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
 // novaInt is a whole number from a report (-1 if v is none).
 func novaInt(v any) int {
 	n, ok := v.(json.Number)
@@ -466,27 +479,24 @@ func (c *novaCheck) step(s *novaStep) {
 		c.wantState(s, "RUNNING", "running")
 		c.wantNewInit(s)
 		c.wantPort(s)
-		// Nova reads the console once: let init write to it first.
-		deadline := time.Now().Add(time.Minute)
-		for {
-			if _, err := os.Stat(c.consoleReady); err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("init in %s did not start within a minute", c.name)
-			}
-			time.Sleep(20 * time.Millisecond)
+		// Nova reads the console once: let init write to it first, and
+		// LXC copy that to the console's <log file> Nova asked for.
+		if !novaWait(time.Minute, func() bool { _, err := os.Stat(c.consoleReady); return err == nil }) {
+			t.Fatalf("init in %s did not start within a minute", c.name)
+		}
+		logFile := filepath.Join(filepath.Dir(c.rootfs), "console.log")
+		if !novaWait(30*time.Second, func() bool {
+			b, err := os.ReadFile(logFile)
+			return err == nil && strings.Contains(string(b), novaMarker)
+		}) {
+			b, err := os.ReadFile(logFile)
+			t.Errorf("console log %s: %q, %v; want %q in it", logFile, b, err, novaMarker)
 		}
 	case "console_output":
 		out, _ := r["output"].(string)
 		t.Logf("Nova's get_console_output: %q", out)
 		if s.rec.Error == "" && !strings.Contains(out, novaMarker) {
 			t.Errorf("console output lacks %q", novaMarker)
-		}
-		// The console's <log file> Nova asked for, which LXC writes.
-		logFile := filepath.Join(filepath.Dir(c.rootfs), "console.log")
-		if b, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(b), novaMarker) {
-			t.Errorf("console log %s: %q, %v; want %q in it", logFile, b, err, novaMarker)
 		}
 	case "set_metadata":
 		c.wantProc(s, "DOMAIN_SET_METADATA")
