@@ -384,6 +384,16 @@ func (c *novaCheck) wantNewInit(s *novaStep) {
 	}
 }
 
+// wantEvent checks that Nova's Host delivered the lifecycle event named
+// want (virt/event.py's names) for the instance during s.
+func (c *novaCheck) wantEvent(s *novaStep, want string) {
+	c.t.Helper()
+	evs, _ := s.rec.Result["events"].([]any)
+	if s.rec.Error == "" && !slices.Contains(evs, any(want)) {
+		c.t.Errorf("%s: Nova got lifecycle events %v, want %s among them", s.rec.Step, evs, want)
+	}
+}
+
 // wantPort checks that the host end of the instance's port has the name
 // and MTU Nova gave it and is on the bridge.
 func (c *novaCheck) wantPort(s *novaStep) {
@@ -477,6 +487,7 @@ func (c *novaCheck) step(s *novaStep) {
 	case "launch":
 		c.wantProc(s, "DOMAIN_CREATE_WITH_FLAGS")
 		c.wantState(s, "RUNNING", "running")
+		c.wantEvent(s, "Started")
 		c.wantNewInit(s)
 		c.wantPort(s)
 		// Nova reads the console once: let init write to it first, and
@@ -516,10 +527,12 @@ func (c *novaCheck) step(s *novaStep) {
 	case "pause":
 		c.wantProc(s, "DOMAIN_SUSPEND")
 		c.wantState(s, "PAUSED", "paused")
+		c.wantEvent(s, "Paused")
 		c.wantFreezer(s, true)
 	case "unpause":
 		c.wantProc(s, "DOMAIN_RESUME")
 		c.wantState(s, "RUNNING", "running")
+		c.wantEvent(s, "Resumed")
 		c.wantFreezer(s, false)
 	case "reboot":
 		c.wantProc(s, "DOMAIN_SHUTDOWN")
@@ -528,6 +541,7 @@ func (c *novaCheck) step(s *novaStep) {
 		if s.rec.Error == "" && r["rebooted"] != true {
 			t.Errorf("Nova's soft reboot reports %v", r["rebooted"])
 		}
+		c.wantEvent(s, "Started")
 		c.wantNewInit(s)
 	case "power_off":
 		c.wantProc(s, "DOMAIN_SHUTDOWN")
@@ -536,6 +550,7 @@ func (c *novaCheck) step(s *novaStep) {
 	case "power_on":
 		c.wantProc(s, "DOMAIN_CREATE_WITH_FLAGS")
 		c.wantState(s, "RUNNING", "running")
+		c.wantEvent(s, "Started")
 		c.wantNewInit(s)
 	case "destroy":
 		c.wantProc(s, "DOMAIN_DESTROY")
@@ -593,6 +608,9 @@ func TestNovaLXC(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "\n%s: %s\n  test called: %s\n  Nova's code: %s\n  procedures: %s\n",
 				s.rec.Step, res, s.rec.TestCalled, s.rec.NovaCalled, novaFold(s.procs))
+			if evs, ok := s.rec.Result["events"]; ok {
+				fmt.Fprintf(&b, "  lifecycle events Nova got: %v\n", evs)
+			}
 			all = append(all, s.procs...)
 		}
 		slices.Sort(all)

@@ -31,10 +31,12 @@ import argparse
 import json
 import os
 import sys
+import time
 import traceback
 import uuid
 from unittest import mock
 
+import eventlet
 import os_vif
 from oslo_log import log as logging
 
@@ -48,6 +50,7 @@ from nova import utils
 from nova.compute import power_state
 from nova.network import model as network_model
 from nova.objects import fields
+from nova.virt import event as virtevent
 from nova.virt import virtapi
 from nova.virt.libvirt import blockinfo
 from nova.virt.libvirt import driver as libvirt_driver
@@ -236,6 +239,28 @@ def main():
     def info():
         return STATES.get(drv.get_info(inst).state, 'unknown')
 
+    # The instance's lifecycle events as Nova's Host delivers them to the
+    # compute manager (Stopped is held back 15 s in case a Started follows,
+    # as in a reboot, so only the prompt ones are waited for).
+    events = []
+
+    def on_event(ev):
+        if (isinstance(ev, virtevent.LifecycleEvent) and
+                ev.get_instance_uuid() == args.uuid):
+            events.append(str(virtevent.NAMES[ev.get_transition()]))
+
+    drv.register_event_listener(on_event)
+
+    def took(want=None):
+        """The events delivered since the last call; first waits (up to
+        30 s, letting Nova's event thread run) for one named want."""
+        deadline = time.monotonic() + 30
+        while want and want not in events and time.monotonic() < deadline:
+            eventlet.sleep(0.05)
+        got = events[:]
+        del events[:]
+        return got
+
     @s.step('init_host', 'LibvirtDriver(virtapi, False).init_host(host)',
             'Host.initialize (connect, event thread), capabilities, '
             'version checks, domain capabilities, mdev scan')
@@ -283,7 +308,7 @@ def main():
             'driver.get_info(instance)', 'lookup, createWithFlags')
     def _():
         drv._host.get_guest(inst).launch()
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took('Started')}
 
     @s.step('console_output', 'driver.get_console_output(ctx, instance)',
             'live XML; console log file or pty read (via privsep)',
@@ -318,41 +343,42 @@ def main():
             'Guest.pause -> suspend')
     def _():
         drv.pause(inst)
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took('Paused')}
 
     @s.step('unpause', 'driver.unpause(instance); driver.get_info(instance)',
             'Guest.resume, Guest.sync_guest_time (setTime; a '
             'failure is only logged)')
     def _():
         drv.unpause(inst)
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took('Resumed')}
 
     @s.step('reboot', 'driver._soft_reboot(instance) (reboot SOFT without '
             'the hard-reboot fallback)', 'Guest.shutdown, poll state and id, '
             'Guest.launch, wait running')
     def _():
-        return {'rebooted': drv._soft_reboot(inst), 'power_state': info()}
+        return {'rebooted': drv._soft_reboot(inst), 'power_state': info(),
+                'events': took('Started')}
 
     @s.step('power_off', 'driver.power_off(instance, timeout=60, '
             'retry_interval=5)', 'clean shutdown (Guest.shutdown, poll), '
             '_destroy (Guest.poweroff, wait for destroy, container teardown)')
     def _():
         drv.power_off(inst, timeout=60, retry_interval=5)
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took()}
 
     @s.step('power_on', 'host.get_guest(instance).launch() (power_on '
             'without the hard reboot\'s image and disk setup)',
             'lookup, createWithFlags')
     def _():
         drv._host.get_guest(inst).launch()
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took('Started')}
 
     @s.step('destroy', 'driver._destroy(instance) (driver.destroy, first '
             'half)', 'Guest.poweroff -> destroy, wait for destroy, container '
             'teardown')
     def _():
         drv._destroy(inst)
-        return {'power_state': info()}
+        return {'power_state': info(), 'events': took()}
 
     @s.step('undefine', 'driver.cleanup(ctx, instance, network_info, '
             'destroy_disks=False) (driver.destroy, second half)',
