@@ -72,17 +72,21 @@ type EventKind int32
 
 // Event kinds, named after libvirt's VIR_DOMAIN_EVENT_ID_*.
 const (
-	EventLifecycle EventKind = 0 // VIR_DOMAIN_EVENT_ID_LIFECYCLE
-	EventReboot    EventKind = 1 // VIR_DOMAIN_EVENT_ID_REBOOT
+	EventLifecycle      EventKind = 0  // VIR_DOMAIN_EVENT_ID_LIFECYCLE
+	EventReboot         EventKind = 1  // VIR_DOMAIN_EVENT_ID_REBOOT
+	EventMetadataChange EventKind = 23 // VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
 )
 
 // Event is a domain event. For EventLifecycle, Type is a
-// libvirt.DomainEventType and Detail its matching detail enum.
+// libvirt.DomainEventType and Detail its matching detail enum. For
+// EventMetadataChange, Type is the MetadataType that changed and NSURI the
+// namespace of a changed MetadataElement ("" otherwise).
 type Event struct {
 	Kind   EventKind
 	Domain Domain
 	Type   int32
 	Detail int32
+	NSURI  string
 }
 
 // Flags the driver honours, values from libvirt.

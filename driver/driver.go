@@ -315,7 +315,9 @@ const (
 
 // DefineXML adds a persistent definition, or replaces the one with the same
 // name and UUID. A running domain keeps its running definition until it
-// stops; a running transient domain becomes persistent.
+// stops, except for the title, description and <metadata>, which apply at
+// once (see syncLiveMetadata); a running transient domain becomes
+// persistent.
 func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
 	if err := checkFlags("lxcDomainDefineXMLFlags", flags, defineFlags); err != nil {
 		return Domain{}, err
@@ -336,6 +338,7 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		return Domain{}, internalErr("cannot save definition of '%s': %v", name, err)
 	}
 	detail := libvirt.DomainEventDefinedAdded
+	var changed []Event
 	if d == nil {
 		d = newDomain(u, name)
 		d.persistent = def
@@ -349,6 +352,12 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		active := d.activeLocked()
 		d.mu.Unlock()
 		if active {
+			var dom libvirtxml.Domain
+			if err := dom.Unmarshal(def.xml); err != nil {
+				l.log.Error("cannot re-read the new definition; the running one keeps its metadata", "domain", d.name, "err", err)
+			} else {
+				changed = l.syncLiveMetadata(d, &dom)
+			}
 			if err := l.saveRun(d); err != nil {
 				l.log.Error("cannot update run state", "domain", d.name, "err", err)
 			}
@@ -356,6 +365,9 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 	}
 	ref := d.ref()
 	l.events.publish(lifecycle(ref, libvirt.DomainEventDefined, int32(detail)))
+	for _, ev := range changed {
+		l.events.publish(ev)
+	}
 	return ref, nil
 }
 

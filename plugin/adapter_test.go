@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,6 +66,7 @@ func sampleFake() *fakeDriver {
 		st:   stB,
 		list: []driver.Status{stA, stB},
 		xml:  "<domain type='lxc'>\n  <name>ct-ä1</name>\n</domain>\n",
+		meta: "<k:a xmlns:k=\"urn:x\">\n  <k:b>ä</k:b>\n</k:a>",
 		info: driver.Info{State: libvirt.DomainPaused, MaxMemKiB: math.MaxUint64, MemKiB: 1, VCPUs: math.MaxUint16, CPUTimeNs: 123456789012},
 		stats: []driver.Stats{
 			{Status: stA, CPUTimeNs: 1, CPUUserNs: 2, CPUSystemNs: 3, PerCPUNs: []uint64{11, 0, 12}, MemKiB: 4, MaxMemKiB: 5, CurMemKiB: 13, VCPUs: 6,
@@ -130,6 +132,12 @@ var methods = []method{
 	{"Stats", func(ctx context.Context, d driver.Driver) (any, error) {
 		return d.Stats(ctx, []driver.UUID{uuidA, uuidB})
 	}, callString("Stats", []driver.UUID{uuidA, uuidB}), func(f *fakeDriver) any { return f.stats }},
+	{"SetMetadata", func(ctx context.Context, d driver.Driver) (any, error) {
+		return nil, d.(driver.MetadataEditor).SetMetadata(ctx, uuidA, driver.MetadataElement, "<a>ä</a>", "k", "urn:x", driver.AffectLive|driver.AffectConfig)
+	}, callString("SetMetadata", uuidA, driver.MetadataElement, "<a>ä</a>", "k", "urn:x", driver.AffectLive|driver.AffectConfig), none},
+	{"Metadata", func(ctx context.Context, d driver.Driver) (any, error) {
+		return d.(driver.MetadataEditor).Metadata(ctx, uuidB, driver.MetadataTitle, "", driver.AffectConfig)
+	}, callString("Metadata", uuidB, driver.MetadataTitle, "", driver.AffectConfig), func(f *fakeDriver) any { return f.meta }},
 }
 
 func TestRoundTripValues(t *testing.T) {
@@ -301,11 +309,11 @@ func TestEventsStream(t *testing.T) {
 	const n = 500
 	go func() {
 		for i := range n {
-			f.events <- driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i)}
+			f.events <- driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
 		}
 	}()
 	for i := range n {
-		want := driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i)}
+		want := driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
 		select {
 		case ev, ok := <-ch:
 			if !ok {

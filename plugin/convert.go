@@ -206,7 +206,7 @@ func uuidsFromPB(in [][]byte) ([]driver.UUID, error) {
 }
 
 func eventToPB(e driver.Event) *pb.Event {
-	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail}
+	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI}
 }
 
 func eventFromPB(e *pb.Event) (driver.Event, error) {
@@ -214,5 +214,5 @@ func eventFromPB(e *pb.Event) (driver.Event, error) {
 	if err != nil {
 		return driver.Event{}, err
 	}
-	return driver.Event{Kind: driver.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail()}, nil
+	return driver.Event{Kind: driver.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri()}, nil
 }

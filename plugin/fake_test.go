@@ -25,6 +25,7 @@ type fakeDriver struct {
 	st    driver.Status
 	list  []driver.Status
 	xml   string
+	meta  string
 	info  driver.Info
 	stats []driver.Stats
 
@@ -143,6 +144,14 @@ func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, on bool) e
 
 func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
 	return ret(f.stats, f.record(ctx, "Stats", uuids))
+}
+
+func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, metadata, key, uri string, flags uint32) error {
+	return f.record(ctx, "SetMetadata", u, typ, metadata, key, uri, flags)
+}
+
+func (f *fakeDriver) Metadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, uri string, flags uint32) (string, error) {
+	return ret(f.meta, f.record(ctx, "Metadata", u, typ, uri, flags))
 }
 
 // Events relays f.events until ctx ends, like a real driver's subscription.

@@ -587,3 +587,20 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		t.Fatalf("CachedStatus after Close = %+v", st)
 	}
 }
+
+// A plugin whose driver keeps no metadata answers libvirt's "not
+// supported" through the supervisor, and the plugin stays usable.
+func TestSupervisorMetadataUnsupported(t *testing.T) {
+	h := startSupervisor(t, "", Backoff{})
+	ctx := context.Background()
+	err := h.s.SetMetadata(ctx, driver.UUID{1}, driver.MetadataTitle, "t", "", "", 0)
+	if !virterror.HasCode(err, libvirt.ErrNoSupport) || !strings.Contains(err.Error(), "virDomainSetMetadata") {
+		t.Fatalf("SetMetadata: %v", err)
+	}
+	if _, err := h.s.Metadata(ctx, driver.UUID{1}, driver.MetadataTitle, "", 0); !virterror.HasCode(err, libvirt.ErrNoSupport) {
+		t.Fatalf("Metadata: %v", err)
+	}
+	if _, err := h.s.ListAll(ctx, 0); err != nil {
+		t.Fatalf("plugin unusable after refusing metadata: %v", err)
+	}
+}

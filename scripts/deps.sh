@@ -3,7 +3,7 @@
 # Idempotent and non-interactive; runs as root (CI does).
 set -eu
 
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-libvirt python3-nova"
+packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-libvirt virtinst libvirt-daemon-system python3-nova"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""

@@ -69,6 +69,7 @@ var prefixes = map[Code]string{
 	libvirt.ErrAuthFailed:           "authentication failed: ",
 	libvirt.ErrArgumentUnsupported:  "argument unsupported: ",
 	libvirt.ErrOperationUnsupported: "Operation not supported: ",
+	libvirt.ErrNoDomainMetadata:     "metadata not found: ",
 }
 
 // Prefix returns libvirt's message prefix for code ("Domain not found: " …).

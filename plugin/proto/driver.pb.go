@@ -579,6 +579,7 @@ type Event struct {
 	Domain        *Domain                `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`
 	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"`
 	Detail        int32                  `protobuf:"varint,4,opt,name=detail,proto3" json:"detail,omitempty"`
+	Nsuri         string                 `protobuf:"bytes,5,opt,name=nsuri,proto3" json:"nsuri,omitempty"` // the namespace of a changed metadata element
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -639,6 +640,13 @@ func (x *Event) GetDetail() int32 {
 		return x.Detail
 	}
 	return 0
+}
+
+func (x *Event) GetNsuri() string {
+	if x != nil {
+		return x.Nsuri
+	}
+	return ""
 }
 
 type XMLRequest struct {
@@ -1463,6 +1471,204 @@ func (x *ConsoleOutput) GetData() []byte {
 	return nil
 }
 
+// SetMetadataRequest mirrors driver.MetadataEditor.SetMetadata's arguments.
+type SetMetadataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Metadata      string                 `protobuf:"bytes,3,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	Key           string                 `protobuf:"bytes,4,opt,name=key,proto3" json:"key,omitempty"`
+	Uri           string                 `protobuf:"bytes,5,opt,name=uri,proto3" json:"uri,omitempty"`
+	Flags         uint32                 `protobuf:"varint,6,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetMetadataRequest) Reset() {
+	*x = SetMetadataRequest{}
+	mi := &file_driver_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMetadataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMetadataRequest) ProtoMessage() {}
+
+func (x *SetMetadataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMetadataRequest.ProtoReflect.Descriptor instead.
+func (*SetMetadataRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *SetMetadataRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *SetMetadataRequest) GetType() int32 {
+	if x != nil {
+		return x.Type
+	}
+	return 0
+}
+
+func (x *SetMetadataRequest) GetMetadata() string {
+	if x != nil {
+		return x.Metadata
+	}
+	return ""
+}
+
+func (x *SetMetadataRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *SetMetadataRequest) GetUri() string {
+	if x != nil {
+		return x.Uri
+	}
+	return ""
+}
+
+func (x *SetMetadataRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// MetadataRequest mirrors driver.MetadataEditor.Metadata's arguments.
+type MetadataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Uri           string                 `protobuf:"bytes,3,opt,name=uri,proto3" json:"uri,omitempty"`
+	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MetadataRequest) Reset() {
+	*x = MetadataRequest{}
+	mi := &file_driver_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MetadataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MetadataRequest) ProtoMessage() {}
+
+func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
+func (*MetadataRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *MetadataRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *MetadataRequest) GetType() int32 {
+	if x != nil {
+		return x.Type
+	}
+	return 0
+}
+
+func (x *MetadataRequest) GetUri() string {
+	if x != nil {
+		return x.Uri
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+type MetadataReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Metadata      string                 `protobuf:"bytes,1,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MetadataReply) Reset() {
+	*x = MetadataReply{}
+	mi := &file_driver_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MetadataReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MetadataReply) ProtoMessage() {}
+
+func (x *MetadataReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MetadataReply.ProtoReflect.Descriptor instead.
+func (*MetadataReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *MetadataReply) GetMetadata() string {
+	if x != nil {
+		return x.Metadata
+	}
+	return ""
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -1519,12 +1725,13 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"per_cpu_ns\x18\t \x03(\x04R\bperCpuNs\x12\x1e\n" +
 	"\vcur_mem_kib\x18\n" +
-	" \x01(\x04R\tcurMemKib\"z\n" +
+	" \x01(\x04R\tcurMemKib\"\x90\x01\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\x05R\x04kind\x121\n" +
 	"\x06domain\x18\x02 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x12\n" +
 	"\x04type\x18\x03 \x01(\x05R\x04type\x12\x16\n" +
-	"\x06detail\x18\x04 \x01(\x05R\x06detail\"4\n" +
+	"\x06detail\x18\x04 \x01(\x05R\x06detail\x12\x14\n" +
+	"\x05nsuri\x18\x05 \x01(\tR\x05nsuri\"4\n" +
 	"\n" +
 	"XMLRequest\x12\x10\n" +
 	"\x03xml\x18\x01 \x01(\tR\x03xml\x12\x14\n" +
@@ -1566,7 +1773,21 @@ const file_driver_proto_rawDesc = "" +
 	"\x04data\x18\x02 \x01(\fH\x00R\x04dataB\x05\n" +
 	"\x03msg\"#\n" +
 	"\rConsoleOutput\x12\x12\n" +
-	"\x04data\x18\x01 \x01(\fR\x04data2\x85\f\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\"\x92\x01\n" +
+	"\x12SetMetadataRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\x05R\x04type\x12\x1a\n" +
+	"\bmetadata\x18\x03 \x01(\tR\bmetadata\x12\x10\n" +
+	"\x03key\x18\x04 \x01(\tR\x03key\x12\x10\n" +
+	"\x03uri\x18\x05 \x01(\tR\x03uri\x12\x14\n" +
+	"\x05flags\x18\x06 \x01(\rR\x05flags\"a\n" +
+	"\x0fMetadataRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\x05R\x04type\x12\x10\n" +
+	"\x03uri\x18\x03 \x01(\tR\x03uri\x12\x14\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"+\n" +
+	"\rMetadataReply\x12\x1a\n" +
+	"\bmetadata\x18\x01 \x01(\tR\bmetadata2\xa7\r\n" +
 	"\x06Driver\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
 	"\tCreateXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12D\n" +
@@ -1589,7 +1810,9 @@ const file_driver_proto_rawDesc = "" +
 	"\x05Stats\x12\x1f.lxcvirt.driver.v1.StatsRequest\x1a\x1d.lxcvirt.driver.v1.StatsReply\x12F\n" +
 	"\x06Events\x12 .lxcvirt.driver.v1.EventsRequest\x1a\x18.lxcvirt.driver.v1.Event0\x01\x12;\n" +
 	"\x05Close\x12\x18.lxcvirt.driver.v1.Empty\x1a\x18.lxcvirt.driver.v1.Empty\x12P\n" +
-	"\aConsole\x12\x1f.lxcvirt.driver.v1.ConsoleInput\x1a .lxcvirt.driver.v1.ConsoleOutput(\x010\x01B/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\aConsole\x12\x1f.lxcvirt.driver.v1.ConsoleInput\x1a .lxcvirt.driver.v1.ConsoleOutput(\x010\x01\x12N\n" +
+	"\vSetMetadata\x12%.lxcvirt.driver.v1.SetMetadataRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12P\n" +
+	"\bMetadata\x12\".lxcvirt.driver.v1.MetadataRequest\x1a .lxcvirt.driver.v1.MetadataReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -1603,33 +1826,36 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_driver_proto_goTypes = []any{
-	(*Error)(nil),            // 0: lxcvirt.driver.v1.Error
-	(*Empty)(nil),            // 1: lxcvirt.driver.v1.Empty
-	(*Domain)(nil),           // 2: lxcvirt.driver.v1.Domain
-	(*Status)(nil),           // 3: lxcvirt.driver.v1.Status
-	(*Info)(nil),             // 4: lxcvirt.driver.v1.Info
-	(*InterfaceStats)(nil),   // 5: lxcvirt.driver.v1.InterfaceStats
-	(*Stats)(nil),            // 6: lxcvirt.driver.v1.Stats
-	(*Event)(nil),            // 7: lxcvirt.driver.v1.Event
-	(*XMLRequest)(nil),       // 8: lxcvirt.driver.v1.XMLRequest
-	(*UUIDRequest)(nil),      // 9: lxcvirt.driver.v1.UUIDRequest
-	(*NameRequest)(nil),      // 10: lxcvirt.driver.v1.NameRequest
-	(*IDRequest)(nil),        // 11: lxcvirt.driver.v1.IDRequest
-	(*FlagsRequest)(nil),     // 12: lxcvirt.driver.v1.FlagsRequest
-	(*AutostartRequest)(nil), // 13: lxcvirt.driver.v1.AutostartRequest
-	(*StatsRequest)(nil),     // 14: lxcvirt.driver.v1.StatsRequest
-	(*EventsRequest)(nil),    // 15: lxcvirt.driver.v1.EventsRequest
-	(*DomainReply)(nil),      // 16: lxcvirt.driver.v1.DomainReply
-	(*ListReply)(nil),        // 17: lxcvirt.driver.v1.ListReply
-	(*StatusReply)(nil),      // 18: lxcvirt.driver.v1.StatusReply
-	(*XMLReply)(nil),         // 19: lxcvirt.driver.v1.XMLReply
-	(*InfoReply)(nil),        // 20: lxcvirt.driver.v1.InfoReply
-	(*StatsReply)(nil),       // 21: lxcvirt.driver.v1.StatsReply
-	(*ConsoleOpen)(nil),      // 22: lxcvirt.driver.v1.ConsoleOpen
-	(*ConsoleInput)(nil),     // 23: lxcvirt.driver.v1.ConsoleInput
-	(*ConsoleOutput)(nil),    // 24: lxcvirt.driver.v1.ConsoleOutput
+	(*Error)(nil),              // 0: lxcvirt.driver.v1.Error
+	(*Empty)(nil),              // 1: lxcvirt.driver.v1.Empty
+	(*Domain)(nil),             // 2: lxcvirt.driver.v1.Domain
+	(*Status)(nil),             // 3: lxcvirt.driver.v1.Status
+	(*Info)(nil),               // 4: lxcvirt.driver.v1.Info
+	(*InterfaceStats)(nil),     // 5: lxcvirt.driver.v1.InterfaceStats
+	(*Stats)(nil),              // 6: lxcvirt.driver.v1.Stats
+	(*Event)(nil),              // 7: lxcvirt.driver.v1.Event
+	(*XMLRequest)(nil),         // 8: lxcvirt.driver.v1.XMLRequest
+	(*UUIDRequest)(nil),        // 9: lxcvirt.driver.v1.UUIDRequest
+	(*NameRequest)(nil),        // 10: lxcvirt.driver.v1.NameRequest
+	(*IDRequest)(nil),          // 11: lxcvirt.driver.v1.IDRequest
+	(*FlagsRequest)(nil),       // 12: lxcvirt.driver.v1.FlagsRequest
+	(*AutostartRequest)(nil),   // 13: lxcvirt.driver.v1.AutostartRequest
+	(*StatsRequest)(nil),       // 14: lxcvirt.driver.v1.StatsRequest
+	(*EventsRequest)(nil),      // 15: lxcvirt.driver.v1.EventsRequest
+	(*DomainReply)(nil),        // 16: lxcvirt.driver.v1.DomainReply
+	(*ListReply)(nil),          // 17: lxcvirt.driver.v1.ListReply
+	(*StatusReply)(nil),        // 18: lxcvirt.driver.v1.StatusReply
+	(*XMLReply)(nil),           // 19: lxcvirt.driver.v1.XMLReply
+	(*InfoReply)(nil),          // 20: lxcvirt.driver.v1.InfoReply
+	(*StatsReply)(nil),         // 21: lxcvirt.driver.v1.StatsReply
+	(*ConsoleOpen)(nil),        // 22: lxcvirt.driver.v1.ConsoleOpen
+	(*ConsoleInput)(nil),       // 23: lxcvirt.driver.v1.ConsoleInput
+	(*ConsoleOutput)(nil),      // 24: lxcvirt.driver.v1.ConsoleOutput
+	(*SetMetadataRequest)(nil), // 25: lxcvirt.driver.v1.SetMetadataRequest
+	(*MetadataRequest)(nil),    // 26: lxcvirt.driver.v1.MetadataRequest
+	(*MetadataReply)(nil),      // 27: lxcvirt.driver.v1.MetadataReply
 }
 var file_driver_proto_depIdxs = []int32{
 	2,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -1663,29 +1889,33 @@ var file_driver_proto_depIdxs = []int32{
 	15, // 28: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
 	1,  // 29: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
 	23, // 30: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
-	16, // 31: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 32: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 33: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	16, // 34: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 35: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 36: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 37: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 38: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 39: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	16, // 40: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 41: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 42: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 43: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	18, // 44: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	19, // 45: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 46: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 47: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	21, // 48: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	7,  // 49: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 50: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	24, // 51: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	31, // [31:52] is the sub-list for method output_type
-	10, // [10:31] is the sub-list for method input_type
+	25, // 31: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
+	26, // 32: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
+	16, // 33: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 34: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 35: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	16, // 36: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 37: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 38: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 39: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 40: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 41: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	16, // 42: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 43: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 44: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 45: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	18, // 46: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	19, // 47: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 48: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 49: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	21, // 50: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	7,  // 51: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 52: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	24, // 53: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 54: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	27, // 55: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	33, // [33:56] is the sub-list for method output_type
+	10, // [10:33] is the sub-list for method input_type
 	10, // [10:10] is the sub-list for extension type_name
 	10, // [10:10] is the sub-list for extension extendee
 	0,  // [0:10] is the sub-list for field type_name
@@ -1706,7 +1936,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   25,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -45,6 +45,8 @@ const (
 	Driver_Events_FullMethodName       = "/lxcvirt.driver.v1.Driver/Events"
 	Driver_Close_FullMethodName        = "/lxcvirt.driver.v1.Driver/Close"
 	Driver_Console_FullMethodName      = "/lxcvirt.driver.v1.Driver/Console"
+	Driver_SetMetadata_FullMethodName  = "/lxcvirt.driver.v1.Driver/SetMetadata"
+	Driver_Metadata_FullMethodName     = "/lxcvirt.driver.v1.Driver/Metadata"
 )
 
 // DriverClient is the client API for Driver service.
@@ -82,6 +84,9 @@ type DriverClient interface {
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput], error)
+	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	SetMetadata(ctx context.Context, in *SetMetadataRequest, opts ...grpc.CallOption) (*Empty, error)
+	Metadata(ctx context.Context, in *MetadataRequest, opts ...grpc.CallOption) (*MetadataReply, error)
 }
 
 type driverClient struct {
@@ -314,6 +319,26 @@ func (c *driverClient) Console(ctx context.Context, opts ...grpc.CallOption) (gr
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Driver_ConsoleClient = grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput]
 
+func (c *driverClient) SetMetadata(ctx context.Context, in *SetMetadataRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SetMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Metadata(ctx context.Context, in *MetadataRequest, opts ...grpc.CallOption) (*MetadataReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MetadataReply)
+	err := c.cc.Invoke(ctx, Driver_Metadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -349,6 +374,9 @@ type DriverServer interface {
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error
+	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	SetMetadata(context.Context, *SetMetadataRequest) (*Empty, error)
+	Metadata(context.Context, *MetadataRequest) (*MetadataReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -421,6 +449,12 @@ func (UnimplementedDriverServer) Close(context.Context, *Empty) (*Empty, error) 
 }
 func (UnimplementedDriverServer) Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error {
 	return status.Error(codes.Unimplemented, "method Console not implemented")
+}
+func (UnimplementedDriverServer) SetMetadata(context.Context, *SetMetadataRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetMetadata not implemented")
+}
+func (UnimplementedDriverServer) Metadata(context.Context, *MetadataRequest) (*MetadataReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Metadata not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -803,6 +837,42 @@ func _Driver_Console_Handler(srv interface{}, stream grpc.ServerStream) error {
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Driver_ConsoleServer = grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]
 
+func _Driver_SetMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SetMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SetMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SetMetadata(ctx, req.(*SetMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Metadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Metadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Metadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Metadata(ctx, req.(*MetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -885,6 +955,14 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Close",
 			Handler:    _Driver_Close_Handler,
+		},
+		{
+			MethodName: "SetMetadata",
+			Handler:    _Driver_SetMetadata_Handler,
+		},
+		{
+			MethodName: "Metadata",
+			Handler:    _Driver_Metadata_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

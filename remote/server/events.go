@@ -27,7 +27,8 @@ type callback struct {
 }
 
 // eventForm says how one kind of driver event travels: the procedure and
-// message for callback registrations and for legacy ones.
+// message for callback registrations and for legacy ones (none for events
+// newer than the legacy procedures).
 type eventForm struct {
 	proc, legacyProc int32
 	msg              func(cb int32, ev driver.Event) any
@@ -50,6 +51,9 @@ var eventForms = map[driver.EventKind]eventForm{
 		},
 		legacyMsg: func(ev driver.Event) any { return &libvirt.DomainEventRebootMsg{Dom: wireDomain(ev.Domain)} },
 	},
+	// Newer than the legacy procedures: callback registrations only, as
+	// in libvirt.
+	driver.EventMetadataChange: {proc: proto.ProcDomainEventCallbackMetadataChange, msg: metadataChangeMsg},
 }
 
 func lifecycleMsg(ev driver.Event) libvirt.DomainEventLifecycleMsg {
@@ -132,7 +136,9 @@ func (c *conn) deliver(ev driver.Event) {
 				continue
 			}
 			if cb.legacy {
-				msgs = append(msgs, eventMsg{form.legacyProc, form.legacyMsg(ev)})
+				if form.legacyMsg != nil {
+					msgs = append(msgs, eventMsg{form.legacyProc, form.legacyMsg(ev)})
+				}
 			} else {
 				msgs = append(msgs, eventMsg{form.proc, form.msg(cb.id, ev)})
 			}

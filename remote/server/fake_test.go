@@ -19,6 +19,7 @@ import (
 type fakeDriver struct {
 	mu        sync.Mutex
 	doms      map[driver.UUID]*driver.Status
+	meta      map[metaKey]string
 	nextID    int32
 	events    chan driver.Event
 	release   chan struct{}
@@ -327,3 +328,43 @@ func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 }
 
 func (f *fakeDriver) Close() error { return nil }
+
+// metaKey names one metadata value of the fake: the flags are part of it,
+// so a test sees which definition a call addressed.
+type metaKey struct {
+	u     driver.UUID
+	typ   driver.MetadataType
+	uri   string
+	flags uint32
+}
+
+func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, metadata, key, uri string, flags uint32) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	if f.meta == nil {
+		f.meta = map[metaKey]string{}
+	}
+	f.meta[metaKey{u, typ, uri, flags}] = key + "|" + metadata
+	f.mu.Unlock()
+	select {
+	case f.events <- driver.Event{Kind: driver.EventMetadataChange, Domain: st.Domain, Type: int32(typ), NSURI: uri}:
+	default:
+	}
+	return nil
+}
+
+func (f *fakeDriver) Metadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, uri string, flags uint32) (string, error) {
+	if _, err := f.get(u); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.meta[metaKey{u, typ, uri, flags}]
+	if !ok {
+		return "", virterror.NewFrom(virterror.FromDomain, libvirt.ErrNoDomainMetadata, "Requested metadata element is not present")
+	}
+	return v, nil
+}

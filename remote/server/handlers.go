@@ -66,6 +66,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainSuspend:         s.suspend,
 		DomainResume:          s.resume,
 		DomainSetAutostart:    s.setAutostart,
+		DomainSetMetadata:     s.setMetadata,
 
 		// Domain state.
 		DomainGetState:            s.getState,
@@ -78,6 +79,7 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainIsPersistent:        s.isPersistent,
 		DomainIsUpdated:           s.isUpdated,
 		DomainGetAutostart:        s.getAutostart,
+		DomainGetMetadata:         s.getMetadata,
 		DomainHasManagedSaveImage: s.hasManagedSaveImage,
 		DomainGetSecurityLabel:    s.getSecurityLabel,
 		DomainGetMessages:         s.getMessages,

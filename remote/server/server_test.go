@@ -304,6 +304,7 @@ func TestReadOnlySocketRefusesChanges(t *testing.T) {
 				{proto.ProcDomainUndefine, &libvirt.DomainUndefineArgs{Dom: dom}, "virDomainUndefine"},
 				{proto.ProcDomainSetAutostart, &libvirt.DomainSetAutostartArgs{Dom: dom, Autostart: 1}, "virDomainSetAutostart"},
 				{proto.ProcDomainOpenConsole, &libvirt.DomainOpenConsoleArgs{Dom: dom}, "virDomainOpenConsole"},
+				{proto.ProcDomainSetMetadata, &libvirt.DomainSetMetadataArgs{Dom: dom, Type: 1, Metadata: libvirt.OptString{"t"}}, "virDomainSetMetadata"},
 			} {
 				e := rc.call(c.proc, c.args, nil)
 				wantError(t, e, libvirt.ErrOperationDenied, "operation forbidden: read only access prevents "+c.api)

@@ -16,7 +16,7 @@ type CPU struct {
 }
 
 // ErrNoModel means no CPU model of the map fits the data.
-var ErrNoModel = errors.New("Cannot find suitable CPU model for given data")
+var ErrNoModel = errors.New("cannot find a suitable CPU model for the CPU data")
 
 // vendorLeaf is where CPUID reports the vendor string.
 var vendorLeaf = Leaf{}

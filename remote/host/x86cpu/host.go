@@ -75,14 +75,13 @@ func (m *Map) HostData(read func(Leaf) Regs) Data {
 	}
 	maxBasic := read(Leaf{}).EAX
 	maxExt := read(Leaf{EAX: 0x80000000}).EAX
-	get := func(l Leaf) Regs { return read(l) }
 	d := Data{}
 	for l := range want {
 		top := maxBasic
 		if l.EAX >= 0x80000000 {
 			top = maxExt
 		}
-		if l.EAX > top || !validSubleaf(l, get) {
+		if l.EAX > top || !validSubleaf(l, read) {
 			continue
 		}
 		d[l] = read(l)
