@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -20,15 +22,13 @@ import (
 // Consoles.
 //
 // LXC's monitor owns every running container's console and ttys (see
-// runner.Console); a console session is one lxc-console attachment, made
-// when a client opens the console and dropped when it closes. Nothing of
-// the console lives in the driver between sessions, so a restart of the
-// driver (or of the plugin process it runs in) cannot break a container's
-// console: the sessions of a dead driver end with it (lxc-console sees its
-// input close and leaves, which frees the console in LXC) and the next
-// driver attaches afresh. The driver only arbitrates between its clients,
-// as libvirt's character device locks do: one session per device, and
-// ConsoleForce detaches the holder.
+// runner.Console). The driver relays each console of a running domain to a
+// host pty of its own (see consoleRelay, which also tells why), and a
+// console session is a client's opening of that pty, as in libvirt's LXC
+// driver. The driver arbitrates between its clients as libvirt's character
+// device locks do: one session per device, and ConsoleForce detaches the
+// holder. A session outlives reboots (the relay attaches to the new boot's
+// console) and ends when the domain stops.
 
 // Console flags, values from libvirt (VIR_DOMAIN_CONSOLE_*).
 const (
@@ -69,8 +69,8 @@ var ErrConsoleTakenOver = virterror.NewFrom(fromStreams, libvirt.ErrRPC,
 // fromStreams is libvirt's VIR_FROM_STREAMS error domain.
 const fromStreams = virterror.Domain(38)
 
-// consoleBusyRetry bounds how long a forced attachment retries while LXC's
-// monitor has not yet noticed that the detached session is gone.
+// consoleBusyRetry bounds how long a forced open waits for the relay while
+// LXC lets someone else hold the console.
 const consoleBusyRetry = 2 * time.Second
 
 var _ Consoler = (*LXC)(nil)
@@ -83,9 +83,10 @@ type consoleKey struct {
 
 // consoles is the driver's table of open console sessions.
 type consoles struct {
-	mu    sync.Mutex // guards the maps
-	m     map[consoleKey]*consoleSession
-	locks map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
+	mu     sync.Mutex // guards the maps
+	m      map[consoleKey]*consoleSession
+	locks  map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
+	relays map[UUID][]*consoleRelay   // per running domain, one per console
 }
 
 // lock serialises attachments to one device and returns the unlock.
@@ -119,16 +120,13 @@ func (cs *consoles) put(k consoleKey, s *consoleSession) {
 	cs.m[k] = s
 }
 
-// remove drops s from the table and reports whether it was the device's
-// current session.
-func (cs *consoles) remove(k consoleKey, s *consoleSession) bool {
+// remove drops s from the table unless another session replaced it.
+func (cs *consoles) remove(k consoleKey, s *consoleSession) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if cs.m[k] != s {
-		return false
+	if cs.m[k] == s {
+		delete(cs.m, k)
 	}
-	delete(cs.m, k)
-	return true
 }
 
 // OpenConsole implements Consoler.
@@ -136,8 +134,7 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	if err := checkFlags("lxcDomainOpenConsole", flags, ConsoleForce|ConsoleSafe); err != nil {
 		return nil, err
 	}
-	crt, ok := l.rt.(ConsoleRuntime)
-	if !ok {
+	if _, ok := l.rt.(ConsoleRuntime); !ok {
 		return nil, virterror.New(libvirt.ErrNoSupport, "virDomainOpenConsole")
 	}
 	d, err := l.lookup(u)
@@ -155,6 +152,11 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		return nil, err
 	}
 
+	r := l.consoles.relay(u, tty)
+	if r == nil { // no pty could be had (see the log), or the start is not done
+		return nil, virterror.New(libvirt.ErrOperationFailed, "the console of domain '%s' is not available", d.name)
+	}
+
 	k := consoleKey{u, tty}
 	defer l.consoles.lock(k)()
 	if old := l.consoles.get(k); old != nil && !old.ended() {
@@ -164,43 +166,124 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		l.log.Info("console taken over by another client", "domain", d.name, "tty", tty)
 		old.end(ErrConsoleTakenOver)
 	}
-	rc, err := attachConsole(ctx, crt, d.name, tty, flags&ConsoleForce != 0)
+	if err := waitRelay(ctx, r, flags&ConsoleForce != 0); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(r.path, os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		if errors.Is(err, runner.ErrConsoleBusy) {
-			return nil, virterror.New(libvirt.ErrOperationFailed,
-				"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
-		}
 		return nil, runtimeErr("open console of", d.name, err)
 	}
-	s := &consoleSession{l: l, d: d, key: k, rc: rc}
+	r.clients.Add(1)
+	s := &consoleSession{l: l, d: d, key: k, f: f, relay: r}
 	l.consoles.put(k, s)
-	if tty == 0 {
-		d.mu.Lock()
-		if d.live != nil {
-			d.console = rc.PTY()
-		}
-		d.mu.Unlock()
-	}
-	l.log.Debug("console attached", "domain", d.name, "tty", tty, "pty", rc.PTY())
+	l.log.Debug("console opened", "domain", d.name, "tty", tty, "pty", r.path)
 	return s, nil
 }
 
-// attachConsole attaches with the runtime. A forced attachment retries
-// while the console still looks busy: LXC's monitor frees a detached
-// session's console when it notices the session's socket closed, which may
-// come just after the new request.
-func attachConsole(ctx context.Context, crt ConsoleRuntime, name string, tty int, force bool) (*runner.Console, error) {
-	deadline := time.Now().Add(consoleBusyRetry)
+// waitRelay waits (bounded by consoleBusyRetry) for the relay to be
+// attached, and refuses a console LXC lets someone else hold (an
+// lxc-console outside the driver); a forced open retries it meanwhile, as
+// that holder may be leaving. A relay waiting for the container to boot
+// again is no reason to refuse: the pty carries the console once it has.
+func waitRelay(ctx context.Context, r *consoleRelay, force bool) error {
+	busy := virterror.New(libvirt.ErrOperationFailed,
+		"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
+	t := time.NewTimer(consoleBusyRetry)
+	defer t.Stop()
 	for {
-		rc, err := crt.Console(ctx, name, tty)
-		if err == nil || !force || !errors.Is(err, runner.ErrConsoleBusy) || time.Now().After(deadline) {
-			return rc, err
+		attached, err, changed := r.state()
+		isBusy := errors.Is(err, runner.ErrConsoleBusy)
+		switch {
+		case attached:
+			return nil
+		case isBusy && !force:
+			return busy
+		case isBusy:
+			r.booted() // try again now
 		}
 		select {
+		case <-changed:
+		case <-t.C:
+			if isBusy {
+				return busy
+			}
+			return nil
 		case <-ctx.Done():
-			return nil, err
-		case <-time.After(20 * time.Millisecond):
+			return runtimeErr("open console of", r.d.name, ctx.Err())
 		}
+	}
+}
+
+// startRelays gives each console of d (running live, init just adopted) its
+// relay; relays d already has (a reboot the driver finished by starting the
+// container again) attach to the new boot.
+func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
+	crt, ok := l.rt.(ConsoleRuntime)
+	if !ok {
+		return
+	}
+	have := l.consoles.takeRelays(d.uuid)
+	var keep []*consoleRelay
+	logged := func(tty int) bool { return tty == 0 && live.ConsoleLog != nil }
+	for i, r := range have {
+		if i < live.Consoles {
+			r.logged.Store(logged(i))
+			r.booted()
+			keep = append(keep, r)
+		} else {
+			r.close()
+		}
+	}
+	for i := len(keep); i < live.Consoles; i++ {
+		r, err := l.newConsoleRelay(d, crt, i, logged(i))
+		if err != nil {
+			l.log.Warn("console unavailable", "domain", d.name, "tty", i, "err", err)
+			break
+		}
+		keep = append(keep, r)
+	}
+	l.consoles.setRelays(d.uuid, keep)
+	paths := make([]string, len(keep))
+	for i, r := range keep {
+		paths[i] = r.path
+	}
+	d.mu.Lock()
+	d.consoles = paths
+	d.mu.Unlock()
+}
+
+// stopRelays ends d's relays: its console sessions read EOF.
+func (l *LXC) stopRelays(d *domain) {
+	for _, r := range l.consoles.takeRelays(d.uuid) {
+		r.close()
+	}
+}
+
+func (cs *consoles) relay(u UUID, tty int) *consoleRelay {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if rs := cs.relays[u]; tty < len(rs) {
+		return rs[tty]
+	}
+	return nil
+}
+
+func (cs *consoles) takeRelays(u UUID) []*consoleRelay {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	rs := cs.relays[u]
+	delete(cs.relays, u)
+	return rs
+}
+
+func (cs *consoles) setRelays(u UUID, rs []*consoleRelay) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.relays == nil {
+		cs.relays = map[UUID][]*consoleRelay{}
+	}
+	if len(rs) > 0 {
+		cs.relays[u] = rs
 	}
 }
 
@@ -230,33 +313,42 @@ func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
 	return 0, virterror.New(libvirt.ErrInternalError, "cannot find console device '%s'", dev)
 }
 
-// consoleSession is one open console: a runner.Console and its place in
-// the driver's table.
+// consoleSession is one client's opening of a console's pty.
 type consoleSession struct {
-	l   *LXC
-	d   *domain
-	key consoleKey
-	rc  *runner.Console
+	l     *LXC
+	d     *domain
+	key   consoleKey
+	f     *os.File // the pty's slave
+	relay *consoleRelay
 
 	mu    sync.Mutex
+	over  bool  // closed, taken over, or the domain stopped
 	cause error // why the session was ended from outside (taken over)
 	once  sync.Once
 }
 
-// Read implements io.Reader.
+// Read implements io.Reader: the console's output. It returns io.EOF once
+// the domain stopped (its relay closed the pty's master).
 func (s *consoleSession) Read(p []byte) (int, error) {
-	n, err := s.rc.Read(p)
-	if err != nil {
-		if c := s.endCause(); c != nil {
-			return n, c
-		}
+	n, err := s.f.Read(p)
+	if err == nil {
+		return n, nil
+	}
+	if c := s.endCause(); c != nil {
+		return n, c
+	}
+	s.mu.Lock()
+	s.over = true
+	s.mu.Unlock()
+	if errors.Is(err, syscall.EIO) || errors.Is(err, os.ErrClosed) {
+		err = io.EOF
 	}
 	return n, err
 }
 
-// Write implements io.Writer.
+// Write implements io.Writer: keyboard input for the console.
 func (s *consoleSession) Write(p []byte) (int, error) {
-	n, err := s.rc.Write(p)
+	n, err := s.f.Write(p)
 	if err != nil {
 		if c := s.endCause(); c != nil {
 			return n, c
@@ -278,15 +370,12 @@ func (s *consoleSession) endCause() error {
 	return s.cause
 }
 
-// ended reports whether the attachment is over (closed, taken over, or its
-// container stopped).
+// ended reports whether the session is over (closed, taken over, or its
+// domain stopped).
 func (s *consoleSession) ended() bool {
-	select {
-	case <-s.rc.Done():
-		return true
-	default:
-		return false
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.over
 }
 
 // end detaches once: cause (nil for a plain Close) is what Read and Write
@@ -294,17 +383,11 @@ func (s *consoleSession) ended() bool {
 func (s *consoleSession) end(cause error) {
 	s.once.Do(func() {
 		s.mu.Lock()
-		s.cause = cause
+		s.cause, s.over = cause, true
 		s.mu.Unlock()
-		_ = s.rc.Close()
-		// A session replaced meanwhile leaves its successor's pty alone.
-		if s.l.consoles.remove(s.key, s) && s.key.tty == 0 {
-			s.d.mu.Lock()
-			if s.d.console == s.rc.PTY() {
-				s.d.console = ""
-			}
-			s.d.mu.Unlock()
-		}
+		_ = s.f.Close()
+		s.relay.clients.Add(-1)
+		s.l.consoles.remove(s.key, s)
 		s.l.log.Debug("console detached", "domain", s.d.name, "tty", s.key.tty, "cause", cause)
 	})
 }

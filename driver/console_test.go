@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
+	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -46,7 +49,14 @@ func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*runne
 	if err != nil {
 		return nil, err
 	}
-	return r.Console(ctx, name, tty)
+	c, err := r.Console(ctx, name, tty)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.consoles[name] = append(f.consoles[name], c)
+	f.mu.Unlock()
+	return c, nil
 }
 
 func readSome(t *testing.T, r io.Reader, want string) {
@@ -184,24 +194,250 @@ func TestOpenConsoleOutsideHolder(t *testing.T) {
 	}
 }
 
-func TestOpenConsoleAfterSessionEnded(t *testing.T) {
+// TestConsolePTY: a running domain's console is on a host pty from the
+// start; the live XML names it, and the pty is the console: what is typed
+// on it reaches lxc-console, and what lxc-console prints comes out of it.
+// Stopping the domain frees it.
+func TestConsolePTY(t *testing.T) {
 	e := newEnv(t)
-	d := e.start(e.define("oneshot1", uuidA))
-	c, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
-	if err != nil {
-		t.Fatal(err)
+	d := e.start(e.define("ct1", uuidA))
+	path := livePTY(t, e, d)
+	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 || !strings.HasPrefix(path, "/dev/pts/") {
+		t.Fatalf("console pty %q: %v", path, err)
 	}
-	if _, err := io.ReadAll(c); err != nil {
-		t.Fatalf("read to the end: %v", err)
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	must(t, err)
+	defer f.Close()
+	_, err = f.Write([]byte("typed on the pty\n"))
+	must(t, err)
+	readSome(t, f, "typed on the pty\n") // the fake lxc-console echoes
+
+	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+	if _, err := f.Read(make([]byte, 16)); !errors.Is(err, syscall.EIO) && !errors.Is(err, io.EOF) {
+		t.Errorf("read of the pty after the domain stopped: %v; want it hung up", err)
 	}
-	// The session ended on its own (its container stopped, say) but was
-	// never closed: once its lxc-console is gone it does not hold the
-	// console.
-	<-c.(*consoleSession).rc.Done()
-	c2, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
-	if err != nil {
-		t.Fatalf("open after the session ended: %v", err)
+	if _, err := os.Stat(path); err == nil {
+		// The index may be reused by then; it must not be ours.
+		if n := e.rt.count("console ct1"); n != 1 {
+			t.Errorf("attached %d times", n)
+		}
 	}
-	c2.Close()
-	c.Close()
+}
+
+// TestConsoleRelayReattaches: an lxc-console that leaves while the
+// container runs (killed from outside) is replaced; the session carries on.
+func TestConsoleRelayReattaches(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("ct1", uuidA))
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	out := collect(s)
+	e.rt.mu.Lock()
+	cons := e.rt.consoles["ct1"]
+	e.rt.mu.Unlock()
+	if len(cons) != 1 {
+		t.Fatalf("%d attachments; want the relay's", len(cons))
+	}
+	must(t, cons[0].Close())
+	_, err = s.Write([]byte("again\n"))
+	must(t, err)
+	out.waitFor(t, "again\n")
+	if n := e.rt.count("console ct1"); n != 2 {
+		t.Errorf("attached %d times; want twice", n)
+	}
+}
+
+// TestConsolePTYAfterReadoption: a new driver instance (a restarted
+// plugin) re-adopts a running domain with its console on a pty of its own,
+// and the old instance's attachment is gone.
+func TestConsolePTYAfterReadoption(t *testing.T) {
+	e := newEnv(t)
+	d := e.start(e.define("ct1", uuidA))
+	old := livePTY(t, e, d)
+	must(t, e.l.Close())
+	e.l = e.open()
+	path := livePTY(t, e, d)
+	if _, err := os.Stat(old); err == nil && old != path {
+		t.Errorf("the closed driver's pty %s is still there", old)
+	}
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	_, err = s.Write([]byte("readopted\n"))
+	must(t, err)
+	readSome(t, s, "readopted\n")
+}
+
+// livePTY returns the console pty path the live XML names.
+func livePTY(t *testing.T, e *env, d Domain) string {
+	t.Helper()
+	x, err := e.l.XMLDesc(t.Context(), d.UUID, 0)
+	must(t, err)
+	var dom libvirtxml.Domain
+	must(t, dom.Unmarshal(x))
+	if dom.Devices == nil || len(dom.Devices.Consoles) != 1 {
+		t.Fatalf("live XML consoles: %s", x)
+	}
+	c := dom.Devices.Consoles[0]
+	if c.Source == nil || c.Source.Pty == nil || c.Source.Pty.Path == "" || c.TTY != c.Source.Pty.Path {
+		t.Fatalf("live console without a pty: %s", x)
+	}
+	return c.TTY
+}
+
+// collector reads a console session in the background, as the stream
+// code does.
+type collector struct {
+	mu   sync.Mutex
+	out  strings.Builder
+	err  error
+	done chan struct{}
+}
+
+func collect(r io.Reader) *collector {
+	c := &collector{done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		b := make([]byte, 256)
+		for {
+			n, err := r.Read(b)
+			c.mu.Lock()
+			c.out.Write(b[:n])
+			c.err = err
+			c.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
+func (c *collector) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		out, err := c.out.String(), c.err
+		c.mu.Unlock()
+		if strings.Contains(out, want) {
+			return
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("console output %q (read error %v); want %q", out, err, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (c *collector) end(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the console session did not end")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// TestConsoleFollowsReboot: LXC drops console clients when the container
+// reboots; the session attaches again to the new boot's console (its
+// client sees no end), however the reboot happened, and ends with EOF
+// once the domain stops.
+func TestConsoleFollowsReboot(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		reboot func(e *env, d Domain)
+	}{
+		{"guest reboot, LXC restarts it", func(e *env, d Domain) { e.rt.guestReboot("web") }},
+		{"guest reboot, LXC does not restart it", func(e *env, d Domain) { e.rt.exitInit("web", wsReboot) }},
+		{"virsh reboot, LXC restarts it", func(e *env, d Domain) {
+			e.rt.rebootL["web"] = true
+			must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0))
+		}},
+		{"virsh reboot, init just exits", func(e *env, d Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newMonitoredEnv(t)
+			d := e.start(e.define("web", uuidA))
+			s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+			must(t, err)
+			defer s.Close()
+			out := collect(s)
+			_, err = s.Write([]byte("before\n"))
+			must(t, err)
+			out.waitFor(t, "before\n")
+			evs, err := e.l.Events(t.Context())
+			must(t, err)
+
+			c.reboot(e, d)
+			if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+				t.Fatalf("event = %+v; want reboot", ev)
+			}
+			st := e.status(d)
+			if st.State != libvirt.DomainRunning || st.ID == d.ID {
+				t.Fatalf("after the reboot: %+v (old ID %d)", st, d.ID)
+			}
+			// Input after the reboot reaches the new boot's console.
+			_, err = s.Write([]byte("after\n"))
+			must(t, err)
+			out.waitFor(t, "after\n")
+			if n := e.rt.count("console web"); n != 2 {
+				t.Errorf("attached %d times; want twice (once per boot)", n)
+			}
+			if _, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0); !virterror.HasCode(err, libvirt.ErrOperationFailed) {
+				t.Errorf("second client after the reboot: %v; want the console busy", err)
+			}
+
+			// The domain stopping ends the stream.
+			must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+			if err := out.end(t); !errors.Is(err, io.EOF) {
+				t.Errorf("read after the domain stopped: %v; want EOF", err)
+			}
+			if _, err := s.Write([]byte("x")); err == nil {
+				t.Error("write after the domain stopped succeeded")
+			}
+		})
+	}
+}
+
+// TestConsoleEndsWhenDomainStops: a guest poweroff ends the session (EOF)
+// even with on_poweroff=restart, as libvirt's stream ends with its
+// container; a client opens the console of the new run.
+func TestConsoleEndsWhenDomainStops(t *testing.T) {
+	e := newMonitoredEnv(t)
+	d := e.start(e.define("web", uuidA, "<on_poweroff>restart</on_poweroff>"))
+	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
+	must(t, err)
+	defer s.Close()
+	out := collect(s)
+	e.rt.exitInit("web", wsExit0)
+	if err := out.end(t); !errors.Is(err, io.EOF) {
+		t.Errorf("read after the poweroff: %v; want EOF", err)
+	}
+}
+
+// TestConsoleRelayLoggedOutput: output of a console LXC logs to a file
+// reaches the pty only while a session is open (Nova drains the pty into
+// that file); output of any other console always does.
+func TestConsoleRelayLoggedOutput(t *testing.T) {
+	ptm, pts, path, err := openPTY()
+	must(t, err)
+	r := &consoleRelay{ptm: ptm, pts: pts, path: path}
+	defer r.closeFiles()
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	must(t, err)
+	defer f.Close()
+
+	r.logged.Store(true)
+	r.toPTY([]byte("dropped "))
+	r.clients.Add(1)
+	r.toPTY([]byte("while open "))
+	r.clients.Add(-1)
+	r.logged.Store(false)
+	r.toPTY([]byte("unlogged\n"))
+	readSome(t, f, "while open unlogged\n")
 }

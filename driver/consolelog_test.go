@@ -3,6 +3,7 @@ package driver
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -62,5 +63,38 @@ func TestTruncateConsoleLog(t *testing.T) {
 
 	if err := truncateConsoleLog(nil); err != nil {
 		t.Errorf("no log: %v", err)
+	}
+}
+
+// A reboot the driver completes (init just exited, or LXC did not restart
+// the guest) keeps the console log, as LXC's own in-place reboot does; a
+// new start empties it.
+func TestRebootKeepsConsoleLog(t *testing.T) {
+	e := newMonitoredEnv(t)
+	log := filepath.Join(t.TempDir(), "console.log")
+	x := strings.Replace(domXML("web", uuidA), "<console type='pty'/>",
+		"<console type='pty'><log file='"+log+"' append='off'/></console>", 1)
+	d, err := e.l.DefineXML(t.Context(), x, 0)
+	must(t, err)
+	d = e.start(d)
+	evs, err := e.l.Events(t.Context())
+	must(t, err)
+	for i, reboot := range []func(){
+		func() { must(t, e.l.Reboot(t.Context(), d.UUID, 0)) },
+		func() { e.rt.exitInit("web", wsReboot) },
+	} {
+		must(t, os.WriteFile(log, []byte("before the reboot\n"), 0o600))
+		reboot()
+		if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+			t.Fatalf("reboot %d: event %+v", i, ev)
+		}
+		if b, err := os.ReadFile(log); err != nil || string(b) != "before the reboot\n" {
+			t.Errorf("reboot %d: console log %q, %v", i, b, err)
+		}
+	}
+	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+	e.start(d)
+	if b, err := os.ReadFile(log); err != nil || len(b) != 0 {
+		t.Errorf("console log after a new start: %q, %v", b, err)
 	}
 }

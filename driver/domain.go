@@ -39,8 +39,8 @@ type domain struct {
 	pid        int
 	startedAt  time.Time
 	cg         cgroups
-	console    string // pty path of the console once known (set by the console code)
-	removed    bool   // dropped from the table; a waiting job must give up
+	consoles   []string // host pty path of each console, once relayed (consolerelay.go)
+	removed    bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
 	initWatch    *procWatch // the container's init

@@ -648,7 +648,7 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	}
 	inactive := flags&XMLInactive != 0
 	d.mu.Lock()
-	live, liveXML, persistent, pid, console := d.live, d.liveXML, d.persistent, d.pid, d.console
+	live, liveXML, persistent, pid, consoles := d.live, d.liveXML, d.persistent, d.pid, d.consoles
 	d.mu.Unlock()
 	switch {
 	case live == nil && persistent == nil:
@@ -658,7 +658,7 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	case inactive:
 		return liveXML, nil // a running transient domain's definition
 	}
-	text, err := xmlmap.FormatDomain(liveDomain(live.Domain, pid, console))
+	text, err := xmlmap.FormatDomain(liveDomain(live.Domain, pid, consoles))
 	if err != nil {
 		return "", virterror.Wrap(err)
 	}
@@ -666,15 +666,19 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 }
 
 // liveDomain is a shallow copy of dom carrying the running ID and the
-// console's pty path (when the console code has set one).
-func liveDomain(dom *libvirtxml.Domain, pid int, console string) *libvirtxml.Domain {
+// consoles' pty paths (those the console relays have).
+func liveDomain(dom *libvirtxml.Domain, pid int, consoles []string) *libvirtxml.Domain {
 	c := *dom
 	c.ID = &pid
-	if console != "" && c.Devices != nil && len(c.Devices.Consoles) > 0 {
+	if c.Devices != nil && len(consoles) > 0 {
 		devs := *c.Devices
 		devs.Consoles = slices.Clone(devs.Consoles)
-		devs.Consoles[0].TTY = console
-		devs.Consoles[0].Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{Path: console}}
+		for i, path := range consoles {
+			if i < len(devs.Consoles) {
+				devs.Consoles[i].TTY = path
+				devs.Consoles[i].Source = &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{Path: path}}
+			}
+		}
 		c.Devices = &devs
 	}
 	return &c

@@ -39,6 +39,9 @@ type fakeRuntime struct {
 	// onExit, when set, hears how each init ended, as LXC's monitor
 	// reports it. Called with mu held.
 	onExit func(name string, ws unix.WaitStatus)
+	// consoles are the attachments to each container's console; like
+	// LXC's monitor, the fake drops them when init ends.
+	consoles map[string][]*runner.Console
 }
 
 type fakeCT struct {
@@ -51,6 +54,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	f := &fakeRuntime{
 		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
 		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
+		consoles: map[string][]*runner.Console{},
 	}
 	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -187,7 +191,24 @@ const (
 // endInit ends name's init, which LXC's monitor then reports with ws.
 // Caller holds mu.
 func (f *fakeRuntime) endInit(name string, ct *fakeCT, ws unix.WaitStatus) {
+	// Like LXC's monitor, drop the console clients once init is gone.
+	cons := f.consoles[name]
+	delete(f.consoles, name)
+	pidfd, err := unix.PidfdOpen(ct.init.Process.Pid, 0)
 	kill(ct.init)
+	go func() {
+		if err == nil {
+			for {
+				if _, err := unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, -1); err != unix.EINTR {
+					break
+				}
+			}
+			unix.Close(pidfd)
+		}
+		for _, c := range cons {
+			c.Close()
+		}
+	}()
 	if f.onExit != nil {
 		f.onExit(name, ws)
 	}

@@ -48,7 +48,14 @@ const (
 // start runs d's container with def as its running definition. It writes
 // the LXC config (rewritten from the definition on every start) right before
 // lxc-start and undoes everything it did when a later step fails.
-func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) (err error) {
+func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) error {
+	return l.startRun(ctx, d, def, reason, true)
+}
+
+// startRun is start; newLog empties the console log first (unless it is
+// appended to). A reboot the driver completes keeps it, as a reboot LXC
+// does in place keeps appending to it.
+func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason, newLog bool) (err error) {
 	live, err := l.liveDef(d.uuid, def)
 	if err != nil {
 		return err
@@ -75,8 +82,10 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
 	}
 	logPath, pidPath := filepath.Join(dir, "lxc.log"), filepath.Join(dir, "monitor.pid")
-	if err := truncateConsoleLog(live.ConsoleLog); err != nil {
-		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	if newLog {
+		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
+			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+		}
 	}
 	// A failed or cancelled lxc-start may leave a half-started container.
 	undo = append(undo, func() { l.killQuietly(d.name) })
@@ -245,6 +254,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 		return internalErr("cannot save run state of '%s': %v", d.name, err)
 	}
 	l.tab.setID(d, oldPID, pid)
+	l.startRelays(d, live)
 	l.wg.Add(1)
 	go l.supervise(d, w)
 	return nil
@@ -264,6 +274,12 @@ func (l *LXC) saveRun(d *domain) error {
 // teardown forgets d's running container (watches, ID, run state) and sets
 // its state to shut off with reason in the same step.
 func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
+	l.teardownRun(d, reason, false)
+}
+
+// teardownRun is teardown; restarting keeps the console relays (and so the
+// sessions) for the start that follows.
+func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
 	pid := d.pid
 	for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
@@ -272,9 +288,12 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 		}
 	}
 	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
-	d.live, d.liveXML, d.pid, d.cg, d.console = nil, "", 0, cgroups{}, ""
+	d.live, d.liveXML, d.pid, d.cg, d.consoles = nil, "", 0, cgroups{}, nil
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
+	if !restarting {
+		l.stopRelays(d)
+	}
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)
@@ -402,7 +421,8 @@ func (l *LXC) jobForBackground(d *domain) bool {
 // how it exited (see initExitKind):
 //
 //   - SIGHUP (reboot(2) in the guest): LXC starts the container again under
-//     a new init; on_reboot decides whether it may run.
+//     a new init; on_reboot decides whether it may run. When LXC does not,
+//     the driver starts it again (unless on_reboot is destroy).
 //   - a reboot the driver asked for, where init just exited: the driver
 //     starts the container again.
 //   - a shutdown the driver asked for: shut off, reason shutdown.
@@ -441,13 +461,24 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	}
 	switch {
 	case why == pendingReboot:
-		l.teardown(d, libvirt.DomainShutoffShutdown)
+		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
 		l.waitMonitor(d, mw)
 		l.restart(d, next, true)
 	case why == pendingShutdown:
 		l.markStopped(d, libvirt.DomainShutoffShutdown, byHost)
 		l.waitMonitor(d, mw)
 		l.forgetTransient(d)
+	case kind == exitReboot && live.Lifecycle.OnReboot != "destroy":
+		// The guest rebooted but LXC did not start it again. LXC 5.0 fails
+		// to when a console client was attached at the time, as the
+		// driver's console relay is (consolerelay.go): its log says
+		// "Failed to add console handlers to mainloop" (the client's
+		// terminal state outlives the reboot). The driver finishes the
+		// reboot itself.
+		l.log.Info("guest rebooted but LXC did not start it again; starting it", "domain", d.name)
+		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
+		l.waitMonitor(d, mw)
+		l.restart(d, next, true)
 	case kind == exitCrash:
 		l.log.Info("guest crashed", "domain", d.name, "on_crash", live.Lifecycle.OnCrash)
 		l.markStopped(d, libvirt.DomainShutoffCrashed, byGuest)
@@ -555,7 +586,7 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 // the caller sent).
 func (l *LXC) restart(d *domain, def *definition, reboot bool) {
 	ref := d.ref()
-	if err := l.start(l.ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+	if err := l.startRun(l.ctx, d, def, libvirt.DomainRunningBooted, !reboot); err != nil {
 		l.log.Error("restart failed", "domain", d.name, "err", err)
 		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
 		return

@@ -54,6 +54,27 @@ func (w *procWatch) HasExited() bool {
 	}
 }
 
+// exitedNow is HasExited asked of the kernel (the pidfd) as well, for a
+// caller that must not race the watch's goroutine.
+func (w *procWatch) exitedNow() bool {
+	if w.HasExited() {
+		return true
+	}
+	if w.f == nil {
+		return false
+	}
+	rc, err := w.f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	exited := false
+	_ = rc.Control(func(fd uintptr) {
+		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, 0)
+		exited = err == nil && n > 0
+	})
+	return exited
+}
+
 // Close stops watching; Exited is then never closed unless it already was.
 func (w *procWatch) Close() {
 	w.once.Do(func() {

@@ -168,6 +168,49 @@ func consolePTY(t *testing.T, d *daemon, name string) string {
 	return c.TTY
 }
 
+// ttyConsole runs `virsh ttyconsole name` and checks it prints the host
+// pty the live XML names, a character device.
+func ttyConsole(t *testing.T, d *daemon, name string) string {
+	t.Helper()
+	path := d.ok("ttyconsole", name)
+	if !regexp.MustCompile(`^/dev/pts/\d+$`).MatchString(path) {
+		t.Fatalf("virsh ttyconsole printed %q", path)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("console pty %s: %v", path, err)
+	}
+	if x := consolePTY(t, d, name); x != path {
+		t.Fatalf("ttyconsole %q but the live XML names %q", path, x)
+	}
+	return path
+}
+
+// hostPTYShell opens the console pty on the host, types a command for
+// the container's console shell and waits for its output.
+func hostPTYShell(t *testing.T, path, probe string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("echo " + probe + "-$((6*7))\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetReadDeadline(time.Now().Add(20 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	b := make([]byte, 4096)
+	for !bytes.Contains(out, []byte(probe+"-42")) {
+		n, err := f.Read(b)
+		out = append(out, b[:n]...)
+		if err != nil {
+			t.Fatalf("read %s: %v; got %q", path, err, out)
+		}
+	}
+}
+
 // holders lists the processes with path open.
 func holders(t *testing.T, path string) []int {
 	t.Helper()
@@ -194,28 +237,21 @@ func TestVirshConsole(t *testing.T) {
 	name := h.name("console")
 	d.ok("define", writeXML(t, seedXML(name, h.rootfs(testenv.InitShell))))
 	d.ok("start", name)
-	id := d.ok("domid", name)
+
+	// From the start, before any client opened the console, the live XML
+	// names its host pty (virsh ttyconsole prints it): the driver plugin
+	// holds it and relays it to the container's console.
+	path := ttyConsole(t, d, name)
+	if hs := holders(t, path); !contains(hs, d.pluginPID()) {
+		t.Errorf("%s is held by %v, not by the driver plugin %d", path, hs, d.pluginPID())
+	}
+	// It is usable on the host as the console, as libvirt-lxc's is.
+	hostPTYShell(t, path, "hostpty")
 
 	first := d.console(name)
 	first.attached(name, "hello")
-
-	// The live XML names the host pty of the attachment, and it is the
-	// one LXC's monitor (the container init's parent) relays.
-	path := consolePTY(t, d, name)
-	if !regexp.MustCompile(`^/dev/pts/\d+$`).MatchString(path) {
-		t.Fatalf("console pty %q", path)
-	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		t.Fatalf("console pty %s: %v", path, err)
-	}
-	var initPID int
-	fmt.Sscan(id, &initPID)
-	st, ok := readProcStat(initPID)
-	if !ok {
-		t.Fatalf("no init %d", initPID)
-	}
-	if hs := holders(t, path); !contains(hs, st.ppid) {
-		t.Errorf("%s is held by %v, not by LXC's monitor %d", path, hs, st.ppid)
+	if got := consolePTY(t, d, name); got != path {
+		t.Errorf("console pty %q while a client is attached; was %q", got, path)
 	}
 
 	// A second client is refused while the first is attached.
@@ -233,12 +269,8 @@ func TestVirshConsole(t *testing.T) {
 	if code := first.exit(); code != 0 {
 		t.Fatalf("virsh console exit %d after Ctrl+]", code)
 	}
-	var dom libvirtxml.Domain
-	if err := dom.Unmarshal(d.ok("dumpxml", name)); err != nil {
-		t.Fatal(err)
-	}
-	if c := dom.Devices.Consoles[0]; c.TTY != "" || (c.Source != nil && c.Source.Pty != nil && c.Source.Pty.Path != "") {
-		t.Errorf("live XML still names a pty after detaching: %+v", c)
+	if got := ttyConsole(t, d, name); got != path {
+		t.Errorf("console pty %q after detaching; was %q", got, path)
 	}
 
 	// The console is free again; --force then takes it over.
@@ -292,23 +324,22 @@ func TestVirshConsoleAcrossPluginRestart(t *testing.T) {
 		t.Errorf("virsh console printed:\n%s", out)
 	}
 
-	d.pluginPID() // restarted
+	// The restarted plugin re-adopted the container and relays its console
+	// on a pty of its own; the dead plugin's lxc-console left with it, so
+	// the new relay's is the only one.
+	plugin := d.pluginPID()
+	path := ttyConsole(t, d, name)
+	if hs := holders(t, path); !contains(hs, plugin) {
+		t.Errorf("%s is held by %v, not by the restarted plugin %d", path, hs, plugin)
+	}
 	after := d.console(name)
 	after.attached(name, "after")
-	// The dead plugin's lxc-console left with it: only this session's runs.
 	if n := len(consoleClients(t, h)); n != 1 {
 		t.Errorf("%d lxc-console processes for %s, want 1", n, h.lxcPath)
 	}
 	after.typeIn(ctrlBracket)
 	if code := after.exit(); code != 0 {
 		t.Errorf("virsh console exit %d after Ctrl+]", code)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(consoleClients(t, h)) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("lxc-console still runs after detaching: %v", consoleClients(t, h))
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -336,4 +367,84 @@ func contains(s []int, v int) bool {
 		}
 	}
 	return false
+}
+
+// initShellRebooting is testenv.InitShell whose init reboots (reboot(2))
+// on LXC's reboot signal, as a real init does on `virsh reboot`.
+const initShellRebooting = `#!/bin/sh
+trap 'exit 0' PWR TERM
+trap '/sbin/reboot -f' INT
+while :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done
+`
+
+// consoleXML is a container with a console and no network.
+func consoleXML(name, rootfs string) string {
+	return fmt.Sprintf(`<domain type='lxc'>
+  <name>%s</name>
+  <memory unit='MiB'>128</memory>
+  <os><type>exe</type><init>/sbin/init</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+    <console type='pty'/>
+  </devices>
+</domain>`, name, rootfs)
+}
+
+// waitNewID waits until name runs under an ID other than old and returns it.
+func (d *daemon) waitNewID(name, old string) string {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		id := d.ok("domid", name)
+		if id != old && id != "-" && id != "" {
+			return id
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%s still has ID %q after the reboot", name, id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestVirshConsoleAcrossReboot: one `virsh console` keeps working across
+// `virsh reboot` and a reboot the guest does itself (reboot -f typed on
+// the console): a command typed after each reboot runs in the new boot and
+// its output arrives; the stream ends only when the domain is destroyed.
+func TestVirshConsoleAcrossReboot(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("conreb")
+	d.ok("define", writeXML(t, consoleXML(name, h.rootfs(initShellRebooting))))
+	d.ok("start", name)
+	id := d.ok("domid", name)
+
+	path := ttyConsole(t, d, name)
+	vc := d.console(name)
+	vc.attached(name, "boot1")
+
+	if out := d.ok("reboot", name); out != fmt.Sprintf("Domain '%s' is being rebooted", name) {
+		t.Fatalf("reboot: %q", out)
+	}
+	id2 := d.waitNewID(name, id)
+	d.waitState(name, "running (booted)", 30*time.Second)
+	vc.shell("after-virsh-reboot")
+
+	vc.typeIn("/sbin/reboot -f\r")
+	d.waitNewID(name, id2)
+	d.waitState(name, "running (booted)", 30*time.Second)
+	vc.shell("after-guest-reboot")
+	// The pty stays the console's across reboots.
+	if got := ttyConsole(t, d, name); got != path {
+		t.Errorf("console pty %q after the reboots; was %q", got, path)
+	}
+	select {
+	case <-vc.done:
+		t.Fatalf("virsh console exited %d:\n%q", vc.code, vc.output())
+	default:
+	}
+
+	d.ok("destroy", name)
+	if code := vc.exit(); code != 0 {
+		t.Errorf("virsh console exit %d when the domain stopped", code)
+	}
 }

@@ -132,7 +132,12 @@ type virshResult struct {
 // runVirsh runs the real virsh against sock; the error is set only when
 // virsh could not run or was killed (ctx ended), not for an exit status.
 func runVirsh(ctx context.Context, sock string, args ...string) (virshResult, error) {
-	cmd := exec.CommandContext(ctx, "virsh", append([]string{"-c", uri(sock)}, args...)...)
+	return runVirshURI(ctx, uri(sock), args...)
+}
+
+// runVirshURI is runVirsh on any connection URI.
+func runVirshURI(ctx context.Context, connURI string, args ...string) (virshResult, error) {
+	cmd := exec.CommandContext(ctx, "virsh", append([]string{"-c", connURI}, args...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

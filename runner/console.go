@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,7 +60,6 @@ const (
 type Console struct {
 	argv   []string
 	tty    int
-	pty    string
 	cmd    *exec.Cmd
 	stdin  *os.File
 	stdout *os.File
@@ -149,9 +147,13 @@ func startConsole(ctx context.Context, argv []string, tty int) (c *Console, err 
 
 	select {
 	case <-attached:
-		c.pty = proxyPTY(cmd.Process.Pid)
 		return c, nil
 	case <-c.done:
+		select {
+		case <-attached:
+			return c, nil // attached, then ended at once: its Read ends with EOF
+		default:
+		}
 		c.stdin.Close()
 		c.stdout.Close()
 		return nil, c.exitError(nil)
@@ -205,11 +207,6 @@ func (c *Console) exitError(cause error) error {
 
 // TTY is the container tty the Console is attached to (0 = console).
 func (c *Console) TTY() int { return c.tty }
-
-// PTY is the host pty LXC's monitor allocated for this attachment
-// (/dev/pts/N), the device the console traffic passes through; empty when
-// it could not be determined.
-func (c *Console) PTY() string { return c.pty }
 
 // Done is closed once lxc-console has exited: after Close, or when the
 // container stopped.
@@ -279,39 +276,3 @@ func (c *Console) Close() error {
 
 // kill ends lxc-console at once (an attachment abandoned while starting).
 func (c *Console) kill() { _ = c.cmd.Process.Kill() }
-
-// proxyPTY finds the host pty of pid's attachment: lxc-console holds its
-// master (opened through /dev/ptmx), whose fdinfo names the pty's index
-// in the host's devpts.
-func proxyPTY(pid int) string {
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return ""
-	}
-	for _, e := range ents {
-		link, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err != nil || filepath.Base(link) != "ptmx" {
-			continue
-		}
-		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, e.Name()))
-		if err != nil {
-			continue
-		}
-		for line := range strings.Lines(string(info)) {
-			k, v, ok := strings.Cut(line, ":")
-			if !ok || k != "tty-index" {
-				continue
-			}
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				break
-			}
-			path := "/dev/pts/" + strconv.Itoa(n)
-			if fi, err := os.Stat(path); err == nil && fi.Mode()&fs.ModeCharDevice != 0 {
-				return path
-			}
-		}
-	}
-	return ""
-}

@@ -3,7 +3,18 @@
 # Idempotent and non-interactive; runs as root (CI does).
 set -eu
 
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter python3-libvirt virtinst libvirt-daemon-system python3-nova"
+# Build, run and test lxcvirt itself.
+packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
+# The real clients the integration tests drive: virt-install/virt-xml, virt-manager under Xvfb
+# (driven through AT-SPI with dogtail; xauth is what xvfb-run needs, only a Recommends of xvfb),
+# OpenStack Nova, libvirt-python and Sys::Virt.
+packages="$packages virtinst virt-manager gir1.2-vte-2.91 gir1.2-gtksource-4 gir1.2-libosinfo-1.0 python3-gi-cairo"
+packages="$packages python3-nova python3-libvirt libsys-virt-perl"
+packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-dogtail xdotool imagemagick"
+# Debian's libvirtd with its QEMU driver, for the side-by-side test (TCG; no KVM needed). Its LXC
+# driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
+# lxc:///system first (the bench installs that driver for its own private libvirtd).
+packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
@@ -13,6 +24,14 @@ done
 if [ -n "$missing" ]; then
 	echo "deps: installing$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
+	# Packages must not start their services (libvirtd, virtlogd…): the tests start the daemons they
+	# need and stop them again. An image's own policy-rc.d is kept.
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -q </dev/null
 	apt-get install -y -q --no-install-recommends $missing </dev/null
 fi

@@ -12,7 +12,8 @@
 //     in the domain XML, nothing reaches the config, and Mapped.Ignored names
 //     it for the driver's debug log (accessmode on mount filesystems,
 //     <iothreads>, <controller>, <perf>, <memoryBacking>, <cputune> pinning
-//     and scheduling, <log> on consoles after the first).
+//     and scheduling, <log> on consoles after the first, the guest <cpu>
+//     with its NUMA cells).
 //   - <os><cmdline> reaches init's environment as LIBVIRT_LXC_CMDLINE, as
 //     libvirt-lxc passes it. The first console's <log file> is honoured
 //     (lxc.console.logfile), which libvirt-lxc does not do; Mapped.ConsoleLog

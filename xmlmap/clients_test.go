@@ -144,13 +144,14 @@ func TestConsoleLog(t *testing.T) {
 // _get_guest_config, see testdata/xmlmap/clients) and checks what each
 // element turned into.
 func TestRealClientXML(t *testing.T) {
-	cases := []struct {
+	type clientCase struct {
 		file    string
 		layout  CgroupLayout
 		config  []string
 		ignored []string
 		log     *ConsoleLog
-	}{
+	}
+	cases := []clientCase{
 		{"virtinst.xml", CgroupV1,
 			[]string{"lxc.rootfs.path = dir:/srv/containers/c1", "lxc.init.cmd = /sbin/init", "lxc.net.0.link = lxcbr0", "lxc.tty.max = 1"},
 			[]string{"<filesystem accessmode='mapped'>"}, nil},
@@ -161,6 +162,12 @@ func TestRealClientXML(t *testing.T) {
 			[]string{"<filesystem accessmode='mapped'>", "<domain><iothreads>", "<domain><memoryBacking>",
 				"<cputune><vcpupin>", "<cputune><emulatorpin>", "<controller type='usb' model='none'>"},
 			&ConsoleLog{Path: "/var/log/lxcvirt/c2-console.log", Append: true}},
+		{"virtinst-cpu.xml", CgroupV1,
+			[]string{"lxc.rootfs.path = dir:/srv/containers/c3", "lxc.init.cmd = /sbin/init", "lxc.cgroup.memory.limit_in_bytes = 134217728"},
+			[]string{"<filesystem accessmode='mapped'>", "<cpu mode='host-model'>"}, nil},
+		{"virtinst-cpu-numa-v2.xml", CgroupV2,
+			[]string{"lxc.rootfs.path = dir:/srv/containers/c4", "lxc.cgroup2.memory.max = 268435456"},
+			[]string{"<filesystem accessmode='mapped'>", "<cpu mode='host-passthrough'>", "<cpu><numa>"}, nil},
 		{"nova-lxc.xml", CgroupV1,
 			[]string{"lxc.environment = LIBVIRT_LXC_CMDLINE=console=tty0 console=ttyS0 console=hvc0",
 				"lxc.environment = product_name=OpenStack Nova", "lxc.net.0.link = br100", "lxc.net.0.veth.pair = tap0a1b2c3d-4e",
@@ -172,6 +179,21 @@ func TestRealClientXML(t *testing.T) {
 				"lxc.idmap = g 0 100000 65536", "lxc.net.0.type = veth", "lxc.net.0.veth.pair = tap0a1b2c3d-4e"},
 			[]string{"<controller type='usb' model='none'>", "<domain><memoryBacking>", "<perf>"},
 			&ConsoleLog{Path: "/var/lib/nova/instances/8b5d6a0e-2f4c-4d4e-9a51-3c0a6f1e2b7d/console.log"}},
+	}
+	// Nova with [libvirt] cpu_mode set: the <cpu> it adds changes nothing
+	// in the config.
+	nova := cases[slices.IndexFunc(cases, func(c clientCase) bool { return c.file == "nova-lxc.xml" })]
+	for _, mode := range []string{"host-model", "host-passthrough"} {
+		plain := nova
+		plain.ignored = slices.Clone(nova.ignored)
+		plain.file = "nova-lxc-" + mode + ".xml"
+		plain.ignored = append(plain.ignored, "<cpu mode='"+mode+"'>")
+		want, err := os.ReadFile(filepath.Join(goldenDir, "nova-lxc.config"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain.config = strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
+		cases = append(cases, plain)
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {

@@ -138,7 +138,7 @@ func TestRefusals(t *testing.T) {
 		{"preserve", edit{top: `<on_crash>preserve</on_crash>`}.xml(), unsup, []string{"<on_crash>preserve"}},
 		{"bad action", edit{top: `<on_reboot>explode</on_reboot>`}.xml(), xmlE, []string{"<on_reboot>"}},
 		{"seclabel", edit{top: `<seclabel type='dynamic' model='apparmor'/>`}.xml(), unsup, []string{"<seclabel type='dynamic'>"}},
-		{"cpu model", edit{top: `<cpu mode='host-passthrough'/>`}.xml(), unsup, []string{"<cpu> in <domain>"}},
+		{"cpu mode", edit{top: `<cpu mode='host-copy'/>`}.xml(), unsup, []string{"<cpu mode='host-copy'>"}},
 		{"hyperv feature", edit{top: `<features><acpi/></features>`}.xml(), unsup, []string{"<acpi> in <features>"}},
 		{"lxc namespace", strings.Replace(edit{top: `<lxc:namespace><lxc:sharenet type='netns' value='red'/></lxc:namespace>`}.xml(), "<domain type='lxc'>", "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>", 1), unsup, []string{"<lxc:namespace>"}},
 		{"inituser name", edit{os: `<inituser>tester</inituser>`}.xml(), unsup, []string{"<inituser>", "numeric"}},

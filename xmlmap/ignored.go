@@ -51,11 +51,14 @@ var perfEvents = []string{
 
 // ignored handles the domain-level elements libvirt-lxc accepts and
 // ignores: <iothreads> (no I/O threads in a container), <memoryBacking>
-// (libvirt-lxc neither backs nor locks container memory) and <perf>
-// (perf events are a QEMU driver feature), validated as libvirt's parser
-// does.
+// (libvirt-lxc neither backs nor locks container memory), <perf> (perf
+// events are a QEMU driver feature) and <cpu> (see guestCPU), validated as
+// libvirt's parser does.
 func (mp *mapper) ignored() error {
 	d := mp.d
+	if err := mp.guestCPU(); err != nil {
+		return err
+	}
 	mp.ignoreFields("domain", d, "IOThreads", "MemoryBacking")
 	if p := d.Perf; p != nil {
 		for _, e := range p.Events {

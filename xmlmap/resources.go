@@ -139,11 +139,19 @@ func tuneLimit(field string, t *libvirtxml.DomainMemoryTuneLimit) (memLimit, err
 // limit is <memtune><hard_limit> when given, else <memory> (as libvirt-lxc
 // sets it). libvirt's swap_hard_limit is memory+swap: written as is to
 // cgroup v1's memsw file, and as swap_hard_limit minus the memory limit to
-// cgroup v2's memory.swap.max.
+// cgroup v2's memory.swap.max. Without <memory>, the domain's memory is
+// the sum of its <cpu><numa> cells' memory, as libvirt fills it in.
 func (mp *mapper) memory() error {
 	d := mp.d
 	if d.Memory == nil || d.Memory.Value == 0 {
-		return xmlErr("Memory size must be specified via <memory>")
+		numa, err := numaMemoryKiB(d.CPU)
+		if err != nil {
+			return err
+		}
+		if numa == 0 {
+			return xmlErr("Memory size must be specified via <memory> or in the <numa> configuration")
+		}
+		d.Memory = &libvirtxml.DomainMemory{Value: uint(numa), Unit: "KiB"}
 	}
 	if err := refuseOthers("memory", d.Memory, "Value", "Unit"); err != nil {
 		return err

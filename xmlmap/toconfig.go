@@ -94,7 +94,7 @@ func (mp *mapper) identity() error {
 	if err := refuseOthers("domain", d, "Type", "ID", "Name", "UUID", "Title", "Description",
 		"Metadata", "Memory", "CurrentMemory", "BlockIOTune", "MemoryTune", "VCPU", "CPUTune",
 		"NUMATune", "Resource", "OS", "IDMap", "Features", "Clock", "OnPoweroff", "OnReboot",
-		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf"); err != nil {
+		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf", "CPU"); err != nil {
 		return err
 	}
 	d.ID = nil

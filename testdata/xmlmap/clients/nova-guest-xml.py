@@ -15,6 +15,17 @@ the API; everything else is Nova's code.
                              gid_maps), <memoryBacking> ([libvirt]
                              file_backed_memory) and <perf> (the events
                              init_host would enable; set by the script)
+  nova-guest-xml.py VARIANT CPU_MODE
+                             the same with [libvirt] cpu_mode = CPU_MODE
+                             (host-model or host-passthrough) and
+                             cpu_model_extra_flags = -pdpe1gb, +pcid: Nova's
+                             _get_guest_cpu_config then writes <cpu> with
+                             the mode, the flavor's topology and the flags
+                             as features. Nova's own init_host refuses any
+                             cpu_mode but none for virt_type lxc ("does not
+                             support selecting CPU models"), so a running
+                             nova-compute never sends this; the script does
+                             not call init_host.
 
 Nova cannot give an LXC guest a NUMA topology (its _has_numa_support wants
 a QEMU connection), so <cputune><vcpupin>, <emulatorpin>, <numatune> and
@@ -53,6 +64,9 @@ from nova.virt.libvirt import driver as ldriver  # noqa: E402
 
 variant = sys.argv[1] if len(sys.argv) > 1 else "bridge"
 CONF.set_override("virt_type", "lxc", "libvirt")
+if len(sys.argv) > 2:
+    CONF.set_override("cpu_mode", sys.argv[2], "libvirt")
+    CONF.set_override("cpu_model_extra_flags", ["-pdpe1gb", "+pcid"], "libvirt")
 CONF.set_override("instances_path", "/var/lib/nova/instances")
 extra_specs = {}
 if variant == "full":
