@@ -115,7 +115,8 @@ class Steps:
             raise SystemExit('the test went away')
 
     def step(self, name, test_called, nova_called, fatal=True):
-        """Runs fn now as step name; a failing fatal step ends the run."""
+        """A decorator that runs the function at once as step name and
+        reports its result or error; a failing fatal step ends the run."""
         def run(fn):
             rec = {'step': name, 'test_called': test_called,
                    'nova_called': nova_called}
