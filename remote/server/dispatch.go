@@ -28,7 +28,9 @@ func (c *conn) dispatch(p *wire.Packet) {
 	}
 	inv := c.srv.handlers.Invoker(h.Program, h.Procedure)
 	if inv == nil {
-		c.replyFailure(h, proc, payload(noSupport(proc.API)))
+		e := payload(noSupport(proc.API))
+		c.log.Debug("call failed", "proc", proc.Name, "serial", h.Serial, "err", e.Text())
+		c.replyFailure(h, proc, e)
 		return
 	}
 	ci := &callInfo{hdr: h}
