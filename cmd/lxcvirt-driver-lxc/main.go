@@ -11,11 +11,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -38,8 +40,8 @@ func main() {
 		debug.SetGCPercent(p)
 	}
 	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
-	err := plugin.Serve(logger, func() (driver.Driver, error) {
-		return driver.New(context.Background(), s.DriverConfig(logger))
+	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
+		return driver.New(context.Background(), driverConfig(s, logger))
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -48,5 +50,21 @@ func main() {
 	if err != nil {
 		logger.Error(err.Error())
 		os.Exit(1)
+	}
+}
+
+// driverConfig is the LXC driver configuration s describes, logging to
+// logger.
+func driverConfig(s plugin.Settings, logger *slog.Logger) driver.Config {
+	return driver.Config{
+		StateDir:      s.StateDir,
+		LXCPath:       s.LXCPath,
+		RunDir:        s.RunDir,
+		CgroupRoot:    s.CgroupRoot,
+		ShutdownGrace: s.ShutdownGrace,
+		JobTimeout:    s.JobTimeout,
+		DefaultBridge: s.DefaultBridge,
+		Networks:      s.Networks,
+		Logger:        logger,
 	}
 }

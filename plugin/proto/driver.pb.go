@@ -1,5 +1,5 @@
 // The LXC domain driver served across the go-plugin boundary: one rpc per
-// method of lxcvirt's driver.Driver interface. Errors travel as a gRPC status
+// method of lxcvirt's driverapi.Driver interface. Errors travel as a gRPC status
 // whose details hold one Error message with libvirt's error number, domain
 // and message, so the host rebuilds the exact *virterror.Error.
 
@@ -123,7 +123,7 @@ func (*Empty) Descriptor() ([]byte, []int) {
 	return file_driver_proto_rawDescGZIP(), []int{1}
 }
 
-// Domain mirrors driver.Domain (remote_nonnull_domain).
+// Domain mirrors driverapi.Domain (remote_nonnull_domain).
 type Domain struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -184,7 +184,7 @@ func (x *Domain) GetId() int32 {
 	return 0
 }
 
-// Status mirrors driver.Status.
+// Status mirrors driverapi.Status.
 type Status struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Domain        *Domain                `protobuf:"bytes,1,opt,name=domain,proto3" json:"domain,omitempty"`
@@ -261,7 +261,7 @@ func (x *Status) GetAutostart() bool {
 	return false
 }
 
-// Info mirrors driver.Info.
+// Info mirrors driverapi.Info.
 type Info struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	State         int32                  `protobuf:"varint,1,opt,name=state,proto3" json:"state,omitempty"`
@@ -338,7 +338,7 @@ func (x *Info) GetCpuTimeNs() uint64 {
 	return 0
 }
 
-// InterfaceStats mirrors driver.InterfaceStats.
+// InterfaceStats mirrors driverapi.InterfaceStats.
 type InterfaceStats struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -455,7 +455,7 @@ func (x *InterfaceStats) GetTxDrop() uint64 {
 	return 0
 }
 
-// Stats mirrors driver.Stats.
+// Stats mirrors driverapi.Stats.
 type Stats struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Status        *Status                `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
@@ -572,10 +572,10 @@ func (x *Stats) GetCurMemKib() uint64 {
 	return 0
 }
 
-// Event mirrors driver.Event.
+// Event mirrors driverapi.Event.
 type Event struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Kind          int32                  `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"` // driver.EventKind
+	Kind          int32                  `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"` // driverapi.EventKind
 	Domain        *Domain                `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`
 	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"`
 	Detail        int32                  `protobuf:"varint,4,opt,name=detail,proto3" json:"detail,omitempty"`
@@ -1281,12 +1281,12 @@ func (x *StatsReply) GetStats() []*Stats {
 	return nil
 }
 
-// ConsoleOpen mirrors driver.Consoler.OpenConsole's arguments.
+// ConsoleOpen mirrors driverapi.Consoler.OpenConsole's arguments.
 type ConsoleOpen struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
 	Dev           string                 `protobuf:"bytes,2,opt,name=dev,proto3" json:"dev,omitempty"`
-	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"` // driver.ConsoleForce, driver.ConsoleSafe
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"` // driverapi.ConsoleForce, driverapi.ConsoleSafe
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1471,11 +1471,11 @@ func (x *ConsoleOutput) GetData() []byte {
 	return nil
 }
 
-// SetMetadataRequest mirrors driver.MetadataEditor.SetMetadata's arguments.
+// SetMetadataRequest mirrors driverapi.MetadataEditor.SetMetadata's arguments.
 type SetMetadataRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
-	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driverapi.MetadataType
 	Metadata      string                 `protobuf:"bytes,3,opt,name=metadata,proto3" json:"metadata,omitempty"`
 	Key           string                 `protobuf:"bytes,4,opt,name=key,proto3" json:"key,omitempty"`
 	Uri           string                 `protobuf:"bytes,5,opt,name=uri,proto3" json:"uri,omitempty"`
@@ -1556,11 +1556,11 @@ func (x *SetMetadataRequest) GetFlags() uint32 {
 	return 0
 }
 
-// MetadataRequest mirrors driver.MetadataEditor.Metadata's arguments.
+// MetadataRequest mirrors driverapi.MetadataEditor.Metadata's arguments.
 type MetadataRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
-	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driverapi.MetadataType
 	Uri           string                 `protobuf:"bytes,3,opt,name=uri,proto3" json:"uri,omitempty"`
 	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
 	unknownFields protoimpl.UnknownFields

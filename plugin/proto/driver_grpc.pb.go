@@ -1,5 +1,5 @@
 // The LXC domain driver served across the go-plugin boundary: one rpc per
-// method of lxcvirt's driver.Driver interface. Errors travel as a gRPC status
+// method of lxcvirt's driverapi.Driver interface. Errors travel as a gRPC status
 // whose details hold one Error message with libvirt's error number, domain
 // and message, so the host rebuilds the exact *virterror.Error.
 
@@ -77,14 +77,14 @@ type DriverClient interface {
 	Events(ctx context.Context, in *EventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Event], error)
 	// Close releases the plugin's driver; containers keep running.
 	Close(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Empty, error)
-	// Console attaches to a running domain's console (driver.Consoler). The
+	// Console attaches to a running domain's console (driverapi.Consoler). The
 	// host's first message is open; the server answers with response
 	// headers once attached, or ends the call with the error. Then data
 	// flows both ways. The host half-closes to detach; the server ends the
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput], error)
-	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	// SetMetadata and Metadata are driverapi.MetadataEditor's methods.
 	SetMetadata(ctx context.Context, in *SetMetadataRequest, opts ...grpc.CallOption) (*Empty, error)
 	Metadata(ctx context.Context, in *MetadataRequest, opts ...grpc.CallOption) (*MetadataReply, error)
 }
@@ -367,14 +367,14 @@ type DriverServer interface {
 	Events(*EventsRequest, grpc.ServerStreamingServer[Event]) error
 	// Close releases the plugin's driver; containers keep running.
 	Close(context.Context, *Empty) (*Empty, error)
-	// Console attaches to a running domain's console (driver.Consoler). The
+	// Console attaches to a running domain's console (driverapi.Consoler). The
 	// host's first message is open; the server answers with response
 	// headers once attached, or ends the call with the error. Then data
 	// flows both ways. The host half-closes to detach; the server ends the
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error
-	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	// SetMetadata and Metadata are driverapi.MetadataEditor's methods.
 	SetMetadata(context.Context, *SetMetadataRequest) (*Empty, error)
 	Metadata(context.Context, *MetadataRequest) (*MetadataReply, error)
 	mustEmbedUnimplementedDriverServer()

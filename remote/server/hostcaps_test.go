@@ -12,7 +12,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -131,7 +131,7 @@ func TestGetAllDomainStatsWhileDomainsComeAndGo(t *testing.T) {
 	}
 	// A per-domain stats call still reports a domain that does not exist.
 	e := rc.call(proto.ProcDomainMemoryStats, &libvirt.DomainMemoryStatsArgs{Dom: wireDomain(gone), MaxStats: 4}, nil)
-	wantError(t, e, libvirt.ErrNoDomain, virterror.Wrap(driver.NoDomainError(gone.UUID)).Message)
+	wantError(t, e, libvirt.ErrNoDomain, virterror.Wrap(driverapi.NoDomainError(gone.UUID)).Message)
 }
 
 // logRecords is a slog handler that keeps every record.

@@ -1,6 +1,6 @@
 // Package server serves libvirt's remote RPC protocol to libvirt clients
 // (virsh, virt-manager, libvirt-go, go-libvirt …) over unix sockets and
-// hands domain calls to a driver.Driver. Connections, framing and keepalive
+// hands domain calls to a driverapi.Driver. Connections, framing and keepalive
 // live in conn.go, call routing in dispatch.go, the procedure handlers in
 // connect.go, domain.go and events.go.
 package server
@@ -16,14 +16,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 )
 
 // Config configures a Server. Only Driver is required.
 type Config struct {
-	Driver driver.Driver
+	Driver driverapi.Driver
 	Logger *slog.Logger
 	// Host is the machine node calls describe (default host.Local).
 	Host *host.Host

@@ -7,7 +7,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -15,23 +15,23 @@ import (
 
 // Per-domain and node statistics, answered as libvirt's LXC driver answers
 // them (src/lxc/lxc_driver.c): every domain call needs a running domain,
-// and reads the driver's counters (driver.Stats).
+// and reads the driver's counters (driverapi.Stats).
 
 // runningStats returns a running domain's counters.
-func (s *Server) runningStats(ctx context.Context, u libvirt.UUID) (driver.Stats, error) {
-	list, err := s.drv().Stats(ctx, []driver.UUID{u})
+func (s *Server) runningStats(ctx context.Context, u libvirt.UUID) (driverapi.Stats, error) {
+	list, err := s.drv().Stats(ctx, []driverapi.UUID{u})
 	if err != nil {
-		return driver.Stats{}, err
+		return driverapi.Stats{}, err
 	}
 	switch len(list) {
 	case 0:
-		return driver.Stats{}, driver.NoDomainError(u)
+		return driverapi.Stats{}, driverapi.NoDomainError(u)
 	case 1:
 	default:
-		return driver.Stats{}, virterror.New(libvirt.ErrInternalError, "driver returned %d stats records for one domain", len(list))
+		return driverapi.Stats{}, virterror.New(libvirt.ErrInternalError, "driver returned %d stats records for one domain", len(list))
 	}
 	if list[0].ID == -1 {
-		return driver.Stats{}, errNotRunning()
+		return driverapi.Stats{}, errNotRunning()
 	}
 	return list[0], nil
 }
