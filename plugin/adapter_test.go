@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 // connect serves f through go-plugin's in-memory gRPC pair and returns the
 // host-side driver.
-func connect(t *testing.T, f *fakeDriver) *Client {
+func connect(t *testing.T, f driverapi.Driver) *Client {
 	t.Helper()
 	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
 		DriverPluginName: &DriverPlugin{Impl: f},

@@ -24,6 +24,7 @@ type Settings struct {
 	ShutdownGrace time.Duration
 	JobTimeout    time.Duration
 	DefaultBridge string
+	Emulator      string            // the capabilities' <emulator>
 	Networks      map[string]string // libvirt network name → host bridge
 	LogLevel      slog.Level        // the plugin's log level
 	// GCPercent is the plugin's garbage-collection target (see
@@ -75,6 +76,7 @@ func (s Settings) Args() []string {
 	dur("shutdown-grace", s.ShutdownGrace)
 	dur("job-timeout", s.JobTimeout)
 	str("default-bridge", s.DefaultBridge)
+	str("emulator", s.Emulator)
 	for _, name := range slices.Sorted(maps.Keys(s.Networks)) {
 		args = append(args, "-network="+name+"="+s.Networks[name])
 	}
@@ -94,6 +96,7 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&s.ShutdownGrace, "shutdown-grace", 0, "how long Shutdown waits for init before killing (default 30s)")
 	fs.DurationVar(&s.JobTimeout, "job-timeout", 0, "how long a call waits for another one on the same domain (default 30s)")
 	fs.StringVar(&s.DefaultBridge, "default-bridge", "", "`BRIDGE` for interfaces that name none (default "+defaults.Bridge+")")
+	fs.StringVar(&s.Emulator, "emulator", "", "`PATH` the capabilities XML names as <emulator> (default "+defaults.Emulator+")")
 	fs.Func("network", "map a libvirt network to a host bridge: `NAME=BRIDGE` (repeatable)", func(v string) error {
 		name, bridge, ok := strings.Cut(v, "=")
 		if !ok || name == "" || bridge == "" {

@@ -2,7 +2,8 @@
 // process. lxcvirtd starts it (see plugin.Supervisor) with the driver's
 // settings as flags (plugin.Settings); it loads the definitions, re-adopts
 // the containers that still run and serves the driver over gRPC until the
-// daemon stops it or goes away. It logs JSON lines to stderr, which the
+// daemon stops it or goes away, with the facts of the host (host.Facts)
+// for libvirt's node calls. It logs JSON lines to stderr, which the
 // daemon re-logs; its stdout belongs to the go-plugin handshake.
 package main
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -41,7 +43,11 @@ func main() {
 	}
 	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
 	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
-		return driver.New(context.Background(), driverConfig(s, logger))
+		l, err := driver.New(context.Background(), driverConfig(s, logger))
+		if err != nil {
+			return nil, err
+		}
+		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}}, nil
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -51,6 +57,13 @@ func main() {
 		logger.Error(err.Error())
 		os.Exit(1)
 	}
+}
+
+// lxcDriver is what the plugin serves: the LXC domain driver, and the
+// facts of the host it runs containers on (driverapi.Host).
+type lxcDriver struct {
+	*driver.LXC
+	host.Facts
 }
 
 // driverConfig is the LXC driver configuration s describes, logging to

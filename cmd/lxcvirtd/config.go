@@ -163,6 +163,7 @@ func (c config) pluginSettings() plugin.Settings {
 		RunDir:        c.RunDir,
 		ShutdownGrace: c.ShutdownGrace,
 		DefaultBridge: c.DefaultBridge,
+		Emulator:      c.Emulator,
 		Networks:      c.Networks,
 		LogLevel:      c.LogLevel,
 		GCPercent:     c.DriverGCPercent,

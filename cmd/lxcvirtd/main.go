@@ -202,7 +202,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	srv, err := server.New(server.Config{
 		Driver:            drv,
 		Logger:            log,
-		Emulator:          cfg.Emulator,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
 	})

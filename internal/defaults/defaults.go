@@ -14,4 +14,5 @@ const (
 	JobTimeout    = 30 * time.Second
 	Bridge        = "lxcbr0"
 	CgroupRoot    = "/sys/fs/cgroup"
+	Emulator      = "/usr/bin/lxc-start" // the capabilities' <emulator>
 )

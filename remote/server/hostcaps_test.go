@@ -13,7 +13,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -23,7 +23,7 @@ func TestNodeGetCPUMap(t *testing.T) {
 		"sys/devices/system/cpu/present": "0-9\n",
 		"sys/devices/system/cpu/online":  "0-3,8\n",
 	})
-	rc, _, _ := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
+	rc, _, _ := statsClient(t, func(c *Config) { c.Host = host.Facts{Host: host.Host{Root: root}} })
 	var ret libvirt.NodeGetCPUMapRet
 	rc.mustCall(proto.ProcNodeGetCPUMap, &libvirt.NodeGetCPUMapArgs{NeedMap: 1, NeedOnline: 1}, &ret)
 	if ret.Ret != 10 || ret.Online != 5 || !bytes.Equal(ret.Cpumap, []byte{0x0f, 0x01}) {
@@ -51,7 +51,7 @@ func domCaps(t *testing.T, rc *rawClient, args libvirt.ConnectGetDomainCapabilit
 }
 
 func TestGetDomainCapabilities(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Emulator = "/usr/libexec/lxcvirt/start" })
+	ts := startServer(t, func(c *Config) { c.Host = host.Facts{Host: host.Local, Emulator: "/usr/libexec/lxcvirt/start"} })
 	rc := dial(t, ts.rw)
 	rc.open(0)
 	ni, err := host.Local.NodeInfo()
