@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -20,35 +19,7 @@ const metaURI = "http://example.org/lxcvirt-test/1.0"
 // returns once virsh registered its callback.
 func (d *daemon) metaWatch() *eventWatch {
 	d.t.Helper()
-	before := d.registrations()
-	cmd := exec.Command("virsh", "-c", uri(d.sock), "event", "--event", "metadata-change", "--loop")
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		d.t.Fatal(err)
-	}
-	w := &eventWatch{t: d.t, lines: make(chan string, 256)}
-	go func() {
-		defer close(w.lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" {
-				w.lines <- line
-			}
-		}
-	}()
-	d.t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for d.registrations() == before {
-		if time.Now().After(deadline) {
-			d.t.Fatal("virsh event did not register for metadata-change in 30s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return w
+	return d.watch(1, "--event", "metadata-change", "--loop")
 }
 
 // metaLine is how virsh event prints a metadata change (uri "" is NULL).
