@@ -22,6 +22,16 @@ func (d *daemon) metaWatch() *eventWatch {
 	return d.watch(1, "--event", "metadata-change", "--loop")
 }
 
+// metaGuest defines and starts a guest named after prefix, with extra
+// after its <os>, and watches its metadata changes.
+func (d *daemon) metaGuest(prefix, extra string) (string, *eventWatch) {
+	d.t.Helper()
+	name := d.h.name(prefix)
+	d.ok("define", writeXML(d.t, guestXML(name, d.h.rootfs(testenv.InitHonoursHalt), extra)))
+	d.ok("start", name)
+	return name, d.metaWatch()
+}
+
 // metaLine is how virsh event prints a metadata change (uri "" is NULL).
 func metaLine(name, typ, uri string) string {
 	if uri == "" {
@@ -54,10 +64,7 @@ func (d *daemon) metaXMLHas(args []string, want, unwanted []string) {
 func TestMetadataVirsh(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("meta")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("meta", "")
 
 	if out := d.ok("desc", name, "--live", "--title", "live title"); out != "Domain title updated successfully" {
 		t.Errorf("desc --title: %q", out)
@@ -144,10 +151,7 @@ func TestMetadataVirtXML(t *testing.T) {
 	virtXML := requireTool(t, "virt-xml", "virtinst")
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("metavx")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "<title>before</title>")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("metavx", "<title>before</title>")
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -202,10 +206,7 @@ func metaPython(t *testing.T, d *daemon, name, script string) string {
 func TestMetadataVirtManagerCalls(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("metavm")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "<title>old</title>")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("metavm", "<title>old</title>")
 	out := metaPython(t, d, name, `
 import sys, libvirt
 conn = libvirt.open(sys.argv[1])
