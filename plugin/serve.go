@@ -38,6 +38,9 @@ func Serve(logger *slog.Logger, open func() (driverapi.Driver, error)) error {
 		return fmt.Errorf("open the driver: %w", err)
 	}
 	srv := NewServer(drv)
+	if srv.files, err = pluginFiles(); err != nil {
+		return err
+	}
 	stop := make(chan struct{})
 	defer close(stop)
 	go exitWithHost(srv, logger, stop)

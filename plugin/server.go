@@ -14,7 +14,8 @@ import (
 // leaves as a status carrying the libvirt error (see toStatus).
 type Server struct {
 	pb.UnimplementedDriverServer
-	impl driverapi.Driver
+	impl  driverapi.Driver
+	files *fileChannel // the descriptor socket, when the host gave one
 
 	closeOnce sync.Once
 	closeErr  error

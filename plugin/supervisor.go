@@ -114,6 +114,7 @@ type instance struct {
 	client  *goplugin.Client
 	proc    *process
 	drv     *Client
+	files   *fileChannel // the host's end of the descriptor socket
 	pid     int
 	started time.Time
 }
@@ -162,7 +163,17 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 // start launches one plugin process and dispenses its driver. ctx ending
 // kills the process and so aborts the handshake.
 func (s *Supervisor) start(ctx context.Context) (*instance, error) {
+	hostFiles, pluginFiles, err := filePair()
+	if err != nil {
+		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
+	}
+	files, err := newFileChannel(hostFiles)
+	if err != nil {
+		pluginFiles.Close()
+		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
+	}
 	cmd := exec.Command(s.cfg.Path, s.cfg.Args...)
+	cmd.ExtraFiles = []*os.File{pluginFiles} // descriptor 3
 	proc := newProcess(cmd)
 	pluginLog := s.log.With("logger", filepath.Base(s.cfg.Path))
 	client := goplugin.NewClient(&goplugin.ClientConfig{
@@ -171,7 +182,7 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
 			// spec carries go-plugin's environment (cookie, socket dir).
-			cmd.Env = append(spec.Env, s.cfg.Env...)
+			cmd.Env = append(append(spec.Env, s.cfg.Env...), filesFDEnv+"=3")
 			return proc, nil
 		},
 		StartTimeout:    s.cfg.StartTimeout,
@@ -183,15 +194,17 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	abort := context.AfterFunc(ctx, func() { _ = proc.Kill(context.Background()) })
 	drv, err := dispense(client)
 	abort()
+	pluginFiles.Close() // the plugin holds its end now
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
 	if err != nil {
 		client.Kill()
 		proc.release()
+		files.Close()
 		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
 	}
-	inst := &instance{client: client, proc: proc, drv: drv, pid: proc.pid(), started: time.Now()}
+	inst := &instance{client: client, proc: proc, drv: drv, files: files, pid: proc.pid(), started: time.Now()}
 	drv.transport = s.transportError(inst)
 	s.log.Info("LXC driver plugin started", "path", s.cfg.Path, "pid", inst.pid)
 	return inst, nil
@@ -372,11 +385,12 @@ func (s *Supervisor) shutdown(inst *instance) error {
 }
 
 // cleanup ends go-plugin's client for the instance (killing the process if
-// it still runs) and releases its pipes.
+// it still runs) and releases its pipes and descriptor socket.
 func (inst *instance) cleanup() {
 	inst.client.Kill()
 	<-inst.proc.done
 	inst.proc.release()
+	inst.files.Close()
 }
 
 // Close stops the plugin gracefully and ends every event subscription.

@@ -2229,6 +2229,60 @@ func (x *ARPTableReply) GetNeighbors() []*Neighbor {
 	return nil
 }
 
+// FilesReply names the message on the descriptor socket that carries a
+// call's descriptors.
+type FilesReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Count         int32                  `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilesReply) Reset() {
+	*x = FilesReply{}
+	mi := &file_driver_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilesReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilesReply) ProtoMessage() {}
+
+func (x *FilesReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilesReply.ProtoReflect.Descriptor instead.
+func (*FilesReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *FilesReply) GetId() uint64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *FilesReply) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -2381,7 +2435,11 @@ const file_driver_proto_rawDesc = "" +
 	"\x03mac\x18\x02 \x01(\tR\x03mac\x12\x16\n" +
 	"\x06device\x18\x03 \x01(\tR\x06device\"J\n" +
 	"\rARPTableReply\x129\n" +
-	"\tneighbors\x18\x01 \x03(\v2\x1b.lxcvirt.driver.v1.NeighborR\tneighbors2\xb3\x13\n" +
+	"\tneighbors\x18\x01 \x03(\v2\x1b.lxcvirt.driver.v1.NeighborR\tneighbors\"2\n" +
+	"\n" +
+	"FilesReply\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count2\x84\x14\n" +
 	"\x06Driver\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
 	"\tCreateXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12D\n" +
@@ -2417,7 +2475,8 @@ const file_driver_proto_rawDesc = "" +
 	"\fCapabilities\x12&.lxcvirt.driver.v1.CapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12_\n" +
 	"\x12DomainCapabilities\x12,.lxcvirt.driver.v1.DomainCapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12@\n" +
 	"\aSysinfo\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
-	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
+	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -2431,7 +2490,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -2471,6 +2530,7 @@ var file_driver_proto_goTypes = []any{
 	(*DomainCapabilitiesRequest)(nil), // 35: lxcvirt.driver.v1.DomainCapabilitiesRequest
 	(*Neighbor)(nil),                  // 36: lxcvirt.driver.v1.Neighbor
 	(*ARPTableReply)(nil),             // 37: lxcvirt.driver.v1.ARPTableReply
+	(*FilesReply)(nil),                // 38: lxcvirt.driver.v1.FilesReply
 }
 var file_driver_proto_depIdxs = []int32{
 	2,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -2518,41 +2578,43 @@ var file_driver_proto_depIdxs = []int32{
 	35, // 42: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
 	1,  // 43: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
 	1,  // 44: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
-	16, // 45: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 46: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 47: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	16, // 48: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 49: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 50: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 51: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 52: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 53: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	16, // 54: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 55: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 56: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 57: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	18, // 58: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	19, // 59: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 60: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 61: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	21, // 62: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	7,  // 63: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 64: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	24, // 65: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 66: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	27, // 67: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	28, // 68: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	29, // 69: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	30, // 70: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	33, // 71: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	33, // 72: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	29, // 73: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	19, // 74: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	19, // 75: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	19, // 76: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	37, // 77: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	45, // [45:78] is the sub-list for method output_type
-	12, // [12:45] is the sub-list for method input_type
+	9,  // 45: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
+	16, // 46: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 47: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 48: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	16, // 49: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 50: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 51: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 52: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 53: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 54: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	16, // 55: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 56: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 57: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 58: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	18, // 59: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	19, // 60: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 61: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 62: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	21, // 63: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	7,  // 64: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 65: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	24, // 66: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 67: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	27, // 68: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	28, // 69: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	29, // 70: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	30, // 71: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	33, // 72: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	33, // 73: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	29, // 74: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	19, // 75: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	19, // 76: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	19, // 77: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	37, // 78: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	38, // 79: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	46, // [46:80] is the sub-list for method output_type
+	12, // [12:46] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -2573,7 +2635,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   38,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

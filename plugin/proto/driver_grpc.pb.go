@@ -57,6 +57,7 @@ const (
 	Driver_DomainCapabilities_FullMethodName = "/lxcvirt.driver.v1.Driver/DomainCapabilities"
 	Driver_Sysinfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/Sysinfo"
 	Driver_ARPTable_FullMethodName           = "/lxcvirt.driver.v1.Driver/ARPTable"
+	Driver_OpenNamespaces_FullMethodName     = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
 )
 
 // DriverClient is the client API for Driver service.
@@ -109,6 +110,11 @@ type DriverClient interface {
 	DomainCapabilities(ctx context.Context, in *DomainCapabilitiesRequest, opts ...grpc.CallOption) (*XMLReply, error)
 	Sysinfo(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*XMLReply, error)
 	ARPTable(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*ARPTableReply, error)
+	// OpenNamespaces opens a running domain's namespaces
+	// (driverapi.NamespaceOpener). gRPC cannot carry descriptors: the
+	// server sends them on the descriptor socket the host handed the plugin
+	// at start, in one message tagged with the id it then returns.
+	OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error)
 }
 
 type driverClient struct {
@@ -461,6 +467,16 @@ func (c *driverClient) ARPTable(ctx context.Context, in *Empty, opts ...grpc.Cal
 	return out, nil
 }
 
+func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FilesReply)
+	err := c.cc.Invoke(ctx, Driver_OpenNamespaces_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -511,6 +527,11 @@ type DriverServer interface {
 	DomainCapabilities(context.Context, *DomainCapabilitiesRequest) (*XMLReply, error)
 	Sysinfo(context.Context, *Empty) (*XMLReply, error)
 	ARPTable(context.Context, *Empty) (*ARPTableReply, error)
+	// OpenNamespaces opens a running domain's namespaces
+	// (driverapi.NamespaceOpener). gRPC cannot carry descriptors: the
+	// server sends them on the descriptor socket the host handed the plugin
+	// at start, in one message tagged with the id it then returns.
+	OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -619,6 +640,9 @@ func (UnimplementedDriverServer) Sysinfo(context.Context, *Empty) (*XMLReply, er
 }
 func (UnimplementedDriverServer) ARPTable(context.Context, *Empty) (*ARPTableReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method ARPTable not implemented")
+}
+func (UnimplementedDriverServer) OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method OpenNamespaces not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1217,6 +1241,24 @@ func _Driver_ARPTable_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_OpenNamespaces_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).OpenNamespaces(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_OpenNamespaces_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).OpenNamespaces(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1347,6 +1389,10 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ARPTable",
 			Handler:    _Driver_ARPTable_Handler,
+		},
+		{
+			MethodName: "OpenNamespaces",
+			Handler:    _Driver_OpenNamespaces_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

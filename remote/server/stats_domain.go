@@ -271,3 +271,7 @@ func (s *Server) domainInterfaceAddresses(ctx context.Context, c *conn, args *li
 	}
 	return ret, nil
 }
+
+func errNotRunning() error {
+	return virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
+}
