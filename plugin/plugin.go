@@ -19,7 +19,7 @@ import (
 // keeps the plugin binary from being run by hand; bump ProtocolVersion on
 // any incompatible change of driver.proto.
 var Handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  1,
+	ProtocolVersion:  2,
 	MagicCookieKey:   "LXCVIRT_DRIVER_PLUGIN",
 	MagicCookieValue: "9d6f1c2a7e3b48d5a0c4f8e2b61d7a93",
 }
