@@ -154,6 +154,9 @@ func (s *Server) getLibVersion(ctx context.Context, c *conn) (*libvirt.ConnectGe
 	return &libvirt.ConnectGetLibVersionRet{LibVer: LibVersion}, nil
 }
 
+// getHostname names the machine the daemon runs on, as libvirtd answers
+// from its own process; the driver plugin runs on the same machine, so
+// this one system call does not go through the driver.
 func (s *Server) getHostname(ctx context.Context, c *conn) (*libvirt.ConnectGetHostnameRet, error) {
 	name, err := os.Hostname()
 	if err != nil {

@@ -39,6 +39,17 @@ func TestNodeGetCPUMap(t *testing.T) {
 		libvirt.ErrInvalidArg, "invalid argument: unsupported flags (0x4) in function virHostCPUGetMap")
 }
 
+// A driver without host facts leaves the node calls unsupported.
+func TestHostCallsWithoutHostFacts(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Host = nil })
+	rc := dial(t, ts.rw)
+	rc.open(0)
+	wantError(t, rc.call(proto.ProcNodeGetInfo, nil, nil), libvirt.ErrNoSupport,
+		"this function is not supported by the connection driver: virNodeGetInfo")
+	wantError(t, rc.call(proto.ProcConnectGetCapabilities, nil, nil), libvirt.ErrNoSupport,
+		"this function is not supported by the connection driver: virConnectGetCapabilities")
+}
+
 func domCaps(t *testing.T, rc *rawClient, args libvirt.ConnectGetDomainCapabilitiesArgs) libvirtxml.DomainCaps {
 	t.Helper()
 	var ret libvirt.ConnectGetDomainCapabilitiesRet
