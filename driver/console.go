@@ -15,7 +15,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -23,7 +23,7 @@ import (
 // Consoles.
 //
 // LXC's monitor owns every running container's console and ttys (see
-// runner.Console). The driver relays each console of a running domain to a
+// lxc.Console). The driver relays each console of a running domain to a
 // host pty of its own (see consoleRelay, which also tells why), and a
 // console session is a client's opening of that pty, as in libvirt's LXC
 // driver. The driver arbitrates between its clients as libvirt's character
@@ -32,10 +32,10 @@ import (
 // console) and ends when the domain stops.
 
 // ConsoleRuntime is the optional part of a Runtime that attaches to a
-// container's consoles; *runner.Runner implements it. Without it the
+// container's consoles; *lxc.Runner implements it. Without it the
 // driver reports consoles as unsupported.
 type ConsoleRuntime interface {
-	Console(ctx context.Context, name string, tty int) (*runner.Console, error)
+	Console(ctx context.Context, name string, tty int) (*lxc.Console, error)
 }
 
 // consoleBusyRetry bounds how long a forced open waits for the relay while
@@ -161,7 +161,7 @@ func waitRelay(ctx context.Context, r *consoleRelay, force bool) error {
 	defer t.Stop()
 	for {
 		attached, err, changed := r.state()
-		isBusy := errors.Is(err, runner.ErrConsoleBusy)
+		isBusy := errors.Is(err, lxc.ErrConsoleBusy)
 		switch {
 		case attached:
 			return nil

@@ -16,7 +16,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -36,9 +36,9 @@ printf '\nConnected to tty %s\n' "$6" >&2
 exec cat
 `
 
-// Console makes the fake runtime a ConsoleRuntime: a real runner.Runner
+// Console makes the fake runtime a ConsoleRuntime: a real lxc.Runner
 // running fakeLXCConsole.
-func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*runner.Console, error) {
+func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*lxc.Console, error) {
 	if err := f.enter("console", name); err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*runne
 	if err := os.WriteFile(filepath.Join(bin, "lxc-console"), []byte(fakeLXCConsole), 0o755); err != nil {
 		return nil, err
 	}
-	r, err := runner.New("/var/lib/lxcvirt-test", runner.WithBinDir(bin))
+	r, err := lxc.New("/var/lib/lxcvirt-test", lxc.WithBinDir(bin))
 	if err != nil {
 		return nil, err
 	}

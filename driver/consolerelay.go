@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // Console ptys.
@@ -82,9 +82,9 @@ type consoleRelay struct {
 	clients atomic.Int32 // console sessions open on the pty
 
 	mu      sync.Mutex
-	rc      *runner.Console // the current attachment; nil between two
-	changed chan struct{}   // closed (and replaced) whenever rc or err changes
-	err     error           // why the last attachment failed; nil once attached
+	rc      *lxc.Console  // the current attachment; nil between two
+	changed chan struct{} // closed (and replaced) whenever rc or err changes
+	err     error         // why the last attachment failed; nil once attached
 }
 
 // relayBackoff bounds the pause between attempts to attach while the
@@ -195,7 +195,7 @@ func (r *consoleRelay) run() {
 		rc, err := r.crt.Console(r.ctx, r.d.name, r.tty)
 		if err != nil {
 			r.setErr(err)
-			if errors.Is(err, runner.ErrConsoleBusy) {
+			if errors.Is(err, lxc.ErrConsoleBusy) {
 				r.l.log.Debug("console busy; retrying", "domain", r.d.name, "tty", r.tty, "err", err)
 				r.pause(&backoff)
 			} else {
@@ -256,7 +256,7 @@ func (r *consoleRelay) booted() {
 
 // output copies what the container writes on the console to the pty
 // until the attachment ends.
-func (r *consoleRelay) output(rc *runner.Console) {
+func (r *consoleRelay) output(rc *lxc.Console) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := rc.Read(buf)
@@ -329,7 +329,7 @@ func (r *consoleRelay) deliver(p []byte) bool {
 	}
 }
 
-func (r *consoleRelay) setRC(rc *runner.Console) {
+func (r *consoleRelay) setRC(rc *lxc.Console) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rc = rc

@@ -19,18 +19,18 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/defaults"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// Runtime is what the driver needs from package runner; *runner.Runner
-// satisfies it and unit tests use a fake. Errors unwrap to runner's
+// Runtime is what the driver needs from package lxc; *lxc.Runner
+// satisfies it and unit tests use a fake. Errors unwrap to lxc's
 // sentinels (ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout).
 type Runtime interface {
-	Start(ctx context.Context, name string, opts runner.StartOptions) error
-	Stop(ctx context.Context, name string, opts runner.StopOptions) error
-	State(ctx context.Context, name string) (runner.State, int, error)
+	Start(ctx context.Context, name string, opts lxc.StartOptions) error
+	Stop(ctx context.Context, name string, opts lxc.StopOptions) error
+	State(ctx context.Context, name string) (lxc.State, int, error)
 	Freeze(ctx context.Context, name string) error
 	Unfreeze(ctx context.Context, name string) error
 }
@@ -57,7 +57,7 @@ type Config struct {
 	DefaultBridge string
 	// Networks maps libvirt network names to host bridges.
 	Networks map[string]string
-	// Runtime runs the containers (default: a runner.Runner on LXCPath).
+	// Runtime runs the containers (default: a lxc.Runner on LXCPath).
 	Runtime Runtime
 	// Logger receives the driver's logs (default slog.Default()).
 	Logger *slog.Logger
@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := runner.New(cfg.LXCPath, runner.WithLogger(cfg.Logger))
+		r, err := lxc.New(cfg.LXCPath, lxc.WithLogger(cfg.Logger))
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
@@ -207,7 +207,7 @@ func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, UUID, error) {
 		}
 		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "%v", err)
 	}
-	if err := runner.ValidateName(m.Domain.Name); err != nil {
+	if err := lxc.ValidateName(m.Domain.Name); err != nil {
 		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain name: %v", err)
 	}
 	u, err := parseUUID(m.Domain.UUID)
@@ -245,7 +245,7 @@ func (l *LXC) hasContainer(name string) bool {
 // removeContainerDir deletes a container's directory (its config and log;
 // the rootfs is the user's and lives elsewhere).
 func (l *LXC) removeContainerDir(name string) {
-	if runner.ValidateName(name) != nil {
+	if lxc.ValidateName(name) != nil {
 		return
 	}
 	if err := os.RemoveAll(l.containerDir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {

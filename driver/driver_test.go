@@ -16,7 +16,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -948,8 +948,8 @@ func TestRuntimeErrorMapping(t *testing.T) {
 		err  error
 		code libvirt.ErrorNumber
 	}{
-		{runner.ErrTimeout, libvirt.ErrOperationTimeout},
-		{runner.ErrNotRunning, libvirt.ErrOperationInvalid},
+		{lxc.ErrTimeout, libvirt.ErrOperationTimeout},
+		{lxc.ErrNotRunning, libvirt.ErrOperationInvalid},
 		{errors.New("lxc-freeze: cgroup gone"), libvirt.ErrOperationFailed},
 	} {
 		err := runtimeErr("suspend", "web", c.err)

@@ -9,7 +9,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -47,18 +47,18 @@ func internalErr(format string, args ...any) error {
 	return virterror.New(libvirt.ErrInternalError, format, args...)
 }
 
-// runtimeErr turns a runner error into a libvirt error naming the operation
+// runtimeErr turns an lxc error into a libvirt error naming the operation
 // and the domain; lxc's own message stays in the text.
 func runtimeErr(op, name string, err error) error {
 	if e := virterror.As(err); e != nil {
 		return e
 	}
 	switch {
-	case errors.Is(err, runner.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, lxc.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return virterror.New(libvirt.ErrOperationTimeout, "%s domain '%s': %v", op, name, err)
-	case errors.Is(err, runner.ErrNotRunning):
+	case errors.Is(err, lxc.ErrNotRunning):
 		return errNotRunning()
-	case errors.Is(err, runner.ErrAlreadyRunning):
+	case errors.Is(err, lxc.ErrAlreadyRunning):
 		return errRunning()
 	case errors.Is(err, context.Canceled):
 		return virterror.New(libvirt.ErrOperationAborted, "%s domain '%s': %v", op, name, err)

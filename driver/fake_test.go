@@ -14,10 +14,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
-// fakeRuntime stands in for runner.Runner. Each running "container" is two
+// fakeRuntime stands in for lxc.Runner. Each running "container" is two
 // real sleep processes — init and LXC's monitor — so the driver's pidfd
 // watches work for real; the /proc and cgroup files the driver reads are
 // written under temp roots (the fake's stat file names the monitor as
@@ -41,7 +41,7 @@ type fakeRuntime struct {
 	onExit func(name string, ws unix.WaitStatus)
 	// consoles are the attachments to each container's console; like
 	// LXC's monitor, the fake drops them when init ends.
-	consoles map[string][]*runner.Console
+	consoles map[string][]*lxc.Console
 }
 
 type fakeCT struct {
@@ -54,7 +54,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	f := &fakeRuntime{
 		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
 		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
-		consoles: map[string][]*runner.Console{},
+		consoles: map[string][]*lxc.Console{},
 	}
 	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -159,17 +159,17 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func (f *fakeRuntime) Start(_ context.Context, name string, o runner.StartOptions) error {
+func (f *fakeRuntime) Start(_ context.Context, name string, o lxc.StartOptions) error {
 	if err := f.enter("start", name); err != nil {
 		return err
 	}
 	if _, err := os.Stat(o.ConfigFile); err != nil {
-		return fmt.Errorf("start %s: %w", name, runner.ErrNotFound)
+		return fmt.Errorf("start %s: %w", name, lxc.ErrNotFound)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cts[name] != nil {
-		return runner.ErrAlreadyRunning
+		return lxc.ErrAlreadyRunning
 	}
 	ct := &fakeCT{cfgPath: o.ConfigFile}
 	f.boot(name, ct)
@@ -223,7 +223,7 @@ func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 	time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
 }
 
-func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions) error {
+func (f *fakeRuntime) Stop(_ context.Context, name string, o lxc.StopOptions) error {
 	if err := f.enter("stop", name); err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions)
 	ct := f.cts[name]
 	switch {
 	case ct == nil:
-		return runner.ErrNotRunning
+		return lxc.ErrNotRunning
 	case o.Kill:
 		f.halt(name, wsKilled)
 	case f.ignore[name]:
@@ -246,7 +246,7 @@ func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions)
 	return nil
 }
 
-func (f *fakeRuntime) State(_ context.Context, name string) (runner.State, int, error) {
+func (f *fakeRuntime) State(_ context.Context, name string) (lxc.State, int, error) {
 	if err := f.enter("state", name); err != nil {
 		return "", 0, err
 	}
@@ -254,9 +254,9 @@ func (f *fakeRuntime) State(_ context.Context, name string) (runner.State, int, 
 	defer f.mu.Unlock()
 	ct := f.cts[name]
 	if ct == nil {
-		return runner.Stopped, 0, nil
+		return lxc.Stopped, 0, nil
 	}
-	return runner.Running, ct.init.Process.Pid, nil
+	return lxc.Running, ct.init.Process.Pid, nil
 }
 
 func (f *fakeRuntime) freeze(op, name, state string) error {
@@ -266,7 +266,7 @@ func (f *fakeRuntime) freeze(op, name, state string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cts[name] == nil {
-		return runner.ErrNotRunning
+		return lxc.ErrNotRunning
 	}
 	f.writeCgroup(name, "freezer", "freezer.state", state)
 	return nil

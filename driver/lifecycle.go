@@ -18,7 +18,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -90,7 +90,7 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	}
 	// A failed or cancelled lxc-start may leave a half-started container.
 	undo = append(undo, func() { l.killQuietly(d.name) })
-	if err := l.rt.Start(ctx, d.name, runner.StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: pidPath}); err != nil {
+	if err := l.rt.Start(ctx, d.name, lxc.StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: pidPath}); err != nil {
 		return withLogTail(runtimeErr("start", d.name, err), logPath)
 	}
 	pid := l.initOfMonitor(pidPath)
@@ -99,7 +99,7 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 		if err != nil {
 			return runtimeErr("start", d.name, err)
 		}
-		if p <= 0 || st == runner.Stopped {
+		if p <= 0 || st == lxc.Stopped {
 			return withLogTail(virterror.New(libvirt.ErrOperationFailed,
 				"failed to start domain '%s': container stopped right after it started (state %s)", d.name, st), logPath)
 		}
@@ -161,8 +161,8 @@ func (l *LXC) initOfMonitor(pidPath string) int {
 func (l *LXC) killQuietly(name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), startCleanupWait)
 	defer cancel()
-	if err := l.rt.Stop(ctx, name, runner.StopOptions{Kill: true}); err != nil &&
-		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+	if err := l.rt.Stop(ctx, name, lxc.StopOptions{Kill: true}); err != nil &&
+		!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 		l.log.Warn("cleanup kill failed", "domain", name, "err", err)
 	}
 }
@@ -342,7 +342,7 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 	}
 	if paused {
 		// A frozen task cannot act on SIGKILL until thawed.
-		if err := l.rt.Unfreeze(ctx, d.name); err != nil && !errors.Is(err, runner.ErrNotRunning) {
+		if err := l.rt.Unfreeze(ctx, d.name); err != nil && !errors.Is(err, lxc.ErrNotRunning) {
 			l.log.Warn("thaw before kill failed", "domain", d.name, "err", err)
 		}
 	}
@@ -352,8 +352,8 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 	// When init is already gone (LXC restarted the container under a new
 	// one) or the watch has no pidfd, lxc-stop -k does it.
 	if !w.kill() {
-		if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Kill: true}); err != nil &&
-			!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+		if err := l.rt.Stop(ctx, d.name, lxc.StopOptions{Kill: true}); err != nil &&
+			!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 			return runtimeErr("destroy", d.name, err)
 		}
 	}
@@ -613,11 +613,11 @@ func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
 		}
 		st, pid, err := l.rt.State(l.ctx, d.name)
 		switch {
-		case errors.Is(err, runner.ErrNotFound) || l.ctx.Err() != nil:
+		case errors.Is(err, lxc.ErrNotFound) || l.ctx.Err() != nil:
 			return 0
-		case err == nil && pid > 0 && pid != oldPID && st != runner.Stopped:
+		case err == nil && pid > 0 && pid != oldPID && st != lxc.Stopped:
 			return pid
-		case err == nil && st == runner.Stopped && mw == nil:
+		case err == nil && st == lxc.Stopped && mw == nil:
 			if stoppedSeen++; stoppedSeen >= 3 {
 				return 0
 			}
@@ -711,20 +711,20 @@ func requireActive(d *domain) error {
 // shutdown asks init to halt (LXC's halt signal) and returns at once; a
 // background escalation kills the container after the grace period.
 func (l *LXC) shutdown(ctx context.Context, d *domain) error {
-	return l.request(ctx, d, "shutdown", runner.StopOptions{NoWait: true}, pendingShutdown, l.escalate)
+	return l.request(ctx, d, "shutdown", lxc.StopOptions{NoWait: true}, pendingShutdown, l.escalate)
 }
 
 // reboot asks init to reboot (lxc-stop -r: LXC's reboot signal). If init
 // reboots the container LXC restarts it; if init just exits, the driver
 // starts it again. Either way the domain's ID becomes the new init's PID.
 func (l *LXC) reboot(ctx context.Context, d *domain) error {
-	return l.request(ctx, d, "reboot", runner.StopOptions{Reboot: true, NoWait: true}, pendingReboot, l.expireReboot)
+	return l.request(ctx, d, "reboot", lxc.StopOptions{Reboot: true, NoWait: true}, pendingReboot, l.expireReboot)
 }
 
 // request asks d's running init to halt or reboot (op) without waiting,
 // marks what is pending and, on the first such request, starts follow —
 // the background watcher that sees the request through.
-func (l *LXC) request(ctx context.Context, d *domain, op string, opts runner.StopOptions, want pending, follow func(*domain, *procWatch)) error {
+func (l *LXC) request(ctx context.Context, d *domain, op string, opts lxc.StopOptions, want pending, follow func(*domain, *procWatch)) error {
 	if err := requireActive(d); err != nil {
 		return err
 	}

@@ -7,14 +7,14 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // Watching LXC. Two sources tell the driver what its containers do, so
 // that it notices changes nobody asked it for at once and without polling:
 //
 //   - a pidfd per init (monitor.go) fires the moment init exits;
-//   - LXC's monitor stream (runner.Monitor: lxc-monitord, one lxc-monitor
+//   - LXC's monitor stream (lxc.Monitor: lxc-monitord, one lxc-monitor
 //     per lxcpath) reports how init exited (its wait status) and every
 //     state change LXC's tools make: freeze and thaw with lxc-freeze,
 //     stops, starts (with lxc-start) behind the driver's back.
@@ -23,10 +23,10 @@ import (
 // with what LXC says (its freezer, its init), which emits the events.
 
 // StateMonitor is the optional part of a Runtime that streams LXC's state
-// changes; *runner.Runner implements it. The channel closes when the stream
+// changes; *lxc.Runner implements it. The channel closes when the stream
 // ends; the driver then starts a new one.
 type StateMonitor interface {
-	Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error)
+	Monitor(ctx context.Context) (<-chan lxc.MonitorEvent, error)
 }
 
 // Backoff between lxc-monitor restarts, and the delay of the second
@@ -61,7 +61,7 @@ func (l *LXC) watchLXC() {
 			if l.ctx.Err() != nil {
 				return
 			}
-			if errors.Is(err, runner.ErrNoStreaming) {
+			if errors.Is(err, lxc.ErrNoStreaming) {
 				l.log.Warn("LXC state changes are seen only on the next query", "err", err)
 				return
 			}
@@ -78,7 +78,7 @@ func (l *LXC) watchLXC() {
 
 // follow handles one stream's events until it ends, resynchronising when
 // it starts and once more after resyncDelay.
-func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
+func (l *LXC) follow(ch <-chan lxc.MonitorEvent) {
 	l.monitorLive.Store(true)
 	defer l.monitorLive.Store(false)
 	l.resync()
@@ -101,7 +101,7 @@ func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
 
 // onMonitorEvent handles one lxc-monitor event; it never blocks, as LXC's
 // containers wait on a stalled monitor.
-func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
+func (l *LXC) onMonitorEvent(ev lxc.MonitorEvent) {
 	d := l.tab.getName(ev.Name)
 	if d == nil {
 		return
@@ -120,9 +120,9 @@ func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
 		return
 	}
 	switch ev.State {
-	case runner.Frozen, runner.Thawed, runner.Running:
+	case lxc.Frozen, lxc.Thawed, lxc.Running:
 		l.reconcileSoon(d)
-	case runner.Freezing:
+	case lxc.Freezing:
 		l.watchFreeze(d)
 	}
 }
@@ -209,7 +209,7 @@ func (l *LXC) reconcile(d *domain) {
 // started it: running, reason unknown, and a started event.
 func (l *LXC) adoptForeign(d *domain, def *definition) {
 	st, pid, err := l.rt.State(l.ctx, d.name)
-	if err != nil || pid <= 0 || st == runner.Stopped {
+	if err != nil || pid <= 0 || st == lxc.Stopped {
 		return
 	}
 	live, err := l.liveDef(d.uuid, def)

@@ -10,7 +10,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // monitoringRuntime is the fake runtime with a state stream the test
@@ -20,11 +20,11 @@ type monitoringRuntime struct {
 	opened chan struct{} // one token per Monitor call
 
 	mu      sync.Mutex
-	streams []chan runner.MonitorEvent
+	streams []chan lxc.MonitorEvent
 }
 
-func (m *monitoringRuntime) Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error) {
-	ch := make(chan runner.MonitorEvent, 16)
+func (m *monitoringRuntime) Monitor(ctx context.Context) (<-chan lxc.MonitorEvent, error) {
+	ch := make(chan lxc.MonitorEvent, 16)
 	m.mu.Lock()
 	m.streams = append(m.streams, ch)
 	m.mu.Unlock()
@@ -32,13 +32,13 @@ func (m *monitoringRuntime) Monitor(ctx context.Context) (<-chan runner.MonitorE
 	return ch, nil
 }
 
-func (m *monitoringRuntime) current() chan runner.MonitorEvent {
+func (m *monitoringRuntime) current() chan lxc.MonitorEvent {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.streams[len(m.streams)-1]
 }
 
-func (m *monitoringRuntime) send(ev runner.MonitorEvent) { m.current() <- ev }
+func (m *monitoringRuntime) send(ev lxc.MonitorEvent) { m.current() <- ev }
 
 // newMonitoredEnv is newEnv whose driver follows a test-fed state stream;
 // the fake runtime reports each init's end on it with its wait status, as
@@ -47,7 +47,7 @@ func newMonitoredEnv(t *testing.T) *env {
 	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
 	e.mon = &monitoringRuntime{fakeRuntime: e.rt, opened: make(chan struct{}, 16)}
 	e.rt.onExit = func(name string, ws unix.WaitStatus) {
-		e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: int(ws), WaitStatus: true})
+		e.mon.send(lxc.MonitorEvent{Name: name, Exited: true, ExitStatus: int(ws), WaitStatus: true})
 	}
 	e.l = e.open()
 	e.waitMonitorOpened()
@@ -135,7 +135,7 @@ func TestExitStatusWithoutWaitStatus(t *testing.T) {
 		e := newMonitoredEnv(t)
 		e.rt.onExit = func(name string, _ unix.WaitStatus) {
 			if c.report {
-				e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: c.status})
+				e.mon.send(lxc.MonitorEvent{Name: name, Exited: true, ExitStatus: c.status})
 			}
 		}
 		d := e.start(e.define("web", uuidA))
@@ -159,15 +159,15 @@ func TestFreezeSeenFromMonitor(t *testing.T) {
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
 	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Freezing})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUnknown) {
 		t.Fatalf("after lxc-freeze: %+v", st)
 	}
 	e.rt.writeCgroup("web", "freezer", "freezer.state", "THAWED")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Thawed})
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Thawed})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Running})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
 	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnpaused) {
 		t.Fatalf("after lxc-unfreeze: %+v", st)
@@ -175,7 +175,7 @@ func TestFreezeSeenFromMonitor(t *testing.T) {
 	// The driver's own suspend is reason user, and its stream echo adds
 	// no second event.
 	must(t, e.l.Suspend(t.Context(), d.UUID))
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUser) {
 		t.Fatalf("after Suspend: %+v", st)
@@ -198,8 +198,8 @@ func TestForeignStartAdopted(t *testing.T) {
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
 	cfg := filepath.Join(e.stateDir, "lxc", "web", "config")
-	must(t, e.rt.Start(t.Context(), "web", runner.StartOptions{ConfigFile: cfg}))
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	must(t, e.rt.Start(t.Context(), "web", lxc.StartOptions{ConfigFile: cfg}))
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Running})
 	ev := nextEvent(t, evs)
 	pid := int32(e.rt.pid("web"))
 	if want := lifecycle(Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
@@ -219,7 +219,7 @@ func TestMonitorRestarted(t *testing.T) {
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
 	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 }
 
@@ -231,7 +231,7 @@ func TestFreezeReportedBeforeLXCSaysFrozen(t *testing.T) {
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
+	e.mon.send(lxc.MonitorEvent{Name: "web", State: lxc.Freezing})
 	time.Sleep(15 * time.Millisecond)
 	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
 	start := time.Now()

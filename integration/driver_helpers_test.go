@@ -20,7 +20,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // host is one test's driver world: a state dir, an lxcpath and a run dir
@@ -83,7 +83,7 @@ func (h *host) name(prefix string) string {
 func (h *host) killAll() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r, err := runner.New(h.lxcPath)
+	r, err := lxc.New(h.lxcPath)
 	if err != nil {
 		h.t.Error(err)
 		return
@@ -91,8 +91,8 @@ func (h *host) killAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, n := range h.names {
-		if err := r.Stop(ctx, n, runner.StopOptions{Kill: true}); err != nil &&
-			!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+		if err := r.Stop(ctx, n, lxc.StopOptions{Kill: true}); err != nil &&
+			!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 			h.t.Errorf("cleanup %s: %v", n, err)
 		}
 	}

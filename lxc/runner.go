@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func WithLogger(l *slog.Logger) Option { return func(r *Runner) { r.log = l } }
 // absolute, clean path.
 func New(lxcpath string, opts ...Option) (*Runner, error) {
 	if err := validatePath("lxcpath", lxcpath); err != nil {
-		return nil, fmt.Errorf("runner: %w", err)
+		return nil, fmt.Errorf("lxc: %w", err)
 	}
 	r := &Runner{lxcpath: lxcpath, exec: OSExecer{}, log: slog.New(slog.DiscardHandler), monitord: dialMonitord}
 	for _, o := range opts {
@@ -50,11 +50,11 @@ func New(lxcpath string, opts ...Option) (*Runner, error) {
 	}
 	if r.binDir != "" {
 		if err := validatePath("bin dir", r.binDir); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
+			return nil, fmt.Errorf("lxc: %w", err)
 		}
 	}
 	if r.exec == nil || r.log == nil {
-		return nil, errors.New("runner: nil Execer or logger")
+		return nil, errors.New("lxc: nil Execer or logger")
 	}
 	return r, nil
 }

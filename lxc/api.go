@@ -1,8 +1,8 @@
-// Package runner is the only package in lxcvirt that executes programs: typed
+// Package lxc is the only package in lxcvirt that executes programs: typed
 // wrappers around the upstream lxc-* tools. Every call is an argv (never a
 // shell), carries -P <lxcpath> -n <name>, validates the name, honours its
 // context and turns stderr into typed errors.
-package runner
+package lxc
 
 import "time"
 

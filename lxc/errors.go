@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ type CommandError struct {
 	Argv     []string
 	ExitCode int    // -1 when the command did not run to its end
 	Stderr   string // as the command printed it
-	Err      error  // why it could not run or was killed (wraps ctx.Err()), or a sentinel the runner established
+	Err      error  // why it could not run or was killed (wraps ctx.Err()), or a sentinel the Runner established
 }
 
 // Error names the command and the most useful line of its stderr.
