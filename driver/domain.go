@@ -38,20 +38,12 @@ type domain struct {
 	reason     int32
 	pid        int
 	startedAt  time.Time
-	cg         cgroups
-	consoles   []string // host pty path of each console, once relayed (consolerelay.go)
+	consoles   []string // host pty path of each console, once relayed (console.go)
 	removed    bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
-	initWatch    *procWatch // the container's init
-	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
-	pending      pending    // what the driver asked the running container to do
-	// How init exited, as LXC's monitor reported it: exitStatus is a full
-	// wait status when exitWait is set, else only the exit code; exitSeen
-	// (one per init) is closed once the report came.
-	exitStatus int
-	exitWait   bool
-	exitSeen   chan struct{}
+	ct      Container // the running init's handle
+	pending pending   // what the driver asked the running container to do
 
 	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }

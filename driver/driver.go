@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -23,17 +22,6 @@ import (
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
-
-// Runtime is what the driver needs from package lxc; *lxc.Runner
-// satisfies it and unit tests use a fake. Errors unwrap to lxc's
-// sentinels (ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout).
-type Runtime interface {
-	Start(ctx context.Context, name string, opts lxc.StartOptions) error
-	Stop(ctx context.Context, name string, opts lxc.StopOptions) error
-	State(ctx context.Context, name string) (lxc.State, int, error)
-	Freeze(ctx context.Context, name string) error
-	Unfreeze(ctx context.Context, name string) error
-}
 
 // Config configures the driver. Zero values take the defaults noted.
 type Config struct {
@@ -57,7 +45,7 @@ type Config struct {
 	DefaultBridge string
 	// Networks maps libvirt network names to host bridges.
 	Networks map[string]string
-	// Runtime runs the containers (default: a lxc.Runner on LXCPath).
+	// Runtime runs the containers (default: an lxc.Runtime on LXCPath).
 	Runtime Runtime
 	// Logger receives the driver's logs (default slog.Default()).
 	Logger *slog.Logger
@@ -66,9 +54,6 @@ type Config struct {
 	CgroupRoot string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-
-	procRoot string // /proc; tests point it elsewhere
-	netRoot  string // /sys/class/net
 }
 
 // autostartMarker is created in RunDir once autostart ran.
@@ -85,8 +70,6 @@ func (c *Config) setDefaults() error {
 	def(&c.RunDir, defaults.RunDir)
 	def(&c.DefaultBridge, defaults.Bridge)
 	def(&c.CgroupRoot, defaults.CgroupRoot)
-	def(&c.procRoot, "/proc")
-	def(&c.netRoot, "/sys/class/net")
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = defaults.ShutdownGrace
 	}
@@ -117,14 +100,10 @@ type LXC struct {
 	cfg    Config
 	log    *slog.Logger
 	rt     Runtime
-	host   *host
 	store  *store
 	tab    *table
 	events *broker
 	opts   xmlmap.Options
-
-	// monitorLive is set while a state stream (see lxcmonitor.go) runs.
-	monitorLive atomic.Bool
 
 	// defineMu serialises changes to the set of domains (define, create,
 	// undefine) so name and UUID checks and the insert are atomic.
@@ -140,7 +119,7 @@ type LXC struct {
 
 var _ driverapi.Driver = (*LXC)(nil)
 
-// New starts the driver: it detects the host's cgroup layout, loads the
+// New starts the driver: it loads the
 // definitions under StateDir (a corrupt one is logged and skipped),
 // re-adopts the containers that still run, marks the rest shut off, and —
 // once per host boot — starts the autostart domains that are not running.
@@ -149,17 +128,13 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, fmt.Errorf("driver: %w", err)
 	}
-	h, err := detectHost(cfg.CgroupRoot, cfg.procRoot, cfg.netRoot)
-	if err != nil {
-		return nil, fmt.Errorf("driver: %w", err)
-	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := lxc.New(cfg.LXCPath, lxc.WithLogger(cfg.Logger))
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
-		rt = r
+		rt = lxcRuntime{r}
 	}
 	st := &store{dir: cfg.StateDir}
 	if err := st.init(); err != nil {
@@ -172,10 +147,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	l := &LXC{
-		cfg: cfg, log: cfg.Logger, rt: rt, host: h, store: st,
+		cfg: cfg, log: cfg.Logger, rt: rt, store: st,
 		tab: newTable(), events: newBroker(cfg.Logger),
 		opts: xmlmap.Options{
-			Cgroup:        h.layout,
+			Cgroup:        rt.CgroupLayout(),
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
 			NewUUID:       randomUUID,
@@ -206,9 +181,6 @@ func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, UUID, error) {
 			return nil, UUID{}, e
 		}
 		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "%v", err)
-	}
-	if err := lxc.ValidateName(m.Domain.Name); err != nil {
-		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain name: %v", err)
 	}
 	u, err := parseUUID(m.Domain.UUID)
 	if err != nil {
@@ -245,7 +217,7 @@ func (l *LXC) hasContainer(name string) bool {
 // removeContainerDir deletes a container's directory (its config and log;
 // the rootfs is the user's and lives elsewhere).
 func (l *LXC) removeContainerDir(name string) {
-	if lxc.ValidateName(name) != nil {
+	if xmlmap.ValidateName(name) != nil {
 		return
 	}
 	if err := os.RemoveAll(l.containerDir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -282,13 +254,12 @@ func (l *LXC) Close() error {
 		l.wg.Wait()
 		for _, d := range l.tab.all() {
 			d.mu.Lock()
-			for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
-				if w != nil {
-					w.Close()
-				}
+			if d.ct != nil {
+				d.ct.Close()
 			}
 			d.mu.Unlock()
 		}
+		l.consoles.wait()
 		l.events.close()
 	})
 	return nil
@@ -742,31 +713,34 @@ func (l *LXC) stats(d *domain) (Stats, bool) {
 	}
 	d.mu.Lock()
 	sz, defined := d.sizesLocked()
-	live, cg := d.live, d.cg
+	live, ct := d.live, d.ct
 	d.mu.Unlock()
 	if !defined {
 		return Stats{}, false
 	}
 	st := Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
-	if live == nil {
+	if live == nil || ct == nil {
 		st.MemKiB = sz.curMemKiB
 		return st, true
 	}
-	u, err := l.host.usage(cg)
+	u, err := ct.Usage()
 	if err != nil {
 		l.log.Debug("cgroup counters incomplete", "domain", d.name, "err", err)
 	}
-	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.perCPUNs, u.memBytes/1024
+	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.CPUNs, u.UserNs, u.SystemNs, u.PerCPUNs, u.MemBytes/1024
 	for _, ifc := range live.Interfaces {
 		if ifc.HostDev == "" {
 			continue
 		}
-		ifs, err := l.host.netStats(ifc.HostDev)
+		c, err := ct.Interface(ifc.HostDev)
 		if err != nil {
 			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
 		}
-		ifs.MAC = ifc.MAC
-		st.Interfaces = append(st.Interfaces, ifs)
+		st.Interfaces = append(st.Interfaces, driverapi.InterfaceStats{
+			Name: c.Name, MAC: ifc.MAC,
+			RxBytes: c.RxBytes, RxPackets: c.RxPackets, RxErrs: c.RxErrs, RxDrop: c.RxDrop,
+			TxBytes: c.TxBytes, TxPackets: c.TxPackets, TxErrs: c.TxErrs, TxDrop: c.TxDrop,
+		})
 	}
 	return st, true
 }

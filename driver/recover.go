@@ -128,7 +128,7 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		_ = l.store.removeRun(d.uuid)
 		return
 	}
-	if err := l.adopt(d, live, pid, reason, startedAt); err != nil {
+	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), reason, startedAt); err != nil {
 		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)
 		if d.persistent == nil {
 			l.tab.remove(d)

@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -13,21 +12,15 @@ import (
 // Watching LXC. Two sources tell the driver what its containers do, so
 // that it notices changes nobody asked it for at once and without polling:
 //
-//   - a pidfd per init (monitor.go) fires the moment init exits;
-//   - LXC's monitor stream (lxc.Monitor: lxc-monitord, one lxc-monitor
-//     per lxcpath) reports how init exited (its wait status) and every
-//     state change LXC's tools make: freeze and thaw with lxc-freeze,
-//     stops, starts (with lxc-start) behind the driver's back.
+//   - each init's handle (Container.Exited) fires the moment init exits,
+//     and its Wait tells how;
+//   - LXC's state stream (Runtime.StateStream: lxc-monitord, one
+//     lxc-monitor per lxcpath) reports every state change LXC's tools
+//     make: freeze and thaw with lxc-freeze, stops, starts (with
+//     lxc-start) behind the driver's back.
 //
-// A state change from lxc-monitor queues a reconciliation of that domain
-// with what LXC says (its freezer, its init), which emits the events.
-
-// StateMonitor is the optional part of a Runtime that streams LXC's state
-// changes; *lxc.Runner implements it. The channel closes when the stream
-// ends; the driver then starts a new one.
-type StateMonitor interface {
-	Monitor(ctx context.Context) (<-chan lxc.MonitorEvent, error)
-}
+// A state change queues a reconciliation of that domain with what LXC
+// says (its freezer, its init), which emits the events.
 
 // Backoff between lxc-monitor restarts, and the delay of the second
 // resynchronisation after a (re)start: lxc-monitor reports only what
@@ -41,16 +34,12 @@ const (
 // watchLXC starts following the runtime's state stream for the driver's
 // life, when the runtime has one.
 func (l *LXC) watchLXC() {
-	sm, ok := l.rt.(StateMonitor)
-	if !ok {
-		return
-	}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
 		backoff := monitorBackoffMin
 		for {
-			ch, err := sm.Monitor(l.ctx)
+			ch, err := l.rt.StateStream(l.ctx)
 			if err == nil {
 				started := time.Now()
 				l.follow(ch)
@@ -78,9 +67,7 @@ func (l *LXC) watchLXC() {
 
 // follow handles one stream's events until it ends, resynchronising when
 // it starts and once more after resyncDelay.
-func (l *LXC) follow(ch <-chan lxc.MonitorEvent) {
-	l.monitorLive.Store(true)
-	defer l.monitorLive.Store(false)
+func (l *LXC) follow(ch <-chan lxc.StateEvent) {
 	l.resync()
 	t := time.NewTimer(resyncDelay)
 	defer t.Stop()
@@ -90,7 +77,7 @@ func (l *LXC) follow(ch <-chan lxc.MonitorEvent) {
 			if !ok {
 				return
 			}
-			l.onMonitorEvent(ev)
+			l.onStateEvent(ev)
 		case <-t.C:
 			l.resync()
 		case <-l.ctx.Done():
@@ -99,24 +86,11 @@ func (l *LXC) follow(ch <-chan lxc.MonitorEvent) {
 	}
 }
 
-// onMonitorEvent handles one lxc-monitor event; it never blocks, as LXC's
-// containers wait on a stalled monitor.
-func (l *LXC) onMonitorEvent(ev lxc.MonitorEvent) {
+// onStateEvent handles one state change; it never blocks, as LXC's
+// containers wait on a stalled stream.
+func (l *LXC) onStateEvent(ev lxc.StateEvent) {
 	d := l.tab.getName(ev.Name)
 	if d == nil {
-		return
-	}
-	if ev.Exited {
-		d.mu.Lock()
-		if d.activeLocked() && d.exitSeen != nil {
-			select {
-			case <-d.exitSeen:
-			default:
-				d.exitStatus, d.exitWait = ev.ExitStatus, ev.WaitStatus
-				close(d.exitSeen)
-			}
-		}
-		d.mu.Unlock()
 		return
 	}
 	switch ev.State {
@@ -217,7 +191,7 @@ func (l *LXC) adoptForeign(d *domain, def *definition) {
 		l.log.Error("container started outside the driver has no usable definition", "domain", d.name, "err", err)
 		return
 	}
-	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningUnknown), l.cfg.Now()); err != nil {
+	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), int32(libvirt.DomainRunningUnknown), l.cfg.Now()); err != nil {
 		l.log.Error("cannot adopt container started outside the driver", "domain", d.name, "err", err)
 		return
 	}
