@@ -5,38 +5,17 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// MaxNameLen is the longest container name ValidateName accepts: LXC uses the
-// name for the container's directory, cgroup and command socket, and this
-// keeps it within a hostname's length.
-const MaxNameLen = 64
-
-// ValidateName reports whether name is safe to use as a container name in an
-// argv and as a directory under the lxcpath. The error wraps ErrInvalidName.
+// ValidateName reports whether name is safe to use as a container name in
+// an argv and as a directory under the lxcpath. A container is named after
+// its domain, so the rule is the domain name's, xmlmap.ValidateName. The
+// error wraps ErrInvalidName.
 func ValidateName(name string) error {
-	bad := func(why string) error {
-		return fmt.Errorf("%w %q: %s", ErrInvalidName, name, why)
-	}
-	switch {
-	case name == "":
-		return fmt.Errorf("%w: empty", ErrInvalidName)
-	case len(name) > MaxNameLen:
-		return bad(fmt.Sprintf("longer than %d bytes", MaxNameLen))
-	case !utf8.ValidString(name):
-		return bad("not valid UTF-8")
-	case name == "." || name == "..":
-		return bad("not a directory name")
-	case strings.HasPrefix(name, "-"):
-		return bad("starts with '-'")
-	case strings.ContainsRune(name, '/'):
-		return bad("contains '/'")
-	}
-	for _, r := range name {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return bad("contains a control or space character")
-		}
+	if err := xmlmap.ValidateName(name); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidName, err)
 	}
 	return nil
 }

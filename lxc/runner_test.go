@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // newFake returns a Runner over a temp lxcpath in which pc1 is defined.
@@ -205,7 +207,7 @@ func TestValidateName(t *testing.T) {
 		{"ct1", true},
 		{"my.container_2-x", true},
 		{"a", true},
-		{strings.Repeat("a", MaxNameLen), true},
+		{strings.Repeat("a", xmlmap.MaxNameLen), true},
 		{"ünïcode", true},
 		{"-x", false},
 		{"--help", false},
@@ -221,7 +223,7 @@ func TestValidateName(t *testing.T) {
 		{"", false},
 		{".", false},
 		{"..", false},
-		{strings.Repeat("a", MaxNameLen+1), false},
+		{strings.Repeat("a", xmlmap.MaxNameLen+1), false},
 		{"\xff\xfe", false},
 	}
 	for _, tt := range tests {
