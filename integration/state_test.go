@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/digitalocean/go-libvirt/socket/dialers"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
@@ -69,28 +67,15 @@ func TestStateConsistency(t *testing.T) {
 
 	t.Run("lxc-freeze", func(t *testing.T) {
 		x := start(t, 1)[0]
-		freezer := s.freezer(x)
-		s.prime(x)
-		lxcTool(t, "lxc-freeze", "-P", h.lxcPath, "-n", x)
-		s.waitHost(freezer, frozen)
-		s.now(x, libvirt.DomainPaused, "paused")
-		s.prime(x)
-		lxcTool(t, "lxc-unfreeze", "-P", h.lxcPath, "-n", x)
-		s.waitHost(freezer, thawed)
-		s.now(x, libvirt.DomainRunning, "running")
+		s.freezeThaw(x, func(freeze bool) {
+			lxcTool(t, map[bool]string{true: "lxc-freeze", false: "lxc-unfreeze"}[freeze], "-P", h.lxcPath, "-n", x)
+		})
 	})
 
 	t.Run("freezer written directly", func(t *testing.T) {
 		x := start(t, 1)[0]
 		freezer := s.freezer(x)
-		s.prime(x)
-		writeFreezer(t, freezer, true)
-		s.waitHost(freezer, frozen)
-		s.now(x, libvirt.DomainPaused, "paused")
-		s.prime(x)
-		writeFreezer(t, freezer, false)
-		s.waitHost(freezer, thawed)
-		s.now(x, libvirt.DomainRunning, "running")
+		s.freezeThaw(x, func(freeze bool) { writeFreezer(t, freezer, freeze) })
 	})
 
 	t.Run("kill -9 of init", func(t *testing.T) {
@@ -143,18 +128,6 @@ type stateCheck struct {
 	t *testing.T
 	d *daemon
 	c *libvirt.Libvirt
-}
-
-// dialGo connects go-libvirt to sock for the test's life, as a client
-// such as virt-manager or Nova holds its connection.
-func dialGo(t *testing.T, sock string) *libvirt.Libvirt {
-	t.Helper()
-	nc, err := net.Dial("unix", sock)
-	must(t, err)
-	c := libvirt.NewWithDialer(dialers.NewAlreadyConnected(nc))
-	must(t, c.ConnectToURI("lxc:///system"))
-	t.Cleanup(func() { _ = c.Disconnect() })
-	return c
 }
 
 // goState is the connected client's virDomainGetState of name.
@@ -222,6 +195,22 @@ func (s *stateCheck) agree(name string, want libvirt.DomainState, virsh string) 
 			s.t.Fatalf("GetState(%s) #%d after it read %v = %v", name, i, want, got)
 		}
 	}
+}
+
+// freezeThaw freezes name with set(true), then thaws it with set(false),
+// each right after a burst of reads, and checks the state read at once
+// after the host's freezer shows the change.
+func (s *stateCheck) freezeThaw(name string, set func(freeze bool)) {
+	s.t.Helper()
+	freezer := s.freezer(name)
+	s.prime(name)
+	set(true)
+	s.waitHost(freezer, frozen)
+	s.now(name, libvirt.DomainPaused, "paused")
+	s.prime(name)
+	set(false)
+	s.waitHost(freezer, thawed)
+	s.now(name, libvirt.DomainRunning, "running")
 }
 
 // initPID is name's init as the daemon reports it (its domain ID).
