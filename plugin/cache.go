@@ -5,7 +5,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 // maxDropped caps the invalidations remembered while fetches are in
@@ -44,22 +44,22 @@ const maxDropped = 4096
 // a moment earlier; no client that received the event gets it.
 type statusCache struct {
 	mu       sync.Mutex
-	src      *instance                     // the plugin whose events the cache follows; nil: unused
-	seq      uint64                        // counts invalidations
-	floor    uint64                        // seq of the last clearing
-	dropped  map[driver.UUID]uint64        // seq of each domain's last invalidation, while fetches run
-	fetching int                           // fetches begun and not finished
-	busy     map[driver.UUID]int           // changing calls in flight per domain
-	entries  map[driver.UUID]driver.Status // shut-off domains only
-	byName   map[string]driver.UUID
+	src      *instance                           // the plugin whose events the cache follows; nil: unused
+	seq      uint64                              // counts invalidations
+	floor    uint64                              // seq of the last clearing
+	dropped  map[driverapi.UUID]uint64           // seq of each domain's last invalidation, while fetches run
+	fetching int                                 // fetches begun and not finished
+	busy     map[driverapi.UUID]int              // changing calls in flight per domain
+	entries  map[driverapi.UUID]driverapi.Status // shut-off domains only
+	byName   map[string]driverapi.UUID
 }
 
 func newStatusCache() *statusCache {
 	return &statusCache{
-		dropped: map[driver.UUID]uint64{},
-		busy:    map[driver.UUID]int{},
-		entries: map[driver.UUID]driver.Status{},
-		byName:  map[string]driver.UUID{},
+		dropped: map[driverapi.UUID]uint64{},
+		busy:    map[driverapi.UUID]int{},
+		entries: map[driverapi.UUID]driverapi.Status{},
+		byName:  map[string]driverapi.UUID{},
 	}
 }
 
@@ -104,15 +104,15 @@ func (c *statusCache) usableLocked(inst *instance) bool {
 }
 
 // status returns u's cached status, if the cache may answer for inst.
-func (c *statusCache) status(inst *instance, u driver.UUID) (driver.Status, bool) {
+func (c *statusCache) status(inst *instance, u driverapi.UUID) (driverapi.Status, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lookupLocked(inst, u)
 }
 
-func (c *statusCache) lookupLocked(inst *instance, u driver.UUID) (driver.Status, bool) {
+func (c *statusCache) lookupLocked(inst *instance, u driverapi.UUID) (driverapi.Status, bool) {
 	if !c.usableLocked(inst) { // a domain being changed has no entry (hold, finish)
-		return driver.Status{}, false
+		return driverapi.Status{}, false
 	}
 	st, ok := c.entries[u]
 	return st, ok
@@ -120,12 +120,12 @@ func (c *statusCache) lookupLocked(inst *instance, u driver.UUID) (driver.Status
 
 // named returns the cached domain called name, if the cache may answer
 // for inst.
-func (c *statusCache) named(inst *instance, name string) (driver.Domain, bool) {
+func (c *statusCache) named(inst *instance, name string) (driverapi.Domain, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u, ok := c.byName[name]
 	if !ok {
-		return driver.Domain{}, false
+		return driverapi.Domain{}, false
 	}
 	st, ok := c.lookupLocked(inst, u)
 	return st.Domain, ok
@@ -154,7 +154,7 @@ func (c *statusCache) begin(inst *instance) fetch {
 // (none when it failed), each unless its domain was invalidated or is
 // being changed since the fetch began; an active domain's status drops
 // whatever the cache held for its UUID or name.
-func (c *statusCache) finish(f fetch, sts ...driver.Status) {
+func (c *statusCache) finish(f fetch, sts ...driverapi.Status) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer func() {
@@ -188,14 +188,14 @@ func (c *statusCache) finish(f fetch, sts ...driver.Status) {
 
 // hold keeps u out of the cache while a call changes it; release ends that
 // once the call returned. Both drop u's entry.
-func (c *statusCache) hold(u driver.UUID) {
+func (c *statusCache) hold(u driverapi.UUID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy[u]++
 	c.invalidateLocked(u)
 }
 
-func (c *statusCache) release(u driver.UUID) {
+func (c *statusCache) release(u driverapi.UUID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.busy[u]--; c.busy[u] <= 0 {
@@ -206,7 +206,7 @@ func (c *statusCache) release(u driver.UUID) {
 
 // invalidate drops what the cache holds for d: its UUID, and whatever other
 // entry claims its name. Events and calls that return a domain use it.
-func (c *statusCache) invalidate(d driver.Domain) {
+func (c *statusCache) invalidate(d driverapi.Domain) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.invalidateLocked(d.UUID)
@@ -215,7 +215,7 @@ func (c *statusCache) invalidate(d driver.Domain) {
 	}
 }
 
-func (c *statusCache) invalidateLocked(u driver.UUID) {
+func (c *statusCache) invalidateLocked(u driverapi.UUID) {
 	c.seq++
 	if c.fetching > 0 {
 		if len(c.dropped) >= maxDropped {
@@ -228,7 +228,7 @@ func (c *statusCache) invalidateLocked(u driver.UUID) {
 }
 
 // removeLocked deletes u's entry and its index entries.
-func (c *statusCache) removeLocked(u driver.UUID) {
+func (c *statusCache) removeLocked(u driverapi.UUID) {
 	st, ok := c.entries[u]
 	if !ok {
 		return

@@ -4,19 +4,19 @@ import (
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 func newTestInstance() *instance {
 	return &instance{proc: &process{done: make(chan struct{})}}
 }
 
-func running(name string, u driver.UUID, id int32) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
+func running(name string, u driverapi.UUID, id int32) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
 }
 
-func shutoff(name string, u driver.UUID) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
+func shutoff(name string, u driverapi.UUID) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
 }
 
 // attachedCache is a cache following inst.
@@ -29,11 +29,11 @@ func attachedCache(t *testing.T) (*statusCache, *instance) {
 }
 
 // fill stores sts through one fetch from inst.
-func fill(c *statusCache, inst *instance, sts ...driver.Status) {
+func fill(c *statusCache, inst *instance, sts ...driverapi.Status) {
 	c.finish(c.begin(inst), sts...)
 }
 
-func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
+func wantHit(t *testing.T, c *statusCache, inst *instance, want driverapi.Status) {
 	t.Helper()
 	got, ok := c.status(inst, want.UUID)
 	if !ok || got != want {
@@ -41,7 +41,7 @@ func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
 	}
 }
 
-func wantMiss(t *testing.T, c *statusCache, inst *instance, u driver.UUID) {
+func wantMiss(t *testing.T, c *statusCache, inst *instance, u driverapi.UUID) {
 	t.Helper()
 	if got, ok := c.status(inst, u); ok {
 		t.Fatalf("status(%x) answered %+v from the cache; want a miss", u, got)
@@ -140,7 +140,7 @@ func TestCacheIndexesNames(t *testing.T) {
 
 	// b takes a's name (a was undefined, b redefined): whatever returns b
 	// evicts a's entry by name.
-	c.invalidate(driver.Domain{Name: "a", UUID: uuidB, ID: -1})
+	c.invalidate(driverapi.Domain{Name: "a", UUID: uuidB, ID: -1})
 	wantMiss(t, c, inst, uuidA)
 	wantMiss(t, c, inst, uuidB)
 
@@ -160,11 +160,11 @@ func TestCacheIndexesNames(t *testing.T) {
 func TestCacheHoldsOnlyShutOffDomains(t *testing.T) {
 	c, inst := attachedCache(t)
 	a, b := shutoff("a", uuidA), shutoff("b", uuidB)
-	paused := running("p", driver.UUID{9}, 8)
+	paused := running("p", driverapi.UUID{9}, 8)
 	paused.State = libvirt.DomainPaused
-	fill(c, inst, running("r", driver.UUID{7}, 7), paused, a, b)
-	wantMiss(t, c, inst, driver.UUID{7})
-	wantMiss(t, c, inst, driver.UUID{9})
+	fill(c, inst, running("r", driverapi.UUID{7}, 7), paused, a, b)
+	wantMiss(t, c, inst, driverapi.UUID{7})
+	wantMiss(t, c, inst, driverapi.UUID{9})
 	if _, ok := c.named(inst, "r"); ok {
 		t.Fatal("a running domain was found by name")
 	}
@@ -175,7 +175,7 @@ func TestCacheHoldsOnlyShutOffDomains(t *testing.T) {
 	if _, ok := c.named(inst, "a"); ok {
 		t.Fatal("a started domain was still found by name")
 	}
-	fill(c, inst, running("b", driver.UUID{8}, 43)) // another domain now holds b's name
+	fill(c, inst, running("b", driverapi.UUID{8}, 43)) // another domain now holds b's name
 	wantMiss(t, c, inst, uuidB)
 }
 
@@ -184,12 +184,12 @@ func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
 	a := shutoff("a", uuidA)
 	f := c.begin(inst)
 	for i := range maxDropped {
-		c.invalidate(driver.Domain{UUID: driver.UUID{byte(i), byte(i >> 8), 1}})
+		c.invalidate(driverapi.Domain{UUID: driverapi.UUID{byte(i), byte(i >> 8), 1}})
 	}
 	if len(c.dropped) != maxDropped {
 		t.Fatalf("%d invalidations remembered, want %d", len(c.dropped), maxDropped)
 	}
-	c.invalidate(driver.Domain{UUID: uuidB}) // one more clears the cache instead
+	c.invalidate(driverapi.Domain{UUID: uuidB}) // one more clears the cache instead
 	if len(c.dropped) != 0 {
 		t.Fatalf("%d invalidations remembered after the overflow", len(c.dropped))
 	}
@@ -197,7 +197,7 @@ func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
 	wantMiss(t, c, inst, uuidA)
 
 	fill(c, inst, a)
-	c.invalidate(driver.Domain{UUID: uuidB})
+	c.invalidate(driverapi.Domain{UUID: uuidB})
 	if len(c.dropped) != 0 {
 		t.Fatal("an invalidation was remembered with no fetch in flight")
 	}
