@@ -1,7 +1,11 @@
-// Package lxc is the only package in lxcvirt that executes programs: typed
-// wrappers around the upstream lxc-* tools. Every call is an argv (never a
-// shell), carries -P <lxcpath> -n <name>, validates the name, honours its
-// context and turns stderr into typed errors.
+// Package lxc owns everything in lxcvirt that touches LXC and the kernel
+// for containers. Runner runs the upstream lxc-* tools: every call is an
+// argv (never a shell), carries -P <lxcpath> -n <name>, validates the
+// name, honours its context and turns stderr into typed errors. Runtime
+// builds on it a Container handle per running init — start, stop, kill
+// through a pidfd, freeze and thaw, wait for the exit with LXC's wait
+// status (lxc-monitord), cgroup and interface counters — LXC's state
+// stream, and the host ptys that carry the consoles (ConsoleRelay).
 package lxc
 
 import "time"
@@ -65,15 +69,6 @@ type StopOptions struct {
 	NoKill  bool          // --nokill: with Timeout, fail with ErrTimeout instead of killing
 	NoWait  bool          // -W: request the halt, do not wait
 	Reboot  bool          // -r
-}
-
-// AttachOptions tune lxc-attach.
-type AttachOptions struct {
-	Env      []string // --set-var KEY=VALUE
-	Stdin    []byte
-	UID      int // -u when > 0
-	GID      int // -g when > 0
-	ClearEnv bool
 }
 
 // Result is a finished command's output.

@@ -32,21 +32,6 @@ const (
 		"lxc-freeze: pc1: ../src/lxc/freezer.c: do_freeze_thaw: 46 Failed to freeze pc1\n" +
 		"lxc-freeze: pc1: ../src/lxc/commands.c: lxc_cmd_serve_state_clients: 1579 Connection refused - Failed to serve state clients\n" +
 		"lxc-freeze: pc1: ../src/lxc/tools/lxc_freeze.c: main: 87 Failed to freeze /tmp/rprobe/lxc:pc1\n"
-	// lxc-attach on an unknown name or a stopped container, exit 1.
-	stderrAttachStopped = "lxc-attach: pc1: ../src/lxc/attach.c: get_attach_context: 406 Connection refused - Failed to get init pid\n" +
-		"lxc-attach: pc1: ../src/lxc/attach.c: lxc_attach: 1470 Connection refused - Failed to get attach context\n"
-	// lxc-attach -- /nonexist on a running container, exit 127.
-	stderrAttachNoProgram = "lxc-attach: pc1: ../src/lxc/attach.c: lxc_attach_run_command: 1841 No such file or directory - Failed to exec \"/nonexist\"\n"
-	// lxc-wait -s 'STOPPED|FROZEN' -t 1 on a running container, exit 1 after 1 s.
-	stderrWaitTimeout = "lxc-wait: pc1: ../src/lxc/commands_utils.c: lxc_cmd_sock_rcv_state: 49 Resource temporarily unavailable - Failed to receive message\n" +
-		"lxc-wait: pc1: ../src/lxc/state.c: lxc_wait: 103 Resource temporarily unavailable - Failed to receive state from monitor\n"
-	// lxc-wait -s RUNNING -t 1 on a stopped container or an unknown name:
-	// exit 1 at once, empty stderr.
-	stderrWaitStopped = ""
-	// lxc-wait -s BOGUS, exit 1.
-	stderrWaitBadState = "lxc-wait: pc1: ../src/lxc/state.c: lxc_str2state: 51 invalid state 'BOGUS'\n"
-	// lxc-destroy on an unknown name, exit 1.
-	stderrDestroyUnknown = "lxc-destroy: nope: ../src/lxc/tools/lxc_destroy.c: main: 240 Container is not defined\n"
 )
 
 // Outputs recorded from lxc-info 5.0.2.

@@ -128,19 +128,6 @@ func (r *Runner) Stop(ctx context.Context, name string, o StopOptions) error {
 	return err
 }
 
-// Info runs lxc-info -H (exact bytes and nanoseconds) and parses all of it.
-func (r *Runner) Info(ctx context.Context, name string) (Info, error) {
-	res, err := r.run(ctx, "lxc-info", name, []string{"-H"}, nil)
-	if err != nil {
-		return Info{}, err
-	}
-	info, err := ParseInfo(res.Stdout)
-	if err != nil {
-		return Info{}, fmt.Errorf("info %s: %w", name, err)
-	}
-	return info, nil
-}
-
 // State runs lxc-info -s -p -H, the cheap query: the state and init's host
 // PID (0 when not running).
 func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
@@ -165,116 +152,6 @@ func (r *Runner) Freeze(ctx context.Context, name string) error {
 func (r *Runner) Unfreeze(ctx context.Context, name string) error {
 	_, err := r.run(ctx, "lxc-unfreeze", name, nil, nil)
 	return err
-}
-
-// Wait runs lxc-wait until the container is in one of states. timeout 0
-// waits until ctx ends; otherwise it is rounded up to whole seconds and its
-// expiry gives ErrTimeout. A stopped container cannot be waited on for
-// another state: lxc-wait fails at once, which gives ErrNotRunning.
-func (r *Runner) Wait(ctx context.Context, name string, timeout time.Duration, states ...State) error {
-	if len(states) == 0 {
-		return fmt.Errorf("wait %s: no state given", name)
-	}
-	if timeout < 0 {
-		return fmt.Errorf("wait %s: negative timeout %v", name, timeout)
-	}
-	want := make([]string, len(states))
-	for i, s := range states {
-		if !s.Valid() {
-			return fmt.Errorf("wait %s: unknown state %q", name, s)
-		}
-		want[i] = string(s)
-	}
-	args := []string{"-s", strings.Join(want, "|")}
-	if timeout > 0 {
-		args = append(args, "-t", seconds(timeout))
-	}
-	_, err := r.run(ctx, "lxc-wait", name, args, nil)
-	return err
-}
-
-// Attach runs argv inside the container with lxc-attach … -- argv. A
-// non-zero exit of argv itself is in Result.ExitCode with a nil error; a
-// failure of lxc-attach (container not running, argv not executable …) is a
-// *CommandError.
-func (r *Runner) Attach(ctx context.Context, name string, o AttachOptions, argv ...string) (Result, error) {
-	if len(argv) == 0 || argv[0] == "" {
-		return Result{}, fmt.Errorf("attach %s: no command", name)
-	}
-	var args []string
-	if o.ClearEnv {
-		args = append(args, "--clear-env")
-	}
-	for _, kv := range o.Env {
-		k, _, ok := strings.Cut(kv, "=")
-		if !ok || k == "" || strings.ContainsAny(kv, "\x00\n") || strings.HasPrefix(k, "-") {
-			return Result{}, fmt.Errorf("attach %s: invalid environment entry %q", name, kv)
-		}
-		args = append(args, "--set-var", kv)
-	}
-	if o.UID > 0 {
-		args = append(args, "-u", strconv.Itoa(o.UID))
-	}
-	if o.GID > 0 {
-		args = append(args, "-g", strconv.Itoa(o.GID))
-	}
-	args = append(append(args, "--"), argv...)
-	stdin := o.Stdin
-	if stdin == nil {
-		stdin = []byte{}
-	}
-	res, err := r.runRaw(ctx, "lxc-attach", name, args, stdin)
-	if err != nil || res.ExitCode == 0 || !attachFailed(name, res.Stderr) {
-		return res, err
-	}
-	return res, r.commandError(name, r.argv("lxc-attach", name, args), res, nil, true)
-}
-
-// attachFailed reports whether stderr carries lxc-attach's own error lines.
-func attachFailed(name string, stderr []byte) bool {
-	prefix := "lxc-attach: " + name + ": "
-	for line := range strings.Lines(string(stderr)) {
-		if strings.HasPrefix(line, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// Create runs lxc-create -t template -- templateArgs (for demos and tests).
-func (r *Runner) Create(ctx context.Context, name, template string, templateArgs ...string) error {
-	if template == "" || strings.HasPrefix(template, "-") || !isPathWord(template) {
-		return fmt.Errorf("create %s: invalid template %q", name, template)
-	}
-	args := append([]string{"-t", template, "--"}, templateArgs...)
-	_, err := r.run(ctx, "lxc-create", name, args, nil)
-	return err
-}
-
-// Destroy runs lxc-destroy; force (-f) stops a running container first.
-// Beware: lxc-destroy (5.0.2, verified) deletes a "dir:" rootfs too, even
-// one outside the container's directory; to forget a container whose rootfs
-// belongs to someone else, remove its directory under the lxcpath instead.
-func (r *Runner) Destroy(ctx context.Context, name string, force bool) error {
-	var args []string
-	if force {
-		args = append(args, "-f")
-	}
-	_, err := r.run(ctx, "lxc-destroy", name, args, nil)
-	return err
-}
-
-// List runs lxc-ls -P lxcpath -1 and returns the container names there.
-func (r *Runner) List(ctx context.Context) ([]string, error) {
-	argv := []string{r.bin("lxc-ls"), "-P", r.lxcpath, "-1"}
-	res, err := r.exec1(ctx, argv, nil)
-	switch {
-	case err != nil:
-		return nil, &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
-	case res.ExitCode != 0:
-		return nil, &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
-	}
-	return strings.Fields(string(res.Stdout)), nil
 }
 
 // run runs one tool against name and turns a failure into a *CommandError.
@@ -314,7 +191,7 @@ func (r *Runner) exec1(ctx context.Context, argv []string, stdin []byte) (Result
 
 // commandError builds the error of a command that exited non-zero. With
 // checkDefined, a container without a config is not found whatever stderr
-// says: lxc-freeze, lxc-attach and lxc-stop do not tell ("is not running").
+// says: lxc-freeze and lxc-stop do not tell ("is not running").
 func (r *Runner) commandError(name string, argv []string, res Result, cause error, checkDefined bool) error {
 	e := &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr), Err: cause}
 	if checkDefined && cause == nil && !errors.Is(e, ErrNotFound) && !r.defined(name) {
@@ -359,14 +236,4 @@ func isWord(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
 	}) < 0
-}
-
-// isPathWord accepts a template name or an absolute template path.
-func isPathWord(s string) bool {
-	if strings.HasPrefix(s, "/") {
-		return validatePath("template", s) == nil
-	}
-	return strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
-	}) < 0 && s != "." && s != ".."
 }

@@ -27,7 +27,6 @@ func newFake(t *testing.T, opts ...Option) (*Runner, *fakeExecer) {
 	}
 	f := &fakeExecer{replies: map[string]Result{
 		"lxc-info": {Stdout: []byte(infoRunningRaw)},
-		"lxc-ls":   {Stdout: []byte("pc1\nweb\n")},
 	}}
 	r, err := New(lxcpath, append([]Option{WithExecer(f)}, opts...)...)
 	if err != nil {
@@ -60,32 +59,12 @@ func TestArgv(t *testing.T) {
 			[]string{"lxc-stop", "-n", "pc1", "-W"}},
 		{"stop -r", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true}) },
 			[]string{"lxc-stop", "-n", "pc1", "-r"}},
-		{"info", func(r *Runner) error { _, err := r.Info(ctx, "pc1"); return err },
-			[]string{"lxc-info", "-n", "pc1", "-H"}},
 		{"state", func(r *Runner) error { _, _, err := r.State(ctx, "pc1"); return err },
 			[]string{"lxc-info", "-n", "pc1", "-s", "-p", "-H"}},
 		{"freeze", func(r *Runner) error { return r.Freeze(ctx, "pc1") },
 			[]string{"lxc-freeze", "-n", "pc1"}},
 		{"unfreeze", func(r *Runner) error { return r.Unfreeze(ctx, "pc1") },
 			[]string{"lxc-unfreeze", "-n", "pc1"}},
-		{"wait", func(r *Runner) error { return r.Wait(ctx, "pc1", 0, Stopped) },
-			[]string{"lxc-wait", "-n", "pc1", "-s", "STOPPED"}},
-		{"wait two states", func(r *Runner) error { return r.Wait(ctx, "pc1", 300*time.Millisecond, Running, Frozen) },
-			[]string{"lxc-wait", "-n", "pc1", "-s", "RUNNING|FROZEN", "-t", "1"}},
-		{"attach", func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "-x", "--", "a b"); return err },
-			[]string{"lxc-attach", "-n", "pc1", "--", "-x", "--", "a b"}},
-		{"attach options", func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{ClearEnv: true, Env: []string{"A=1", "B=x=y"}, UID: 1000, GID: 100}, "id")
-			return err
-		}, []string{"lxc-attach", "-n", "pc1", "--clear-env", "--set-var", "A=1", "--set-var", "B=x=y", "-u", "1000", "-g", "100", "--", "id"}},
-		{"create", func(r *Runner) error { return r.Create(ctx, "pc1", "busybox", "--rootfs", "-x") },
-			[]string{"lxc-create", "-n", "pc1", "-t", "busybox", "--", "--rootfs", "-x"}},
-		{"create no args", func(r *Runner) error { return r.Create(ctx, "pc1", "/usr/share/lxc/templates/lxc-busybox") },
-			[]string{"lxc-create", "-n", "pc1", "-t", "/usr/share/lxc/templates/lxc-busybox", "--"}},
-		{"destroy", func(r *Runner) error { return r.Destroy(ctx, "pc1", false) },
-			[]string{"lxc-destroy", "-n", "pc1"}},
-		{"destroy -f", func(r *Runner) error { return r.Destroy(ctx, "pc1", true) },
-			[]string{"lxc-destroy", "-n", "pc1", "-f"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,28 +83,13 @@ func TestArgv(t *testing.T) {
 	}
 }
 
-func TestArgvBinDirAndList(t *testing.T) {
+func TestArgvBinDir(t *testing.T) {
 	r, f := newFake(t, WithBinDir("/opt/lxc/bin"))
-	names, err := r.List(t.Context())
-	if err != nil || !slices.Equal(names, []string{"pc1", "web"}) {
-		t.Fatalf("List = %v, %v", names, err)
+	if err := r.Freeze(t.Context(), "pc1"); err != nil {
+		t.Fatal(err)
 	}
-	if want := []string{"/opt/lxc/bin/lxc-ls", "-P", r.LXCPath(), "-1"}; !slices.Equal(f.last(), want) {
+	if want := []string{"/opt/lxc/bin/lxc-freeze", "-P", r.LXCPath(), "-n", "pc1"}; !slices.Equal(f.last(), want) {
 		t.Errorf("argv %q; want %q", f.last(), want)
-	}
-}
-
-func TestAttachStdin(t *testing.T) {
-	r, f := newFake(t)
-	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{Stdin: []byte("hello")}, "cat"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{}, "cat"); err != nil {
-		t.Fatal(err)
-	}
-	// Without Stdin the command reads an empty stdin, never the caller's.
-	if string(f.stdins[0]) != "hello" || f.stdins[1] == nil || len(f.stdins[1]) != 0 {
-		t.Errorf("stdins = %q", f.stdins)
 	}
 }
 
@@ -139,26 +103,7 @@ func TestBadInputRunsNothing(t *testing.T) {
 		"stop kill and timeout":   func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true, Timeout: time.Second}) },
 		"stop nokill no timeout":  func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{NoKill: true}) },
 		"stop reboot and timeout": func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true, Timeout: time.Second}) },
-		"wait no state":           func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second) },
-		"wait bad state":          func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, "RUNNING|STOPPED") },
-		"wait negative timeout":   func(r *Runner) error { return r.Wait(ctx, "pc1", -1, Running) },
-		"attach no command":       func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}); return err },
-		"attach env no =": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A"}}, "id")
-			return err
-		},
-		"attach env newline": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A=1\nB=2"}}, "id")
-			return err
-		},
-		"attach env option": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"-u=0"}}, "id")
-			return err
-		},
-		"create option template": func(r *Runner) error { return r.Create(ctx, "pc1", "-x") },
-		"create dotdot template": func(r *Runner) error { return r.Create(ctx, "pc1", "../x") },
-		"create empty template":  func(r *Runner) error { return r.Create(ctx, "pc1", "") },
-		"bad name":               func(r *Runner) error { return r.Freeze(ctx, "-x") },
+		"bad name":                func(r *Runner) error { return r.Freeze(ctx, "-x") },
 	}
 	for what, call := range tests {
 		t.Run(what, func(t *testing.T) {
@@ -179,14 +124,11 @@ func TestEveryWrapperValidatesName(t *testing.T) {
 	for _, name := range []string{"-x", "../x", "a\nb", ""} {
 		errs := []error{
 			r.Start(ctx, name, StartOptions{}), r.Stop(ctx, name, StopOptions{}),
-			r.Freeze(ctx, name), r.Unfreeze(ctx, name), r.Wait(ctx, name, 0, Running),
-			r.Create(ctx, name, "busybox"), r.Destroy(ctx, name, true),
+			r.Freeze(ctx, name), r.Unfreeze(ctx, name),
 		}
-		_, err := r.Info(ctx, name)
+		_, _, err := r.State(ctx, name)
 		errs = append(errs, err)
-		_, _, err = r.State(ctx, name)
-		errs = append(errs, err)
-		_, err = r.Attach(ctx, name, AttachOptions{}, "true")
+		_, err = r.Console(ctx, name, 0)
 		errs = append(errs, err)
 		for i, err := range errs {
 			if !errors.Is(err, ErrInvalidName) {
@@ -262,8 +204,6 @@ func TestErrorMapping(t *testing.T) {
 		want  error // nil: no sentinel
 		msg   string
 	}{
-		{"info unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
-			func(r *Runner) error { _, err := r.Info(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
 		{"state unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
 			func(r *Runner) error { _, _, err := r.State(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
 		{"start unknown", "lxc-start", Result{ExitCode: 1, Stderr: []byte(stderrStartUnknown)},
@@ -288,22 +228,6 @@ func TestErrorMapping(t *testing.T) {
 			func(r *Runner) error { return r.Unfreeze(ctx, "nope") }, ErrNotFound, "Failed to unfreeze"},
 		{"freeze stopped", "lxc-freeze", Result{ExitCode: 1, Stderr: []byte(stderrFreezeStopped)},
 			func(r *Runner) error { return r.Freeze(ctx, "pc1") }, ErrNotRunning, "Connection refused - Failed to serve state clients"},
-		{"attach unknown", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(strings.ReplaceAll(stderrAttachStopped, "pc1", "nope"))},
-			func(r *Runner) error { _, err := r.Attach(ctx, "nope", AttachOptions{}, "true"); return err }, ErrNotFound, "Failed to get init pid"},
-		{"attach stopped", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(stderrAttachStopped)},
-			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "true"); return err }, ErrNotRunning, "Failed to get init pid"},
-		{"attach missing program", "lxc-attach", Result{ExitCode: 127, Stderr: []byte(stderrAttachNoProgram)},
-			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "/nonexist"); return err }, nil, `exit status 127: No such file or directory - Failed to exec "/nonexist"`},
-		{"wait timeout", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitTimeout)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Stopped, Frozen) }, ErrTimeout, "Resource temporarily unavailable"},
-		{"wait stopped", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, ErrNotRunning, "container not running"},
-		{"wait unknown", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
-			func(r *Runner) error { return r.Wait(ctx, "nope", time.Second, Running) }, ErrNotFound, "container not found"},
-		{"wait bad state", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitBadState)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, nil, "invalid state 'BOGUS'"},
-		{"destroy unknown", "lxc-destroy", Result{ExitCode: 1, Stderr: []byte(stderrDestroyUnknown)},
-			func(r *Runner) error { return r.Destroy(ctx, "nope", true) }, ErrNotFound, "Container is not defined"},
 	}
 	sentinels := []error{ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrInvalidName}
 	for _, tt := range tests {
@@ -339,7 +263,7 @@ func TestCommandErrorUnwrapByHand(t *testing.T) {
 	if !errors.Is(e, ErrNotFound) || e.Unwrap() != ErrNotFound {
 		t.Errorf("%v does not unwrap to ErrNotFound", e)
 	}
-	e = &CommandError{Argv: []string{"/usr/bin/lxc-wait", "-P", "/p", "-n", "pc1"}, ExitCode: 1, Stderr: stderrWaitTimeout}
+	e = &CommandError{Argv: []string{"/usr/bin/lxc-stop", "-P", "/p", "-n", "pc1", "-t", "1", "--nokill"}, ExitCode: 1, Stderr: stderrStopNoKillTimeout}
 	if !errors.Is(e, ErrTimeout) {
 		t.Errorf("%v does not unwrap to ErrTimeout", e)
 	}
@@ -422,14 +346,14 @@ func infoEqual(a, b Info) bool {
 		a.RxBytes == b.RxBytes && slices.Equal(a.Links, b.Links)
 }
 
-func TestInfoAndStateParse(t *testing.T) {
+func TestStateParse(t *testing.T) {
 	r, f := newFake(t)
-	info, err := r.Info(t.Context(), "pc1")
-	if err != nil || info.PID != 6070 || info.MemUse != 684032 {
-		t.Fatalf("Info = %+v, %v", info, err)
+	st, pid, err := r.State(t.Context(), "pc1")
+	if err != nil || st != Running || pid != 6070 {
+		t.Fatalf("State = %v, %d, %v; want RUNNING, 6070", st, pid, err)
 	}
 	f.replies["lxc-info"] = Result{Stdout: []byte(stateStopped)}
-	st, pid, err := r.State(t.Context(), "pc1")
+	st, pid, err = r.State(t.Context(), "pc1")
 	if err != nil || st != Stopped || pid != 0 {
 		t.Fatalf("State = %v, %d, %v; want STOPPED, 0", st, pid, err)
 	}
@@ -482,7 +406,7 @@ func processAlive(pid string) bool {
 }
 
 func TestRunnerContextError(t *testing.T) {
-	// A tool that hangs: a real sleep stands in for lxc-wait.
+	// A tool that hangs: a real sleep stands in for lxc-stop.
 	hang := execerFunc(func(ctx context.Context, argv []string, stdin []byte) (Result, error) {
 		return OSExecer{}.Run(ctx, []string{"sleep", "30"}, stdin)
 	})
@@ -492,12 +416,12 @@ func TestRunnerContextError(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	err = r.Wait(ctx, "pc1", 0, Running)
+	err = r.Stop(ctx, "pc1", StopOptions{})
 	var ce *CommandError
 	if !errors.As(err, &ce) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v; want a *CommandError wrapping context.DeadlineExceeded", err)
 	}
-	if !strings.Contains(err.Error(), "lxc-wait -P") || !strings.Contains(err.Error(), "killed") {
+	if !strings.Contains(err.Error(), "lxc-stop -P") || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("Error() = %q; want the command and that it was killed", err)
 	}
 	// An already-ended context runs nothing.
@@ -507,8 +431,8 @@ func TestRunnerContextError(t *testing.T) {
 	if err := r.Freeze(done, "pc1"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Freeze with a cancelled ctx = %v", err)
 	}
-	if _, err := r.List(done); !errors.Is(err, context.Canceled) {
-		t.Errorf("List with a cancelled ctx = %v", err)
+	if _, _, err := r.State(done, "pc1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("State with a cancelled ctx = %v", err)
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("ran %q", f.calls)
