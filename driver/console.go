@@ -39,7 +39,7 @@ var _ driverapi.Consoler = (*LXC)(nil)
 
 // consoleKey names one console device of one domain.
 type consoleKey struct {
-	uuid UUID
+	uuid driverapi.UUID
 	tty  int
 }
 
@@ -47,8 +47,8 @@ type consoleKey struct {
 type consoles struct {
 	mu     sync.Mutex // guards the maps
 	m      map[consoleKey]*consoleSession
-	locks  map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
-	relays map[UUID][]ConsolePTY      // per running domain, one per console
+	locks  map[consoleKey]*sync.Mutex      // per device: check, detach and attach are one step
+	relays map[driverapi.UUID][]ConsolePTY // per running domain, one per console
 }
 
 // lock serialises attachments to one device and returns the unlock.
@@ -92,7 +92,7 @@ func (cs *consoles) remove(k consoleKey, s *consoleSession) {
 }
 
 // OpenConsole implements Consoler.
-func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (l *LXC) OpenConsole(ctx context.Context, u driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	if err := checkFlags("lxcDomainOpenConsole", flags, driverapi.ConsoleForce|driverapi.ConsoleSafe); err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (cs *consoles) wait() {
 	}
 }
 
-func (cs *consoles) relay(u UUID, tty int) ConsolePTY {
+func (cs *consoles) relay(u driverapi.UUID, tty int) ConsolePTY {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if rs := cs.relays[u]; tty < len(rs) {
@@ -236,7 +236,7 @@ func (cs *consoles) relay(u UUID, tty int) ConsolePTY {
 	return nil
 }
 
-func (cs *consoles) takeRelays(u UUID) []ConsolePTY {
+func (cs *consoles) takeRelays(u driverapi.UUID) []ConsolePTY {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	rs := cs.relays[u]
@@ -244,11 +244,11 @@ func (cs *consoles) takeRelays(u UUID) []ConsolePTY {
 	return rs
 }
 
-func (cs *consoles) setRelays(u UUID, rs []ConsolePTY) {
+func (cs *consoles) setRelays(u driverapi.UUID, rs []ConsolePTY) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.relays == nil {
-		cs.relays = map[UUID][]ConsolePTY{}
+		cs.relays = map[driverapi.UUID][]ConsolePTY{}
 	}
 	if len(rs) > 0 {
 		cs.relays[u] = rs

@@ -121,7 +121,7 @@ func TestOpenConsoleErrors(t *testing.T) {
 			t.Errorf("OpenConsole(%q, %#x) = %v; want %v %q", tc.dev, tc.flags, err, tc.code, tc.msg)
 		}
 	}
-	if _, err := e.l.OpenConsole(ctx, UUID{9}, "", 0); !virterror.HasCode(err, libvirt.ErrNoDomain) {
+	if _, err := e.l.OpenConsole(ctx, driverapi.UUID{9}, "", 0); !virterror.HasCode(err, libvirt.ErrNoDomain) {
 		t.Errorf("unknown domain: %v", err)
 	}
 
@@ -193,7 +193,7 @@ func TestConsolePTYAfterReadoption(t *testing.T) {
 }
 
 // livePTY returns the console pty path the live XML names.
-func livePTY(t *testing.T, e *env, d Domain) string {
+func livePTY(t *testing.T, e *env, d driverapi.Domain) string {
 	t.Helper()
 	x, err := e.l.XMLDesc(t.Context(), d.UUID, 0)
 	must(t, err)
@@ -273,15 +273,15 @@ func (c *collector) end(t *testing.T) error {
 func TestConsoleFollowsReboot(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		reboot func(e *env, d Domain)
+		reboot func(e *env, d driverapi.Domain)
 	}{
-		{"guest reboot, LXC restarts it", func(e *env, d Domain) { e.rt.guestReboot("web") }},
-		{"guest reboot, LXC does not restart it", func(e *env, d Domain) { e.rt.exitInit("web", wsReboot) }},
-		{"virsh reboot, LXC restarts it", func(e *env, d Domain) {
+		{"guest reboot, LXC restarts it", func(e *env, d driverapi.Domain) { e.rt.guestReboot("web") }},
+		{"guest reboot, LXC does not restart it", func(e *env, d driverapi.Domain) { e.rt.exitInit("web", wsReboot) }},
+		{"virsh reboot, LXC restarts it", func(e *env, d driverapi.Domain) {
 			e.rt.rebootL["web"] = true
 			must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0))
 		}},
-		{"virsh reboot, init just exits", func(e *env, d Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
+		{"virsh reboot, init just exits", func(e *env, d driverapi.Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newMonitoredEnv(t)
@@ -297,7 +297,7 @@ func TestConsoleFollowsReboot(t *testing.T) {
 			must(t, err)
 
 			c.reboot(e, d)
-			if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+			if ev := nextEvent(t, evs); ev.Kind != driverapi.EventReboot {
 				t.Fatalf("event = %+v; want reboot", ev)
 			}
 			st := e.status(d)

@@ -19,7 +19,7 @@ func errNoName(name string) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 }
 
-func errNoUUID(u UUID) error { return driverapi.NoDomainError(u) }
+func errNoUUID(u driverapi.UUID) error { return driverapi.NoDomainError(u) }
 
 func errNoID(id int32) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching id %d", id)
@@ -68,8 +68,8 @@ func runtimeErr(op, name string, err error) error {
 
 // parseUUID reads a UUID in libvirt's accepted forms (with or without
 // dashes, any case).
-func parseUUID(s string) (UUID, error) {
-	var u UUID
+func parseUUID(s string) (driverapi.UUID, error) {
+	var u driverapi.UUID
 	hex := strings.ReplaceAll(strings.TrimSpace(s), "-", "")
 	if len(hex) != 32 {
 		return u, fmt.Errorf("malformed uuid %q", s)
@@ -86,7 +86,7 @@ func parseUUID(s string) (UUID, error) {
 			case c >= 'A' && c <= 'F':
 				v = byte(c-'A') + 10
 			default:
-				return UUID{}, fmt.Errorf("malformed uuid %q", s)
+				return driverapi.UUID{}, fmt.Errorf("malformed uuid %q", s)
 			}
 			b = b<<4 | v
 		}

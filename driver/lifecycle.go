@@ -160,7 +160,7 @@ func withLogTail(err error, logPath string) error {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters), and the LXC config for that copy.
-func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
+func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
 		return nil, internalErr("copy definition: %v", err)
@@ -182,7 +182,7 @@ func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 
 // vethName is a stable host-side device name for interface i of domain u,
 // within the kernel's 15-byte limit.
-func vethName(u UUID, i int) string {
+func vethName(u driverapi.UUID, i int) string {
 	h := sha256.Sum256(u[:])
 	return fmt.Sprintf("vx%xp%d", h[:5], i)
 }
@@ -489,7 +489,7 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 		return
 	}
 	l.log.Info("domain rebooted", "domain", d.name, "id", pid)
-	l.events.publish(Event{Kind: EventReboot, Domain: ref})
+	l.events.publish(driverapi.Event{Kind: driverapi.EventReboot, Domain: ref})
 }
 
 // restart starts d again after its container stopped and was torn down: a
@@ -504,7 +504,7 @@ func (l *LXC) restart(d *domain, def *definition, reboot bool) {
 		return
 	}
 	if reboot {
-		l.events.publish(Event{Kind: EventReboot, Domain: ref})
+		l.events.publish(driverapi.Event{Kind: driverapi.EventReboot, Domain: ref})
 	} else {
 		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
 	}

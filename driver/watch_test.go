@@ -8,6 +8,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
@@ -166,7 +167,7 @@ func TestForeignStartAdopted(t *testing.T) {
 	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Running})
 	ev := nextEvent(t, evs)
 	pid := int32(e.rt.pid("web"))
-	if want := lifecycle(Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
+	if want := lifecycle(driverapi.Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
 		t.Fatalf("event = %+v; want %+v", ev, want)
 	}
 	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnknown) || st.ID != pid {

@@ -19,6 +19,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/lxc"
 )
@@ -142,7 +143,7 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func status(t *testing.T, l *driver.LXC, d driver.Domain) driver.Status {
+func status(t *testing.T, l *driver.LXC, d driverapi.Domain) driverapi.Status {
 	t.Helper()
 	st, err := l.Status(t.Context(), d.UUID)
 	must(t, err)
@@ -150,7 +151,7 @@ func status(t *testing.T, l *driver.LXC, d driver.Domain) driver.Status {
 }
 
 // waitStatus polls until cond holds or timeout passes.
-func waitStatus(t *testing.T, l *driver.LXC, d driver.Domain, timeout time.Duration, what string, cond func(driver.Status) bool) driver.Status {
+func waitStatus(t *testing.T, l *driver.LXC, d driverapi.Domain, timeout time.Duration, what string, cond func(driverapi.Status) bool) driverapi.Status {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -165,7 +166,7 @@ func waitStatus(t *testing.T, l *driver.LXC, d driver.Domain, timeout time.Durat
 	}
 }
 
-func isShutoff(st driver.Status) bool { return st.State == libvirt.DomainShutoff }
+func isShutoff(st driverapi.Status) bool { return st.State == libvirt.DomainShutoff }
 
 // alive reports whether pid exists.
 func alive(pid int) bool {
