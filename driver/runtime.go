@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"io"
+	"os"
 
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
@@ -54,6 +55,9 @@ type Container interface {
 	Frozen() (bool, error)
 	Usage() (lxc.Usage, error)
 	Interface(dev string) (lxc.Interface, error)
+	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
+	// lxc.ErrNotRunning once init has exited.
+	OpenNamespaces() ([]*os.File, error)
 	// Close stops watching; the container keeps running.
 	Close()
 }

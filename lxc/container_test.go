@@ -333,3 +333,33 @@ func TestConsoleRelayLoggedOutput(t *testing.T) {
 		t.Errorf("pty output %q", got)
 	}
 }
+
+// OpenNamespaces opens init's own namespaces, and nothing once init has
+// exited.
+func TestContainerOpenNamespaces(t *testing.T) {
+	r, _ := newFake(t)
+	rt := testRuntime(t, r, fakeRoots{proc: "/proc", cgroup: t.TempDir(), net: t.TempDir()})
+	init := sleeper(t, nil)
+	c := rt.Adopt("pc1", init.Process.Pid)
+	defer c.Close()
+	files, err := c.OpenNamespaces()
+	must(t, err)
+	if len(files) != len(Namespaces) {
+		t.Fatalf("%d files; want %d", len(files), len(Namespaces))
+	}
+	for i, f := range files {
+		got, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
+		must(t, err)
+		want, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", init.Process.Pid, Namespaces[i]))
+		must(t, err)
+		if got != want {
+			t.Errorf("file %d is %s; want %s", i, got, want)
+		}
+		f.Close()
+	}
+	_ = init.Process.Kill()
+	waitClosed(t, c.Exited(), "init's exit")
+	if _, err := c.OpenNamespaces(); !errors.Is(err, ErrNotRunning) {
+		t.Errorf("namespaces of an init that exited: %v", err)
+	}
+}
