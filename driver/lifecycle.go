@@ -397,7 +397,7 @@ func (l *LXC) initExited(d *domain, ct Container) {
 	case kind == exitReboot && live.Lifecycle.OnReboot != "destroy":
 		// The guest rebooted but LXC did not start it again. LXC 5.0 fails
 		// to when a console client was attached at the time, as the
-		// driver's console relay is (consolerelay.go): its log says
+		// driver's console relay is (lxc.ConsoleRelay): its log says
 		// "Failed to add console handlers to mainloop" (the client's
 		// terminal state outlives the reboot). The driver finishes the
 		// reboot itself.

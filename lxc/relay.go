@@ -52,15 +52,17 @@ import (
 // twice.
 //
 // The relay follows the domain across reboots (LXC drops console clients
-// when the container reboots; the relay attaches to the new boot's console)
-// and ends when the domain stops, which ends every session (EOF). It lives
+// when the container reboots; the driver calls Booted and the relay
+// attaches to the new boot's console) and ends when the domain stops and
+// the driver closes it, which ends every session (EOF). It lives
 // in the driver's process: when the driver plugin restarts, its lxc-console
 // leaves with it (which frees the console in LXC) and the new driver makes
 // new relays when it re-adopts the containers, under new paths.
 //
 // LXC 5.0 does not restart a container in place after a reboot while a
-// console client is attached (see initExited); the driver starts it again
-// itself, so a guest reboot still works, through a fresh start.
+// console client is attached (see the driver's initExited); the driver
+// starts it again itself, so a guest reboot still works, through a fresh
+// start.
 
 // ConsoleRelay keeps one console of a running container on a host pty.
 type ConsoleRelay struct {
