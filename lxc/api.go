@@ -25,31 +25,6 @@ const (
 	Thawed   State = "THAWED"
 )
 
-// Info is what lxc-info reports about a container.
-type Info struct {
-	Name     string
-	State    State
-	PID      int           // init's host PID; 0 when not running
-	CPUUse   time.Duration // "CPU use"
-	BlkIOUse uint64        // "BlkIO use", bytes
-	MemUse   uint64        // "Memory use", bytes
-	KMemUse  uint64        // "KMem use", bytes
-	IPs      []string
-	Link     string // host-side veth of the first interface
-	TxBytes  uint64 // of the first interface
-	RxBytes  uint64 // of the first interface
-	Links    []Link // every interface lxc-info reports, in order
-}
-
-// Link is one host-side interface of a running container with its counters,
-// as seen from the host (TX is what the host side sent).
-type Link struct {
-	Name       string
-	TxBytes    uint64
-	RxBytes    uint64
-	TotalBytes uint64
-}
-
 // StartOptions tune lxc-start.
 type StartOptions struct {
 	ConfigFile string // -f; default <lxcpath>/<name>/config

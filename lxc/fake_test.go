@@ -36,18 +36,6 @@ const (
 
 // Outputs recorded from lxc-info 5.0.2.
 const (
-	infoRunning = `Name:           pc1
-State:          RUNNING
-PID:            6070
-CPU use:        0.01 seconds
-BlkIO use:      0 bytes
-Memory use:     668.00 KiB
-KMem use:       196.00 KiB
-Link:           vethxg6BXT
- TX bytes:      90 bytes
- RX bytes:      200 bytes
- Total bytes:   290 bytes
-`
 	infoRunningRaw = `Name:           pc1
 State:          RUNNING
 PID:            6070
@@ -60,33 +48,14 @@ Link:           vethxg6BXT
  RX bytes:      200
  Total bytes:   290
 `
-	infoStopped        = "Name:           pc1\nState:          STOPPED\n"
-	stateRunning       = "State:          RUNNING\nPID:            6070\n"
-	stateStopped       = "State:          STOPPED\n"
-	infoTwoLinksAndIPs = `Name:           web
-State:          RUNNING
-PID:            4242
-IP:             10.0.3.15
-IP:             fd00::15
-CPU use:        1.50 seconds
-BlkIO use:      1.50 MiB
-Memory use:     2.00 GiB
-Link:           vethA
- TX bytes:      1.00 KiB
- RX bytes:      3 bytes
- Total bytes:   1.00 KiB
-Link:           vethB
- TX bytes:      7
- RX bytes:      8
- Total bytes:   15
-`
+	stateRunning = "State:          RUNNING\nPID:            6070\n"
+	stateStopped = "State:          STOPPED\n"
 )
 
 // fakeExecer records argvs and answers each with the reply for its tool.
 type fakeExecer struct {
 	mu      sync.Mutex
 	calls   [][]string
-	stdins  [][]byte
 	replies map[string]Result // by tool (argv[0]'s base)
 	err     error
 }
@@ -95,7 +64,6 @@ func (f *fakeExecer) Run(ctx context.Context, argv []string, stdin []byte) (Resu
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, slices.Clone(argv))
-	f.stdins = append(f.stdins, stdin)
 	if f.err != nil {
 		return Result{ExitCode: -1}, f.err
 	}

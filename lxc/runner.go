@@ -18,8 +18,8 @@ import (
 // use; it holds no per-container state.
 type Runner struct {
 	lxcpath string
-	binDir  string
-	exec    Execer
+	binDir  string // where the lxc-* tools are; "" looks them up in PATH (tests set it)
+	exec    Execer // OSExecer; tests set a fake
 	log     *slog.Logger
 	// monitord connects to lxc-monitord (dialMonitord; tests replace it).
 	monitord func(ctx context.Context, lxcpath string) (net.Conn, error)
@@ -27,12 +27,6 @@ type Runner struct {
 
 // Option configures a Runner.
 type Option func(*Runner)
-
-// WithExecer replaces the default OSExecer (tests inject a fake).
-func WithExecer(e Execer) Option { return func(r *Runner) { r.exec = e } }
-
-// WithBinDir runs the lxc-* tools from dir instead of looking them up in PATH.
-func WithBinDir(dir string) Option { return func(r *Runner) { r.binDir = dir } }
 
 // WithLogger sets the logger; each command is logged at Debug with its
 // duration.
@@ -48,13 +42,8 @@ func New(lxcpath string, opts ...Option) (*Runner, error) {
 	for _, o := range opts {
 		o(r)
 	}
-	if r.binDir != "" {
-		if err := validatePath("bin dir", r.binDir); err != nil {
-			return nil, fmt.Errorf("lxc: %w", err)
-		}
-	}
-	if r.exec == nil || r.log == nil {
-		return nil, errors.New("lxc: nil Execer or logger")
+	if r.log == nil {
+		return nil, errors.New("lxc: nil logger")
 	}
 	return r, nil
 }
@@ -135,11 +124,11 @@ func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	info, err := ParseInfo(res.Stdout)
+	st, pid, err := parseState(res.Stdout)
 	if err != nil {
 		return "", 0, fmt.Errorf("state %s: %w", name, err)
 	}
-	return info.State, info.PID, nil
+	return st, pid, nil
 }
 
 // Freeze runs lxc-freeze. A stopped container gives ErrNotRunning.

@@ -80,11 +80,11 @@ func collectEvents(t *testing.T, ch <-chan StateEvent) []StateEvent {
 
 func TestStateStreamParsesInOrderAndCloses(t *testing.T) {
 	s := &streamExecer{out: strings.NewReader("'a' changed state to [RUNNING]\ngarbage\n'b' changed state to [FROZEN]\n'a' exited with status [1]\n"), res: Result{ExitCode: 1}}
-	r, err := New("/var/lib/lxcvirt/lxc", WithExecer(s), WithBinDir("/opt/lxc/bin"))
+	r, err := New("/var/lib/lxcvirt/lxc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.monitord = noMonitord
+	r.exec, r.binDir, r.monitord = s, "/opt/lxc/bin", noMonitord
 	ch, err := r.StateStream(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -100,17 +100,17 @@ func TestStateStreamParsesInOrderAndCloses(t *testing.T) {
 }
 
 func TestStateStreamNeedsStreamer(t *testing.T) {
-	r, err := New("/x", WithExecer(&fakeExecer{}))
+	r, err := New("/x")
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.exec = &fakeExecer{}
 	if _, err := r.StateStream(t.Context()); !errors.Is(err, ErrNoStreaming) {
 		t.Fatalf("StateStream with a plain Execer: %v; want ErrNoStreaming", err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	r, _ = New("/x", WithExecer(&streamExecer{out: strings.NewReader("")}))
-	r.monitord = noMonitord
+	r.exec, r.monitord = &streamExecer{out: strings.NewReader("")}, noMonitord
 	if _, err := r.StateStream(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("StateStream with an ended context: %v", err)
 	}
@@ -134,10 +134,11 @@ func monitordRecord(typ int32, name string, value int32) []byte {
 func TestStateStreamReadsMonitordSocket(t *testing.T) {
 	pr, pw := io.Pipe()
 	s := &streamExecer{out: pr}
-	r, err := New("/var/lib/lxcvirt/lxc", WithExecer(s))
+	r, err := New("/var/lib/lxcvirt/lxc")
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.exec = s
 	client, server := net.Pipe()
 	var dialed string
 	r.monitord = func(_ context.Context, lxcpath string) (net.Conn, error) {
