@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -140,10 +139,8 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	if err := st.init(); err != nil {
 		return nil, fmt.Errorf("driver: state dir: %w", err)
 	}
-	for _, d := range []string{cfg.LXCPath, cfg.RunDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, fmt.Errorf("driver: %w", err)
-		}
+	if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
+		return nil, fmt.Errorf("driver: %w", err)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	l := &LXC{
@@ -206,21 +203,10 @@ func (l *LXC) parseDefinition(xml string) (string, driverapi.UUID, *definition, 
 	return m.Domain.Name, u, def, nil
 }
 
-// containerDir is <lxcpath>/<name>; names were validated at parse time.
-func (l *LXC) containerDir(name string) string { return filepath.Join(l.cfg.LXCPath, name) }
-
-func (l *LXC) hasContainer(name string) bool {
-	_, err := os.Stat(filepath.Join(l.containerDir(name), "config"))
-	return err == nil
-}
-
 // removeContainerDir deletes a container's directory (its config and log;
 // the rootfs is the user's and lives elsewhere).
 func (l *LXC) removeContainerDir(name string) {
-	if xmlmap.ValidateName(name) != nil {
-		return
-	}
-	if err := os.RemoveAll(l.containerDir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := l.rt.Remove(name); err != nil {
 		l.log.Error("cannot remove container directory", "domain", name, "err", err)
 	}
 }

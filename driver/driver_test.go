@@ -242,9 +242,9 @@ func TestStartStopStates(t *testing.T) {
 	wantCode(t, err, libvirt.ErrOperationInvalid, "Requested operation is not valid: domain is already running")
 
 	// The LXC config is written under the lxcpath and names the veth.
-	cfg, err := os.ReadFile(filepath.Join(e.stateDir, "lxc", "web", "config"))
-	if err != nil || !strings.Contains(string(cfg), "lxc.net.0.veth.pair = "+vethName(d.UUID, 0)) {
-		t.Fatalf("config = %s, %v", cfg, err)
+	cfg, _ := e.rt.config("web")
+	if !strings.Contains(cfg, "lxc.net.0.veth.pair = "+vethName(d.UUID, 0)) {
+		t.Fatalf("config = %s", cfg)
 	}
 	live, err := e.l.XMLDesc(ctx, d.UUID, 0)
 	if err != nil || !strings.Contains(live, fmt.Sprintf("id='%d'", pid)) || !strings.Contains(live, vethName(d.UUID, 0)) {
@@ -375,8 +375,8 @@ func TestTransientDomain(t *testing.T) {
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 	_, err = e.l.LookupByUUID(ctx, d.UUID)
 	wantCode(t, err, libvirt.ErrNoDomain, uuidB)
-	if _, err := os.Stat(filepath.Join(e.stateDir, "lxc", "tmp")); !os.IsNotExist(err) {
-		t.Errorf("transient container dir left: %v", err)
+	if e.rt.Defined("tmp") {
+		t.Error("transient container dir left")
 	}
 	if got := files(t, filepath.Join(e.stateDir, runDir)); len(got) != 0 {
 		t.Errorf("run state left: %v", got)
@@ -743,9 +743,8 @@ func TestHostileXMLLeavesNothing(t *testing.T) {
 	d, err := e.l.CreateXML(ctx, strings.Replace(domXML("dash", ""), "<init>/sbin/init</init>",
 		"<init>/sbin/init</init><initarg>--verbose</initarg>", 1), 0)
 	must(t, err)
-	cfg, err := os.ReadFile(filepath.Join(e.stateDir, "lxc", "dash", "config"))
-	if err != nil || !strings.Contains(string(cfg), "lxc.init.cmd = /sbin/init --verbose\n") {
-		t.Fatalf("config = %s, %v", cfg, err)
+	if cfg, _ := e.rt.config("dash"); !strings.Contains(cfg, "lxc.init.cmd = /sbin/init --verbose\n") {
+		t.Fatalf("config = %s", cfg)
 	}
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 }

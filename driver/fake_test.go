@@ -38,6 +38,9 @@ type fakeRuntime struct {
 	// at all, as without a state stream.
 	report func(name string, ws unix.WaitStatus) lxc.Exit
 	net    map[string]lxc.Interface // host-side device counters
+	// configs are the LXC configs of the defined containers, as each
+	// start wrote them.
+	configs map[string]string
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -67,7 +70,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	return &fakeRuntime{
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
-		net: map[string]lxc.Interface{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
+		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
 
@@ -122,22 +125,42 @@ func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 
 func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV2 }
 
-func (f *fakeRuntime) Start(_ context.Context, name string, o lxc.StartOptions) (Container, error) {
+func (f *fakeRuntime) Start(_ context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {
 		return nil, err
-	}
-	if _, err := os.Stat(o.ConfigFile); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, lxc.ErrNotFound)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cts[name] != nil {
 		return nil, lxc.ErrAlreadyRunning
 	}
+	f.configs[name] = string(config)
 	ct := &fakeCT{monitor: make(chan struct{})}
 	f.boot(ct)
 	f.cts[name] = ct
 	return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}, nil
+}
+
+func (f *fakeRuntime) Defined(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.configs[name]
+	return ok
+}
+
+func (f *fakeRuntime) Remove(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.configs, name)
+	return nil
+}
+
+// config is name's LXC config as the last start wrote it.
+func (f *fakeRuntime) config(name string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.configs[name]
+	return c, ok
 }
 
 func (f *fakeRuntime) State(_ context.Context, name string) (lxc.State, int, error) {

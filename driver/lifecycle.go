@@ -1,15 +1,12 @@
 package driver
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -66,31 +63,20 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			}
 		}
 	}()
-	dir := l.containerDir(d.name)
-	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			return internalErr("cannot create container directory for '%s': %v", d.name, err)
-		}
-		undo = append(undo, func() { l.removeContainerDir(d.name) })
-	}
-	cfgPath := filepath.Join(dir, "config")
-	// Volatile: the config is derived from the definition and written
-	// anew before every start, so losing it with the host loses nothing.
-	if err := writeFileAtomic(cfgPath, live.Config.Marshal(), 0o600, volatile); err != nil {
-		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
-	}
-	logPath, pidPath := filepath.Join(dir, "lxc.log"), filepath.Join(dir, "monitor.pid")
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
-	// A failed or cancelled lxc-start may leave a half-started container.
-	undo = append(undo, func() { l.killQuietly(d.name) })
-	ct, err := l.rt.Start(ctx, d.name, lxc.StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: pidPath})
-	if err != nil {
-		return withLogTail(runtimeErr("start", d.name, err), logPath)
+	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
+	switch {
+	case errors.Is(err, lxc.ErrSetup):
+		return internalErr("%v", err)
+	case err != nil:
+		return runtimeErr("start", d.name, err)
 	}
+	// The container runs: undone, it must not stay behind.
+	undo = append(undo, func() { l.killQuietly(d.name) })
 	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
 }
 
@@ -134,27 +120,6 @@ func (l *LXC) killQuietly(name string) {
 		!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 		l.log.Warn("cleanup kill failed", "domain", name, "err", err)
 	}
-}
-
-// withLogTail appends the last error lines of the container's LXC log to a
-// start failure, which otherwise only says "failed to start".
-func withLogTail(err error, logPath string) error {
-	b, rerr := os.ReadFile(logPath)
-	e := virterror.As(err)
-	if rerr != nil || e == nil {
-		return err
-	}
-	var lines []string
-	for line := range bytes.Lines(b) {
-		if bytes.Contains(line, []byte(" ERROR ")) {
-			lines = append(lines, strings.TrimSpace(string(line)))
-		}
-	}
-	if len(lines) == 0 {
-		return err
-	}
-	lines = lines[max(0, len(lines)-3):]
-	return &virterror.Error{Code: e.Code, Domain: e.Domain, Message: e.Message + "; lxc log: " + strings.Join(lines, " | ")}
 }
 
 // liveDef derives the running definition from def: a copy whose interfaces

@@ -69,7 +69,7 @@ func (l *LXC) load(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, d := range l.tab.all() {
 		rs, hasRun := runs[d.uuid]
-		if !hasRun && !l.hasContainer(d.name) {
+		if !hasRun && !l.rt.Defined(d.name) {
 			continue
 		}
 		wg.Add(1)

@@ -16,8 +16,14 @@ import (
 type Runtime interface {
 	// CgroupLayout is the host's cgroup layout, for the LXC config.
 	CgroupLayout() xmlmap.CgroupLayout
-	// Start starts container name and returns the handle of its init.
-	Start(ctx context.Context, name string, o lxc.StartOptions) (Container, error)
+	// Start writes config as name's LXC config, starts the container and
+	// returns the handle of its init; errors unwrap to lxc.ErrSetup when
+	// nothing could be written.
+	Start(ctx context.Context, name string, config []byte) (Container, error)
+	// Defined reports whether name has an LXC config; Remove deletes its
+	// directory (config and logs; the rootfs is the user's).
+	Defined(name string) bool
+	Remove(name string) error
 	// State reports name's LXC state and its init's PID (0 when stopped).
 	State(ctx context.Context, name string) (lxc.State, int, error)
 	// Adopt returns the handle of name's running init pid.
@@ -81,8 +87,8 @@ type ConsolePTY interface {
 // lxcRuntime is lxc.Runtime as the driver's Runtime.
 type lxcRuntime struct{ *lxc.Runtime }
 
-func (r lxcRuntime) Start(ctx context.Context, name string, o lxc.StartOptions) (Container, error) {
-	c, err := r.Runtime.Start(ctx, name, o)
+func (r lxcRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
+	c, err := r.Runtime.Start(ctx, name, config)
 	if err != nil {
 		return nil, err
 	}

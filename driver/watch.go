@@ -174,7 +174,7 @@ func (l *LXC) reconcile(d *domain) {
 	case removed:
 	case active:
 		l.refresh(d)
-	case def != nil && l.hasContainer(d.name):
+	case def != nil && l.rt.Defined(d.name):
 		l.adoptForeign(d, def)
 	}
 }

@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -161,8 +160,8 @@ func TestForeignStartAdopted(t *testing.T) {
 	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	cfg := filepath.Join(e.stateDir, "lxc", "web", "config")
-	_, err = e.rt.Start(t.Context(), "web", lxc.StartOptions{ConfigFile: cfg})
+	cfg, _ := e.rt.config("web")
+	_, err = e.rt.Start(t.Context(), "web", []byte(cfg))
 	must(t, err)
 	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Running})
 	ev := nextEvent(t, evs)

@@ -1,11 +1,16 @@
 package lxc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,8 +47,8 @@ type RuntimeConfig struct {
 	netRoot  string // /sys/class/net
 }
 
-// NewRuntime detects the host's cgroup layout and returns the Runtime for
-// cfg's lxcpath.
+// NewRuntime detects the host's cgroup layout, creates cfg's lxcpath if
+// need be and returns the Runtime for it.
 func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	if cfg.procRoot == "" {
 		cfg.procRoot = "/proc"
@@ -59,6 +64,9 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(cfg.LXCPath, 0o755); err != nil {
+		return nil, fmt.Errorf("lxc: %w", err)
+	}
 	return &Runtime{r: r, sys: sys, log: cfg.Logger, live: map[string]*Container{}}, nil
 }
 
@@ -69,12 +77,110 @@ func (rt *Runtime) CgroupLayout() xmlmap.CgroupLayout { return rt.sys.layout }
 // its init could be found.
 var ErrStoppedAtStart = errors.New("container stopped right after it started")
 
-// Start runs lxc-start -d and returns the handle of the container's init.
-// LXC 5 returns once the container runs; its init is then the only child of
-// LXC's monitor, whose PID lxc-start wrote to o.PIDFile — asking lxc-info
-// instead costs a process, about 6 ms of CPU — and lxc-info is asked only
-// when that does not tell (the container already stopped, an older LXC).
-func (rt *Runtime) Start(ctx context.Context, name string, o StartOptions) (*Container, error) {
+// ErrSetup marks a Start that failed before lxc-start: the container's
+// directory or config could not be written.
+var ErrSetup = errors.New("container setup failed")
+
+// setupError is a failure to write a container's files; it unwraps to
+// ErrSetup and the cause.
+type setupError struct {
+	what string
+	err  error
+}
+
+func (e *setupError) Error() string   { return e.what + ": " + e.err.Error() }
+func (e *setupError) Unwrap() []error { return []error{ErrSetup, e.err} }
+
+// startCleanupWait bounds the kill of a half-started container.
+const startCleanupWait = 30 * time.Second
+
+// dir is the container's directory, <lxcpath>/<name>.
+func (rt *Runtime) dir(name string) string { return filepath.Join(rt.r.lxcpath, name) }
+
+// Defined reports whether name has a config under the lxcpath, as LXC
+// itself decides whether a container is defined.
+func (rt *Runtime) Defined(name string) bool {
+	if ValidateName(name) != nil {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(rt.dir(name), "config"))
+	return err == nil
+}
+
+// Remove deletes name's directory under the lxcpath: its config, LXC's log
+// and pid file (the rootfs is the user's and lives elsewhere).
+func (rt *Runtime) Remove(name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(rt.dir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Start writes config as name's LXC config, <lxcpath>/<name>/config — anew
+// before every start and not synced to disk: it is derived from the
+// domain's definition, so losing it with the host loses nothing — and runs
+// lxc-start -d with LXC's log and pid file in the same directory. It
+// returns the handle of the container's init. A start that fails leaves no
+// container running and removes the directory it created; its error
+// carries the last error lines of LXC's log, and unwraps to ErrSetup when
+// nothing could be written.
+func (rt *Runtime) Start(ctx context.Context, name string, config []byte) (c *Container, err error) {
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	dir := rt.dir(name)
+	created, started := false, false
+	defer func() {
+		if err == nil {
+			return
+		}
+		if started {
+			rt.killQuietly(name)
+		}
+		if created {
+			_ = os.RemoveAll(dir)
+		}
+	}()
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return nil, &setupError{"cannot create container directory for '" + name + "'", err}
+		}
+		created = true
+	}
+	cfgPath := filepath.Join(dir, "config")
+	if err := writeFileAtomic(cfgPath, config, 0o600); err != nil {
+		return nil, &setupError{"cannot write LXC config for '" + name + "'", err}
+	}
+	logPath := filepath.Join(dir, "lxc.log")
+	started = true
+	c, err = rt.startInit(ctx, name, StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: filepath.Join(dir, "monitor.pid")})
+	if err != nil {
+		return nil, withLogTail(err, logPath)
+	}
+	return c, nil
+}
+
+// killQuietly kills name's container, ignoring errors: the cleanup after a
+// failed start.
+func (rt *Runtime) killQuietly(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), startCleanupWait)
+	defer cancel()
+	if err := rt.r.Stop(ctx, name, StopOptions{Kill: true}); err != nil &&
+		!errors.Is(err, ErrNotRunning) && !errors.Is(err, ErrNotFound) {
+		rt.log.Warn("cleanup kill failed", "domain", name, "err", err)
+	}
+}
+
+// startInit runs lxc-start -d and returns the handle of the container's
+// init. LXC 5 returns once the container runs; its init is then the only
+// child of LXC's monitor, whose PID lxc-start wrote to o.PIDFile — asking
+// lxc-info instead costs a process, about 6 ms of CPU — and lxc-info is
+// asked only when that does not tell (the container already stopped, an
+// older LXC).
+func (rt *Runtime) startInit(ctx context.Context, name string, o StartOptions) (*Container, error) {
 	if err := rt.r.Start(ctx, name, o); err != nil {
 		return nil, err
 	}
@@ -90,6 +196,62 @@ func (rt *Runtime) Start(ctx context.Context, name string, o StartOptions) (*Con
 		pid = p
 	}
 	return rt.Adopt(name, pid), nil
+}
+
+// logTailError is a failed start with the last error lines of LXC's log.
+type logTailError struct {
+	err   error
+	lines []string
+}
+
+func (e *logTailError) Error() string {
+	return e.err.Error() + "; lxc log: " + strings.Join(e.lines, " | ")
+}
+
+func (e *logTailError) Unwrap() error { return e.err }
+
+// withLogTail adds the last error lines of the container's LXC log to a
+// start failure, which otherwise only says "failed to start".
+func withLogTail(err error, logPath string) error {
+	b, rerr := os.ReadFile(logPath)
+	if rerr != nil {
+		return err
+	}
+	var lines []string
+	for line := range bytes.Lines(b) {
+		if bytes.Contains(line, []byte(" ERROR ")) {
+			lines = append(lines, strings.TrimSpace(string(line)))
+		}
+	}
+	if len(lines) == 0 {
+		return err
+	}
+	return &logTailError{err: err, lines: lines[max(0, len(lines)-3):]}
+}
+
+// writeFileAtomic replaces path with data: a temp file in the same
+// directory, renamed over path.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(perm); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // initOfMonitor returns the only child of the process whose PID is in

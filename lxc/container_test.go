@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -168,9 +169,9 @@ func TestSystemReadsUnifiedCgroups(t *testing.T) {
 	}
 }
 
-// Start learns init's PID as the only child of LXC's monitor, whose PID
-// lxc-start wrote, without asking lxc-info; when the monitor does not tell,
-// it asks lxc-info.
+// Start writes the config and learns init's PID as the only child of LXC's
+// monitor, whose PID lxc-start wrote, without asking lxc-info; when the
+// monitor does not tell, it asks lxc-info.
 func TestStartFindsInitThroughTheMonitor(t *testing.T) {
 	r, f := newFake(t)
 	fr := newRoots(t)
@@ -179,12 +180,21 @@ func TestStartFindsInitThroughTheMonitor(t *testing.T) {
 	monitor := os.Getpid()
 	fr.process(t, init.Process.Pid, monitor, "pc1")
 	write(t, filepath.Join(fr.proc, strconv.Itoa(monitor), "task", strconv.Itoa(monitor), "children"), strconv.Itoa(init.Process.Pid))
-	pidFile := filepath.Join(t.TempDir(), "monitor.pid")
+	dir := filepath.Join(r.LXCPath(), "pc1")
+	pidFile := filepath.Join(dir, "monitor.pid")
 	write(t, pidFile, strconv.Itoa(monitor))
 
-	c, err := rt.Start(t.Context(), "pc1", StartOptions{PIDFile: pidFile})
+	c, err := rt.Start(t.Context(), "pc1", []byte("lxc.uts.name = pc1\n"))
 	must(t, err)
 	defer c.Close()
+	if b, err := os.ReadFile(filepath.Join(dir, "config")); err != nil || string(b) != "lxc.uts.name = pc1\n" {
+		t.Errorf("config = %q, %v", b, err)
+	}
+	wantArgv := []string{"lxc-start", "-P", r.LXCPath(), "-n", "pc1", "-d", "-f", filepath.Join(dir, "config"),
+		"-o", filepath.Join(dir, "lxc.log"), "-p", pidFile}
+	if !slices.Equal(f.calls[0], wantArgv) {
+		t.Errorf("argv %q; want %q", f.calls[0], wantArgv)
+	}
 	if c.PID() != init.Process.Pid {
 		t.Errorf("init = %d; want %d", c.PID(), init.Process.Pid)
 	}
@@ -198,7 +208,7 @@ func TestStartFindsInitThroughTheMonitor(t *testing.T) {
 	}
 
 	must(t, os.Remove(pidFile))
-	c, err = rt.Start(t.Context(), "pc1", StartOptions{PIDFile: pidFile})
+	c, err = rt.Start(t.Context(), "pc1", nil)
 	must(t, err)
 	defer c.Close()
 	if c.PID() != 6070 || filepath.Base(f.last()[0]) != "lxc-info" {
@@ -206,8 +216,44 @@ func TestStartFindsInitThroughTheMonitor(t *testing.T) {
 	}
 
 	f.replies["lxc-info"] = Result{Stdout: []byte(stateStopped)}
-	if _, err := rt.Start(t.Context(), "pc1", StartOptions{PIDFile: pidFile}); !errors.Is(err, ErrStoppedAtStart) {
+	if _, err := rt.Start(t.Context(), "pc1", nil); !errors.Is(err, ErrStoppedAtStart) {
 		t.Errorf("a container that stopped at once: %v", err)
+	}
+}
+
+// A failed start says what LXC's log says, kills what it may have left
+// and removes the directory it made.
+func TestStartFailure(t *testing.T) {
+	r, f := newFake(t)
+	rt := testRuntime(t, r, newRoots(t))
+	f.replies["lxc-start"] = Result{ExitCode: 1, Stderr: []byte("lxc-start: web: ../src/lxc/tools/lxc_start.c: main: 306 The container failed to start\n")}
+	f.replies["lxc-stop"] = Result{ExitCode: 2, Stderr: []byte(stderrStopStopped)}
+	dir := filepath.Join(r.LXCPath(), "web")
+	log := "lxc-start web 20260101 INFO  start - starting\n" +
+		"lxc-start web 20260101 ERROR start - first\nlxc-start web 20260101 ERROR start - second\n"
+	f.hook = func(argv []string) {
+		if filepath.Base(argv[0]) == "lxc-start" {
+			write(t, filepath.Join(dir, "lxc.log"), log)
+		}
+	}
+	_, err := rt.Start(t.Context(), "web", []byte("lxc.uts.name = web\n"))
+	var ce *CommandError
+	if !errors.As(err, &ce) || !strings.HasSuffix(err.Error(), "; lxc log: lxc-start web 20260101 ERROR start - first | lxc-start web 20260101 ERROR start - second") {
+		t.Fatalf("err = %v; want lxc-start's error with the log's error lines", err)
+	}
+	if got := f.last(); filepath.Base(got[0]) != "lxc-stop" || got[len(got)-1] != "-k" {
+		t.Errorf("last command %q; want lxc-stop -k", got)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("container dir after the failed start: %v", err)
+	}
+
+	// A config that cannot be written runs nothing.
+	r2, f2 := newFake(t)
+	rt2 := testRuntime(t, r2, newRoots(t))
+	write(t, filepath.Join(r2.LXCPath(), "web"), "not a directory")
+	if _, err := rt2.Start(t.Context(), "web", nil); !errors.Is(err, ErrSetup) || len(f2.calls) != 0 {
+		t.Errorf("start where the container dir is a file: %v, ran %q", err, f2.calls)
 	}
 }
 

@@ -58,9 +58,13 @@ type fakeExecer struct {
 	calls   [][]string
 	replies map[string]Result // by tool (argv[0]'s base)
 	err     error
+	hook    func(argv []string) // called with each argv before its reply, unlocked
 }
 
 func (f *fakeExecer) Run(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+	if f.hook != nil {
+		f.hook(argv)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, slices.Clone(argv))
