@@ -40,9 +40,9 @@ const (
 	pendingReboot
 )
 
-// start runs d's container with def as its running definition. It writes
-// the LXC config (rewritten from the definition on every start) right before
-// lxc-start and undoes everything it did when a later step fails.
+// start runs d's container with def as its running definition: the
+// runtime starts it from the LXC config derived anew from the definition,
+// and everything done is undone when a later step fails.
 func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) error {
 	return l.startRun(ctx, d, def, reason, true)
 }
