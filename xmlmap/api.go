@@ -75,6 +75,16 @@ type Options struct {
 	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
 	// FromConfig leaves <uuid> empty.
 	NewUUID func() [16]byte
+	// SeccompProfile is LXC's default seccomp policy
+	// (/usr/share/lxc/config/common.seccomp), written as
+	// lxc.seccomp.profile; empty writes none.
+	SeccompProfile string
+	// AppArmor is set where LXC confines containers with AppArmor: every
+	// container gets a profile (see <seclabel>); without it an AppArmor
+	// <seclabel> is refused.
+	AppArmor bool
+	// LXCFS holds lxcfs's hooks when lxcfs is mounted on the host.
+	LXCFS LXCFSHooks
 }
 
 // Entry is one "key = value" line of an LXC config.
