@@ -43,6 +43,9 @@
 //     with only lo (lxc.net.0.type = empty), with or without <privnet/>.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
+//   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
+//     and, from the host facts in Options, LXC's seccomp policy, an
+//     AppArmor profile (<seclabel>) and lxcfs's hooks.
 //   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
 //     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
 //     <soft_limit>, as libvirt's cgroup v2 backend writes them.
