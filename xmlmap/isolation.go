@@ -75,7 +75,8 @@ func (mp *mapper) deviceACL() error {
 }
 
 // confinement writes the seccomp policy, the AppArmor profile and the
-// lxcfs hooks the host provides (Options), and honours <seclabel>.
+// lxcfs hooks the host provides (Options), and honours <seclabel>. A
+// container sharing the host's root gets no lxcfs hooks.
 func (mp *mapper) confinement() error {
 	if p := mp.opts.SeccompProfile; p != "" {
 		path, err := checkPath("seccomp profile", p)
@@ -86,6 +87,11 @@ func (mp *mapper) confinement() error {
 	}
 	if err := mp.seclabel(); err != nil {
 		return err
+	}
+	if mp.out.RootFS == "" {
+		// lxcfs's mount hook fails without a root filesystem of the
+		// container's own to bind its files into.
+		return nil
 	}
 	for _, h := range []struct{ key, path string }{
 		{"lxc.hook.mount", mp.opts.LXCFS.Mount},

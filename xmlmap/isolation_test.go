@@ -102,3 +102,18 @@ func TestSeclabelWithoutAppArmor(t *testing.T) {
 	_, err = Parse([]byte(edit{top: `<seclabel type='dynamic'/>`}.xml()), testOptions(CgroupV1))
 	wantErr(t, err, libvirt.ErrConfigUnsupported, "<seclabel type='dynamic'>", "AppArmor is not enabled")
 }
+
+// TestLXCFSNeedsRootfs: lxcfs's hooks bind its files into the container's
+// root filesystem, so a container sharing the host's root gets none.
+func TestLXCFSNeedsRootfs(t *testing.T) {
+	m, err := Parse([]byte(`<domain type='lxc'><name>shared</name><memory>65536</memory><os><type>exe</type><init>/bin/sh</init></os></domain>`), testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := m.Config.Value("lxc.hook.mount"); ok {
+		t.Errorf("lxc.hook.mount = %s without a root filesystem", v)
+	}
+	if _, ok := m.Config.Value("lxc.seccomp.profile"); !ok {
+		t.Errorf("no seccomp policy:\n%s", m.Config.Marshal())
+	}
+}
