@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -94,5 +96,40 @@ func TestIsolation(t *testing.T) {
 	want := fmt.Sprintf("%d kB", memMiB*1024)
 	if line, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(line, "MemTotal:") || strings.Fields(line)[1]+" kB" != want {
 		t.Errorf("/proc/meminfo inside starts %q; want MemTotal %s (lxcfs's view of the memory limit)", line, want)
+	}
+}
+
+// TestSeclabelAppArmor: where the kernel has AppArmor enabled, a
+// container defined with <seclabel type='dynamic' model='apparmor'> runs
+// confined by the profile LXC generates for it; elsewhere the definition
+// is refused as unsupported and nothing is defined.
+func TestSeclabelAppArmor(t *testing.T) {
+	h := newHost(t)
+	l := h.open()
+	ctx := t.Context()
+	name := h.name("apparmor")
+	xml := smallXML(name, h.rootfs(testenv.InitHonoursHalt), "\n  <seclabel type='dynamic' model='apparmor'/>")
+	enabled, _ := os.ReadFile("/sys/module/apparmor/parameters/enabled")
+	_, maskErr := os.Stat("/sys/kernel/security/apparmor/features/mount/mask")
+	if strings.TrimSpace(string(enabled)) != "Y" || maskErr != nil {
+		_, err := l.DefineXML(ctx, xml, 0)
+		if e := virterror.As(err); e == nil || e.Code != libvirt.ErrConfigUnsupported || !strings.Contains(e.Message, "AppArmor is not enabled") {
+			t.Fatalf("define with an AppArmor seclabel on a host without AppArmor: %v; want unsupported configuration", err)
+		}
+		all, err := l.ListAll(ctx, 0)
+		must(t, err)
+		if len(all) != 0 {
+			t.Fatalf("refused definition left domains: %+v", all)
+		}
+		t.Log("AppArmor is not enabled here: only the refusal was checked")
+		return
+	}
+	d, err := l.DefineXML(ctx, xml, 0)
+	must(t, err)
+	d, err = l.Create(ctx, d.UUID, 0)
+	must(t, err)
+	label := readTrim(t, fmt.Sprintf("/proc/%d/attr/current", d.ID))
+	if !strings.HasPrefix(label, "lxc-") || strings.Contains(label, "unconfined") {
+		t.Errorf("init's AppArmor label = %q; want LXC's generated profile", label)
 	}
 }
