@@ -15,7 +15,6 @@ const (
 	apparmorMountMask = "/sys/kernel/security/apparmor/features/mount/mask"
 	lxcfsMeminfo      = "/var/lib/lxcfs/proc/meminfo"
 	lxcfsMountHook    = "/usr/share/lxcfs/lxc.mount.hook"
-	lxcfsStopHook     = "/usr/share/lxcfs/lxc.reboot.hook"
 )
 
 // confinement fills in the host facts that do not change while the driver
@@ -30,13 +29,13 @@ func confinement(opts *xmlmap.Options) {
 	opts.AppArmor = err == nil && strings.TrimSpace(string(b)) == "Y" && exists(apparmorMountMask)
 }
 
-// lxcfsHooks returns lxcfs's LXC hooks when lxcfs serves its files now
-// (its daemon may start after the driver); zero otherwise.
-func lxcfsHooks() xmlmap.LXCFSHooks {
-	if !exists(lxcfsMeminfo) || !exists(lxcfsMountHook) || !exists(lxcfsStopHook) {
-		return xmlmap.LXCFSHooks{}
+// lxcfsMount returns lxcfs's LXC mount hook when lxcfs serves its files
+// now (its daemon may start after the driver); "" otherwise.
+func lxcfsMount() string {
+	if !exists(lxcfsMeminfo) || !exists(lxcfsMountHook) {
+		return ""
 	}
-	return xmlmap.LXCFSHooks{Mount: lxcfsMountHook, PostStop: lxcfsStopHook}
+	return lxcfsMountHook
 }
 
 func exists(path string) bool {

@@ -191,7 +191,7 @@ func withLogTail(err error, logPath string) error {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters), and the LXC config for that copy, with lxcfs's
-// hooks when lxcfs serves its files at this start.
+// mount hook when lxcfs serves its files at this start.
 func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
@@ -206,7 +206,7 @@ func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 		}
 	}
 	opts := l.opts
-	opts.LXCFS = lxcfsHooks()
+	opts.LXCFSMountHook = lxcfsMount()
 	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)

@@ -91,11 +91,19 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 
-	out, err := h.inGuest(name, "cat", "/proc/meminfo")
-	must(t, err)
-	want := fmt.Sprintf("%d kB", memMiB*1024)
-	if line, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(line, "MemTotal:") || strings.Fields(line)[1]+" kB" != want {
-		t.Errorf("/proc/meminfo inside starts %q; want MemTotal %s (lxcfs's view of the memory limit)", line, want)
+	// lxcfs's view, also in a run that starts right after a destroy.
+	for run := 1; run <= 2; run++ {
+		out, err := h.inGuest(name, "cat", "/proc/meminfo")
+		must(t, err)
+		want := fmt.Sprintf("%d kB", memMiB*1024)
+		if line, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(line, "MemTotal:") || strings.Fields(line)[1]+" kB" != want {
+			t.Errorf("run %d: /proc/meminfo inside starts %q; want MemTotal %s (lxcfs's view of the memory limit)", run, line, want)
+		}
+		if run == 1 {
+			must(t, l.Destroy(ctx, d.UUID, 0))
+			_, err = l.Create(ctx, d.UUID, 0)
+			must(t, err)
+		}
 	}
 }
 

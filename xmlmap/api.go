@@ -45,7 +45,7 @@
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
 //     and, from the host facts in Options, LXC's seccomp policy, an
-//     AppArmor profile (<seclabel>) and lxcfs's hooks.
+//     AppArmor profile (<seclabel>) and lxcfs's mount hook.
 //   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
 //     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
 //     <soft_limit>, as libvirt's cgroup v2 backend writes them.
@@ -86,8 +86,13 @@ type Options struct {
 	// container gets a profile (see <seclabel>); without it an AppArmor
 	// <seclabel> is refused.
 	AppArmor bool
-	// LXCFS holds lxcfs's hooks when lxcfs is mounted on the host.
-	LXCFS LXCFSHooks
+	// LXCFSMountHook is lxcfs's LXC mount hook
+	// (/usr/share/lxcfs/lxc.mount.hook), set while lxcfs serves its files:
+	// it bind-mounts lxcfs's /proc files (meminfo, cpuinfo, stat, uptime …)
+	// and /sys/devices/system/cpu over the container's. Debian's lxcfs
+	// also adds a post-stop hook to LXC's common config; it only sleeps
+	// half a second, which would delay every destroy, and is left out.
+	LXCFSMountHook string
 }
 
 // Entry is one "key = value" line of an LXC config.

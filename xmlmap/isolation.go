@@ -47,17 +47,6 @@ var DefaultDevices = []DeviceRule{
 	{'c', 136, AnyMinor, "rwm"}, // pts
 }
 
-// LXCFSHooks are lxcfs's LXC hooks (Debian's lxcfs ships them in
-// /usr/share/lxc/config/common.conf.d/00-lxcfs.conf); empty paths mean
-// lxcfs is not mounted on the host.
-type LXCFSHooks struct {
-	// Mount bind-mounts lxcfs's /proc files (meminfo, cpuinfo, stat,
-	// uptime …) and /sys/devices/system/cpu over the container's.
-	Mount string
-	// PostStop lets lxcfs drop the container's state before a restart.
-	PostStop string
-}
-
 // deviceACL writes the device cgroup: deny everything, then allow
 // DefaultDevices. Devices a definition grants (<hostdev>, block
 // filesystems) are not accepted yet; they would follow the defaults here.
@@ -75,8 +64,8 @@ func (mp *mapper) deviceACL() error {
 }
 
 // confinement writes the seccomp policy, the AppArmor profile and the
-// lxcfs hooks the host provides (Options), and honours <seclabel>. A
-// container sharing the host's root gets no lxcfs hooks.
+// lxcfs mount hook the host provides (Options), and honours <seclabel>. A
+// container sharing the host's root gets no lxcfs hook.
 func (mp *mapper) confinement() error {
 	if p := mp.opts.SeccompProfile; p != "" {
 		path, err := checkPath("seccomp profile", p)
@@ -93,18 +82,12 @@ func (mp *mapper) confinement() error {
 		// container's own to bind its files into.
 		return nil
 	}
-	for _, h := range []struct{ key, path string }{
-		{"lxc.hook.mount", mp.opts.LXCFS.Mount},
-		{"lxc.hook.post-stop", mp.opts.LXCFS.PostStop},
-	} {
-		if h.path == "" {
-			continue
-		}
-		path, err := checkPath("lxcfs hook", h.path)
+	if p := mp.opts.LXCFSMountHook; p != "" {
+		path, err := checkPath("lxcfs mount hook", p)
 		if err != nil {
 			return err
 		}
-		mp.add(h.key, path)
+		mp.add("lxc.hook.mount", path)
 	}
 	return nil
 }

@@ -31,12 +31,12 @@ func TestDeviceACL(t *testing.T) {
 // policy, AppArmor profile or lxcfs hook.
 func TestConfinementOptional(t *testing.T) {
 	opts := testOptions(CgroupV1)
-	opts.SeccompProfile, opts.LXCFS = "", LXCFSHooks{}
+	opts.SeccompProfile, opts.LXCFSMountHook = "", ""
 	m, err := Parse([]byte(edit{}.xml()), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"lxc.seccomp.profile", "lxc.apparmor.profile", "lxc.hook.mount", "lxc.hook.post-stop"} {
+	for _, k := range []string{"lxc.seccomp.profile", "lxc.apparmor.profile", "lxc.hook.mount"} {
 		if v, ok := m.Config.Value(k); ok {
 			t.Errorf("%s = %s written without the host fact", k, v)
 		}
@@ -103,7 +103,7 @@ func TestSeclabelWithoutAppArmor(t *testing.T) {
 	wantErr(t, err, libvirt.ErrConfigUnsupported, "<seclabel type='dynamic'>", "AppArmor is not enabled")
 }
 
-// TestLXCFSNeedsRootfs: lxcfs's hooks bind its files into the container's
+// TestLXCFSNeedsRootfs: lxcfs's mount hook binds its files into the container's
 // root filesystem, so a container sharing the host's root gets none.
 func TestLXCFSNeedsRootfs(t *testing.T) {
 	m, err := Parse([]byte(`<domain type='lxc'><name>shared</name><memory>65536</memory><os><type>exe</type><init>/bin/sh</init></os></domain>`), testOptions(CgroupV1))
