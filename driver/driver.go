@@ -154,7 +154,8 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 		},
 		ctx: bg, cancel: cancel,
 	}
-	confinement(&l.opts)
+	conf := rt.Confinement()
+	l.opts.SeccompProfile, l.opts.AppArmor = conf.SeccompProfile, conf.AppArmor
 	l.log.Debug("container confinement", "seccomp", l.opts.SeccompProfile, "apparmor", l.opts.AppArmor)
 	l.load(ctx)
 	l.watchLXC()

@@ -125,6 +125,10 @@ func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 
 func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV2 }
 
+// Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
+func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
+func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+
 func (f *fakeRuntime) Start(_ context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {
 		return nil, err

@@ -140,7 +140,7 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 		}
 	}
 	opts := l.opts
-	opts.LXCFSMountHook = lxcfsMount()
+	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
 	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)

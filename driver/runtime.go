@@ -14,8 +14,12 @@ import (
 // driver's unit tests. Errors unwrap to lxc's sentinels (ErrNotFound,
 // ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrConsoleBusy).
 type Runtime interface {
-	// CgroupLayout is the host's cgroup layout, for the LXC config.
+	// CgroupLayout is the host's cgroup layout, Confinement how LXC
+	// confines containers there, and LXCFSMountHook lxcfs's mount hook
+	// while lxcfs serves ("" otherwise): facts for the LXC config.
 	CgroupLayout() xmlmap.CgroupLayout
+	Confinement() lxc.Confinement
+	LXCFSMountHook() string
 	// Start writes config as name's LXC config, starts the container and
 	// returns the handle of its init; errors unwrap to lxc.ErrSetup when
 	// nothing could be written.
