@@ -980,3 +980,45 @@ func TestRuntimeErrorMapping(t *testing.T) {
 		t.Errorf("message = %q", err)
 	}
 }
+
+// A reboot request init ignores expires with the grace period: the guest's
+// later poweroff is a poweroff, not the reboot finally done.
+func TestIgnoredRebootExpires(t *testing.T) {
+	clock := newFakeClock()
+	e := newEnv(t, withClock(clock))
+	ctx := t.Context()
+	e.rt.ignore["web"] = true
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(ctx)
+	must(t, err)
+	must(t, e.l.Reboot(ctx, d.UUID, 0))
+	grace := clock.next(t, e.l.cfg.ShutdownGrace)
+	if grace.d != e.l.cfg.ShutdownGrace {
+		t.Fatalf("expiry timer %v; want the grace period %v", grace.d, e.l.cfg.ShutdownGrace)
+	}
+	clock.advance(grace)
+	dom := e.l.tab.get(d.UUID)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		dom.mu.Lock()
+		p := dom.pending
+		dom.mu.Unlock()
+		if p == pendingNone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the ignored reboot request is still pending after the grace period")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.ID != d.ID {
+		t.Fatalf("after the ignored reboot: %+v", st)
+	}
+	e.rt.exitInit("web", wsExit0)
+	wantEvents(t, evs,
+		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownGuest)),
+		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)))
+	if st := e.waitState(d, libvirt.DomainShutoff); st.Reason != int32(libvirt.DomainShutoffShutdown) {
+		t.Fatalf("after the poweroff: %+v", st)
+	}
+}
