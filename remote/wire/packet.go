@@ -80,11 +80,36 @@ var (
 	ErrTooSmall  = errors.New("shorter than a header")
 	ErrTooLarge  = fmt.Errorf("larger than the %d-byte message limit", MessageMax)
 	ErrTruncated = errors.New("truncated")
+	ErrNoBuffer  = errors.New("the server's read buffers are full")
 )
 
-// ReadPacket reads one packet. io.EOF means the peer closed cleanly between
-// packets; every other failure to frame is a *FrameError.
+// LimitError is a packet larger than the reader allows this peer, though
+// within the protocol's limit.
+type LimitError struct{ Limit uint32 }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("larger than the %d bytes allowed at this point", e.Limit)
+}
+
+// ReadPacket reads one packet of at most MessageMax bytes, with no buffer
+// pool. See ReadPacketBounded.
 func ReadPacket(r io.Reader) (*Packet, error) {
+	return ReadPacketBounded(r, MessageMax, nil)
+}
+
+// readChunk is the most a packet's buffer grows by before the bytes to fill
+// it have arrived.
+const readChunk = MessageInitial
+
+// ReadPacketBounded reads one packet of at most limit bytes. Its payload
+// buffer grows with the bytes that arrive (doubling, from readChunk), so a
+// peer that announces a large packet and sends little of it holds little
+// memory: never more than twice what arrived, plus readChunk. When pool is not nil every byte of buffer is first
+// taken from it; a packet the pool cannot cover fails with ErrNoBuffer, and
+// the caller gives a packet's Held bytes back with pool.Put once done with
+// it. io.EOF means the peer closed cleanly between packets; every other
+// failure to frame is a *FrameError.
+func ReadPacketBounded(r io.Reader, limit uint32, pool *Pool) (*Packet, error) {
 	var prefix [MessageLenMax]byte
 	if _, err := io.ReadFull(r, prefix[:]); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -98,17 +123,38 @@ func ReadPacket(r io.Reader) (*Packet, error) {
 		return nil, &FrameError{Length: n, Err: ErrTooSmall}
 	case n > MessageMax:
 		return nil, &FrameError{Length: n, Err: ErrTooLarge}
+	case n > limit:
+		return nil, &FrameError{Length: n, Err: &LimitError{Limit: limit}}
 	}
 	h, err := ReadHeader(r)
 	if err != nil {
 		return nil, &FrameError{Length: n, Err: err}
 	}
-	p := &Packet{Header: h, Payload: make([]byte, n-PrefixSize)}
-	if _, err := io.ReadFull(r, p.Payload); err != nil {
-		return nil, &FrameError{Length: n, Err: truncated(err)}
+	p := &Packet{Header: h}
+	size := int(n - PrefixSize)
+	for len(p.Payload) < size {
+		if len(p.Payload) == cap(p.Payload) {
+			grow := min(max(cap(p.Payload), readChunk), size-cap(p.Payload))
+			if !pool.take(grow) {
+				pool.Put(p.Held())
+				return nil, &FrameError{Length: n, Err: ErrNoBuffer}
+			}
+			p.Payload = append(make([]byte, 0, cap(p.Payload)+grow), p.Payload...)
+		}
+		end := min(cap(p.Payload), size)
+		got, err := io.ReadFull(r, p.Payload[len(p.Payload):end])
+		p.Payload = p.Payload[:len(p.Payload)+got]
+		if err != nil {
+			pool.Put(p.Held())
+			return nil, &FrameError{Length: n, Err: truncated(err)}
+		}
 	}
 	return p, nil
 }
+
+// Held is the buffer the packet holds, in bytes: what ReadPacketBounded
+// took from its pool for it.
+func (p *Packet) Held() int { return cap(p.Payload) }
 
 // ReadHeader reads a 24-byte header. After a packet that is too large, the
 // server reads its header this way to answer the call before dropping the
