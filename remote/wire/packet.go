@@ -94,14 +94,15 @@ func (e *LimitError) Error() string {
 // ReadPacket reads one packet of at most MessageMax bytes, with no buffer
 // pool. See ReadPacketBounded.
 func ReadPacket(r io.Reader) (*Packet, error) {
-	return ReadPacketBounded(r, MessageMax, nil)
+	return ReadPacketBounded(r, nil, nil)
 }
 
 // readChunk is the most a packet's buffer grows by before the bytes to fill
 // it have arrived.
 const readChunk = MessageInitial
 
-// ReadPacketBounded reads one packet of at most limit bytes. Its payload
+// ReadPacketBounded reads one packet of at most limit() bytes, asked once
+// the length word has arrived (nil: MessageMax). Its payload
 // buffer grows with the bytes that arrive (doubling, from readChunk), so a
 // peer that announces a large packet and sends little of it holds little
 // memory: never more than twice what arrived, plus readChunk. When pool is not nil every byte of buffer is first
@@ -109,7 +110,7 @@ const readChunk = MessageInitial
 // the caller gives a packet's Held bytes back with pool.Put once done with
 // it. io.EOF means the peer closed cleanly between packets; every other
 // failure to frame is a *FrameError.
-func ReadPacketBounded(r io.Reader, limit uint32, pool *Pool) (*Packet, error) {
+func ReadPacketBounded(r io.Reader, limit func() uint32, pool *Pool) (*Packet, error) {
 	var prefix [MessageLenMax]byte
 	if _, err := io.ReadFull(r, prefix[:]); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -123,8 +124,11 @@ func ReadPacketBounded(r io.Reader, limit uint32, pool *Pool) (*Packet, error) {
 		return nil, &FrameError{Length: n, Err: ErrTooSmall}
 	case n > MessageMax:
 		return nil, &FrameError{Length: n, Err: ErrTooLarge}
-	case n > limit:
-		return nil, &FrameError{Length: n, Err: &LimitError{Limit: limit}}
+	}
+	if limit != nil {
+		if l := limit(); n > l {
+			return nil, &FrameError{Length: n, Err: &LimitError{Limit: l}}
+		}
 	}
 	h, err := ReadHeader(r)
 	if err != nil {

@@ -18,7 +18,7 @@ func partial(size, sent int) []byte {
 // size of what arrived, not of what it announced, and gives it back.
 func TestReadPacketGrowsWithArrival(t *testing.T) {
 	pool := NewPool(MessageMax)
-	_, err := ReadPacketBounded(bytes.NewReader(partial(MessageMax, 1000)), MessageMax, pool)
+	_, err := ReadPacketBounded(bytes.NewReader(partial(MessageMax, 1000)), nil, pool)
 	if !errors.Is(err, ErrTruncated) {
 		t.Fatalf("err = %v, want truncated", err)
 	}
@@ -28,7 +28,7 @@ func TestReadPacketGrowsWithArrival(t *testing.T) {
 	// While the bytes trickle in, the held buffer stays within twice
 	// what arrived plus one chunk.
 	r := &countingReader{r: bytes.NewReader(partial(MessageMax, 5<<20)), pool: pool}
-	ReadPacketBounded(r, MessageMax, pool)
+	ReadPacketBounded(r, nil, pool)
 	if r.maxHeld > 2*(5<<20)+readChunk {
 		t.Fatalf("held %d bytes for %d received", r.maxHeld, 5<<20)
 	}
@@ -53,7 +53,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func TestReadPacketPool(t *testing.T) {
 	pool := NewPool(3 * readChunk)
 	full, _ := AppendPacket(nil, Header{Program: 1, Type: Call}, bytes.Repeat([]byte{7}, 2*readChunk+5))
-	p, err := ReadPacketBounded(bytes.NewReader(full), MessageMax, pool)
+	p, err := ReadPacketBounded(bytes.NewReader(full), nil, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestReadPacketPool(t *testing.T) {
 	if pool.Used() != int64(p.Held()) {
 		t.Fatalf("pool holds %d, packet %d", pool.Used(), p.Held())
 	}
-	_, err = ReadPacketBounded(bytes.NewReader(full), MessageMax, pool)
+	_, err = ReadPacketBounded(bytes.NewReader(full), nil, pool)
 	if !errors.Is(err, ErrNoBuffer) {
 		t.Fatalf("second packet: err = %v, want ErrNoBuffer", err)
 	}
@@ -80,7 +80,7 @@ func TestReadPacketPool(t *testing.T) {
 func TestReadPacketLimit(t *testing.T) {
 	b := make([]byte, 4)
 	binary.BigEndian.PutUint32(b, MessageInitial+1)
-	_, err := ReadPacketBounded(bytes.NewReader(b), MessageInitial, nil)
+	_, err := ReadPacketBounded(bytes.NewReader(b), func() uint32 { return MessageInitial }, nil)
 	var le *LimitError
 	if !errors.As(err, &le) || le.Limit != MessageInitial {
 		t.Fatalf("err = %v, want a LimitError", err)

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// socketSlots counts the clients of one socket kind: every client holds a
+// clients slot for its life and an anonymous slot until CONNECT_OPEN.
+// Serve takes both before it accepts, so at either limit the socket stops
+// accepting, as libvirtd's services are suspended at theirs.
+type socketSlots struct {
+	clients   chan struct{}
+	anonymous chan struct{}
+	full      rateLog
+}
+
+// acquire waits for a client and an anonymous slot; false when done closes
+// first.
+func (s *socketSlots) acquire(log *slog.Logger, kind string, done <-chan struct{}) bool {
+	for _, ch := range []chan struct{}{s.clients, s.anonymous} {
+		select {
+		case ch <- struct{}{}:
+			continue
+		default:
+		}
+		s.full.warn(log, "client limit reached; not accepting until a client leaves or opens",
+			"socket", kind, "clients", len(s.clients), "anonymous", len(s.anonymous))
+		select {
+		case ch <- struct{}{}:
+		case <-done:
+			if ch == s.anonymous {
+				<-s.clients
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// releaseAll gives back both slots of a client that never was.
+func (s *socketSlots) releaseAll() {
+	<-s.anonymous
+	<-s.clients
+}
+
+// rateLog logs a warning at most once a minute, counting the ones it
+// suppressed.
+type rateLog struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+}
+
+const rateLogEvery = time.Minute
+
+func (r *rateLog) warn(log *slog.Logger, msg string, args ...any) {
+	r.mu.Lock()
+	now := time.Now()
+	if now.Sub(r.last) < rateLogEvery {
+		r.suppressed++
+		r.mu.Unlock()
+		return
+	}
+	n := r.suppressed
+	r.last, r.suppressed = now, 0
+	r.mu.Unlock()
+	if n > 0 {
+		args = append(args, "suppressed", n)
+	}
+	log.Warn(msg, args...)
+}
