@@ -13,6 +13,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/remote/server"
 )
 
 // config is everything lxcvirtd can be told, from its config file and
@@ -34,6 +35,7 @@ type config struct {
 	DriverPlugin      string // "" = plugin.DefaultBinary beside lxcvirtd
 	DriverGCPercent   int    // 0 = GOGC, else plugin.DefaultGCPercent
 	ShutdownGuests    bool
+	Limits            server.Limits // zero fields: libvirtd's defaults
 }
 
 // Defaults.
@@ -73,6 +75,13 @@ const configHelp = `Config file (--config): one "key = value" per line, '#' star
   shutdown_guests    = false                      on SIGTERM, shut running containers down (see above)
   driver_plugin      = PATH                       the LXC driver plugin (default: lxcvirt-driver-lxc beside lxcvirtd)
   driver_gc_percent  = 50                         the plugin's garbage-collection target (default: GOGC, else 50)
+  max_clients           = 5000    clients per socket (read-write, read-only each); at the limit new ones wait
+  max_anonymous_clients = 20      clients per socket that have not opened a connection yet
+  max_client_requests   = 5       calls one client runs at once
+  max_queued_clients    = 1000    listen backlog
+  open_timeout          = 30s     drop a client that has not opened a connection by then
+  max_client_buffer     = 33554432  bytes of one client's packet (at most libvirt's 32 MiB)
+  max_total_buffer      = 268435456 bytes of all clients' packets together
 `
 
 // loadConfigFile reads a config file into c.
@@ -143,6 +152,22 @@ func (c *config) set(key, val string) error {
 		if err == nil && c.KeepaliveCount < 1 {
 			err = fmt.Errorf("must be at least 1")
 		}
+	case "max_clients":
+		c.Limits.MaxClients, err = positiveInt(val)
+	case "max_anonymous_clients":
+		c.Limits.MaxAnonymousClients, err = positiveInt(val)
+	case "max_client_requests":
+		c.Limits.MaxClientRequests, err = positiveInt(val)
+	case "max_queued_clients":
+		c.Limits.MaxQueuedClients, err = positiveInt(val)
+	case "max_client_buffer":
+		c.Limits.MaxClientBuffer, err = positiveInt(val)
+	case "max_total_buffer":
+		var n int
+		n, err = positiveInt(val)
+		c.Limits.MaxTotalBuffer = int64(n)
+	case "open_timeout":
+		c.Limits.OpenTimeout, err = positiveDuration(val)
 	case "default_bridge":
 		c.DefaultBridge, err = ifName(val)
 	default:
@@ -153,6 +178,14 @@ func (c *config) set(key, val string) error {
 		c.Networks[name], err = ifName(val)
 	}
 	return err
+}
+
+func positiveInt(val string) (int, error) {
+	n, err := strconv.Atoi(val)
+	if err == nil && n < 1 {
+		err = fmt.Errorf("must be at least 1")
+	}
+	return n, err
 }
 
 // pluginSettings are the driver settings handed to the plugin.

@@ -24,6 +24,9 @@ shutdown_grace = 5s
 default_bridge = br1
 network.default = lxcbr0
 keepalive_count = 3
+max_clients = 100
+max_anonymous_clients = 4
+open_timeout = 2s
 `
 	if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -33,7 +36,8 @@ keepalive_count = 3
 		t.Fatal(err)
 	}
 	if cfg.Socket != "/tmp/s" || cfg.StateDir != "/var/lib/x" || cfg.LogLevel != slog.LevelWarn || cfg.ListenDefault ||
-		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["default"] != "lxcbr0" || cfg.KeepaliveCount != 3 {
+		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["default"] != "lxcbr0" || cfg.KeepaliveCount != 3 ||
+		cfg.Limits.MaxClients != 100 || cfg.Limits.MaxAnonymousClients != 4 || cfg.Limits.OpenTimeout != 2*time.Second {
 		t.Fatalf("%+v", cfg)
 	}
 }

@@ -204,6 +204,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
+		Limits:            cfg.Limits,
 	})
 	if err != nil {
 		closeAll(endpoints)

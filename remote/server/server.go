@@ -104,7 +104,7 @@ type Server struct {
 	log      *slog.Logger
 	handlers proto.Handlers[*conn]
 	events   *eventHub
-	buffers  *wire.Pool              // all clients' packet buffers
+	buffers  *wire.Pool            // all clients' packet buffers
 	slots    map[bool]*socketSlots // by readOnly
 
 	mu        sync.Mutex
