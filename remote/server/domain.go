@@ -177,7 +177,12 @@ func (s *Server) getOSType(ctx context.Context, c *conn, args *libvirt.DomainGet
 	return &libvirt.DomainGetOsTypeRet{Type: "exe"}, nil
 }
 
+// getXMLDesc refuses the secure and migratable forms to a read-only
+// client, as libvirt's virDomainGetXMLDesc does.
 func (s *Server) getXMLDesc(ctx context.Context, c *conn, args *libvirt.DomainGetXMLDescArgs) (*libvirt.DomainGetXMLDescRet, error) {
+	if c.readOnlyAccess() && args.Flags&(libvirt.DomainXMLSecure|libvirt.DomainXMLMigratable) != 0 {
+		return nil, virterror.NewFrom(virterror.FromDomain, libvirt.ErrOperationDenied, "virDomainGetXMLDesc with secure flag")
+	}
 	xml, err := s.drv().XMLDesc(ctx, args.Dom.UUID, uint32(args.Flags))
 	if err != nil {
 		return nil, err
