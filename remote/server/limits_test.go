@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -155,5 +156,27 @@ func TestAcceptErrorsBackOff(t *testing.T) {
 	case err := <-ts.serveErr:
 		t.Fatalf("serve returned %v", err)
 	default:
+	}
+}
+
+// Names no domain can have and definitions too large to report back are
+// refused at the server with VIR_ERR_INVALID_ARG, before the driver.
+func TestBoundaryChecks(t *testing.T) {
+	ts := startServer(t, nil)
+	rc := dial(t, ts.rw)
+	rc.open(0)
+	var r libvirt.DomainLookupByNameRet
+	e := rc.call(proto.ProcDomainLookupByName, &libvirt.DomainLookupByNameArgs{Name: "\xff\xfe"}, &r)
+	wantError(t, e, libvirt.ErrInvalidArg, "invalid argument: domain name is not valid UTF-8")
+	e = rc.call(proto.ProcDomainLookupByName, &libvirt.DomainLookupByNameArgs{Name: strings.Repeat("n", 4<<20)}, &r)
+	wantError(t, e, libvirt.ErrInvalidArg, "invalid argument: domain name of 4194304 bytes is longer than 64 bytes")
+	big := "<domain type='lxc'><name>big</name><description>" + strings.Repeat("x", 4<<20-200) + "</description></domain>"
+	var d libvirt.DomainDefineXMLRet
+	e = rc.call(proto.ProcDomainDefineXML, &libvirt.DomainDefineXMLArgs{XML: big}, &d)
+	wantError(t, e, libvirt.ErrInvalidArg, fmt.Sprintf("invalid argument: domain XML of %d bytes is larger than the 2097152-byte limit", len(big)))
+	var l libvirt.ConnectListAllDomainsRet
+	rc.mustCall(proto.ProcConnectListAllDomains, &libvirt.ConnectListAllDomainsArgs{NeedResults: 1}, &l)
+	if len(l.Domains) != 0 {
+		t.Fatalf("a refused definition left %v", l.Domains)
 	}
 }
