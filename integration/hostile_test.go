@@ -21,8 +21,8 @@ import (
 )
 
 // hostile runs clients/hostile_ro.py as nobody (the read-only socket is
-// world-writable, so any local user can do this) with RLIMIT_NOFILE
-// raised, waits for its JSON report and returns it with a func that makes
+// world-writable, so any local user can do this) with RLIMIT_NOFILE at
+// 20,000 (this machine's hard limit), waits for its JSON report and returns it with a func that makes
 // it hang up and exit.
 func hostile(t *testing.T, d *daemon, args ...string) (map[string]int, func()) {
 	t.Helper()
@@ -30,7 +30,7 @@ func hostile(t *testing.T, d *daemon, args ...string) (map[string]int, func()) {
 	must(t, err)
 	// The socket directory is the test's; let nobody reach the socket in it.
 	must(t, os.Chmod(filepath.Dir(d.ro), 0o755))
-	cmd := exec.Command("prlimit", append([]string{"--nofile=30000:30000", "--",
+	cmd := exec.Command("prlimit", append([]string{"--nofile=20000:20000", "--",
 		"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
 		"/usr/bin/python3", "-c", string(script)}, args...)...)
 	stdin, err := cmd.StdinPipe()
