@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -47,7 +49,7 @@ func superviseDriver(t *testing.T, h *host, bin string) *plugin.Supervisor {
 // obey the new plugin.
 func TestPluginKilledWhileContainersRun(t *testing.T) {
 	h := newHost(t)
-	bin := plugintest.BuildDriver(t, t.TempDir())
+	bin := plugintest.Driver(t)
 	s := superviseDriver(t, h, bin)
 	ctx := t.Context()
 
@@ -221,7 +223,7 @@ func TestPluginStartFailureIsReported(t *testing.T) {
 	var mu sync.Mutex
 	logger := newSyncTextLogger(&logs, &mu)
 	_, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
-		Path:   plugintest.BuildDriver(t, t.TempDir()),
+		Path:   plugintest.Driver(t),
 		Args:   plugin.Settings{StateDir: "relative/state"}.Args(),
 		Logger: logger,
 	})

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -28,8 +30,8 @@ import (
 // each tool called, for the record of what real clients use.
 func TestVirtInstallDefaults(t *testing.T) {
 	h := newHost(t)
-	requireTool(t, "virt-install", "virtinst")
-	requireTool(t, "virt-xml", "virtinst")
+	testenv.RequireTool(t, "virt-install", "virtinst")
+	testenv.RequireTool(t, "virt-xml", "virtinst")
 	d := startDaemon(t, h)
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
 	marker := viToken()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"go.uber.org/goleak"
@@ -24,11 +24,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) {
-		if testPlugin.dir != "" {
-			_ = os.RemoveAll(testPlugin.dir)
-		}
-	}))
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { testenv.RemoveBinaries() }))
 }
 
 // connect serves f through go-plugin's in-memory gRPC pair and returns the

@@ -3,7 +3,6 @@ package plugin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -17,34 +16,15 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
-var testPlugin struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-// buildTestPlugin builds plugin/internal/testplugin once per test run.
+// buildTestPlugin builds plugin/internal/testplugin with -race, once per
+// test binary.
 func buildTestPlugin(t *testing.T) string {
 	t.Helper()
-	testPlugin.once.Do(func() {
-		testPlugin.dir, testPlugin.err = os.MkdirTemp("", "lxcvirt-testplugin-")
-		if testPlugin.err != nil {
-			return
-		}
-		testPlugin.path = filepath.Join(testPlugin.dir, "testplugin")
-		out, err := exec.Command("go", "build", "-o", testPlugin.path, "./internal/testplugin").CombinedOutput()
-		if err != nil {
-			testPlugin.err = errors.New(string(out))
-		}
-	})
-	if testPlugin.err != nil {
-		t.Fatalf("build test plugin: %v", testPlugin.err)
-	}
-	return testPlugin.path
+	return testenv.Binary(t, "github.com/lxcvirt/lxcvirt/plugin/internal/testplugin")
 }
 
 // logSink collects the host's log output.
