@@ -12,8 +12,9 @@ import (
 )
 
 // TestRealContainerTestsAreGated keeps the gates honest across the module:
-// every test file that sets up real containers (RequireRoot, EnsureBridge,
-// BuildRootfs) carries the integration build tag, so make unit never runs
+// every file of integration/ and every test file that sets up real
+// containers (RequireRoot, EnsureBridge, BuildRootfs) carries the
+// integration build tag, so make unit never runs
 // one, and no file with that tag skips on its own (t.Skip), so under CI a
 // missing tool fails through Missing instead of passing as a skip.
 func TestRealContainerTestsAreGated(t *testing.T) {
@@ -37,6 +38,8 @@ func TestRealContainerTestsAreGated(t *testing.T) {
 		integration := hasTag(f, "integration")
 		if integration {
 			tagged++
+		} else if filepath.Base(filepath.Dir(path)) == "integration" {
+			t.Errorf("%s: a file of the integration tests without the integration build tag", path)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			sel, ok := n.(*ast.SelectorExpr)
