@@ -115,7 +115,7 @@ func TestSeedDemo(t *testing.T) {
 	if st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffDestroyed) || st.ID != -1 {
 		t.Errorf("after destroy: %+v", st)
 	}
-	waitGone(t, pid, 5*time.Second)
+	waitGone(t, pid)
 
 	must(t, l.Undefine(ctx, d.UUID, 0))
 	if left := files(h.stateDir); len(left) != 0 {
@@ -126,8 +126,8 @@ func TestSeedDemo(t *testing.T) {
 	}
 }
 
-// TestShutdownClean: an init that honours the halt signal stops within a
-// second; the reason is shutdown.
+// TestShutdownClean: an init that honours the halt signal stops by itself,
+// well before the grace runs out; the reason is shutdown.
 func TestShutdownClean(t *testing.T) {
 	h := newHost(t)
 	l := h.open()
@@ -147,15 +147,12 @@ func TestShutdownClean(t *testing.T) {
 			break
 		}
 	}
-	took := time.Since(start)
-	t.Logf("Shutdown returned after %v, domain stopped after %v", returned, took)
-	if took > time.Second {
-		t.Errorf("clean shutdown took %v; want under 1s", took)
-	}
+	t.Logf("Shutdown returned after %v, domain stopped after %v", returned, time.Since(start))
+	// Shut down by its init, not killed at the end of the 30s grace.
 	if stopped.Detail != int32(libvirt.DomainEventStoppedShutdown) {
 		t.Errorf("stopped event = %+v; want detail shutdown", stopped)
 	}
-	waitGone(t, int(d.ID), 2*time.Second)
+	waitGone(t, int(d.ID))
 }
 
 // TestShutdownEscalates: an init that ignores the halt signal is killed
@@ -172,13 +169,11 @@ func TestShutdownEscalates(t *testing.T) {
 	must(t, err)
 	start := time.Now()
 	must(t, l.Shutdown(ctx, d.UUID, 0))
-	if el := time.Since(start); el > 500*time.Millisecond {
-		t.Errorf("Shutdown blocked %v", el)
-	}
+	// Shutdown returns without waiting for the grace: the domain still runs.
 	if st := status(t, l, d); st.State != libvirt.DomainRunning {
 		t.Fatalf("stopped before the grace: %+v", st)
 	}
-	st := waitStatus(t, l, d, 10*time.Second, "shut off", isShutoff)
+	st := waitStatus(t, l, d, "shut off", isShutoff)
 	took := time.Since(start)
 	t.Logf("escalated and stopped after %v", took)
 	if took < time.Second {
@@ -187,7 +182,7 @@ func TestShutdownEscalates(t *testing.T) {
 	if st.Reason != int32(libvirt.DomainShutoffDestroyed) {
 		t.Errorf("reason = %d; want destroyed (%d)", st.Reason, libvirt.DomainShutoffDestroyed)
 	}
-	waitGone(t, int(d.ID), 2*time.Second)
+	waitGone(t, int(d.ID))
 }
 
 // TestGuestPoweroffAndReboot: init exiting on its own is noticed at once
@@ -210,20 +205,20 @@ func TestGuestPoweroffAndReboot(t *testing.T) {
 		if ev.Kind != driver.EventReboot {
 			t.Fatalf("event = %+v; want reboot", ev)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("no reboot event")
 	}
 	st := status(t, l, d)
 	if st.State != libvirt.DomainRunning || st.ID == d.ID || !alive(int(st.ID)) {
 		t.Fatalf("after reboot: %+v (old ID %d)", st, d.ID)
 	}
-	waitGone(t, int(d.ID), 2*time.Second)
+	waitGone(t, int(d.ID))
 
 	// The guest powers off: its init exits (SIGTERM from the host reaches
 	// it because it handles the signal).
 	start := time.Now()
 	must(t, syscallKill(int(st.ID)))
-	st = waitStatus(t, l, d, 5*time.Second, "shut off", isShutoff)
+	st = waitStatus(t, l, d, "shut off", isShutoff)
 	t.Logf("guest poweroff noticed after %v", time.Since(start))
 	if st.Reason != int32(libvirt.DomainShutoffShutdown) {
 		t.Errorf("reason = %d; want shutdown", st.Reason)
@@ -240,7 +235,7 @@ func TestDestroyPaused(t *testing.T) {
 	must(t, err)
 	must(t, l.Suspend(ctx, d.UUID))
 	must(t, l.Destroy(ctx, d.UUID, 0))
-	waitGone(t, int(d.ID), 5*time.Second)
+	waitGone(t, int(d.ID))
 	if _, err := l.LookupByUUID(ctx, d.UUID); err == nil {
 		t.Error("destroyed transient domain still listed")
 	}
@@ -291,7 +286,7 @@ func TestPersistenceReadoption(t *testing.T) {
 	}
 	// The new instance watches the adopted inits: a shutdown completes.
 	must(t, l2.Shutdown(ctx, run.UUID, 0))
-	if st := waitStatus(t, l2, run, 5*time.Second, "shut off", isShutoff); st.Reason != int32(libvirt.DomainShutoffShutdown) {
+	if st := waitStatus(t, l2, run, "shut off", isShutoff); st.Reason != int32(libvirt.DomainShutoffShutdown) {
 		t.Errorf("after shutdown: %+v", st)
 	}
 	must(t, l2.Destroy(ctx, trans.UUID, 0))
@@ -316,7 +311,7 @@ func TestAutostart(t *testing.T) {
 
 	h.runDir = filepath.Join(filepath.Dir(h.runDir), "run-next-boot")
 	l2 := h.open()
-	st := waitStatus(t, l2, d, 10*time.Second, "running", func(s driver.Status) bool { return s.State == libvirt.DomainRunning })
+	st := waitStatus(t, l2, d, "running", func(s driver.Status) bool { return s.State == libvirt.DomainRunning })
 	if !alive(int(st.ID)) {
 		t.Fatalf("autostarted domain has no live init: %+v", st)
 	}
@@ -400,7 +395,7 @@ func wantCodeSoft(t *testing.T, what string, err error, code libvirt.ErrorNumber
 // PID 1 of its namespace, so a signal it has no handler for yet (its shell
 // has not reached `trap`) would be dropped.
 func syscallKill(pid int) error {
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !catches(pid, unix.SIGTERM) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}

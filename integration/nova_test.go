@@ -314,7 +314,7 @@ func (c *novaCheck) wantState(s *novaStep, nova, virsh string) {
 func (c *novaCheck) wantNewInit(s *novaStep) {
 	c.t.Helper()
 	if c.initPID != 0 {
-		waitGone(c.t, c.initPID, 30*time.Second)
+		waitGone(c.t, c.initPID)
 	}
 	if c.initPID = novaInitPID(c.t, c.h, c.name); c.initPID == 0 || !alive(c.initPID) {
 		c.t.Fatalf("%s: no init running in %s", s.rec.Step, c.name)
@@ -483,7 +483,7 @@ func (c *novaCheck) step(s *novaStep) {
 	case "power_off":
 		c.wantProc(s, "DOMAIN_SHUTDOWN")
 		c.wantState(s, "SHUTDOWN", "shut off")
-		waitGone(t, c.initPID, 30*time.Second)
+		waitGone(t, c.initPID)
 	case "power_on":
 		c.wantProc(s, "DOMAIN_CREATE_WITH_FLAGS")
 		c.wantState(s, "RUNNING", "running")
@@ -492,7 +492,7 @@ func (c *novaCheck) step(s *novaStep) {
 	case "destroy":
 		c.wantProc(s, "DOMAIN_DESTROY")
 		c.wantState(s, "SHUTDOWN", "shut off")
-		waitGone(t, c.initPID, 30*time.Second)
+		waitGone(t, c.initPID)
 		if _, err := os.Stat("/sys/class/net/" + c.tap); err == nil {
 			t.Errorf("%s: port %s still on the host", s.rec.Step, c.tap)
 		}

@@ -150,7 +150,7 @@ func TestXMLCompatVirtInstall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("virt-install: %v\n%s", err, out)
 	}
-	d.waitState(name, "running (booted)", time.Minute)
+	d.waitState(name, "running (booted)")
 	xml := d.ok("dumpxml", name)
 	if !strings.Contains(xml, "accessmode='mapped'") || !strings.Contains(xml, "<source network='default'/>") {
 		t.Errorf("dumpxml does not keep what virt-install wrote:\n%s", xml)

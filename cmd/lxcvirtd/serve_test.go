@@ -333,7 +333,8 @@ func TestServeShutsGuestsDown(t *testing.T) {
 			t.Errorf("%s still %v after the daemon stopped", st.Name, st.State)
 		}
 	}
-	if took < cfg.ShutdownGrace || took > cfg.ShutdownGrace+5*time.Second {
+	// The stubborn guest had its grace before it was destroyed.
+	if took < cfg.ShutdownGrace {
 		t.Errorf("stop took %v with a grace period of %v", took, cfg.ShutdownGrace)
 	}
 	for _, want := range []string{`msg="guest shut down" domain=halts`, `msg="guest did not halt within the grace period; destroying it" domain=stubborn`} {
