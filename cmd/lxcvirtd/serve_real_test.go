@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
@@ -31,7 +31,7 @@ func TestServeThroughPlugin(t *testing.T) {
 	cfg.StateDir, cfg.LXCPath, cfg.RunDir = filepath.Join(base, "state"), filepath.Join(base, "lxc"), filepath.Join(base, "run")
 	cfg.LogLevel = slog.LevelDebug
 	var sup *plugin.Supervisor
-	r := startServe(t, cfg, func(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error) {
+	r := startServe(t, cfg, func(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 		d, err := openPlugin(ctx, cfg, log)
 		if err == nil {
 			sup = d.(*plugin.Supervisor)
