@@ -86,3 +86,16 @@ func BuildRootfs(t testing.TB, dir, init string) string {
 	}
 	return dir
 }
+
+// LXCFSMeminfo is lxcfs's /proc/meminfo view; it exists while lxcfs serves
+// /var/lib/lxcfs.
+const LXCFSMeminfo = "/var/lib/lxcfs/proc/meminfo"
+
+// RequireLXCFS stops t (see Missing) unless lxcfs serves its files (make
+// deps starts it).
+func RequireLXCFS(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(LXCFSMeminfo); err != nil {
+		Missing(t, "lxcfs is not serving /var/lib/lxcfs (make deps starts it): %v", err)
+	}
+}
