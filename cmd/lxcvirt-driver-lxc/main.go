@@ -1,22 +1,24 @@
 // Command lxcvirt-driver-lxc is lxcvirt's LXC domain driver as a go-plugin
-// process. lxcvirtd starts it (see plugin.Supervisor) with the driver's
-// settings as flags (plugin.Settings); it loads the definitions, re-adopts
-// the containers that still run and serves the driver over gRPC until the
-// daemon stops it or goes away. It logs JSON lines to stderr, which the
-// daemon re-logs; its stdout belongs to the go-plugin handshake.
+// process. lxcvirtd starts it (see plugin.Supervisor) and sends it its
+// settings (plugin.Server.Configure); it then opens the driver, which loads
+// the definitions and re-adopts the containers that still run, and serves
+// it over gRPC until the daemon stops it or goes away. It logs JSON lines
+// to stderr, which the daemon re-logs; its stdout belongs to the go-plugin
+// handshake.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/settings"
 )
 
 // Memory profiling is off: nothing reads the profile, and its records
@@ -24,22 +26,18 @@ import (
 func init() { runtime.MemProfileRate = 0 }
 
 func main() {
-	var s plugin.Settings
-	fs := flag.NewFlagSet(plugin.DefaultBinary, flag.ContinueOnError)
-	s.RegisterFlags(fs)
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	if len(os.Args) > 1 {
+		fmt.Fprintf(os.Stderr, "%s: takes no arguments; lxcvirtd sends its settings\n", plugin.DefaultBinary)
 		os.Exit(2)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", plugin.DefaultBinary, fs.Arg(0))
-		os.Exit(2)
-	}
-	if p := s.GCPercentToApply(os.Getenv); p != 0 {
-		debug.SetGCPercent(p)
-	}
-	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
-	err := plugin.Serve(logger, func() (driver.Driver, error) {
-		return driver.New(context.Background(), s.DriverConfig(logger))
+	level := new(slog.LevelVar)
+	logger := plugin.NewPluginLogger(os.Stderr, level)
+	err := plugin.Serve(logger, func(s settings.Settings) (driver.Driver, error) {
+		level.Set(s.LogLevel)
+		if p := s.GCPercentToApply(os.Getenv); p != 0 {
+			debug.SetGCPercent(p)
+		}
+		return driver.New(context.Background(), driverConfig(s, logger))
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -48,5 +46,20 @@ func main() {
 	if err != nil {
 		logger.Error(err.Error())
 		os.Exit(1)
+	}
+}
+
+// driverConfig is the LXC driver's part of s, logging to logger.
+func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
+	return driver.Config{
+		StateDir:      s.StateDir,
+		LXCPath:       s.LXCPath,
+		RunDir:        s.RunDir,
+		CgroupRoot:    s.CgroupRoot,
+		ShutdownGrace: s.ShutdownGrace,
+		JobTimeout:    s.JobTimeout,
+		DefaultBridge: s.DefaultBridge,
+		Networks:      s.Networks,
+		Logger:        logger,
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -180,7 +181,7 @@ func testConfig(t *testing.T) config {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	cfg := defaultConfig()
+	cfg := settings.Defaults()
 	cfg.Socket = filepath.Join(dir, "sock")
 	cfg.StopTimeout = 5 * time.Second
 	return cfg
