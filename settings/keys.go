@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -52,10 +53,12 @@ var Keys = []Key{
 		set: perms(func(s *Settings) *os.FileMode { return &s.UnixSockRWPerms })},
 	{Name: "keepalive_interval", Arg: "SECONDS", Default: `5`, kind: flagSeconds,
 		Doc: `Once a client enables keepalive, it is pinged after this many seconds of silence. (libvirt's -1, never ping, is not supported.)`,
-		set: seconds(func(s *Settings) *time.Duration { return &s.KeepaliveInterval })},
+		set: unsupported(-1, "-1 (never ping a client) is not supported",
+			seconds(func(s *Settings) *time.Duration { return &s.KeepaliveInterval }))},
 	{Name: "keepalive_count", Arg: "N", Default: `5`, kind: flagNumber,
 		Doc: `A client that leaves this many pings unanswered is dropped. (libvirt's 0, drop without pinging, is not supported.)`,
-		set: integer(func(s *Settings) *int { return &s.KeepaliveCount }, 1, 1<<20)},
+		set: unsupported(0, "0 (drop a silent client without pinging it) is not supported",
+			integer(func(s *Settings) *int { return &s.KeepaliveCount }, 1, 1<<20))},
 	{Name: "log_level", Arg: "LEVEL", Default: `2`, kind: flagNumberOrString,
 		Doc: `Logging level of the daemon and its driver plugin: 4 errors, 3 warnings, 2 information, 1 debug, as libvirt's; or one of "error", "warn", "info", "debug".`,
 		set: level},
@@ -129,6 +132,17 @@ func str(field func(*Settings) *string, check func(string) (string, error)) func
 		}
 		*field(s) = val
 		return nil
+	}
+}
+
+// unsupported refuses the number n, which libvirt gives a meaning
+// lxcvirtd does not implement, with msg; other values go to set.
+func unsupported(n int64, msg string, set func(*Settings, Value) error) func(*Settings, Value) error {
+	return func(s *Settings, v Value) error {
+		if v.Kind == Number && v.Num == n {
+			return errors.New(msg)
+		}
+		return set(s, v)
 	}
 }
 

@@ -70,7 +70,7 @@ func TestParseArgsRejects(t *testing.T) {
 		{[]string{"--config", writeConf(t, "# fine\nnonsense\n")}, "lxcvirtd.conf:2: expecting an assignment"},
 		{[]string{"--config", writeConf(t, "state_dir = /var/lib/x\n")}, "lxcvirtd.conf:1: expecting a value"},
 		{[]string{"--config", writeConf(t, "networks = [ \"x=a/b\" ]\n")}, "lxcvirtd.conf:1: networks: \"a/b\" is not a valid interface name"},
-		{[]string{"--config", writeConf(t, "keepalive_count = 0\n")}, "keepalive_count: must be in range 1:"},
+		{[]string{"--config", writeConf(t, "keepalive_count = 0\n")}, "keepalive_count: 0 (drop a silent client without pinging it) is not supported"},
 		{[]string{"--driver-gc-percent", "half"}, "not an integer"},
 		{[]string{"--config", filepath.Join(dir, "missing")}, "no such file"},
 	} {
