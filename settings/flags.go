@@ -49,6 +49,20 @@ func (k flagKind) value(text string) (Value, error) {
 	return Value{Kind: String, Str: text}, nil
 }
 
+// fileForm shows a value of this kind in the config file; the flag
+// package takes the back-quoted arg as the flag's placeholder.
+func (k flagKind) fileForm(arg string) string {
+	switch k {
+	case flagString:
+		return "\"`" + arg + "`\""
+	case flagBool:
+		return arg // a bool flag has no placeholder: --listen-default alone
+	case flagList:
+		return "[ \"" + arg + "\", … ]"
+	}
+	return "`" + arg + "`"
+}
+
 // Flags are the values given on the command line, to be applied over the
 // config file.
 type Flags struct {
@@ -66,7 +80,10 @@ func RegisterFlags(fs *flag.FlagSet) *Flags {
 	f := &Flags{}
 	for i := range Keys {
 		k := &Keys[i]
-		usage := fmt.Sprintf("%s\nconfig file: %s = `%s` (default %s)", k.Doc, k.Name, k.Arg, k.Default)
+		usage := k.Doc + "\nconfig file: " + k.Name + " = " + k.kind.fileForm(k.Arg) + " (default " + k.Default + ")"
+		if k.kind == flagList {
+			usage += "; on the command line: `" + k.Arg + ",…`"
+		}
 		parse := func(text string) error {
 			v, err := k.kind.value(text)
 			if err == nil {

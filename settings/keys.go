@@ -98,7 +98,7 @@ var Keys = []Key{
 	{Name: "default_bridge", Arg: "BRIDGE", Default: `"lxcbr0"`, kind: flagString,
 		Doc: `Host bridge of <interface type='bridge'> without a <source bridge>, and of the network "default" unless networks maps it.`,
 		set: str(func(s *Settings) *string { return &s.DefaultBridge }, ifName)},
-	{Name: "networks", Arg: "NAME=BRIDGE,…", Default: `[]`, kind: flagList,
+	{Name: "networks", Arg: "NAME=BRIDGE", Default: `[]`, kind: flagList,
 		Doc: `The host bridge of each libvirt network name that <interface type='network'> may use, e.g. [ "default=lxcbr0", "lab=br-lab" ].`,
 		set: networks},
 }

@@ -8,8 +8,9 @@ import (
 const Syntax = `Settings are read from the config file given with --config, in libvirt's
 config syntax (as virtlxcd.conf): one "key = value" a line, values are
 numbers (0 or 1 for yes or no), "strings" and lists [ "a", "b" ] that may
-span lines; '#' starts a comment. Every key is also a flag (state_dir is
---state-dir); flags override the file. As libvirt does, lxcvirtd ignores
+span lines; '#' starts a comment. Durations are whole seconds, or a string
+such as "1.5s". Every key is also a flag (state_dir is --state-dir, with
+the same values: --shutdown-grace 10s); flags override the file. As libvirt does, lxcvirtd ignores
 keys it does not know (with a warning) and counts a key's first line only;
 a malformed file or value is an error naming its line.
 `
