@@ -103,6 +103,25 @@ var Keys = []Key{
 		set: networks},
 }
 
+// libvirtOnly are the keys of libvirt's daemon config
+// (remote_daemon_config.c) that lxcvirtd does not implement: a
+// virtlxcd.conf may set them, and they are ignored with a warning that
+// says so.
+var libvirtOnly = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`listen_tcp listen_tls tls_port tcp_port listen_addr
+		auth_unix_rw auth_unix_ro auth_tcp auth_tls access_drivers unix_sock_admin_perms unix_sock_dir
+		tls_no_sanity_certificate tls_no_verify_certificate key_file cert_file ca_file crl_file
+		tls_allowed_dn_list tls_priority sasl_allowed_username_list
+		min_workers max_workers max_clients max_queued_clients max_anonymous_clients prio_workers max_client_requests
+		admin_min_workers admin_max_workers admin_max_clients admin_max_queued_clients admin_max_client_requests
+		admin_keepalive_interval admin_keepalive_count keepalive_required admin_keepalive_required
+		audit_level audit_logging host_uuid host_uuid_source log_filters log_outputs ovs_timeout`) {
+		libvirtOnly[k] = true
+	}
+}
+
 var keyByName = func() map[string]*Key {
 	m := make(map[string]*Key, len(Keys))
 	for i := range Keys {

@@ -92,8 +92,9 @@ type Warning struct {
 func (w Warning) String() string { return fmt.Sprintf("%s:%d: %s: %s", w.File, w.Line, w.Key, w.Msg) }
 
 // Apply sets s from the entries of a parsed config file. As in libvirt, a
-// key's first statement counts, and keys it does not know are ignored;
-// each ignored statement is returned as a warning. A value of the wrong
+// key's first statement counts, and keys it does not know are ignored
+// (libvirt's own keys that lxcvirtd does not implement too); each ignored
+// statement is returned as a warning. A value of the wrong
 // type or out of range is an error naming the file, line and key.
 func (s *Settings) Apply(file string, entries []Entry) ([]Warning, error) {
 	var warns []Warning
@@ -101,7 +102,11 @@ func (s *Settings) Apply(file string, entries []Entry) ([]Warning, error) {
 	for _, e := range entries {
 		k, ok := keyByName[e.Name]
 		if !ok {
-			warns = append(warns, Warning{file, e.Line, e.Name, "unknown setting, ignored"})
+			msg := "unknown setting, ignored"
+			if libvirtOnly[e.Name] {
+				msg = "libvirt's setting, not implemented by lxcvirtd: ignored"
+			}
+			warns = append(warns, Warning{file, e.Line, e.Name, msg})
 			continue
 		}
 		if first, dup := seen[e.Name]; dup {

@@ -77,6 +77,7 @@ unix_sock_rw_perms = "0770"
 networks = [ "default=lxcbr0", "lab=br-lab" ]
 max_clients = 10      # libvirt's, not lxcvirtd's
 log_level = 4
+colour = "red"
 `)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +94,8 @@ log_level = 4
 	for _, w := range warns {
 		got = append(got, w.String())
 	}
-	if strings.Join(got, "\n") != "t.conf:10: max_clients: unknown setting, ignored\nt.conf:11: log_level: set again, ignored: line 3 counts" {
+	if strings.Join(got, "\n") != "t.conf:10: max_clients: libvirt's setting, not implemented by lxcvirtd: ignored\n"+
+		"t.conf:11: log_level: set again, ignored: line 3 counts\nt.conf:12: colour: unknown setting, ignored" {
 		t.Errorf("warnings: %q", got)
 	}
 }
@@ -262,5 +264,18 @@ func TestGCPercentToApply(t *testing.T) {
 		if got := (Settings{DriverGCPercent: tc.pct}).GCPercentToApply(env(tc.gogc)); got != tc.want {
 			t.Errorf("DriverGCPercent %d, GOGC %q: %d, want %d", tc.pct, tc.gogc, got, tc.want)
 		}
+	}
+}
+
+// TestLibvirtOnlyKeysAreNotKeys: a libvirt key lxcvirtd implements is in
+// the table, not among those it warns it does not implement.
+func TestLibvirtOnlyKeysAreNotKeys(t *testing.T) {
+	for _, k := range Keys {
+		if libvirtOnly[k.Name] {
+			t.Errorf("%s is a key and listed as not implemented", k.Name)
+		}
+	}
+	if !libvirtOnly["max_clients"] || !libvirtOnly["log_outputs"] {
+		t.Error("libvirt's max_clients and log_outputs are not listed")
 	}
 }

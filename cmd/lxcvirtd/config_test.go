@@ -45,7 +45,7 @@ max_workers = 20
 		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["lab"] != "br-lab" || cfg.KeepaliveCount != 3 {
 		t.Fatalf("%+v", cfg)
 	}
-	if len(warns) != 1 || warns[0].String() != file+":11: max_workers: unknown setting, ignored" {
+	if len(warns) != 1 || warns[0].String() != file+":11: max_workers: libvirt's setting, not implemented by lxcvirtd: ignored" {
 		t.Errorf("warnings %v", warns)
 	}
 }
