@@ -59,6 +59,9 @@ var Keys = []Key{
 		Doc: `A client that leaves this many pings unanswered is dropped. (libvirt's 0, drop without pinging, is not supported.)`,
 		set: unsupported(0, "0 (drop a silent client without pinging it) is not supported",
 			integer(func(s *Settings) *int { return &s.KeepaliveCount }, 1, 1<<20))},
+	{Name: "max_client_requests", Arg: "N", Default: `16`, kind: flagNumber,
+		Doc: `How many calls of one client run at once; the client's further calls wait to be read. (libvirt's default is 5.)`,
+		set: integer(func(s *Settings) *int { return &s.MaxClientRequests }, 1, 1<<16)},
 	{Name: "log_level", Arg: "LEVEL", Default: `2`, kind: flagNumberOrString,
 		Doc: `Logging level of the daemon and its driver plugin: 4 errors, 3 warnings, 2 information, 1 debug, as libvirt's; or one of "error", "warn", "info", "debug".`,
 		set: level},
@@ -114,7 +117,7 @@ func init() {
 		auth_unix_rw auth_unix_ro auth_tcp auth_tls access_drivers unix_sock_admin_perms unix_sock_dir
 		tls_no_sanity_certificate tls_no_verify_certificate key_file cert_file ca_file crl_file
 		tls_allowed_dn_list tls_priority sasl_allowed_username_list
-		min_workers max_workers max_clients max_queued_clients max_anonymous_clients prio_workers max_client_requests
+		min_workers max_workers max_clients max_queued_clients max_anonymous_clients prio_workers
 		admin_min_workers admin_max_workers admin_max_clients admin_max_queued_clients admin_max_client_requests
 		admin_keepalive_interval admin_keepalive_count keepalive_required admin_keepalive_required
 		audit_level audit_logging host_uuid host_uuid_source log_filters log_outputs ovs_timeout`) {

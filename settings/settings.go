@@ -25,6 +25,7 @@ type Settings struct {
 	UnixSockRWPerms   os.FileMode
 	KeepaliveInterval time.Duration
 	KeepaliveCount    int
+	MaxClientRequests int
 	LogLevel          slog.Level
 	Emulator          string
 	StopTimeout       time.Duration

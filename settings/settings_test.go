@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	d := Defaults()
 	want := Settings{
 		Socket: "/run/lxcvirt/lxcvirt-sock", UnixSockROPerms: 0o666, UnixSockRWPerms: 0o600,
-		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, LogLevel: slog.LevelInfo,
+		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, MaxClientRequests: 16, LogLevel: slog.LevelInfo,
 		Emulator: "/usr/bin/lxc-start", StopTimeout: 30 * time.Second, ShutdownGrace: 30 * time.Second,
 		StateDir: "/var/lib/lxcvirt", LXCPath: "/var/lib/lxcvirt/lxc", RunDir: "/run/lxcvirt",
 		CgroupRoot: "/sys/fs/cgroup", JobTimeout: 30 * time.Second, DefaultBridge: "lxcbr0",

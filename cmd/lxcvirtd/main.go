@@ -145,6 +145,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Emulator:          cfg.Emulator,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
+		MaxCallsPerClient: cfg.MaxClientRequests,
 	})
 	if err != nil {
 		closeAll(endpoints)
