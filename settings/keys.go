@@ -65,6 +65,9 @@ var Keys = []Key{
 	{Name: "log_level", Arg: "LEVEL", Default: `2`, kind: flagNumberOrString,
 		Doc: `Logging level of the daemon and its driver plugin: 4 errors, 3 warnings, 2 information, 1 debug, as libvirt's; or one of "error", "warn", "info", "debug".`,
 		set: level},
+	{Name: "log_outputs", Arg: "OUTPUTS", Default: `""`, kind: flagString,
+		Doc: `Where the daemon logs (with its driver plugin's records), as libvirt's: outputs separated by spaces, each LEVEL:stderr, LEVEL:file:PATH or LEVEL:syslog:IDENT, where LEVEL (1 to 4, as log_level) is the least priority the output takes, e.g. "3:syslog:lxcvirtd 1:file:/var/log/lxcvirtd.log". "" logs to stderr. (libvirt's journald output is not supported: under systemd, stderr reaches the journal.)`,
+		set: logOutputs},
 	{Name: "emulator", Arg: "PATH", Default: `"/usr/bin/lxc-start"`, kind: flagString,
 		Doc: `The <emulator> that the capabilities XML names.`,
 		set: str(func(s *Settings) *string { return &s.Emulator }, absPath)},
@@ -120,7 +123,7 @@ func init() {
 		min_workers max_workers max_clients max_queued_clients max_anonymous_clients prio_workers
 		admin_min_workers admin_max_workers admin_max_clients admin_max_queued_clients admin_max_client_requests
 		admin_keepalive_interval admin_keepalive_count keepalive_required admin_keepalive_required
-		audit_level audit_logging host_uuid host_uuid_source log_filters log_outputs ovs_timeout`) {
+		audit_level audit_logging host_uuid host_uuid_source log_filters ovs_timeout`) {
 		libvirtOnly[k] = true
 	}
 }
@@ -243,6 +246,43 @@ func level(s *Settings, v Value) error {
 	default:
 		return fmt.Errorf("expected a number or a string, got a %s", v.Kind)
 	}
+	return nil
+}
+
+func logOutputs(s *Settings, v Value) error {
+	if err := want(v, String); err != nil {
+		return err
+	}
+	var outs []LogOutput
+	for _, f := range strings.Fields(v.Str) {
+		prio, rest, _ := strings.Cut(f, ":")
+		dest, arg, _ := strings.Cut(rest, ":")
+		n, err := strconv.Atoi(prio)
+		if err != nil || n < 1 || n > 4 {
+			return fmt.Errorf("output %q: the level must be 1 to 4", f)
+		}
+		o := LogOutput{Level: libvirtLevels[n], Dest: dest, Arg: arg}
+		switch dest {
+		case "stderr":
+			if arg != "" {
+				return fmt.Errorf("output %q: stderr takes no argument", f)
+			}
+		case "file":
+			if o.Arg, err = absPath(arg); err != nil {
+				return fmt.Errorf("output %q: %w", f, err)
+			}
+		case "syslog":
+			if arg == "" {
+				return fmt.Errorf("output %q: syslog needs an ident", f)
+			}
+		case "journald":
+			return fmt.Errorf("output %q: journald is not supported (under systemd, stderr reaches the journal)", f)
+		default:
+			return fmt.Errorf("output %q: unknown destination %q (stderr, file or syslog)", f, dest)
+		}
+		outs = append(outs, o)
+	}
+	s.LogOutputs = outs
 	return nil
 }
 

@@ -27,6 +27,7 @@ type Settings struct {
 	KeepaliveCount    int
 	MaxClientRequests int
 	LogLevel          slog.Level
+	LogOutputs        []LogOutput // none: stderr
 	Emulator          string
 	StopTimeout       time.Duration
 	ShutdownGuests    bool
@@ -42,6 +43,15 @@ type Settings struct {
 	JobTimeout    time.Duration
 	DefaultBridge string
 	Networks      map[string]string // libvirt network name → host bridge
+}
+
+// LogOutput is one of libvirt's log outputs (log_outputs): records of
+// Level and above go to Dest, "stderr", "file" (Arg is its path) or
+// "syslog" (Arg is the ident).
+type LogOutput struct {
+	Level slog.Level
+	Dest  string
+	Arg   string
 }
 
 // DefaultGCPercent is the plugin's garbage-collection target when neither

@@ -40,7 +40,7 @@ func TestEveryFieldHasAKey(t *testing.T) {
 		reached := false
 		for _, k := range Keys {
 			var a, b Settings
-			for _, v := range []Value{num(1), num(2), text("/x"), text("/y"), text("3s"), text("0700"), text("debug"), list(text("a=b"))} {
+			for _, v := range []Value{num(1), num(2), text("/x"), text("/y"), text("3s"), text("0700"), text("debug"), text("1:stderr"), list(text("a=b"))} {
 				if k.set(&a, v) == nil && !reflect.DeepEqual(a, b) {
 					if !reflect.DeepEqual(reflect.ValueOf(a).Field(i).Interface(), reflect.ValueOf(b).Field(i).Interface()) {
 						reached = true
@@ -74,6 +74,7 @@ shutdown_grace = 7
 job_timeout = "1500ms"
 unix_sock_group = "libvirt"
 unix_sock_rw_perms = "0770"
+log_outputs = "3:syslog:lxcvirtd  1:file:/var/log/x.log 2:stderr"
 networks = [ "default=lxcbr0", "lab=br-lab" ]
 max_clients = 10      # libvirt's, not lxcvirtd's
 log_level = 4
@@ -86,6 +87,7 @@ colour = "red"
 	want.StateDir, want.LogLevel, want.ListenDefault = "/srv/x", slog.LevelDebug, true
 	want.ShutdownGrace, want.JobTimeout = 7*time.Second, 1500*time.Millisecond
 	want.UnixSockGroup, want.UnixSockRWPerms = "libvirt", 0o770
+	want.LogOutputs = []LogOutput{{slog.LevelWarn, "syslog", "lxcvirtd"}, {slog.LevelDebug, "file", "/var/log/x.log"}, {slog.LevelInfo, "stderr", ""}}
 	want.Networks = map[string]string{"default": "lxcbr0", "lab": "br-lab"}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got  %+v\nwant %+v", s, want)
@@ -94,8 +96,8 @@ colour = "red"
 	for _, w := range warns {
 		got = append(got, w.String())
 	}
-	if strings.Join(got, "\n") != "t.conf:10: max_clients: libvirt's setting, not implemented by lxcvirtd: ignored\n"+
-		"t.conf:11: log_level: set again, ignored: line 3 counts\nt.conf:12: colour: unknown setting, ignored" {
+	if strings.Join(got, "\n") != "t.conf:11: max_clients: libvirt's setting, not implemented by lxcvirtd: ignored\n"+
+		"t.conf:12: log_level: set again, ignored: line 3 counts\nt.conf:13: colour: unknown setting, ignored" {
 		t.Errorf("warnings: %q", got)
 	}
 }
@@ -115,6 +117,12 @@ func TestApplyRejects(t *testing.T) {
 		{"log_level = 5", "log_level: must be in range 1:4, not 5"},
 		{"log_level = \"loud\"", `log_level: "loud" is not a level`},
 		{"log_level = \"info+1\"", `log_level: "info+1" is not a level`},
+		{"log_outputs = \"1:journald\"", `log_outputs: output "1:journald": journald is not supported`},
+		{"log_outputs = \"5:stderr\"", `log_outputs: output "5:stderr": the level must be 1 to 4`},
+		{"log_outputs = \"1:file:log\"", `log_outputs: output "1:file:log": "log" is not an absolute path`},
+		{"log_outputs = \"1:syslog\"", `log_outputs: output "1:syslog": syslog needs an ident`},
+		{"log_outputs = \"1:stderr:x\"", `log_outputs: output "1:stderr:x": stderr takes no argument`},
+		{"log_outputs = \"1:tape\"", `log_outputs: output "1:tape": unknown destination "tape"`},
 		{"unix_sock_ro_perms = \"0999\"", `unix_sock_ro_perms: "0999" is not an octal mode`},
 		{"unix_sock_ro_perms = \"01777\"", `unix_sock_ro_perms: "01777" is not an octal mode`},
 		{"networks = \"default=lxcbr0\"", "networks: expected a list, got a string"},
@@ -275,7 +283,7 @@ func TestLibvirtOnlyKeysAreNotKeys(t *testing.T) {
 			t.Errorf("%s is a key and listed as not implemented", k.Name)
 		}
 	}
-	if !libvirtOnly["max_clients"] || !libvirtOnly["log_outputs"] {
-		t.Error("libvirt's max_clients and log_outputs are not listed")
+	if !libvirtOnly["max_clients"] || !libvirtOnly["log_filters"] {
+		t.Error("libvirt's max_clients and log_filters are not listed")
 	}
 }

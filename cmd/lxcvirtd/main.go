@@ -77,7 +77,12 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log, closeLog, err := newLogger(cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	defer closeLog()
 	for _, w := range warns {
 		log.Warn("config file: setting ignored", "file", w.File, "line", w.Line, "key", w.Key, "why", w.Msg)
 	}
