@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 // activeMaxAge bounds how long the cache trusts a running domain's entry.
@@ -43,30 +43,30 @@ const maxDropped = 4096
 // A running domain's entry also expires after activeMaxAge.
 type statusCache struct {
 	mu       sync.Mutex
-	src      *instance              // the plugin whose events the cache follows; nil: unused
-	seq      uint64                 // counts invalidations
-	floor    uint64                 // seq of the last clearing
-	dropped  map[driver.UUID]uint64 // seq of each domain's last invalidation, while fetches run
-	fetching int                    // fetches begun and not finished
-	busy     map[driver.UUID]int    // changing calls in flight per domain
-	entries  map[driver.UUID]cachedStatus
-	byName   map[string]driver.UUID
-	byID     map[int32]driver.UUID
+	src      *instance                 // the plugin whose events the cache follows; nil: unused
+	seq      uint64                    // counts invalidations
+	floor    uint64                    // seq of the last clearing
+	dropped  map[driverapi.UUID]uint64 // seq of each domain's last invalidation, while fetches run
+	fetching int                       // fetches begun and not finished
+	busy     map[driverapi.UUID]int    // changing calls in flight per domain
+	entries  map[driverapi.UUID]cachedStatus
+	byName   map[string]driverapi.UUID
+	byID     map[int32]driverapi.UUID
 	now      func() time.Time
 }
 
 type cachedStatus struct {
-	st driver.Status
+	st driverapi.Status
 	at time.Time // when the fetch that brought it began
 }
 
 func newStatusCache() *statusCache {
 	return &statusCache{
-		dropped: map[driver.UUID]uint64{},
-		busy:    map[driver.UUID]int{},
-		entries: map[driver.UUID]cachedStatus{},
-		byName:  map[string]driver.UUID{},
-		byID:    map[int32]driver.UUID{},
+		dropped: map[driverapi.UUID]uint64{},
+		busy:    map[driverapi.UUID]int{},
+		entries: map[driverapi.UUID]cachedStatus{},
+		byName:  map[string]driverapi.UUID{},
+		byID:    map[int32]driverapi.UUID{},
 		now:     time.Now,
 	}
 }
@@ -113,26 +113,26 @@ func (c *statusCache) usableLocked(inst *instance) bool {
 }
 
 // status returns u's cached status, if the cache may answer for inst.
-func (c *statusCache) status(inst *instance, u driver.UUID) (driver.Status, bool) {
+func (c *statusCache) status(inst *instance, u driverapi.UUID) (driverapi.Status, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lookupLocked(inst, u)
 }
 
-func (c *statusCache) lookupLocked(inst *instance, u driver.UUID) (driver.Status, bool) {
+func (c *statusCache) lookupLocked(inst *instance, u driverapi.UUID) (driverapi.Status, bool) {
 	if !c.usableLocked(inst) { // a domain being changed has no entry (hold, finish)
-		return driver.Status{}, false
+		return driverapi.Status{}, false
 	}
 	e, ok := c.entries[u]
 	if !ok || (e.st.ID >= 0 && c.now().Sub(e.at) > activeMaxAge) {
-		return driver.Status{}, false
+		return driverapi.Status{}, false
 	}
 	return e.st, true
 }
 
 // named returns the cached domain called name, if the cache may answer
 // for inst.
-func (c *statusCache) named(inst *instance, name string) (driver.Domain, bool) {
+func (c *statusCache) named(inst *instance, name string) (driverapi.Domain, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u, ok := c.byName[name]
@@ -141,16 +141,16 @@ func (c *statusCache) named(inst *instance, name string) (driver.Domain, bool) {
 
 // withID returns the cached running domain whose ID is id, if the cache
 // may answer for inst.
-func (c *statusCache) withID(inst *instance, id int32) (driver.Domain, bool) {
+func (c *statusCache) withID(inst *instance, id int32) (driverapi.Domain, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u, ok := c.byID[id]
 	return c.indexedLocked(inst, u, ok)
 }
 
-func (c *statusCache) indexedLocked(inst *instance, u driver.UUID, found bool) (driver.Domain, bool) {
+func (c *statusCache) indexedLocked(inst *instance, u driverapi.UUID, found bool) (driverapi.Domain, bool) {
 	if !found {
-		return driver.Domain{}, false
+		return driverapi.Domain{}, false
 	}
 	st, ok := c.lookupLocked(inst, u)
 	return st.Domain, ok
@@ -179,7 +179,7 @@ func (c *statusCache) begin(inst *instance) fetch {
 // finish stores the statuses a fetch brought (none when it failed), each
 // unless its domain was invalidated or is being changed since the fetch
 // began.
-func (c *statusCache) finish(f fetch, sts ...driver.Status) {
+func (c *statusCache) finish(f fetch, sts ...driverapi.Status) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer func() {
@@ -219,14 +219,14 @@ func (c *statusCache) finish(f fetch, sts ...driver.Status) {
 
 // hold keeps u out of the cache while a call changes it; release ends that
 // once the call returned. Both drop u's entry.
-func (c *statusCache) hold(u driver.UUID) {
+func (c *statusCache) hold(u driverapi.UUID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy[u]++
 	c.invalidateLocked(u)
 }
 
-func (c *statusCache) release(u driver.UUID) {
+func (c *statusCache) release(u driverapi.UUID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.busy[u]--; c.busy[u] <= 0 {
@@ -237,7 +237,7 @@ func (c *statusCache) release(u driver.UUID) {
 
 // invalidate drops what the cache holds for d: its UUID, and whatever other
 // entry claims its name or ID. Events and calls that return a domain use it.
-func (c *statusCache) invalidate(d driver.Domain) {
+func (c *statusCache) invalidate(d driverapi.Domain) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.invalidateLocked(d.UUID)
@@ -249,7 +249,7 @@ func (c *statusCache) invalidate(d driver.Domain) {
 	}
 }
 
-func (c *statusCache) invalidateLocked(u driver.UUID) {
+func (c *statusCache) invalidateLocked(u driverapi.UUID) {
 	c.seq++
 	if c.fetching > 0 {
 		if len(c.dropped) >= maxDropped {
@@ -262,7 +262,7 @@ func (c *statusCache) invalidateLocked(u driver.UUID) {
 }
 
 // removeLocked deletes u's entry and its index entries.
-func (c *statusCache) removeLocked(u driver.UUID) {
+func (c *statusCache) removeLocked(u driverapi.UUID) {
 	e, ok := c.entries[u]
 	if !ok {
 		return

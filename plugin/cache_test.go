@@ -5,19 +5,19 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 func newTestInstance() *instance {
 	return &instance{proc: &process{done: make(chan struct{})}}
 }
 
-func running(name string, u driver.UUID, id int32) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
+func running(name string, u driverapi.UUID, id int32) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
 }
 
-func shutoff(name string, u driver.UUID) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
+func shutoff(name string, u driverapi.UUID) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
 }
 
 // attachedCache is a cache following inst, with a clock the test moves.
@@ -32,11 +32,11 @@ func attachedCache(t *testing.T) (*statusCache, *instance, *time.Time) {
 }
 
 // fill stores sts through one fetch from inst.
-func fill(c *statusCache, inst *instance, sts ...driver.Status) {
+func fill(c *statusCache, inst *instance, sts ...driverapi.Status) {
 	c.finish(c.begin(inst), sts...)
 }
 
-func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
+func wantHit(t *testing.T, c *statusCache, inst *instance, want driverapi.Status) {
 	t.Helper()
 	got, ok := c.status(inst, want.UUID)
 	if !ok || got != want {
@@ -44,7 +44,7 @@ func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
 	}
 }
 
-func wantMiss(t *testing.T, c *statusCache, inst *instance, u driver.UUID) {
+func wantMiss(t *testing.T, c *statusCache, inst *instance, u driverapi.UUID) {
 	t.Helper()
 	if got, ok := c.status(inst, u); ok {
 		t.Fatalf("status(%x) answered %+v from the cache; want a miss", u, got)
@@ -151,11 +151,11 @@ func TestCacheIndexesNamesAndIDs(t *testing.T) {
 	// b is started under a's old ID (a stopped, its PID was reused) and
 	// takes a's name (a was undefined, b redefined): whatever returns b
 	// evicts a's entry by ID and by name.
-	c.invalidate(driver.Domain{Name: "b", UUID: uuidB, ID: 4242})
+	c.invalidate(driverapi.Domain{Name: "b", UUID: uuidB, ID: 4242})
 	wantMiss(t, c, inst, uuidA)
 	wantMiss(t, c, inst, uuidB)
 	fill(c, inst, a)
-	c.invalidate(driver.Domain{Name: "a", UUID: uuidB, ID: -1})
+	c.invalidate(driverapi.Domain{Name: "a", UUID: uuidB, ID: -1})
 	wantMiss(t, c, inst, uuidA)
 
 	// A newer answer evicts an older entry holding its name or ID.
@@ -194,12 +194,12 @@ func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
 	a := shutoff("a", uuidA)
 	f := c.begin(inst)
 	for i := range maxDropped {
-		c.invalidate(driver.Domain{UUID: driver.UUID{byte(i), byte(i >> 8), 1}})
+		c.invalidate(driverapi.Domain{UUID: driverapi.UUID{byte(i), byte(i >> 8), 1}})
 	}
 	if len(c.dropped) != maxDropped {
 		t.Fatalf("%d invalidations remembered, want %d", len(c.dropped), maxDropped)
 	}
-	c.invalidate(driver.Domain{UUID: uuidB}) // one more clears the cache instead
+	c.invalidate(driverapi.Domain{UUID: uuidB}) // one more clears the cache instead
 	if len(c.dropped) != 0 {
 		t.Fatalf("%d invalidations remembered after the overflow", len(c.dropped))
 	}
@@ -207,7 +207,7 @@ func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
 	wantMiss(t, c, inst, uuidA)
 
 	fill(c, inst, a)
-	c.invalidate(driver.Domain{UUID: uuidB})
+	c.invalidate(driverapi.Domain{UUID: uuidB})
 	if len(c.dropped) != 0 {
 		t.Fatal("an invalidation was remembered with no fetch in flight")
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -21,9 +21,9 @@ import (
 
 // serveConfigurable serves a server that opens its driver with open on a
 // unix socket, as the plugin binary does, and returns the host's client.
-func serveConfigurable(t *testing.T, open func(settings.Settings) (driver.Driver, error)) (*Client, *Server) {
+func serveConfigurable(t *testing.T, open func(settings.Settings) (driverapi.Driver, error)) (*Client, *Server) {
 	t.Helper()
-	srv := newConfigurableServer(open)
+	srv := newConfigurableServer(open, nil)
 	gs := srv.grpcServer(nil)
 	pb.RegisterDriverServer(gs, srv)
 	l, err := net.Listen("unix", filepath.Join(t.TempDir(), "plugin.sock"))
@@ -55,7 +55,7 @@ func TestConfigure(t *testing.T) {
 		return append([]settings.Settings(nil), got...)
 	}
 	f := sampleFake()
-	c, srv := serveConfigurable(t, func(s settings.Settings) (driver.Driver, error) {
+	c, srv := serveConfigurable(t, func(s settings.Settings) (driverapi.Driver, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, s)
@@ -98,7 +98,7 @@ func TestConfigure(t *testing.T) {
 // plugin stays unconfigured.
 func TestConfigureOpenFails(t *testing.T) {
 	ctx := context.Background()
-	c, _ := serveConfigurable(t, func(settings.Settings) (driver.Driver, error) {
+	c, _ := serveConfigurable(t, func(settings.Settings) (driverapi.Driver, error) {
 		return nil, errors.New("state dir must be an absolute, clean path")
 	})
 	err := c.Configure(ctx, settings.Defaults())

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/settings"
 )
 
@@ -31,11 +31,15 @@ var ErrNotLaunchedByHost = errors.New("this is lxcvirt's driver plugin: lxcvirtd
 // logger must write to the real stderr and be made before Serve (see
 // NewPluginLogger): Serve points os.Stdout and os.Stderr at go-plugin's
 // stdio forwarding, and stdout carries the handshake.
-func Serve(logger *slog.Logger, open func(settings.Settings) (driver.Driver, error)) error {
+func Serve(logger *slog.Logger, open func(settings.Settings) (driverapi.Driver, error)) error {
 	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
 		return ErrNotLaunchedByHost
 	}
-	srv := newConfigurableServer(open)
+	files, err := pluginFiles()
+	if err != nil {
+		return err
+	}
+	srv := newConfigurableServer(open, files)
 	stop := make(chan struct{})
 	defer close(stop)
 	go exitWithHost(srv, logger, stop)

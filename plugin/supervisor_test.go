@@ -16,7 +16,7 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc"
@@ -127,7 +127,7 @@ func (h *harness) waitLog(t *testing.T, substr string) string {
 }
 
 // nextTick reads events until one comes from the process pid.
-func nextTick(t *testing.T, ch <-chan driver.Event, pid int) driver.Event {
+func nextTick(t *testing.T, ch <-chan driverapi.Event, pid int) driverapi.Event {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
 	for {
@@ -222,7 +222,7 @@ func TestSupervisorRestartsKilledPlugin(t *testing.T) {
 	// still reach the dying plugin and get the internal error); the new
 	// plugin reloaded the definition from the state_dir it was configured
 	// with after the restart.
-	var list []driver.Status
+	var list []driverapi.Status
 	for {
 		cctx, cancel := context.WithDeadline(ctx, killed.Add(2*time.Second))
 		list, err = s.ListAll(cctx, 0)
@@ -524,7 +524,7 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitLog(t, "status cache follows the LXC driver's events")
-	status := func() driver.Status {
+	status := func() driverapi.Status {
 		t.Helper()
 		st, err := s.Status(ctx, dom.UUID)
 		if err != nil {
@@ -610,11 +610,11 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 func TestSupervisorMetadataUnsupported(t *testing.T) {
 	h := startSupervisor(t, "", Backoff{})
 	ctx := context.Background()
-	err := h.s.SetMetadata(ctx, driver.UUID{1}, driver.MetadataTitle, "t", "", "", 0)
+	err := h.s.SetMetadata(ctx, driverapi.UUID{1}, driverapi.MetadataTitle, "t", "", "", 0)
 	if !virterror.HasCode(err, libvirt.ErrNoSupport) || !strings.Contains(err.Error(), "virDomainSetMetadata") {
 		t.Fatalf("SetMetadata: %v", err)
 	}
-	if _, err := h.s.Metadata(ctx, driver.UUID{1}, driver.MetadataTitle, "", 0); !virterror.HasCode(err, libvirt.ErrNoSupport) {
+	if _, err := h.s.Metadata(ctx, driverapi.UUID{1}, driverapi.MetadataTitle, "", 0); !virterror.HasCode(err, libvirt.ErrNoSupport) {
 		t.Fatalf("Metadata: %v", err)
 	}
 	if _, err := h.s.ListAll(ctx, 0); err != nil {

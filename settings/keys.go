@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 )
 
 // Key is one setting: a line of the config file and a flag of lxcvirtd.
@@ -32,9 +34,13 @@ func (k Key) defaultValue() (Value, error) {
 	return e[0].Value, nil
 }
 
+// wholeSeconds is a default duration in config syntax.
+func wholeSeconds(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
+
 // Keys are all the settings, in the order --help and the sample config
 // file (Sample) list them. Keys that libvirt's daemons have use libvirt's
-// name, type and meaning; the others are lxcvirt's own.
+// name, type and meaning; the others are lxcvirt's own. The driver's
+// defaults are its own (internal/defaults).
 var Keys = []Key{
 	{Name: "socket", Arg: "PATH", Default: `"/run/lxcvirt/lxcvirt-sock"`, kind: flagString,
 		Doc: `The read-write socket; the read-only one is the same path with "-ro" (every call that changes something is refused there). Under systemd socket activation the .socket units decide instead. (libvirt's unix_sock_dir names a directory of fixed socket names; lxcvirtd's path is set whole.)`,
@@ -68,7 +74,7 @@ var Keys = []Key{
 	{Name: "log_outputs", Arg: "OUTPUTS", Default: `""`, kind: flagString,
 		Doc: `Where the daemon logs (with its driver plugin's records), as libvirt's: outputs separated by spaces, each LEVEL:stderr, LEVEL:file:PATH or LEVEL:syslog:IDENT, where LEVEL (1 to 4, as log_level) is the least priority the output takes, e.g. "3:syslog:lxcvirtd 1:file:/var/log/lxcvirtd.log". "" logs to stderr. (libvirt's journald output is not supported: under systemd, stderr reaches the journal.)`,
 		set: logOutputs},
-	{Name: "emulator", Arg: "PATH", Default: `"/usr/bin/lxc-start"`, kind: flagString,
+	{Name: "emulator", Arg: "PATH", Default: strconv.Quote(defaults.Emulator), kind: flagString,
 		Doc: `The <emulator> that the capabilities XML names.`,
 		set: str(func(s *Settings) *string { return &s.Emulator }, absPath)},
 	{Name: "stop_timeout", Arg: "SECONDS", Default: `30`, kind: flagSeconds,
@@ -77,7 +83,7 @@ var Keys = []Key{
 	{Name: "shutdown_guests", Arg: "0|1", Default: `0`, kind: flagBool,
 		Doc: `1: on SIGTERM (host shutdown), shut the running containers down as libvirt-guests does (see shutdown_grace); 0 leaves them running for the next daemon.`,
 		set: boolean(func(s *Settings) *bool { return &s.ShutdownGuests })},
-	{Name: "shutdown_grace", Arg: "SECONDS", Default: `30`, kind: flagSeconds,
+	{Name: "shutdown_grace", Arg: "SECONDS", Default: wholeSeconds(defaults.ShutdownGrace), kind: flagSeconds,
 		Doc: `How long a container's init gets to halt on "virsh shutdown" (and with shutdown_guests) before the container is killed.`,
 		set: seconds(func(s *Settings) *time.Duration { return &s.ShutdownGrace })},
 	{Name: "driver_plugin", Arg: "PATH", Default: `""`, kind: flagString,
@@ -86,22 +92,22 @@ var Keys = []Key{
 	{Name: "driver_gc_percent", Arg: "PERCENT", Default: `0`, kind: flagNumber,
 		Doc: fmt.Sprintf(`The driver plugin's garbage-collection target (GOGC); 0 takes GOGC from the environment, else %d.`, DefaultGCPercent),
 		set: integer(func(s *Settings) *int { return &s.DriverGCPercent }, 0, 1<<20)},
-	{Name: "state_dir", Arg: "DIR", Default: `"/var/lib/lxcvirt"`, kind: flagString,
+	{Name: "state_dir", Arg: "DIR", Default: strconv.Quote(defaults.StateDir), kind: flagString,
 		Doc: `Where the driver keeps domain definitions and state.`,
 		set: str(func(s *Settings) *string { return &s.StateDir }, absPath)},
-	{Name: "lxcpath", Arg: "DIR", Default: `"/var/lib/lxcvirt/lxc"`, kind: flagString,
+	{Name: "lxcpath", Arg: "DIR", Default: strconv.Quote(defaults.LXCPath), kind: flagString,
 		Doc: `The LXC path of the containers (lxc-* -P); /var/lib/lxc is never touched.`,
 		set: str(func(s *Settings) *string { return &s.LXCPath }, absPath)},
-	{Name: "run_dir", Arg: "DIR", Default: `"/run/lxcvirt"`, kind: flagString,
+	{Name: "run_dir", Arg: "DIR", Default: strconv.Quote(defaults.RunDir), kind: flagString,
 		Doc: `Per-boot state of the driver, on a tmpfs.`,
 		set: str(func(s *Settings) *string { return &s.RunDir }, absPath)},
-	{Name: "cgroup_root", Arg: "DIR", Default: `"/sys/fs/cgroup"`, kind: flagString,
+	{Name: "cgroup_root", Arg: "DIR", Default: strconv.Quote(defaults.CgroupRoot), kind: flagString,
 		Doc: `Where the cgroup hierarchies are mounted.`,
 		set: str(func(s *Settings) *string { return &s.CgroupRoot }, absPath)},
-	{Name: "job_timeout", Arg: "SECONDS", Default: `30`, kind: flagSeconds,
+	{Name: "job_timeout", Arg: "SECONDS", Default: wholeSeconds(defaults.JobTimeout), kind: flagSeconds,
 		Doc: `How long a call waits for another one on the same domain to finish before it fails, as libvirt's job lock.`,
 		set: seconds(func(s *Settings) *time.Duration { return &s.JobTimeout })},
-	{Name: "default_bridge", Arg: "BRIDGE", Default: `"lxcbr0"`, kind: flagString,
+	{Name: "default_bridge", Arg: "BRIDGE", Default: strconv.Quote(defaults.Bridge), kind: flagString,
 		Doc: `Host bridge of <interface type='bridge'> without a <source bridge>, and of the network "default" unless networks maps it.`,
 		set: str(func(s *Settings) *string { return &s.DefaultBridge }, ifName)},
 	{Name: "networks", Arg: "NAME=BRIDGE", Default: `[]`, kind: flagList,

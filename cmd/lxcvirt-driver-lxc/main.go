@@ -2,8 +2,9 @@
 // process. lxcvirtd starts it (see plugin.Supervisor) and sends it its
 // settings (plugin.Server.Configure); it then opens the driver, which loads
 // the definitions and re-adopts the containers that still run, and serves
-// it over gRPC until the daemon stops it or goes away. It logs JSON lines
-// to stderr, which the daemon re-logs; its stdout belongs to the go-plugin
+// it over gRPC until the daemon stops it or goes away, with the facts of
+// the host (host.Facts) for libvirt's node calls. It logs JSON lines to
+// stderr, which the daemon re-logs; its stdout belongs to the go-plugin
 // handshake.
 package main
 
@@ -17,6 +18,8 @@ import (
 	"runtime/debug"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/settings"
 )
@@ -32,12 +35,16 @@ func main() {
 	}
 	level := new(slog.LevelVar)
 	logger := plugin.NewPluginLogger(os.Stderr, level)
-	err := plugin.Serve(logger, func(s settings.Settings) (driver.Driver, error) {
+	err := plugin.Serve(logger, func(s settings.Settings) (driverapi.Driver, error) {
 		level.Set(s.LogLevel)
 		if p := s.GCPercentToApply(os.Getenv); p != 0 {
 			debug.SetGCPercent(p)
 		}
-		return driver.New(context.Background(), driverConfig(s, logger))
+		l, err := driver.New(context.Background(), driverConfig(s, logger))
+		if err != nil {
+			return nil, err
+		}
+		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}}, nil
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -47,6 +54,19 @@ func main() {
 		logger.Error(err.Error())
 		os.Exit(1)
 	}
+}
+
+// lxcDriver is what the plugin serves: the LXC domain driver, and the
+// facts of the host it runs containers on (driverapi.Host) and the
+// namespaces of the containers' inits (driverapi.NamespaceOpener).
+type lxcDriver struct {
+	*driver.LXC
+	host.Facts
+}
+
+// OpenNamespaces implements driverapi.NamespaceOpener.
+func (d lxcDriver) OpenNamespaces(ctx context.Context, u driverapi.UUID) ([]*os.File, error) {
+	return d.Host.OpenNamespaces(ctx, d.LXC, u)
 }
 
 // driverConfig is the LXC driver's part of s, logging to logger.

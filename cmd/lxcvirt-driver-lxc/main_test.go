@@ -9,20 +9,6 @@ import (
 	"github.com/lxcvirt/lxcvirt/settings"
 )
 
-// TestDefaultsAgree: the settings' defaults are the driver's own, so a
-// driver opened with defaulted settings behaves as one opened with none.
-func TestDefaultsAgree(t *testing.T) {
-	got := driverConfig(settings.Defaults(), nil)
-	want := driver.Config{
-		StateDir: driver.DefaultStateDir, LXCPath: driver.DefaultLXCPath, RunDir: driver.DefaultRunDir,
-		CgroupRoot: driver.DefaultCgroupRoot, ShutdownGrace: driver.DefaultShutdownGrace,
-		JobTimeout: driver.DefaultJobTimeout, DefaultBridge: driver.DefaultBridge, Networks: map[string]string{},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("driver config from default settings\n got %+v\nwant %+v", got, want)
-	}
-}
-
 // TestDriverConfig: every driver setting reaches driver.Config.
 func TestDriverConfig(t *testing.T) {
 	s := settings.Defaults()

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
@@ -99,11 +99,11 @@ func run(args []string, stderr io.Writer) int {
 // uses openPlugin; serve takes it as a parameter only so that unit tests
 // can serve a driver in process. No flag selects an in-process driver: the
 // daemon never runs container code in its own address space.
-type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error)
+type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error)
 
 // openPlugin starts the LXC driver plugin under a supervisor that restarts
 // it whenever it dies; ctx bounds the first start.
-func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error) {
+func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
 		Path:     cfg.DriverPlugin,
 		Settings: cfg,
@@ -147,7 +147,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	srv, err := server.New(server.Config{
 		Driver:            drv,
 		Logger:            log,
-		Emulator:          cfg.Emulator,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
 		MaxCallsPerClient: cfg.MaxClientRequests,
