@@ -14,8 +14,9 @@ const module = "github.com/lxcvirt/lxcvirt/"
 var lxcPackages = []string{"driver", "runner", "xmlmap", "host"}
 
 // daemonPackages are the module's packages the daemon may link: the
-// contract, the plugin boundary's client side, the wire server, the settings and pure
-// helpers. Entries ending in "/" allow everything beneath.
+// contract, the plugin boundary's client side, the wire server, the
+// settings and pure helpers. Entries ending in "/" allow everything
+// beneath.
 var daemonPackages = []string{
 	"cmd/lxcvirtd", "driverapi", "virterror", "plugin", "plugin/proto",
 	"remote/", "settings", "internal/defaults", "internal/metaxml",
