@@ -91,9 +91,10 @@ type SupervisorConfig struct {
 // within their context). Event subscriptions outlive restarts. Containers
 // are LXC's, not the plugin's: no plugin restart or Close stops them.
 //
-// State queries (Status and the lookups) are answered from a cache of the
-// plugin's replies kept in step with its event stream (see statusCache),
-// which spares most of them the round trip to the plugin.
+// State queries about shut-off domains (Status and the lookups by name or
+// UUID) are answered from a cache of the plugin's replies kept in step with
+// its event stream (see statusCache), which spares them the round trip to
+// the plugin; the plugin alone answers for running and paused domains.
 type Supervisor struct {
 	cfg   SupervisorConfig
 	log   *slog.Logger
@@ -506,11 +507,7 @@ func (s *Supervisor) Undefine(ctx context.Context, uuid driverapi.UUID, flags ui
 }
 
 func (s *Supervisor) Create(ctx context.Context, uuid driverapi.UUID, flags uint32) (driverapi.Domain, error) {
-	dom, err := change(s, ctx, "Create", uuid, func(d driverapi.Driver) (driverapi.Domain, error) { return d.Create(ctx, uuid, flags) })
-	if err == nil {
-		s.cache.invalidate(dom) // a stale entry may hold its new ID
-	}
-	return dom, err
+	return change(s, ctx, "Create", uuid, func(d driverapi.Driver) (driverapi.Domain, error) { return d.Create(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) Shutdown(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
@@ -546,8 +543,7 @@ func (s *Supervisor) LookupByUUID(ctx context.Context, uuid driverapi.UUID) (dri
 }
 
 func (s *Supervisor) LookupByID(ctx context.Context, id int32) (driverapi.Domain, error) {
-	return cached(s, ctx, "LookupByID", func(inst *instance) (driverapi.Domain, bool) { return s.cache.withID(inst, id) },
-		func(inst *instance) (driverapi.Domain, error) { return inst.drv.LookupByID(ctx, id) })
+	return call(s, ctx, "LookupByID", func(d driverapi.Driver) (driverapi.Domain, error) { return d.LookupByID(ctx, id) })
 }
 
 // CachedStatus reports uuid's status when the status cache holds it,

@@ -510,11 +510,12 @@ func TestSupervisorCallWaitsForRestartWithinItsContext(t *testing.T) {
 }
 
 // TestSupervisorCachesStateQueries: once the supervisor follows the
-// plugin's events, a listing's statuses answer Status without a call to
-// the plugin (the test plugin numbers its answers in Reason); a change
-// nobody asked for, reported by an event, a changing call, and a plugin
-// restart each send the next query to the plugin, and a subscriber that
-// received an event never gets the state from before it.
+// plugin's events, a listing's statuses of shut-off domains answer Status
+// without a call to the plugin (the test plugin numbers its answers in
+// Reason); a change nobody asked for, reported by an event, a changing
+// call, and a plugin restart each send the next query to the plugin, a
+// subscriber that received an event never gets the state from before it,
+// and a paused domain is asked about every time.
 func TestSupervisorCachesStateQueries(t *testing.T) {
 	h := startSupervisor(t, "", Backoff{Initial: 20 * time.Millisecond})
 	s := h.s
@@ -567,8 +568,16 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		t.Fatalf("Status once the event arrived = %+v; want paused, a new answer", paused)
 	}
 	cancel()
-	// The cache's own copy of the event may drop the entry once more.
-	waitFor(t, "the cache to answer again", func() bool { return status() == status() })
+	for range 3 {
+		again := status()
+		if again.State != libvirt.DomainPaused || again.Reason <= paused.Reason {
+			t.Fatalf("Status of the paused domain = %+v; want a new answer after %+v", again, paused)
+		}
+		paused = again
+	}
+	if st, ok := s.CachedStatus(dom.UUID); ok {
+		t.Fatalf("CachedStatus of the paused domain = %+v; want nothing cached", st)
+	}
 
 	// A changing call: the next query asks the plugin.
 	if err := s.Resume(ctx, dom.UUID); err != nil {
@@ -580,6 +589,9 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 	resumed := status()
 	if resumed.State != libvirt.DomainShutoff || resumed.Reason <= paused.Reason {
 		t.Fatalf("Status after Resume = %+v; want shut off, a new answer", resumed)
+	}
+	if st := status(); st != resumed {
+		t.Fatalf("Status after the shut-off answer = %+v; want %+v from the cache", st, resumed)
 	}
 
 	// Without a subscriber the cache still follows the events.
