@@ -182,6 +182,8 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 		},
 		ctx: bg, cancel: cancel,
 	}
+	confinement(&l.opts)
+	l.log.Debug("container confinement", "seccomp", l.opts.SeccompProfile, "apparmor", l.opts.AppArmor)
 	l.load(ctx)
 	l.watchLXC()
 	if err := l.autostartOnce(); err != nil {

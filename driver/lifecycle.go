@@ -190,7 +190,8 @@ func withLogTail(err error, logPath string) error {
 
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
-// stats read its counters), and the LXC config for that copy.
+// stats read its counters), and the LXC config for that copy, with lxcfs's
+// mount hook when lxcfs serves its files at this start.
 func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
@@ -204,7 +205,9 @@ func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 			}
 		}
 	}
-	m, err := xmlmap.ToConfig(&dom, l.opts)
+	opts := l.opts
+	opts.LXCFSMountHook = lxcfsMount()
+	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
 	}
