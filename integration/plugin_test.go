@@ -3,7 +3,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -27,12 +27,12 @@ import (
 // daemon does.
 func superviseDriver(t *testing.T, h *host, bin string) *plugin.Supervisor {
 	t.Helper()
+	set := settings.Defaults()
+	set.StateDir, set.LXCPath, set.RunDir, set.ShutdownGrace = h.stateDir, h.lxcPath, h.runDir, h.grace
 	s, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
-		Path: bin,
-		Args: plugin.Settings{
-			StateDir: h.stateDir, LXCPath: h.lxcPath, RunDir: h.runDir, ShutdownGrace: h.grace,
-		}.Args(),
-		Logger: h.log,
+		Path:     bin,
+		Settings: set,
+		Logger:   h.log,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -218,35 +218,18 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 }
 
 // TestPluginStartFailureIsReported: a plugin whose driver cannot open
-// (a relative state dir) fails NewSupervisor with the driver's reason.
+// with the settings it is sent (a relative state dir) fails NewSupervisor
+// with the driver's reason.
 func TestPluginStartFailureIsReported(t *testing.T) {
 	testenv.RequireRoot(t)
-	var logs bytes.Buffer
-	var mu sync.Mutex
-	logger := newSyncTextLogger(&logs, &mu)
+	set := settings.Defaults()
+	set.StateDir = "relative/state"
 	_, err := plugin.NewSupervisor(t.Context(), plugin.SupervisorConfig{
-		Path:   plugintest.Driver(t),
-		Args:   plugin.Settings{StateDir: "relative/state"}.Args(),
-		Logger: logger,
+		Path:     plugintest.Driver(t),
+		Settings: set,
+		Logger:   slog.New(slog.DiscardHandler),
 	})
-	if err == nil {
-		t.Fatal("plugin with a bad state dir started")
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !strings.Contains(logs.String(), "must be an absolute, clean path") {
-		t.Errorf("the driver's reason was not relayed; error %v, log:\n%s", err, logs.String())
+	if err == nil || !strings.Contains(err.Error(), "must be an absolute, clean path") {
+		t.Fatalf("plugin with a bad state dir: %v, want the driver's reason", err)
 	}
 }
-
-func newSyncTextLogger(buf *bytes.Buffer, mu *sync.Mutex) *slog.Logger {
-	return slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.Write(p)
-	}), nil))
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

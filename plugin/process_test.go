@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lxcvirt/lxcvirt/settings"
 	"golang.org/x/sys/unix"
 )
 
@@ -96,9 +97,9 @@ func TestHelperSupervisorHost(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := NewSupervisor(ctx, SupervisorConfig{
-		Path:   path,
-		Args:   []string{"-state", os.Getenv(helperStateEnv)},
-		Logger: slog.New(slog.DiscardHandler),
+		Path:     path,
+		Settings: settings.Settings{StateDir: os.Getenv(helperStateEnv)},
+		Logger:   slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,10 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 )
 
 // buildTestPlugin builds plugin/internal/testplugin with -race, once per
@@ -70,10 +73,11 @@ func startSupervisor(t *testing.T, path string, backoff Backoff) *harness {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := NewSupervisor(ctx, SupervisorConfig{
-		Path:    h.path,
-		Args:    []string{"-state", h.state, "-tick", "10ms"},
-		Logger:  logger,
-		Backoff: backoff,
+		Path:     h.path,
+		Settings: settings.Settings{StateDir: h.state},
+		Args:     []string{"-tick", "10ms"},
+		Logger:   logger,
+		Backoff:  backoff,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +200,8 @@ func TestSupervisorRestartsKilledPlugin(t *testing.T) {
 
 	// Calls succeed again (one racing the kill may still reach the dying
 	// plugin and get the internal error, nothing else); the new plugin
-	// reloaded the definition.
+	// reloaded the definition from the state_dir it was configured with
+	// after the restart.
 	var list []driverapi.Status
 	for {
 		cctx, cancel := context.WithTimeout(ctx, patience)
@@ -368,7 +373,7 @@ func TestNewSupervisorErrors(t *testing.T) {
 // cookie the binary explains itself on stderr, writes nothing to stdout and
 // opens no driver (so it cannot touch any state).
 func TestPluginRefusesToRunByHand(t *testing.T) {
-	cmd := exec.Command(buildTestPlugin(t), "-state", t.TempDir())
+	cmd := exec.Command(buildTestPlugin(t))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -386,28 +391,35 @@ func TestPluginRefusesToRunByHand(t *testing.T) {
 	}
 }
 
-// TestPluginExitsWithItsHost kills the plugin's parent: the orphaned plugin
-// must notice and exit, so a restarted daemon never meets a second driver.
+// TestPluginExitsWithItsHost kills the parent of a configured plugin: the
+// orphaned plugin must notice, close its driver and exit, so a restarted
+// daemon never meets a second driver.
 func TestPluginExitsWithItsHost(t *testing.T) {
 	dir := t.TempDir()
-	pidFile := filepath.Join(dir, "pid")
-	handshake := filepath.Join(dir, "stdout")
-	sh := exec.Command("sh", "-c", `"$0" -state "$1" >"$3" 2>/dev/null & echo $! >"$2"; wait`, buildTestPlugin(t), dir, pidFile, handshake)
-	sh.Env = append(os.Environ(), Handshake.MagicCookieKey+"="+Handshake.MagicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=1")
+	pidFile, handshake := filepath.Join(dir, "pid"), filepath.Join(dir, "handshake")
+	sh := exec.Command("sh", "-c", `"$0" >"$1" 2>/dev/null & echo $! >"$2"; wait`, buildTestPlugin(t), handshake, pidFile)
+	sh.Env = append(os.Environ(), Handshake.MagicCookieKey+"="+Handshake.MagicCookieValue,
+		"PLUGIN_PROTOCOL_VERSIONS="+strconv.Itoa(int(Handshake.ProtocolVersion)))
 	if err := sh.Start(); err != nil {
 		t.Fatal(err)
 	}
 	var pid int
-	waitFor(t, "the plugin's pid", func() bool {
+	var addr []string
+	waitFor(t, "the plugin's pid and handshake", func() bool {
 		b, err := os.ReadFile(pidFile)
 		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-		return err == nil && pid > 0
+		h, _ := os.ReadFile(handshake)
+		addr = strings.Split(strings.TrimSpace(string(h)), "|") // core|app|network|address|protocol
+		return err == nil && pid > 0 && len(addr) >= 5
 	})
-	// go-plugin writes its handshake line once the plugin serves.
-	waitFor(t, "the plugin's handshake", func() bool {
-		b, _ := os.ReadFile(handshake)
-		return bytes.Contains(b, []byte("|grpc"))
-	})
+	conn, err := grpc.NewClient("unix://"+addr[3], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := NewClient(conn).Configure(t.Context(), settings.Settings{StateDir: dir}); err != nil {
+		t.Fatal(err)
+	}
 	if err := sh.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

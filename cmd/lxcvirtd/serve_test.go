@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -178,7 +181,7 @@ func testConfig(t *testing.T) config {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	cfg := defaultConfig()
+	cfg := settings.Defaults()
 	cfg.Socket = filepath.Join(dir, "sock")
 	cfg.StopTimeout = 5 * time.Second
 	return cfg
@@ -405,4 +408,46 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestServeSocketPermsAndGroup: unix_sock_rw_perms, unix_sock_ro_perms and
+// unix_sock_group decide the sockets' modes and group, as in libvirtd.
+func TestServeSocketPermsAndGroup(t *testing.T) {
+	cfg := testConfig(t)
+	// root may give the sockets any group (here by number, in libvirt's
+	// "+N" form); another user one of its own.
+	gid, group := 4242, "+4242"
+	if os.Geteuid() != 0 {
+		groups, err := os.Getgroups()
+		if err != nil || len(groups) == 0 {
+			t.Skipf("no supplementary group to give the sockets: %v", err)
+		}
+		gid = groups[len(groups)-1]
+		group = strconv.Itoa(gid)
+	}
+	cfg.UnixSockRWPerms, cfg.UnixSockROPerms, cfg.UnixSockGroup = 0o660, 0o640, group
+	startServe(t, cfg, inProcess(newFakeDriver()))
+	for path, mode := range map[string]os.FileMode{cfg.Socket: 0o660, cfg.Socket + roSuffix: 0o640} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != mode || fi.Sys().(*syscall.Stat_t).Gid != uint32(gid) {
+			t.Errorf("%s: mode %v gid %d, want %v and %d", path, fi.Mode().Perm(), fi.Sys().(*syscall.Stat_t).Gid, mode, gid)
+		}
+	}
+}
+
+// TestServeRefusesUnknownSocketGroup: a group that does not exist stops
+// the daemon before it listens, naming the setting.
+func TestServeRefusesUnknownSocketGroup(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.UnixSockGroup = "lxcvirt-no-such-group"
+	err := serve(context.Background(), cfg, slog.New(slog.DiscardHandler), inProcess(newFakeDriver()))
+	if err == nil || !strings.Contains(err.Error(), "unix_sock_group") {
+		t.Fatalf("serve = %v", err)
+	}
+	if _, err := os.Stat(cfg.Socket); !os.IsNotExist(err) {
+		t.Errorf("socket made: %v", err)
+	}
 }
