@@ -223,8 +223,11 @@ func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driverapi.Domain
 
 func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	out := f.list(flags)
-	if f.afterList != nil {
-		f.afterList()
+	f.mu.Lock()
+	after := f.afterList
+	f.mu.Unlock()
+	if after != nil {
+		after()
 	}
 	return out, nil
 }
