@@ -22,7 +22,7 @@ const writeTimeout = 30 * time.Second
 
 // eventQueueLen is how many driver events may wait for one client's event
 // writer; a client that lets more pile up cannot keep up and is dropped.
-const eventQueueLen = 256
+const eventQueueLen = 1024
 
 // conn is one client connection.
 type conn struct {
