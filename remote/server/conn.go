@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,7 +201,11 @@ func (c *conn) write(buf []byte) error {
 func (c *conn) writeLocked(buf []byte) error {
 	c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := c.nc.Write(buf); err != nil {
-		c.log.Debug("write failed; dropping client", "err", err)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			c.srv.clientLog.Warn(c.log, "dropping client: not reading", "timeout", writeTimeout)
+		} else {
+			c.log.Debug("write failed; dropping client", "err", err)
+		}
 		c.abort()
 		return err
 	}
