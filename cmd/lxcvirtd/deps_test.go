@@ -18,7 +18,7 @@ var lxcPackages = []string{"driver", "lxc", "xmlmap", "host"}
 // helpers. Entries ending in "/" allow everything beneath.
 var daemonPackages = []string{
 	"cmd/lxcvirtd", "driverapi", "virterror", "plugin", "plugin/proto",
-	"remote/", "internal/defaults", "internal/metaxml",
+	"remote/", "internal/defaults", "internal/metaxml", "internal/ratelog",
 }
 
 // TestDaemonLinksNoLXCCode checks the boundary the README draws: lxcvirtd
