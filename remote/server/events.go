@@ -158,8 +158,9 @@ func (h *eventHub) fanOut(ev driverapi.Event) {
 
 // snapshotStates lists the domains after a subscription; with resync it
 // first emits the lifecycle events that turn the states known before into
-// the listed ones. A failed listing keeps the old states, to compare at
-// the next subscription.
+// the listed ones (none when no listing succeeded before: nothing to
+// compare with). A failed listing keeps the old states, to compare at the
+// next subscription.
 func (h *eventHub) snapshotStates(ctx context.Context, resync bool) {
 	list, err := h.srv.cfg.Driver.ListAll(ctx, driverapi.ListAll)
 	if err != nil {
@@ -170,7 +171,7 @@ func (h *eventHub) snapshotStates(ctx context.Context, resync bool) {
 	for _, st := range list {
 		fresh[st.UUID] = st
 	}
-	if resync {
+	if resync && h.known != nil {
 		evs := resyncEvents(h.known, fresh)
 		for _, ev := range evs {
 			h.fanOut(ev)
