@@ -1,8 +1,14 @@
 package integration
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -59,7 +65,8 @@ func floodCallbacks(t *testing.T, c *libvirt.Libvirt) {
 
 // TestEventFanoutSurvivesFloodsAndPluginKill reproduces issue 11's event
 // findings against a real daemon: clients on the read-only socket fill
-// their callback allowance, one of them stops reading, events come
+// their callback allowance, one of them (an unprivileged user's process)
+// stops reading, events come
 // quickly; a fresh `virsh event --loop` still sees the next suspend, the
 // silent client is dropped with a bounded log. Then the plugin is killed
 // and kept down while the container is frozen behind the daemon's back:
@@ -75,14 +82,8 @@ func TestEventFanoutSurvivesFloodsAndPluginKill(t *testing.T) {
 	flooder := dialGo(t, d.ro)
 	floodCallbacks(t, flooder)
 
-	nc, err := net.Dial("unix", d.ro)
-	must(t, err)
-	sc := &stallConn{Conn: nc, stall: make(chan struct{}), gone: make(chan struct{})}
-	silent := libvirt.NewWithDialer(dialers.NewAlreadyConnected(sc))
-	must(t, silent.ConnectToURI("lxc:///system"))
-	floodCallbacks(t, silent)
-	close(sc.stall)
-	t.Cleanup(func() { close(sc.gone); nc.Close() })
+	silent := floodAsNobody(t, d.ro)
+	defer silent.Close()
 
 	const cycles = 30
 	for range cycles {
@@ -105,6 +106,9 @@ func TestEventFanoutSurvivesFloodsAndPluginKill(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	drops := strings.Count(d.log(), "dropping client: not reading")
+	if !regexp.MustCompile(`level=WARN msg="dropping client: not reading" client="pid=\d+ uid=65534"`).MatchString(d.log()) {
+		t.Fatalf("the drop line does not name the unprivileged client:\n%s", tail(d.log(), 30))
+	}
 	warns := strings.Count(d.log(), "level=WARN")
 	t.Logf("after %d suspend/resume cycles with 2 clients of %d callbacks (one silent): %d drop line(s), %d WARN lines in all", cycles, maxCallbacks, drops, warns)
 	if drops != 1 || warns > 60 {
@@ -141,4 +145,80 @@ func TestEventFanoutSurvivesFloodsAndPluginKill(t *testing.T) {
 func tail(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// floodEnv names the read-only socket when the test binary runs as
+// floodMain, the unprivileged flooding client.
+const floodEnv = "LXCVIRT_FLOOD_SOCK"
+
+func TestMain(m *testing.M) {
+	if sock := os.Getenv(floodEnv); sock != "" {
+		os.Exit(floodMain(sock))
+	}
+	os.Exit(m.Run())
+}
+
+// floodMain registers callbacks on sock until refused, prints the count
+// and the refusal, then stops reading until stdin closes.
+func floodMain(sock string) int {
+	nc, err := net.Dial("unix", sock)
+	if err != nil {
+		fmt.Println("dial:", err)
+		return 1
+	}
+	sc := &stallConn{Conn: nc, stall: make(chan struct{}), gone: make(chan struct{})}
+	c := libvirt.NewWithDialer(dialers.NewAlreadyConnected(sc))
+	if err := c.ConnectToURI("lxc:///system"); err != nil {
+		fmt.Println("connect:", err)
+		return 1
+	}
+	n := 0
+	for ; ; n++ {
+		if _, err = c.ConnectDomainEventCallbackRegisterAny(0, nil); err != nil {
+			break
+		}
+	}
+	code := uint32(0)
+	if le, ok := err.(libvirt.Error); ok {
+		code = le.Code
+	}
+	close(sc.stall)
+	fmt.Printf("registered %d; refused with code %d: %v\n", n, code, err)
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// floodAsNobody runs floodMain as uid 65534 on the read-only socket sock
+// and asserts its refusal; closing the result ends the process.
+func floodAsNobody(t *testing.T, sock string) io.Closer {
+	t.Helper()
+	self, err := os.Executable()
+	must(t, err)
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Dir(dir), dir, filepath.Dir(sock)} {
+		must(t, os.Chmod(p, 0o755))
+	}
+	bin := filepath.Join(dir, "flooder")
+	data, err := os.ReadFile(self)
+	must(t, err)
+	must(t, os.WriteFile(bin, data, 0o755))
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), floodEnv+"="+sock)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	stdin, err := cmd.StdinPipe()
+	must(t, err)
+	out, err := cmd.StdoutPipe()
+	must(t, err)
+	cmd.Stderr = os.Stderr
+	must(t, cmd.Start())
+	t.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("the unprivileged flooder said nothing: %v", err)
+	}
+	want := fmt.Sprintf("registered %d; refused with code %d: too many domain event callbacks on this connection: 1025 for limit 1024", maxCallbacks, libvirt.ErrRPC)
+	if strings.TrimSpace(line) != want {
+		t.Fatalf("unprivileged flooder: %q; want %q", line, want)
+	}
+	return stdin
 }

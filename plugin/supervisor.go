@@ -85,8 +85,9 @@ type SupervisorConfig struct {
 // supervisor reaps it at once, answers the calls that were in flight with a
 // libvirt internal error, restarts it with backoff and serves later calls
 // from the new process (calls that arrive during the restart wait for it,
-// within their context). An event subscription ends with its plugin. Containers
-// are LXC's, not the plugin's: no plugin restart or Close stops them.
+// within their context). An event subscription ends with its plugin.
+// Containers are LXC's, not the plugin's: no plugin restart or Close stops
+// them.
 //
 // State queries about shut-off domains (Status and the lookups by name or
 // UUID) are answered from a cache of the plugin's replies kept in step with
