@@ -71,7 +71,7 @@ const configHelp = `Config file (--config): one "key = value" per line, '#' star
   keepalive_count    = 5                          drop it after this many unanswered pings
   stop_timeout       = 30s                        on SIGTERM, wait this long for calls in flight
   shutdown_guests    = false                      on SIGTERM, shut running containers down (see above)
-  driver_plugin      = PATH                       the LXC driver plugin (default: lxcvirt-driver-lxc beside lxcvirtd)
+  driver_plugin      = PATH                       the LXC driver plugin (default: lxcvirt-driver-lxc beside lxcvirtd, else in ../lib/lxcvirt)
   driver_gc_percent  = 50                         the plugin's garbage-collection target (default: GOGC, else 50)
 `
 
