@@ -134,6 +134,7 @@ type virshResult struct {
 	stdout string
 	stderr string
 	code   int
+	pid    int // virsh's process, as the daemon's log names its client
 }
 
 // runVirsh runs the real virsh against sock; the error is set only when
@@ -150,6 +151,9 @@ func runVirshURI(ctx context.Context, connURI string, args ...string) (virshResu
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	r := virshResult{args: args, stdout: out.String(), stderr: errb.String()}
+	if cmd.Process != nil {
+		r.pid = cmd.Process.Pid
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.Exited() {
 		r.code, err = ee.ExitCode(), nil

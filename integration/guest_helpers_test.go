@@ -54,12 +54,19 @@ func (d *daemon) registrations() int {
 	return strings.Count(d.log(), "proc=REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY")
 }
 
-// watchEvents starts `virsh event --all --loop` (with extra flags) and
-// returns once virsh has registered for every event.
-func (d *daemon) watchEvents(extra ...string) *eventWatch {
+// watchEvents starts `virsh event --all --loop` and returns once virsh has
+// registered for every event.
+func (d *daemon) watchEvents() *eventWatch {
+	d.t.Helper()
+	return d.watch(domainEventIDs, "--all", "--loop")
+}
+
+// watch starts `virsh event` with args and returns once virsh has
+// registered its callbacks (how many args ask for).
+func (d *daemon) watch(callbacks int, args ...string) *eventWatch {
 	d.t.Helper()
 	before := d.registrations()
-	cmd := exec.Command("virsh", append([]string{"-c", uri(d.sock), "event", "--all", "--loop"}, extra...)...)
+	cmd := exec.Command("virsh", append([]string{"-c", uri(d.sock), "event"}, args...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -80,9 +87,9 @@ func (d *daemon) watchEvents(extra ...string) *eventWatch {
 	}()
 	d.t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(30 * time.Second)
-	for d.registrations()-before < domainEventIDs {
+	for d.registrations()-before < callbacks {
 		if time.Now().After(deadline) {
-			d.t.Fatalf("virsh event registered %d callbacks in 30s", d.registrations()-before)
+			d.t.Fatalf("virsh event %s registered %d of %d callbacks in 30s", strings.Join(args, " "), d.registrations()-before, callbacks)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

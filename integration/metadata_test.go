@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -20,35 +19,17 @@ const metaURI = "http://example.org/lxcvirt-test/1.0"
 // returns once virsh registered its callback.
 func (d *daemon) metaWatch() *eventWatch {
 	d.t.Helper()
-	before := d.registrations()
-	cmd := exec.Command("virsh", "-c", uri(d.sock), "event", "--event", "metadata-change", "--loop")
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		d.t.Fatal(err)
-	}
-	w := &eventWatch{t: d.t, lines: make(chan string, 256)}
-	go func() {
-		defer close(w.lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" {
-				w.lines <- line
-			}
-		}
-	}()
-	d.t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for d.registrations() == before {
-		if time.Now().After(deadline) {
-			d.t.Fatal("virsh event did not register for metadata-change in 30s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return w
+	return d.watch(1, "--event", "metadata-change", "--loop")
+}
+
+// metaGuest defines and starts a guest named after prefix, with extra
+// after its <os>, and watches its metadata changes.
+func (d *daemon) metaGuest(prefix, extra string) (string, *eventWatch) {
+	d.t.Helper()
+	name := d.h.name(prefix)
+	d.ok("define", writeXML(d.t, guestXML(name, d.h.rootfs(testenv.InitHonoursHalt), extra)))
+	d.ok("start", name)
+	return name, d.metaWatch()
 }
 
 // metaLine is how virsh event prints a metadata change (uri "" is NULL).
@@ -83,10 +64,7 @@ func (d *daemon) metaXMLHas(args []string, want, unwanted []string) {
 func TestMetadataVirsh(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("meta")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("meta", "")
 
 	if out := d.ok("desc", name, "--live", "--title", "live title"); out != "Domain title updated successfully" {
 		t.Errorf("desc --title: %q", out)
@@ -173,10 +151,7 @@ func TestMetadataVirtXML(t *testing.T) {
 	virtXML := requireTool(t, "virt-xml", "virtinst")
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("metavx")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "<title>before</title>")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("metavx", "<title>before</title>")
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -231,10 +206,7 @@ func metaPython(t *testing.T, d *daemon, name, script string) string {
 func TestMetadataVirtManagerCalls(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
-	name := h.name("metavm")
-	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "<title>old</title>")))
-	d.ok("start", name)
-	ev := d.metaWatch()
+	name, ev := d.metaGuest("metavm", "<title>old</title>")
 	out := metaPython(t, d, name, `
 import sys, libvirt
 conn = libvirt.open(sys.argv[1])

@@ -3,15 +3,14 @@ package integration
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,34 +163,17 @@ func (r *novaRun) proceed() {
 	}
 }
 
-// novaVirsh runs the real virsh against d and returns its result and pid,
-// so the daemon's log lines from it can be found.
-func novaVirsh(t *testing.T, d *daemon, args ...string) (virshResult, int) {
-	t.Helper()
-	cmd := exec.Command("virsh", append([]string{"-c", uri(d.sock)}, args...)...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := virshResult{args: args, stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.Exited() {
-		r.code, err = ee.ExitCode(), nil
-	}
-	if err != nil {
-		t.Fatalf("virsh %s: %v", strings.Join(args, " "), err)
-	}
-	return r, cmd.Process.Pid
-}
-
 // novaDomstate is `virsh domstate name` (stdout, or stderr on failure).
 // The daemon logged every call made before it once it logged this one, so
 // it also marks the end of a step in the daemon's log: it returns the log's
 // length from there.
 func novaDomstate(t *testing.T, d *daemon, name string) (state string, ok bool, logLen int) {
 	t.Helper()
-	r, pid := novaVirsh(t, d, "domstate", name)
-	tag := fmt.Sprintf("client=\"pid=%d ", pid)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	r, err := runVirsh(ctx, d.sock, "domstate", name)
+	must(t, err)
+	tag := fmt.Sprintf("client=\"pid=%d ", r.pid)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		l := d.log()
@@ -206,44 +188,6 @@ func novaDomstate(t *testing.T, d *daemon, name string) (state string, ok bool, 
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-var novaCallLine = regexp.MustCompile(`msg=(call|"call failed") client="pid=(\d+) [^"]*" proc=(?:REMOTE_PROC_)?(\S+)`)
-
-// novaProcs lists the procedures client pid called in the daemon log text,
-// in order, failed calls marked "✗".
-func novaProcs(text string, pid int) []string {
-	var out []string
-	for _, m := range novaCallLine.FindAllStringSubmatch(text, -1) {
-		if m[2] != strconv.Itoa(pid) {
-			continue
-		}
-		proc := m[3]
-		if m[1] != "call" {
-			proc += " ✗"
-		}
-		out = append(out, proc)
-	}
-	return out
-}
-
-// novaFold joins procs with runs of one procedure folded into a count
-// ("NODE_GET_INFO ×3").
-func novaFold(procs []string) string {
-	var out []string
-	for i := 0; i < len(procs); {
-		j := i + 1
-		for j < len(procs) && procs[j] == procs[i] {
-			j++
-		}
-		if j-i > 1 {
-			out = append(out, fmt.Sprintf("%s ×%d", procs[i], j-i))
-		} else {
-			out = append(out, procs[i])
-		}
-		i = j
-	}
-	return strings.Join(out, ", ")
 }
 
 // novaWait polls cond until it holds or timeout passes; it reports
@@ -320,7 +264,7 @@ func novaUUID(t *testing.T) string {
 // the procedures Nova made during it and virsh's view of the domain after it.
 type novaStep struct {
 	rec      novaRecord
-	procs    []string
+	calls    []clientCall
 	domstate string // virsh domstate, or its error
 	defined  bool   // virsh domstate succeeded
 }
@@ -349,11 +293,11 @@ func (c *novaCheck) virsh(args ...string) virshResult {
 func (c *novaCheck) wantProc(s *novaStep, anyOf ...string) {
 	c.t.Helper()
 	for _, p := range anyOf {
-		if s.rec.Error != "" || slices.Contains(s.procs, p) {
+		if s.rec.Error != "" || succeeded(s.calls, p) {
 			return
 		}
 	}
-	c.t.Errorf("%s: Nova made no %s call; its calls: %v", s.rec.Step, strings.Join(anyOf, " or "), s.procs)
+	c.t.Errorf("%s: Nova made no %s call; its calls: %s", s.rec.Step, strings.Join(anyOf, " or "), foldCalls(s.calls))
 }
 
 // wantState checks the domain's state after s by Nova's get_info and virsh.
@@ -595,22 +539,21 @@ func TestNovaLXC(t *testing.T) {
 	var steps []*novaStep
 	defer func() {
 		var b strings.Builder
-		var all []string
+		var all []clientCall
 		for _, s := range steps {
 			res := "ok"
 			if s.rec.Error != "" {
 				res = "FAILED: " + s.rec.Error
 			}
 			fmt.Fprintf(&b, "\n%s: %s\n  test called: %s\n  Nova's code: %s\n  procedures: %s\n",
-				s.rec.Step, res, s.rec.TestCalled, s.rec.NovaCalled, novaFold(s.procs))
+				s.rec.Step, res, s.rec.TestCalled, s.rec.NovaCalled, foldCalls(s.calls))
 			if evs, ok := s.rec.Result["events"]; ok {
 				fmt.Fprintf(&b, "  lifecycle events Nova got: %v\n", evs)
 			}
-			all = append(all, s.procs...)
+			all = append(all, s.calls...)
 		}
-		slices.Sort(all)
 		t.Logf("Nova on lxcvirtd, step by step (procedures from the daemon's log; ✗ = error reply):%s\n"+
-			"every procedure Nova made: %s", b.String(), strings.Join(slices.Compact(all), ", "))
+			"every procedure Nova made: %s", b.String(), foldCalls(all))
 	}()
 	logFrom := 0
 	for _, name := range novaSteps {
@@ -620,7 +563,7 @@ func TestNovaLXC(t *testing.T) {
 		}
 		var logLen int
 		s.domstate, s.defined, logLen = novaDomstate(t, d, c.name)
-		s.procs = novaProcs(d.log()[logFrom:logLen], pid)
+		s.calls = clientCalls(d.log()[logFrom:logLen], pid)
 		logFrom = logLen
 		steps = append(steps, s)
 		c.step(s)
@@ -632,5 +575,5 @@ func TestNovaLXC(t *testing.T) {
 	}
 	_, _, logLen := novaDomstate(t, d, c.name)
 	steps = append(steps, &novaStep{rec: novaRecord{Step: "exit", TestCalled: "(the script ends)"},
-		procs: novaProcs(d.log()[logFrom:logLen], pid)})
+		calls: clientCalls(d.log()[logFrom:logLen], pid)})
 }

@@ -5,15 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,7 +37,7 @@ func TestVirtInstallDefaults(t *testing.T) {
 	printed, pid, err := viRun(t, "virt-install", append(install, "--print-xml")...)
 	viCheckCalls(t, d, "virt-install --print-xml", pid)
 	must(t, err)
-	elems, err := viElements(printed)
+	elems, err := xmlElements(printed)
 	must(t, err)
 	t.Logf("XML elements virt-install wrote (attributes in brackets):\n%s", strings.Join(elems, "\n"))
 
@@ -110,39 +106,6 @@ func viRun(t testing.TB, tool string, args ...string) (string, int, error) {
 	return out.String(), cmd.Process.Pid, err
 }
 
-// viClientLog returns the daemon's log lines about the client process pid,
-// once they show all its connections closed: the log reaches the test
-// through a pipe, behind the client's exit.
-func viClientLog(t testing.TB, d *daemon, pid int) []string {
-	t.Helper()
-	client := fmt.Sprintf(`client="pid=%d `, pid)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var lines []string
-		opened, closed := 0, 0
-		for line := range strings.Lines(d.log()) {
-			if !strings.Contains(line, client) {
-				continue
-			}
-			lines = append(lines, line)
-			if strings.Contains(line, `msg="client connected"`) {
-				opened++
-			}
-			if strings.Contains(line, `msg="client disconnected"`) {
-				closed++
-			}
-		}
-		if opened > 0 && closed == opened {
-			return lines
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the daemon's log does not show client pid %d come and go (%d connected, %d gone):\n%s",
-				pid, opened, closed, strings.Join(lines, ""))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // viToken is a random hex string.
 func viToken() string {
 	b := make([]byte, 4)
@@ -150,98 +113,23 @@ func viToken() string {
 	return hex.EncodeToString(b)
 }
 
-var (
-	viMAC    = regexp.MustCompile(`<mac address='([0-9a-f:]+)'/>`)
-	viCallRE = regexp.MustCompile(`msg=(call|"call failed"|"call not supported") client="[^"]*" proc=(?:REMOTE_PROC_)?(\w+)`)
-	viErrRE  = regexp.MustCompile(` err=("(?:[^"\\]|\\.)*"|\S+)`)
-)
+var viMAC = regexp.MustCompile(`<mac address='([0-9a-f:]+)'/>`)
 
 // viCheckCalls logs which procedures the tool that ran as pid called, from
-// the daemon's debug log (first-call order, with counts and failures), and
-// fails the test for any call that failed, except a lookup answering that
-// the name is free, which virt-install makes on purpose.
+// the daemon's debug log, and fails the test for any call that failed,
+// except a lookup answering that the name is free, which virt-install
+// makes on purpose.
 func viCheckCalls(t testing.TB, d *daemon, tool string, pid int) {
 	t.Helper()
-	log := viClientLog(t, d, pid)
-	var order []string
-	count, failed := map[string]int{}, map[string]int{}
-	var last []string // the previous call line's match
-	for _, line := range log {
-		m := viCallRE.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		kind, proc := m[1], m[2]
-		// A handler's "not supported" answer is logged twice: as the
-		// failed call, then as the first unsupported call of its kind.
-		dup := kind == `"call not supported"` && last != nil && last[1] == `"call failed"` && last[2] == proc
-		last = m
-		if dup {
-			continue
-		}
-		if count[proc] == 0 {
-			order = append(order, proc)
-		}
-		count[proc]++
-		if kind == "call" {
-			continue
-		}
-		failed[proc]++
-		msg := "(no message)"
-		if e := viErrRE.FindStringSubmatch(line); e != nil {
-			msg = e[1]
-			if u, err := strconv.Unquote(msg); err == nil {
-				msg = u
-			}
-		}
-		if proc == "DOMAIN_LOOKUP_BY_NAME" && strings.HasPrefix(msg, "Domain not found") {
-			t.Logf("%s: %s answered %q (expected: the name is free)", tool, proc, msg)
-			continue
-		}
-		t.Errorf("%s: %s failed: %s", tool, proc, msg)
-	}
-	calls := make([]string, len(order))
-	for i, p := range order {
-		calls[i] = fmt.Sprintf("%s ×%d", p, count[p])
-		if failed[p] > 0 {
-			calls[i] += fmt.Sprintf(" (%d failed)", failed[p])
+	calls := d.callsOf(pid)
+	for _, c := range calls {
+		nameFree := c.proc == "DOMAIN_LOOKUP_BY_NAME" && strings.HasPrefix(c.err, "Domain not found")
+		if c.failed && !nameFree {
+			t.Errorf("%s: %s failed: %s", tool, c.proc, c.err)
 		}
 	}
-	t.Logf("procedures %s called: %s", tool, strings.Join(calls, ", "))
-	if len(order) == 0 {
+	t.Logf("procedures %s called (✗ = error reply): %s", tool, foldCalls(calls))
+	if len(calls) == 0 {
 		t.Errorf("no calls from %s in the daemon's log", tool)
-	}
-}
-
-// viElements lists the element paths of an XML document, each once in
-// document order, with its attribute names in brackets.
-func viElements(doc string) ([]string, error) {
-	dec := xml.NewDecoder(strings.NewReader(doc))
-	var path, out []string
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("virt-install's XML: %w", err)
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			path = append(path, tok.Name.Local)
-			p := strings.Join(path, "/")
-			if len(tok.Attr) > 0 {
-				names := make([]string, len(tok.Attr))
-				for i, a := range tok.Attr {
-					names[i] = a.Name.Local
-				}
-				p += "[" + strings.Join(names, " ") + "]"
-			}
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
-		case xml.EndElement:
-			path = path[:len(path)-1]
-		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -125,6 +126,7 @@ type vmRun struct {
 	output bytes.Buffer  // stdout and stderr, valid after done
 	vmLog  string        // virt-manager's --debug output
 	shown  bool          // output already in the test log
+	pid    int           // virt-manager's, once the first step is in
 }
 
 // vmStart runs the driver script's scenario with args, under
@@ -192,6 +194,9 @@ func vmStart(t *testing.T, scenario string, args ...string) *vmRun {
 		for sc.Scan() {
 			line := sc.Text()
 			out.WriteString(line + "\n")
+			if m := vmStartedRE.FindStringSubmatch(line); m != nil {
+				r.pid, _ = strconv.Atoi(m[1])
+			}
 			if step, ok := strings.CutPrefix(line, "STEP "); ok {
 				r.steps <- step
 			}
@@ -205,6 +210,9 @@ func vmStart(t *testing.T, scenario string, args ...string) *vmRun {
 	t.Cleanup(r.stop)
 	return r
 }
+
+// vmStartedRE is the driver script's line naming virt-manager's pid.
+var vmStartedRE = regexp.MustCompile(`^virt-manager started \(pid (\d+)\)`)
 
 // next waits for the script's checkpoint want and returns its value.
 func (r *vmRun) next(want string) string {
@@ -287,6 +295,42 @@ func (r *vmRun) stop() {
 	r.t.Logf("virt-manager debug log (%s), last %d lines without XML:\n%s", r.vmLog, len(lines), strings.Join(lines, ""))
 }
 
+// logCalls logs the procedures virt-manager made on d, once it is gone,
+// for the record of what real clients use; it fails the test if the
+// daemon's log shows none.
+func (r *vmRun) logCalls(d *daemon) {
+	r.t.Helper()
+	if r.pid == 0 {
+		r.t.Fatal("the virt-manager driver did not say virt-manager's pid")
+	}
+	calls := d.callsOf(r.pid)
+	if len(calls) == 0 {
+		r.t.Errorf("no calls from virt-manager (pid %d) in the daemon's log", r.pid)
+	}
+	r.t.Logf("procedures virt-manager called (✗ = error reply): %s", foldCalls(calls))
+}
+
+// logCreatedXML logs the XML elements of the domain virt-manager's New VM
+// wizard created, as its debug log shows the XML it sent ("Generated
+// final_xml").
+func (r *vmRun) logCreatedXML() {
+	r.t.Helper()
+	b, err := os.ReadFile(r.vmLog)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	_, doc, ok := strings.Cut(string(b), "Generated final_xml:")
+	end := strings.Index(doc, "</domain>")
+	if !ok || end < 0 {
+		r.t.Fatalf("no domain XML after \"Generated final_xml:\" in virt-manager's debug log %s", r.vmLog)
+	}
+	elems, err := xmlElements(doc[:end+len("</domain>")])
+	if err != nil {
+		r.t.Fatalf("virt-manager's domain XML: %v", err)
+	}
+	r.t.Logf("XML elements virt-manager's New VM wizard wrote (attributes in brackets):\n%s", strings.Join(elems, "\n"))
+}
+
 // vmInitPID returns the running domain's ID, its init's host PID.
 func vmInitPID(t *testing.T, d *daemon, name string) int {
 	t.Helper()
@@ -314,7 +358,8 @@ func vmDomain(t *testing.T, d *daemon, name string, flags ...string) libvirtxml.
 // console runs a shell command; a title edited on the running guest is
 // saved live with no "takes effect after the next guest shutdown" dialog;
 // Reboot from the toolbar restarts init and the console still runs
-// commands. Screenshots go to the artifacts directory.
+// commands. Screenshots go to the artifacts directory; the log lists the
+// XML elements the wizard wrote and the procedures virt-manager made.
 func TestVirtManager(t *testing.T) {
 	vmRequire(t)
 	h := newHost(t)
@@ -381,19 +426,22 @@ func TestVirtManager(t *testing.T) {
 	if alive(pid) {
 		t.Errorf("the first init (pid %d) still runs after the reboot", pid)
 	}
+	r.logCreatedXML()
+	r.logCalls(d)
 }
 
 // TestVirtManagerSideBySide shows virt-manager's two connections side by
 // side: opened on Debian's libvirtd (qemu:///system, a TCG guest running),
 // it adds lxc:///system through File -> Add Connection, with no ?socket=
 // (lxcvirtd --listen-default serves it), and lists each connection with its
-// own running guest. The screenshot is kept in the artifacts directory.
+// own running guest. The screenshot is kept in the artifacts directory;
+// the log lists the procedures virt-manager made on lxcvirtd.
 func TestVirtManagerSideBySide(t *testing.T) {
 	vmRequire(t)
 	h := newHost(t)
 	lockListenDefault(t)
 	useSystemLibvirtd(t)
-	startDaemon(t, h, "--listen-default")
+	d := startDaemon(t, h, "--listen-default")
 	qemuName := startQEMUGuest(t)
 	lxcName := h.name("vmsbs")
 	virshOK(t, "lxc:///system", "create", writeXML(t, smallXML(lxcName, h.rootfs(testenv.InitHonoursHalt), "")))
@@ -405,4 +453,5 @@ func TestVirtManagerSideBySide(t *testing.T) {
 	}
 	r.proceed()
 	r.finish()
+	r.logCalls(d)
 }

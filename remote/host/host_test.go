@@ -65,14 +65,7 @@ func TestNodeInfo(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	h := fakeHost(t)
-	doc, err := h.Capabilities(CapsOptions{Emulator: "/usr/bin/lxc-start", SecModel: "none", SecDOI: "0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var caps libvirtxml.Caps
-	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
-		t.Fatal(err)
-	}
+	caps := capsOf(t, h, CapsOptions{Emulator: "/usr/bin/lxc-start", SecModel: "none", SecDOI: "0"})
 	if caps.Host.UUID != "01234567-89ab-cdef-0123-456789abcdef" || caps.Host.CPU.Arch != Arch() {
 		t.Fatalf("host %+v", caps.Host)
 	}
@@ -219,14 +212,7 @@ func TestCapabilitiesHostCPU(t *testing.T) {
 			TSC: &x86cpu.TSC{Hz: 2596120000},
 		}, nil
 	}
-	doc, err := h.Capabilities(CapsOptions{Emulator: "/usr/bin/lxc-start", SecModel: "none", SecDOI: "0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var caps libvirtxml.Caps
-	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
-		t.Fatal(err)
-	}
+	caps := capsOf(t, h, CapsOptions{Emulator: "/usr/bin/lxc-start", SecModel: "none", SecDOI: "0"})
 	cpu := caps.Host.CPU
 	want := &libvirtxml.CapsHostCPU{
 		XMLName: cpu.XMLName, Arch: Arch(), Model: "EPYC-Rome", Vendor: "AMD",
@@ -247,11 +233,21 @@ func TestCapabilitiesHostCPU(t *testing.T) {
 	}
 	// A CPU that cannot be decoded still has its arch and topology.
 	h.ProbeCPU = func() (x86cpu.Probe, error) { return x86cpu.Probe{}, x86cpu.ErrNoModel }
-	if doc, err = h.Capabilities(CapsOptions{}); err != nil {
+	if cpu := capsOf(t, h, CapsOptions{}).Host.CPU; cpu.Model != "" || cpu.Topology == nil || cpu.Arch != Arch() {
+		t.Fatalf("capabilities without a CPU model: host cpu %+v", cpu)
+	}
+}
+
+// capsOf returns h's capabilities document, parsed.
+func capsOf(t *testing.T, h Host, o CapsOptions) libvirtxml.Caps {
+	t.Helper()
+	doc, err := h.Capabilities(o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	caps = libvirtxml.Caps{}
-	if err := xml.Unmarshal([]byte(doc), &caps); err != nil || caps.Host.CPU.Model != "" || caps.Host.CPU.Topology == nil || caps.Host.CPU.Arch != Arch() {
-		t.Fatalf("capabilities without a CPU model: %v\n%s", err, doc)
+	var caps libvirtxml.Caps
+	if err := xml.Unmarshal([]byte(doc), &caps); err != nil {
+		t.Fatalf("%v\n%s", err, doc)
 	}
+	return caps
 }

@@ -10,25 +10,6 @@ import (
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 )
 
-// failedCalls returns the procedures named by "call failed" debug records.
-func (l *logRecords) failedCalls() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, r := range l.recs {
-		if r.Level != slog.LevelDebug || r.Message != "call failed" {
-			continue
-		}
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "proc" {
-				out = append(out, a.Value.String())
-			}
-			return true
-		})
-	}
-	return out
-}
-
 // Every call answered with an error gets a "call failed" debug record, a
 // procedure without a handler too, so the debug log shows every call.
 func TestEveryFailedCallIsLogged(t *testing.T) {
@@ -42,7 +23,7 @@ func TestEveryFailedCallIsLogged(t *testing.T) {
 			"this function is not supported by the connection driver: virDomainSnapshotNum")
 	}
 	rc.call(proto.ProcDomainLookupByName, &libvirt.DomainLookupByNameArgs{Name: "nope"}, nil)
-	got := strings.Join(logs.failedCalls(), " ")
+	got := strings.Join(logs.procs(slog.LevelDebug, "call failed"), " ")
 	want := "REMOTE_PROC_DOMAIN_SNAPSHOT_NUM REMOTE_PROC_DOMAIN_SNAPSHOT_NUM REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME"
 	if got != want {
 		t.Fatalf("call failed records name %q; want %q", got, want)

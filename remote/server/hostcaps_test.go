@@ -150,14 +150,14 @@ func (l *logRecords) Handle(_ context.Context, r slog.Record) error {
 func (l *logRecords) WithAttrs([]slog.Attr) slog.Handler { return l }
 func (l *logRecords) WithGroup(string) slog.Handler      { return l }
 
-// notSupported returns the procedures named by "call not supported" info
-// records.
-func (l *logRecords) notSupported() []string {
+// procs returns the procedures named by the records of level with message
+// msg.
+func (l *logRecords) procs(level slog.Level, msg string) []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []string
 	for _, r := range l.recs {
-		if r.Level != slog.LevelInfo || r.Message != "call not supported" {
+		if r.Level != level || r.Message != msg {
 			continue
 		}
 		r.Attrs(func(a slog.Attr) bool {
@@ -189,7 +189,7 @@ func TestNotSupportedIsLoggedOncePerProcedureAndClient(t *testing.T) {
 		// Other errors are not "not supported".
 		rc.call(proto.ProcDomainLookupByName, &libvirt.DomainLookupByNameArgs{Name: "nope"}, nil)
 	}
-	got := strings.Join(logs.notSupported(), " ")
+	got := strings.Join(logs.procs(slog.LevelInfo, "call not supported"), " ")
 	want := "REMOTE_PROC_DOMAIN_SNAPSHOT_NUM REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS " +
 		"REMOTE_PROC_DOMAIN_SNAPSHOT_NUM REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS"
 	if got != want {
