@@ -33,15 +33,17 @@ const (
 	systemdPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 )
 
-// TestDebPackage builds the package, installs it with dpkg, runs the
-// daemon from the installed files as the unit's ExecStart does (with the
-// package's config file; the test's sockets and state come as flags in
+// TestDebPackage builds the package, installs it with dpkg, reinstalls it
+// over an edited config file (kept, as a conffile), runs the daemon from
+// the installed files as the unit's ExecStart does (with the package's
+// config file; the test's sockets and state come as flags in
 // LXCVIRTD_ARGS, the unit's EnvironmentFile variable), manages a container
-// through it with virsh, and purges the package: nothing is left behind.
+// through it with virsh, removes the package (the config file stays) and
+// purges it: nothing is left behind.
 func TestDebPackage(t *testing.T) {
 	h := newHost(t)
-	if debInstalled(t) {
-		t.Fatalf("package %s is installed on this machine; the test installs and purges its own build (dpkg --purge %s first)", debPackage, debPackage)
+	if st := debStatus(t); st != "" {
+		t.Fatalf("package %s is known to dpkg here (%s); the test installs and purges its own build (dpkg --purge %s first)", debPackage, st, debPackage)
 	}
 	deb := debBuild(t)
 	contents := debContents(t, deb)
@@ -62,7 +64,7 @@ func TestDebPackage(t *testing.T) {
 
 	debDpkg(t, "--install", deb)
 	t.Cleanup(func() {
-		if debInstalled(t) {
+		if debStatus(t) != "" {
 			debDpkg(t, "--purge", debPackage)
 		}
 	})
@@ -89,6 +91,15 @@ func TestDebPackage(t *testing.T) {
 				t.Errorf("postinst: %s -> %q (%v), want %s", link, got, err, target)
 			}
 		}
+	}
+
+	conf, err := os.ReadFile(debConf)
+	must(t, err)
+	edited := append(conf, "# the administrator's edit\n"...)
+	must(t, os.WriteFile(debConf, edited, 0o644))
+	debDpkg(t, "--install", deb) // an upgrade's path: postinst configure with the old version
+	if got, err := os.ReadFile(debConf); err != nil || !bytes.Equal(got, edited) {
+		t.Errorf("reinstall replaced the edited %s: %v\n%s", debConf, err, got)
 	}
 
 	unit, err := os.ReadFile(debUnit)
@@ -122,9 +133,21 @@ func TestDebPackage(t *testing.T) {
 	d.ok("undefine", name)
 	d.stop()
 
+	debDpkg(t, "--remove", debPackage)
+	if st := debStatus(t); st != "config-files" {
+		t.Errorf("after dpkg --remove: %q, want config-files", st)
+	}
+	for _, p := range []string{debDaemon, debPlugin, debUnit} {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("%s left by dpkg --remove", p)
+		}
+	}
+	if got, err := os.ReadFile(debConf); err != nil || !bytes.Equal(got, edited) {
+		t.Errorf("dpkg --remove did not keep the config file: %v", err)
+	}
 	debDpkg(t, "--purge", debPackage)
-	if debInstalled(t) {
-		t.Errorf("%s still installed after dpkg --purge", debPackage)
+	if st := debStatus(t); st != "" {
+		t.Errorf("after dpkg --purge: %q", st)
 	}
 	for _, p := range contents {
 		if _, err := os.Lstat(p); (err == nil) != existed[p] {
@@ -219,18 +242,22 @@ func debContents(t *testing.T, deb string) []string {
 	return paths
 }
 
-// debInstalled reports whether dpkg knows the package as installed.
-func debInstalled(t *testing.T) bool {
+// debStatus is the package's status in dpkg's database ("installed",
+// "config-files" …), "" when dpkg does not know it.
+func debStatus(t *testing.T) string {
 	t.Helper()
 	out, err := exec.Command("dpkg-query", "--show", "--showformat=${db:Status-Status}", debPackage).Output()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 1 {
-		return false // unknown to dpkg
+		return ""
 	}
 	if err != nil {
 		t.Fatalf("dpkg-query: %v", err)
 	}
-	return string(out) != "not-installed"
+	if st := string(out); st != "not-installed" {
+		return st
+	}
+	return ""
 }
 
 // debDpkg runs dpkg, waiting while another dpkg or apt holds its lock.
