@@ -47,7 +47,8 @@ func TestDebPackage(t *testing.T) {
 	}
 	deb := debBuild(t)
 	contents := debContents(t, deb)
-	for _, p := range []string{debDaemon, debPlugin, debUnit, "/lib/systemd/system/lxcvirtd.socket", "/lib/systemd/system/lxcvirtd-ro.socket", debConf} {
+	units := []string{debUnit, "/lib/systemd/system/lxcvirtd.socket", "/lib/systemd/system/lxcvirtd-ro.socket"}
+	for _, p := range append([]string{debDaemon, debPlugin, debConf}, units...) {
 		if !slices.Contains(contents, p) {
 			t.Errorf("%s lacks %s; it holds %v", deb, p, contents)
 		}
@@ -91,6 +92,11 @@ func TestDebPackage(t *testing.T) {
 				t.Errorf("postinst: %s -> %q (%v), want %s", link, got, err, target)
 			}
 		}
+	}
+
+	// systemd's own parser accepts the installed units (and finds ExecStart's binary).
+	if out, err := exec.Command("systemd-analyze", append([]string{"verify"}, units...)...).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 
 	conf, err := os.ReadFile(debConf)
