@@ -14,6 +14,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
@@ -30,29 +31,6 @@ import (
 // holder. A session outlives reboots (the relay attaches to the new boot's
 // console) and ends when the domain stops.
 
-// Console flags, values from libvirt (VIR_DOMAIN_CONSOLE_*).
-const (
-	// ConsoleForce detaches a client already attached to the console.
-	ConsoleForce = uint32(libvirt.DomainConsoleForce)
-	// ConsoleSafe asks for a console that cannot be shared unsafely; the
-	// driver always grants one session per device, so it is accepted.
-	ConsoleSafe = uint32(libvirt.DomainConsoleSafe)
-)
-
-// Consoler is implemented by drivers that attach clients to a running
-// domain's console, as virDomainOpenConsole does. It is separate from
-// Driver so drivers without consoles need not stub it.
-type Consoler interface {
-	// OpenConsole attaches to console dev of a running domain: "" is its
-	// first console, otherwise a console's alias (by default "consoleN").
-	// A console another client holds is refused with
-	// VIR_ERR_OPERATION_FAILED unless flags has ConsoleForce, which
-	// detaches that client (its Read fails with ErrConsoleTakenOver). ctx
-	// bounds the attachment only. Read returns io.EOF once the console
-	// ended (the container stopped); Close detaches.
-	OpenConsole(ctx context.Context, uuid UUID, dev string, flags uint32) (io.ReadWriteCloser, error)
-}
-
 // ConsoleRuntime is the optional part of a Runtime that attaches to a
 // container's consoles; *runner.Runner implements it. Without it the
 // driver reports consoles as unsupported.
@@ -60,20 +38,11 @@ type ConsoleRuntime interface {
 	Console(ctx context.Context, name string, tty int) (*runner.Console, error)
 }
 
-// ErrConsoleTakenOver is what a session's Read returns once another client
-// forced the console away from it. libvirt reports a stream forced off this
-// way as an RPC error of the streams domain.
-var ErrConsoleTakenOver = virterror.NewFrom(fromStreams, libvirt.ErrRPC,
-	"stream had I/O failure: the console was taken over by another client (console --force)")
-
-// fromStreams is libvirt's VIR_FROM_STREAMS error domain.
-const fromStreams = virterror.Domain(38)
-
 // consoleBusyRetry bounds how long a forced open waits for the relay while
 // LXC lets someone else hold the console.
 const consoleBusyRetry = 2 * time.Second
 
-var _ Consoler = (*LXC)(nil)
+var _ driverapi.Consoler = (*LXC)(nil)
 
 // consoleKey names one console device of one domain.
 type consoleKey struct {
@@ -131,7 +100,7 @@ func (cs *consoles) remove(k consoleKey, s *consoleSession) {
 
 // OpenConsole implements Consoler.
 func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
-	if err := checkFlags("lxcDomainOpenConsole", flags, ConsoleForce|ConsoleSafe); err != nil {
+	if err := checkFlags("lxcDomainOpenConsole", flags, driverapi.ConsoleForce|driverapi.ConsoleSafe); err != nil {
 		return nil, err
 	}
 	if _, ok := l.rt.(ConsoleRuntime); !ok {
@@ -160,13 +129,13 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 	k := consoleKey{u, tty}
 	defer l.consoles.lock(k)()
 	if old := l.consoles.get(k); old != nil && !old.ended() {
-		if flags&ConsoleForce == 0 {
+		if flags&driverapi.ConsoleForce == 0 {
 			return nil, virterror.New(libvirt.ErrOperationFailed, "Active console session exists for this domain")
 		}
 		l.log.Info("console taken over by another client", "domain", d.name, "tty", tty)
-		old.end(ErrConsoleTakenOver)
+		old.end(driverapi.ErrConsoleTakenOver)
 	}
-	if err := waitRelay(ctx, r, flags&ConsoleForce != 0); err != nil {
+	if err := waitRelay(ctx, r, flags&driverapi.ConsoleForce != 0); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(r.path, os.O_RDWR|syscall.O_NOCTTY, 0)

@@ -15,6 +15,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -94,7 +95,7 @@ func TestOpenConsole(t *testing.T) {
 	}
 	e.start(d)
 
-	c, err := e.l.OpenConsole(ctx, d.UUID, "", ConsoleSafe)
+	c, err := e.l.OpenConsole(ctx, d.UUID, "", driverapi.ConsoleSafe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,15 +113,15 @@ func TestOpenConsole(t *testing.T) {
 	}
 
 	// --force detaches the first client, whose reads then fail.
-	c2, err := e.l.OpenConsole(ctx, d.UUID, "", ConsoleForce)
+	c2, err := e.l.OpenConsole(ctx, d.UUID, "", driverapi.ConsoleForce)
 	if err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 16)
-	if _, err := c.Read(buf); !errors.Is(err, ErrConsoleTakenOver) {
+	if _, err := c.Read(buf); !errors.Is(err, driverapi.ErrConsoleTakenOver) {
 		t.Errorf("read of the forced-off session: %v", err)
 	}
-	if _, err := c.Write([]byte("x")); !errors.Is(err, ErrConsoleTakenOver) {
+	if _, err := c.Write([]byte("x")); !errors.Is(err, driverapi.ErrConsoleTakenOver) {
 		t.Errorf("write of the forced-off session: %v", err)
 	}
 	if err := c.Close(); err != nil {
@@ -183,7 +184,7 @@ func TestOpenConsoleErrors(t *testing.T) {
 func TestOpenConsoleOutsideHolder(t *testing.T) {
 	e := newEnv(t)
 	d := e.start(e.define("busy1", uuidA))
-	for _, flags := range []uint32{0, ConsoleForce} {
+	for _, flags := range []uint32{0, driverapi.ConsoleForce} {
 		_, err := e.l.OpenConsole(t.Context(), d.UUID, "", flags)
 		if !virterror.HasCode(err, libvirt.ErrOperationFailed) || !strings.Contains(err.Error(), "attached outside the driver") {
 			t.Errorf("flags %#x: %v", flags, err)

@@ -17,6 +17,8 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
@@ -69,17 +71,6 @@ type Config struct {
 	netRoot  string // /sys/class/net
 }
 
-// Defaults.
-const (
-	DefaultStateDir      = "/var/lib/lxcvirt"
-	DefaultLXCPath       = "/var/lib/lxcvirt/lxc"
-	DefaultRunDir        = "/run/lxcvirt"
-	DefaultShutdownGrace = 30 * time.Second
-	DefaultJobTimeout    = 30 * time.Second
-	DefaultBridge        = "lxcbr0"
-	DefaultCgroupRoot    = "/sys/fs/cgroup"
-)
-
 // autostartMarker is created in RunDir once autostart ran.
 const autostartMarker = "autostarted"
 
@@ -89,18 +80,18 @@ func (c *Config) setDefaults() error {
 			*p = v
 		}
 	}
-	def(&c.StateDir, DefaultStateDir)
-	def(&c.LXCPath, DefaultLXCPath)
-	def(&c.RunDir, DefaultRunDir)
-	def(&c.DefaultBridge, DefaultBridge)
-	def(&c.CgroupRoot, DefaultCgroupRoot)
+	def(&c.StateDir, defaults.StateDir)
+	def(&c.LXCPath, defaults.LXCPath)
+	def(&c.RunDir, defaults.RunDir)
+	def(&c.DefaultBridge, defaults.Bridge)
+	def(&c.CgroupRoot, defaults.CgroupRoot)
 	def(&c.procRoot, "/proc")
 	def(&c.netRoot, "/sys/class/net")
 	if c.ShutdownGrace <= 0 {
-		c.ShutdownGrace = DefaultShutdownGrace
+		c.ShutdownGrace = defaults.ShutdownGrace
 	}
 	if c.JobTimeout <= 0 {
-		c.JobTimeout = DefaultJobTimeout
+		c.JobTimeout = defaults.JobTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -147,7 +138,7 @@ type LXC struct {
 	closed sync.Once
 }
 
-var _ Driver = (*LXC)(nil)
+var _ driverapi.Driver = (*LXC)(nil)
 
 // New starts the driver: it detects the host's cgroup layout, loads the
 // definitions under StateDir (a corrupt one is logged and skipped),
@@ -406,7 +397,7 @@ func (l *LXC) claim(ctx context.Context, u UUID, name string, forStart bool) (*d
 func (l *LXC) checkClaim(d *domain, u UUID, name string, forStart bool) error {
 	if d != nil {
 		if d.name != name {
-			return virterror.New(libvirt.ErrOperationFailed, "domain '%s' is already defined with uuid %s", d.name, formatUUID(u))
+			return virterror.New(libvirt.ErrOperationFailed, "domain '%s' is already defined with uuid %s", d.name, driverapi.FormatUUID(u))
 		}
 		if forStart {
 			d.mu.Lock()
@@ -422,7 +413,7 @@ func (l *LXC) checkClaim(d *domain, u UUID, name string, forStart bool) error {
 		return nil
 	}
 	if other := l.tab.getName(name); other != nil {
-		return virterror.New(libvirt.ErrOperationFailed, "domain '%s' already exists with uuid %s", name, formatUUID(other.uuid))
+		return virterror.New(libvirt.ErrOperationFailed, "domain '%s' already exists with uuid %s", name, driverapi.FormatUUID(other.uuid))
 	}
 	return nil
 }

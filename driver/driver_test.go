@@ -15,6 +15,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -176,7 +177,7 @@ func TestDefineLookupUndefine(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
 	d := e.define("web", uuidA)
-	if d.Name != "web" || formatUUID(d.UUID) != uuidA || d.ID != -1 {
+	if d.Name != "web" || driverapi.FormatUUID(d.UUID) != uuidA || d.ID != -1 {
 		t.Fatalf("DefineXML = %+v", d)
 	}
 	if got := files(t, e.stateDir); !slices.Equal(got, []string{"domains/" + uuidA + ".xml"}) {

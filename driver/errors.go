@@ -8,6 +8,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -18,13 +19,7 @@ func errNoName(name string) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 }
 
-func errNoUUID(u UUID) error {
-	return virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid '%s'", formatUUID(u))
-}
-
-// NoDomainError is the error for a UUID that names no domain, for callers
-// that find a domain missing from a reply (Stats leaves it out).
-func NoDomainError(u UUID) error { return errNoUUID(u) }
+func errNoUUID(u UUID) error { return driverapi.NoDomainError(u) }
 
 func errNoID(id int32) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching id %d", id)
@@ -69,11 +64,6 @@ func runtimeErr(op, name string, err error) error {
 		return virterror.New(libvirt.ErrOperationAborted, "%s domain '%s': %v", op, name, err)
 	}
 	return virterror.New(libvirt.ErrOperationFailed, "failed to %s domain '%s': %v", op, name, err)
-}
-
-// formatUUID renders u the way libvirt prints UUIDs.
-func formatUUID(u UUID) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }
 
 // parseUUID reads a UUID in libvirt's accepted forms (with or without

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
@@ -264,7 +265,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 func (l *LXC) saveRun(d *domain) error {
 	d.mu.Lock()
 	st := runState{
-		Name: d.name, UUID: formatUUID(d.uuid), PID: d.pid, Transient: d.persistent == nil,
+		Name: d.name, UUID: driverapi.FormatUUID(d.uuid), PID: d.pid, Transient: d.persistent == nil,
 		StartedAt: d.startedAt, Reason: d.reason, LiveXML: d.liveXML,
 	}
 	d.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -27,7 +28,7 @@ func (l *LXC) load(ctx context.Context) {
 			l.log.Error("skipping corrupt definition", "path", sd.path, "err", err)
 			continue
 		case u != sd.uuid:
-			l.log.Error("skipping definition filed under another uuid", "path", sd.path, "uuid", formatUUID(u))
+			l.log.Error("skipping definition filed under another uuid", "path", sd.path, "uuid", driverapi.FormatUUID(u))
 			continue
 		case l.tab.getName(m.Domain.Name) != nil:
 			l.log.Error("skipping definition with a duplicate name", "path", sd.path, "name", m.Domain.Name)
@@ -46,7 +47,7 @@ func (l *LXC) load(ctx context.Context) {
 		if d := l.tab.get(u); d != nil {
 			d.autostart = true
 		} else {
-			l.log.Warn("removing autostart marker of an unknown domain", "uuid", formatUUID(u))
+			l.log.Warn("removing autostart marker of an unknown domain", "uuid", driverapi.FormatUUID(u))
 			_ = l.store.setAutostart(u, false)
 		}
 	}
@@ -58,7 +59,7 @@ func (l *LXC) load(ctx context.Context) {
 			d = newDomain(u, rs.Name)
 			l.tab.add(d)
 		case d == nil || d.name != rs.Name:
-			l.log.Error("dropping run state that clashes with a definition", "uuid", formatUUID(u), "name", rs.Name)
+			l.log.Error("dropping run state that clashes with a definition", "uuid", driverapi.FormatUUID(u), "name", rs.Name)
 			_ = l.store.removeRun(u)
 			delete(runs, u)
 		}

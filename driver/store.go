@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 // store keeps the driver's files under the state directory:
@@ -62,15 +64,15 @@ func (s *store) init() error {
 }
 
 func (s *store) defPath(u UUID) string {
-	return filepath.Join(s.dir, domainsDir, formatUUID(u)+".xml")
+	return filepath.Join(s.dir, domainsDir, driverapi.FormatUUID(u)+".xml")
 }
 
 func (s *store) autostartPath(u UUID) string {
-	return filepath.Join(s.dir, autostartDir, formatUUID(u))
+	return filepath.Join(s.dir, autostartDir, driverapi.FormatUUID(u))
 }
 
 func (s *store) runPath(u UUID) string {
-	return filepath.Join(s.dir, runDir, formatUUID(u)+".json")
+	return filepath.Join(s.dir, runDir, driverapi.FormatUUID(u)+".json")
 }
 
 func (s *store) saveDef(u UUID, xml []byte) error {
@@ -143,7 +145,7 @@ func (s *store) loadRuns(log *slog.Logger) map[UUID]runState {
 		if err == nil && st.Version != runStateVersion {
 			err = fmt.Errorf("unknown version %d", st.Version)
 		}
-		if err == nil && st.UUID != formatUUID(u) {
+		if err == nil && st.UUID != driverapi.FormatUUID(u) {
 			err = fmt.Errorf("holds uuid %q", st.UUID)
 		}
 		if err != nil {

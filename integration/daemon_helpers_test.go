@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	libvirt "github.com/digitalocean/go-libvirt"
+	"github.com/digitalocean/go-libvirt/socket/dialers"
+
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
 )
 
@@ -123,6 +126,18 @@ func (d *daemon) stop() {
 	if d.t.Failed() {
 		d.t.Logf("lxcvirtd log:\n%s", d.log())
 	}
+}
+
+// dialGo connects go-libvirt to sock for the test's life, as a client
+// such as virt-manager or Nova holds its connection.
+func dialGo(t testing.TB, sock string) *libvirt.Libvirt {
+	t.Helper()
+	nc, err := net.Dial("unix", sock)
+	must(t, err)
+	c := libvirt.NewWithDialer(dialers.NewAlreadyConnected(nc))
+	must(t, c.ConnectToURI("lxc:///system"))
+	t.Cleanup(func() { _ = c.Disconnect() })
+	return c
 }
 
 // uri is the connection URI of one of the daemon's sockets.

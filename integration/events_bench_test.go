@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/digitalocean/go-libvirt/socket/dialers"
 	"golang.org/x/sys/unix"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
@@ -31,11 +29,7 @@ import (
 func BenchmarkEventLatency(b *testing.B) {
 	h := newHost(b)
 	d := startDaemon(b, h)
-	c, err := net.Dial("unix", d.sock)
-	must(b, err)
-	l := libvirt.NewWithDialer(dialers.NewAlreadyConnected(c))
-	must(b, l.ConnectToURI("lxc:///system"))
-	b.Cleanup(func() { _ = l.Disconnect() })
+	l := dialGo(b, d.sock)
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
 	events, err := l.LifecycleEvents(ctx)

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/digitalocean/go-libvirt/socket/dialers"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
@@ -20,15 +18,7 @@ import (
 func TestGoLibvirtLifecycle(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
-	c, err := net.Dial("unix", d.sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := libvirt.NewWithDialer(dialers.NewAlreadyConnected(c))
-	if err := l.ConnectToURI("lxc:///system"); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Disconnect()
+	l := dialGo(t, d.sock)
 
 	if _, err := l.DomainLookupByName("nosuch"); !libvirt.IsNotFound(err) {
 		t.Fatalf("lookup of a missing domain: %v", err)

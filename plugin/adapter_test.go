@@ -14,7 +14,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"go.uber.org/goleak"
@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 // connect serves f through go-plugin's in-memory gRPC pair and returns the
 // host-side driver.
-func connect(t *testing.T, f *fakeDriver) *Client {
+func connect(t *testing.T, f driverapi.Driver) *Client {
 	t.Helper()
 	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
 		DriverPluginName: &DriverPlugin{Impl: f},
@@ -52,25 +52,25 @@ func connect(t *testing.T, f *fakeDriver) *Client {
 }
 
 var (
-	uuidA = driver.UUID{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}
-	uuidB = driver.UUID{0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+	uuidA = driverapi.UUID{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}
+	uuidB = driverapi.UUID{0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
 )
 
 func sampleFake() *fakeDriver {
-	domA := driver.Domain{Name: "ct-ä1", UUID: uuidA, ID: 4242}
-	domB := driver.Domain{Name: "off", UUID: uuidB, ID: -1}
-	stA := driver.Status{Domain: domA, State: libvirt.DomainRunning, Reason: 1, Persistent: true, Autostart: true}
-	stB := driver.Status{Domain: domB, State: libvirt.DomainShutoff, Reason: 6}
+	domA := driverapi.Domain{Name: "ct-ä1", UUID: uuidA, ID: 4242}
+	domB := driverapi.Domain{Name: "off", UUID: uuidB, ID: -1}
+	stA := driverapi.Status{Domain: domA, State: libvirt.DomainRunning, Reason: 1, Persistent: true, Autostart: true}
+	stB := driverapi.Status{Domain: domB, State: libvirt.DomainShutoff, Reason: 6}
 	return &fakeDriver{
 		dom:  domA,
 		st:   stB,
-		list: []driver.Status{stA, stB},
+		list: []driverapi.Status{stA, stB},
 		xml:  "<domain type='lxc'>\n  <name>ct-ä1</name>\n</domain>\n",
 		meta: "<k:a xmlns:k=\"urn:x\">\n  <k:b>ä</k:b>\n</k:a>",
-		info: driver.Info{State: libvirt.DomainPaused, MaxMemKiB: math.MaxUint64, MemKiB: 1, VCPUs: math.MaxUint16, CPUTimeNs: 123456789012},
-		stats: []driver.Stats{
+		info: driverapi.Info{State: libvirt.DomainPaused, MaxMemKiB: math.MaxUint64, MemKiB: 1, VCPUs: math.MaxUint16, CPUTimeNs: 123456789012},
+		stats: []driverapi.Stats{
 			{Status: stA, CPUTimeNs: 1, CPUUserNs: 2, CPUSystemNs: 3, PerCPUNs: []uint64{11, 0, 12}, MemKiB: 4, MaxMemKiB: 5, CurMemKiB: 13, VCPUs: 6,
-				Interfaces: []driver.InterfaceStats{
+				Interfaces: []driverapi.InterfaceStats{
 					{Name: "vethA", MAC: "52:54:00:00:00:01", RxBytes: 7, RxPackets: 8, RxErrs: 14, RxDrop: 15, TxBytes: 9, TxPackets: 10, TxErrs: 16, TxDrop: 17},
 					{Name: "vethB", RxBytes: math.MaxUint64},
 				}},
@@ -79,11 +79,11 @@ func sampleFake() *fakeDriver {
 	}
 }
 
-// method is one driver.Driver method called with distinctive arguments,
+// method is one driverapi.Driver method called with distinctive arguments,
 // the call the fake must have seen, and the result it must return.
 type method struct {
 	name     string
-	call     func(ctx context.Context, d driver.Driver) (any, error)
+	call     func(ctx context.Context, d driverapi.Driver) (any, error)
 	wantCall string
 	want     func(f *fakeDriver) any
 }
@@ -91,53 +91,55 @@ type method struct {
 func none(*fakeDriver) any { return nil }
 
 var methods = []method{
-	{"DefineXML", func(ctx context.Context, d driver.Driver) (any, error) { return d.DefineXML(ctx, "<domain/>", 3) },
+	{"DefineXML", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.DefineXML(ctx, "<domain/>", 3) },
 		callString("DefineXML", "<domain/>", uint32(3)), func(f *fakeDriver) any { return f.dom }},
-	{"CreateXML", func(ctx context.Context, d driver.Driver) (any, error) { return d.CreateXML(ctx, "<x/>", 0) },
+	{"CreateXML", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.CreateXML(ctx, "<x/>", 0) },
 		callString("CreateXML", "<x/>", uint32(0)), func(f *fakeDriver) any { return f.dom }},
-	{"Undefine", func(ctx context.Context, d driver.Driver) (any, error) {
-		return nil, d.Undefine(ctx, uuidA, driver.UndefineNVRAM)
-	}, callString("Undefine", uuidA, driver.UndefineNVRAM), none},
-	{"Create", func(ctx context.Context, d driver.Driver) (any, error) { return d.Create(ctx, uuidB, 7) },
+	{"Undefine", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.Undefine(ctx, uuidA, driverapi.UndefineNVRAM)
+	}, callString("Undefine", uuidA, driverapi.UndefineNVRAM), none},
+	{"Create", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.Create(ctx, uuidB, 7) },
 		callString("Create", uuidB, uint32(7)), func(f *fakeDriver) any { return f.dom }},
-	{"Shutdown", func(ctx context.Context, d driver.Driver) (any, error) {
-		return nil, d.Shutdown(ctx, uuidA, driver.ShutdownSignal)
-	}, callString("Shutdown", uuidA, driver.ShutdownSignal), none},
-	{"Destroy", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Destroy(ctx, uuidB, 1) },
+	{"Shutdown", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.Shutdown(ctx, uuidA, driverapi.ShutdownSignal)
+	}, callString("Shutdown", uuidA, driverapi.ShutdownSignal), none},
+	{"Destroy", func(ctx context.Context, d driverapi.Driver) (any, error) { return nil, d.Destroy(ctx, uuidB, 1) },
 		callString("Destroy", uuidB, uint32(1)), none},
-	{"Reboot", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Reboot(ctx, uuidA, 2) },
+	{"Reboot", func(ctx context.Context, d driverapi.Driver) (any, error) { return nil, d.Reboot(ctx, uuidA, 2) },
 		callString("Reboot", uuidA, uint32(2)), none},
-	{"Suspend", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Suspend(ctx, uuidB) },
+	{"Suspend", func(ctx context.Context, d driverapi.Driver) (any, error) { return nil, d.Suspend(ctx, uuidB) },
 		callString("Suspend", uuidB), none},
-	{"Resume", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.Resume(ctx, uuidA) },
+	{"Resume", func(ctx context.Context, d driverapi.Driver) (any, error) { return nil, d.Resume(ctx, uuidA) },
 		callString("Resume", uuidA), none},
-	{"LookupByName", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByName(ctx, "ct 1\n") },
+	{"LookupByName", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.LookupByName(ctx, "ct 1\n") },
 		callString("LookupByName", "ct 1\n"), func(f *fakeDriver) any { return f.dom }},
-	{"LookupByUUID", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByUUID(ctx, uuidB) },
+	{"LookupByUUID", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.LookupByUUID(ctx, uuidB) },
 		callString("LookupByUUID", uuidB), func(f *fakeDriver) any { return f.dom }},
-	{"LookupByID", func(ctx context.Context, d driver.Driver) (any, error) { return d.LookupByID(ctx, -7) },
+	{"LookupByID", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.LookupByID(ctx, -7) },
 		callString("LookupByID", int32(-7)), func(f *fakeDriver) any { return f.dom }},
-	{"ListAll", func(ctx context.Context, d driver.Driver) (any, error) { return d.ListAll(ctx, 48) },
+	{"ListAll", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.ListAll(ctx, 48) },
 		callString("ListAll", uint32(48)), func(f *fakeDriver) any { return f.list }},
-	{"Status", func(ctx context.Context, d driver.Driver) (any, error) { return d.Status(ctx, uuidB) },
+	{"Status", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.Status(ctx, uuidB) },
 		callString("Status", uuidB), func(f *fakeDriver) any { return f.st }},
-	{"XMLDesc", func(ctx context.Context, d driver.Driver) (any, error) {
-		return d.XMLDesc(ctx, uuidA, driver.XMLInactive)
+	{"XMLDesc", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.XMLDesc(ctx, uuidA, driverapi.XMLInactive)
 	},
-		callString("XMLDesc", uuidA, driver.XMLInactive), func(f *fakeDriver) any { return f.xml }},
-	{"Info", func(ctx context.Context, d driver.Driver) (any, error) { return d.Info(ctx, uuidA) },
+		callString("XMLDesc", uuidA, driverapi.XMLInactive), func(f *fakeDriver) any { return f.xml }},
+	{"Info", func(ctx context.Context, d driverapi.Driver) (any, error) { return d.Info(ctx, uuidA) },
 		callString("Info", uuidA), func(f *fakeDriver) any { return f.info }},
-	{"SetAutostart", func(ctx context.Context, d driver.Driver) (any, error) { return nil, d.SetAutostart(ctx, uuidB, true) },
+	{"SetAutostart", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.SetAutostart(ctx, uuidB, true)
+	},
 		callString("SetAutostart", uuidB, true), none},
-	{"Stats", func(ctx context.Context, d driver.Driver) (any, error) {
-		return d.Stats(ctx, []driver.UUID{uuidA, uuidB})
-	}, callString("Stats", []driver.UUID{uuidA, uuidB}), func(f *fakeDriver) any { return f.stats }},
-	{"SetMetadata", func(ctx context.Context, d driver.Driver) (any, error) {
-		return nil, d.(driver.MetadataEditor).SetMetadata(ctx, uuidA, driver.MetadataElement, "<a>ä</a>", "k", "urn:x", driver.AffectLive|driver.AffectConfig)
-	}, callString("SetMetadata", uuidA, driver.MetadataElement, "<a>ä</a>", "k", "urn:x", driver.AffectLive|driver.AffectConfig), none},
-	{"Metadata", func(ctx context.Context, d driver.Driver) (any, error) {
-		return d.(driver.MetadataEditor).Metadata(ctx, uuidB, driver.MetadataTitle, "", driver.AffectConfig)
-	}, callString("Metadata", uuidB, driver.MetadataTitle, "", driver.AffectConfig), func(f *fakeDriver) any { return f.meta }},
+	{"Stats", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.Stats(ctx, []driverapi.UUID{uuidA, uuidB})
+	}, callString("Stats", []driverapi.UUID{uuidA, uuidB}), func(f *fakeDriver) any { return f.stats }},
+	{"SetMetadata", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.MetadataEditor).SetMetadata(ctx, uuidA, driverapi.MetadataElement, "<a>ä</a>", "k", "urn:x", driverapi.AffectLive|driverapi.AffectConfig)
+	}, callString("SetMetadata", uuidA, driverapi.MetadataElement, "<a>ä</a>", "k", "urn:x", driverapi.AffectLive|driverapi.AffectConfig), none},
+	{"Metadata", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.(driverapi.MetadataEditor).Metadata(ctx, uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig)
+	}, callString("Metadata", uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig), func(f *fakeDriver) any { return f.meta }},
 }
 
 func TestRoundTripValues(t *testing.T) {
@@ -198,9 +200,9 @@ func TestRoundTripErrors(t *testing.T) {
 			f.eventsErr = tc.err
 			c := connect(t, f)
 			calls := append([]method(nil), methods...)
-			calls = append(calls, method{name: "Events", call: func(ctx context.Context, d driver.Driver) (any, error) {
+			calls = append(calls, method{name: "Events", call: func(ctx context.Context, d driverapi.Driver) (any, error) {
 				return d.Events(ctx)
-			}}, method{name: "Close", call: func(_ context.Context, d driver.Driver) (any, error) {
+			}}, method{name: "Close", call: func(_ context.Context, d driverapi.Driver) (any, error) {
 				return nil, d.Close()
 			}})
 			for _, m := range calls {
@@ -297,7 +299,7 @@ func TestCancellationPropagates(t *testing.T) {
 
 func TestEventsStream(t *testing.T) {
 	f := sampleFake()
-	f.events = make(chan driver.Event)
+	f.events = make(chan driverapi.Event)
 	f.eventsEnd = make(chan struct{})
 	c := connect(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -309,11 +311,11 @@ func TestEventsStream(t *testing.T) {
 	const n = 500
 	go func() {
 		for i := range n {
-			f.events <- driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+			f.events <- driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
 		}
 	}()
 	for i := range n {
-		want := driver.Event{Kind: driver.EventKind(i % 2), Domain: driver.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+		want := driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
 		select {
 		case ev, ok := <-ch:
 			if !ok {
@@ -344,7 +346,7 @@ func TestEventsStream(t *testing.T) {
 
 func TestEventsEndWhenDriverCloses(t *testing.T) {
 	f := sampleFake()
-	f.events = make(chan driver.Event)
+	f.events = make(chan driverapi.Event)
 	c := connect(t, f)
 	ch, err := c.Events(context.Background())
 	if err != nil {

@@ -2,41 +2,38 @@ package plugin
 
 import (
 	"testing"
-	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 func newTestInstance() *instance {
 	return &instance{proc: &process{done: make(chan struct{})}}
 }
 
-func running(name string, u driver.UUID, id int32) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
+func running(name string, u driverapi.UUID, id int32) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: id}, State: libvirt.DomainRunning, Persistent: true}
 }
 
-func shutoff(name string, u driver.UUID) driver.Status {
-	return driver.Status{Domain: driver.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
+func shutoff(name string, u driverapi.UUID) driverapi.Status {
+	return driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: u, ID: -1}, State: libvirt.DomainShutoff, Persistent: true}
 }
 
-// attachedCache is a cache following inst, with a clock the test moves.
-func attachedCache(t *testing.T) (*statusCache, *instance, *time.Time) {
+// attachedCache is a cache following inst.
+func attachedCache(t *testing.T) (*statusCache, *instance) {
 	t.Helper()
 	c := newStatusCache()
-	now := time.Unix(1000, 0)
-	c.now = func() time.Time { return now }
 	inst := newTestInstance()
 	c.attach(inst)
-	return c, inst, &now
+	return c, inst
 }
 
 // fill stores sts through one fetch from inst.
-func fill(c *statusCache, inst *instance, sts ...driver.Status) {
+func fill(c *statusCache, inst *instance, sts ...driverapi.Status) {
 	c.finish(c.begin(inst), sts...)
 }
 
-func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
+func wantHit(t *testing.T, c *statusCache, inst *instance, want driverapi.Status) {
 	t.Helper()
 	got, ok := c.status(inst, want.UUID)
 	if !ok || got != want {
@@ -44,7 +41,7 @@ func wantHit(t *testing.T, c *statusCache, inst *instance, want driver.Status) {
 	}
 }
 
-func wantMiss(t *testing.T, c *statusCache, inst *instance, u driver.UUID) {
+func wantMiss(t *testing.T, c *statusCache, inst *instance, u driverapi.UUID) {
 	t.Helper()
 	if got, ok := c.status(inst, u); ok {
 		t.Fatalf("status(%x) answered %+v from the cache; want a miss", u, got)
@@ -83,7 +80,7 @@ func TestCacheAnswersOnlyWhileFollowingEvents(t *testing.T) {
 }
 
 func TestCacheDropsAnswersThatRacedAnInvalidation(t *testing.T) {
-	c, inst, _ := attachedCache(t)
+	c, inst := attachedCache(t)
 	a, b := shutoff("a", uuidA), shutoff("b", uuidB)
 
 	f := c.begin(inst)
@@ -108,7 +105,7 @@ func TestCacheDropsAnswersThatRacedAnInvalidation(t *testing.T) {
 }
 
 func TestCacheKeepsDomainsOutWhileTheyChange(t *testing.T) {
-	c, inst, _ := attachedCache(t)
+	c, inst := attachedCache(t)
 	a := shutoff("a", uuidA)
 	fill(c, inst, a)
 
@@ -130,37 +127,26 @@ func TestCacheKeepsDomainsOutWhileTheyChange(t *testing.T) {
 	wantHit(t, c, inst, a)
 }
 
-func TestCacheIndexesNamesAndIDs(t *testing.T) {
-	c, inst, _ := attachedCache(t)
-	a := running("a", uuidA, 4242)
-	b := shutoff("b", uuidB)
+func TestCacheIndexesNames(t *testing.T) {
+	c, inst := attachedCache(t)
+	a, b := shutoff("a", uuidA), shutoff("b", uuidB)
 	fill(c, inst, a, b)
 	if d, ok := c.named(inst, "a"); !ok || d != a.Domain {
 		t.Fatalf("named(a) = %+v, %v", d, ok)
-	}
-	if d, ok := c.withID(inst, 4242); !ok || d != a.Domain {
-		t.Fatalf("withID(4242) = %+v, %v", d, ok)
-	}
-	if _, ok := c.withID(inst, -1); ok {
-		t.Fatal("an inactive domain was found by ID -1")
 	}
 	if _, ok := c.named(inst, "c"); ok {
 		t.Fatal("an unknown name was found")
 	}
 
-	// b is started under a's old ID (a stopped, its PID was reused) and
-	// takes a's name (a was undefined, b redefined): whatever returns b
-	// evicts a's entry by ID and by name.
-	c.invalidate(driver.Domain{Name: "b", UUID: uuidB, ID: 4242})
+	// b takes a's name (a was undefined, b redefined): whatever returns b
+	// evicts a's entry by name.
+	c.invalidate(driverapi.Domain{Name: "a", UUID: uuidB, ID: -1})
 	wantMiss(t, c, inst, uuidA)
 	wantMiss(t, c, inst, uuidB)
-	fill(c, inst, a)
-	c.invalidate(driver.Domain{Name: "a", UUID: uuidB, ID: -1})
-	wantMiss(t, c, inst, uuidA)
 
-	// A newer answer evicts an older entry holding its name or ID.
+	// A newer answer evicts an older entry holding its name.
 	fill(c, inst, a)
-	b2 := running("a", uuidB, 4242)
+	b2 := shutoff("a", uuidB)
 	fill(c, inst, b2)
 	wantMiss(t, c, inst, uuidA)
 	if d, ok := c.named(inst, "a"); !ok || d != b2.Domain {
@@ -168,38 +154,42 @@ func TestCacheIndexesNamesAndIDs(t *testing.T) {
 	}
 }
 
-func TestCacheExpiresRunningDomains(t *testing.T) {
-	c, inst, now := attachedCache(t)
-	a, b := running("a", uuidA, 7), shutoff("b", uuidB)
-	fill(c, inst, a, b)
-	*now = now.Add(activeMaxAge)
-	wantHit(t, c, inst, a)
-	*now = now.Add(time.Millisecond)
-	wantMiss(t, c, inst, uuidA)
-	if _, ok := c.withID(inst, 7); ok {
-		t.Fatal("an expired entry was found by ID")
+// A running or paused domain can change behind the driver's back, so
+// only shut-off domains are stored; an answer that a domain is active
+// drops its entry and any entry holding its name.
+func TestCacheHoldsOnlyShutOffDomains(t *testing.T) {
+	c, inst := attachedCache(t)
+	a, b := shutoff("a", uuidA), shutoff("b", uuidB)
+	paused := running("p", driverapi.UUID{9}, 8)
+	paused.State = libvirt.DomainPaused
+	fill(c, inst, running("r", driverapi.UUID{7}, 7), paused, a, b)
+	wantMiss(t, c, inst, driverapi.UUID{7})
+	wantMiss(t, c, inst, driverapi.UUID{9})
+	if _, ok := c.named(inst, "r"); ok {
+		t.Fatal("a running domain was found by name")
 	}
-	wantHit(t, c, inst, b) // shut off: every change of it is reported
-
-	// A newer answer, even an unchanged one, renews the entry.
-	fill(c, inst, a)
-	*now = now.Add(activeMaxAge / 2)
-	fill(c, inst, a)
-	*now = now.Add(activeMaxAge * 3 / 4)
 	wantHit(t, c, inst, a)
+
+	fill(c, inst, running("a", uuidA, 42)) // a was started behind the supervisor's back
+	wantMiss(t, c, inst, uuidA)
+	if _, ok := c.named(inst, "a"); ok {
+		t.Fatal("a started domain was still found by name")
+	}
+	fill(c, inst, running("b", driverapi.UUID{8}, 43)) // another domain now holds b's name
+	wantMiss(t, c, inst, uuidB)
 }
 
 func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
-	c, inst, _ := attachedCache(t)
+	c, inst := attachedCache(t)
 	a := shutoff("a", uuidA)
 	f := c.begin(inst)
 	for i := range maxDropped {
-		c.invalidate(driver.Domain{UUID: driver.UUID{byte(i), byte(i >> 8), 1}})
+		c.invalidate(driverapi.Domain{UUID: driverapi.UUID{byte(i), byte(i >> 8), 1}})
 	}
 	if len(c.dropped) != maxDropped {
 		t.Fatalf("%d invalidations remembered, want %d", len(c.dropped), maxDropped)
 	}
-	c.invalidate(driver.Domain{UUID: uuidB}) // one more clears the cache instead
+	c.invalidate(driverapi.Domain{UUID: uuidB}) // one more clears the cache instead
 	if len(c.dropped) != 0 {
 		t.Fatalf("%d invalidations remembered after the overflow", len(c.dropped))
 	}
@@ -207,7 +197,7 @@ func TestCacheBoundsItsMemoryOfInvalidations(t *testing.T) {
 	wantMiss(t, c, inst, uuidA)
 
 	fill(c, inst, a)
-	c.invalidate(driver.Domain{UUID: uuidB})
+	c.invalidate(driverapi.Domain{UUID: uuidB})
 	if len(c.dropped) != 0 {
 		t.Fatal("an invalidation was remembered with no fetch in flight")
 	}

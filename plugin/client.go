@@ -7,7 +7,7 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc"
@@ -21,7 +21,7 @@ const closeTimeout = 10 * time.Second
 // driver accepted the subscription.
 const subscribedKey = "lxcvirt-subscribed"
 
-// Client is driver.Driver over the plugin's gRPC connection. Every error it
+// Client is driverapi.Driver over the plugin's gRPC connection. Every error it
 // returns is a *virterror.Error: the driver's own errors arrive unchanged,
 // the caller's deadline or cancellation becomes a timeout or abort, and a
 // broken connection becomes an internal error.
@@ -32,9 +32,9 @@ type Client struct {
 	transport func(method string, st *status.Status) error
 }
 
-var _ driver.Driver = (*Client)(nil)
+var _ driverapi.Driver = (*Client)(nil)
 
-// NewClient returns a driver.Driver that calls the plugin over conn.
+// NewClient returns a driverapi.Driver that calls the plugin over conn.
 func NewClient(conn grpc.ClientConnInterface) *Client {
 	return &Client{rpc: pb.NewDriverClient(conn), transport: unreachable}
 }
@@ -56,91 +56,91 @@ func invoke[Req, Resp, T any](ctx context.Context, c *Client, method string,
 	return conv(resp)
 }
 
-func replyDomain(r *pb.DomainReply) (driver.Domain, error) { return domainFromPB(r.GetDomain()) }
-func replyNone(*pb.Empty) (struct{}, error)                { return struct{}{}, nil }
+func replyDomain(r *pb.DomainReply) (driverapi.Domain, error) { return domainFromPB(r.GetDomain()) }
+func replyNone(*pb.Empty) (struct{}, error)                   { return struct{}{}, nil }
 
 func (c *Client) unit(ctx context.Context, method string,
-	rpc func(context.Context, *pb.UUIDRequest, ...grpc.CallOption) (*pb.Empty, error), uuid driver.UUID, flags uint32) error {
+	rpc func(context.Context, *pb.UUIDRequest, ...grpc.CallOption) (*pb.Empty, error), uuid driverapi.UUID, flags uint32) error {
 	_, err := invoke(ctx, c, method, rpc, &pb.UUIDRequest{Uuid: uuid[:], Flags: flags}, replyNone)
 	return err
 }
 
-func (c *Client) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (c *Client) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	return invoke(ctx, c, "DefineXML", c.rpc.DefineXML, &pb.XMLRequest{Xml: xml, Flags: flags}, replyDomain)
 }
 
-func (c *Client) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (c *Client) CreateXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	return invoke(ctx, c, "CreateXML", c.rpc.CreateXML, &pb.XMLRequest{Xml: xml, Flags: flags}, replyDomain)
 }
 
-func (c *Client) Undefine(ctx context.Context, uuid driver.UUID, flags uint32) error {
+func (c *Client) Undefine(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return c.unit(ctx, "Undefine", c.rpc.Undefine, uuid, flags)
 }
 
-func (c *Client) Create(ctx context.Context, uuid driver.UUID, flags uint32) (driver.Domain, error) {
+func (c *Client) Create(ctx context.Context, uuid driverapi.UUID, flags uint32) (driverapi.Domain, error) {
 	return invoke(ctx, c, "Create", c.rpc.Create, &pb.UUIDRequest{Uuid: uuid[:], Flags: flags}, replyDomain)
 }
 
-func (c *Client) Shutdown(ctx context.Context, uuid driver.UUID, flags uint32) error {
+func (c *Client) Shutdown(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return c.unit(ctx, "Shutdown", c.rpc.Shutdown, uuid, flags)
 }
 
-func (c *Client) Destroy(ctx context.Context, uuid driver.UUID, flags uint32) error {
+func (c *Client) Destroy(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return c.unit(ctx, "Destroy", c.rpc.Destroy, uuid, flags)
 }
 
-func (c *Client) Reboot(ctx context.Context, uuid driver.UUID, flags uint32) error {
+func (c *Client) Reboot(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return c.unit(ctx, "Reboot", c.rpc.Reboot, uuid, flags)
 }
 
-func (c *Client) Suspend(ctx context.Context, uuid driver.UUID) error {
+func (c *Client) Suspend(ctx context.Context, uuid driverapi.UUID) error {
 	return c.unit(ctx, "Suspend", c.rpc.Suspend, uuid, 0)
 }
 
-func (c *Client) Resume(ctx context.Context, uuid driver.UUID) error {
+func (c *Client) Resume(ctx context.Context, uuid driverapi.UUID) error {
 	return c.unit(ctx, "Resume", c.rpc.Resume, uuid, 0)
 }
 
-func (c *Client) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+func (c *Client) LookupByName(ctx context.Context, name string) (driverapi.Domain, error) {
 	return invoke(ctx, c, "LookupByName", c.rpc.LookupByName, &pb.NameRequest{Name: name}, replyDomain)
 }
 
-func (c *Client) LookupByUUID(ctx context.Context, uuid driver.UUID) (driver.Domain, error) {
+func (c *Client) LookupByUUID(ctx context.Context, uuid driverapi.UUID) (driverapi.Domain, error) {
 	return invoke(ctx, c, "LookupByUUID", c.rpc.LookupByUUID, &pb.UUIDRequest{Uuid: uuid[:]}, replyDomain)
 }
 
-func (c *Client) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
+func (c *Client) LookupByID(ctx context.Context, id int32) (driverapi.Domain, error) {
 	return invoke(ctx, c, "LookupByID", c.rpc.LookupByID, &pb.IDRequest{Id: id}, replyDomain)
 }
 
-func (c *Client) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+func (c *Client) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	return invoke(ctx, c, "ListAll", c.rpc.ListAll, &pb.FlagsRequest{Flags: flags},
-		func(r *pb.ListReply) ([]driver.Status, error) { return statusesFromPB(r.GetDomains()) })
+		func(r *pb.ListReply) ([]driverapi.Status, error) { return statusesFromPB(r.GetDomains()) })
 }
 
-func (c *Client) Status(ctx context.Context, uuid driver.UUID) (driver.Status, error) {
+func (c *Client) Status(ctx context.Context, uuid driverapi.UUID) (driverapi.Status, error) {
 	return invoke(ctx, c, "Status", c.rpc.Status, &pb.UUIDRequest{Uuid: uuid[:]},
-		func(r *pb.StatusReply) (driver.Status, error) { return statusFromPB(r.GetStatus()) })
+		func(r *pb.StatusReply) (driverapi.Status, error) { return statusFromPB(r.GetStatus()) })
 }
 
-func (c *Client) XMLDesc(ctx context.Context, uuid driver.UUID, flags uint32) (string, error) {
+func (c *Client) XMLDesc(ctx context.Context, uuid driverapi.UUID, flags uint32) (string, error) {
 	return invoke(ctx, c, "XMLDesc", c.rpc.XMLDesc, &pb.UUIDRequest{Uuid: uuid[:], Flags: flags},
 		func(r *pb.XMLReply) (string, error) { return r.GetXml(), nil })
 }
 
-func (c *Client) Info(ctx context.Context, uuid driver.UUID) (driver.Info, error) {
+func (c *Client) Info(ctx context.Context, uuid driverapi.UUID) (driverapi.Info, error) {
 	return invoke(ctx, c, "Info", c.rpc.Info, &pb.UUIDRequest{Uuid: uuid[:]},
-		func(r *pb.InfoReply) (driver.Info, error) { return infoFromPB(r.GetInfo()), nil })
+		func(r *pb.InfoReply) (driverapi.Info, error) { return infoFromPB(r.GetInfo()), nil })
 }
 
-func (c *Client) SetAutostart(ctx context.Context, uuid driver.UUID, autostart bool) error {
+func (c *Client) SetAutostart(ctx context.Context, uuid driverapi.UUID, autostart bool) error {
 	_, err := invoke(ctx, c, "SetAutostart", c.rpc.SetAutostart, &pb.AutostartRequest{Uuid: uuid[:], Autostart: autostart}, replyNone)
 	return err
 }
 
-func (c *Client) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+func (c *Client) Stats(ctx context.Context, uuids []driverapi.UUID) ([]driverapi.Stats, error) {
 	return invoke(ctx, c, "Stats", c.rpc.Stats, &pb.StatsRequest{Uuids: uuidsToPB(uuids)},
-		func(r *pb.StatsReply) ([]driver.Stats, error) { return statsFromPB(r.GetStats()) })
+		func(r *pb.StatsReply) ([]driverapi.Stats, error) { return statsFromPB(r.GetStats()) })
 }
 
 // Events subscribes to the plugin's domain events. It returns once the
@@ -148,7 +148,7 @@ func (c *Client) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats
 // here. The channel delivers events in the plugin's order and is closed
 // when ctx ends or the stream breaks (for instance because the plugin
 // exited).
-func (c *Client) Events(ctx context.Context) (<-chan driver.Event, error) {
+func (c *Client) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	stream, err := c.rpc.Events(ctx, &pb.EventsRequest{})
 	if err != nil {
@@ -169,7 +169,7 @@ func (c *Client) Events(ctx context.Context) (<-chan driver.Event, error) {
 		cancel()
 		return nil, err
 	}
-	out := make(chan driver.Event)
+	out := make(chan driverapi.Event)
 	go func() {
 		defer close(out)
 		defer cancel()

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 )
 
-// Consoles across the boundary: driver.Consoler as the Console rpc, one
+// Consoles across the boundary: driverapi.Consoler as the Console rpc, one
 // bidirectional stream per session. The session itself (the lxc-console
 // attachment) lives in the plugin; when the plugin dies, its stream breaks
 // and the host's session ends with the supervisor's "being restarted"
@@ -30,13 +30,13 @@ const consoleOpenedKey = "lxcvirt-console-open"
 const consoleChunk = 32 << 10
 
 var (
-	_ driver.Consoler = (*Client)(nil)
-	_ driver.Consoler = (*Supervisor)(nil)
+	_ driverapi.Consoler = (*Client)(nil)
+	_ driverapi.Consoler = (*Supervisor)(nil)
 )
 
 // OpenConsole attaches to a domain's console in the plugin. ctx bounds the
 // attachment; the session lasts until Close or until the plugin ends it.
-func (c *Client) OpenConsole(ctx context.Context, uuid driver.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (c *Client) OpenConsole(ctx context.Context, uuid driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	const method = "OpenConsole"
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stopAbort := context.AfterFunc(ctx, cancel) // until attached, ctx ending aborts
@@ -145,7 +145,7 @@ func (s *clientConsole) Close() error {
 // console and its output back until either side ends.
 func (s *Server) Console(stream grpc.BidiStreamingServer[pb.ConsoleInput, pb.ConsoleOutput]) error {
 	const method = "OpenConsole"
-	cons, ok := s.impl.(driver.Consoler)
+	cons, ok := s.impl.(driverapi.Consoler)
 	if !ok {
 		return toStatus(method, virterror.New(libvirt.ErrNoSupport, "virDomainOpenConsole"))
 	}
@@ -203,7 +203,7 @@ func (s *Server) Console(stream grpc.BidiStreamingServer[pb.ConsoleInput, pb.Con
 // OpenConsole attaches to a domain's console in the running plugin. The
 // session does not survive the plugin: if it dies, Read and Write fail with
 // the "being restarted" error and the client may open the console again.
-func (s *Supervisor) OpenConsole(ctx context.Context, uuid driver.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (s *Supervisor) OpenConsole(ctx context.Context, uuid driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	inst, err := s.current(ctx, "OpenConsole")
 	if err != nil {
 		return nil, err

@@ -13,17 +13,17 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
 // consoleDriver is a driver whose consoles are pipes the test holds.
 type consoleDriver struct {
-	driver.Driver // unused methods panic on the nil interface
-	err           error
-	mu            sync.Mutex
-	opens         []string
-	sessions      chan *fakeSession
+	driverapi.Driver // unused methods panic on the nil interface
+	err              error
+	mu               sync.Mutex
+	opens            []string
+	sessions         chan *fakeSession
 }
 
 // fakeSession is the plugin's end of one console: the test reads what the
@@ -48,7 +48,7 @@ func (s *fakeSession) Close() error {
 	return nil
 }
 
-func (d *consoleDriver) OpenConsole(ctx context.Context, u driver.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (d *consoleDriver) OpenConsole(ctx context.Context, u driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	d.mu.Lock()
 	d.opens = append(d.opens, fmt.Sprintf("%x %q %#x", u[:2], dev, flags))
 	d.mu.Unlock()
@@ -63,7 +63,7 @@ func (d *consoleDriver) OpenConsole(ctx context.Context, u driver.UUID, dev stri
 }
 
 // connectDriver serves impl through go-plugin's in-memory gRPC pair.
-func connectDriver(t *testing.T, impl driver.Driver) *Client {
+func connectDriver(t *testing.T, impl driverapi.Driver) *Client {
 	t.Helper()
 	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{DriverPluginName: &DriverPlugin{Impl: impl}})
 	t.Cleanup(func() { _ = client.Close() })
@@ -115,7 +115,7 @@ func waitClosed(t *testing.T, s *fakeSession) {
 func TestConsoleRoundTrip(t *testing.T) {
 	d := &consoleDriver{sessions: make(chan *fakeSession, 1)}
 	c := connectDriver(t, d)
-	con, err := c.OpenConsole(t.Context(), uuidA, "console0", driver.ConsoleForce)
+	con, err := c.OpenConsole(t.Context(), uuidA, "console0", driverapi.ConsoleForce)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,8 +184,8 @@ func TestConsoleErrorsCrossTheBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := <-d.sessions
-	s.screen.CloseWithError(driver.ErrConsoleTakenOver)
-	if err := readErr(t, con); !sameError(err, driver.ErrConsoleTakenOver) {
+	s.screen.CloseWithError(driverapi.ErrConsoleTakenOver)
+	if err := readErr(t, con); !sameError(err, driverapi.ErrConsoleTakenOver) {
 		t.Errorf("read of a session taken over: %v", err)
 	}
 	waitClosed(t, s)

@@ -2,7 +2,7 @@ package plugin
 
 import (
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -10,25 +10,25 @@ import (
 // The conversions below are the only place that knows both the driver types
 // and their protobuf mirrors. Empty repeated fields come back as nil slices.
 
-func domainToPB(d driver.Domain) *pb.Domain {
+func domainToPB(d driverapi.Domain) *pb.Domain {
 	return &pb.Domain{Name: d.Name, Uuid: d.UUID[:], Id: d.ID}
 }
 
 // domainFromPB converts a domain; a missing or malformed UUID is an error so
 // that a bad peer cannot make a zero UUID look valid.
-func domainFromPB(d *pb.Domain) (driver.Domain, error) {
+func domainFromPB(d *pb.Domain) (driverapi.Domain, error) {
 	if d == nil {
-		return driver.Domain{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no domain")
+		return driverapi.Domain{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no domain")
 	}
 	u, err := uuidFromPB(d.GetUuid())
 	if err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
-	return driver.Domain{Name: d.GetName(), UUID: u, ID: d.GetId()}, nil
+	return driverapi.Domain{Name: d.GetName(), UUID: u, ID: d.GetId()}, nil
 }
 
-func uuidFromPB(b []byte) (driver.UUID, error) {
-	var u driver.UUID
+func uuidFromPB(b []byte) (driverapi.UUID, error) {
+	var u driverapi.UUID
 	if len(b) != len(u) {
 		return u, virterror.New(libvirt.ErrInvalidArg, "uuid must be %d bytes, got %d", len(u), len(b))
 	}
@@ -36,7 +36,7 @@ func uuidFromPB(b []byte) (driver.UUID, error) {
 	return u, nil
 }
 
-func statusToPB(s driver.Status) *pb.Status {
+func statusToPB(s driverapi.Status) *pb.Status {
 	return &pb.Status{
 		Domain:     domainToPB(s.Domain),
 		State:      int32(s.State),
@@ -46,15 +46,15 @@ func statusToPB(s driver.Status) *pb.Status {
 	}
 }
 
-func statusFromPB(s *pb.Status) (driver.Status, error) {
+func statusFromPB(s *pb.Status) (driverapi.Status, error) {
 	if s == nil {
-		return driver.Status{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no status")
+		return driverapi.Status{}, virterror.New(libvirt.ErrRPC, "plugin reply carries no status")
 	}
 	d, err := domainFromPB(s.GetDomain())
 	if err != nil {
-		return driver.Status{}, err
+		return driverapi.Status{}, err
 	}
-	return driver.Status{
+	return driverapi.Status{
 		Domain:     d,
 		State:      libvirt.DomainState(s.GetState()),
 		Reason:     s.GetReason(),
@@ -63,7 +63,7 @@ func statusFromPB(s *pb.Status) (driver.Status, error) {
 	}, nil
 }
 
-func statusesToPB(in []driver.Status) []*pb.Status {
+func statusesToPB(in []driverapi.Status) []*pb.Status {
 	out := make([]*pb.Status, len(in))
 	for i, s := range in {
 		out[i] = statusToPB(s)
@@ -71,11 +71,11 @@ func statusesToPB(in []driver.Status) []*pb.Status {
 	return out
 }
 
-func statusesFromPB(in []*pb.Status) ([]driver.Status, error) {
+func statusesFromPB(in []*pb.Status) ([]driverapi.Status, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	out := make([]driver.Status, len(in))
+	out := make([]driverapi.Status, len(in))
 	for i, s := range in {
 		var err error
 		if out[i], err = statusFromPB(s); err != nil {
@@ -85,7 +85,7 @@ func statusesFromPB(in []*pb.Status) ([]driver.Status, error) {
 	return out, nil
 }
 
-func infoToPB(i driver.Info) *pb.Info {
+func infoToPB(i driverapi.Info) *pb.Info {
 	return &pb.Info{
 		State:     int32(i.State),
 		MaxMemKib: i.MaxMemKiB,
@@ -95,8 +95,8 @@ func infoToPB(i driver.Info) *pb.Info {
 	}
 }
 
-func infoFromPB(i *pb.Info) driver.Info {
-	return driver.Info{
+func infoFromPB(i *pb.Info) driverapi.Info {
+	return driverapi.Info{
 		State:     libvirt.DomainState(i.GetState()),
 		MaxMemKiB: i.GetMaxMemKib(),
 		MemKiB:    i.GetMemKib(),
@@ -105,7 +105,7 @@ func infoFromPB(i *pb.Info) driver.Info {
 	}
 }
 
-func statsToPB(in []driver.Stats) []*pb.Stats {
+func statsToPB(in []driverapi.Stats) []*pb.Stats {
 	out := make([]*pb.Stats, len(in))
 	for i, s := range in {
 		ifs := make([]*pb.InterfaceStats, len(s.Interfaces))
@@ -139,19 +139,19 @@ func statsToPB(in []driver.Stats) []*pb.Stats {
 	return out
 }
 
-func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
+func statsFromPB(in []*pb.Stats) ([]driverapi.Stats, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	out := make([]driver.Stats, len(in))
+	out := make([]driverapi.Stats, len(in))
 	for i, s := range in {
 		st, err := statusFromPB(s.GetStatus())
 		if err != nil {
 			return nil, err
 		}
-		var ifs []driver.InterfaceStats
+		var ifs []driverapi.InterfaceStats
 		for _, n := range s.GetInterfaces() {
-			ifs = append(ifs, driver.InterfaceStats{
+			ifs = append(ifs, driverapi.InterfaceStats{
 				Name:      n.GetName(),
 				MAC:       n.GetMac(),
 				RxBytes:   n.GetRxBytes(),
@@ -164,7 +164,7 @@ func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
 				TxDrop:    n.GetTxDrop(),
 			})
 		}
-		out[i] = driver.Stats{
+		out[i] = driverapi.Stats{
 			Status:      st,
 			CPUTimeNs:   s.GetCpuTimeNs(),
 			CPUUserNs:   s.GetCpuUserNs(),
@@ -180,7 +180,7 @@ func statsFromPB(in []*pb.Stats) ([]driver.Stats, error) {
 	return out, nil
 }
 
-func uuidsToPB(in []driver.UUID) [][]byte {
+func uuidsToPB(in []driverapi.UUID) [][]byte {
 	if len(in) == 0 {
 		return nil
 	}
@@ -191,11 +191,11 @@ func uuidsToPB(in []driver.UUID) [][]byte {
 	return out
 }
 
-func uuidsFromPB(in [][]byte) ([]driver.UUID, error) {
+func uuidsFromPB(in [][]byte) ([]driverapi.UUID, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	out := make([]driver.UUID, len(in))
+	out := make([]driverapi.UUID, len(in))
 	for i, b := range in {
 		var err error
 		if out[i], err = uuidFromPB(b); err != nil {
@@ -205,14 +205,14 @@ func uuidsFromPB(in [][]byte) ([]driver.UUID, error) {
 	return out, nil
 }
 
-func eventToPB(e driver.Event) *pb.Event {
+func eventToPB(e driverapi.Event) *pb.Event {
 	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI}
 }
 
-func eventFromPB(e *pb.Event) (driver.Event, error) {
+func eventFromPB(e *pb.Event) (driverapi.Event, error) {
 	d, err := domainFromPB(e.GetDomain())
 	if err != nil {
-		return driver.Event{}, err
+		return driverapi.Event{}, err
 	}
-	return driver.Event{Kind: driver.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri()}, nil
+	return driverapi.Event{Kind: driverapi.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri()}, nil
 }

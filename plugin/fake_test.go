@@ -6,10 +6,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
-// fakeDriver is a scripted driver.Driver: every method records its
+// fakeDriver is a scripted driverapi.Driver: every method records its
 // arguments and returns the preset value, or err when set. With block set,
 // methods wait for their context to end and report what ended it.
 type fakeDriver struct {
@@ -21,15 +21,15 @@ type fakeDriver struct {
 	err   error
 	block bool
 
-	dom   driver.Domain
-	st    driver.Status
-	list  []driver.Status
+	dom   driverapi.Domain
+	st    driverapi.Status
+	list  []driverapi.Status
 	xml   string
 	meta  string
-	info  driver.Info
-	stats []driver.Stats
+	info  driverapi.Info
+	stats []driverapi.Stats
 
-	events    chan driver.Event // Events relays from here
+	events    chan driverapi.Event // Events relays from here
 	eventsErr error
 	eventsEnd chan struct{} // closed when an Events subscription's ctx ends
 	closed    int
@@ -74,88 +74,88 @@ func ret[T any](v T, err error) (T, error) {
 	return v, nil
 }
 
-func (f *fakeDriver) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "DefineXML", xml, flags))
 }
 
-func (f *fakeDriver) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) CreateXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "CreateXML", xml, flags))
 }
 
-func (f *fakeDriver) Undefine(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.record(ctx, "Undefine", u, flags)
 }
 
-func (f *fakeDriver) Create(ctx context.Context, u driver.UUID, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) Create(ctx context.Context, u driverapi.UUID, flags uint32) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "Create", u, flags))
 }
 
-func (f *fakeDriver) Shutdown(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.record(ctx, "Shutdown", u, flags)
 }
 
-func (f *fakeDriver) Destroy(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.record(ctx, "Destroy", u, flags)
 }
 
-func (f *fakeDriver) Reboot(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Reboot(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.record(ctx, "Reboot", u, flags)
 }
 
-func (f *fakeDriver) Suspend(ctx context.Context, u driver.UUID) error {
+func (f *fakeDriver) Suspend(ctx context.Context, u driverapi.UUID) error {
 	return f.record(ctx, "Suspend", u)
 }
 
-func (f *fakeDriver) Resume(ctx context.Context, u driver.UUID) error {
+func (f *fakeDriver) Resume(ctx context.Context, u driverapi.UUID) error {
 	return f.record(ctx, "Resume", u)
 }
 
-func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "LookupByName", name))
 }
 
-func (f *fakeDriver) LookupByUUID(ctx context.Context, u driver.UUID) (driver.Domain, error) {
+func (f *fakeDriver) LookupByUUID(ctx context.Context, u driverapi.UUID) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "LookupByUUID", u))
 }
 
-func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
+func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driverapi.Domain, error) {
 	return ret(f.dom, f.record(ctx, "LookupByID", id))
 }
 
-func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	return ret(f.list, f.record(ctx, "ListAll", flags))
 }
 
-func (f *fakeDriver) Status(ctx context.Context, u driver.UUID) (driver.Status, error) {
+func (f *fakeDriver) Status(ctx context.Context, u driverapi.UUID) (driverapi.Status, error) {
 	return ret(f.st, f.record(ctx, "Status", u))
 }
 
-func (f *fakeDriver) XMLDesc(ctx context.Context, u driver.UUID, flags uint32) (string, error) {
+func (f *fakeDriver) XMLDesc(ctx context.Context, u driverapi.UUID, flags uint32) (string, error) {
 	return ret(f.xml, f.record(ctx, "XMLDesc", u, flags))
 }
 
-func (f *fakeDriver) Info(ctx context.Context, u driver.UUID) (driver.Info, error) {
+func (f *fakeDriver) Info(ctx context.Context, u driverapi.UUID) (driverapi.Info, error) {
 	return ret(f.info, f.record(ctx, "Info", u))
 }
 
-func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, on bool) error {
+func (f *fakeDriver) SetAutostart(ctx context.Context, u driverapi.UUID, on bool) error {
 	return f.record(ctx, "SetAutostart", u, on)
 }
 
-func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+func (f *fakeDriver) Stats(ctx context.Context, uuids []driverapi.UUID) ([]driverapi.Stats, error) {
 	return ret(f.stats, f.record(ctx, "Stats", uuids))
 }
 
-func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, metadata, key, uri string, flags uint32) error {
+func (f *fakeDriver) SetMetadata(ctx context.Context, u driverapi.UUID, typ driverapi.MetadataType, metadata, key, uri string, flags uint32) error {
 	return f.record(ctx, "SetMetadata", u, typ, metadata, key, uri, flags)
 }
 
-func (f *fakeDriver) Metadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, uri string, flags uint32) (string, error) {
+func (f *fakeDriver) Metadata(ctx context.Context, u driverapi.UUID, typ driverapi.MetadataType, uri string, flags uint32) (string, error) {
 	return ret(f.meta, f.record(ctx, "Metadata", u, typ, uri, flags))
 }
 
 // Events relays f.events until ctx ends, like a real driver's subscription.
-func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
+func (f *fakeDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, callString("Events"))
 	err, in, end := f.eventsErr, f.events, f.eventsEnd
@@ -163,7 +163,7 @@ func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan driver.Event)
+	out := make(chan driverapi.Event)
 	go func() {
 		defer close(out)
 		defer func() {

@@ -1,8 +1,8 @@
 // Package plugin is lxcvirt's out-of-process driver boundary, shaped like
 // go-plugin's grpc example: the handshake and plugin map both sides share,
-// gRPC adapters that carry driver.Driver across the boundary (Client on the
+// gRPC adapters that carry driverapi.Driver across the boundary (Client on the
 // host, Server in the plugin), Serve for the plugin binary, and Supervisor,
-// the host's driver.Driver that runs the plugin process and restarts it when
+// the host's driverapi.Driver that runs the plugin process and restarts it when
 // it dies.
 package plugin
 
@@ -10,7 +10,7 @@ import (
 	"context"
 
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"google.golang.org/grpc"
 )
@@ -19,7 +19,7 @@ import (
 // keeps the plugin binary from being run by hand; bump ProtocolVersion on
 // any incompatible change of driver.proto.
 var Handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  1,
+	ProtocolVersion:  2,
 	MagicCookieKey:   "LXCVIRT_DRIVER_PLUGIN",
 	MagicCookieValue: "9d6f1c2a7e3b48d5a0c4f8e2b61d7a93",
 }
@@ -30,12 +30,12 @@ const DriverPluginName = "driver"
 // PluginMap is the host's view of the plugins a driver binary serves.
 var PluginMap = map[string]goplugin.Plugin{DriverPluginName: &DriverPlugin{}}
 
-// DriverPlugin is the go-plugin glue for driver.Driver over gRPC. In the
+// DriverPlugin is the go-plugin glue for driverapi.Driver over gRPC. In the
 // plugin it serves Impl; on the host it hands out a *Client.
 type DriverPlugin struct {
 	goplugin.NetRPCUnsupportedPlugin
 	// Impl is the driver the plugin serves (unused on the host).
-	Impl driver.Driver
+	Impl driverapi.Driver
 
 	server *Server // set by Serve so it can close Impl once on exit
 }

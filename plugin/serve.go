@@ -10,7 +10,7 @@ import (
 	"time"
 
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 // hostCheckInterval is how often the plugin checks that its host still runs.
@@ -29,7 +29,7 @@ var ErrNotLaunchedByHost = errors.New("this is lxcvirt's driver plugin: lxcvirtd
 // logger must write to the real stderr and be made before Serve (see
 // NewPluginLogger): Serve points os.Stdout and os.Stderr at go-plugin's
 // stdio forwarding, and stdout carries the handshake.
-func Serve(logger *slog.Logger, open func() (driver.Driver, error)) error {
+func Serve(logger *slog.Logger, open func() (driverapi.Driver, error)) error {
 	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
 		return ErrNotLaunchedByHost
 	}
@@ -38,6 +38,9 @@ func Serve(logger *slog.Logger, open func() (driver.Driver, error)) error {
 		return fmt.Errorf("open the driver: %w", err)
 	}
 	srv := NewServer(drv)
+	if srv.files, err = pluginFiles(); err != nil {
+		return err
+	}
 	stop := make(chan struct{})
 	defer close(stop)
 	go exitWithHost(srv, logger, stop)

@@ -4,24 +4,25 @@ import (
 	"context"
 	"sync"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 )
 
-// Server serves any driver.Driver as the plugin's gRPC service. Every error
+// Server serves any driverapi.Driver as the plugin's gRPC service. Every error
 // leaves as a status carrying the libvirt error (see toStatus).
 type Server struct {
 	pb.UnimplementedDriverServer
-	impl driver.Driver
+	impl  driverapi.Driver
+	files *fileChannel // the descriptor socket, when the host gave one
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // NewServer returns the gRPC service for impl.
-func NewServer(impl driver.Driver) *Server { return &Server{impl: impl} }
+func NewServer(impl driverapi.Driver) *Server { return &Server{impl: impl} }
 
 // closeDriver closes impl once, however often the host asks and whether or
 // not the plugin is also shutting down.
@@ -39,11 +40,11 @@ func reply[T, R any](method string, v T, err error, conv func(T) R) (R, error) {
 	return conv(v), nil
 }
 
-func domainReply(d driver.Domain) *pb.DomainReply { return &pb.DomainReply{Domain: domainToPB(d)} }
+func domainReply(d driverapi.Domain) *pb.DomainReply { return &pb.DomainReply{Domain: domainToPB(d)} }
 
 // withUUID decodes a request's UUID and runs fn, or returns the decode error
 // as a status.
-func withUUID[R any](method string, raw []byte, fn func(driver.UUID) (R, error)) (R, error) {
+func withUUID[R any](method string, raw []byte, fn func(driverapi.UUID) (R, error)) (R, error) {
 	u, err := uuidFromPB(raw)
 	if err != nil {
 		var zero R
@@ -53,8 +54,8 @@ func withUUID[R any](method string, raw []byte, fn func(driver.UUID) (R, error))
 }
 
 // unit runs a driver call that returns only an error.
-func unit(method string, raw []byte, fn func(driver.UUID) error) (*pb.Empty, error) {
-	return withUUID(method, raw, func(u driver.UUID) (*pb.Empty, error) {
+func unit(method string, raw []byte, fn func(driverapi.UUID) error) (*pb.Empty, error) {
+	return withUUID(method, raw, func(u driverapi.UUID) (*pb.Empty, error) {
 		return reply(method, struct{}{}, fn(u), func(struct{}) *pb.Empty { return &pb.Empty{} })
 	})
 }
@@ -70,34 +71,34 @@ func (s *Server) CreateXML(ctx context.Context, r *pb.XMLRequest) (*pb.DomainRep
 }
 
 func (s *Server) Undefine(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Undefine", r.GetUuid(), func(u driver.UUID) error { return s.impl.Undefine(ctx, u, r.GetFlags()) })
+	return unit("Undefine", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Undefine(ctx, u, r.GetFlags()) })
 }
 
 func (s *Server) Create(ctx context.Context, r *pb.UUIDRequest) (*pb.DomainReply, error) {
-	return withUUID("Create", r.GetUuid(), func(u driver.UUID) (*pb.DomainReply, error) {
+	return withUUID("Create", r.GetUuid(), func(u driverapi.UUID) (*pb.DomainReply, error) {
 		d, err := s.impl.Create(ctx, u, r.GetFlags())
 		return reply("Create", d, err, domainReply)
 	})
 }
 
 func (s *Server) Shutdown(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Shutdown", r.GetUuid(), func(u driver.UUID) error { return s.impl.Shutdown(ctx, u, r.GetFlags()) })
+	return unit("Shutdown", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Shutdown(ctx, u, r.GetFlags()) })
 }
 
 func (s *Server) Destroy(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Destroy", r.GetUuid(), func(u driver.UUID) error { return s.impl.Destroy(ctx, u, r.GetFlags()) })
+	return unit("Destroy", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Destroy(ctx, u, r.GetFlags()) })
 }
 
 func (s *Server) Reboot(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Reboot", r.GetUuid(), func(u driver.UUID) error { return s.impl.Reboot(ctx, u, r.GetFlags()) })
+	return unit("Reboot", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Reboot(ctx, u, r.GetFlags()) })
 }
 
 func (s *Server) Suspend(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Suspend", r.GetUuid(), func(u driver.UUID) error { return s.impl.Suspend(ctx, u) })
+	return unit("Suspend", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Suspend(ctx, u) })
 }
 
 func (s *Server) Resume(ctx context.Context, r *pb.UUIDRequest) (*pb.Empty, error) {
-	return unit("Resume", r.GetUuid(), func(u driver.UUID) error { return s.impl.Resume(ctx, u) })
+	return unit("Resume", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.Resume(ctx, u) })
 }
 
 func (s *Server) LookupByName(ctx context.Context, r *pb.NameRequest) (*pb.DomainReply, error) {
@@ -106,7 +107,7 @@ func (s *Server) LookupByName(ctx context.Context, r *pb.NameRequest) (*pb.Domai
 }
 
 func (s *Server) LookupByUUID(ctx context.Context, r *pb.UUIDRequest) (*pb.DomainReply, error) {
-	return withUUID("LookupByUUID", r.GetUuid(), func(u driver.UUID) (*pb.DomainReply, error) {
+	return withUUID("LookupByUUID", r.GetUuid(), func(u driverapi.UUID) (*pb.DomainReply, error) {
 		d, err := s.impl.LookupByUUID(ctx, u)
 		return reply("LookupByUUID", d, err, domainReply)
 	})
@@ -119,32 +120,32 @@ func (s *Server) LookupByID(ctx context.Context, r *pb.IDRequest) (*pb.DomainRep
 
 func (s *Server) ListAll(ctx context.Context, r *pb.FlagsRequest) (*pb.ListReply, error) {
 	l, err := s.impl.ListAll(ctx, r.GetFlags())
-	return reply("ListAll", l, err, func(l []driver.Status) *pb.ListReply { return &pb.ListReply{Domains: statusesToPB(l)} })
+	return reply("ListAll", l, err, func(l []driverapi.Status) *pb.ListReply { return &pb.ListReply{Domains: statusesToPB(l)} })
 }
 
 func (s *Server) Status(ctx context.Context, r *pb.UUIDRequest) (*pb.StatusReply, error) {
-	return withUUID("Status", r.GetUuid(), func(u driver.UUID) (*pb.StatusReply, error) {
+	return withUUID("Status", r.GetUuid(), func(u driverapi.UUID) (*pb.StatusReply, error) {
 		st, err := s.impl.Status(ctx, u)
-		return reply("Status", st, err, func(st driver.Status) *pb.StatusReply { return &pb.StatusReply{Status: statusToPB(st)} })
+		return reply("Status", st, err, func(st driverapi.Status) *pb.StatusReply { return &pb.StatusReply{Status: statusToPB(st)} })
 	})
 }
 
 func (s *Server) XMLDesc(ctx context.Context, r *pb.UUIDRequest) (*pb.XMLReply, error) {
-	return withUUID("XMLDesc", r.GetUuid(), func(u driver.UUID) (*pb.XMLReply, error) {
+	return withUUID("XMLDesc", r.GetUuid(), func(u driverapi.UUID) (*pb.XMLReply, error) {
 		x, err := s.impl.XMLDesc(ctx, u, r.GetFlags())
 		return reply("XMLDesc", x, err, func(x string) *pb.XMLReply { return &pb.XMLReply{Xml: x} })
 	})
 }
 
 func (s *Server) Info(ctx context.Context, r *pb.UUIDRequest) (*pb.InfoReply, error) {
-	return withUUID("Info", r.GetUuid(), func(u driver.UUID) (*pb.InfoReply, error) {
+	return withUUID("Info", r.GetUuid(), func(u driverapi.UUID) (*pb.InfoReply, error) {
 		i, err := s.impl.Info(ctx, u)
-		return reply("Info", i, err, func(i driver.Info) *pb.InfoReply { return &pb.InfoReply{Info: infoToPB(i)} })
+		return reply("Info", i, err, func(i driverapi.Info) *pb.InfoReply { return &pb.InfoReply{Info: infoToPB(i)} })
 	})
 }
 
 func (s *Server) SetAutostart(ctx context.Context, r *pb.AutostartRequest) (*pb.Empty, error) {
-	return unit("SetAutostart", r.GetUuid(), func(u driver.UUID) error { return s.impl.SetAutostart(ctx, u, r.GetAutostart()) })
+	return unit("SetAutostart", r.GetUuid(), func(u driverapi.UUID) error { return s.impl.SetAutostart(ctx, u, r.GetAutostart()) })
 }
 
 func (s *Server) Stats(ctx context.Context, r *pb.StatsRequest) (*pb.StatsReply, error) {
@@ -153,7 +154,7 @@ func (s *Server) Stats(ctx context.Context, r *pb.StatsRequest) (*pb.StatsReply,
 		return nil, toStatus("Stats", err)
 	}
 	st, err := s.impl.Stats(ctx, uuids)
-	return reply("Stats", st, err, func(st []driver.Stats) *pb.StatsReply { return &pb.StatsReply{Stats: statsToPB(st)} })
+	return reply("Stats", st, err, func(st []driverapi.Stats) *pb.StatsReply { return &pb.StatsReply{Stats: statsToPB(st)} })
 }
 
 // Events subscribes to the driver, confirms the subscription with a

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 )
 
-// Settings are the LXC driver's options as the daemon hands them to the
+// Settings are the driver's options as the daemon hands them to the
 // plugin binary: Args on the host side, RegisterFlags in the plugin. Zero
 // values are left out, so the driver's defaults apply.
 type Settings struct {
@@ -24,6 +24,7 @@ type Settings struct {
 	ShutdownGrace time.Duration
 	JobTimeout    time.Duration
 	DefaultBridge string
+	Emulator      string            // the capabilities' <emulator>
 	Networks      map[string]string // libvirt network name → host bridge
 	LogLevel      slog.Level        // the plugin's log level
 	// GCPercent is the plugin's garbage-collection target (see
@@ -75,6 +76,7 @@ func (s Settings) Args() []string {
 	dur("shutdown-grace", s.ShutdownGrace)
 	dur("job-timeout", s.JobTimeout)
 	str("default-bridge", s.DefaultBridge)
+	str("emulator", s.Emulator)
 	for _, name := range slices.Sorted(maps.Keys(s.Networks)) {
 		args = append(args, "-network="+name+"="+s.Networks[name])
 	}
@@ -87,13 +89,14 @@ func (s Settings) Args() []string {
 
 // RegisterFlags defines the flags Args produces on fs, filling s.
 func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&s.StateDir, "state-dir", "", "`DIR` holding domain definitions and state (default "+driver.DefaultStateDir+")")
-	fs.StringVar(&s.LXCPath, "lxcpath", "", "LXC path `DIR` of the containers (default "+driver.DefaultLXCPath+")")
-	fs.StringVar(&s.RunDir, "run-dir", "", "per-boot run `DIR` (default "+driver.DefaultRunDir+")")
-	fs.StringVar(&s.CgroupRoot, "cgroup-root", "", "`DIR` where the cgroup hierarchies are mounted (default "+driver.DefaultCgroupRoot+")")
+	fs.StringVar(&s.StateDir, "state-dir", "", "`DIR` holding domain definitions and state (default "+defaults.StateDir+")")
+	fs.StringVar(&s.LXCPath, "lxcpath", "", "LXC path `DIR` of the containers (default "+defaults.LXCPath+")")
+	fs.StringVar(&s.RunDir, "run-dir", "", "per-boot run `DIR` (default "+defaults.RunDir+")")
+	fs.StringVar(&s.CgroupRoot, "cgroup-root", "", "`DIR` where the cgroup hierarchies are mounted (default "+defaults.CgroupRoot+")")
 	fs.DurationVar(&s.ShutdownGrace, "shutdown-grace", 0, "how long Shutdown waits for init before killing (default 30s)")
 	fs.DurationVar(&s.JobTimeout, "job-timeout", 0, "how long a call waits for another one on the same domain (default 30s)")
-	fs.StringVar(&s.DefaultBridge, "default-bridge", "", "`BRIDGE` for interfaces that name none (default "+driver.DefaultBridge+")")
+	fs.StringVar(&s.DefaultBridge, "default-bridge", "", "`BRIDGE` for interfaces that name none (default "+defaults.Bridge+")")
+	fs.StringVar(&s.Emulator, "emulator", "", "`PATH` the capabilities XML names as <emulator> (default "+defaults.Emulator+")")
 	fs.Func("network", "map a libvirt network to a host bridge: `NAME=BRIDGE` (repeatable)", func(v string) error {
 		name, bridge, ok := strings.Cut(v, "=")
 		if !ok || name == "" || bridge == "" {
@@ -114,19 +117,4 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 		s.GCPercent = n
 		return nil
 	})
-}
-
-// DriverConfig is the driver configuration s describes, logging to logger.
-func (s Settings) DriverConfig(logger *slog.Logger) driver.Config {
-	return driver.Config{
-		StateDir:      s.StateDir,
-		LXCPath:       s.LXCPath,
-		RunDir:        s.RunDir,
-		CgroupRoot:    s.CgroupRoot,
-		ShutdownGrace: s.ShutdownGrace,
-		JobTimeout:    s.JobTimeout,
-		DefaultBridge: s.DefaultBridge,
-		Networks:      s.Networks,
-		Logger:        logger,
-	}
 }

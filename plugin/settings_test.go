@@ -14,7 +14,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		{LogLevel: slog.LevelInfo},
 		{
 			StateDir: "/var/lib/x", LXCPath: "/var/lib/x/lxc", RunDir: "/run/x", CgroupRoot: "/sys/fs/cgroup",
-			ShutdownGrace: 1500 * time.Millisecond, JobTimeout: time.Minute, DefaultBridge: "br-0",
+			ShutdownGrace: 1500 * time.Millisecond, JobTimeout: time.Minute, DefaultBridge: "br-0", Emulator: "/usr/libexec/start",
 			Networks: map[string]string{"default": "lxcbr0", "lab": "br=lab", "-x": "-y"},
 			LogLevel: slog.LevelDebug, GCPercent: 75,
 		},

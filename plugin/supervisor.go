@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-plugin/runner"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc/status"
 )
@@ -80,7 +80,7 @@ type SupervisorConfig struct {
 	StartTimeout time.Duration
 }
 
-// Supervisor is the daemon's driver.Driver: it runs the driver plugin as a
+// Supervisor is the daemon's driverapi.Driver: it runs the driver plugin as a
 // child process and delegates every call to it. When the plugin dies the
 // supervisor reaps it at once, answers the calls that were in flight with a
 // libvirt internal error, restarts it with backoff and serves later calls
@@ -88,9 +88,10 @@ type SupervisorConfig struct {
 // within their context). Event subscriptions outlive restarts. Containers
 // are LXC's, not the plugin's: no plugin restart or Close stops them.
 //
-// State queries (Status and the lookups) are answered from a cache of the
-// plugin's replies kept in step with its event stream (see statusCache),
-// which spares most of them the round trip to the plugin.
+// State queries about shut-off domains (Status and the lookups by name or
+// UUID) are answered from a cache of the plugin's replies kept in step with
+// its event stream (see statusCache), which spares them the round trip to
+// the plugin; the plugin alone answers for running and paused domains.
 type Supervisor struct {
 	cfg   SupervisorConfig
 	log   *slog.Logger
@@ -107,13 +108,14 @@ type Supervisor struct {
 	closeErr error
 }
 
-var _ driver.Driver = (*Supervisor)(nil)
+var _ driverapi.Driver = (*Supervisor)(nil)
 
 // instance is one run of the plugin process.
 type instance struct {
 	client  *goplugin.Client
 	proc    *process
 	drv     *Client
+	files   *fileChannel // the host's end of the descriptor socket
 	pid     int
 	started time.Time
 }
@@ -162,7 +164,17 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 // start launches one plugin process and dispenses its driver. ctx ending
 // kills the process and so aborts the handshake.
 func (s *Supervisor) start(ctx context.Context) (*instance, error) {
+	hostFiles, pluginFiles, err := filePair()
+	if err != nil {
+		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
+	}
+	files, err := newFileChannel(hostFiles)
+	if err != nil {
+		pluginFiles.Close()
+		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
+	}
 	cmd := exec.Command(s.cfg.Path, s.cfg.Args...)
+	cmd.ExtraFiles = []*os.File{pluginFiles} // descriptor 3
 	proc := newProcess(cmd)
 	pluginLog := s.log.With("logger", filepath.Base(s.cfg.Path))
 	client := goplugin.NewClient(&goplugin.ClientConfig{
@@ -171,7 +183,7 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
 			// spec carries go-plugin's environment (cookie, socket dir).
-			cmd.Env = append(spec.Env, s.cfg.Env...)
+			cmd.Env = append(append(spec.Env, s.cfg.Env...), filesFDEnv+"=3")
 			return proc, nil
 		},
 		StartTimeout:    s.cfg.StartTimeout,
@@ -183,15 +195,17 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	abort := context.AfterFunc(ctx, func() { _ = proc.Kill(context.Background()) })
 	drv, err := dispense(client)
 	abort()
+	pluginFiles.Close() // the plugin holds its end now
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
 	if err != nil {
 		client.Kill()
 		proc.release()
+		files.Close()
 		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
 	}
-	inst := &instance{client: client, proc: proc, drv: drv, pid: proc.pid(), started: time.Now()}
+	inst := &instance{client: client, proc: proc, drv: drv, files: files, pid: proc.pid(), started: time.Now()}
 	drv.transport = s.transportError(inst)
 	s.log.Info("LXC driver plugin started", "path", s.cfg.Path, "pid", inst.pid)
 	return inst, nil
@@ -372,11 +386,12 @@ func (s *Supervisor) shutdown(inst *instance) error {
 }
 
 // cleanup ends go-plugin's client for the instance (killing the process if
-// it still runs) and releases its pipes.
+// it still runs) and releases its pipes and descriptor socket.
 func (inst *instance) cleanup() {
 	inst.client.Kill()
 	<-inst.proc.done
 	inst.proc.release()
+	inst.files.Close()
 }
 
 // Close stops the plugin gracefully and ends every event subscription.
@@ -409,7 +424,7 @@ func (s *Supervisor) track() bool {
 }
 
 // call runs fn on the current plugin's driver.
-func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driver.Driver) (T, error)) (T, error) {
+func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) (T, error)) (T, error) {
 	inst, err := s.current(ctx, method)
 	if err != nil {
 		var zero T
@@ -419,29 +434,29 @@ func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driv
 }
 
 // do is call for methods that return only an error.
-func do(s *Supervisor, ctx context.Context, method string, fn func(driver.Driver) error) error {
-	_, err := call(s, ctx, method, func(d driver.Driver) (struct{}, error) { return struct{}{}, fn(d) })
+func do(s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) error) error {
+	_, err := call(s, ctx, method, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
 	return err
 }
 
 // change is call for a method that changes domain u: u stays out of the
 // status cache until the plugin answered.
-func change[T any](s *Supervisor, ctx context.Context, method string, u driver.UUID, fn func(driver.Driver) (T, error)) (T, error) {
+func change[T any](s *Supervisor, ctx context.Context, method string, u driverapi.UUID, fn func(driverapi.Driver) (T, error)) (T, error) {
 	s.cache.hold(u)
 	defer s.cache.release(u)
 	return call(s, ctx, method, fn)
 }
 
 // changeDo is change for methods that return only an error.
-func changeDo(s *Supervisor, ctx context.Context, method string, u driver.UUID, fn func(driver.Driver) error) error {
-	_, err := change(s, ctx, method, u, func(d driver.Driver) (struct{}, error) { return struct{}{}, fn(d) })
+func changeDo(s *Supervisor, ctx context.Context, method string, u driverapi.UUID, fn func(driverapi.Driver) error) error {
+	_, err := change(s, ctx, method, u, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
 	return err
 }
 
 // fromXML is call for a method that adds or redefines a domain from XML,
 // whose UUID is known only from the reply: the cache forgets the domain it
 // returns, or everything when it failed.
-func (s *Supervisor) fromXML(ctx context.Context, method string, fn func(driver.Driver) (driver.Domain, error)) (driver.Domain, error) {
+func (s *Supervisor) fromXML(ctx context.Context, method string, fn func(driverapi.Driver) (driverapi.Domain, error)) (driverapi.Domain, error) {
 	d, err := call(s, ctx, method, fn)
 	if err != nil {
 		s.cache.clear()
@@ -465,80 +480,75 @@ func cached[T any](s *Supervisor, ctx context.Context, method string, hit func(*
 	return fn(inst)
 }
 
-func (s *Supervisor) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
-	return s.fromXML(ctx, "DefineXML", func(d driver.Driver) (driver.Domain, error) { return d.DefineXML(ctx, xml, flags) })
+func (s *Supervisor) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
+	return s.fromXML(ctx, "DefineXML", func(d driverapi.Driver) (driverapi.Domain, error) { return d.DefineXML(ctx, xml, flags) })
 }
 
-func (s *Supervisor) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
-	return s.fromXML(ctx, "CreateXML", func(d driver.Driver) (driver.Domain, error) { return d.CreateXML(ctx, xml, flags) })
+func (s *Supervisor) CreateXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
+	return s.fromXML(ctx, "CreateXML", func(d driverapi.Driver) (driverapi.Domain, error) { return d.CreateXML(ctx, xml, flags) })
 }
 
-func (s *Supervisor) Undefine(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return changeDo(s, ctx, "Undefine", uuid, func(d driver.Driver) error { return d.Undefine(ctx, uuid, flags) })
+func (s *Supervisor) Undefine(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
+	return changeDo(s, ctx, "Undefine", uuid, func(d driverapi.Driver) error { return d.Undefine(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Create(ctx context.Context, uuid driver.UUID, flags uint32) (driver.Domain, error) {
-	dom, err := change(s, ctx, "Create", uuid, func(d driver.Driver) (driver.Domain, error) { return d.Create(ctx, uuid, flags) })
-	if err == nil {
-		s.cache.invalidate(dom) // a stale entry may hold its new ID
-	}
-	return dom, err
+func (s *Supervisor) Create(ctx context.Context, uuid driverapi.UUID, flags uint32) (driverapi.Domain, error) {
+	return change(s, ctx, "Create", uuid, func(d driverapi.Driver) (driverapi.Domain, error) { return d.Create(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Shutdown(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return changeDo(s, ctx, "Shutdown", uuid, func(d driver.Driver) error { return d.Shutdown(ctx, uuid, flags) })
+func (s *Supervisor) Shutdown(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
+	return changeDo(s, ctx, "Shutdown", uuid, func(d driverapi.Driver) error { return d.Shutdown(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Destroy(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return changeDo(s, ctx, "Destroy", uuid, func(d driver.Driver) error { return d.Destroy(ctx, uuid, flags) })
+func (s *Supervisor) Destroy(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
+	return changeDo(s, ctx, "Destroy", uuid, func(d driverapi.Driver) error { return d.Destroy(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Reboot(ctx context.Context, uuid driver.UUID, flags uint32) error {
-	return changeDo(s, ctx, "Reboot", uuid, func(d driver.Driver) error { return d.Reboot(ctx, uuid, flags) })
+func (s *Supervisor) Reboot(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
+	return changeDo(s, ctx, "Reboot", uuid, func(d driverapi.Driver) error { return d.Reboot(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Suspend(ctx context.Context, uuid driver.UUID) error {
-	return changeDo(s, ctx, "Suspend", uuid, func(d driver.Driver) error { return d.Suspend(ctx, uuid) })
+func (s *Supervisor) Suspend(ctx context.Context, uuid driverapi.UUID) error {
+	return changeDo(s, ctx, "Suspend", uuid, func(d driverapi.Driver) error { return d.Suspend(ctx, uuid) })
 }
 
-func (s *Supervisor) Resume(ctx context.Context, uuid driver.UUID) error {
-	return changeDo(s, ctx, "Resume", uuid, func(d driver.Driver) error { return d.Resume(ctx, uuid) })
+func (s *Supervisor) Resume(ctx context.Context, uuid driverapi.UUID) error {
+	return changeDo(s, ctx, "Resume", uuid, func(d driverapi.Driver) error { return d.Resume(ctx, uuid) })
 }
 
-func (s *Supervisor) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
-	return cached(s, ctx, "LookupByName", func(inst *instance) (driver.Domain, bool) { return s.cache.named(inst, name) },
-		func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByName(ctx, name) })
+func (s *Supervisor) LookupByName(ctx context.Context, name string) (driverapi.Domain, error) {
+	return cached(s, ctx, "LookupByName", func(inst *instance) (driverapi.Domain, bool) { return s.cache.named(inst, name) },
+		func(inst *instance) (driverapi.Domain, error) { return inst.drv.LookupByName(ctx, name) })
 }
 
-func (s *Supervisor) LookupByUUID(ctx context.Context, uuid driver.UUID) (driver.Domain, error) {
-	return cached(s, ctx, "LookupByUUID", func(inst *instance) (driver.Domain, bool) {
+func (s *Supervisor) LookupByUUID(ctx context.Context, uuid driverapi.UUID) (driverapi.Domain, error) {
+	return cached(s, ctx, "LookupByUUID", func(inst *instance) (driverapi.Domain, bool) {
 		st, ok := s.cache.status(inst, uuid)
 		return st.Domain, ok
-	}, func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByUUID(ctx, uuid) })
+	}, func(inst *instance) (driverapi.Domain, error) { return inst.drv.LookupByUUID(ctx, uuid) })
 }
 
-func (s *Supervisor) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
-	return cached(s, ctx, "LookupByID", func(inst *instance) (driver.Domain, bool) { return s.cache.withID(inst, id) },
-		func(inst *instance) (driver.Domain, error) { return inst.drv.LookupByID(ctx, id) })
+func (s *Supervisor) LookupByID(ctx context.Context, id int32) (driverapi.Domain, error) {
+	return call(s, ctx, "LookupByID", func(d driverapi.Driver) (driverapi.Domain, error) { return d.LookupByID(ctx, id) })
 }
 
 // CachedStatus reports uuid's status when the status cache holds it,
 // without waiting for anything: false when it does not, and while the
 // plugin restarts or the supervisor closes. The daemon answers virsh's
 // per-domain state calls with it on the spot.
-func (s *Supervisor) CachedStatus(uuid driver.UUID) (driver.Status, bool) {
+func (s *Supervisor) CachedStatus(uuid driverapi.UUID) (driverapi.Status, bool) {
 	s.mu.Lock()
 	cur, closing := s.cur, s.closing
 	s.mu.Unlock()
 	if closing {
-		return driver.Status{}, false
+		return driverapi.Status{}, false
 	}
 	return s.cache.status(cur, uuid)
 }
 
 // fetched runs fn on inst's driver and stores the statuses its reply
 // carries (statuses) in the cache.
-func fetched[T any](s *Supervisor, inst *instance, fn func(driver.Driver) (T, error), statuses func(T) []driver.Status) (T, error) {
+func fetched[T any](s *Supervisor, inst *instance, fn func(driverapi.Driver) (T, error), statuses func(T) []driverapi.Status) (T, error) {
 	f := s.cache.begin(inst)
 	v, err := fn(inst.drv)
 	if err != nil {
@@ -551,37 +561,37 @@ func fetched[T any](s *Supervisor, inst *instance, fn func(driver.Driver) (T, er
 
 // ListAll always asks the plugin, which alone knows the whole set of
 // domains; its reply fills the status cache.
-func (s *Supervisor) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+func (s *Supervisor) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	inst, err := s.current(ctx, "ListAll")
 	if err != nil {
 		return nil, err
 	}
-	return fetched(s, inst, func(d driver.Driver) ([]driver.Status, error) { return d.ListAll(ctx, flags) },
-		func(l []driver.Status) []driver.Status { return l })
+	return fetched(s, inst, func(d driverapi.Driver) ([]driverapi.Status, error) { return d.ListAll(ctx, flags) },
+		func(l []driverapi.Status) []driverapi.Status { return l })
 }
 
-func (s *Supervisor) Status(ctx context.Context, uuid driver.UUID) (driver.Status, error) {
-	return cached(s, ctx, "Status", func(inst *instance) (driver.Status, bool) { return s.cache.status(inst, uuid) },
-		func(inst *instance) (driver.Status, error) {
-			return fetched(s, inst, func(d driver.Driver) (driver.Status, error) { return d.Status(ctx, uuid) },
-				func(st driver.Status) []driver.Status { return []driver.Status{st} })
+func (s *Supervisor) Status(ctx context.Context, uuid driverapi.UUID) (driverapi.Status, error) {
+	return cached(s, ctx, "Status", func(inst *instance) (driverapi.Status, bool) { return s.cache.status(inst, uuid) },
+		func(inst *instance) (driverapi.Status, error) {
+			return fetched(s, inst, func(d driverapi.Driver) (driverapi.Status, error) { return d.Status(ctx, uuid) },
+				func(st driverapi.Status) []driverapi.Status { return []driverapi.Status{st} })
 		})
 }
 
-func (s *Supervisor) XMLDesc(ctx context.Context, uuid driver.UUID, flags uint32) (string, error) {
-	return call(s, ctx, "XMLDesc", func(d driver.Driver) (string, error) { return d.XMLDesc(ctx, uuid, flags) })
+func (s *Supervisor) XMLDesc(ctx context.Context, uuid driverapi.UUID, flags uint32) (string, error) {
+	return call(s, ctx, "XMLDesc", func(d driverapi.Driver) (string, error) { return d.XMLDesc(ctx, uuid, flags) })
 }
 
-func (s *Supervisor) Info(ctx context.Context, uuid driver.UUID) (driver.Info, error) {
-	return call(s, ctx, "Info", func(d driver.Driver) (driver.Info, error) { return d.Info(ctx, uuid) })
+func (s *Supervisor) Info(ctx context.Context, uuid driverapi.UUID) (driverapi.Info, error) {
+	return call(s, ctx, "Info", func(d driverapi.Driver) (driverapi.Info, error) { return d.Info(ctx, uuid) })
 }
 
-func (s *Supervisor) SetAutostart(ctx context.Context, uuid driver.UUID, autostart bool) error {
-	return changeDo(s, ctx, "SetAutostart", uuid, func(d driver.Driver) error { return d.SetAutostart(ctx, uuid, autostart) })
+func (s *Supervisor) SetAutostart(ctx context.Context, uuid driverapi.UUID, autostart bool) error {
+	return changeDo(s, ctx, "SetAutostart", uuid, func(d driverapi.Driver) error { return d.SetAutostart(ctx, uuid, autostart) })
 }
 
-func (s *Supervisor) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
-	return call(s, ctx, "Stats", func(d driver.Driver) ([]driver.Stats, error) { return d.Stats(ctx, uuids) })
+func (s *Supervisor) Stats(ctx context.Context, uuids []driverapi.UUID) ([]driverapi.Stats, error) {
+	return call(s, ctx, "Stats", func(d driverapi.Driver) ([]driverapi.Stats, error) { return d.Stats(ctx, uuids) })
 }
 
 // Events subscribes to domain events. The channel stays open across plugin
@@ -590,7 +600,7 @@ func (s *Supervisor) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.S
 // closes when ctx ends, at Close, or — as the driver's own subscriptions
 // do — when the subscriber falls eventBuffer events behind. Each event
 // drops its domain from the status cache before the subscriber gets it.
-func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
+func (s *Supervisor) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	inst, err := s.current(ctx, "Events")
 	if err != nil {
 		return nil, err
@@ -606,7 +616,7 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driver.Event, error) {
 		}
 		return nil, err
 	}
-	out := make(chan driver.Event, eventBuffer)
+	out := make(chan driverapi.Event, eventBuffer)
 	go func() {
 		defer s.wg.Done()
 		defer close(out)
@@ -641,7 +651,7 @@ func (s *Supervisor) feedCache() {
 	defer s.wg.Done()
 	var inst *instance
 	for {
-		var in <-chan driver.Event
+		var in <-chan driverapi.Event
 		inst, in = s.resubscribe(s.life, inst)
 		if in == nil {
 			return
@@ -659,7 +669,7 @@ func (s *Supervisor) feedCache() {
 // is nil, else after a stream from old ended — to the next plugin when old
 // died, or to old itself when only its stream broke. It returns a nil
 // channel once ctx ends.
-func (s *Supervisor) resubscribe(ctx context.Context, old *instance) (*instance, <-chan driver.Event) {
+func (s *Supervisor) resubscribe(ctx context.Context, old *instance) (*instance, <-chan driverapi.Event) {
 	var gone <-chan struct{}
 	wait := old != nil
 	if wait {
@@ -678,7 +688,7 @@ func (s *Supervisor) resubscribe(ctx context.Context, old *instance) (*instance,
 		wait = true
 		inst, err := s.current(ctx, "Events")
 		if err == nil {
-			var ch <-chan driver.Event
+			var ch <-chan driverapi.Event
 			if ch, err = inst.drv.Events(ctx); err == nil {
 				return inst, ch
 			}

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -123,7 +123,7 @@ func (h *harness) waitLog(t *testing.T, substr string) string {
 }
 
 // nextTick reads events until one comes from the process pid.
-func nextTick(t *testing.T, ch <-chan driver.Event, pid int) driver.Event {
+func nextTick(t *testing.T, ch <-chan driverapi.Event, pid int) driverapi.Event {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
 	for {
@@ -217,7 +217,7 @@ func TestSupervisorRestartsKilledPlugin(t *testing.T) {
 	// Calls succeed again within 2 s of the kill (one racing the kill may
 	// still reach the dying plugin and get the internal error); the new
 	// plugin reloaded the definition.
-	var list []driver.Status
+	var list []driverapi.Status
 	for {
 		cctx, cancel := context.WithDeadline(ctx, killed.Add(2*time.Second))
 		list, err = s.ListAll(cctx, 0)
@@ -493,11 +493,12 @@ func TestSupervisorCallWaitsForRestartWithinItsContext(t *testing.T) {
 }
 
 // TestSupervisorCachesStateQueries: once the supervisor follows the
-// plugin's events, a listing's statuses answer Status without a call to
-// the plugin (the test plugin numbers its answers in Reason); a change
-// nobody asked for, reported by an event, a changing call, and a plugin
-// restart each send the next query to the plugin, and a subscriber that
-// received an event never gets the state from before it.
+// plugin's events, a listing's statuses of shut-off domains answer Status
+// without a call to the plugin (the test plugin numbers its answers in
+// Reason); a change nobody asked for, reported by an event, a changing
+// call, and a plugin restart each send the next query to the plugin, a
+// subscriber that received an event never gets the state from before it,
+// and a paused domain is asked about every time.
 func TestSupervisorCachesStateQueries(t *testing.T) {
 	h := startSupervisor(t, "", Backoff{Initial: 20 * time.Millisecond})
 	s := h.s
@@ -507,7 +508,7 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitLog(t, "status cache follows the LXC driver's events")
-	status := func() driver.Status {
+	status := func() driverapi.Status {
 		t.Helper()
 		st, err := s.Status(ctx, dom.UUID)
 		if err != nil {
@@ -550,8 +551,16 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 		t.Fatalf("Status once the event arrived = %+v; want paused, a new answer", paused)
 	}
 	cancel()
-	// The cache's own copy of the event may drop the entry once more.
-	waitFor(t, "the cache to answer again", func() bool { return status() == status() })
+	for range 3 {
+		again := status()
+		if again.State != libvirt.DomainPaused || again.Reason <= paused.Reason {
+			t.Fatalf("Status of the paused domain = %+v; want a new answer after %+v", again, paused)
+		}
+		paused = again
+	}
+	if st, ok := s.CachedStatus(dom.UUID); ok {
+		t.Fatalf("CachedStatus of the paused domain = %+v; want nothing cached", st)
+	}
 
 	// A changing call: the next query asks the plugin.
 	if err := s.Resume(ctx, dom.UUID); err != nil {
@@ -563,6 +572,9 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 	resumed := status()
 	if resumed.State != libvirt.DomainShutoff || resumed.Reason <= paused.Reason {
 		t.Fatalf("Status after Resume = %+v; want shut off, a new answer", resumed)
+	}
+	if st := status(); st != resumed {
+		t.Fatalf("Status after the shut-off answer = %+v; want %+v from the cache", st, resumed)
 	}
 
 	// Without a subscriber the cache still follows the events.
@@ -593,11 +605,11 @@ func TestSupervisorCachesStateQueries(t *testing.T) {
 func TestSupervisorMetadataUnsupported(t *testing.T) {
 	h := startSupervisor(t, "", Backoff{})
 	ctx := context.Background()
-	err := h.s.SetMetadata(ctx, driver.UUID{1}, driver.MetadataTitle, "t", "", "", 0)
+	err := h.s.SetMetadata(ctx, driverapi.UUID{1}, driverapi.MetadataTitle, "t", "", "", 0)
 	if !virterror.HasCode(err, libvirt.ErrNoSupport) || !strings.Contains(err.Error(), "virDomainSetMetadata") {
 		t.Fatalf("SetMetadata: %v", err)
 	}
-	if _, err := h.s.Metadata(ctx, driver.UUID{1}, driver.MetadataTitle, "", 0); !virterror.HasCode(err, libvirt.ErrNoSupport) {
+	if _, err := h.s.Metadata(ctx, driverapi.UUID{1}, driverapi.MetadataTitle, "", 0); !virterror.HasCode(err, libvirt.ErrNoSupport) {
 		t.Fatalf("Metadata: %v", err)
 	}
 	if _, err := h.s.ListAll(ctx, 0); err != nil {

@@ -2,7 +2,8 @@
 // process. lxcvirtd starts it (see plugin.Supervisor) with the driver's
 // settings as flags (plugin.Settings); it loads the definitions, re-adopts
 // the containers that still run and serves the driver over gRPC until the
-// daemon stops it or goes away. It logs JSON lines to stderr, which the
+// daemon stops it or goes away, with the facts of the host (host.Facts)
+// for libvirt's node calls. It logs JSON lines to stderr, which the
 // daemon re-logs; its stdout belongs to the go-plugin handshake.
 package main
 
@@ -11,11 +12,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -38,8 +42,12 @@ func main() {
 		debug.SetGCPercent(p)
 	}
 	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
-	err := plugin.Serve(logger, func() (driver.Driver, error) {
-		return driver.New(context.Background(), s.DriverConfig(logger))
+	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
+		l, err := driver.New(context.Background(), driverConfig(s, logger))
+		if err != nil {
+			return nil, err
+		}
+		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}}, nil
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -48,5 +56,34 @@ func main() {
 	if err != nil {
 		logger.Error(err.Error())
 		os.Exit(1)
+	}
+}
+
+// lxcDriver is what the plugin serves: the LXC domain driver, and the
+// facts of the host it runs containers on (driverapi.Host) and the
+// namespaces of the containers' inits (driverapi.NamespaceOpener).
+type lxcDriver struct {
+	*driver.LXC
+	host.Facts
+}
+
+// OpenNamespaces implements driverapi.NamespaceOpener.
+func (d lxcDriver) OpenNamespaces(ctx context.Context, u driverapi.UUID) ([]*os.File, error) {
+	return d.Host.OpenNamespaces(ctx, d.LXC, u)
+}
+
+// driverConfig is the LXC driver configuration s describes, logging to
+// logger.
+func driverConfig(s plugin.Settings, logger *slog.Logger) driver.Config {
+	return driver.Config{
+		StateDir:      s.StateDir,
+		LXCPath:       s.LXCPath,
+		RunDir:        s.RunDir,
+		CgroupRoot:    s.CgroupRoot,
+		ShutdownGrace: s.ShutdownGrace,
+		JobTimeout:    s.JobTimeout,
+		DefaultBridge: s.DefaultBridge,
+		Networks:      s.Networks,
+		Logger:        logger,
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -163,6 +163,7 @@ func (c config) pluginSettings() plugin.Settings {
 		RunDir:        c.RunDir,
 		ShutdownGrace: c.ShutdownGrace,
 		DefaultBridge: c.DefaultBridge,
+		Emulator:      c.Emulator,
 		Networks:      c.Networks,
 		LogLevel:      c.LogLevel,
 		GCPercent:     c.DriverGCPercent,
@@ -174,7 +175,7 @@ func (c config) guestGrace() time.Duration {
 	if c.ShutdownGrace > 0 {
 		return c.ShutdownGrace
 	}
-	return driver.DefaultShutdownGrace
+	return defaults.ShutdownGrace
 }
 
 func absPath(p string) (string, error) {

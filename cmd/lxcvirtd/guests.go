@@ -8,7 +8,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -27,7 +27,7 @@ const (
 // shutdownGuests stops every running domain of drv, cleanly when init
 // halts within grace, by force otherwise, and returns when all are down
 // (or grace plus destroyAllowance has passed).
-func shutdownGuests(drv driver.Driver, grace time.Duration, log *slog.Logger) {
+func shutdownGuests(drv driverapi.Driver, grace time.Duration, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), grace+destroyAllowance)
 	defer cancel()
 	running, err := drv.ListAll(ctx, uint32(libvirt.ConnectListDomainsActive))
@@ -47,7 +47,7 @@ func shutdownGuests(drv driver.Driver, grace time.Duration, log *slog.Logger) {
 // shutdownGuest asks one domain's init to halt (resuming it first when it
 // is paused, since a frozen init cannot halt), waits until deadline for it
 // to stop, then destroys it.
-func shutdownGuest(ctx context.Context, drv driver.Driver, st driver.Status, deadline time.Time, log *slog.Logger) {
+func shutdownGuest(ctx context.Context, drv driverapi.Driver, st driverapi.Status, deadline time.Time, log *slog.Logger) {
 	start := time.Now()
 	if st.State == libvirt.DomainPaused {
 		if err := drv.Resume(ctx, st.UUID); err != nil && !stopped(err) {
@@ -76,7 +76,7 @@ func shutdownGuest(ctx context.Context, drv driver.Driver, st driver.Status, dea
 
 // waitStopped polls u's state until it is shut off or gone (a transient
 // domain is forgotten once it stops), up to deadline.
-func waitStopped(ctx context.Context, drv driver.Driver, u driver.UUID, deadline time.Time) bool {
+func waitStopped(ctx context.Context, drv driverapi.Driver, u driverapi.UUID, deadline time.Time) bool {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	tick := time.NewTicker(guestPoll)

@@ -21,7 +21,8 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
@@ -95,11 +96,11 @@ func run(args []string, stderr io.Writer) int {
 // uses openPlugin; serve takes it as a parameter only so that unit tests
 // can serve a driver in process. No flag selects an in-process driver: the
 // daemon never runs container code in its own address space.
-type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error)
+type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error)
 
 // openPlugin starts the LXC driver plugin under a supervisor that restarts
 // it whenever it dies; ctx bounds the first start.
-func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error) {
+func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 	path, err := driverPluginPath(cfg)
 	var s *plugin.Supervisor
 	if err == nil {
@@ -136,9 +137,9 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&configFile, "config", "", "read settings from `FILE` (format below); flags override it")
 	for _, f := range []struct{ name, key, usage string }{
 		{"socket", "socket", "read-write socket `PATH`; the read-only one is PATH-ro (default " + defaultSocket + ")"},
-		{"state-dir", "state_dir", "`DIR` holding domain definitions and state (default " + driver.DefaultStateDir + ")"},
-		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + driver.DefaultLXCPath + ")"},
-		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + driver.DefaultRunDir + ")"},
+		{"state-dir", "state_dir", "`DIR` holding domain definitions and state (default " + defaults.StateDir + ")"},
+		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + defaults.LXCPath + ")"},
+		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + defaults.RunDir + ")"},
 		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
 		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
 		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd, else in ../lib/lxcvirt from it)"},
@@ -206,7 +207,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	srv, err := server.New(server.Config{
 		Driver:            drv,
 		Logger:            log,
-		Emulator:          cfg.Emulator,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
 	})

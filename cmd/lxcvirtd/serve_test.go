@@ -19,7 +19,7 @@ import (
 	"github.com/digitalocean/go-libvirt/socket/dialers"
 	"go.uber.org/goleak"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
@@ -35,14 +35,14 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // guest is one of fakeDriver's domains and how its init behaves.
 type guest struct {
-	status      driver.Status
+	status      driverapi.Status
 	ignoresHalt bool
 }
 
-// fakeDriver is an in-memory driver.Driver for serve. Methods the tests
+// fakeDriver is an in-memory driverapi.Driver for serve. Methods the tests
 // do not use panic (nil embedded interface).
 type fakeDriver struct {
-	driver.Driver
+	driverapi.Driver
 	mu     sync.Mutex
 	guests map[string]*guest
 	calls  []string // "Method name"
@@ -64,11 +64,11 @@ func newFakeDriver(guests ...guest) *fakeDriver {
 }
 
 func running(name string, state libvirt.DomainState, ignoresHalt bool) guest {
-	return guest{status: driver.Status{Domain: driver.Domain{Name: name}, State: state, Persistent: true}, ignoresHalt: ignoresHalt}
+	return guest{status: driverapi.Status{Domain: driverapi.Domain{Name: name}, State: state, Persistent: true}, ignoresHalt: ignoresHalt}
 }
 
 // find returns the guest with UUID u and records the call.
-func (f *fakeDriver) find(method string, u driver.UUID) (*guest, error) {
+func (f *fakeDriver) find(method string, u driverapi.UUID) (*guest, error) {
 	for _, g := range f.guests {
 		if g.status.UUID == u {
 			f.calls = append(f.calls, method+" "+g.status.Name)
@@ -90,20 +90,20 @@ func (f *fakeDriver) callsTo(name string) []string {
 	return out
 }
 
-func (f *fakeDriver) ListAll(_ context.Context, flags uint32) ([]driver.Status, error) {
+func (f *fakeDriver) ListAll(_ context.Context, flags uint32) ([]driverapi.Status, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []driver.Status
+	var out []driverapi.Status
 	for _, g := range f.guests {
 		if flags&uint32(libvirt.ConnectListDomainsActive) == 0 || g.status.State != libvirt.DomainShutoff {
 			out = append(out, g.status)
 		}
 	}
-	slices.SortFunc(out, func(a, b driver.Status) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b driverapi.Status) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-func (f *fakeDriver) Status(_ context.Context, u driver.UUID) (driver.Status, error) {
+func (f *fakeDriver) Status(_ context.Context, u driverapi.UUID) (driverapi.Status, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, g := range f.guests {
@@ -111,10 +111,10 @@ func (f *fakeDriver) Status(_ context.Context, u driver.UUID) (driver.Status, er
 			return g.status, nil
 		}
 	}
-	return driver.Status{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid")
+	return driverapi.Status{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid")
 }
 
-func (f *fakeDriver) Resume(_ context.Context, u driver.UUID) error {
+func (f *fakeDriver) Resume(_ context.Context, u driverapi.UUID) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	g, err := f.find("Resume", u)
@@ -126,7 +126,7 @@ func (f *fakeDriver) Resume(_ context.Context, u driver.UUID) error {
 
 // Shutdown stops a guest whose init honours halt a little later, as a
 // real init does; a paused one cannot halt.
-func (f *fakeDriver) Shutdown(_ context.Context, u driver.UUID, _ uint32) error {
+func (f *fakeDriver) Shutdown(_ context.Context, u driverapi.UUID, _ uint32) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	g, err := f.find("Shutdown", u)
@@ -142,7 +142,7 @@ func (f *fakeDriver) Shutdown(_ context.Context, u driver.UUID, _ uint32) error 
 	return nil
 }
 
-func (f *fakeDriver) Destroy(_ context.Context, u driver.UUID, _ uint32) error {
+func (f *fakeDriver) Destroy(_ context.Context, u driverapi.UUID, _ uint32) error {
 	f.mu.Lock()
 	g, err := f.find("Destroy", u)
 	f.mu.Unlock()
@@ -158,8 +158,8 @@ func (f *fakeDriver) stop(g *guest) {
 	g.status.State, g.status.ID = libvirt.DomainShutoff, -1
 }
 
-func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
-	ch := make(chan driver.Event)
+func (f *fakeDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
+	ch := make(chan driverapi.Event)
 	context.AfterFunc(ctx, func() { close(ch) })
 	return ch, nil
 }
@@ -257,8 +257,8 @@ func (r *daemonRun) dial(t *testing.T) *libvirt.Libvirt {
 	return l
 }
 
-func inProcess(d driver.Driver) openDriver {
-	return func(context.Context, config, *slog.Logger) (driver.Driver, error) { return d, nil }
+func inProcess(d driverapi.Driver) openDriver {
+	return func(context.Context, config, *slog.Logger) (driverapi.Driver, error) { return d, nil }
 }
 
 func listNames(t *testing.T, l *libvirt.Libvirt) []string {
@@ -352,7 +352,7 @@ func TestServeOpenFailure(t *testing.T) {
 	cfg := testConfig(t)
 	log := slog.New(slog.DiscardHandler)
 	want := virterror.New(libvirt.ErrInternalError, "no plugin")
-	err := serve(context.Background(), cfg, log, func(context.Context, config, *slog.Logger) (driver.Driver, error) { return nil, want })
+	err := serve(context.Background(), cfg, log, func(context.Context, config, *slog.Logger) (driverapi.Driver, error) { return nil, want })
 	if err != want {
 		t.Fatalf("serve = %v, want %v", err, want)
 	}
@@ -377,7 +377,7 @@ func TestServeMissingPlugin(t *testing.T) {
 func TestServeStoppedWhileOpening(t *testing.T) {
 	cfg := testConfig(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	err := serve(ctx, cfg, slog.New(slog.DiscardHandler), func(ctx context.Context, _ config, _ *slog.Logger) (driver.Driver, error) {
+	err := serve(ctx, cfg, slog.New(slog.DiscardHandler), func(ctx context.Context, _ config, _ *slog.Logger) (driverapi.Driver, error) {
 		cancel()
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -402,7 +402,7 @@ func TestServeThroughPlugin(t *testing.T) {
 	cfg.StateDir, cfg.LXCPath, cfg.RunDir = filepath.Join(base, "state"), filepath.Join(base, "lxc"), filepath.Join(base, "run")
 	cfg.LogLevel = slog.LevelDebug
 	var sup *plugin.Supervisor
-	r := startServe(t, cfg, func(ctx context.Context, cfg config, log *slog.Logger) (driver.Driver, error) {
+	r := startServe(t, cfg, func(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 		d, err := openPlugin(ctx, cfg, log)
 		if err == nil {
 			sup = d.(*plugin.Supervisor)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	goplugin "github.com/hashicorp/go-plugin"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -18,7 +18,7 @@ import (
 // the host side: every call crosses the real boundary (encoding, errors,
 // deadlines, event streams) without a child process. The pair is closed
 // when the test ends.
-func Connect(t testing.TB, impl driver.Driver) driver.Driver {
+func Connect(t testing.TB, impl driverapi.Driver) driverapi.Driver {
 	t.Helper()
 	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
 		plugin.DriverPluginName: &plugin.DriverPlugin{Impl: impl},

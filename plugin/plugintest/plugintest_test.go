@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"go.uber.org/goleak"
 )
@@ -14,13 +14,13 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // lookupOnly answers LookupByName and nothing else.
-type lookupOnly struct{ driver.Driver }
+type lookupOnly struct{ driverapi.Driver }
 
-func (lookupOnly) LookupByName(_ context.Context, name string) (driver.Domain, error) {
+func (lookupOnly) LookupByName(_ context.Context, name string) (driverapi.Domain, error) {
 	if name == "ct" {
-		return driver.Domain{Name: name, ID: 7}, nil
+		return driverapi.Domain{Name: name, ID: 7}, nil
 	}
-	return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+	return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 }
 
 func TestConnectCrossesTheBoundary(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package proto holds the gRPC service that carries driver.Driver across the
+// Package proto holds the gRPC service that carries driverapi.Driver across the
 // plugin boundary. driver.pb.go and driver_grpc.pb.go are generated from
 // driver.proto by gen.sh; do not edit them.
 package proto

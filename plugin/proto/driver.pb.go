@@ -1,5 +1,5 @@
 // The LXC domain driver served across the go-plugin boundary: one rpc per
-// method of lxcvirt's driver.Driver interface. Errors travel as a gRPC status
+// method of lxcvirt's driverapi.Driver interface. Errors travel as a gRPC status
 // whose details hold one Error message with libvirt's error number, domain
 // and message, so the host rebuilds the exact *virterror.Error.
 
@@ -123,7 +123,7 @@ func (*Empty) Descriptor() ([]byte, []int) {
 	return file_driver_proto_rawDescGZIP(), []int{1}
 }
 
-// Domain mirrors driver.Domain (remote_nonnull_domain).
+// Domain mirrors driverapi.Domain (remote_nonnull_domain).
 type Domain struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -184,7 +184,7 @@ func (x *Domain) GetId() int32 {
 	return 0
 }
 
-// Status mirrors driver.Status.
+// Status mirrors driverapi.Status.
 type Status struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Domain        *Domain                `protobuf:"bytes,1,opt,name=domain,proto3" json:"domain,omitempty"`
@@ -261,7 +261,7 @@ func (x *Status) GetAutostart() bool {
 	return false
 }
 
-// Info mirrors driver.Info.
+// Info mirrors driverapi.Info.
 type Info struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	State         int32                  `protobuf:"varint,1,opt,name=state,proto3" json:"state,omitempty"`
@@ -338,7 +338,7 @@ func (x *Info) GetCpuTimeNs() uint64 {
 	return 0
 }
 
-// InterfaceStats mirrors driver.InterfaceStats.
+// InterfaceStats mirrors driverapi.InterfaceStats.
 type InterfaceStats struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -455,7 +455,7 @@ func (x *InterfaceStats) GetTxDrop() uint64 {
 	return 0
 }
 
-// Stats mirrors driver.Stats.
+// Stats mirrors driverapi.Stats.
 type Stats struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Status        *Status                `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
@@ -572,10 +572,10 @@ func (x *Stats) GetCurMemKib() uint64 {
 	return 0
 }
 
-// Event mirrors driver.Event.
+// Event mirrors driverapi.Event.
 type Event struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Kind          int32                  `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"` // driver.EventKind
+	Kind          int32                  `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"` // driverapi.EventKind
 	Domain        *Domain                `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`
 	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"`
 	Detail        int32                  `protobuf:"varint,4,opt,name=detail,proto3" json:"detail,omitempty"`
@@ -1281,12 +1281,12 @@ func (x *StatsReply) GetStats() []*Stats {
 	return nil
 }
 
-// ConsoleOpen mirrors driver.Consoler.OpenConsole's arguments.
+// ConsoleOpen mirrors driverapi.Consoler.OpenConsole's arguments.
 type ConsoleOpen struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
 	Dev           string                 `protobuf:"bytes,2,opt,name=dev,proto3" json:"dev,omitempty"`
-	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"` // driver.ConsoleForce, driver.ConsoleSafe
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"` // driverapi.ConsoleForce, driverapi.ConsoleSafe
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1471,11 +1471,11 @@ func (x *ConsoleOutput) GetData() []byte {
 	return nil
 }
 
-// SetMetadataRequest mirrors driver.MetadataEditor.SetMetadata's arguments.
+// SetMetadataRequest mirrors driverapi.MetadataEditor.SetMetadata's arguments.
 type SetMetadataRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
-	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driverapi.MetadataType
 	Metadata      string                 `protobuf:"bytes,3,opt,name=metadata,proto3" json:"metadata,omitempty"`
 	Key           string                 `protobuf:"bytes,4,opt,name=key,proto3" json:"key,omitempty"`
 	Uri           string                 `protobuf:"bytes,5,opt,name=uri,proto3" json:"uri,omitempty"`
@@ -1556,11 +1556,11 @@ func (x *SetMetadataRequest) GetFlags() uint32 {
 	return 0
 }
 
-// MetadataRequest mirrors driver.MetadataEditor.Metadata's arguments.
+// MetadataRequest mirrors driverapi.MetadataEditor.Metadata's arguments.
 type MetadataRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
-	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driver.MetadataType
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // driverapi.MetadataType
 	Uri           string                 `protobuf:"bytes,3,opt,name=uri,proto3" json:"uri,omitempty"`
 	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1667,6 +1667,620 @@ func (x *MetadataReply) GetMetadata() string {
 		return x.Metadata
 	}
 	return ""
+}
+
+// NodeInfoReply mirrors driverapi.NodeInfo.
+type NodeInfoReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Model         string                 `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
+	MemKib        uint64                 `protobuf:"varint,2,opt,name=mem_kib,json=memKib,proto3" json:"mem_kib,omitempty"`
+	Cpus          int32                  `protobuf:"varint,3,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	Mhz           int32                  `protobuf:"varint,4,opt,name=mhz,proto3" json:"mhz,omitempty"`
+	Nodes         int32                  `protobuf:"varint,5,opt,name=nodes,proto3" json:"nodes,omitempty"`
+	Sockets       int32                  `protobuf:"varint,6,opt,name=sockets,proto3" json:"sockets,omitempty"`
+	Cores         int32                  `protobuf:"varint,7,opt,name=cores,proto3" json:"cores,omitempty"`
+	Threads       int32                  `protobuf:"varint,8,opt,name=threads,proto3" json:"threads,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NodeInfoReply) Reset() {
+	*x = NodeInfoReply{}
+	mi := &file_driver_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NodeInfoReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NodeInfoReply) ProtoMessage() {}
+
+func (x *NodeInfoReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NodeInfoReply.ProtoReflect.Descriptor instead.
+func (*NodeInfoReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *NodeInfoReply) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *NodeInfoReply) GetMemKib() uint64 {
+	if x != nil {
+		return x.MemKib
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetCpus() int32 {
+	if x != nil {
+		return x.Cpus
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetMhz() int32 {
+	if x != nil {
+		return x.Mhz
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetNodes() int32 {
+	if x != nil {
+		return x.Nodes
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetSockets() int32 {
+	if x != nil {
+		return x.Sockets
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetCores() int32 {
+	if x != nil {
+		return x.Cores
+	}
+	return 0
+}
+
+func (x *NodeInfoReply) GetThreads() int32 {
+	if x != nil {
+		return x.Threads
+	}
+	return 0
+}
+
+type Uint64Reply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         uint64                 `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Uint64Reply) Reset() {
+	*x = Uint64Reply{}
+	mi := &file_driver_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Uint64Reply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Uint64Reply) ProtoMessage() {}
+
+func (x *Uint64Reply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Uint64Reply.ProtoReflect.Descriptor instead.
+func (*Uint64Reply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *Uint64Reply) GetValue() uint64 {
+	if x != nil {
+		return x.Value
+	}
+	return 0
+}
+
+// CPUMapReply mirrors driverapi.CPUMap.
+type CPUMapReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cpus          int32                  `protobuf:"varint,1,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	Online        []int32                `protobuf:"varint,2,rep,packed,name=online,proto3" json:"online,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CPUMapReply) Reset() {
+	*x = CPUMapReply{}
+	mi := &file_driver_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CPUMapReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CPUMapReply) ProtoMessage() {}
+
+func (x *CPUMapReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CPUMapReply.ProtoReflect.Descriptor instead.
+func (*CPUMapReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *CPUMapReply) GetCpus() int32 {
+	if x != nil {
+		return x.Cpus
+	}
+	return 0
+}
+
+func (x *CPUMapReply) GetOnline() []int32 {
+	if x != nil {
+		return x.Online
+	}
+	return nil
+}
+
+// NodeStatsRequest names a CPU or NUMA cell; negative means all.
+type NodeStatsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Num           int32                  `protobuf:"varint,1,opt,name=num,proto3" json:"num,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NodeStatsRequest) Reset() {
+	*x = NodeStatsRequest{}
+	mi := &file_driver_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NodeStatsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NodeStatsRequest) ProtoMessage() {}
+
+func (x *NodeStatsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NodeStatsRequest.ProtoReflect.Descriptor instead.
+func (*NodeStatsRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *NodeStatsRequest) GetNum() int32 {
+	if x != nil {
+		return x.Num
+	}
+	return 0
+}
+
+// NodeStat mirrors driverapi.NodeStat.
+type NodeStat struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	Value         uint64                 `protobuf:"varint,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NodeStat) Reset() {
+	*x = NodeStat{}
+	mi := &file_driver_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NodeStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NodeStat) ProtoMessage() {}
+
+func (x *NodeStat) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NodeStat.ProtoReflect.Descriptor instead.
+func (*NodeStat) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *NodeStat) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *NodeStat) GetValue() uint64 {
+	if x != nil {
+		return x.Value
+	}
+	return 0
+}
+
+type NodeStatsReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Stats         []*NodeStat            `protobuf:"bytes,1,rep,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NodeStatsReply) Reset() {
+	*x = NodeStatsReply{}
+	mi := &file_driver_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NodeStatsReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NodeStatsReply) ProtoMessage() {}
+
+func (x *NodeStatsReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NodeStatsReply.ProtoReflect.Descriptor instead.
+func (*NodeStatsReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *NodeStatsReply) GetStats() []*NodeStat {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+// CapabilitiesRequest carries driverapi.SecurityModel.
+type CapabilitiesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SecModel      string                 `protobuf:"bytes,1,opt,name=sec_model,json=secModel,proto3" json:"sec_model,omitempty"`
+	SecDoi        string                 `protobuf:"bytes,2,opt,name=sec_doi,json=secDoi,proto3" json:"sec_doi,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CapabilitiesRequest) Reset() {
+	*x = CapabilitiesRequest{}
+	mi := &file_driver_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CapabilitiesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CapabilitiesRequest) ProtoMessage() {}
+
+func (x *CapabilitiesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CapabilitiesRequest.ProtoReflect.Descriptor instead.
+func (*CapabilitiesRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *CapabilitiesRequest) GetSecModel() string {
+	if x != nil {
+		return x.SecModel
+	}
+	return ""
+}
+
+func (x *CapabilitiesRequest) GetSecDoi() string {
+	if x != nil {
+		return x.SecDoi
+	}
+	return ""
+}
+
+// DomainCapabilitiesRequest mirrors driverapi.Host.DomainCapabilities'
+// arguments.
+type DomainCapabilitiesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Arch          string                 `protobuf:"bytes,1,opt,name=arch,proto3" json:"arch,omitempty"`
+	Machine       string                 `protobuf:"bytes,2,opt,name=machine,proto3" json:"machine,omitempty"`
+	Emulator      string                 `protobuf:"bytes,3,opt,name=emulator,proto3" json:"emulator,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DomainCapabilitiesRequest) Reset() {
+	*x = DomainCapabilitiesRequest{}
+	mi := &file_driver_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DomainCapabilitiesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DomainCapabilitiesRequest) ProtoMessage() {}
+
+func (x *DomainCapabilitiesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DomainCapabilitiesRequest.ProtoReflect.Descriptor instead.
+func (*DomainCapabilitiesRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *DomainCapabilitiesRequest) GetArch() string {
+	if x != nil {
+		return x.Arch
+	}
+	return ""
+}
+
+func (x *DomainCapabilitiesRequest) GetMachine() string {
+	if x != nil {
+		return x.Machine
+	}
+	return ""
+}
+
+func (x *DomainCapabilitiesRequest) GetEmulator() string {
+	if x != nil {
+		return x.Emulator
+	}
+	return ""
+}
+
+// Neighbor mirrors driverapi.Neighbor.
+type Neighbor struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ip            string                 `protobuf:"bytes,1,opt,name=ip,proto3" json:"ip,omitempty"`
+	Mac           string                 `protobuf:"bytes,2,opt,name=mac,proto3" json:"mac,omitempty"`
+	Device        string                 `protobuf:"bytes,3,opt,name=device,proto3" json:"device,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Neighbor) Reset() {
+	*x = Neighbor{}
+	mi := &file_driver_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Neighbor) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Neighbor) ProtoMessage() {}
+
+func (x *Neighbor) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Neighbor.ProtoReflect.Descriptor instead.
+func (*Neighbor) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *Neighbor) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *Neighbor) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *Neighbor) GetDevice() string {
+	if x != nil {
+		return x.Device
+	}
+	return ""
+}
+
+type ARPTableReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Neighbors     []*Neighbor            `protobuf:"bytes,1,rep,name=neighbors,proto3" json:"neighbors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ARPTableReply) Reset() {
+	*x = ARPTableReply{}
+	mi := &file_driver_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ARPTableReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ARPTableReply) ProtoMessage() {}
+
+func (x *ARPTableReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ARPTableReply.ProtoReflect.Descriptor instead.
+func (*ARPTableReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *ARPTableReply) GetNeighbors() []*Neighbor {
+	if x != nil {
+		return x.Neighbors
+	}
+	return nil
+}
+
+// FilesReply names the message on the descriptor socket that carries a
+// call's descriptors.
+type FilesReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Count         int32                  `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilesReply) Reset() {
+	*x = FilesReply{}
+	mi := &file_driver_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilesReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilesReply) ProtoMessage() {}
+
+func (x *FilesReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilesReply.ProtoReflect.Descriptor instead.
+func (*FilesReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *FilesReply) GetId() uint64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *FilesReply) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
 }
 
 var File_driver_proto protoreflect.FileDescriptor
@@ -1787,7 +2401,45 @@ const file_driver_proto_rawDesc = "" +
 	"\x03uri\x18\x03 \x01(\tR\x03uri\x12\x14\n" +
 	"\x05flags\x18\x04 \x01(\rR\x05flags\"+\n" +
 	"\rMetadataReply\x12\x1a\n" +
-	"\bmetadata\x18\x01 \x01(\tR\bmetadata2\xa7\r\n" +
+	"\bmetadata\x18\x01 \x01(\tR\bmetadata\"\xc4\x01\n" +
+	"\rNodeInfoReply\x12\x14\n" +
+	"\x05model\x18\x01 \x01(\tR\x05model\x12\x17\n" +
+	"\amem_kib\x18\x02 \x01(\x04R\x06memKib\x12\x12\n" +
+	"\x04cpus\x18\x03 \x01(\x05R\x04cpus\x12\x10\n" +
+	"\x03mhz\x18\x04 \x01(\x05R\x03mhz\x12\x14\n" +
+	"\x05nodes\x18\x05 \x01(\x05R\x05nodes\x12\x18\n" +
+	"\asockets\x18\x06 \x01(\x05R\asockets\x12\x14\n" +
+	"\x05cores\x18\a \x01(\x05R\x05cores\x12\x18\n" +
+	"\athreads\x18\b \x01(\x05R\athreads\"#\n" +
+	"\vUint64Reply\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\x04R\x05value\"9\n" +
+	"\vCPUMapReply\x12\x12\n" +
+	"\x04cpus\x18\x01 \x01(\x05R\x04cpus\x12\x16\n" +
+	"\x06online\x18\x02 \x03(\x05R\x06online\"$\n" +
+	"\x10NodeStatsRequest\x12\x10\n" +
+	"\x03num\x18\x01 \x01(\x05R\x03num\"6\n" +
+	"\bNodeStat\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x04R\x05value\"C\n" +
+	"\x0eNodeStatsReply\x121\n" +
+	"\x05stats\x18\x01 \x03(\v2\x1b.lxcvirt.driver.v1.NodeStatR\x05stats\"K\n" +
+	"\x13CapabilitiesRequest\x12\x1b\n" +
+	"\tsec_model\x18\x01 \x01(\tR\bsecModel\x12\x17\n" +
+	"\asec_doi\x18\x02 \x01(\tR\x06secDoi\"e\n" +
+	"\x19DomainCapabilitiesRequest\x12\x12\n" +
+	"\x04arch\x18\x01 \x01(\tR\x04arch\x12\x18\n" +
+	"\amachine\x18\x02 \x01(\tR\amachine\x12\x1a\n" +
+	"\bemulator\x18\x03 \x01(\tR\bemulator\"D\n" +
+	"\bNeighbor\x12\x0e\n" +
+	"\x02ip\x18\x01 \x01(\tR\x02ip\x12\x10\n" +
+	"\x03mac\x18\x02 \x01(\tR\x03mac\x12\x16\n" +
+	"\x06device\x18\x03 \x01(\tR\x06device\"J\n" +
+	"\rARPTableReply\x129\n" +
+	"\tneighbors\x18\x01 \x03(\v2\x1b.lxcvirt.driver.v1.NeighborR\tneighbors\"2\n" +
+	"\n" +
+	"FilesReply\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count2\x84\x14\n" +
 	"\x06Driver\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
 	"\tCreateXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12D\n" +
@@ -1812,7 +2464,19 @@ const file_driver_proto_rawDesc = "" +
 	"\x05Close\x12\x18.lxcvirt.driver.v1.Empty\x1a\x18.lxcvirt.driver.v1.Empty\x12P\n" +
 	"\aConsole\x12\x1f.lxcvirt.driver.v1.ConsoleInput\x1a .lxcvirt.driver.v1.ConsoleOutput(\x010\x01\x12N\n" +
 	"\vSetMetadata\x12%.lxcvirt.driver.v1.SetMetadataRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12P\n" +
-	"\bMetadata\x12\".lxcvirt.driver.v1.MetadataRequest\x1a .lxcvirt.driver.v1.MetadataReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\bMetadata\x12\".lxcvirt.driver.v1.MetadataRequest\x1a .lxcvirt.driver.v1.MetadataReply\x12F\n" +
+	"\bNodeInfo\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.NodeInfoReply\x12F\n" +
+	"\n" +
+	"FreeMemory\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1e.lxcvirt.driver.v1.Uint64Reply\x12B\n" +
+	"\x06CPUMap\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1e.lxcvirt.driver.v1.CPUMapReply\x12V\n" +
+	"\fNodeCPUStats\x12#.lxcvirt.driver.v1.NodeStatsRequest\x1a!.lxcvirt.driver.v1.NodeStatsReply\x12Y\n" +
+	"\x0fNodeMemoryStats\x12#.lxcvirt.driver.v1.NodeStatsRequest\x1a!.lxcvirt.driver.v1.NodeStatsReply\x12C\n" +
+	"\aVersion\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1e.lxcvirt.driver.v1.Uint64Reply\x12S\n" +
+	"\fCapabilities\x12&.lxcvirt.driver.v1.CapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12_\n" +
+	"\x12DomainCapabilities\x12,.lxcvirt.driver.v1.DomainCapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12@\n" +
+	"\aSysinfo\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
+	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
+	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -1826,36 +2490,47 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_driver_proto_goTypes = []any{
-	(*Error)(nil),              // 0: lxcvirt.driver.v1.Error
-	(*Empty)(nil),              // 1: lxcvirt.driver.v1.Empty
-	(*Domain)(nil),             // 2: lxcvirt.driver.v1.Domain
-	(*Status)(nil),             // 3: lxcvirt.driver.v1.Status
-	(*Info)(nil),               // 4: lxcvirt.driver.v1.Info
-	(*InterfaceStats)(nil),     // 5: lxcvirt.driver.v1.InterfaceStats
-	(*Stats)(nil),              // 6: lxcvirt.driver.v1.Stats
-	(*Event)(nil),              // 7: lxcvirt.driver.v1.Event
-	(*XMLRequest)(nil),         // 8: lxcvirt.driver.v1.XMLRequest
-	(*UUIDRequest)(nil),        // 9: lxcvirt.driver.v1.UUIDRequest
-	(*NameRequest)(nil),        // 10: lxcvirt.driver.v1.NameRequest
-	(*IDRequest)(nil),          // 11: lxcvirt.driver.v1.IDRequest
-	(*FlagsRequest)(nil),       // 12: lxcvirt.driver.v1.FlagsRequest
-	(*AutostartRequest)(nil),   // 13: lxcvirt.driver.v1.AutostartRequest
-	(*StatsRequest)(nil),       // 14: lxcvirt.driver.v1.StatsRequest
-	(*EventsRequest)(nil),      // 15: lxcvirt.driver.v1.EventsRequest
-	(*DomainReply)(nil),        // 16: lxcvirt.driver.v1.DomainReply
-	(*ListReply)(nil),          // 17: lxcvirt.driver.v1.ListReply
-	(*StatusReply)(nil),        // 18: lxcvirt.driver.v1.StatusReply
-	(*XMLReply)(nil),           // 19: lxcvirt.driver.v1.XMLReply
-	(*InfoReply)(nil),          // 20: lxcvirt.driver.v1.InfoReply
-	(*StatsReply)(nil),         // 21: lxcvirt.driver.v1.StatsReply
-	(*ConsoleOpen)(nil),        // 22: lxcvirt.driver.v1.ConsoleOpen
-	(*ConsoleInput)(nil),       // 23: lxcvirt.driver.v1.ConsoleInput
-	(*ConsoleOutput)(nil),      // 24: lxcvirt.driver.v1.ConsoleOutput
-	(*SetMetadataRequest)(nil), // 25: lxcvirt.driver.v1.SetMetadataRequest
-	(*MetadataRequest)(nil),    // 26: lxcvirt.driver.v1.MetadataRequest
-	(*MetadataReply)(nil),      // 27: lxcvirt.driver.v1.MetadataReply
+	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
+	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
+	(*Domain)(nil),                    // 2: lxcvirt.driver.v1.Domain
+	(*Status)(nil),                    // 3: lxcvirt.driver.v1.Status
+	(*Info)(nil),                      // 4: lxcvirt.driver.v1.Info
+	(*InterfaceStats)(nil),            // 5: lxcvirt.driver.v1.InterfaceStats
+	(*Stats)(nil),                     // 6: lxcvirt.driver.v1.Stats
+	(*Event)(nil),                     // 7: lxcvirt.driver.v1.Event
+	(*XMLRequest)(nil),                // 8: lxcvirt.driver.v1.XMLRequest
+	(*UUIDRequest)(nil),               // 9: lxcvirt.driver.v1.UUIDRequest
+	(*NameRequest)(nil),               // 10: lxcvirt.driver.v1.NameRequest
+	(*IDRequest)(nil),                 // 11: lxcvirt.driver.v1.IDRequest
+	(*FlagsRequest)(nil),              // 12: lxcvirt.driver.v1.FlagsRequest
+	(*AutostartRequest)(nil),          // 13: lxcvirt.driver.v1.AutostartRequest
+	(*StatsRequest)(nil),              // 14: lxcvirt.driver.v1.StatsRequest
+	(*EventsRequest)(nil),             // 15: lxcvirt.driver.v1.EventsRequest
+	(*DomainReply)(nil),               // 16: lxcvirt.driver.v1.DomainReply
+	(*ListReply)(nil),                 // 17: lxcvirt.driver.v1.ListReply
+	(*StatusReply)(nil),               // 18: lxcvirt.driver.v1.StatusReply
+	(*XMLReply)(nil),                  // 19: lxcvirt.driver.v1.XMLReply
+	(*InfoReply)(nil),                 // 20: lxcvirt.driver.v1.InfoReply
+	(*StatsReply)(nil),                // 21: lxcvirt.driver.v1.StatsReply
+	(*ConsoleOpen)(nil),               // 22: lxcvirt.driver.v1.ConsoleOpen
+	(*ConsoleInput)(nil),              // 23: lxcvirt.driver.v1.ConsoleInput
+	(*ConsoleOutput)(nil),             // 24: lxcvirt.driver.v1.ConsoleOutput
+	(*SetMetadataRequest)(nil),        // 25: lxcvirt.driver.v1.SetMetadataRequest
+	(*MetadataRequest)(nil),           // 26: lxcvirt.driver.v1.MetadataRequest
+	(*MetadataReply)(nil),             // 27: lxcvirt.driver.v1.MetadataReply
+	(*NodeInfoReply)(nil),             // 28: lxcvirt.driver.v1.NodeInfoReply
+	(*Uint64Reply)(nil),               // 29: lxcvirt.driver.v1.Uint64Reply
+	(*CPUMapReply)(nil),               // 30: lxcvirt.driver.v1.CPUMapReply
+	(*NodeStatsRequest)(nil),          // 31: lxcvirt.driver.v1.NodeStatsRequest
+	(*NodeStat)(nil),                  // 32: lxcvirt.driver.v1.NodeStat
+	(*NodeStatsReply)(nil),            // 33: lxcvirt.driver.v1.NodeStatsReply
+	(*CapabilitiesRequest)(nil),       // 34: lxcvirt.driver.v1.CapabilitiesRequest
+	(*DomainCapabilitiesRequest)(nil), // 35: lxcvirt.driver.v1.DomainCapabilitiesRequest
+	(*Neighbor)(nil),                  // 36: lxcvirt.driver.v1.Neighbor
+	(*ARPTableReply)(nil),             // 37: lxcvirt.driver.v1.ARPTableReply
+	(*FilesReply)(nil),                // 38: lxcvirt.driver.v1.FilesReply
 }
 var file_driver_proto_depIdxs = []int32{
 	2,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -1868,57 +2543,81 @@ var file_driver_proto_depIdxs = []int32{
 	4,  // 7: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
 	6,  // 8: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
 	22, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
-	8,  // 10: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	8,  // 11: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	9,  // 12: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 13: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 14: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 15: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 16: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 17: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 18: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 19: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
-	9,  // 20: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 21: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
-	12, // 22: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
-	9,  // 23: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 24: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 25: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
-	13, // 26: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
-	14, // 27: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
-	15, // 28: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
-	1,  // 29: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
-	23, // 30: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
-	25, // 31: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
-	26, // 32: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
-	16, // 33: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 34: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 35: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	16, // 36: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 37: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 38: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 39: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 40: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 41: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	16, // 42: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 43: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 44: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 45: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	18, // 46: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	19, // 47: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 48: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 49: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	21, // 50: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	7,  // 51: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 52: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	24, // 53: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 54: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	27, // 55: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	33, // [33:56] is the sub-list for method output_type
-	10, // [10:33] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	32, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
+	36, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
+	8,  // 12: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	8,  // 13: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	9,  // 14: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 15: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 16: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 17: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 18: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 19: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 20: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 21: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
+	9,  // 22: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 23: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
+	12, // 24: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
+	9,  // 25: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 26: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
+	9,  // 27: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
+	13, // 28: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
+	14, // 29: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
+	15, // 30: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
+	1,  // 31: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
+	23, // 32: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
+	25, // 33: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
+	26, // 34: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
+	1,  // 35: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 36: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 37: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
+	31, // 38: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	31, // 39: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	1,  // 40: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
+	34, // 41: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
+	35, // 42: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
+	1,  // 43: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 44: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
+	9,  // 45: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
+	16, // 46: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 47: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 48: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	16, // 49: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 50: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 51: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 52: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 53: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 54: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	16, // 55: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 56: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	16, // 57: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 58: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	18, // 59: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	19, // 60: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 61: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 62: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	21, // 63: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	7,  // 64: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 65: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	24, // 66: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 67: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	27, // 68: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	28, // 69: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	29, // 70: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	30, // 71: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	33, // 72: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	33, // 73: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	29, // 74: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	19, // 75: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	19, // 76: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	19, // 77: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	37, // 78: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	38, // 79: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	46, // [46:80] is the sub-list for method output_type
+	12, // [12:46] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_driver_proto_init() }
@@ -1936,7 +2635,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   28,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,5 +1,5 @@
 // The LXC domain driver served across the go-plugin boundary: one rpc per
-// method of lxcvirt's driver.Driver interface. Errors travel as a gRPC status
+// method of lxcvirt's driverapi.Driver interface. Errors travel as a gRPC status
 // whose details hold one Error message with libvirt's error number, domain
 // and message, so the host rebuilds the exact *virterror.Error.
 
@@ -24,29 +24,40 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Driver_DefineXML_FullMethodName    = "/lxcvirt.driver.v1.Driver/DefineXML"
-	Driver_CreateXML_FullMethodName    = "/lxcvirt.driver.v1.Driver/CreateXML"
-	Driver_Undefine_FullMethodName     = "/lxcvirt.driver.v1.Driver/Undefine"
-	Driver_Create_FullMethodName       = "/lxcvirt.driver.v1.Driver/Create"
-	Driver_Shutdown_FullMethodName     = "/lxcvirt.driver.v1.Driver/Shutdown"
-	Driver_Destroy_FullMethodName      = "/lxcvirt.driver.v1.Driver/Destroy"
-	Driver_Reboot_FullMethodName       = "/lxcvirt.driver.v1.Driver/Reboot"
-	Driver_Suspend_FullMethodName      = "/lxcvirt.driver.v1.Driver/Suspend"
-	Driver_Resume_FullMethodName       = "/lxcvirt.driver.v1.Driver/Resume"
-	Driver_LookupByName_FullMethodName = "/lxcvirt.driver.v1.Driver/LookupByName"
-	Driver_LookupByUUID_FullMethodName = "/lxcvirt.driver.v1.Driver/LookupByUUID"
-	Driver_LookupByID_FullMethodName   = "/lxcvirt.driver.v1.Driver/LookupByID"
-	Driver_ListAll_FullMethodName      = "/lxcvirt.driver.v1.Driver/ListAll"
-	Driver_Status_FullMethodName       = "/lxcvirt.driver.v1.Driver/Status"
-	Driver_XMLDesc_FullMethodName      = "/lxcvirt.driver.v1.Driver/XMLDesc"
-	Driver_Info_FullMethodName         = "/lxcvirt.driver.v1.Driver/Info"
-	Driver_SetAutostart_FullMethodName = "/lxcvirt.driver.v1.Driver/SetAutostart"
-	Driver_Stats_FullMethodName        = "/lxcvirt.driver.v1.Driver/Stats"
-	Driver_Events_FullMethodName       = "/lxcvirt.driver.v1.Driver/Events"
-	Driver_Close_FullMethodName        = "/lxcvirt.driver.v1.Driver/Close"
-	Driver_Console_FullMethodName      = "/lxcvirt.driver.v1.Driver/Console"
-	Driver_SetMetadata_FullMethodName  = "/lxcvirt.driver.v1.Driver/SetMetadata"
-	Driver_Metadata_FullMethodName     = "/lxcvirt.driver.v1.Driver/Metadata"
+	Driver_DefineXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/DefineXML"
+	Driver_CreateXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/CreateXML"
+	Driver_Undefine_FullMethodName           = "/lxcvirt.driver.v1.Driver/Undefine"
+	Driver_Create_FullMethodName             = "/lxcvirt.driver.v1.Driver/Create"
+	Driver_Shutdown_FullMethodName           = "/lxcvirt.driver.v1.Driver/Shutdown"
+	Driver_Destroy_FullMethodName            = "/lxcvirt.driver.v1.Driver/Destroy"
+	Driver_Reboot_FullMethodName             = "/lxcvirt.driver.v1.Driver/Reboot"
+	Driver_Suspend_FullMethodName            = "/lxcvirt.driver.v1.Driver/Suspend"
+	Driver_Resume_FullMethodName             = "/lxcvirt.driver.v1.Driver/Resume"
+	Driver_LookupByName_FullMethodName       = "/lxcvirt.driver.v1.Driver/LookupByName"
+	Driver_LookupByUUID_FullMethodName       = "/lxcvirt.driver.v1.Driver/LookupByUUID"
+	Driver_LookupByID_FullMethodName         = "/lxcvirt.driver.v1.Driver/LookupByID"
+	Driver_ListAll_FullMethodName            = "/lxcvirt.driver.v1.Driver/ListAll"
+	Driver_Status_FullMethodName             = "/lxcvirt.driver.v1.Driver/Status"
+	Driver_XMLDesc_FullMethodName            = "/lxcvirt.driver.v1.Driver/XMLDesc"
+	Driver_Info_FullMethodName               = "/lxcvirt.driver.v1.Driver/Info"
+	Driver_SetAutostart_FullMethodName       = "/lxcvirt.driver.v1.Driver/SetAutostart"
+	Driver_Stats_FullMethodName              = "/lxcvirt.driver.v1.Driver/Stats"
+	Driver_Events_FullMethodName             = "/lxcvirt.driver.v1.Driver/Events"
+	Driver_Close_FullMethodName              = "/lxcvirt.driver.v1.Driver/Close"
+	Driver_Console_FullMethodName            = "/lxcvirt.driver.v1.Driver/Console"
+	Driver_SetMetadata_FullMethodName        = "/lxcvirt.driver.v1.Driver/SetMetadata"
+	Driver_Metadata_FullMethodName           = "/lxcvirt.driver.v1.Driver/Metadata"
+	Driver_NodeInfo_FullMethodName           = "/lxcvirt.driver.v1.Driver/NodeInfo"
+	Driver_FreeMemory_FullMethodName         = "/lxcvirt.driver.v1.Driver/FreeMemory"
+	Driver_CPUMap_FullMethodName             = "/lxcvirt.driver.v1.Driver/CPUMap"
+	Driver_NodeCPUStats_FullMethodName       = "/lxcvirt.driver.v1.Driver/NodeCPUStats"
+	Driver_NodeMemoryStats_FullMethodName    = "/lxcvirt.driver.v1.Driver/NodeMemoryStats"
+	Driver_Version_FullMethodName            = "/lxcvirt.driver.v1.Driver/Version"
+	Driver_Capabilities_FullMethodName       = "/lxcvirt.driver.v1.Driver/Capabilities"
+	Driver_DomainCapabilities_FullMethodName = "/lxcvirt.driver.v1.Driver/DomainCapabilities"
+	Driver_Sysinfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/Sysinfo"
+	Driver_ARPTable_FullMethodName           = "/lxcvirt.driver.v1.Driver/ARPTable"
+	Driver_OpenNamespaces_FullMethodName     = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
 )
 
 // DriverClient is the client API for Driver service.
@@ -77,16 +88,33 @@ type DriverClient interface {
 	Events(ctx context.Context, in *EventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Event], error)
 	// Close releases the plugin's driver; containers keep running.
 	Close(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Empty, error)
-	// Console attaches to a running domain's console (driver.Consoler). The
+	// Console attaches to a running domain's console (driverapi.Consoler). The
 	// host's first message is open; the server answers with response
 	// headers once attached, or ends the call with the error. Then data
 	// flows both ways. The host half-closes to detach; the server ends the
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleOutput], error)
-	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	// SetMetadata and Metadata are driverapi.MetadataEditor's methods.
 	SetMetadata(ctx context.Context, in *SetMetadataRequest, opts ...grpc.CallOption) (*Empty, error)
 	Metadata(ctx context.Context, in *MetadataRequest, opts ...grpc.CallOption) (*MetadataReply, error)
+	// The host facts (driverapi.Host): what libvirt's node and connection
+	// calls report about the machine the containers run on.
+	NodeInfo(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NodeInfoReply, error)
+	FreeMemory(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Uint64Reply, error)
+	CPUMap(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*CPUMapReply, error)
+	NodeCPUStats(ctx context.Context, in *NodeStatsRequest, opts ...grpc.CallOption) (*NodeStatsReply, error)
+	NodeMemoryStats(ctx context.Context, in *NodeStatsRequest, opts ...grpc.CallOption) (*NodeStatsReply, error)
+	Version(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Uint64Reply, error)
+	Capabilities(ctx context.Context, in *CapabilitiesRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	DomainCapabilities(ctx context.Context, in *DomainCapabilitiesRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	Sysinfo(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*XMLReply, error)
+	ARPTable(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*ARPTableReply, error)
+	// OpenNamespaces opens a running domain's namespaces
+	// (driverapi.NamespaceOpener). gRPC cannot carry descriptors: the
+	// server sends them on the descriptor socket the host handed the plugin
+	// at start, in one message tagged with the id it then returns.
+	OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error)
 }
 
 type driverClient struct {
@@ -339,6 +367,116 @@ func (c *driverClient) Metadata(ctx context.Context, in *MetadataRequest, opts .
 	return out, nil
 }
 
+func (c *driverClient) NodeInfo(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NodeInfoReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NodeInfoReply)
+	err := c.cc.Invoke(ctx, Driver_NodeInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) FreeMemory(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Uint64Reply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Uint64Reply)
+	err := c.cc.Invoke(ctx, Driver_FreeMemory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) CPUMap(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*CPUMapReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CPUMapReply)
+	err := c.cc.Invoke(ctx, Driver_CPUMap_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) NodeCPUStats(ctx context.Context, in *NodeStatsRequest, opts ...grpc.CallOption) (*NodeStatsReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NodeStatsReply)
+	err := c.cc.Invoke(ctx, Driver_NodeCPUStats_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) NodeMemoryStats(ctx context.Context, in *NodeStatsRequest, opts ...grpc.CallOption) (*NodeStatsReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NodeStatsReply)
+	err := c.cc.Invoke(ctx, Driver_NodeMemoryStats_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Version(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*Uint64Reply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Uint64Reply)
+	err := c.cc.Invoke(ctx, Driver_Version_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Capabilities(ctx context.Context, in *CapabilitiesRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_Capabilities_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DomainCapabilities(ctx context.Context, in *DomainCapabilitiesRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_DomainCapabilities_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Sysinfo(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_Sysinfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) ARPTable(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*ARPTableReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ARPTableReply)
+	err := c.cc.Invoke(ctx, Driver_ARPTable_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FilesReply)
+	err := c.cc.Invoke(ctx, Driver_OpenNamespaces_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -367,16 +505,33 @@ type DriverServer interface {
 	Events(*EventsRequest, grpc.ServerStreamingServer[Event]) error
 	// Close releases the plugin's driver; containers keep running.
 	Close(context.Context, *Empty) (*Empty, error)
-	// Console attaches to a running domain's console (driver.Consoler). The
+	// Console attaches to a running domain's console (driverapi.Consoler). The
 	// host's first message is open; the server answers with response
 	// headers once attached, or ends the call with the error. Then data
 	// flows both ways. The host half-closes to detach; the server ends the
 	// call with OK when the console ended (the container stopped) or with
 	// the error that ended it (another client forced it away).
 	Console(grpc.BidiStreamingServer[ConsoleInput, ConsoleOutput]) error
-	// SetMetadata and Metadata are driver.MetadataEditor's methods.
+	// SetMetadata and Metadata are driverapi.MetadataEditor's methods.
 	SetMetadata(context.Context, *SetMetadataRequest) (*Empty, error)
 	Metadata(context.Context, *MetadataRequest) (*MetadataReply, error)
+	// The host facts (driverapi.Host): what libvirt's node and connection
+	// calls report about the machine the containers run on.
+	NodeInfo(context.Context, *Empty) (*NodeInfoReply, error)
+	FreeMemory(context.Context, *Empty) (*Uint64Reply, error)
+	CPUMap(context.Context, *Empty) (*CPUMapReply, error)
+	NodeCPUStats(context.Context, *NodeStatsRequest) (*NodeStatsReply, error)
+	NodeMemoryStats(context.Context, *NodeStatsRequest) (*NodeStatsReply, error)
+	Version(context.Context, *Empty) (*Uint64Reply, error)
+	Capabilities(context.Context, *CapabilitiesRequest) (*XMLReply, error)
+	DomainCapabilities(context.Context, *DomainCapabilitiesRequest) (*XMLReply, error)
+	Sysinfo(context.Context, *Empty) (*XMLReply, error)
+	ARPTable(context.Context, *Empty) (*ARPTableReply, error)
+	// OpenNamespaces opens a running domain's namespaces
+	// (driverapi.NamespaceOpener). gRPC cannot carry descriptors: the
+	// server sends them on the descriptor socket the host handed the plugin
+	// at start, in one message tagged with the id it then returns.
+	OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -455,6 +610,39 @@ func (UnimplementedDriverServer) SetMetadata(context.Context, *SetMetadataReques
 }
 func (UnimplementedDriverServer) Metadata(context.Context, *MetadataRequest) (*MetadataReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method Metadata not implemented")
+}
+func (UnimplementedDriverServer) NodeInfo(context.Context, *Empty) (*NodeInfoReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method NodeInfo not implemented")
+}
+func (UnimplementedDriverServer) FreeMemory(context.Context, *Empty) (*Uint64Reply, error) {
+	return nil, status.Error(codes.Unimplemented, "method FreeMemory not implemented")
+}
+func (UnimplementedDriverServer) CPUMap(context.Context, *Empty) (*CPUMapReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method CPUMap not implemented")
+}
+func (UnimplementedDriverServer) NodeCPUStats(context.Context, *NodeStatsRequest) (*NodeStatsReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method NodeCPUStats not implemented")
+}
+func (UnimplementedDriverServer) NodeMemoryStats(context.Context, *NodeStatsRequest) (*NodeStatsReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method NodeMemoryStats not implemented")
+}
+func (UnimplementedDriverServer) Version(context.Context, *Empty) (*Uint64Reply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Version not implemented")
+}
+func (UnimplementedDriverServer) Capabilities(context.Context, *CapabilitiesRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Capabilities not implemented")
+}
+func (UnimplementedDriverServer) DomainCapabilities(context.Context, *DomainCapabilitiesRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method DomainCapabilities not implemented")
+}
+func (UnimplementedDriverServer) Sysinfo(context.Context, *Empty) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Sysinfo not implemented")
+}
+func (UnimplementedDriverServer) ARPTable(context.Context, *Empty) (*ARPTableReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method ARPTable not implemented")
+}
+func (UnimplementedDriverServer) OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method OpenNamespaces not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -873,6 +1061,204 @@ func _Driver_Metadata_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_NodeInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).NodeInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_NodeInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).NodeInfo(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_FreeMemory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).FreeMemory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_FreeMemory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).FreeMemory(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_CPUMap_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).CPUMap(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_CPUMap_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).CPUMap(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_NodeCPUStats_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NodeStatsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).NodeCPUStats(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_NodeCPUStats_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).NodeCPUStats(ctx, req.(*NodeStatsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_NodeMemoryStats_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NodeStatsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).NodeMemoryStats(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_NodeMemoryStats_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).NodeMemoryStats(ctx, req.(*NodeStatsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Version_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Version(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Version_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Version(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Capabilities_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CapabilitiesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Capabilities(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Capabilities_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Capabilities(ctx, req.(*CapabilitiesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DomainCapabilities_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DomainCapabilitiesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DomainCapabilities(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DomainCapabilities_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DomainCapabilities(ctx, req.(*DomainCapabilitiesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Sysinfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Sysinfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Sysinfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Sysinfo(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_ARPTable_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ARPTable(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ARPTable_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ARPTable(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_OpenNamespaces_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).OpenNamespaces(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_OpenNamespaces_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).OpenNamespaces(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -963,6 +1349,50 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Metadata",
 			Handler:    _Driver_Metadata_Handler,
+		},
+		{
+			MethodName: "NodeInfo",
+			Handler:    _Driver_NodeInfo_Handler,
+		},
+		{
+			MethodName: "FreeMemory",
+			Handler:    _Driver_FreeMemory_Handler,
+		},
+		{
+			MethodName: "CPUMap",
+			Handler:    _Driver_CPUMap_Handler,
+		},
+		{
+			MethodName: "NodeCPUStats",
+			Handler:    _Driver_NodeCPUStats_Handler,
+		},
+		{
+			MethodName: "NodeMemoryStats",
+			Handler:    _Driver_NodeMemoryStats_Handler,
+		},
+		{
+			MethodName: "Version",
+			Handler:    _Driver_Version_Handler,
+		},
+		{
+			MethodName: "Capabilities",
+			Handler:    _Driver_Capabilities_Handler,
+		},
+		{
+			MethodName: "DomainCapabilities",
+			Handler:    _Driver_DomainCapabilities_Handler,
+		},
+		{
+			MethodName: "Sysinfo",
+			Handler:    _Driver_Sysinfo_Handler,
+		},
+		{
+			MethodName: "ARPTable",
+			Handler:    _Driver_ARPTable_Handler,
+		},
+		{
+			MethodName: "OpenNamespaces",
+			Handler:    _Driver_OpenNamespaces_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -2,13 +2,12 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"os"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -40,11 +39,9 @@ var supportedFeatures = map[int32]bool{
 	featureNetworkUpdateOrder: true,
 }
 
-// Security model lxcvirtd reports: no security driver labels containers.
-const (
-	secModel = "none"
-	secDOI   = "0"
-)
+// secModel is the security model lxcvirtd reports: no security driver
+// labels containers.
+var secModel = driverapi.SecurityModel{Model: "none", DOI: "0"}
 
 func (s *Server) authList(ctx context.Context, c *conn) (*libvirt.AuthListRet, error) {
 	// Unix socket access is governed by the socket's file mode alone.
@@ -131,12 +128,24 @@ func (s *Server) getType(ctx context.Context, c *conn) (*libvirt.ConnectGetTypeR
 	return &libvirt.ConnectGetTypeRet{Type: "LXC"}, nil
 }
 
-// getVersion reports the kernel release, as libvirt's LXC driver does: the
-// kernel is what runs the containers.
+// host is the driver's view of the host, for node and host calls.
+func (s *Server) host(fn string) (driverapi.Host, error) {
+	if s.cfg.Host == nil {
+		return nil, noSupport(fn)
+	}
+	return s.cfg.Host, nil
+}
+
+// getVersion reports the driver's hypervisor version (for LXC, the kernel
+// release).
 func (s *Server) getVersion(ctx context.Context, c *conn) (*libvirt.ConnectGetVersionRet, error) {
-	v, err := host.KernelVersion()
+	h, err := s.host("virConnectGetVersion")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
+	}
+	v, err := h.Version(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return &libvirt.ConnectGetVersionRet{HvVer: v}, nil
 }
@@ -145,6 +154,9 @@ func (s *Server) getLibVersion(ctx context.Context, c *conn) (*libvirt.ConnectGe
 	return &libvirt.ConnectGetLibVersionRet{LibVer: LibVersion}, nil
 }
 
+// getHostname names the machine the daemon runs on, as libvirtd answers
+// from its own process; the driver plugin runs on the same machine, so
+// this one system call does not go through the driver.
 func (s *Server) getHostname(ctx context.Context, c *conn) (*libvirt.ConnectGetHostnameRet, error) {
 	name, err := os.Hostname()
 	if err != nil {
@@ -161,12 +173,12 @@ func (s *Server) isSecure(ctx context.Context, c *conn) (*libvirt.ConnectIsSecur
 	return &libvirt.ConnectIsSecureRet{Secure: 1}, nil // a local unix socket
 }
 
-func (s *Server) nodeInfo() (host.NodeInfo, error) {
-	ni, err := s.cfg.Host.NodeInfo()
+func (s *Server) nodeInfo(ctx context.Context, fn string) (driverapi.NodeInfo, error) {
+	h, err := s.host(fn)
 	if err != nil {
-		return ni, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return driverapi.NodeInfo{}, err
 	}
-	return ni, nil
+	return h.NodeInfo(ctx)
 }
 
 // getMaxVcpus reports the host's CPU count: a container can use every CPU.
@@ -174,7 +186,7 @@ func (s *Server) getMaxVcpus(ctx context.Context, c *conn, args *libvirt.Connect
 	if len(args.Type) == 1 && args.Type[0] != "" && args.Type[0] != "lxc" && args.Type[0] != "LXC" {
 		return nil, virterror.New(libvirt.ErrInvalidArg, "unknown type '%s'", args.Type[0])
 	}
-	ni, err := s.nodeInfo()
+	ni, err := s.nodeInfo(ctx, "virConnectGetMaxVcpus")
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +194,7 @@ func (s *Server) getMaxVcpus(ctx context.Context, c *conn, args *libvirt.Connect
 }
 
 func (s *Server) nodeGetInfo(ctx context.Context, c *conn) (*libvirt.NodeGetInfoRet, error) {
-	ni, err := s.nodeInfo()
+	ni, err := s.nodeInfo(ctx, "virNodeGetInfo")
 	if err != nil {
 		return nil, err
 	}
@@ -197,17 +209,25 @@ func (s *Server) nodeGetInfo(ctx context.Context, c *conn) (*libvirt.NodeGetInfo
 }
 
 func (s *Server) nodeGetFreeMemory(ctx context.Context, c *conn) (*libvirt.NodeGetFreeMemoryRet, error) {
-	free, err := s.cfg.Host.FreeMemory()
+	h, err := s.host("virNodeGetFreeMemory")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
+	}
+	free, err := h.FreeMemory(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return &libvirt.NodeGetFreeMemoryRet{FreeMem: free}, nil
 }
 
 func (s *Server) getCapabilities(ctx context.Context, c *conn) (*libvirt.ConnectGetCapabilitiesRet, error) {
-	xml, err := s.cfg.Host.Capabilities(host.CapsOptions{Emulator: s.cfg.Emulator, SecModel: secModel, SecDOI: secDOI})
+	h, err := s.host("virConnectGetCapabilities")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
+	}
+	xml, err := h.Capabilities(ctx, secModel)
+	if err != nil {
+		return nil, err
 	}
 	return &libvirt.ConnectGetCapabilitiesRet{Capabilities: xml}, nil
 }
@@ -216,12 +236,13 @@ func (s *Server) getSysinfo(ctx context.Context, c *conn, args *libvirt.ConnectG
 	if err := checkFlags(args.Flags, 0, "virConnectGetSysinfo"); err != nil {
 		return nil, err
 	}
-	xml, err := s.cfg.Host.Sysinfo()
-	if errors.Is(err, host.ErrNoSMBIOS) {
-		return nil, virterror.New(libvirt.ErrConfigUnsupported, "Host SMBIOS information is not available")
-	}
+	h, err := s.host("virConnectGetSysinfo")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
+	}
+	xml, err := h.Sysinfo(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return &libvirt.ConnectGetSysinfoRet{Sysinfo: xml}, nil
 }
@@ -236,7 +257,7 @@ func cString(s string) []int8 {
 }
 
 func (s *Server) nodeGetSecurityModel(ctx context.Context, c *conn) (*libvirt.NodeGetSecurityModelRet, error) {
-	return &libvirt.NodeGetSecurityModelRet{Model: cString(secModel), Doi: cString(secDOI)}, nil
+	return &libvirt.NodeGetSecurityModelRet{Model: cString(secModel.Model), Doi: cString(secModel.DOI)}, nil
 }
 
 // The daemon has no network, storage, interface or node-device drivers:

@@ -5,7 +5,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -13,7 +13,7 @@ import (
 // console, and the call's stream carries it (see stream.go) from the reply
 // on. Exclusive access and --force are the driver's to decide.
 func (s *Server) openConsole(ctx context.Context, c *conn, args *libvirt.DomainOpenConsoleArgs) error {
-	cons, ok := s.drv().(driver.Consoler)
+	cons, ok := s.drv().(driverapi.Consoler)
 	if !ok {
 		return noSupport("virDomainOpenConsole")
 	}

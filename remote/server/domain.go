@@ -5,7 +5,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -13,7 +13,7 @@ import (
 // Domain handlers. Each *Flags procedure has the handler; the older
 // procedure without flags calls it with 0, as libvirt's drivers do.
 
-func wireDomain(d driver.Domain) libvirt.Domain {
+func wireDomain(d driverapi.Domain) libvirt.Domain {
 	return libvirt.Domain{Name: d.Name, UUID: d.UUID, ID: d.ID}
 }
 
@@ -24,7 +24,7 @@ func boolInt(b bool) int32 {
 	return 0
 }
 
-func (s *Server) drv() driver.Driver { return s.cfg.Driver }
+func (s *Server) drv() driverapi.Driver { return s.cfg.Driver }
 
 func (s *Server) lookupByName(ctx context.Context, c *conn, args *libvirt.DomainLookupByNameArgs) (*libvirt.DomainLookupByNameRet, error) {
 	d, err := s.drv().LookupByName(ctx, args.Name)
@@ -185,7 +185,7 @@ func (s *Server) getXMLDesc(ctx context.Context, c *conn, args *libvirt.DomainGe
 	return &libvirt.DomainGetXMLDescRet{XML: xml}, nil
 }
 
-func (s *Server) status(ctx context.Context, dom libvirt.Domain) (driver.Status, error) {
+func (s *Server) status(ctx context.Context, dom libvirt.Domain) (driverapi.Status, error) {
 	return s.drv().Status(ctx, dom.UUID)
 }
 
@@ -278,7 +278,7 @@ func checkListMax(n, max int) error {
 	return nil
 }
 
-func (s *Server) listFiltered(ctx context.Context, flags libvirt.ConnectListAllDomainsFlags) ([]driver.Status, error) {
+func (s *Server) listFiltered(ctx context.Context, flags libvirt.ConnectListAllDomainsFlags) ([]driverapi.Status, error) {
 	return s.drv().ListAll(ctx, uint32(flags))
 }
 

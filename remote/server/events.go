@@ -7,7 +7,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -31,32 +31,32 @@ type callback struct {
 // newer than the legacy procedures).
 type eventForm struct {
 	proc, legacyProc int32
-	msg              func(cb int32, ev driver.Event) any
-	legacyMsg        func(ev driver.Event) any
+	msg              func(cb int32, ev driverapi.Event) any
+	legacyMsg        func(ev driverapi.Event) any
 }
 
 // eventForms are the events lxcvirtd emits; issue-5 events add entries.
-var eventForms = map[driver.EventKind]eventForm{
-	driver.EventLifecycle: {
+var eventForms = map[driverapi.EventKind]eventForm{
+	driverapi.EventLifecycle: {
 		proc: proto.ProcDomainEventCallbackLifecycle, legacyProc: proto.ProcDomainEventLifecycle,
-		msg: func(cb int32, ev driver.Event) any {
+		msg: func(cb int32, ev driverapi.Event) any {
 			return &libvirt.DomainEventCallbackLifecycleMsg{CallbackID: cb, Msg: lifecycleMsg(ev)}
 		},
-		legacyMsg: func(ev driver.Event) any { m := lifecycleMsg(ev); return &m },
+		legacyMsg: func(ev driverapi.Event) any { m := lifecycleMsg(ev); return &m },
 	},
-	driver.EventReboot: {
+	driverapi.EventReboot: {
 		proc: proto.ProcDomainEventCallbackReboot, legacyProc: proto.ProcDomainEventReboot,
-		msg: func(cb int32, ev driver.Event) any {
+		msg: func(cb int32, ev driverapi.Event) any {
 			return &libvirt.DomainEventCallbackRebootMsg{CallbackID: cb, Msg: libvirt.DomainEventRebootMsg{Dom: wireDomain(ev.Domain)}}
 		},
-		legacyMsg: func(ev driver.Event) any { return &libvirt.DomainEventRebootMsg{Dom: wireDomain(ev.Domain)} },
+		legacyMsg: func(ev driverapi.Event) any { return &libvirt.DomainEventRebootMsg{Dom: wireDomain(ev.Domain)} },
 	},
 	// Newer than the legacy procedures: callback registrations only, as
 	// in libvirt.
-	driver.EventMetadataChange: {proc: proto.ProcDomainEventCallbackMetadataChange, msg: metadataChangeMsg},
+	driverapi.EventMetadataChange: {proc: proto.ProcDomainEventCallbackMetadataChange, msg: metadataChangeMsg},
 }
 
-func lifecycleMsg(ev driver.Event) libvirt.DomainEventLifecycleMsg {
+func lifecycleMsg(ev driverapi.Event) libvirt.DomainEventLifecycleMsg {
 	return libvirt.DomainEventLifecycleMsg{Dom: wireDomain(ev.Domain), Event: ev.Type, Detail: ev.Detail}
 }
 
@@ -123,7 +123,7 @@ type eventMsg struct {
 
 // deliver queues ev for each of the client's matching registrations. Events
 // are MESSAGE packets with serial 1, as libvirtd sends them.
-func (c *conn) deliver(ev driver.Event) {
+func (c *conn) deliver(ev driverapi.Event) {
 	form, ok := eventForms[ev.Kind]
 	if !ok || c.ctx.Err() != nil {
 		return
@@ -257,14 +257,14 @@ func (s *Server) eventDeregisterAny(ctx context.Context, c *conn, args *libvirt.
 
 // eventRegister is the oldest API: lifecycle events only.
 func (s *Server) eventRegister(ctx context.Context, c *conn) (*libvirt.ConnectDomainEventRegisterRet, error) {
-	if err := c.registerLegacy(int32(driver.EventLifecycle)); err != nil {
+	if err := c.registerLegacy(int32(driverapi.EventLifecycle)); err != nil {
 		return nil, err
 	}
 	return &libvirt.ConnectDomainEventRegisterRet{CbRegistered: 1}, nil
 }
 
 func (s *Server) eventDeregister(ctx context.Context, c *conn) (*libvirt.ConnectDomainEventDeregisterRet, error) {
-	if err := c.deregisterLegacy(int32(driver.EventLifecycle)); err != nil {
+	if err := c.deregisterLegacy(int32(driverapi.EventLifecycle)); err != nil {
 		return nil, err
 	}
 	return &libvirt.ConnectDomainEventDeregisterRet{CbRegistered: 0}, nil

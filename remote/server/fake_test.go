@@ -9,19 +9,19 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
-// fakeDriver is an in-memory driver.Driver. Calls naming a domain that starts
+// fakeDriver is an in-memory driverapi.Driver. Calls naming a domain that starts
 // with "block" wait until release closes or their context ends, recording
 // each in entered and each cancellation in cancelled.
 type fakeDriver struct {
 	mu        sync.Mutex
-	doms      map[driver.UUID]*driver.Status
+	doms      map[driverapi.UUID]*driverapi.Status
 	meta      map[metaKey]string
 	nextID    int32
-	events    chan driver.Event
+	events    chan driverapi.Event
 	release   chan struct{}
 	entered   chan string
 	cancelled chan string
@@ -32,17 +32,17 @@ type fakeDriver struct {
 
 func newFakeDriver() *fakeDriver {
 	return &fakeDriver{
-		doms:      map[driver.UUID]*driver.Status{},
+		doms:      map[driverapi.UUID]*driverapi.Status{},
 		nextID:    1000,
-		events:    make(chan driver.Event, 16),
+		events:    make(chan driverapi.Event, 16),
 		release:   make(chan struct{}),
 		entered:   make(chan string, 16),
 		cancelled: make(chan string, 16),
 	}
 }
 
-func uuidOf(name string) driver.UUID {
-	var u driver.UUID
+func uuidOf(name string) driverapi.UUID {
+	var u driverapi.UUID
 	sum := sha256.Sum256([]byte(name))
 	copy(u[:], sum[:])
 	return u
@@ -76,7 +76,7 @@ func (f *fakeDriver) wait(ctx context.Context, name string) error {
 	}
 }
 
-func (f *fakeDriver) get(u driver.UUID) (*driver.Status, error) {
+func (f *fakeDriver) get(u driverapi.UUID) (*driverapi.Status, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	st, ok := f.doms[u]
@@ -86,41 +86,41 @@ func (f *fakeDriver) get(u driver.UUID) (*driver.Status, error) {
 	return st, nil
 }
 
-func (f *fakeDriver) add(name string, persistent bool) driver.Domain {
+func (f *fakeDriver) add(name string, persistent bool) driverapi.Domain {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st := &driver.Status{Domain: driver.Domain{Name: name, UUID: uuidOf(name), ID: -1}, State: libvirt.DomainShutoff, Persistent: persistent}
+	st := &driverapi.Status{Domain: driverapi.Domain{Name: name, UUID: uuidOf(name), ID: -1}, State: libvirt.DomainShutoff, Persistent: persistent}
 	f.doms[st.UUID] = st
 	return st.Domain
 }
 
-func (f *fakeDriver) emit(kind driver.EventKind, d driver.Domain, typ, detail int32) {
+func (f *fakeDriver) emit(kind driverapi.EventKind, d driverapi.Domain, typ, detail int32) {
 	select {
-	case f.events <- driver.Event{Kind: kind, Domain: d, Type: typ, Detail: detail}:
+	case f.events <- driverapi.Event{Kind: kind, Domain: d, Type: typ, Detail: detail}:
 	default: // nobody listens
 	}
 }
 
-func (f *fakeDriver) DefineXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	name, err := nameFromXML(xml)
 	if err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	d := f.add(name, true)
-	f.emit(driver.EventLifecycle, d, int32(libvirt.DomainEventDefined), 0)
+	f.emit(driverapi.EventLifecycle, d, int32(libvirt.DomainEventDefined), 0)
 	return d, nil
 }
 
-func (f *fakeDriver) CreateXML(ctx context.Context, xml string, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) CreateXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	name, err := nameFromXML(xml)
 	if err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	d := f.add(name, false)
 	return f.Create(ctx, d.UUID, 0)
 }
 
-func (f *fakeDriver) Undefine(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if _, err := f.get(u); err != nil {
 		return err
 	}
@@ -130,22 +130,22 @@ func (f *fakeDriver) Undefine(ctx context.Context, u driver.UUID, flags uint32) 
 	return nil
 }
 
-func (f *fakeDriver) Create(ctx context.Context, u driver.UUID, flags uint32) (driver.Domain, error) {
+func (f *fakeDriver) Create(ctx context.Context, u driverapi.UUID, flags uint32) (driverapi.Domain, error) {
 	st, err := f.get(u)
 	if err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if st.ID != -1 {
-		return driver.Domain{}, virterror.New(libvirt.ErrOperationInvalid, "domain is already running")
+		return driverapi.Domain{}, virterror.New(libvirt.ErrOperationInvalid, "domain is already running")
 	}
 	f.nextID++
 	st.ID, st.State, st.Reason = f.nextID, libvirt.DomainRunning, 1
 	return st.Domain, nil
 }
 
-func (f *fakeDriver) stop(u driver.UUID) error {
+func (f *fakeDriver) stop(u driverapi.UUID) error {
 	st, err := f.get(u)
 	if err != nil {
 		return err
@@ -159,20 +159,20 @@ func (f *fakeDriver) stop(u driver.UUID) error {
 	return nil
 }
 
-func (f *fakeDriver) Shutdown(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.stop(u)
 }
 
-func (f *fakeDriver) Destroy(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	return f.stop(u)
 }
 
-func (f *fakeDriver) Reboot(ctx context.Context, u driver.UUID, flags uint32) error {
+func (f *fakeDriver) Reboot(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	_, err := f.get(u)
 	return err
 }
 
-func (f *fakeDriver) setState(u driver.UUID, s libvirt.DomainState) error {
+func (f *fakeDriver) setState(u driverapi.UUID, s libvirt.DomainState) error {
 	st, err := f.get(u)
 	if err != nil {
 		return err
@@ -183,34 +183,34 @@ func (f *fakeDriver) setState(u driver.UUID, s libvirt.DomainState) error {
 	return nil
 }
 
-func (f *fakeDriver) Suspend(ctx context.Context, u driver.UUID) error {
+func (f *fakeDriver) Suspend(ctx context.Context, u driverapi.UUID) error {
 	return f.setState(u, libvirt.DomainPaused)
 }
 
-func (f *fakeDriver) Resume(ctx context.Context, u driver.UUID) error {
+func (f *fakeDriver) Resume(ctx context.Context, u driverapi.UUID) error {
 	return f.setState(u, libvirt.DomainRunning)
 }
 
-func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driverapi.Domain, error) {
 	if err := f.wait(ctx, name); err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	st, err := f.get(uuidOf(name))
 	if err != nil {
-		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+		return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 	}
 	return st.Domain, nil
 }
 
-func (f *fakeDriver) LookupByUUID(ctx context.Context, u driver.UUID) (driver.Domain, error) {
+func (f *fakeDriver) LookupByUUID(ctx context.Context, u driverapi.UUID) (driverapi.Domain, error) {
 	st, err := f.get(u)
 	if err != nil {
-		return driver.Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	return st.Domain, nil
 }
 
-func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, error) {
+func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driverapi.Domain, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, st := range f.doms {
@@ -218,10 +218,10 @@ func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driver.Domain, e
 			return st.Domain, nil
 		}
 	}
-	return driver.Domain{}, noDomain("id")
+	return driverapi.Domain{}, noDomain("id")
 }
 
-func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status, error) {
+func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	out := f.list(flags)
 	if f.afterList != nil {
 		f.afterList()
@@ -229,10 +229,10 @@ func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driver.Status
 	return out, nil
 }
 
-func (f *fakeDriver) list(flags uint32) []driver.Status {
+func (f *fakeDriver) list(flags uint32) []driverapi.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []driver.Status
+	var out []driverapi.Status
 	for _, st := range f.doms {
 		active := st.ID != -1
 		if flags&uint32(libvirt.ConnectListDomainsActive) != 0 && !active ||
@@ -245,17 +245,17 @@ func (f *fakeDriver) list(flags uint32) []driver.Status {
 	return out
 }
 
-func (f *fakeDriver) Status(ctx context.Context, u driver.UUID) (driver.Status, error) {
+func (f *fakeDriver) Status(ctx context.Context, u driverapi.UUID) (driverapi.Status, error) {
 	st, err := f.get(u)
 	if err != nil {
-		return driver.Status{}, err
+		return driverapi.Status{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return *st, nil
 }
 
-func (f *fakeDriver) XMLDesc(ctx context.Context, u driver.UUID, flags uint32) (string, error) {
+func (f *fakeDriver) XMLDesc(ctx context.Context, u driverapi.UUID, flags uint32) (string, error) {
 	st, err := f.Status(ctx, u)
 	if err != nil {
 		return "", err
@@ -263,15 +263,15 @@ func (f *fakeDriver) XMLDesc(ctx context.Context, u driver.UUID, flags uint32) (
 	return "<domain type='lxc'><name>" + st.Name + "</name></domain>", nil
 }
 
-func (f *fakeDriver) Info(ctx context.Context, u driver.UUID) (driver.Info, error) {
+func (f *fakeDriver) Info(ctx context.Context, u driverapi.UUID) (driverapi.Info, error) {
 	st, err := f.Status(ctx, u)
 	if err != nil {
-		return driver.Info{}, err
+		return driverapi.Info{}, err
 	}
-	return driver.Info{State: st.State, MaxMemKiB: 500000, MemKiB: 1234, VCPUs: 2, CPUTimeNs: 5e9}, nil
+	return driverapi.Info{State: st.State, MaxMemKiB: 500000, MemKiB: 1234, VCPUs: 2, CPUTimeNs: 5e9}, nil
 }
 
-func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, autostart bool) error {
+func (f *fakeDriver) SetAutostart(ctx context.Context, u driverapi.UUID, autostart bool) error {
 	st, err := f.get(u)
 	if err != nil {
 		return err
@@ -283,32 +283,32 @@ func (f *fakeDriver) SetAutostart(ctx context.Context, u driver.UUID, autostart 
 }
 
 // Stats answers for the named domains (all when none is named), leaving
-// out those that do not exist, as driver.Driver documents.
-func (f *fakeDriver) Stats(ctx context.Context, uuids []driver.UUID) ([]driver.Stats, error) {
+// out those that do not exist, as driverapi.Driver documents.
+func (f *fakeDriver) Stats(ctx context.Context, uuids []driverapi.UUID) ([]driverapi.Stats, error) {
 	if len(uuids) == 0 {
 		all, _ := f.ListAll(ctx, 0)
 		for _, st := range all {
 			uuids = append(uuids, st.UUID)
 		}
 	}
-	var out []driver.Stats
+	var out []driverapi.Stats
 	for _, u := range uuids {
 		st, err := f.Status(ctx, u)
 		if err != nil {
 			continue
 		}
-		out = append(out, driver.Stats{
+		out = append(out, driverapi.Stats{
 			Status: st, CPUTimeNs: 7e9, CPUUserNs: 4e9, CPUSystemNs: 3e9, PerCPUNs: []uint64{5e9, 2e9},
 			MemKiB: 2048, MaxMemKiB: 500000, CurMemKiB: 400000, VCPUs: 2,
-			Interfaces: []driver.InterfaceStats{{Name: "veth0", MAC: "52:54:00:ab:cd:ef", RxBytes: 100, RxPackets: 2, RxErrs: 5, RxDrop: 6,
+			Interfaces: []driverapi.InterfaceStats{{Name: "veth0", MAC: "52:54:00:ab:cd:ef", RxBytes: 100, RxPackets: 2, RxErrs: 5, RxDrop: 6,
 				TxBytes: 300, TxPackets: 4, TxErrs: 7, TxDrop: 8}},
 		})
 	}
 	return out, nil
 }
 
-func (f *fakeDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
-	out := make(chan driver.Event)
+func (f *fakeDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
+	out := make(chan driverapi.Event)
 	go func() {
 		defer close(out)
 		for {
@@ -332,13 +332,13 @@ func (f *fakeDriver) Close() error { return nil }
 // metaKey names one metadata value of the fake: the flags are part of it,
 // so a test sees which definition a call addressed.
 type metaKey struct {
-	u     driver.UUID
-	typ   driver.MetadataType
+	u     driverapi.UUID
+	typ   driverapi.MetadataType
 	uri   string
 	flags uint32
 }
 
-func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, metadata, key, uri string, flags uint32) error {
+func (f *fakeDriver) SetMetadata(ctx context.Context, u driverapi.UUID, typ driverapi.MetadataType, metadata, key, uri string, flags uint32) error {
 	st, err := f.get(u)
 	if err != nil {
 		return err
@@ -350,13 +350,13 @@ func (f *fakeDriver) SetMetadata(ctx context.Context, u driver.UUID, typ driver.
 	f.meta[metaKey{u, typ, uri, flags}] = key + "|" + metadata
 	f.mu.Unlock()
 	select {
-	case f.events <- driver.Event{Kind: driver.EventMetadataChange, Domain: st.Domain, Type: int32(typ), NSURI: uri}:
+	case f.events <- driverapi.Event{Kind: driverapi.EventMetadataChange, Domain: st.Domain, Type: int32(typ), NSURI: uri}:
 	default:
 	}
 	return nil
 }
 
-func (f *fakeDriver) Metadata(ctx context.Context, u driver.UUID, typ driver.MetadataType, uri string, flags uint32) (string, error) {
+func (f *fakeDriver) Metadata(ctx context.Context, u driverapi.UUID, typ driverapi.MetadataType, uri string, flags uint32) (string, error) {
 	if _, err := f.get(u); err != nil {
 		return "", err
 	}

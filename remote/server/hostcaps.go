@@ -2,12 +2,10 @@ package server
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/remote/host"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -18,9 +16,13 @@ func (s *Server) nodeGetCPUMap(ctx context.Context, c *conn, args *libvirt.NodeG
 	if err := checkFlags(args.Flags, 0, "virHostCPUGetMap"); err != nil {
 		return nil, err
 	}
-	m, err := s.cfg.Host.CPUMap()
+	h, err := s.host("virNodeGetCPUMap")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
+	}
+	m, err := h.CPUMap(ctx)
+	if err != nil {
+		return nil, err
 	}
 	ret := &libvirt.NodeGetCPUMapRet{Ret: int32(m.CPUs)}
 	if args.NeedMap != 0 {
@@ -46,8 +48,8 @@ var libvirtArches = []string{
 // type lxc. Arguments are checked as libvirt's drivers do: an unknown or
 // other virt type and an unknown architecture are invalid arguments, a
 // known architecture the host cannot run is unsupported, and the emulator
-// must be the one the capabilities name. LXC has no machine types; a
-// machine a client names is echoed, as libvirt's bhyve driver does.
+// must be the one the capabilities name (the driver checks that, and
+// which architectures it runs).
 func (s *Server) getDomainCapabilities(ctx context.Context, c *conn, args *libvirt.ConnectGetDomainCapabilitiesArgs) (*libvirt.ConnectGetDomainCapabilitiesRet, error) {
 	if err := checkFlags(uint32(args.Flags), 0, "virConnectGetDomainCapabilities"); err != nil {
 		return nil, err
@@ -61,27 +63,16 @@ func (s *Server) getDomainCapabilities(ctx context.Context, c *conn, args *libvi
 	if vt := opt(args.Virttype); vt != "" && vt != "lxc" {
 		return nil, virterror.New(libvirt.ErrInvalidArg, "unknown virttype: %s", vt)
 	}
-	o := host.DomainCapsOptions{Emulator: s.cfg.Emulator, Arch: host.Arch(), Machine: opt(args.Machine)}
-	if a := opt(args.Arch); a != "" {
-		if !slices.Contains(libvirtArches, a) {
-			return nil, virterror.New(libvirt.ErrInvalidArg, "unknown architecture: %s", a)
-		}
-		o.Arch = a
+	if a := opt(args.Arch); a != "" && !slices.Contains(libvirtArches, a) {
+		return nil, virterror.New(libvirt.ErrInvalidArg, "unknown architecture: %s", a)
 	}
-	if e := opt(args.Emulatorbin); e != "" && e != s.cfg.Emulator {
-		return nil, virterror.New(libvirt.ErrInvalidArg, "emulator '%s' is not the LXC driver's '%s'", e, s.cfg.Emulator)
-	}
-	ni, err := s.nodeInfo()
+	h, err := s.host("virConnectGetDomainCapabilities")
 	if err != nil {
 		return nil, err
 	}
-	o.MaxVCPUs = int(ni.CPUs)
-	xml, err := host.DomainCapabilities(o)
-	if errors.Is(err, host.ErrNoArch) {
-		return nil, virterror.New(libvirt.ErrNoSupport, "unsupported architecture: %s", o.Arch)
-	}
+	xml, err := h.DomainCapabilities(ctx, opt(args.Arch), opt(args.Machine), opt(args.Emulatorbin))
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "%v", err)
+		return nil, err
 	}
 	return &libvirt.ConnectGetDomainCapabilitiesRet{Capabilities: xml}, nil
 }

@@ -12,8 +12,8 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
 
-	"github.com/lxcvirt/lxcvirt/driver"
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -23,7 +23,7 @@ func TestNodeGetCPUMap(t *testing.T) {
 		"sys/devices/system/cpu/present": "0-9\n",
 		"sys/devices/system/cpu/online":  "0-3,8\n",
 	})
-	rc, _, _ := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
+	rc, _, _ := statsClient(t, func(c *Config) { c.Host = host.Facts{Host: host.Host{Root: root}} })
 	var ret libvirt.NodeGetCPUMapRet
 	rc.mustCall(proto.ProcNodeGetCPUMap, &libvirt.NodeGetCPUMapArgs{NeedMap: 1, NeedOnline: 1}, &ret)
 	if ret.Ret != 10 || ret.Online != 5 || !bytes.Equal(ret.Cpumap, []byte{0x0f, 0x01}) {
@@ -39,6 +39,17 @@ func TestNodeGetCPUMap(t *testing.T) {
 		libvirt.ErrInvalidArg, "invalid argument: unsupported flags (0x4) in function virHostCPUGetMap")
 }
 
+// A driver without host facts leaves the node calls unsupported.
+func TestHostCallsWithoutHostFacts(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Host = nil })
+	rc := dial(t, ts.rw)
+	rc.open(0)
+	wantError(t, rc.call(proto.ProcNodeGetInfo, nil, nil), libvirt.ErrNoSupport,
+		"this function is not supported by the connection driver: virNodeGetInfo")
+	wantError(t, rc.call(proto.ProcConnectGetCapabilities, nil, nil), libvirt.ErrNoSupport,
+		"this function is not supported by the connection driver: virConnectGetCapabilities")
+}
+
 func domCaps(t *testing.T, rc *rawClient, args libvirt.ConnectGetDomainCapabilitiesArgs) libvirtxml.DomainCaps {
 	t.Helper()
 	var ret libvirt.ConnectGetDomainCapabilitiesRet
@@ -51,7 +62,7 @@ func domCaps(t *testing.T, rc *rawClient, args libvirt.ConnectGetDomainCapabilit
 }
 
 func TestGetDomainCapabilities(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Emulator = "/usr/libexec/lxcvirt/start" })
+	ts := startServer(t, func(c *Config) { c.Host = host.Facts{Host: host.Local, Emulator: "/usr/libexec/lxcvirt/start"} })
 	rc := dial(t, ts.rw)
 	rc.open(0)
 	ni, err := host.Local.NodeInfo()
@@ -131,7 +142,7 @@ func TestGetAllDomainStatsWhileDomainsComeAndGo(t *testing.T) {
 	}
 	// A per-domain stats call still reports a domain that does not exist.
 	e := rc.call(proto.ProcDomainMemoryStats, &libvirt.DomainMemoryStatsArgs{Dom: wireDomain(gone), MaxStats: 4}, nil)
-	wantError(t, e, libvirt.ErrNoDomain, virterror.Wrap(driver.NoDomainError(gone.UUID)).Message)
+	wantError(t, e, libvirt.ErrNoDomain, virterror.Wrap(driverapi.NoDomainError(gone.UUID)).Message)
 }
 
 // logRecords is a slog handler that keeps every record.

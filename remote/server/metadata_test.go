@@ -6,7 +6,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -91,7 +91,7 @@ func setMetadataEvent(t *testing.T, rc *rawClient, args *libvirt.DomainSetMetada
 
 // A driver without metadata answers "not supported".
 func TestMetadataUnsupported(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Driver = struct{ driver.Driver }{c.Driver} })
+	ts := startServer(t, func(c *Config) { c.Driver = struct{ driverapi.Driver }{c.Driver} })
 	rc := dial(t, ts.rw)
 	rc.open(0)
 	dom := wireDomain(ts.drv.add("ct1", true))

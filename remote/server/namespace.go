@@ -3,16 +3,13 @@ package server
 import (
 	"context"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"net"
 	"os"
-	"path/filepath"
-	"strconv"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -103,16 +100,9 @@ func (c *conn) replyWithFiles(h wire.Header, ret any, files []*os.File) {
 	}
 }
 
-// namespaces are the namespaces virDomainLxcOpenNamespace passes, in
-// libvirt's order (virProcessGetNamespaces); a missing one is skipped.
-var namespaces = []string{"user", "ipc", "uts", "net", "pid", "mnt"}
-
 // lxcOpenNamespace serves virDomainLxcOpenNamespace (the LXC program's
 // procedure 1, used by `virsh lxc-enter-namespace`): the container init's
-// namespace descriptors, opened by the daemon itself from /proc. The
-// domain's ID is its init's host PID; the PID is pinned with a pidfd and
-// confirmed with the driver, so a PID reused after the container stopped
-// cannot hand out another process's namespaces.
+// namespace descriptors, which the driver opens (driverapi.NamespaceOpener).
 func (s *Server) lxcOpenNamespace(ctx context.Context, c *conn, args *proto.LXCDomainOpenNamespaceArgs) error {
 	if err := checkFlags(args.Flags, 0, "virDomainLxcOpenNamespace"); err != nil {
 		return err
@@ -120,64 +110,13 @@ func (s *Server) lxcOpenNamespace(ctx context.Context, c *conn, args *proto.LXCD
 	if !c.canPassFDs() {
 		return virterror.New(libvirt.ErrOperationUnsupported, "passing file descriptors needs a unix socket connection")
 	}
-	pid, err := s.initPID(ctx, args.Dom.UUID)
+	op, ok := s.drv().(driverapi.NamespaceOpener)
+	if !ok {
+		return noSupport("virDomainLxcOpenNamespace")
+	}
+	files, err := op.OpenNamespaces(ctx, args.Dom.UUID)
 	if err != nil {
 		return err
-	}
-	pidfd, err := unix.PidfdOpen(pid, 0)
-	if err != nil {
-		return errNotRunning()
-	}
-	defer unix.Close(pidfd)
-	if again, err := s.initPID(ctx, args.Dom.UUID); err != nil {
-		return err
-	} else if again != pid {
-		return errNotRunning()
-	}
-	files, err := openNamespaces("/proc", pid)
-	if err != nil {
-		return err
-	}
-	if err := unix.PidfdSendSignal(pidfd, 0, nil, 0); err != nil {
-		closeFiles(files)
-		return errNotRunning()
 	}
 	return attachFiles(ctx, files...)
-}
-
-// initPID is the running domain's ID: its init's host PID.
-func (s *Server) initPID(ctx context.Context, u libvirt.UUID) (int, error) {
-	d, err := s.drv().LookupByUUID(ctx, u)
-	if err != nil {
-		return 0, err
-	}
-	if d.ID <= 0 {
-		return 0, errNotRunning()
-	}
-	return int(d.ID), nil
-}
-
-func errNotRunning() error {
-	return virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
-}
-
-// openNamespaces opens /proc/<pid>/ns/<ns> for each namespace.
-func openNamespaces(procRoot string, pid int) ([]*os.File, error) {
-	var files []*os.File
-	for _, ns := range namespaces {
-		p := filepath.Join(procRoot, strconv.Itoa(pid), "ns", ns)
-		f, err := os.OpenFile(p, os.O_RDONLY|unix.O_CLOEXEC, 0)
-		switch {
-		case errors.Is(err, os.ErrNotExist) && ns == "user":
-			continue // kernels without user namespaces
-		case err != nil:
-			closeFiles(files)
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, errNotRunning()
-			}
-			return nil, virterror.New(libvirt.ErrSystemError, "%s", fmt.Sprintf("cannot open %s: %v", p, err))
-		}
-		files = append(files, f)
-	}
-	return files, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -27,6 +30,12 @@ func (ts *testServer) running(name string, pid int) libvirt.Domain {
 	ts.drv.mu.Unlock()
 	d.ID = int32(pid)
 	return wireDomain(d)
+}
+
+// OpenNamespaces opens the namespaces of the domain's init, as the LXC
+// driver plugin does.
+func (f *fakeDriver) OpenNamespaces(ctx context.Context, u driverapi.UUID) ([]*os.File, error) {
+	return host.Local.OpenNamespaces(ctx, f, u)
 }
 
 // openNamespaceCall sends LXC_PROC_DOMAIN_OPEN_NAMESPACE and reads the
@@ -112,10 +121,10 @@ func TestOpenNamespacePassesInitNamespaces(t *testing.T) {
 	if p.Status != wire.OK || p.Serial != rc.serial || p.Program != proto.LXCProgram || p.Procedure != proto.LXCProcDomainOpenNamespace {
 		t.Fatalf("reply %s", p.Header.String())
 	}
-	if len(fds) != len(namespaces) {
-		t.Fatalf("got %d descriptors; want %d", len(fds), len(namespaces))
+	if len(fds) != len(host.Namespaces) {
+		t.Fatalf("got %d descriptors; want %d", len(fds), len(host.Namespaces))
 	}
-	for i, ns := range namespaces {
+	for i, ns := range host.Namespaces {
 		got := nsLink(t, fmt.Sprintf("/proc/self/fd/%d", fds[i]))
 		if want := nsLink(t, fmt.Sprintf("/proc/%d/ns/%s", pid, ns)); got != want {
 			t.Errorf("descriptor %d = %s; want %s", i, got, want)

@@ -3,7 +3,7 @@ package server
 import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -22,7 +22,7 @@ import (
 // status at once from memory, never waiting; plugin.Supervisor implements
 // it with its status cache.
 type statusCache interface {
-	CachedStatus(uuid driver.UUID) (driver.Status, bool)
+	CachedStatus(uuid driverapi.UUID) (driverapi.Status, bool)
 }
 
 // answerAtOnce replies to call p from the reader when the driver knows the
@@ -48,6 +48,6 @@ func (c *conn) answerAtOnce(p *wire.Packet) bool {
 }
 
 // stateRet is GET_STATE's reply for st.
-func stateRet(st driver.Status) *libvirt.DomainGetStateRet {
+func stateRet(st driverapi.Status) *libvirt.DomainGetStateRet {
 	return &libvirt.DomainGetStateRet{State: int32(st.State), Reason: st.Reason}
 }

@@ -6,7 +6,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -17,10 +17,10 @@ import (
 type cachingDriver struct {
 	*fakeDriver
 	mu     sync.Mutex
-	cached map[driver.UUID]driver.Status
+	cached map[driverapi.UUID]driverapi.Status
 }
 
-func (d *cachingDriver) CachedStatus(u driver.UUID) (driver.Status, bool) {
+func (d *cachingDriver) CachedStatus(u driverapi.UUID) (driverapi.Status, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st, ok := d.cached[u]
@@ -31,14 +31,14 @@ func (d *cachingDriver) CachedStatus(u driver.UUID) (driver.Status, bool) {
 // driver knows at once, after the usual checks, even while another call of
 // the same client waits; everything else takes the normal path.
 func TestGetStateFromTheDriversCache(t *testing.T) {
-	cd := &cachingDriver{cached: map[driver.UUID]driver.Status{}}
+	cd := &cachingDriver{cached: map[driverapi.UUID]driverapi.Status{}}
 	ts := startServer(t, func(c *Config) {
 		cd.fakeDriver = c.Driver.(*fakeDriver)
 		c.Driver = cd
 	})
 	known, other := ts.drv.add("known", true), ts.drv.add("other", true)
-	cd.cached[known.UUID] = driver.Status{Domain: known, State: libvirt.DomainPaused, Reason: int32(libvirt.DomainPausedUser), Persistent: true}
-	state := func(rc *rawClient, d driver.Domain, flags uint32) (libvirt.DomainGetStateRet, *wire.ErrorPayload) {
+	cd.cached[known.UUID] = driverapi.Status{Domain: known, State: libvirt.DomainPaused, Reason: int32(libvirt.DomainPausedUser), Persistent: true}
+	state := func(rc *rawClient, d driverapi.Domain, flags uint32) (libvirt.DomainGetStateRet, *wire.ErrorPayload) {
 		t.Helper()
 		var ret libvirt.DomainGetStateRet
 		e := rc.call(proto.ProcDomainGetState, &libvirt.DomainGetStateArgs{Dom: wireDomain(d), Flags: flags}, &ret)
@@ -58,7 +58,7 @@ func TestGetStateFromTheDriversCache(t *testing.T) {
 	}
 	_, e = state(rc, known, 1)
 	wantError(t, e, libvirt.ErrInvalidArg, "invalid argument: unsupported flags (0x1) in function virDomainGetState")
-	_, e = state(rc, driver.Domain{Name: "gone", UUID: uuidOf("gone")}, 0)
+	_, e = state(rc, driverapi.Domain{Name: "gone", UUID: uuidOf("gone")}, 0)
 	wantError(t, e, libvirt.ErrNoDomain, "Domain not found: no domain with matching uuid")
 
 	// A call that waits does not hold up the answer.

@@ -1,6 +1,6 @@
 // Package server serves libvirt's remote RPC protocol to libvirt clients
 // (virsh, virt-manager, libvirt-go, go-libvirt …) over unix sockets and
-// hands domain calls to a driver.Driver. Connections, framing and keepalive
+// hands domain calls to a driverapi.Driver. Connections, framing and keepalive
 // live in conn.go, call routing in dispatch.go, the procedure handlers in
 // connect.go, domain.go and events.go.
 package server
@@ -16,20 +16,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/driver"
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 )
 
 // Config configures a Server. Only Driver is required.
 type Config struct {
-	Driver driver.Driver
+	Driver driverapi.Driver
 	Logger *slog.Logger
-	// Host is the machine node calls describe (default host.Local).
-	Host *host.Host
-	// Emulator is the <emulator> the capabilities XML names
-	// (default /usr/bin/lxc-start).
-	Emulator string
+	// Host answers the node and host calls (default: Driver, when it
+	// implements driverapi.Host; otherwise they are unsupported).
+	Host driverapi.Host
 	// KeepaliveInterval and KeepaliveCount: once a client enables
 	// keepalive, the server pings it after Interval of silence and drops
 	// it after Count unanswered pings (defaults 5 s and 5, as libvirtd).
@@ -62,11 +59,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Host == nil {
-		cfg.Host = &host.Local
-	}
-	if cfg.Emulator == "" {
-		cfg.Emulator = "/usr/bin/lxc-start"
+	if h, ok := cfg.Driver.(driverapi.Host); ok && cfg.Host == nil {
+		cfg.Host = h
 	}
 	if cfg.KeepaliveInterval <= 0 {
 		cfg.KeepaliveInterval = 5 * time.Second

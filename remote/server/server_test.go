@@ -16,6 +16,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"github.com/digitalocean/go-libvirt/socket/dialers"
 
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -33,7 +34,7 @@ func startServer(t *testing.T, mod func(*Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	ts := &testServer{drv: newFakeDriver(), rw: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro"), serveErr: make(chan error, 2)}
-	cfg := Config{Driver: ts.drv}
+	cfg := Config{Driver: ts.drv, Host: host.Facts{Host: host.Local}}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -7,7 +7,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -47,7 +47,7 @@ func (s *Server) getAllDomainStats(ctx context.Context, c *conn, args *libvirt.C
 	// an error; named domains that do not exist are left out, as
 	// libvirt's virDomainListGetStats does, and both forms honour the
 	// list filters.
-	var uuids []driver.UUID
+	var uuids []driverapi.UUID
 	for _, d := range args.Doms {
 		uuids = append(uuids, d.UUID)
 	}
@@ -56,7 +56,7 @@ func (s *Server) getAllDomainStats(ctx context.Context, c *conn, args *libvirt.C
 		return nil, err
 	}
 	filter := args.Flags & statsListFilters
-	stats = slices.DeleteFunc(stats, func(st driver.Stats) bool { return !driver.MatchList(st.Status, filter) })
+	stats = slices.DeleteFunc(stats, func(st driverapi.Stats) bool { return !driverapi.MatchList(st.Status, filter) })
 	ret := &libvirt.ConnectGetAllDomainStatsRet{}
 	for _, st := range stats {
 		ret.RetStats = append(ret.RetStats, libvirt.DomainStatsRecord{Dom: wireDomain(st.Domain), Params: statsParams(st, groups)})
@@ -65,7 +65,7 @@ func (s *Server) getAllDomainStats(ctx context.Context, c *conn, args *libvirt.C
 }
 
 // statsParams renders one domain's counters as libvirt's typed parameters.
-func statsParams(st driver.Stats, groups uint32) []libvirt.TypedParam {
+func statsParams(st driverapi.Stats, groups uint32) []libvirt.TypedParam {
 	var p []libvirt.TypedParam
 	add := func(field string, v *libvirt.TypedParamValue) {
 		p = append(p, libvirt.TypedParam{Field: field, Value: *v})

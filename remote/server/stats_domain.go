@@ -2,36 +2,34 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
 // Per-domain and node statistics, answered as libvirt's LXC driver answers
 // them (src/lxc/lxc_driver.c): every domain call needs a running domain,
-// and reads the driver's counters (driver.Stats).
+// and reads the driver's counters (driverapi.Stats).
 
 // runningStats returns a running domain's counters.
-func (s *Server) runningStats(ctx context.Context, u libvirt.UUID) (driver.Stats, error) {
-	list, err := s.drv().Stats(ctx, []driver.UUID{u})
+func (s *Server) runningStats(ctx context.Context, u libvirt.UUID) (driverapi.Stats, error) {
+	list, err := s.drv().Stats(ctx, []driverapi.UUID{u})
 	if err != nil {
-		return driver.Stats{}, err
+		return driverapi.Stats{}, err
 	}
 	switch len(list) {
 	case 0:
-		return driver.Stats{}, driver.NoDomainError(u)
+		return driverapi.Stats{}, driverapi.NoDomainError(u)
 	case 1:
 	default:
-		return driver.Stats{}, virterror.New(libvirt.ErrInternalError, "driver returned %d stats records for one domain", len(list))
+		return driverapi.Stats{}, virterror.New(libvirt.ErrInternalError, "driver returned %d stats records for one domain", len(list))
 	}
 	if list[0].ID == -1 {
-		return driver.Stats{}, errNotRunning()
+		return driverapi.Stats{}, errNotRunning()
 	}
 	return list[0], nil
 }
@@ -179,12 +177,13 @@ func (s *Server) nodeGetCPUStats(ctx context.Context, c *conn, args *libvirt.Nod
 	if args.Nparams != nodeCPUStatsParams {
 		return nil, virterror.New(libvirt.ErrInvalidArg, "nparams in virNodeGetCPUStats must be equal to %d", nodeCPUStatsParams)
 	}
-	stats, err := s.cfg.Host.CPUStats(int(args.CPUNum))
-	if errors.Is(err, host.ErrNoSuchCPU) {
-		return nil, virterror.New(libvirt.ErrInvalidArg, "Invalid cpuNum in virNodeGetCPUStats")
-	}
+	h, err := s.host("virNodeGetCPUStats")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "cannot read host CPU statistics: %v", err)
+		return nil, err
+	}
+	stats, err := h.NodeCPUStats(ctx, int(args.CPUNum))
+	if err != nil {
+		return nil, err
 	}
 	ret := &libvirt.NodeGetCPUStatsRet{Nparams: int32(len(stats))}
 	for _, st := range stats {
@@ -211,12 +210,13 @@ func (s *Server) nodeGetMemoryStats(ctx context.Context, c *conn, args *libvirt.
 	if int(args.Nparams) != want {
 		return nil, virterror.New(libvirt.ErrInvalidArg, "nparams in virNodeGetMemoryStats must be %d", want)
 	}
-	stats, err := s.cfg.Host.MemoryStats(int(args.CellNum))
-	if errors.Is(err, host.ErrNoSuchCell) {
-		return nil, virterror.New(libvirt.ErrInvalidArg, "Invalid cell number %d", args.CellNum)
-	}
+	h, err := s.host("virNodeGetMemoryStats")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "cannot read host memory statistics: %v", err)
+		return nil, err
+	}
+	stats, err := h.NodeMemoryStats(ctx, int(args.CellNum))
+	if err != nil {
+		return nil, err
 	}
 	ret := &libvirt.NodeGetMemoryStatsRet{Nparams: int32(len(stats))}
 	for _, st := range stats {
@@ -246,9 +246,13 @@ func (s *Server) domainInterfaceAddresses(ctx context.Context, c *conn, args *li
 	default:
 		return nil, virterror.New(libvirt.ErrArgumentUnsupported, "Unknown IP address data source %d", args.Source)
 	}
-	table, err := s.cfg.Host.ARPTable()
+	h, err := s.host("virDomainInterfaceAddresses")
 	if err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "cannot read the host's ARP table: %v", err)
+		return nil, err
+	}
+	table, err := h.ARPTable(ctx)
+	if err != nil {
+		return nil, err
 	}
 	for _, ifc := range st.Interfaces {
 		mac, err := net.ParseMAC(ifc.MAC)
@@ -266,4 +270,8 @@ func (s *Server) domainInterfaceAddresses(ctx context.Context, c *conn, args *li
 		}
 	}
 	return ret, nil
+}
+
+func errNotRunning() error {
+	return virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
 }

@@ -8,7 +8,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/remote/host"
+	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 )
 
@@ -144,7 +144,7 @@ func TestDomainInterfaceAddresses(t *testing.T) {
 		"198.51.100.7     0x1         0x2         52:54:00:AB:CD:EF     *        lxcbr0\n" +
 		"198.51.100.8     0x1         0x0         52:54:00:ab:cd:ef     *        lxcbr0\n" +
 		"198.51.100.9     0x1         0x2         52:54:00:00:00:01     *        lxcbr0\n"})
-	rc, on, off := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
+	rc, on, off := statsClient(t, func(c *Config) { c.Host = host.Facts{Host: host.Host{Root: root}} })
 	var ret libvirt.DomainInterfaceAddressesRet
 	rc.mustCall(proto.ProcDomainInterfaceAddresses, &libvirt.DomainInterfaceAddressesArgs{Dom: on, Source: uint32(libvirt.DomainInterfaceAddressesSrcArp)}, &ret)
 	if len(ret.Ifaces) != 1 || ret.Ifaces[0].Name != "veth0" || ret.Ifaces[0].Hwaddr[0] != "52:54:00:ab:cd:ef" ||
@@ -186,7 +186,7 @@ func TestNodeStats(t *testing.T) {
 			"Buffers:          100000 kB\nCached:          2000000 kB\n",
 		"sys/devices/system/node/node0/meminfo": "Node 0 MemTotal:       16000000 kB\nNode 0 MemFree:         8000000 kB\n",
 	})
-	rc, _, _ := statsClient(t, func(c *Config) { c.Host = &host.Host{Root: root} })
+	rc, _, _ := statsClient(t, func(c *Config) { c.Host = host.Facts{Host: host.Host{Root: root}} })
 
 	var cpu libvirt.NodeGetCPUStatsRet
 	rc.mustCall(proto.ProcNodeGetCPUStats, &libvirt.NodeGetCPUStatsArgs{CPUNum: -1}, &cpu)

@@ -14,7 +14,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"github.com/digitalocean/go-libvirt/socket/dialers"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -26,11 +26,11 @@ import (
 type consoleFake struct {
 	*fakeDriver
 	mu       sync.Mutex
-	open     map[driver.UUID]*fakeConsole
+	open     map[driverapi.UUID]*fakeConsole
 	sessions chan *fakeConsole
 }
 
-func (f *consoleFake) OpenConsole(ctx context.Context, u driver.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (f *consoleFake) OpenConsole(ctx context.Context, u driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	if _, err := f.get(u); err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (f *consoleFake) OpenConsole(ctx context.Context, u driver.UUID, dev string
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if old := f.open[u]; old != nil && !old.isClosed() {
-		if flags&driver.ConsoleForce == 0 {
+		if flags&driverapi.ConsoleForce == 0 {
 			return nil, virterror.New(libvirt.ErrOperationFailed, "Active console session exists for this domain")
 		}
 		old.takeOver()
@@ -69,7 +69,7 @@ type fakeConsole struct {
 // takeOver ends the session as the driver does for ConsoleForce.
 func (c *fakeConsole) takeOver() {
 	c.mu.Lock()
-	c.cause = driver.ErrConsoleTakenOver
+	c.cause = driverapi.ErrConsoleTakenOver
 	c.mu.Unlock()
 	c.Close()
 }
@@ -140,7 +140,7 @@ type consoleServer struct {
 func startConsoleServer(t *testing.T) *consoleServer {
 	cs := &consoleServer{}
 	cs.testServer = startServer(t, func(cfg *Config) {
-		cs.cons = &consoleFake{fakeDriver: cfg.Driver.(*fakeDriver), open: map[driver.UUID]*fakeConsole{}, sessions: make(chan *fakeConsole, 4)}
+		cs.cons = &consoleFake{fakeDriver: cfg.Driver.(*fakeDriver), open: map[driverapi.UUID]*fakeConsole{}, sessions: make(chan *fakeConsole, 4)}
 		cfg.Driver = cs.cons
 	})
 	d := cs.drv.add("ct1", true)
@@ -346,7 +346,7 @@ func TestConsoleSecondClientRefusedThenForced(t *testing.T) {
 	if err := wire.Unmarshal(p.Payload, &ep); err != nil {
 		t.Fatal(err)
 	}
-	want := driver.ErrConsoleTakenOver
+	want := driverapi.ErrConsoleTakenOver
 	if ep.Code != int32(want.Code) || ep.Domain != int32(want.Domain) || ep.Text() != want.Message {
 		t.Errorf("forced-off client got %d/%d %q", ep.Code, ep.Domain, ep.Text())
 	}

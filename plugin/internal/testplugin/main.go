@@ -25,7 +25,7 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -35,9 +35,9 @@ func main() {
 	tick := flag.Duration("tick", 20*time.Millisecond, "interval of the tick events")
 	flag.Parse()
 	logger := plugin.NewPluginLogger(os.Stderr, slog.LevelDebug)
-	err := plugin.Serve(logger, func() (driver.Driver, error) {
-		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driver.Domain{},
-			paused: map[string]bool{}, subs: map[chan driver.Event]struct{}{}}
+	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
+		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driverapi.Domain{},
+			paused: map[string]bool{}, subs: map[chan driverapi.Event]struct{}{}}
 		if err := d.load(); err != nil {
 			return nil, err
 		}
@@ -51,16 +51,16 @@ func main() {
 }
 
 type memDriver struct {
-	driver.Driver // methods the tests do not use panic on a nil interface
-	dir           string
-	tick          time.Duration
-	log           *slog.Logger
+	driverapi.Driver // methods the tests do not use panic on a nil interface
+	dir              string
+	tick             time.Duration
+	log              *slog.Logger
 
 	mu     sync.Mutex
-	doms   map[string]driver.Domain
-	paused map[string]bool                // changed by poking, not persisted
-	serial int32                          // Status and ListAll answers so far
-	subs   map[chan driver.Event]struct{} // subscribers of the changes
+	doms   map[string]driverapi.Domain
+	paused map[string]bool                   // changed by poking, not persisted
+	serial int32                             // Status and ListAll answers so far
+	subs   map[chan driverapi.Event]struct{} // subscribers of the changes
 }
 
 func (d *memDriver) file() string { return filepath.Join(d.dir, "definitions.json") }
@@ -85,10 +85,10 @@ func (d *memDriver) save() error {
 }
 
 // DefineXML takes the "XML" as the domain's name.
-func (d *memDriver) DefineXML(_ context.Context, xml string, _ uint32) (driver.Domain, error) {
+func (d *memDriver) DefineXML(_ context.Context, xml string, _ uint32) (driverapi.Domain, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	dom := driver.Domain{Name: xml, UUID: md5.Sum([]byte(xml)), ID: -1}
+	dom := driverapi.Domain{Name: xml, UUID: md5.Sum([]byte(xml)), ID: -1}
 	d.doms[xml] = dom
 	return dom, d.save()
 }
@@ -97,7 +97,7 @@ func (d *memDriver) DefineXML(_ context.Context, xml string, _ uint32) (driver.D
 // context, "print" writes to stdout, "log" logs with attributes, and
 // "poke:NAME" pauses domain NAME behind the host's back and reports it
 // with a suspended event.
-func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domain, error) {
+func (d *memDriver) LookupByName(ctx context.Context, name string) (driverapi.Domain, error) {
 	if target, ok := strings.CutPrefix(name, "poke:"); ok {
 		return d.poke(target)
 	}
@@ -105,7 +105,7 @@ func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domai
 	case "block":
 		d.log.Info("lookup blocks until cancelled")
 		<-ctx.Done()
-		return driver.Domain{}, ctx.Err()
+		return driverapi.Domain{}, ctx.Err()
 	case "print":
 		fmt.Println("hello on stdout")
 	case "log":
@@ -115,20 +115,20 @@ func (d *memDriver) LookupByName(ctx context.Context, name string) (driver.Domai
 	defer d.mu.Unlock()
 	dom, ok := d.doms[name]
 	if !ok {
-		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+		return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 	}
 	return dom, nil
 }
 
-func (d *memDriver) poke(name string) (driver.Domain, error) {
+func (d *memDriver) poke(name string) (driverapi.Domain, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	dom, ok := d.doms[name]
 	if !ok {
-		return driver.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+		return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 	}
 	d.paused[name] = true
-	ev := driver.Event{Kind: driver.EventLifecycle, Domain: dom, Type: int32(libvirt.DomainEventSuspended)}
+	ev := driverapi.Event{Kind: driverapi.EventLifecycle, Domain: dom, Type: int32(libvirt.DomainEventSuspended)}
 	for ch := range d.subs {
 		select {
 		case ch <- ev:
@@ -140,8 +140,8 @@ func (d *memDriver) poke(name string) (driver.Domain, error) {
 }
 
 // statusLocked is dom's status with the next serial as its Reason.
-func (d *memDriver) statusLocked(dom driver.Domain) driver.Status {
-	st := driver.Status{Domain: dom, State: libvirt.DomainShutoff, Reason: d.serial, Persistent: true}
+func (d *memDriver) statusLocked(dom driverapi.Domain) driverapi.Status {
+	st := driverapi.Status{Domain: dom, State: libvirt.DomainShutoff, Reason: d.serial, Persistent: true}
 	if d.paused[dom.Name] {
 		st.State = libvirt.DomainPaused
 	}
@@ -149,10 +149,10 @@ func (d *memDriver) statusLocked(dom driver.Domain) driver.Status {
 	return st
 }
 
-func (d *memDriver) ListAll(context.Context, uint32) ([]driver.Status, error) {
+func (d *memDriver) ListAll(context.Context, uint32) ([]driverapi.Status, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var out []driver.Status
+	var out []driverapi.Status
 	for _, dom := range d.doms {
 		out = append(out, d.statusLocked(dom))
 	}
@@ -160,7 +160,7 @@ func (d *memDriver) ListAll(context.Context, uint32) ([]driver.Status, error) {
 	return out, nil
 }
 
-func (d *memDriver) Status(_ context.Context, u driver.UUID) (driver.Status, error) {
+func (d *memDriver) Status(_ context.Context, u driverapi.UUID) (driverapi.Status, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, dom := range d.doms {
@@ -168,11 +168,11 @@ func (d *memDriver) Status(_ context.Context, u driver.UUID) (driver.Status, err
 			return d.statusLocked(dom), nil
 		}
 	}
-	return driver.Status{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid")
+	return driverapi.Status{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching uuid")
 }
 
 // Resume unpauses a domain.
-func (d *memDriver) Resume(_ context.Context, u driver.UUID) error {
+func (d *memDriver) Resume(_ context.Context, u driverapi.UUID) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for name, dom := range d.doms {
@@ -185,12 +185,12 @@ func (d *memDriver) Resume(_ context.Context, u driver.UUID) error {
 
 // Events sends a tick every interval — Type is this process's pid and the
 // domain ID counts up from 0 — and the changes poking makes.
-func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
-	changes := make(chan driver.Event, 16)
+func (d *memDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
+	changes := make(chan driverapi.Event, 16)
 	d.mu.Lock()
 	d.subs[changes] = struct{}{}
 	d.mu.Unlock()
-	out := make(chan driver.Event)
+	out := make(chan driverapi.Event)
 	go func() {
 		defer close(out)
 		defer func() {
@@ -201,13 +201,13 @@ func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 		t := time.NewTicker(d.tick)
 		defer t.Stop()
 		for seq := int32(0); ; {
-			var ev driver.Event
+			var ev driverapi.Event
 			select {
 			case <-ctx.Done():
 				return
 			case ev = <-changes:
 			case <-t.C:
-				ev = driver.Event{Kind: driver.EventLifecycle, Domain: driver.Domain{Name: "tick", ID: seq}, Type: int32(os.Getpid())}
+				ev = driverapi.Event{Kind: driverapi.EventLifecycle, Domain: driverapi.Domain{Name: "tick", ID: seq}, Type: int32(os.Getpid())}
 				seq++
 			}
 			select {
@@ -221,7 +221,7 @@ func (d *memDriver) Events(ctx context.Context) (<-chan driver.Event, error) {
 }
 
 // OpenConsole gives an echo console: what is typed comes back.
-func (d *memDriver) OpenConsole(context.Context, driver.UUID, string, uint32) (io.ReadWriteCloser, error) {
+func (d *memDriver) OpenConsole(context.Context, driverapi.UUID, string, uint32) (io.ReadWriteCloser, error) {
 	r, w := io.Pipe()
 	return echoConsole{r, w}, nil
 }

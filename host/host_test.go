@@ -12,7 +12,8 @@ import (
 
 	"libvirt.org/go/libvirtxml"
 
-	"github.com/lxcvirt/lxcvirt/remote/host/x86cpu"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host/x86cpu"
 )
 
 // fakeHost writes a /proc and /sys tree with 2 sockets × 2 cores × 2
@@ -53,7 +54,7 @@ func TestNodeInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := NodeInfo{Model: Arch(), MemKiB: 16384000, CPUs: 8, MHz: 2400, Nodes: 1, Sockets: 2, Cores: 2, Threads: 2}
+	want := driverapi.NodeInfo{Model: Arch(), MemKiB: 16384000, CPUs: 8, MHz: 2400, Nodes: 1, Sockets: 2, Cores: 2, Threads: 2}
 	if ni != want {
 		t.Fatalf("got %+v\nwant %+v", ni, want)
 	}

@@ -6,26 +6,21 @@ import (
 	"os"
 	"strconv"
 	"strings"
-)
 
-// Neighbor is a complete entry of the host's IPv4 ARP table.
-type Neighbor struct {
-	IP     string
-	MAC    string // lower case, colon separated
-	Device string
-}
+	"github.com/lxcvirt/lxcvirt/driverapi"
+)
 
 // atfComplete is ATF_COM: the entry has a hardware address.
 const atfComplete = 0x2
 
 // ARPTable reads the complete entries of /proc/net/arp, what libvirt's
 // virArpTableGet finds for virDomainInterfaceAddresses' ARP source.
-func (h Host) ARPTable() ([]Neighbor, error) {
+func (h Host) ARPTable() ([]driverapi.Neighbor, error) {
 	b, err := os.ReadFile(h.path("proc/net/arp"))
 	if err != nil {
 		return nil, err
 	}
-	var out []Neighbor
+	var out []driverapi.Neighbor
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Scan() // the header
 	for sc.Scan() {
@@ -38,7 +33,7 @@ func (h Host) ARPTable() ([]Neighbor, error) {
 		if err != nil || flags&atfComplete == 0 {
 			continue
 		}
-		out = append(out, Neighbor{IP: f[0], MAC: strings.ToLower(f[3]), Device: f[5]})
+		out = append(out, driverapi.Neighbor{IP: f[0], MAC: strings.ToLower(f[3]), Device: f[5]})
 	}
 	return out, sc.Err()
 }

@@ -8,13 +8,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-)
 
-// Stat is one named counter of a node statistics call.
-type Stat struct {
-	Field string
-	Value uint64
-}
+	"github.com/lxcvirt/lxcvirt/driverapi"
+)
 
 // ErrNoSuchCPU and ErrNoSuchCell report a CPU or NUMA cell the host does
 // not have.
@@ -30,7 +26,7 @@ const tickNs = 10_000_000
 // CPUStats is virNodeGetCPUStats on Linux: the kernel (system, irq and
 // softirq), user (user and nice), idle and iowait time in nanoseconds of all
 // CPUs (cpu < 0) or of one, from /proc/stat.
-func (h Host) CPUStats(cpu int) ([]Stat, error) {
+func (h Host) CPUStats(cpu int) ([]driverapi.NodeStat, error) {
 	b, err := os.ReadFile(h.path("proc/stat"))
 	if err != nil {
 		return nil, err
@@ -55,11 +51,11 @@ func (h Host) CPUStats(cpu int) ([]Stat, error) {
 				return nil, fmt.Errorf("proc/stat: %q: %w", line, err)
 			}
 		}
-		return []Stat{
-			{"kernel", (v[2] + v[5] + v[6]) * tickNs},
-			{"user", (v[0] + v[1]) * tickNs},
-			{"idle", v[3] * tickNs},
-			{"iowait", v[4] * tickNs},
+		return []driverapi.NodeStat{
+			{Field: "kernel", Value: (v[2] + v[5] + v[6]) * tickNs},
+			{Field: "user", Value: (v[0] + v[1]) * tickNs},
+			{Field: "idle", Value: v[3] * tickNs},
+			{Field: "iowait", Value: v[4] * tickNs},
 		}, nil
 	}
 	if cpu < 0 {
@@ -71,7 +67,7 @@ func (h Host) CPUStats(cpu int) ([]Stat, error) {
 // MemoryStats is virNodeGetMemoryStats on Linux, in KiB: total, free,
 // buffers and cached memory of the host (cell < 0, /proc/meminfo), or
 // total and free memory of one NUMA cell (its sysfs meminfo).
-func (h Host) MemoryStats(cell int) ([]Stat, error) {
+func (h Host) MemoryStats(cell int) ([]driverapi.NodeStat, error) {
 	path, fields := h.path("proc/meminfo"), []string{"MemTotal", "MemFree", "Buffers", "Cached"}
 	if cell >= 0 {
 		path, fields = h.path(fmt.Sprintf("sys/devices/system/node/node%d/meminfo", cell)), fields[:2]
@@ -103,10 +99,10 @@ func (h Host) MemoryStats(cell int) ([]Stat, error) {
 		}
 	}
 	names := map[string]string{"MemTotal": "total", "MemFree": "free", "Buffers": "buffers", "Cached": "cached"}
-	var out []Stat
+	var out []driverapi.NodeStat
 	for _, f := range fields {
 		if v, ok := vals[f]; ok {
-			out = append(out, Stat{names[f], v})
+			out = append(out, driverapi.NodeStat{Field: names[f], Value: v})
 		}
 	}
 	if len(out) == 0 {

@@ -1,8 +1,11 @@
 // Package host reads what libvirt's node and connection calls report about
 // the machine: CPU and memory (virNodeGetInfo, virNodeGetFreeMemory,
 // virNodeGetCPUMap), the kernel version, the capabilities and domain
-// capabilities XML and SMBIOS sysinfo. It reads files under /proc and /sys,
-// and the host CPU through package x86cpu.
+// capabilities XML, SMBIOS sysinfo, node statistics and the ARP table; and
+// it opens a container init's namespaces for virDomainLxcOpenNamespace. It
+// reads files under /proc and /sys, and the host CPU through package
+// x86cpu. The driver plugin serves it to the daemon through the driver
+// contract (Facts implements driverapi.Host); the daemon reads none of it.
 package host
 
 import (
@@ -18,7 +21,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/remote/host/x86cpu"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/host/x86cpu"
 )
 
 // Host reads a machine's files below Root ("/" for the real one; tests use
@@ -30,22 +34,10 @@ type Host struct {
 	ProbeCPU func() (x86cpu.Probe, error)
 }
 
-// Local is the machine the daemon runs on.
+// Local is the machine the driver runs on.
 var Local = Host{Root: "/"}
 
 func (h Host) path(p string) string { return filepath.Join(h.Root, p) }
-
-// NodeInfo is virNodeInfo.
-type NodeInfo struct {
-	Model   string // the CPU architecture, e.g. x86_64
-	MemKiB  uint64
-	CPUs    int32 // online CPUs
-	MHz     int32
-	Nodes   int32 // NUMA nodes
-	Sockets int32 // per node
-	Cores   int32 // per socket
-	Threads int32 // per core
-}
 
 // Arch is the host's libvirt architecture name.
 func Arch() string {
@@ -94,16 +86,16 @@ func (h Host) FreeMemory() (uint64, error) {
 }
 
 // NodeInfo reads the CPU topology and memory size.
-func (h Host) NodeInfo() (NodeInfo, error) {
+func (h Host) NodeInfo() (driverapi.NodeInfo, error) {
 	mem, err := h.meminfo("MemTotal")
 	if err != nil {
-		return NodeInfo{}, fmt.Errorf("node info: %w", err)
+		return driverapi.NodeInfo{}, fmt.Errorf("node info: %w", err)
 	}
 	cpus, err := h.onlineCPUs()
 	if err != nil {
-		return NodeInfo{}, fmt.Errorf("node info: %w", err)
+		return driverapi.NodeInfo{}, fmt.Errorf("node info: %w", err)
 	}
-	ni := NodeInfo{Model: Arch(), MemKiB: mem, CPUs: int32(len(cpus)), MHz: h.mhz()}
+	ni := driverapi.NodeInfo{Model: Arch(), MemKiB: mem, CPUs: int32(len(cpus)), MHz: h.mhz()}
 	ni.Nodes = int32(max(1, len(h.numaNodes())))
 	sockets, cores := map[string]bool{}, map[string]bool{}
 	for _, c := range cpus {

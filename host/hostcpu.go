@@ -12,11 +12,11 @@ import (
 
 	"libvirt.org/go/libvirtxml"
 
-	"github.com/lxcvirt/lxcvirt/remote/host/x86cpu"
+	"github.com/lxcvirt/lxcvirt/host/x86cpu"
 )
 
 // probeLocalCPU probes this machine's CPU once: CPUID does not change while
-// the daemon runs (libvirt too probes it once, at driver start).
+// the driver runs (libvirt too probes it once, at driver start).
 var probeLocalCPU = sync.OnceValues(func() (x86cpu.Probe, error) {
 	return x86cpu.ProbeHost(x86cpu.DefaultMapDir)
 })
