@@ -15,7 +15,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -23,20 +23,13 @@ import (
 // Consoles.
 //
 // LXC's monitor owns every running container's console and ttys (see
-// runner.Console). The driver relays each console of a running domain to a
-// host pty of its own (see consoleRelay, which also tells why), and a
+// lxc.Console). The driver relays each console of a running domain to a
+// host pty of its own (see lxc.ConsoleRelay, which also tells why), and a
 // console session is a client's opening of that pty, as in libvirt's LXC
 // driver. The driver arbitrates between its clients as libvirt's character
 // device locks do: one session per device, and ConsoleForce detaches the
 // holder. A session outlives reboots (the relay attaches to the new boot's
 // console) and ends when the domain stops.
-
-// ConsoleRuntime is the optional part of a Runtime that attaches to a
-// container's consoles; *runner.Runner implements it. Without it the
-// driver reports consoles as unsupported.
-type ConsoleRuntime interface {
-	Console(ctx context.Context, name string, tty int) (*runner.Console, error)
-}
 
 // consoleBusyRetry bounds how long a forced open waits for the relay while
 // LXC lets someone else hold the console.
@@ -46,7 +39,7 @@ var _ driverapi.Consoler = (*LXC)(nil)
 
 // consoleKey names one console device of one domain.
 type consoleKey struct {
-	uuid UUID
+	uuid driverapi.UUID
 	tty  int
 }
 
@@ -54,8 +47,8 @@ type consoleKey struct {
 type consoles struct {
 	mu     sync.Mutex // guards the maps
 	m      map[consoleKey]*consoleSession
-	locks  map[consoleKey]*sync.Mutex // per device: check, detach and attach are one step
-	relays map[UUID][]*consoleRelay   // per running domain, one per console
+	locks  map[consoleKey]*sync.Mutex      // per device: check, detach and attach are one step
+	relays map[driverapi.UUID][]ConsolePTY // per running domain, one per console
 }
 
 // lock serialises attachments to one device and returns the unlock.
@@ -99,12 +92,9 @@ func (cs *consoles) remove(k consoleKey, s *consoleSession) {
 }
 
 // OpenConsole implements Consoler.
-func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
+func (l *LXC) OpenConsole(ctx context.Context, u driverapi.UUID, dev string, flags uint32) (io.ReadWriteCloser, error) {
 	if err := checkFlags("lxcDomainOpenConsole", flags, driverapi.ConsoleForce|driverapi.ConsoleSafe); err != nil {
 		return nil, err
-	}
-	if _, ok := l.rt.(ConsoleRuntime); !ok {
-		return nil, virterror.New(libvirt.ErrNoSupport, "virDomainOpenConsole")
 	}
 	d, err := l.lookup(u)
 	if err != nil {
@@ -135,17 +125,16 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 		l.log.Info("console taken over by another client", "domain", d.name, "tty", tty)
 		old.end(driverapi.ErrConsoleTakenOver)
 	}
-	if err := waitRelay(ctx, r, flags&driverapi.ConsoleForce != 0); err != nil {
+	if err := waitRelay(ctx, d.name, r, flags&driverapi.ConsoleForce != 0); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(r.path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	f, err := r.Open()
 	if err != nil {
 		return nil, runtimeErr("open console of", d.name, err)
 	}
-	r.clients.Add(1)
-	s := &consoleSession{l: l, d: d, key: k, f: f, relay: r}
+	s := &consoleSession{l: l, d: d, key: k, f: f}
 	l.consoles.put(k, s)
-	l.log.Debug("console opened", "domain", d.name, "tty", tty, "pty", r.path)
+	l.log.Debug("console opened", "domain", d.name, "tty", tty, "pty", r.Path())
 	return s, nil
 }
 
@@ -154,21 +143,21 @@ func (l *LXC) OpenConsole(ctx context.Context, u UUID, dev string, flags uint32)
 // lxc-console outside the driver); a forced open retries it meanwhile, as
 // that holder may be leaving. A relay waiting for the container to boot
 // again is no reason to refuse: the pty carries the console once it has.
-func waitRelay(ctx context.Context, r *consoleRelay, force bool) error {
+func waitRelay(ctx context.Context, name string, r ConsolePTY, force bool) error {
 	busy := virterror.New(libvirt.ErrOperationFailed,
 		"Active console session exists for this domain (attached outside the driver, e.g. with lxc-console)")
 	t := time.NewTimer(consoleBusyRetry)
 	defer t.Stop()
 	for {
-		attached, err, changed := r.state()
-		isBusy := errors.Is(err, runner.ErrConsoleBusy)
+		attached, err, changed := r.State()
+		isBusy := errors.Is(err, lxc.ErrConsoleBusy)
 		switch {
 		case attached:
 			return nil
 		case isBusy && !force:
 			return busy
 		case isBusy:
-			r.booted() // try again now
+			r.Retry()
 		}
 		select {
 		case <-changed:
@@ -178,33 +167,29 @@ func waitRelay(ctx context.Context, r *consoleRelay, force bool) error {
 			}
 			return nil
 		case <-ctx.Done():
-			return runtimeErr("open console of", r.d.name, ctx.Err())
+			return runtimeErr("open console of", name, ctx.Err())
 		}
 	}
 }
 
-// startRelays gives each console of d (running live, init just adopted) its
-// relay; relays d already has (a reboot the driver finished by starting the
-// container again) attach to the new boot.
-func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
-	crt, ok := l.rt.(ConsoleRuntime)
-	if !ok {
-		return
-	}
+// startRelays gives each console of d (running live, init ct just
+// adopted) its relay; relays d already has (a reboot the driver finished by
+// starting the container again) attach to the new boot.
+func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped, ct Container) {
 	have := l.consoles.takeRelays(d.uuid)
-	var keep []*consoleRelay
+	var keep []ConsolePTY
 	logged := func(tty int) bool { return tty == 0 && live.ConsoleLog != nil }
 	for i, r := range have {
 		if i < live.Consoles {
-			r.logged.Store(logged(i))
-			r.booted()
+			r.SetLogged(logged(i))
+			r.Booted(ct.Running)
 			keep = append(keep, r)
 		} else {
-			r.close()
+			r.Close()
 		}
 	}
 	for i := len(keep); i < live.Consoles; i++ {
-		r, err := l.newConsoleRelay(d, crt, i, logged(i))
+		r, err := l.rt.ConsoleRelay(l.ctx, d.name, i, logged(i), ct.Running)
 		if err != nil {
 			l.log.Warn("console unavailable", "domain", d.name, "tty", i, "err", err)
 			break
@@ -214,7 +199,7 @@ func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
 	l.consoles.setRelays(d.uuid, keep)
 	paths := make([]string, len(keep))
 	for i, r := range keep {
-		paths[i] = r.path
+		paths[i] = r.Path()
 	}
 	d.mu.Lock()
 	d.consoles = paths
@@ -224,11 +209,25 @@ func (l *LXC) startRelays(d *domain, live *xmlmap.Mapped) {
 // stopRelays ends d's relays: its console sessions read EOF.
 func (l *LXC) stopRelays(d *domain) {
 	for _, r := range l.consoles.takeRelays(d.uuid) {
-		r.close()
+		r.Close()
 	}
 }
 
-func (cs *consoles) relay(u UUID, tty int) *consoleRelay {
+// wait waits for the relays in the table to end (after the driver's
+// context ended).
+func (cs *consoles) wait() {
+	cs.mu.Lock()
+	var all []ConsolePTY
+	for _, rs := range cs.relays {
+		all = append(all, rs...)
+	}
+	cs.mu.Unlock()
+	for _, r := range all {
+		r.Wait()
+	}
+}
+
+func (cs *consoles) relay(u driverapi.UUID, tty int) ConsolePTY {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if rs := cs.relays[u]; tty < len(rs) {
@@ -237,7 +236,7 @@ func (cs *consoles) relay(u UUID, tty int) *consoleRelay {
 	return nil
 }
 
-func (cs *consoles) takeRelays(u UUID) []*consoleRelay {
+func (cs *consoles) takeRelays(u driverapi.UUID) []ConsolePTY {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	rs := cs.relays[u]
@@ -245,11 +244,11 @@ func (cs *consoles) takeRelays(u UUID) []*consoleRelay {
 	return rs
 }
 
-func (cs *consoles) setRelays(u UUID, rs []*consoleRelay) {
+func (cs *consoles) setRelays(u driverapi.UUID, rs []ConsolePTY) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.relays == nil {
-		cs.relays = map[UUID][]*consoleRelay{}
+		cs.relays = map[driverapi.UUID][]ConsolePTY{}
 	}
 	if len(rs) > 0 {
 		cs.relays[u] = rs
@@ -284,11 +283,10 @@ func consoleTTY(live *xmlmap.Mapped, dev string) (int, error) {
 
 // consoleSession is one client's opening of a console's pty.
 type consoleSession struct {
-	l     *LXC
-	d     *domain
-	key   consoleKey
-	f     *os.File // the pty's slave
-	relay *consoleRelay
+	l   *LXC
+	d   *domain
+	key consoleKey
+	f   io.ReadWriteCloser // the pty's slave
 
 	mu    sync.Mutex
 	over  bool  // closed, taken over, or the domain stopped
@@ -355,7 +353,6 @@ func (s *consoleSession) end(cause error) {
 		s.cause, s.over = cause, true
 		s.mu.Unlock()
 		_ = s.f.Close()
-		s.relay.clients.Add(-1)
 		s.l.consoles.remove(s.key, s)
 		s.l.log.Debug("console detached", "domain", s.d.name, "tty", s.key.tty, "cause", cause)
 	})

@@ -1,14 +1,10 @@
 package driver
 
 import (
-	"context"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,49 +12,8 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
-
-// fakeLXCConsole stands in for lxc-console: attached, it echoes its input
-// (as lxc-console received it, escapes included). A container name with
-// "busy" is attached elsewhere; one with "oneshot" detaches at once.
-const fakeLXCConsole = `#!/bin/sh
-case "$4" in
-*busy*)
-	echo "lxc-console: $4: ../src/lxc/commands.c: lxc_cmd_get_tty_fd: 1200 Bad file descriptor - Denied access to tty" >&2
-	exit 1 ;;
-*oneshot*)
-	printf '\nConnected to tty %s\n' "$6" >&2
-	exit 0 ;;
-esac
-printf '\nConnected to tty %s\n' "$6" >&2
-exec cat
-`
-
-// Console makes the fake runtime a ConsoleRuntime: a real runner.Runner
-// running fakeLXCConsole.
-func (f *fakeRuntime) Console(ctx context.Context, name string, tty int) (*runner.Console, error) {
-	if err := f.enter("console", name); err != nil {
-		return nil, err
-	}
-	bin := f.t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "lxc-console"), []byte(fakeLXCConsole), 0o755); err != nil {
-		return nil, err
-	}
-	r, err := runner.New("/var/lib/lxcvirt-test", runner.WithBinDir(bin))
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Console(ctx, name, tty)
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	f.consoles[name] = append(f.consoles[name], c)
-	f.mu.Unlock()
-	return c, nil
-}
 
 func readSome(t *testing.T, r io.Reader, want string) {
 	t.Helper()
@@ -166,7 +121,7 @@ func TestOpenConsoleErrors(t *testing.T) {
 			t.Errorf("OpenConsole(%q, %#x) = %v; want %v %q", tc.dev, tc.flags, err, tc.code, tc.msg)
 		}
 	}
-	if _, err := e.l.OpenConsole(ctx, UUID{9}, "", 0); !virterror.HasCode(err, libvirt.ErrNoDomain) {
+	if _, err := e.l.OpenConsole(ctx, driverapi.UUID{9}, "", 0); !virterror.HasCode(err, libvirt.ErrNoDomain) {
 		t.Errorf("unknown domain: %v", err)
 	}
 
@@ -190,62 +145,30 @@ func TestOpenConsoleOutsideHolder(t *testing.T) {
 			t.Errorf("flags %#x: %v", flags, err)
 		}
 	}
-	if n := e.rt.count("console busy1"); n < 3 {
-		t.Errorf("forced open tried %d times in all; want retries", n)
+	if n := e.rt.count("console busy1"); n < 2 {
+		t.Errorf("the console was tried %d times in all; want the forced open to try again", n)
 	}
 }
 
 // TestConsolePTY: a running domain's console is on a host pty from the
-// start; the live XML names it, and the pty is the console: what is typed
-// on it reaches lxc-console, and what lxc-console prints comes out of it.
-// Stopping the domain frees it.
+// start, which the live XML names; stopping the domain hangs up its
+// sessions.
 func TestConsolePTY(t *testing.T) {
 	e := newEnv(t)
 	d := e.start(e.define("ct1", uuidA))
 	path := livePTY(t, e, d)
-	if fi, err := os.Stat(path); err != nil || fi.Mode()&os.ModeCharDevice == 0 || !strings.HasPrefix(path, "/dev/pts/") {
-		t.Fatalf("console pty %q: %v", path, err)
+	e.rt.mu.Lock()
+	relays := e.rt.relays["ct1"]
+	e.rt.mu.Unlock()
+	if len(relays) != 1 || relays[0].Path() != path {
+		t.Fatalf("live XML names %q; the runtime relays %v", path, relays)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
-	must(t, err)
-	defer f.Close()
-	_, err = f.Write([]byte("typed on the pty\n"))
-	must(t, err)
-	readSome(t, f, "typed on the pty\n") // the fake lxc-console echoes
-
-	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
-	if _, err := f.Read(make([]byte, 16)); !errors.Is(err, syscall.EIO) && !errors.Is(err, io.EOF) {
-		t.Errorf("read of the pty after the domain stopped: %v; want it hung up", err)
-	}
-	if _, err := os.Stat(path); err == nil {
-		// The index may be reused by then; it must not be ours.
-		if n := e.rt.count("console ct1"); n != 1 {
-			t.Errorf("attached %d times", n)
-		}
-	}
-}
-
-// TestConsoleRelayReattaches: an lxc-console that leaves while the
-// container runs (killed from outside) is replaced; the session carries on.
-func TestConsoleRelayReattaches(t *testing.T) {
-	e := newEnv(t)
-	d := e.start(e.define("ct1", uuidA))
 	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
 	must(t, err)
-	defer s.Close()
 	out := collect(s)
-	e.rt.mu.Lock()
-	cons := e.rt.consoles["ct1"]
-	e.rt.mu.Unlock()
-	if len(cons) != 1 {
-		t.Fatalf("%d attachments; want the relay's", len(cons))
-	}
-	must(t, cons[0].Close())
-	_, err = s.Write([]byte("again\n"))
-	must(t, err)
-	out.waitFor(t, "again\n")
-	if n := e.rt.count("console ct1"); n != 2 {
-		t.Errorf("attached %d times; want twice", n)
+	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
+	if err := out.end(t); !errors.Is(err, io.EOF) {
+		t.Errorf("read after the domain stopped: %v; want EOF", err)
 	}
 }
 
@@ -258,9 +181,8 @@ func TestConsolePTYAfterReadoption(t *testing.T) {
 	old := livePTY(t, e, d)
 	must(t, e.l.Close())
 	e.l = e.open()
-	path := livePTY(t, e, d)
-	if _, err := os.Stat(old); err == nil && old != path {
-		t.Errorf("the closed driver's pty %s is still there", old)
+	if path := livePTY(t, e, d); path == old {
+		t.Errorf("the new driver names the closed driver's pty %s", old)
 	}
 	s, err := e.l.OpenConsole(t.Context(), d.UUID, "", 0)
 	must(t, err)
@@ -271,7 +193,7 @@ func TestConsolePTYAfterReadoption(t *testing.T) {
 }
 
 // livePTY returns the console pty path the live XML names.
-func livePTY(t *testing.T, e *env, d Domain) string {
+func livePTY(t *testing.T, e *env, d driverapi.Domain) string {
 	t.Helper()
 	x, err := e.l.XMLDesc(t.Context(), d.UUID, 0)
 	must(t, err)
@@ -351,15 +273,15 @@ func (c *collector) end(t *testing.T) error {
 func TestConsoleFollowsReboot(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		reboot func(e *env, d Domain)
+		reboot func(e *env, d driverapi.Domain)
 	}{
-		{"guest reboot, LXC restarts it", func(e *env, d Domain) { e.rt.guestReboot("web") }},
-		{"guest reboot, LXC does not restart it", func(e *env, d Domain) { e.rt.exitInit("web", wsReboot) }},
-		{"virsh reboot, LXC restarts it", func(e *env, d Domain) {
+		{"guest reboot, LXC restarts it", func(e *env, d driverapi.Domain) { e.rt.guestReboot("web") }},
+		{"guest reboot, LXC does not restart it", func(e *env, d driverapi.Domain) { e.rt.exitInit("web", wsReboot) }},
+		{"virsh reboot, LXC restarts it", func(e *env, d driverapi.Domain) {
 			e.rt.rebootL["web"] = true
 			must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0))
 		}},
-		{"virsh reboot, init just exits", func(e *env, d Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
+		{"virsh reboot, init just exits", func(e *env, d driverapi.Domain) { must(e.t, e.l.Reboot(e.t.Context(), d.UUID, 0)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newMonitoredEnv(t)
@@ -375,7 +297,7 @@ func TestConsoleFollowsReboot(t *testing.T) {
 			must(t, err)
 
 			c.reboot(e, d)
-			if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+			if ev := nextEvent(t, evs); ev.Kind != driverapi.EventReboot {
 				t.Fatalf("event = %+v; want reboot", ev)
 			}
 			st := e.status(d)
@@ -419,26 +341,4 @@ func TestConsoleEndsWhenDomainStops(t *testing.T) {
 	if err := out.end(t); !errors.Is(err, io.EOF) {
 		t.Errorf("read after the poweroff: %v; want EOF", err)
 	}
-}
-
-// TestConsoleRelayLoggedOutput: output of a console LXC logs to a file
-// reaches the pty only while a session is open (Nova drains the pty into
-// that file); output of any other console always does.
-func TestConsoleRelayLoggedOutput(t *testing.T) {
-	ptm, pts, path, err := openPTY()
-	must(t, err)
-	r := &consoleRelay{ptm: ptm, pts: pts, path: path}
-	defer r.closeFiles()
-	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
-	must(t, err)
-	defer f.Close()
-
-	r.logged.Store(true)
-	r.toPTY([]byte("dropped "))
-	r.clients.Add(1)
-	r.toPTY([]byte("while open "))
-	r.clients.Add(-1)
-	r.logged.Store(false)
-	r.toPTY([]byte("unlogged\n"))
-	readSome(t, f, "while open unlogged\n")
 }

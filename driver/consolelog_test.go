@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -85,7 +86,7 @@ func TestRebootKeepsConsoleLog(t *testing.T) {
 	} {
 		must(t, os.WriteFile(log, []byte("before the reboot\n"), 0o600))
 		reboot()
-		if ev := nextEvent(t, evs); ev.Kind != EventReboot {
+		if ev := nextEvent(t, evs); ev.Kind != driverapi.EventReboot {
 			t.Fatalf("reboot %d: event %+v", i, ev)
 		}
 		if b, err := os.ReadFile(log); err != nil || string(b) != "before the reboot\n" {

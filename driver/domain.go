@@ -10,6 +10,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -25,7 +26,7 @@ import (
 // Lock order: job, then the driver's define lock, then the table lock, then
 // mu. No lock is held while waiting on anything but another of these.
 type domain struct {
-	uuid UUID
+	uuid driverapi.UUID
 	name string // fixed for the object's life (a rename is a new object)
 	job  chan struct{}
 
@@ -38,25 +39,17 @@ type domain struct {
 	reason     int32
 	pid        int
 	startedAt  time.Time
-	cg         cgroups
-	consoles   []string // host pty path of each console, once relayed (consolerelay.go)
+	consoles   []string // host pty path of each console, once relayed (console.go)
 	removed    bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
-	initWatch    *procWatch // the container's init
-	monitorWatch *procWatch // LXC's monitor (init's parent); it exits once the container fully stopped
-	pending      pending    // what the driver asked the running container to do
-	// How init exited, as LXC's monitor reported it: exitStatus is a full
-	// wait status when exitWait is set, else only the exit code; exitSeen
-	// (one per init) is closed once the report came.
-	exitStatus int
-	exitWait   bool
-	exitSeen   chan struct{}
+	ct      Container // the running init's handle
+	pending pending   // what the driver asked the running container to do
 
 	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }
 
-func newDomain(uuid UUID, name string) *domain {
+func newDomain(uuid driverapi.UUID, name string) *domain {
 	return &domain{
 		uuid:   uuid,
 		name:   name,
@@ -101,15 +94,15 @@ func (d *domain) active() bool {
 }
 
 // ref is d's identity as the API returns it. Caller holds mu.
-func (d *domain) refLocked() Domain {
+func (d *domain) refLocked() driverapi.Domain {
 	id := int32(-1)
 	if d.activeLocked() {
 		id = int32(d.pid)
 	}
-	return Domain{Name: d.name, UUID: d.uuid, ID: id}
+	return driverapi.Domain{Name: d.name, UUID: d.uuid, ID: id}
 }
 
-func (d *domain) ref() Domain {
+func (d *domain) ref() driverapi.Domain {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.refLocked()
@@ -177,17 +170,17 @@ func (d *domain) setState(state libvirt.DomainState, reason int32) {
 // table indexes the domain objects by UUID, name and ID (init PID).
 type table struct {
 	mu     sync.RWMutex
-	byUUID map[UUID]*domain
+	byUUID map[driverapi.UUID]*domain
 	byName map[string]*domain
 	byID   map[int32]*domain
 	sorted []*domain // every domain by name, built when all needs it; nil after a change
 }
 
 func newTable() *table {
-	return &table{byUUID: map[UUID]*domain{}, byName: map[string]*domain{}, byID: map[int32]*domain{}}
+	return &table{byUUID: map[driverapi.UUID]*domain{}, byName: map[string]*domain{}, byID: map[int32]*domain{}}
 }
 
-func (t *table) get(u UUID) *domain {
+func (t *table) get(u driverapi.UUID) *domain {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.byUUID[u]

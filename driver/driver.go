@@ -5,13 +5,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -19,21 +17,10 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/defaults"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
-
-// Runtime is what the driver needs from package runner; *runner.Runner
-// satisfies it and unit tests use a fake. Errors unwrap to runner's
-// sentinels (ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout).
-type Runtime interface {
-	Start(ctx context.Context, name string, opts runner.StartOptions) error
-	Stop(ctx context.Context, name string, opts runner.StopOptions) error
-	State(ctx context.Context, name string) (runner.State, int, error)
-	Freeze(ctx context.Context, name string) error
-	Unfreeze(ctx context.Context, name string) error
-}
 
 // Config configures the driver. Zero values take the defaults noted.
 type Config struct {
@@ -57,7 +44,7 @@ type Config struct {
 	DefaultBridge string
 	// Networks maps libvirt network names to host bridges.
 	Networks map[string]string
-	// Runtime runs the containers (default: a runner.Runner on LXCPath).
+	// Runtime runs the containers (default: an lxc.Runtime on LXCPath).
 	Runtime Runtime
 	// Logger receives the driver's logs (default slog.Default()).
 	Logger *slog.Logger
@@ -66,9 +53,6 @@ type Config struct {
 	CgroupRoot string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-
-	procRoot string // /proc; tests point it elsewhere
-	netRoot  string // /sys/class/net
 }
 
 // autostartMarker is created in RunDir once autostart ran.
@@ -85,8 +69,6 @@ func (c *Config) setDefaults() error {
 	def(&c.RunDir, defaults.RunDir)
 	def(&c.DefaultBridge, defaults.Bridge)
 	def(&c.CgroupRoot, defaults.CgroupRoot)
-	def(&c.procRoot, "/proc")
-	def(&c.netRoot, "/sys/class/net")
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = defaults.ShutdownGrace
 	}
@@ -117,14 +99,10 @@ type LXC struct {
 	cfg    Config
 	log    *slog.Logger
 	rt     Runtime
-	host   *host
 	store  *store
 	tab    *table
 	events *broker
 	opts   xmlmap.Options
-
-	// monitorLive is set while a state stream (see lxcmonitor.go) runs.
-	monitorLive atomic.Bool
 
 	// defineMu serialises changes to the set of domains (define, create,
 	// undefine) so name and UUID checks and the insert are atomic.
@@ -140,7 +118,7 @@ type LXC struct {
 
 var _ driverapi.Driver = (*LXC)(nil)
 
-// New starts the driver: it detects the host's cgroup layout, loads the
+// New starts the driver: it loads the
 // definitions under StateDir (a corrupt one is logged and skipped),
 // re-adopts the containers that still run, marks the rest shut off, and —
 // once per host boot — starts the autostart domains that are not running.
@@ -149,39 +127,36 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, fmt.Errorf("driver: %w", err)
 	}
-	h, err := detectHost(cfg.CgroupRoot, cfg.procRoot, cfg.netRoot)
-	if err != nil {
-		return nil, fmt.Errorf("driver: %w", err)
-	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := runner.New(cfg.LXCPath, runner.WithLogger(cfg.Logger))
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
-		rt = r
+		rt = lxcRuntime{r}
 	}
 	st := &store{dir: cfg.StateDir}
 	if err := st.init(); err != nil {
 		return nil, fmt.Errorf("driver: state dir: %w", err)
 	}
-	for _, d := range []string{cfg.LXCPath, cfg.RunDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, fmt.Errorf("driver: %w", err)
-		}
+	if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
+		return nil, fmt.Errorf("driver: %w", err)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	l := &LXC{
-		cfg: cfg, log: cfg.Logger, rt: rt, host: h, store: st,
+		cfg: cfg, log: cfg.Logger, rt: rt, store: st,
 		tab: newTable(), events: newBroker(cfg.Logger),
 		opts: xmlmap.Options{
-			Cgroup:        h.layout,
+			Cgroup:        rt.CgroupLayout(),
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
 			NewUUID:       randomUUID,
 		},
 		ctx: bg, cancel: cancel,
 	}
+	conf := rt.Confinement()
+	l.opts.SeccompProfile, l.opts.AppArmor = conf.SeccompProfile, conf.AppArmor
+	l.log.Debug("container confinement", "seccomp", l.opts.SeccompProfile, "apparmor", l.opts.AppArmor)
 	l.load(ctx)
 	l.watchLXC()
 	if err := l.autostartOnce(); err != nil {
@@ -199,62 +174,48 @@ func randomUUID() [16]byte {
 }
 
 // parse validates domain XML into a definition; nothing is written.
-func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, UUID, error) {
+func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, driverapi.UUID, error) {
 	m, err := xmlmap.Parse(xml, l.opts)
 	if err != nil {
 		if e := virterror.As(err); e != nil {
-			return nil, UUID{}, e
+			return nil, driverapi.UUID{}, e
 		}
-		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "%v", err)
-	}
-	if err := runner.ValidateName(m.Domain.Name); err != nil {
-		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain name: %v", err)
+		return nil, driverapi.UUID{}, virterror.New(libvirt.ErrXMLError, "%v", err)
 	}
 	u, err := parseUUID(m.Domain.UUID)
 	if err != nil {
-		return nil, UUID{}, virterror.New(libvirt.ErrXMLError, "domain uuid: %v", err)
+		return nil, driverapi.UUID{}, virterror.New(libvirt.ErrXMLError, "domain uuid: %v", err)
 	}
 	return m, u, nil
 }
 
 // parseDefinition validates domain XML (parse) into the definition the
 // driver keeps, with its name and UUID; nothing is written.
-func (l *LXC) parseDefinition(xml string) (string, UUID, *definition, error) {
+func (l *LXC) parseDefinition(xml string) (string, driverapi.UUID, *definition, error) {
 	m, u, err := l.parse([]byte(xml))
 	if err != nil {
-		return "", UUID{}, nil, err
+		return "", driverapi.UUID{}, nil, err
 	}
 	if len(m.Ignored) > 0 {
 		l.log.Debug("accepted and ignored, as libvirt-lxc does", "domain", m.Name, "elements", m.Ignored)
 	}
 	def, err := definitionOf(m)
 	if err != nil {
-		return "", UUID{}, nil, virterror.Wrap(err)
+		return "", driverapi.UUID{}, nil, virterror.Wrap(err)
 	}
 	return m.Domain.Name, u, def, nil
-}
-
-// containerDir is <lxcpath>/<name>; names were validated at parse time.
-func (l *LXC) containerDir(name string) string { return filepath.Join(l.cfg.LXCPath, name) }
-
-func (l *LXC) hasContainer(name string) bool {
-	_, err := os.Stat(filepath.Join(l.containerDir(name), "config"))
-	return err == nil
 }
 
 // removeContainerDir deletes a container's directory (its config and log;
 // the rootfs is the user's and lives elsewhere).
 func (l *LXC) removeContainerDir(name string) {
-	if runner.ValidateName(name) != nil {
-		return
-	}
-	if err := os.RemoveAll(l.containerDir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := l.rt.Remove(name); err != nil {
 		l.log.Error("cannot remove container directory", "domain", name, "err", err)
 	}
 }
 
 // lookup finds a domain by UUID.
-func (l *LXC) lookup(u UUID) (*domain, error) {
+func (l *LXC) lookup(u driverapi.UUID) (*domain, error) {
 	if d := l.tab.get(u); d != nil {
 		return d, nil
 	}
@@ -262,7 +223,7 @@ func (l *LXC) lookup(u UUID) (*domain, error) {
 }
 
 // withJob runs fn holding the job of the domain u names.
-func (l *LXC) withJob(ctx context.Context, u UUID, fn func(d *domain) error) error {
+func (l *LXC) withJob(ctx context.Context, u driverapi.UUID, fn func(d *domain) error) error {
 	d, err := l.lookup(u)
 	if err != nil {
 		return err
@@ -282,13 +243,12 @@ func (l *LXC) Close() error {
 		l.wg.Wait()
 		for _, d := range l.tab.all() {
 			d.mu.Lock()
-			for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
-				if w != nil {
-					w.Close()
-				}
+			if d.ct != nil {
+				d.ct.Close()
 			}
 			d.mu.Unlock()
 		}
+		l.consoles.wait()
 		l.events.close()
 	})
 	return nil
@@ -309,27 +269,27 @@ const (
 // stops, except for the title, description and <metadata>, which apply at
 // once (see syncLiveMetadata); a running transient domain becomes
 // persistent.
-func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
+func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	if err := checkFlags("lxcDomainDefineXMLFlags", flags, defineFlags); err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	name, u, def, err := l.parseDefinition(xml)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	d, err := l.claim(ctx, u, name, false)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	if d != nil {
 		defer d.endJob()
 	}
 	defer l.defineMu.Unlock()
 	if err := l.store.saveDef(u, []byte(def.xml)); err != nil {
-		return Domain{}, internalErr("cannot save definition of '%s': %v", name, err)
+		return driverapi.Domain{}, internalErr("cannot save definition of '%s': %v", name, err)
 	}
 	detail := libvirt.DomainEventDefinedAdded
-	var changed []Event
+	var changed []driverapi.Event
 	if d == nil {
 		d = newDomain(u, name)
 		d.persistent = def
@@ -367,7 +327,7 @@ func (l *LXC) DefineXML(ctx context.Context, xml string, flags uint32) (Domain, 
 // hold name; with forStart an existing domain must also be inactive and
 // persistent. On success it returns holding the define lock and, for an
 // existing domain (nil when new), that domain's job.
-func (l *LXC) claim(ctx context.Context, u UUID, name string, forStart bool) (*domain, error) {
+func (l *LXC) claim(ctx context.Context, u driverapi.UUID, name string, forStart bool) (*domain, error) {
 	for {
 		d := l.tab.get(u)
 		if d != nil {
@@ -394,7 +354,7 @@ func (l *LXC) claim(ctx context.Context, u UUID, name string, forStart bool) (*d
 	}
 }
 
-func (l *LXC) checkClaim(d *domain, u UUID, name string, forStart bool) error {
+func (l *LXC) checkClaim(d *domain, u driverapi.UUID, name string, forStart bool) error {
 	if d != nil {
 		if d.name != name {
 			return virterror.New(libvirt.ErrOperationFailed, "domain '%s' is already defined with uuid %s", d.name, driverapi.FormatUUID(u))
@@ -421,17 +381,17 @@ func (l *LXC) checkClaim(d *domain, u UUID, name string, forStart bool) error {
 // CreateXML starts a transient domain from xml. With the UUID and name of an
 // inactive persistent domain, it starts that domain with xml as its running
 // definition, as libvirt does.
-func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, error) {
+func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
 	if err := checkFlags("lxcDomainCreateXMLWithFiles", flags, createFlags); err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	name, u, def, err := l.parseDefinition(xml)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	d, err := l.claim(ctx, u, name, true)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	if d == nil {
 		d = newDomain(u, name)
@@ -448,7 +408,7 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, 
 		if transient {
 			l.tab.remove(d)
 		}
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	ref := d.ref()
 	l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
@@ -458,7 +418,7 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (Domain, 
 // Undefine removes the persistent definition. A running domain keeps
 // running as a transient one; a stopped one is forgotten with its files and
 // container directory.
-func (l *LXC) Undefine(ctx context.Context, u UUID, flags uint32) error {
+func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainUndefineFlags", flags, undefineFlags); err != nil {
 		return err
 	}
@@ -492,21 +452,21 @@ func (l *LXC) Undefine(ctx context.Context, u UUID, flags uint32) error {
 }
 
 // Create starts a defined domain.
-func (l *LXC) Create(ctx context.Context, u UUID, flags uint32) (Domain, error) {
+func (l *LXC) Create(ctx context.Context, u driverapi.UUID, flags uint32) (driverapi.Domain, error) {
 	if err := checkFlags("lxcDomainCreateWithFlags", flags, 0); err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	d, err := l.lookup(u)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	return l.startDefined(ctx, d, false)
 }
 
 // startDefined starts d from its persistent definition under its job.
-func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (Domain, error) {
+func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (driverapi.Domain, error) {
 	if err := d.beginJob(ctx, l.cfg.JobTimeout); err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	defer d.endJob()
 	d.mu.Lock()
@@ -516,12 +476,12 @@ func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (Doma
 	case active && autostart:
 		return d.ref(), nil
 	case active:
-		return Domain{}, errRunning()
+		return driverapi.Domain{}, errRunning()
 	case def == nil:
-		return Domain{}, errNoUUID(d.uuid)
+		return driverapi.Domain{}, errNoUUID(d.uuid)
 	}
 	if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	ref := d.ref()
 	l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
@@ -532,7 +492,7 @@ func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (Doma
 // exited after ShutdownGrace the container is killed; the domain then ends
 // shut off with reason destroyed (reason shutdown when init halted). Initctl
 // and signal flags are accepted; both mean the halt signal.
-func (l *LXC) Shutdown(ctx context.Context, u UUID, flags uint32) error {
+func (l *LXC) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainShutdownFlags", flags, shutdownFlags); err != nil {
 		return err
 	}
@@ -540,7 +500,7 @@ func (l *LXC) Shutdown(ctx context.Context, u UUID, flags uint32) error {
 }
 
 // Destroy kills the container at once; reason destroyed.
-func (l *LXC) Destroy(ctx context.Context, u UUID, flags uint32) error {
+func (l *LXC) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainDestroyFlags", flags, 0); err != nil {
 		return err
 	}
@@ -548,7 +508,7 @@ func (l *LXC) Destroy(ctx context.Context, u UUID, flags uint32) error {
 }
 
 // Reboot asks init to reboot and returns at once (see reboot).
-func (l *LXC) Reboot(ctx context.Context, u UUID, flags uint32) error {
+func (l *LXC) Reboot(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainReboot", flags, rebootFlags); err != nil {
 		return err
 	}
@@ -556,46 +516,46 @@ func (l *LXC) Reboot(ctx context.Context, u UUID, flags uint32) error {
 }
 
 // Suspend freezes the container: paused, reason user.
-func (l *LXC) Suspend(ctx context.Context, u UUID) error {
+func (l *LXC) Suspend(ctx context.Context, u driverapi.UUID) error {
 	return l.withJob(ctx, u, func(d *domain) error { return l.suspend(ctx, d) })
 }
 
 // Resume thaws the container: running, reason unpaused.
-func (l *LXC) Resume(ctx context.Context, u UUID) error {
+func (l *LXC) Resume(ctx context.Context, u driverapi.UUID) error {
 	return l.withJob(ctx, u, func(d *domain) error { return l.resume(ctx, d) })
 }
 
 // LookupByName finds a domain by name.
-func (l *LXC) LookupByName(_ context.Context, name string) (Domain, error) {
+func (l *LXC) LookupByName(_ context.Context, name string) (driverapi.Domain, error) {
 	if d := l.tab.getName(name); d != nil {
 		return d.ref(), nil
 	}
-	return Domain{}, errNoName(name)
+	return driverapi.Domain{}, errNoName(name)
 }
 
 // LookupByUUID finds a domain by UUID.
-func (l *LXC) LookupByUUID(_ context.Context, u UUID) (Domain, error) {
+func (l *LXC) LookupByUUID(_ context.Context, u driverapi.UUID) (driverapi.Domain, error) {
 	d, err := l.lookup(u)
 	if err != nil {
-		return Domain{}, err
+		return driverapi.Domain{}, err
 	}
 	return d.ref(), nil
 }
 
 // LookupByID finds a running domain by ID (its init's host PID).
-func (l *LXC) LookupByID(_ context.Context, id int32) (Domain, error) {
+func (l *LXC) LookupByID(_ context.Context, id int32) (driverapi.Domain, error) {
 	if d := l.tab.getID(id); d != nil {
 		if ref := d.ref(); ref.ID == id {
 			return ref, nil
 		}
 	}
-	return Domain{}, errNoID(id)
+	return driverapi.Domain{}, errNoID(id)
 }
 
 // observe reports d's status. When d is idle it first reconciles the state
 // with the freezer (a cheap file read, no process); a domain busy with a job
 // reports its stored state. ok is false for a domain removed meanwhile.
-func (l *LXC) observe(d *domain) (Status, bool) {
+func (l *LXC) observe(d *domain) (driverapi.Status, bool) {
 	select {
 	case d.job <- struct{}{}:
 		l.refresh(d)
@@ -604,7 +564,7 @@ func (l *LXC) observe(d *domain) (Status, bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return Status{
+	return driverapi.Status{
 		Domain:     d.refLocked(),
 		State:      d.state,
 		Reason:     d.reason,
@@ -614,14 +574,14 @@ func (l *LXC) observe(d *domain) (Status, bool) {
 }
 
 // Status reports one domain's state, reason and flags.
-func (l *LXC) Status(_ context.Context, u UUID) (Status, error) {
+func (l *LXC) Status(_ context.Context, u driverapi.UUID) (driverapi.Status, error) {
 	d, err := l.lookup(u)
 	if err != nil {
-		return Status{}, err
+		return driverapi.Status{}, err
 	}
 	st, ok := l.observe(d)
 	if !ok {
-		return Status{}, errNoUUID(u)
+		return driverapi.Status{}, errNoUUID(u)
 	}
 	return st, nil
 }
@@ -629,7 +589,7 @@ func (l *LXC) Status(_ context.Context, u UUID) (Status, error) {
 // XMLDesc returns the live XML of a running domain (with id= and, once
 // known, the console's pty path) or the persistent definition (XMLInactive,
 // or when shut off).
-func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
+func (l *LXC) XMLDesc(_ context.Context, u driverapi.UUID, flags uint32) (string, error) {
 	if err := checkFlags("lxcDomainGetXMLDesc", flags, xmlFlags); err != nil {
 		return "", err
 	}
@@ -637,7 +597,7 @@ func (l *LXC) XMLDesc(_ context.Context, u UUID, flags uint32) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	inactive := flags&XMLInactive != 0
+	inactive := flags&driverapi.XMLInactive != 0
 	d.mu.Lock()
 	live, liveXML, persistent, pid, consoles := d.live, d.liveXML, d.persistent, d.pid, d.consoles
 	d.mu.Unlock()
@@ -677,20 +637,20 @@ func liveDomain(dom *libvirtxml.Domain, pid int, consoles []string) *libvirtxml.
 
 // Info reports state, memory (maximum from the definition, used from the
 // memory cgroup), vCPUs and CPU time (from the cpuacct or v2 cpu cgroup).
-func (l *LXC) Info(_ context.Context, u UUID) (Info, error) {
+func (l *LXC) Info(_ context.Context, u driverapi.UUID) (driverapi.Info, error) {
 	d, err := l.lookup(u)
 	if err != nil {
-		return Info{}, err
+		return driverapi.Info{}, err
 	}
 	st, ok := l.stats(d)
 	if !ok {
-		return Info{}, errNoUUID(u)
+		return driverapi.Info{}, errNoUUID(u)
 	}
-	return Info{State: st.State, MaxMemKiB: st.MaxMemKiB, MemKiB: st.MemKiB, VCPUs: st.VCPUs, CPUTimeNs: st.CPUTimeNs}, nil
+	return driverapi.Info{State: st.State, MaxMemKiB: st.MaxMemKiB, MemKiB: st.MemKiB, VCPUs: st.VCPUs, CPUTimeNs: st.CPUTimeNs}, nil
 }
 
 // SetAutostart marks a persistent domain to start with the driver.
-func (l *LXC) SetAutostart(ctx context.Context, u UUID, autostart bool) error {
+func (l *LXC) SetAutostart(ctx context.Context, u driverapi.UUID, autostart bool) error {
 	return l.withJob(ctx, u, func(d *domain) error {
 		d.mu.Lock()
 		persistent := d.persistent != nil
@@ -712,7 +672,7 @@ func (l *LXC) SetAutostart(ctx context.Context, u UUID, autostart bool) error {
 // A domain that does not exist, or is removed while the counters are read,
 // is left out rather than failing the call, as libvirt's
 // virConnectGetAllDomainStats and virDomainListGetStats do.
-func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
+func (l *LXC) Stats(_ context.Context, uuids []driverapi.UUID) ([]driverapi.Stats, error) {
 	var doms []*domain
 	if len(uuids) == 0 {
 		doms = l.tab.all()
@@ -722,7 +682,7 @@ func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
 			doms = append(doms, d)
 		}
 	}
-	out := make([]Stats, 0, len(doms))
+	out := make([]driverapi.Stats, 0, len(doms))
 	for _, d := range doms {
 		if st, ok := l.stats(d); ok {
 			out = append(out, st)
@@ -735,44 +695,47 @@ func (l *LXC) Stats(_ context.Context, uuids []UUID) ([]Stats, error) {
 // running domain its cgroup usage and interface counters. A counter that
 // cannot be read is left zero and logged at debug level; false means the
 // domain is gone.
-func (l *LXC) stats(d *domain) (Stats, bool) {
+func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
 	status, ok := l.observe(d)
 	if !ok {
-		return Stats{}, false
+		return driverapi.Stats{}, false
 	}
 	d.mu.Lock()
 	sz, defined := d.sizesLocked()
-	live, cg := d.live, d.cg
+	live, ct := d.live, d.ct
 	d.mu.Unlock()
 	if !defined {
-		return Stats{}, false
+		return driverapi.Stats{}, false
 	}
-	st := Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
-	if live == nil {
+	st := driverapi.Stats{Status: status, MaxMemKiB: sz.maxMemKiB, CurMemKiB: sz.curMemKiB, VCPUs: uint16(min(sz.vcpus, 65535))}
+	if live == nil || ct == nil {
 		st.MemKiB = sz.curMemKiB
 		return st, true
 	}
-	u, err := l.host.usage(cg)
+	u, err := ct.Usage()
 	if err != nil {
 		l.log.Debug("cgroup counters incomplete", "domain", d.name, "err", err)
 	}
-	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.cpuNs, u.userNs, u.systemNs, u.perCPUNs, u.memBytes/1024
+	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.CPUNs, u.UserNs, u.SystemNs, u.PerCPUNs, u.MemBytes/1024
 	for _, ifc := range live.Interfaces {
 		if ifc.HostDev == "" {
 			continue
 		}
-		ifs, err := l.host.netStats(ifc.HostDev)
+		c, err := ct.Interface(ifc.HostDev)
 		if err != nil {
 			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
 		}
-		ifs.MAC = ifc.MAC
-		st.Interfaces = append(st.Interfaces, ifs)
+		st.Interfaces = append(st.Interfaces, driverapi.InterfaceStats{
+			Name: c.Name, MAC: ifc.MAC,
+			RxBytes: c.RxBytes, RxPackets: c.RxPackets, RxErrs: c.RxErrs, RxDrop: c.RxDrop,
+			TxBytes: c.TxBytes, TxPackets: c.TxPackets, TxErrs: c.TxErrs, TxDrop: c.TxDrop,
+		})
 	}
 	return st, true
 }
 
 // Events streams domain events until ctx ends or the driver closes; a
 // subscriber that falls too far behind is disconnected (its channel closes).
-func (l *LXC) Events(ctx context.Context) (<-chan Event, error) {
+func (l *LXC) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	return l.events.subscribe(ctx)
 }

@@ -16,7 +16,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -24,7 +24,6 @@ import (
 type env struct {
 	t        *testing.T
 	rt       *fakeRuntime
-	mon      *monitoringRuntime // when set, the driver's runtime (rt with a state stream)
 	stateDir string
 	runDir   string
 	l        *LXC
@@ -57,20 +56,13 @@ func (e *env) open() *LXC {
 	e.t.Helper()
 	w := &testLog{t: e.t, on: true}
 	e.t.Cleanup(func() { w.mu.Lock(); w.on = false; w.mu.Unlock() })
-	var rt Runtime = e.rt
-	if e.mon != nil {
-		rt = e.mon
-	}
 	l, err := New(e.t.Context(), Config{
 		StateDir:      e.stateDir,
 		LXCPath:       filepath.Join(e.stateDir, "lxc"),
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
-		Runtime:       rt,
+		Runtime:       e.rt,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		CgroupRoot:    e.rt.cgRoot,
-		procRoot:      e.rt.procRoot,
-		netRoot:       e.rt.netRoot,
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -102,7 +94,7 @@ const (
 	uuidB = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 )
 
-func (e *env) define(name, uuid string, extra ...string) Domain {
+func (e *env) define(name, uuid string, extra ...string) driverapi.Domain {
 	e.t.Helper()
 	d, err := e.l.DefineXML(e.t.Context(), domXML(name, uuid, extra...), 0)
 	if err != nil {
@@ -111,7 +103,7 @@ func (e *env) define(name, uuid string, extra ...string) Domain {
 	return d
 }
 
-func (e *env) start(d Domain) Domain {
+func (e *env) start(d driverapi.Domain) driverapi.Domain {
 	e.t.Helper()
 	d, err := e.l.Create(e.t.Context(), d.UUID, 0)
 	if err != nil {
@@ -120,7 +112,7 @@ func (e *env) start(d Domain) Domain {
 	return d
 }
 
-func (e *env) status(d Domain) Status {
+func (e *env) status(d driverapi.Domain) driverapi.Status {
 	e.t.Helper()
 	st, err := e.l.Status(e.t.Context(), d.UUID)
 	if err != nil {
@@ -131,7 +123,7 @@ func (e *env) status(d Domain) Status {
 
 // waitState polls until d reaches state (or, for a forgotten transient
 // domain, until it is gone when state is 0).
-func (e *env) waitState(d Domain, state libvirt.DomainState) Status {
+func (e *env) waitState(d driverapi.Domain, state libvirt.DomainState) driverapi.Status {
 	e.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -140,7 +132,7 @@ func (e *env) waitState(d Domain, state libvirt.DomainState) Status {
 			return st
 		}
 		if state == 0 && virterror.HasCode(err, libvirt.ErrNoDomain) {
-			return Status{}
+			return driverapi.Status{}
 		}
 		if time.Now().After(deadline) {
 			e.t.Fatalf("%s: state %v (%v), want %v", d.Name, st.State, err, state)
@@ -183,9 +175,9 @@ func TestDefineLookupUndefine(t *testing.T) {
 	if got := files(t, e.stateDir); !slices.Equal(got, []string{"domains/" + uuidA + ".xml"}) {
 		t.Fatalf("state dir = %v", got)
 	}
-	for _, lookup := range []func() (Domain, error){
-		func() (Domain, error) { return e.l.LookupByName(ctx, "web") },
-		func() (Domain, error) { return e.l.LookupByUUID(ctx, d.UUID) },
+	for _, lookup := range []func() (driverapi.Domain, error){
+		func() (driverapi.Domain, error) { return e.l.LookupByName(ctx, "web") },
+		func() (driverapi.Domain, error) { return e.l.LookupByUUID(ctx, d.UUID) },
 	} {
 		if got, err := lookup(); err != nil || got != d {
 			t.Errorf("lookup = %+v, %v; want %+v", got, err, d)
@@ -193,7 +185,7 @@ func TestDefineLookupUndefine(t *testing.T) {
 	}
 	_, err := e.l.LookupByName(ctx, "nope")
 	wantCode(t, err, libvirt.ErrNoDomain, "Domain not found: no domain with matching name 'nope'")
-	_, err = e.l.LookupByUUID(ctx, UUID{1})
+	_, err = e.l.LookupByUUID(ctx, driverapi.UUID{1})
 	wantCode(t, err, libvirt.ErrNoDomain, "no domain with matching uuid '01000000-0000-0000-0000-000000000000'")
 	_, err = e.l.LookupByID(ctx, 12345)
 	wantCode(t, err, libvirt.ErrNoDomain, "no domain with matching id 12345")
@@ -211,7 +203,7 @@ func TestDefineLookupUndefine(t *testing.T) {
 	if _, err := e.l.DefineXML(ctx, domXML("web", uuidA, "<vcpu>3</vcpu>"), 0); err != nil {
 		t.Fatal(err)
 	}
-	xml, err := e.l.XMLDesc(ctx, d.UUID, XMLInactive)
+	xml, err := e.l.XMLDesc(ctx, d.UUID, driverapi.XMLInactive)
 	if err != nil || !strings.Contains(xml, ">3</vcpu>") {
 		t.Fatalf("XMLDesc after redefine = %q, %v", xml, err)
 	}
@@ -250,15 +242,15 @@ func TestStartStopStates(t *testing.T) {
 	wantCode(t, err, libvirt.ErrOperationInvalid, "Requested operation is not valid: domain is already running")
 
 	// The LXC config is written under the lxcpath and names the veth.
-	cfg, err := os.ReadFile(filepath.Join(e.stateDir, "lxc", "web", "config"))
-	if err != nil || !strings.Contains(string(cfg), "lxc.net.0.veth.pair = "+vethName(d.UUID, 0)) {
-		t.Fatalf("config = %s, %v", cfg, err)
+	cfg, _ := e.rt.config("web")
+	if !strings.Contains(cfg, "lxc.net.0.veth.pair = "+vethName(d.UUID, 0)) {
+		t.Fatalf("config = %s", cfg)
 	}
 	live, err := e.l.XMLDesc(ctx, d.UUID, 0)
 	if err != nil || !strings.Contains(live, fmt.Sprintf("id='%d'", pid)) || !strings.Contains(live, vethName(d.UUID, 0)) {
 		t.Fatalf("live XML = %s, %v", live, err)
 	}
-	inactive, err := e.l.XMLDesc(ctx, d.UUID, XMLInactive)
+	inactive, err := e.l.XMLDesc(ctx, d.UUID, driverapi.XMLInactive)
 	if err != nil || strings.Contains(inactive, "id=") || strings.Contains(inactive, vethName(d.UUID, 0)) {
 		t.Fatalf("inactive XML = %s, %v", inactive, err)
 	}
@@ -383,8 +375,8 @@ func TestTransientDomain(t *testing.T) {
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 	_, err = e.l.LookupByUUID(ctx, d.UUID)
 	wantCode(t, err, libvirt.ErrNoDomain, uuidB)
-	if _, err := os.Stat(filepath.Join(e.stateDir, "lxc", "tmp")); !os.IsNotExist(err) {
-		t.Errorf("transient container dir left: %v", err)
+	if e.rt.Defined("tmp") {
+		t.Error("transient container dir left")
 	}
 	if got := files(t, filepath.Join(e.stateDir, runDir)); len(got) != 0 {
 		t.Errorf("run state left: %v", got)
@@ -440,7 +432,7 @@ func TestShutdownHonoured(t *testing.T) {
 		t.Errorf("stop calls = %d; want 1 (no escalation)", n)
 	}
 	wantEvents(t, evs,
-		lifecycle(Domain{Name: "web", UUID: d.UUID, ID: -1}, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
+		lifecycle(driverapi.Domain{Name: "web", UUID: d.UUID, ID: -1}, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
 		lifecycle(d, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)),
 		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownHost)),
 		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
@@ -522,7 +514,7 @@ func TestReboot(t *testing.T) {
 			must(t, err)
 			must(t, e.l.Reboot(ctx, d.UUID, 0))
 			ev := nextEvent(t, evs)
-			if ev.Kind != EventReboot || ev.Domain.UUID != d.UUID {
+			if ev.Kind != driverapi.EventReboot || ev.Domain.UUID != d.UUID {
 				t.Fatalf("event = %+v; want reboot", ev)
 			}
 			st := e.status(d)
@@ -549,7 +541,7 @@ func TestGuestReboot(t *testing.T) {
 			e.rt.guestReboot("web")
 			ev := nextEvent(t, evs)
 			if policy == "restart" {
-				if ev.Kind != EventReboot {
+				if ev.Kind != driverapi.EventReboot {
 					t.Fatalf("event = %+v; want reboot", ev)
 				}
 				if st := e.status(d); st.State != libvirt.DomainRunning || st.ID != int32(e.rt.pid("web")) || st.ID == d.ID {
@@ -570,7 +562,7 @@ func TestGuestReboot(t *testing.T) {
 func TestFreezeBehindOurBack(t *testing.T) {
 	e := newEnv(t)
 	d := e.start(e.define("web", uuidA))
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
+	e.rt.setFrozen("web", true)
 	if st := e.status(d); st.State != libvirt.DomainPaused {
 		t.Fatalf("state with the freezer frozen = %v; want paused", st.State)
 	}
@@ -578,7 +570,7 @@ func TestFreezeBehindOurBack(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("paused list = %v", list)
 	}
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "THAWED")
+	e.rt.setFrozen("web", false)
 	if st := e.status(d); st.State != libvirt.DomainRunning {
 		t.Fatalf("state thawed = %v; want running", st.State)
 	}
@@ -592,17 +584,12 @@ func TestInfoAndStats(t *testing.T) {
 	ctx := t.Context()
 	d := e.start(e.define("web", uuidA))
 	dev := vethName(d.UUID, 0)
-	for f, v := range map[string]string{
-		"rx_bytes": "100", "rx_packets": "2", "rx_errors": "5", "rx_dropped": "6",
-		"tx_bytes": "300", "tx_packets": "4", "tx_errors": "7", "tx_dropped": "8",
-	} {
-		dir := filepath.Join(e.rt.netRoot, dev, "statistics")
-		must(t, os.MkdirAll(dir, 0o755))
-		must(t, os.WriteFile(filepath.Join(dir, f), []byte(v+"\n"), 0o644))
-	}
+	e.rt.mu.Lock()
+	e.rt.net[dev] = lxc.Interface{Name: dev, RxBytes: 300, RxPackets: 4, RxErrs: 7, RxDrop: 8, TxBytes: 100, TxPackets: 2, TxErrs: 5, TxDrop: 6}
+	e.rt.mu.Unlock()
 	info, err := e.l.Info(ctx, d.UUID)
 	must(t, err)
-	want := Info{State: libvirt.DomainRunning, MaxMemKiB: 500000, MemKiB: 10240, VCPUs: 1, CPUTimeNs: 3e9}
+	want := driverapi.Info{State: libvirt.DomainRunning, MaxMemKiB: 500000, MemKiB: 10240, VCPUs: 1, CPUTimeNs: 3e9}
 	if info != want {
 		t.Fatalf("Info = %+v; want %+v", info, want)
 	}
@@ -616,14 +603,14 @@ func TestInfoAndStats(t *testing.T) {
 		s.CurMemKiB != 500000 || s.MaxMemKiB != 500000 || len(s.Interfaces) != 1 {
 		t.Fatalf("Stats = %+v", s)
 	}
-	wantIf := InterfaceStats{Name: dev, MAC: "00:11:22:34:34:34", RxBytes: 300, RxPackets: 4, RxErrs: 7, RxDrop: 8,
+	wantIf := driverapi.InterfaceStats{Name: dev, MAC: "00:11:22:34:34:34", RxBytes: 300, RxPackets: 4, RxErrs: 7, RxDrop: 8,
 		TxBytes: 100, TxPackets: 2, TxErrs: 5, TxDrop: 6}
 	if s.Interfaces[0] != wantIf {
-		t.Fatalf("interface stats = %+v; want %+v (guest view)", s.Interfaces[0], wantIf)
+		t.Fatalf("interface stats = %+v; want %+v", s.Interfaces[0], wantIf)
 	}
 	// A UUID naming no domain is left out, as libvirt's
 	// virDomainListGetStats does.
-	stats, err = e.l.Stats(ctx, []UUID{{9}, d.UUID})
+	stats, err = e.l.Stats(ctx, []driverapi.UUID{{9}, d.UUID})
 	must(t, err)
 	if len(stats) != 1 || stats[0].UUID != d.UUID {
 		t.Fatalf("Stats of a missing and a present domain = %+v", stats)
@@ -646,7 +633,7 @@ func TestPersistenceAndReadoption(t *testing.T) {
 	l2 := e.open()
 	list, err := l2.ListAll(ctx, 0)
 	must(t, err)
-	got := map[string]Status{}
+	got := map[string]driverapi.Status{}
 	for _, s := range list {
 		got[s.Name] = s
 	}
@@ -756,9 +743,8 @@ func TestHostileXMLLeavesNothing(t *testing.T) {
 	d, err := e.l.CreateXML(ctx, strings.Replace(domXML("dash", ""), "<init>/sbin/init</init>",
 		"<init>/sbin/init</init><initarg>--verbose</initarg>", 1), 0)
 	must(t, err)
-	cfg, err := os.ReadFile(filepath.Join(e.stateDir, "lxc", "dash", "config"))
-	if err != nil || !strings.Contains(string(cfg), "lxc.init.cmd = /sbin/init --verbose\n") {
-		t.Fatalf("config = %s, %v", cfg, err)
+	if cfg, _ := e.rt.config("dash"); !strings.Contains(cfg, "lxc.init.cmd = /sbin/init --verbose\n") {
+		t.Fatalf("config = %s", cfg)
 	}
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 }
@@ -883,7 +869,7 @@ func TestEventsOrderAndSlowSubscriber(t *testing.T) {
 	must(t, e.l.Resume(ctx, d.UUID))
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 	must(t, e.l.Undefine(ctx, d.UUID, 0))
-	off := Domain{Name: "web", UUID: d.UUID, ID: -1}
+	off := driverapi.Domain{Name: "web", UUID: d.UUID, ID: -1}
 	wantEvents(t, evs,
 		lifecycle(off, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
 		lifecycle(d, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)),
@@ -894,7 +880,7 @@ func TestEventsOrderAndSlowSubscriber(t *testing.T) {
 	)
 	// Overflow the slow subscriber: it is disconnected, the driver goes on.
 	for i := range subscriberBuffer {
-		e.l.events.publish(Event{Kind: EventReboot, Detail: int32(i)})
+		e.l.events.publish(driverapi.Event{Kind: driverapi.EventReboot, Detail: int32(i)})
 	}
 	e.define("more", "")
 	n := 0
@@ -919,7 +905,7 @@ func TestEventsOrderAndSlowSubscriber(t *testing.T) {
 	}
 }
 
-func nextEvent(t *testing.T, evs <-chan Event) Event {
+func nextEvent(t *testing.T, evs <-chan driverapi.Event) driverapi.Event {
 	t.Helper()
 	select {
 	case ev, ok := <-evs:
@@ -930,10 +916,10 @@ func nextEvent(t *testing.T, evs <-chan Event) Event {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event")
 	}
-	return Event{}
+	return driverapi.Event{}
 }
 
-func wantEvents(t *testing.T, evs <-chan Event, want ...Event) {
+func wantEvents(t *testing.T, evs <-chan driverapi.Event, want ...driverapi.Event) {
 	t.Helper()
 	for i, w := range want {
 		if got := nextEvent(t, evs); got != w {
@@ -948,8 +934,8 @@ func TestRuntimeErrorMapping(t *testing.T) {
 		err  error
 		code libvirt.ErrorNumber
 	}{
-		{runner.ErrTimeout, libvirt.ErrOperationTimeout},
-		{runner.ErrNotRunning, libvirt.ErrOperationInvalid},
+		{lxc.ErrTimeout, libvirt.ErrOperationTimeout},
+		{lxc.ErrNotRunning, libvirt.ErrOperationInvalid},
 		{errors.New("lxc-freeze: cgroup gone"), libvirt.ErrOperationFailed},
 	} {
 		err := runtimeErr("suspend", "web", c.err)

@@ -9,7 +9,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -19,7 +19,7 @@ func errNoName(name string) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 }
 
-func errNoUUID(u UUID) error { return driverapi.NoDomainError(u) }
+func errNoUUID(u driverapi.UUID) error { return driverapi.NoDomainError(u) }
 
 func errNoID(id int32) error {
 	return virterror.New(libvirt.ErrNoDomain, "no domain with matching id %d", id)
@@ -47,18 +47,18 @@ func internalErr(format string, args ...any) error {
 	return virterror.New(libvirt.ErrInternalError, format, args...)
 }
 
-// runtimeErr turns a runner error into a libvirt error naming the operation
+// runtimeErr turns an lxc error into a libvirt error naming the operation
 // and the domain; lxc's own message stays in the text.
 func runtimeErr(op, name string, err error) error {
 	if e := virterror.As(err); e != nil {
 		return e
 	}
 	switch {
-	case errors.Is(err, runner.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, lxc.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return virterror.New(libvirt.ErrOperationTimeout, "%s domain '%s': %v", op, name, err)
-	case errors.Is(err, runner.ErrNotRunning):
+	case errors.Is(err, lxc.ErrNotRunning):
 		return errNotRunning()
-	case errors.Is(err, runner.ErrAlreadyRunning):
+	case errors.Is(err, lxc.ErrAlreadyRunning):
 		return errRunning()
 	case errors.Is(err, context.Canceled):
 		return virterror.New(libvirt.ErrOperationAborted, "%s domain '%s': %v", op, name, err)
@@ -68,8 +68,8 @@ func runtimeErr(op, name string, err error) error {
 
 // parseUUID reads a UUID in libvirt's accepted forms (with or without
 // dashes, any case).
-func parseUUID(s string) (UUID, error) {
-	var u UUID
+func parseUUID(s string) (driverapi.UUID, error) {
+	var u driverapi.UUID
 	hex := strings.ReplaceAll(strings.TrimSpace(s), "-", "")
 	if len(hex) != 32 {
 		return u, fmt.Errorf("malformed uuid %q", s)
@@ -86,7 +86,7 @@ func parseUUID(s string) (UUID, error) {
 			case c >= 'A' && c <= 'F':
 				v = byte(c-'A') + 10
 			default:
-				return UUID{}, fmt.Errorf("malformed uuid %q", s)
+				return driverapi.UUID{}, fmt.Errorf("malformed uuid %q", s)
 			}
 			b = b<<4 | v
 		}

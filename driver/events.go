@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 // subscriberBuffer is how many events a subscriber may lag behind before it
@@ -23,7 +25,7 @@ type broker struct {
 }
 
 type subscriber struct {
-	ch chan Event
+	ch chan driverapi.Event
 }
 
 func newBroker(log *slog.Logger) *broker {
@@ -31,8 +33,8 @@ func newBroker(log *slog.Logger) *broker {
 }
 
 // subscribe registers a subscriber until ctx ends.
-func (b *broker) subscribe(ctx context.Context) (<-chan Event, error) {
-	s := &subscriber{ch: make(chan Event, subscriberBuffer)}
+func (b *broker) subscribe(ctx context.Context) (<-chan driverapi.Event, error) {
+	s := &subscriber{ch: make(chan driverapi.Event, subscriberBuffer)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -58,7 +60,7 @@ func (b *broker) dropLocked(s *subscriber) {
 }
 
 // publish delivers ev to every subscriber in order.
-func (b *broker) publish(ev Event) {
+func (b *broker) publish(ev driverapi.Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs {
@@ -82,8 +84,8 @@ func (b *broker) close() {
 }
 
 // lifecycle builds a lifecycle event.
-func lifecycle(dom Domain, typ libvirt.DomainEventType, detail int32) Event {
-	return Event{Kind: EventLifecycle, Domain: dom, Type: int32(typ), Detail: detail}
+func lifecycle(dom driverapi.Domain, typ libvirt.DomainEventType, detail int32) driverapi.Event {
+	return driverapi.Event{Kind: driverapi.EventLifecycle, Domain: dom, Type: int32(typ), Detail: detail}
 }
 
 // origin says who made a domain stop: its guest, or the host (the driver
@@ -100,22 +102,22 @@ const (
 // shutdown", as libvirt reports a guest that powered off; a crash (init
 // died of a signal or failed) is "stopped crashed"; a kill is "stopped
 // destroyed".
-func stoppedEvents(dom Domain, reason libvirt.DomainShutoffReason, by origin) []Event {
+func stoppedEvents(dom driverapi.Domain, reason libvirt.DomainShutoffReason, by origin) []driverapi.Event {
 	switch reason {
 	case libvirt.DomainShutoffShutdown:
 		detail := libvirt.DomainEventShutdownHost
 		if by == byGuest {
 			detail = libvirt.DomainEventShutdownGuest
 		}
-		return []Event{
+		return []driverapi.Event{
 			lifecycle(dom, libvirt.DomainEventShutdown, int32(detail)),
 			lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)),
 		}
 	case libvirt.DomainShutoffCrashed:
-		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedCrashed))}
+		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedCrashed))}
 	case libvirt.DomainShutoffFailed:
-		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedFailed))}
+		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedFailed))}
 	default:
-		return []Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedDestroyed))}
+		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedDestroyed))}
 	}
 }

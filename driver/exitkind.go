@@ -1,10 +1,6 @@
 package driver
 
-import (
-	"time"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // exitKind is how a container's init ended, as far as the driver can tell.
 type exitKind int
@@ -33,8 +29,3 @@ func classifyExit(ws unix.WaitStatus) exitKind {
 		return exitCrash
 	}
 }
-
-// exitReportWait bounds the wait, after the pidfd reported init's exit,
-// for LXC's report of how it exited: LXC's monitor reaps init and sends it
-// within milliseconds.
-const exitReportWait = time.Second

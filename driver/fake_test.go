@@ -1,100 +1,84 @@
 package driver
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
+	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// fakeRuntime stands in for runner.Runner. Each running "container" is two
-// real sleep processes — init and LXC's monitor — so the driver's pidfd
-// watches work for real; the /proc and cgroup files the driver reads are
-// written under temp roots (the fake's stat file names the monitor as
-// init's parent).
+// fakeRuntime is an in-memory Runtime: containers are records, inits are
+// channels closed when they "exit", and nothing runs, no file of /proc or
+// /sys is read and no pty is made. It behaves as LXC does where the driver
+// depends on it: a halt or kill ends init and then LXC's monitor, a reboot
+// LXC performs starts a new init under the same monitor, and the state
+// stream (when enabled) is fed by the test.
 type fakeRuntime struct {
-	t        *testing.T
-	procRoot string
-	cgRoot   string
-	netRoot  string
+	t *testing.T
 
 	mu      sync.Mutex
 	cts     map[string]*fakeCT
 	calls   []string
+	nextPID int
 	ignore  map[string]bool       // init ignores halt and reboot requests
 	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
 	hook    func(op, name string) // called at the start of each operation, unlocked
 	failOn  map[string]error      // op → error to return
-	noPID   bool                  // Start ignores StartOptions.PIDFile (an LXC that does not tell)
-	// onExit, when set, hears how each init ended, as LXC's monitor
-	// reports it. Called with mu held.
-	onExit func(name string, ws unix.WaitStatus)
-	// consoles are the attachments to each container's console; like
-	// LXC's monitor, the fake drops them when init ends.
-	consoles map[string][]*runner.Console
+	// report is how LXC reports an init's end (Container.Wait); nil: not
+	// at all, as without a state stream.
+	report func(name string, ws unix.WaitStatus) lxc.Exit
+	net    map[string]lxc.Interface // host-side device counters
+	// configs are the LXC configs of the defined containers, as each
+	// start wrote them.
+	configs map[string]string
+
+	// The state stream: enabled by streaming; each StateStream call adds
+	// a channel and a token to opened.
+	streaming bool
+	streams   []chan lxc.StateEvent
+	opened    chan struct{}
+
+	relays map[string][]*fakeRelay
+	ptys   int // relays made
 }
 
+// fakeCT is one running container: its current init, LXC's monitor and
+// its freezer.
 type fakeCT struct {
-	init, monitor *exec.Cmd
-	cfgPath       string
+	init    *fakeInit
+	monitor chan struct{} // closed once LXC's monitor has cleaned up
+	frozen  bool
+}
+
+type fakeInit struct {
+	pid    int
+	exited chan struct{}
+	exit   lxc.Exit // set before exited closes
 }
 
 func newFakeRuntime(t *testing.T) *fakeRuntime {
-	base := t.TempDir()
-	f := &fakeRuntime{
-		t: t, procRoot: filepath.Join(base, "proc"), cgRoot: filepath.Join(base, "cgroup"), netRoot: filepath.Join(base, "net"),
-		cts: map[string]*fakeCT{}, ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
-		consoles: map[string][]*runner.Console{},
-	}
-	for _, d := range []string{f.procRoot, f.cgRoot, f.netRoot} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		for _, ct := range f.cts {
-			kill(ct.init)
-			kill(ct.monitor)
-		}
-		clear(f.cts)
-	})
-	return f
-}
-
-func kill(c *exec.Cmd) {
-	if c != nil && c.Process != nil {
-		_ = c.Process.Kill()
+	return &fakeRuntime{
+		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
+		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
+		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
 
-func spawn(t *testing.T) *exec.Cmd { return spawnThen(t, nil) }
-
-// spawnThen is spawn that calls then(c) once the process has exited.
-func spawnThen(t *testing.T, then func(c *exec.Cmd)) *exec.Cmd {
-	c := exec.Command("sleep", "3600")
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := c.Start(); err != nil {
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		_ = c.Wait()
-		if then != nil {
-			then(c)
-		}
-	}()
-	return c
 }
 
 func (f *fakeRuntime) enter(op, name string) error {
@@ -108,76 +92,10 @@ func (f *fakeRuntime) enter(op, name string) error {
 	return err
 }
 
-// boot starts a fresh init under monitor (a new monitor when nil) and
-// writes its /proc and cgroup files. Caller holds mu.
-func (f *fakeRuntime) boot(name string, ct *fakeCT) {
-	ct.init = spawnThen(f.t, func(c *exec.Cmd) { f.initGone(name, ct, c) })
-	if ct.monitor == nil {
-		ct.monitor = spawn(f.t)
-	}
-	pid, mpid := ct.init.Process.Pid, strconv.Itoa(ct.monitor.Process.Pid)
-	dir := filepath.Join(f.procRoot, strconv.Itoa(pid))
-	must(f.t, os.MkdirAll(dir, 0o755))
-	task := filepath.Join(f.procRoot, mpid, "task", mpid)
-	must(f.t, os.MkdirAll(task, 0o755))
-	must(f.t, os.WriteFile(filepath.Join(task, "children"), fmt.Appendf(nil, "%d ", pid), 0o644))
-	must(f.t, os.WriteFile(filepath.Join(dir, "stat"),
-		fmt.Appendf(nil, "%d (sleep) S %d %d 0 0\n", pid, ct.monitor.Process.Pid, pid), 0o644))
-	cg := "/lxc.payload." + name
-	must(f.t, os.WriteFile(filepath.Join(dir, "cgroup"),
-		fmt.Appendf(nil, "6:freezer:%s\n4:memory:%s\n2:cpu,cpuacct:%s\n0::%s\n", cg, cg, cg, cg), 0o644))
-	f.writeCgroup(name, "freezer", "freezer.state", "THAWED")
-	f.writeCgroup(name, "memory", "memory.usage_in_bytes", "10485760")
-	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage", "3000000000")
-	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_user", "2000000000")
-	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_sys", "1000000000")
-	f.writeCgroup(name, "cpu,cpuacct", "cpuacct.usage_percpu", "1000000000 2000000000 ")
-}
-
-// initGone is LXC's monitor seeing an init die that the fake did not stop
-// itself (a SIGKILL from the driver through its pidfd): it reports the exit
-// and, after its cleanup, exits.
-func (f *fakeRuntime) initGone(name string, ct *fakeCT, c *exec.Cmd) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.cts[name] != ct || ct.init != c {
-		return // stopped or rebooted by the fake
-	}
-	f.halt(name, unix.WaitStatus(c.ProcessState.Sys().(syscall.WaitStatus)))
-}
-
-func (f *fakeRuntime) writeCgroup(name, ctrl, file, value string) {
-	dir := filepath.Join(f.cgRoot, ctrl, "lxc.payload."+name)
-	must(f.t, os.MkdirAll(dir, 0o755))
-	must(f.t, os.WriteFile(filepath.Join(dir, file), []byte(value+"\n"), 0o644))
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (f *fakeRuntime) Start(_ context.Context, name string, o runner.StartOptions) error {
-	if err := f.enter("start", name); err != nil {
-		return err
-	}
-	if _, err := os.Stat(o.ConfigFile); err != nil {
-		return fmt.Errorf("start %s: %w", name, runner.ErrNotFound)
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.cts[name] != nil {
-		return runner.ErrAlreadyRunning
-	}
-	ct := &fakeCT{cfgPath: o.ConfigFile}
-	f.boot(name, ct)
-	f.cts[name] = ct
-	if o.PIDFile != "" && !f.noPID {
-		must(f.t, os.WriteFile(o.PIDFile, fmt.Appendf(nil, "%d", ct.monitor.Process.Pid), 0o644))
-	}
-	return nil
+// boot gives ct a fresh init. Caller holds mu.
+func (f *fakeRuntime) boot(ct *fakeCT) {
+	f.nextPID++
+	ct.init = &fakeInit{pid: f.nextPID, exited: make(chan struct{})}
 }
 
 // Wait statuses of an init: exited 0, killed by SIGKILL, and ended by
@@ -188,42 +106,94 @@ const (
 	wsReboot = unix.WaitStatus(unix.SIGHUP)
 )
 
-// endInit ends name's init, which LXC's monitor then reports with ws.
-// Caller holds mu.
+// endInit ends name's init, which LXC reports with ws. Caller holds mu.
 func (f *fakeRuntime) endInit(name string, ct *fakeCT, ws unix.WaitStatus) {
-	// Like LXC's monitor, drop the console clients once init is gone.
-	cons := f.consoles[name]
-	delete(f.consoles, name)
-	pidfd, err := unix.PidfdOpen(ct.init.Process.Pid, 0)
-	kill(ct.init)
-	go func() {
-		if err == nil {
-			for {
-				if _, err := unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, -1); err != unix.EINTR {
-					break
-				}
-			}
-			unix.Close(pidfd)
-		}
-		for _, c := range cons {
-			c.Close()
-		}
-	}()
-	if f.onExit != nil {
-		f.onExit(name, ws)
+	if f.report != nil {
+		ct.init.exit = f.report(name, ws)
 	}
+	close(ct.init.exited)
 }
 
-// halt ends init (with ws) then, like LXC's monitor after its cleanup, the
-// monitor. Caller holds mu.
+// halt ends init (with ws) then, after its cleanup, LXC's monitor. Caller
+// holds mu.
 func (f *fakeRuntime) halt(name string, ws unix.WaitStatus) {
 	ct := f.cts[name]
 	delete(f.cts, name)
 	f.endInit(name, ct, ws)
-	time.AfterFunc(5*time.Millisecond, func() { kill(ct.monitor) })
+	close(ct.monitor)
 }
 
-func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions) error {
+func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV2 }
+
+// Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
+func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
+func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+
+func (f *fakeRuntime) Start(_ context.Context, name string, config []byte) (Container, error) {
+	if err := f.enter("start", name); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cts[name] != nil {
+		return nil, lxc.ErrAlreadyRunning
+	}
+	f.configs[name] = string(config)
+	ct := &fakeCT{monitor: make(chan struct{})}
+	f.boot(ct)
+	f.cts[name] = ct
+	return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}, nil
+}
+
+func (f *fakeRuntime) Defined(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.configs[name]
+	return ok
+}
+
+func (f *fakeRuntime) Remove(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.configs, name)
+	return nil
+}
+
+// config is name's LXC config as the last start wrote it.
+func (f *fakeRuntime) config(name string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.configs[name]
+	return c, ok
+}
+
+func (f *fakeRuntime) State(_ context.Context, name string) (lxc.State, int, error) {
+	if err := f.enter("state", name); err != nil {
+		return "", 0, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ct := f.cts[name]
+	if ct == nil {
+		return lxc.Stopped, 0, nil
+	}
+	return lxc.Running, ct.init.pid, nil
+}
+
+// Adopt returns the handle of pid, which has exited unless it is name's
+// current init.
+func (f *fakeRuntime) Adopt(name string, pid int) Container {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ct := f.cts[name]; ct != nil && ct.init.pid == pid {
+		return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}
+	}
+	gone := make(chan struct{})
+	close(gone)
+	return &fakeContainer{f: f, name: name, init: &fakeInit{pid: pid, exited: gone}, monitor: gone}
+}
+
+func (f *fakeRuntime) Stop(_ context.Context, name string, o lxc.StopOptions) error {
 	if err := f.enter("stop", name); err != nil {
 		return err
 	}
@@ -232,53 +202,40 @@ func (f *fakeRuntime) Stop(_ context.Context, name string, o runner.StopOptions)
 	ct := f.cts[name]
 	switch {
 	case ct == nil:
-		return runner.ErrNotRunning
+		return lxc.ErrNotRunning
 	case o.Kill:
 		f.halt(name, wsKilled)
 	case f.ignore[name]:
 	case o.Reboot && f.rebootL[name]:
 		// A cooperating init reboots: LXC's monitor stays and starts a new init.
 		f.endInit(name, ct, wsReboot)
-		f.boot(name, ct)
+		f.boot(ct)
 	default:
 		f.halt(name, wsExit0)
 	}
 	return nil
 }
 
-func (f *fakeRuntime) State(_ context.Context, name string) (runner.State, int, error) {
-	if err := f.enter("state", name); err != nil {
-		return "", 0, err
-	}
+func (f *fakeRuntime) StateStream(context.Context) (<-chan lxc.StateEvent, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	ct := f.cts[name]
-	if ct == nil {
-		return runner.Stopped, 0, nil
+	if !f.streaming {
+		return nil, lxc.ErrNoStreaming
 	}
-	return runner.Running, ct.init.Process.Pid, nil
+	ch := make(chan lxc.StateEvent, 16)
+	f.streams = append(f.streams, ch)
+	f.opened <- struct{}{}
+	return ch, nil
 }
 
-func (f *fakeRuntime) freeze(op, name, state string) error {
-	if err := f.enter(op, name); err != nil {
-		return err
-	}
+// stream is the state stream the driver follows now.
+func (f *fakeRuntime) stream() chan lxc.StateEvent {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.cts[name] == nil {
-		return runner.ErrNotRunning
-	}
-	f.writeCgroup(name, "freezer", "freezer.state", state)
-	return nil
+	return f.streams[len(f.streams)-1]
 }
 
-func (f *fakeRuntime) Freeze(_ context.Context, name string) error {
-	return f.freeze("freeze", name, "FROZEN")
-}
-
-func (f *fakeRuntime) Unfreeze(_ context.Context, name string) error {
-	return f.freeze("unfreeze", name, "THAWED")
-}
+func (f *fakeRuntime) send(ev lxc.StateEvent) { f.stream() <- ev }
 
 // exitInit makes name's init exit on its own with ws (0: a guest poweroff).
 func (f *fakeRuntime) exitInit(name string, ws unix.WaitStatus) {
@@ -293,14 +250,21 @@ func (f *fakeRuntime) guestReboot(name string) {
 	defer f.mu.Unlock()
 	ct := f.cts[name]
 	f.endInit(name, ct, wsReboot)
-	f.boot(name, ct)
+	f.boot(ct)
+}
+
+// setFrozen changes name's freezer behind the driver's back.
+func (f *fakeRuntime) setFrozen(name string, frozen bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cts[name].frozen = frozen
 }
 
 func (f *fakeRuntime) pid(name string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if ct := f.cts[name]; ct != nil {
-		return ct.init.Process.Pid
+		return ct.init.pid
 	}
 	return 0
 }
@@ -315,4 +279,243 @@ func (f *fakeRuntime) count(call string) int {
 		}
 	}
 	return n
+}
+
+// fakeContainer is the handle of one init.
+type fakeContainer struct {
+	f       *fakeRuntime
+	name    string
+	init    *fakeInit
+	monitor chan struct{}
+}
+
+func (c *fakeContainer) PID() int                       { return c.init.pid }
+func (c *fakeContainer) Exited() <-chan struct{}        { return c.init.exited }
+func (c *fakeContainer) Running() bool                  { return !closed(c.init.exited) }
+func (c *fakeContainer) MonitorExited() <-chan struct{} { return c.monitor }
+func (c *fakeContainer) Close()                         {}
+
+func (c *fakeContainer) Wait(ctx context.Context) lxc.Exit {
+	select {
+	case <-c.init.exited:
+		return c.init.exit
+	case <-ctx.Done():
+		return lxc.Exit{}
+	}
+}
+
+func (c *fakeContainer) Stop(ctx context.Context, o lxc.StopOptions) error {
+	return c.f.Stop(ctx, c.name, o)
+}
+
+// Kill kills the handle's init; one LXC already replaced is killed by name
+// (lxc-stop -k) instead, as lxc.Container does.
+func (c *fakeContainer) Kill(ctx context.Context) error {
+	if err := c.f.enter("kill", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	ct := c.f.cts[c.name]
+	current := ct != nil && ct.init == c.init
+	if current {
+		c.f.halt(c.name, wsKilled)
+	}
+	c.f.mu.Unlock()
+	if !current {
+		if err := c.f.Stop(ctx, c.name, lxc.StopOptions{Kill: true}); err != nil && !errors.Is(err, lxc.ErrNotRunning) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *fakeContainer) freeze(op string, frozen bool) error {
+	if err := c.f.enter(op, c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	ct := c.f.cts[c.name]
+	if ct == nil {
+		return lxc.ErrNotRunning
+	}
+	ct.frozen = frozen
+	return nil
+}
+
+func (c *fakeContainer) Freeze(context.Context) error { return c.freeze("freeze", true) }
+func (c *fakeContainer) Thaw(context.Context) error   { return c.freeze("unfreeze", false) }
+
+func (c *fakeContainer) Frozen() (bool, error) {
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	ct := c.f.cts[c.name]
+	if ct == nil || ct.init != c.init {
+		return false, errors.New("no such container")
+	}
+	return ct.frozen, nil
+}
+
+func (c *fakeContainer) Usage() (lxc.Usage, error) {
+	return lxc.Usage{CPUNs: 3e9, UserNs: 2e9, SystemNs: 1e9, PerCPUNs: []uint64{1e9, 2e9}, MemBytes: 10 << 20}, nil
+}
+
+func (c *fakeContainer) Interface(dev string) (lxc.Interface, error) {
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	st, ok := c.f.net[dev]
+	if !ok {
+		return lxc.Interface{Name: dev}, fmt.Errorf("no device %s", dev)
+	}
+	return st, nil
+}
+
+// ConsoleRelay makes an in-memory console: what a session writes comes back
+// to it (the echo of a shell's terminal). A container whose name has
+// "busy" has its console held outside the driver.
+func (f *fakeRuntime) ConsoleRelay(_ context.Context, name string, _ int, _ bool, _ func() bool) (ConsolePTY, error) {
+	if err := f.enter("console", name); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ptys++
+	r := &fakeRelay{f: f, name: name, path: fmt.Sprintf("/dev/pts/%d", 100+f.ptys), changed: make(chan struct{})}
+	r.attach()
+	f.relays[name] = append(f.relays[name], r)
+	return r, nil
+}
+
+type fakeRelay struct {
+	f    *fakeRuntime
+	name string
+	path string
+
+	mu       sync.Mutex
+	attached bool
+	err      error
+	changed  chan struct{}
+	closed   bool
+	sessions []*fakeSession
+}
+
+// attach attaches the relay, or fails as LXC does when the console is
+// held elsewhere.
+func (r *fakeRelay) attach() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if strings.Contains(r.name, "busy") {
+		r.attached, r.err = false, fmt.Errorf("lxc-console: %w", lxc.ErrConsoleBusy)
+	} else {
+		r.attached, r.err = true, nil
+	}
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+func (r *fakeRelay) Path() string { return r.path }
+
+func (r *fakeRelay) Open() (io.ReadWriteCloser, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, os.ErrClosed
+	}
+	s := &fakeSession{r: r}
+	s.cond = sync.NewCond(&s.mu)
+	r.sessions = append(r.sessions, s)
+	return s, nil
+}
+
+func (r *fakeRelay) State() (bool, error, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.attached, r.err, r.changed
+}
+
+// Booted counts as an attachment to the new boot's console.
+func (r *fakeRelay) Booted(func() bool) {
+	_ = r.f.enter("console", r.name)
+	r.attach()
+}
+
+// Retry tries the console again, to no avail while it is busy: no change.
+func (r *fakeRelay) Retry() { _ = r.f.enter("console", r.name) }
+
+func (r *fakeRelay) SetLogged(bool) {}
+
+// Close hangs up every session.
+func (r *fakeRelay) Close() {
+	r.mu.Lock()
+	r.closed = true
+	sessions := r.sessions
+	r.mu.Unlock()
+	for _, s := range sessions {
+		s.hangup()
+	}
+}
+
+func (r *fakeRelay) Wait() {}
+
+// fakeSession is a session on a fakeRelay: an echo.
+type fakeSession struct {
+	r    *fakeRelay
+	mu   sync.Mutex
+	cond *sync.Cond
+	buf  bytes.Buffer
+	hung bool // the relay closed: reads end with EOF
+	shut bool // the session closed
+}
+
+func (s *fakeSession) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.buf.Len() == 0 && !s.hung && !s.shut {
+		s.cond.Wait()
+	}
+	switch {
+	case s.shut:
+		return 0, os.ErrClosed
+	case s.buf.Len() > 0:
+		return s.buf.Read(p)
+	}
+	return 0, io.EOF
+}
+
+func (s *fakeSession) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hung || s.shut {
+		return 0, unix.EIO
+	}
+	s.buf.Write(p)
+	s.cond.Broadcast()
+	return len(p), nil
+}
+
+func (s *fakeSession) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shut = true
+	s.cond.Broadcast()
+	return nil
+}
+
+func (s *fakeSession) hangup() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hung = true
+	s.cond.Broadcast()
+}
+
+// OpenNamespaces opens one stand-in file while init runs.
+func (c *fakeContainer) OpenNamespaces() ([]*os.File, error) {
+	if !c.Running() {
+		return nil, lxc.ErrNotRunning
+	}
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	return []*os.File{f}, nil
 }

@@ -1,16 +1,12 @@
 package driver
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -18,7 +14,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -28,8 +24,6 @@ import (
 // says otherwise.
 
 const (
-	// killWait bounds the wait for init to vanish after a kill.
-	killWait = 15 * time.Second
 	// settleWait bounds the wait, after init exited, for LXC either to
 	// restart the container (a reboot) or to finish stopping it.
 	settleWait = 10 * time.Second
@@ -46,9 +40,9 @@ const (
 	pendingReboot
 )
 
-// start runs d's container with def as its running definition. It writes
-// the LXC config (rewritten from the definition on every start) right before
-// lxc-start and undoes everything it did when a later step fails.
+// start runs d's container with def as its running definition: the
+// runtime starts it from the LXC config derived anew from the definition,
+// and everything done is undone when a later step fails.
 func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason) error {
 	return l.startRun(ctx, d, def, reason, true)
 }
@@ -69,43 +63,21 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			}
 		}
 	}()
-	dir := l.containerDir(d.name)
-	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			return internalErr("cannot create container directory for '%s': %v", d.name, err)
-		}
-		undo = append(undo, func() { l.removeContainerDir(d.name) })
-	}
-	cfgPath := filepath.Join(dir, "config")
-	// Volatile: the config is derived from the definition and written
-	// anew before every start, so losing it with the host loses nothing.
-	if err := writeFileAtomic(cfgPath, live.Config.Marshal(), 0o600, volatile); err != nil {
-		return internalErr("cannot write LXC config for '%s': %v", d.name, err)
-	}
-	logPath, pidPath := filepath.Join(dir, "lxc.log"), filepath.Join(dir, "monitor.pid")
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
-	// A failed or cancelled lxc-start may leave a half-started container.
+	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
+	switch {
+	case errors.Is(err, lxc.ErrSetup):
+		return internalErr("%v", err)
+	case err != nil:
+		return runtimeErr("start", d.name, err)
+	}
+	// The container runs: undone, it must not stay behind.
 	undo = append(undo, func() { l.killQuietly(d.name) })
-	if err := l.rt.Start(ctx, d.name, runner.StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: pidPath}); err != nil {
-		return withLogTail(runtimeErr("start", d.name, err), logPath)
-	}
-	pid := l.initOfMonitor(pidPath)
-	if pid <= 0 {
-		st, p, err := l.rt.State(ctx, d.name)
-		if err != nil {
-			return runtimeErr("start", d.name, err)
-		}
-		if p <= 0 || st == runner.Stopped {
-			return withLogTail(virterror.New(libvirt.ErrOperationFailed,
-				"failed to start domain '%s': container stopped right after it started (state %s)", d.name, st), logPath)
-		}
-		pid = p
-	}
-	return l.adopt(d, live, pid, int32(reason), l.cfg.Now())
+	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
 }
 
 // truncateConsoleLog empties the console's log file before a start unless
@@ -139,59 +111,22 @@ func truncateConsoleLog(l *xmlmap.ConsoleLog) error {
 	return nil
 }
 
-// initOfMonitor finds a container's init once lxc-start returned (LXC 5
-// returns when the container runs): the only child of LXC's monitor, whose
-// PID lxc-start wrote to pidPath. Asking lxc-info instead costs a process,
-// about 6 ms of CPU. It returns 0 when that does not tell (the container
-// already stopped, an older LXC), and the caller asks the runtime.
-func (l *LXC) initOfMonitor(pidPath string) int {
-	s, err := readString(pidPath)
-	if err != nil {
-		return 0
-	}
-	monitor, err := strconv.Atoi(s)
-	if err != nil || monitor <= 1 {
-		return 0
-	}
-	return l.host.onlyChild(monitor)
-}
-
 // killQuietly kills name's container, ignoring errors: cleanup after a
 // failed start.
 func (l *LXC) killQuietly(name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), startCleanupWait)
 	defer cancel()
-	if err := l.rt.Stop(ctx, name, runner.StopOptions{Kill: true}); err != nil &&
-		!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+	if err := l.rt.Stop(ctx, name, lxc.StopOptions{Kill: true}); err != nil &&
+		!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 		l.log.Warn("cleanup kill failed", "domain", name, "err", err)
 	}
 }
 
-// withLogTail appends the last error lines of the container's LXC log to a
-// start failure, which otherwise only says "failed to start".
-func withLogTail(err error, logPath string) error {
-	b, rerr := os.ReadFile(logPath)
-	e := virterror.As(err)
-	if rerr != nil || e == nil {
-		return err
-	}
-	var lines []string
-	for line := range bytes.Lines(b) {
-		if bytes.Contains(line, []byte(" ERROR ")) {
-			lines = append(lines, strings.TrimSpace(string(line)))
-		}
-	}
-	if len(lines) == 0 {
-		return err
-	}
-	lines = lines[max(0, len(lines)-3):]
-	return &virterror.Error{Code: e.Code, Domain: e.Domain, Message: e.Message + "; lxc log: " + strings.Join(lines, " | ")}
-}
-
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
-// stats read its counters), and the LXC config for that copy.
-func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
+// stats read its counters), and the LXC config for that copy, with lxcfs's
+// mount hook when lxcfs serves its files at this start.
+func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
 		return nil, internalErr("copy definition: %v", err)
@@ -204,7 +139,9 @@ func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 			}
 		}
 	}
-	m, err := xmlmap.ToConfig(&dom, l.opts)
+	opts := l.opts
+	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
 	}
@@ -213,41 +150,31 @@ func (l *LXC) liveDef(u UUID, def *definition) (*xmlmap.Mapped, error) {
 
 // vethName is a stable host-side device name for interface i of domain u,
 // within the kernel's 15-byte limit.
-func vethName(u UUID, i int) string {
+func vethName(u driverapi.UUID, i int) string {
 	h := sha256.Sum256(u[:])
 	return fmt.Sprintf("vx%xp%d", h[:5], i)
 }
 
-// adopt makes d a running domain whose init is pid: it watches init and
-// LXC's monitor, finds the cgroups, persists the run state and indexes the
-// ID. Used after a start, a reboot, and when reconnecting at startup.
-func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, startedAt time.Time) error {
+// adopt makes d a running domain whose init ct is: it keeps the handle,
+// persists the run state and indexes the ID. Used after a start, a reboot,
+// and when reconnecting at startup.
+func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, ct Container, reason int32, startedAt time.Time) error {
 	liveXML, err := xmlmap.FormatDomain(live.Domain)
 	if err != nil {
+		ct.Close()
 		return internalErr("cannot format the running definition of '%s': %v", d.name, err)
 	}
-	w := watchProc(pid)
-	var mw *procWatch
-	if ppid, err := l.host.parentPID(pid); err == nil && ppid > 1 {
-		mw = watchProc(ppid)
-	}
-	cg, err := l.host.cgroupsOf(pid)
-	if err != nil {
-		l.log.Warn("cannot read the container's cgroups; stats and freezer state unavailable", "domain", d.name, "err", err)
-	}
+	pid := ct.PID()
 	d.mu.Lock()
 	oldPID := d.pid
-	for _, old := range []*procWatch{d.initWatch, d.monitorWatch} {
-		if old != nil {
-			old.Close()
-		}
+	if d.ct != nil && d.ct != ct {
+		d.ct.Close()
 	}
-	d.live, d.liveXML, d.pid, d.startedAt, d.cg = live, liveXML, pid, startedAt, cg
+	d.live, d.liveXML, d.pid, d.startedAt = live, liveXML, pid, startedAt
 	d.state, d.reason = libvirt.DomainRunning, reason
-	d.initWatch, d.monitorWatch, d.pending = w, mw, pendingNone
-	d.exitSeen = make(chan struct{})
+	d.ct, d.pending = ct, pendingNone
 	d.mu.Unlock()
-	if frozen, err := l.host.frozen(cg); err == nil && frozen {
+	if frozen, err := ct.Frozen(); err == nil && frozen {
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUnknown))
 	}
 	if err := l.saveRun(d); err != nil {
@@ -255,9 +182,9 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, pid int, reason int32, start
 		return internalErr("cannot save run state of '%s': %v", d.name, err)
 	}
 	l.tab.setID(d, oldPID, pid)
-	l.startRelays(d, live)
+	l.startRelays(d, live, ct)
 	l.wg.Add(1)
-	go l.supervise(d, w)
+	go l.supervise(d, ct)
 	return nil
 }
 
@@ -283,13 +210,11 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
 	pid := d.pid
-	for _, w := range []*procWatch{d.initWatch, d.monitorWatch} {
-		if w != nil {
-			w.Close()
-		}
+	if d.ct != nil {
+		d.ct.Close()
 	}
-	d.initWatch, d.monitorWatch, d.pending = nil, nil, pendingNone
-	d.live, d.liveXML, d.pid, d.cg, d.consoles = nil, "", 0, cgroups{}, nil
+	d.ct, d.pending = nil, pendingNone
+	d.live, d.liveXML, d.pid, d.consoles = nil, "", 0, nil
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	if !restarting {
@@ -331,64 +256,33 @@ func (l *LXC) markStopped(d *domain, reason libvirt.DomainShutoffReason, by orig
 	}
 }
 
-// kill SIGKILLs d's container and waits until its init is gone.
+// kill SIGKILLs d's container and waits until LXC has cleaned up.
 func (l *LXC) kill(ctx context.Context, d *domain) error {
 	paused := l.refresh(d) == libvirt.DomainPaused
 	d.mu.Lock()
-	w := d.initWatch
+	ct := d.ct
 	d.mu.Unlock()
-	if w == nil {
+	if ct == nil {
 		return errNotRunning()
 	}
 	if paused {
 		// A frozen task cannot act on SIGKILL until thawed.
-		if err := l.rt.Unfreeze(ctx, d.name); err != nil && !errors.Is(err, runner.ErrNotRunning) {
+		if err := ct.Thaw(ctx); err != nil && !errors.Is(err, lxc.ErrNotRunning) {
 			l.log.Warn("thaw before kill failed", "domain", d.name, "err", err)
 		}
 	}
-	// SIGKILL through init's pidfd is what lxc-stop -k has LXC's monitor
-	// do, without running lxc-stop (a process: about 6 ms of CPU and 10 ms
-	// here); the monitor sees init die and cleans up as after lxc-stop -k.
-	// When init is already gone (LXC restarted the container under a new
-	// one) or the watch has no pidfd, lxc-stop -k does it.
-	if !w.kill() {
-		if err := l.rt.Stop(ctx, d.name, runner.StopOptions{Kill: true}); err != nil &&
-			!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
-			return runtimeErr("destroy", d.name, err)
-		}
-	}
-	// Wait for init, then for LXC's monitor to finish its cleanup, so the
-	// container can start again at once.
-	d.mu.Lock()
-	mw := d.monitorWatch
-	d.mu.Unlock()
-	t := time.NewTimer(killWait)
-	defer t.Stop()
-	for _, pw := range []*procWatch{w, mw} {
-		if pw == nil {
-			continue
-		}
-		select {
-		case <-pw.Exited():
-		case <-ctx.Done():
-			return runtimeErr("destroy", d.name, ctx.Err())
-		case <-t.C:
-			if pw == mw {
-				l.log.Warn("LXC monitor still running after the kill", "domain", d.name, "pid", mw.pid)
-				return nil
-			}
-			return virterror.New(libvirt.ErrOperationFailed, "failed to destroy domain '%s': init (pid %d) still alive after kill", d.name, w.pid)
-		}
+	if err := ct.Kill(ctx); err != nil {
+		return runtimeErr("destroy", d.name, err)
 	}
 	return nil
 }
 
 // supervise waits (without holding anything) for d's init to exit and then
 // handles the exit under d's job. Runs in its own goroutine; not under job.
-func (l *LXC) supervise(d *domain, w *procWatch) {
+func (l *LXC) supervise(d *domain, ct Container) {
 	defer l.wg.Done()
 	select {
-	case <-w.Exited():
+	case <-ct.Exited():
 	case <-l.ctx.Done():
 		return
 	}
@@ -397,10 +291,10 @@ func (l *LXC) supervise(d *domain, w *procWatch) {
 	}
 	defer d.endJob()
 	d.mu.Lock()
-	current := d.initWatch == w
+	current := d.ct == ct
 	d.mu.Unlock()
 	if current {
-		l.initExited(d, w)
+		l.initExited(d, ct)
 	}
 }
 
@@ -434,15 +328,15 @@ func (l *LXC) jobForBackground(d *domain) bool {
 // Stop events go out as soon as the exit is classified; the job is held
 // until LXC's monitor has finished its cleanup, so the next start does not
 // race it.
-func (l *LXC) initExited(d *domain, w *procWatch) {
+func (l *LXC) initExited(d *domain, ct Container) {
 	d.mu.Lock()
-	mw, live, next, why := d.monitorWatch, d.live, d.restartDefLocked(), d.pending
+	live, next, why := d.live, d.restartDefLocked(), d.pending
 	d.mu.Unlock()
-	kind := l.initExitKind(d)
+	kind := l.initExitKind(d, ct)
 	// After a reboot the driver asked for (lxc-stop -r), LXC restarts the
 	// container itself however init exited, so look for the new init first.
 	if kind == exitUnknown || kind == exitReboot || why == pendingReboot {
-		if newPID := l.settle(d, w.pid, mw); newPID > 0 {
+		if newPID := l.settle(d, ct); newPID > 0 {
 			l.guestRebooted(d, live, newPID, why)
 			return
 		}
@@ -450,16 +344,15 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 			kind = exitPoweroff
 		}
 	}
-	// The branches below tear d down, which closes its watches, before
-	// they wait for LXC's monitor: keep that watch open until then.
+	// The branches below tear d down, which closes its handle, before
+	// they wait for LXC's monitor: keep the handle open until then.
 	d.mu.Lock()
-	if d.monitorWatch == mw {
-		d.monitorWatch = nil
+	if d.ct == ct {
+		d.ct = nil
 	}
 	d.mu.Unlock()
-	if mw != nil {
-		defer mw.Close()
-	}
+	defer ct.Close()
+	mw := ct.MonitorExited()
 	switch {
 	case why == pendingReboot:
 		l.teardownRun(d, libvirt.DomainShutoffShutdown, true)
@@ -472,7 +365,7 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	case kind == exitReboot && live.Lifecycle.OnReboot != "destroy":
 		// The guest rebooted but LXC did not start it again. LXC 5.0 fails
 		// to when a console client was attached at the time, as the
-		// driver's console relay is (consolerelay.go): its log says
+		// driver's console relay is (lxc.ConsoleRelay): its log says
 		// "Failed to add console handlers to mainloop" (the client's
 		// terminal state outlives the reboot). The driver finishes the
 		// reboot itself.
@@ -501,35 +394,20 @@ func (l *LXC) initExited(d *domain, w *procWatch) {
 	}
 }
 
-// initExitKind waits, bounded by exitReportWait, for LXC's report of how
-// d's init exited and classifies it. Without a full wait status (LXC's
-// output only) a non-zero exit is a crash and anything else unknown: a
-// signal reads as exit 0 there. Without a state stream it is unknown.
-func (l *LXC) initExitKind(d *domain) exitKind {
-	d.mu.Lock()
-	seen := d.exitSeen
-	d.mu.Unlock()
-	if seen == nil || !l.monitorLive.Load() {
+// initExitKind waits for LXC's report of how d's init (ct) exited and
+// classifies it. Without a full wait status (LXC's output only) a non-zero
+// exit is a crash and anything else unknown: a signal reads as exit 0
+// there. Without a report it is unknown.
+func (l *LXC) initExitKind(d *domain, ct Container) exitKind {
+	ex := ct.Wait(l.ctx)
+	if !ex.Reported {
 		return exitUnknown
 	}
-	t := time.NewTimer(exitReportWait)
-	defer t.Stop()
-	select {
-	case <-seen:
-	case <-t.C:
-		l.log.Warn("LXC did not report how init exited", "domain", d.name)
-		return exitUnknown
-	case <-l.ctx.Done():
-		return exitUnknown
-	}
-	d.mu.Lock()
-	status, full := d.exitStatus, d.exitWait
-	d.mu.Unlock()
-	l.log.Debug("init exited", "domain", d.name, "status", fmt.Sprintf("%#x", status), "wait_status", full)
+	l.log.Debug("init exited", "domain", d.name, "status", fmt.Sprintf("%#x", ex.Status), "wait_status", ex.WaitStatus)
 	switch {
-	case full:
-		return classifyExit(unix.WaitStatus(status))
-	case status != 0:
+	case ex.WaitStatus:
+		return classifyExit(unix.WaitStatus(ex.Status))
+	case ex.Status != 0:
 		return exitCrash
 	}
 	return exitUnknown
@@ -549,19 +427,20 @@ func (l *LXC) guestRebooted(d *domain, live *xmlmap.Mapped, pid int, why pending
 	l.stopped(d, libvirt.DomainShutoffShutdown, byGuest)
 }
 
-// waitMonitor waits (bounded by settleWait) until LXC's monitor mw — the
-// process that started the container — has exited after its cleanup.
-func (l *LXC) waitMonitor(d *domain, mw *procWatch) {
+// waitMonitor waits (bounded by settleWait) until LXC's monitor — the
+// process that started the container — has exited after its cleanup (mw
+// is closed; nil when the monitor is unknown).
+func (l *LXC) waitMonitor(d *domain, mw <-chan struct{}) {
 	if mw == nil {
 		return
 	}
 	t := time.NewTimer(settleWait)
 	defer t.Stop()
 	select {
-	case <-mw.Exited():
+	case <-mw:
 	case <-l.ctx.Done():
 	case <-t.C:
-		l.log.Warn("LXC monitor still running after the container stopped", "domain", d.name, "pid", mw.pid)
+		l.log.Warn("LXC monitor still running after the container stopped", "domain", d.name)
 	}
 }
 
@@ -571,14 +450,14 @@ func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 	d.mu.Lock()
 	startedAt := d.startedAt
 	d.mu.Unlock()
-	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningBooted), startedAt); err != nil {
+	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), int32(libvirt.DomainRunningBooted), startedAt); err != nil {
 		l.log.Error("cannot re-adopt rebooted container", "domain", d.name, "err", err)
 		l.killQuietly(d.name)
 		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
 		return
 	}
 	l.log.Info("domain rebooted", "domain", d.name, "id", pid)
-	l.events.publish(Event{Kind: EventReboot, Domain: ref})
+	l.events.publish(driverapi.Event{Kind: driverapi.EventReboot, Domain: ref})
 }
 
 // restart starts d again after its container stopped and was torn down: a
@@ -593,31 +472,32 @@ func (l *LXC) restart(d *domain, def *definition, reboot bool) {
 		return
 	}
 	if reboot {
-		l.events.publish(Event{Kind: EventReboot, Domain: ref})
+		l.events.publish(driverapi.Event{Kind: driverapi.EventReboot, Domain: ref})
 	} else {
 		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
 	}
 }
 
-// settle runs after init (oldPID) exited and tells a reboot from a stop: it
+// settle runs after init (ct) exited and tells a reboot from a stop: it
 // returns the new init's PID when LXC restarted the container, 0 once the
 // container stopped for good (LXC's monitor exited, or the runtime reports
 // it stopped when the monitor is unknown).
-func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
+func (l *LXC) settle(d *domain, ct Container) int {
+	oldPID, mw := ct.PID(), ct.MonitorExited()
 	deadline := time.Now().Add(settleWait)
 	interval := 10 * time.Millisecond
 	stoppedSeen := 0
 	for {
-		if mw != nil && mw.HasExited() {
+		if closed(mw) {
 			return 0
 		}
 		st, pid, err := l.rt.State(l.ctx, d.name)
 		switch {
-		case errors.Is(err, runner.ErrNotFound) || l.ctx.Err() != nil:
+		case errors.Is(err, lxc.ErrNotFound) || l.ctx.Err() != nil:
 			return 0
-		case err == nil && pid > 0 && pid != oldPID && st != runner.Stopped:
+		case err == nil && pid > 0 && pid != oldPID && st != lxc.Stopped:
 			return pid
-		case err == nil && st == runner.Stopped && mw == nil:
+		case err == nil && st == lxc.Stopped && mw == nil:
 			if stoppedSeen++; stoppedSeen >= 3 {
 				return 0
 			}
@@ -626,13 +506,9 @@ func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
 			l.log.Warn("container neither restarted nor stopped; treating it as stopped", "domain", d.name, "state", st, "err", err)
 			return 0
 		}
-		var exited <-chan struct{}
-		if mw != nil {
-			exited = mw.Exited()
-		}
 		t := time.NewTimer(interval)
 		select {
-		case <-exited:
+		case <-mw:
 		case <-t.C:
 		case <-l.ctx.Done():
 		}
@@ -644,9 +520,9 @@ func (l *LXC) settle(d *domain, oldPID int, mw *procWatch) int {
 // escalate kills d's container when init (w) has not halted within the
 // shutdown grace. The result is reported as destroyed: the guest did not
 // shut down, the driver killed it. Runs in its own goroutine.
-func (l *LXC) escalate(d *domain, w *procWatch) {
+func (l *LXC) escalate(d *domain, ct Container) {
 	defer l.wg.Done()
-	if !l.outlivedGrace(d, w, pendingShutdown) {
+	if !l.outlivedGrace(d, ct, pendingShutdown) {
 		return
 	}
 	defer d.endJob()
@@ -661,9 +537,9 @@ func (l *LXC) escalate(d *domain, w *procWatch) {
 // expireReboot forgets a reboot request that init ignored for the grace
 // period, so a later poweroff is not mistaken for the reboot. Runs in its
 // own goroutine.
-func (l *LXC) expireReboot(d *domain, w *procWatch) {
+func (l *LXC) expireReboot(d *domain, ct Container) {
 	defer l.wg.Done()
-	if !l.outlivedGrace(d, w, pendingReboot) {
+	if !l.outlivedGrace(d, ct, pendingReboot) {
 		return
 	}
 	defer d.endJob()
@@ -673,15 +549,15 @@ func (l *LXC) expireReboot(d *domain, w *procWatch) {
 	l.log.Warn("init ignored the reboot request", "domain", d.name)
 }
 
-// outlivedGrace waits the shutdown grace for init (w) to exit after the
+// outlivedGrace waits the shutdown grace for init (ct) to exit after the
 // request want. It reports true, with d's job held, when init is still the
 // same and still running and the request is still the pending one; false
 // (no job held) when init exited, the request changed or the driver closes.
-func (l *LXC) outlivedGrace(d *domain, w *procWatch, want pending) bool {
+func (l *LXC) outlivedGrace(d *domain, ct Container, want pending) bool {
 	t := time.NewTimer(l.cfg.ShutdownGrace)
 	defer t.Stop()
 	select {
-	case <-w.Exited():
+	case <-ct.Exited():
 		return false
 	case <-l.ctx.Done():
 		return false
@@ -691,9 +567,9 @@ func (l *LXC) outlivedGrace(d *domain, w *procWatch, want pending) bool {
 		return false
 	}
 	d.mu.Lock()
-	still := d.initWatch == w && d.pending == want
+	still := d.ct == ct && d.pending == want
 	d.mu.Unlock()
-	if !still || w.HasExited() {
+	if !still || closed(ct.Exited()) {
 		d.endJob() // init exited meanwhile; its supervisor reports it
 		return false
 	}
@@ -702,42 +578,62 @@ func (l *LXC) outlivedGrace(d *domain, w *procWatch, want pending) bool {
 
 // requireActive fails with libvirt's "domain is not running" unless d runs.
 func requireActive(d *domain) error {
-	if !d.active() {
-		return errNotRunning()
+	_, err := runningInit(d)
+	return err
+}
+
+// runningInit is the handle of d's running init, or libvirt's "domain is
+// not running".
+func runningInit(d *domain) (Container, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.activeLocked() || d.ct == nil {
+		return nil, errNotRunning()
 	}
-	return nil
+	return d.ct, nil
+}
+
+// closed reports whether ch is closed, without blocking; a nil ch is not.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // shutdown asks init to halt (LXC's halt signal) and returns at once; a
 // background escalation kills the container after the grace period.
 func (l *LXC) shutdown(ctx context.Context, d *domain) error {
-	return l.request(ctx, d, "shutdown", runner.StopOptions{NoWait: true}, pendingShutdown, l.escalate)
+	return l.request(ctx, d, "shutdown", lxc.StopOptions{NoWait: true}, pendingShutdown, l.escalate)
 }
 
 // reboot asks init to reboot (lxc-stop -r: LXC's reboot signal). If init
 // reboots the container LXC restarts it; if init just exits, the driver
 // starts it again. Either way the domain's ID becomes the new init's PID.
 func (l *LXC) reboot(ctx context.Context, d *domain) error {
-	return l.request(ctx, d, "reboot", runner.StopOptions{Reboot: true, NoWait: true}, pendingReboot, l.expireReboot)
+	return l.request(ctx, d, "reboot", lxc.StopOptions{Reboot: true, NoWait: true}, pendingReboot, l.expireReboot)
 }
 
 // request asks d's running init to halt or reboot (op) without waiting,
 // marks what is pending and, on the first such request, starts follow —
 // the background watcher that sees the request through.
-func (l *LXC) request(ctx context.Context, d *domain, op string, opts runner.StopOptions, want pending, follow func(*domain, *procWatch)) error {
-	if err := requireActive(d); err != nil {
+func (l *LXC) request(ctx context.Context, d *domain, op string, opts lxc.StopOptions, want pending, follow func(*domain, Container)) error {
+	ct, err := runningInit(d)
+	if err != nil {
 		return err
 	}
-	if err := l.rt.Stop(ctx, d.name, opts); err != nil {
+	if err := ct.Stop(ctx, opts); err != nil {
 		return runtimeErr(op, d.name, err)
 	}
 	d.mu.Lock()
-	w, first := d.initWatch, d.pending != want
+	first := d.pending != want
 	d.pending = want
 	d.mu.Unlock()
 	if first {
 		l.wg.Add(1)
-		go follow(d, w)
+		go follow(d, ct)
 	}
 	return nil
 }
@@ -756,13 +652,14 @@ func (l *LXC) destroy(ctx context.Context, d *domain) error {
 
 // suspend freezes the container; suspending a paused domain does nothing.
 func (l *LXC) suspend(ctx context.Context, d *domain) error {
-	if err := requireActive(d); err != nil {
+	ct, err := runningInit(d)
+	if err != nil {
 		return err
 	}
 	if l.refresh(d) == libvirt.DomainPaused {
 		return nil
 	}
-	if err := l.rt.Freeze(ctx, d.name); err != nil {
+	if err := ct.Freeze(ctx); err != nil {
 		return runtimeErr("suspend", d.name, err)
 	}
 	d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUser))
@@ -772,13 +669,14 @@ func (l *LXC) suspend(ctx context.Context, d *domain) error {
 
 // resume thaws the container; resuming a running domain does nothing.
 func (l *LXC) resume(ctx context.Context, d *domain) error {
-	if err := requireActive(d); err != nil {
+	ct, err := runningInit(d)
+	if err != nil {
 		return err
 	}
 	if l.refresh(d) != libvirt.DomainPaused {
 		return nil
 	}
-	if err := l.rt.Unfreeze(ctx, d.name); err != nil {
+	if err := ct.Thaw(ctx); err != nil {
 		return runtimeErr("resume", d.name, err)
 	}
 	d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningUnpaused))
@@ -791,12 +689,12 @@ func (l *LXC) resume(ctx context.Context, d *domain) error {
 // returns the state. Caller holds d's job.
 func (l *LXC) refresh(d *domain) libvirt.DomainState {
 	d.mu.Lock()
-	state, cg, active := d.state, d.cg, d.activeLocked()
+	state, ct, active := d.state, d.ct, d.activeLocked()
 	d.mu.Unlock()
-	if !active {
+	if !active || ct == nil {
 		return state
 	}
-	frozen, err := l.host.frozen(cg)
+	frozen, err := ct.Frozen()
 	if err != nil {
 		return state
 	}

@@ -23,12 +23,12 @@ const listFlags = uint32(libvirt.ConnectListDomainsActive | libvirt.ConnectListD
 // persistent/transient, state, managed save, autostart, snapshot,
 // checkpoint) a domain must match one set bit, and a group without bits set
 // matches all. It reads the state kept in memory and never runs a process.
-func (l *LXC) ListAll(_ context.Context, flags uint32) ([]Status, error) {
+func (l *LXC) ListAll(_ context.Context, flags uint32) ([]driverapi.Status, error) {
 	if err := checkFlags("virConnectListAllDomains", flags, listFlags); err != nil {
 		return nil, err
 	}
 	doms := l.tab.all()
-	out := make([]Status, 0, len(doms))
+	out := make([]driverapi.Status, 0, len(doms))
 	for _, d := range doms {
 		if st, ok := l.observe(d); ok && driverapi.MatchList(st, flags) {
 			out = append(out, st)

@@ -26,13 +26,13 @@ const MaxMetadataNameBytes = 4096
 
 var _ driverapi.MetadataEditor = (*LXC)(nil)
 
-const metadataFlags = AffectLive | AffectConfig
+const metadataFlags = driverapi.AffectLive | driverapi.AffectConfig
 
 // SetMetadata implements MetadataEditor with libvirt's rules: a running
 // domain's live definition changes at once (and its run state with it), a
 // persistent definition on disk, durably; both changes are checked before
 // either is made.
-func (l *LXC) SetMetadata(ctx context.Context, u UUID, typ MetadataType, metadata, key, uri string, flags uint32) error {
+func (l *LXC) SetMetadata(ctx context.Context, u driverapi.UUID, typ driverapi.MetadataType, metadata, key, uri string, flags uint32) error {
 	if err := checkFlags("lxcDomainSetMetadata", flags, metadataFlags); err != nil {
 		return err
 	}
@@ -42,11 +42,11 @@ func (l *LXC) SetMetadata(ctx context.Context, u UUID, typ MetadataType, metadat
 	switch {
 	case len(key) > MaxMetadataNameBytes:
 		return virterror.New(libvirt.ErrInvalidArg, "key in virDomainSetMetadata is longer than %d bytes", MaxMetadataNameBytes)
-	case typ == MetadataTitle && strings.ContainsAny(metadata, "\r\n"):
+	case typ == driverapi.MetadataTitle && strings.ContainsAny(metadata, "\r\n"):
 		return virterror.New(libvirt.ErrInvalidArg, "metadata title can't contain newlines")
-	case typ == MetadataElement && metadata != "" && key == "":
+	case typ == driverapi.MetadataElement && metadata != "" && key == "":
 		return virterror.New(libvirt.ErrInvalidArg, "key in virDomainSetMetadata must not be NULL")
-	case typ != MetadataElement && key != "":
+	case typ != driverapi.MetadataElement && key != "":
 		return virterror.New(libvirt.ErrInvalidArg, "key in virDomainSetMetadata must be NULL")
 	}
 	return l.withJob(ctx, u, func(d *domain) error {
@@ -110,14 +110,14 @@ func (l *LXC) SetMetadata(ctx context.Context, u UUID, typ MetadataType, metadat
 }
 
 // Metadata implements MetadataEditor.
-func (l *LXC) Metadata(_ context.Context, u UUID, typ MetadataType, uri string, flags uint32) (string, error) {
+func (l *LXC) Metadata(_ context.Context, u driverapi.UUID, typ driverapi.MetadataType, uri string, flags uint32) (string, error) {
 	if err := checkFlags("lxcDomainGetMetadata", flags, metadataFlags); err != nil {
 		return "", err
 	}
 	if err := checkMetadataArgs("virDomainGetMetadata", typ, uri); err != nil {
 		return "", err
 	}
-	if flags&AffectLive != 0 && flags&AffectConfig != 0 {
+	if flags&driverapi.AffectLive != 0 && flags&driverapi.AffectConfig != 0 {
 		return "", virterror.New(libvirt.ErrInvalidArg, "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive")
 	}
 	d, err := l.lookup(u)
@@ -142,11 +142,11 @@ func (l *LXC) Metadata(_ context.Context, u UUID, typ MetadataType, uri string, 
 	}
 	var text string
 	switch typ {
-	case MetadataTitle:
+	case driverapi.MetadataTitle:
 		text = dom.Title
-	case MetadataDescription:
+	case driverapi.MetadataDescription:
 		text = dom.Description
-	case MetadataElement:
+	case driverapi.MetadataElement:
 		if dom.Metadata != nil {
 			if text, _, err = metaxml.Get(dom.Metadata.XML, uri); err != nil {
 				return "", err
@@ -162,16 +162,16 @@ func (l *LXC) Metadata(_ context.Context, u UUID, typ MetadataType, uri string, 
 // checkMetadataArgs checks the type and the namespace as libvirt's public
 // API does: an element needs a namespace, the title and description take
 // none; and it bounds the namespace.
-func checkMetadataArgs(fn string, typ MetadataType, uri string) error {
+func checkMetadataArgs(fn string, typ driverapi.MetadataType, uri string) error {
 	if len(uri) > MaxMetadataNameBytes {
 		return virterror.New(libvirt.ErrInvalidArg, "uri in %s is longer than %d bytes", fn, MaxMetadataNameBytes)
 	}
 	switch typ {
-	case MetadataTitle, MetadataDescription:
+	case driverapi.MetadataTitle, driverapi.MetadataDescription:
 		if uri != "" {
 			return virterror.New(libvirt.ErrInvalidArg, "uri in %s must be NULL", fn)
 		}
-	case MetadataElement:
+	case driverapi.MetadataElement:
 		if uri == "" {
 			return virterror.New(libvirt.ErrInvalidArg, "uri in %s must not be NULL", fn)
 		}
@@ -187,14 +187,14 @@ func checkMetadataArgs(fn string, typ MetadataType, uri string) error {
 // domain and config a persistent one. Caller holds mu.
 func (d *domain) impactLocked(flags uint32) (live, config bool, err error) {
 	active := d.activeLocked()
-	if flags&(AffectLive|AffectConfig) == AffectCurrent {
+	if flags&(driverapi.AffectLive|driverapi.AffectConfig) == driverapi.AffectCurrent {
 		if active {
-			flags |= AffectLive
+			flags |= driverapi.AffectLive
 		} else {
-			flags |= AffectConfig
+			flags |= driverapi.AffectConfig
 		}
 	}
-	live, config = flags&AffectLive != 0, flags&AffectConfig != 0
+	live, config = flags&driverapi.AffectLive != 0, flags&driverapi.AffectConfig != 0
 	switch {
 	case live && !active:
 		return false, false, errNotRunning()
@@ -205,13 +205,13 @@ func (d *domain) impactLocked(flags uint32) (live, config bool, err error) {
 }
 
 // setMetadata applies one change to dom, as virDomainDefSetMetadata does.
-func setMetadata(dom *libvirtxml.Domain, typ MetadataType, metadata, key, uri string) error {
+func setMetadata(dom *libvirtxml.Domain, typ driverapi.MetadataType, metadata, key, uri string) error {
 	switch typ {
-	case MetadataTitle:
+	case driverapi.MetadataTitle:
 		dom.Title = metadata
-	case MetadataDescription:
+	case driverapi.MetadataDescription:
 		dom.Description = metadata
-	case MetadataElement:
+	case driverapi.MetadataElement:
 		inner := ""
 		if dom.Metadata != nil {
 			inner = dom.Metadata.XML
@@ -242,8 +242,8 @@ func formatBounded(dom *libvirtxml.Domain) (string, error) {
 }
 
 // metadataChange builds a metadata-change event.
-func metadataChange(dom Domain, typ MetadataType, uri string) Event {
-	return Event{Kind: EventMetadataChange, Domain: dom, Type: int32(typ), NSURI: uri}
+func metadataChange(dom driverapi.Domain, typ driverapi.MetadataType, uri string) driverapi.Event {
+	return driverapi.Event{Kind: driverapi.EventMetadataChange, Domain: dom, Type: int32(typ), NSURI: uri}
 }
 
 // syncLiveMetadata gives running domain d the title, description and
@@ -253,20 +253,20 @@ func metadataChange(dom Domain, typ MetadataType, uri string) Event {
 // start) a redefinition shows them in the live XML at once: virt-xml
 // --edit --metadata and virt-manager redefine a running domain to change
 // them. Caller holds d's job.
-func (l *LXC) syncLiveMetadata(d *domain, from *libvirtxml.Domain) []Event {
+func (l *LXC) syncLiveMetadata(d *domain, from *libvirtxml.Domain) []driverapi.Event {
 	d.mu.Lock()
 	live := d.live
 	d.mu.Unlock()
 	if live == nil {
 		return nil
 	}
-	var changed []Event
+	var changed []driverapi.Event
 	ref := d.ref()
 	if live.Domain.Title != from.Title {
-		changed = append(changed, metadataChange(ref, MetadataTitle, ""))
+		changed = append(changed, metadataChange(ref, driverapi.MetadataTitle, ""))
 	}
 	if live.Domain.Description != from.Description {
-		changed = append(changed, metadataChange(ref, MetadataDescription, ""))
+		changed = append(changed, metadataChange(ref, driverapi.MetadataDescription, ""))
 	}
 	oldEls, err1 := metadataElements(live.Domain)
 	newEls, err2 := metadataElements(from)
@@ -282,7 +282,7 @@ func (l *LXC) syncLiveMetadata(d *domain, from *libvirtxml.Domain) []Event {
 	}
 	for _, uri := range uris {
 		if oldEls[uri] != newEls[uri] {
-			changed = append(changed, metadataChange(ref, MetadataElement, uri))
+			changed = append(changed, metadataChange(ref, driverapi.MetadataElement, uri))
 		}
 	}
 	if len(changed) == 0 {

@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
 const appURI = "http://example.org/app/1.0"
 
 // getMeta reads metadata, failing the test on an error.
-func (e *env) getMeta(d Domain, typ MetadataType, uri string, flags uint32) string {
+func (e *env) getMeta(d driverapi.Domain, typ driverapi.MetadataType, uri string, flags uint32) string {
 	e.t.Helper()
 	s, err := e.l.Metadata(e.t.Context(), d.UUID, typ, uri, flags)
 	if err != nil {
@@ -21,7 +23,7 @@ func (e *env) getMeta(d Domain, typ MetadataType, uri string, flags uint32) stri
 	return s
 }
 
-func (e *env) xml(d Domain, flags uint32) string {
+func (e *env) xml(d driverapi.Domain, flags uint32) string {
 	e.t.Helper()
 	x, err := e.l.XMLDesc(e.t.Context(), d.UUID, flags)
 	must(e.t, err)
@@ -35,35 +37,35 @@ func TestMetadataLiveAndConfig(t *testing.T) {
 	must(t, err)
 	d := e.start(e.define("web", uuidA))
 	wantEvents(t, evs,
-		lifecycle(Domain{Name: "web", UUID: d.UUID, ID: -1}, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
+		lifecycle(driverapi.Domain{Name: "web", UUID: d.UUID, ID: -1}, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded)),
 		lifecycle(d, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
 
 	// Current on a running domain is live.
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "live title", "", "", AffectCurrent))
-	wantEvents(t, evs, metadataChange(d, MetadataTitle, ""))
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataDescription, "only\nin config", "", "", AffectConfig))
-	wantEvents(t, evs, metadataChange(d, MetadataDescription, ""))
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataElement, `<inst><name>n1</name></inst>`, "app", appURI, AffectLive|AffectConfig))
-	wantEvents(t, evs, metadataChange(d, MetadataElement, appURI))
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "live title", "", "", driverapi.AffectCurrent))
+	wantEvents(t, evs, metadataChange(d, driverapi.MetadataTitle, ""))
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataDescription, "only\nin config", "", "", driverapi.AffectConfig))
+	wantEvents(t, evs, metadataChange(d, driverapi.MetadataDescription, ""))
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataElement, `<inst><name>n1</name></inst>`, "app", appURI, driverapi.AffectLive|driverapi.AffectConfig))
+	wantEvents(t, evs, metadataChange(d, driverapi.MetadataElement, appURI))
 
-	if got := e.getMeta(d, MetadataTitle, "", 0); got != "live title" {
+	if got := e.getMeta(d, driverapi.MetadataTitle, "", 0); got != "live title" {
 		t.Errorf("current title = %q", got)
 	}
-	_, err = e.l.Metadata(ctx, d.UUID, MetadataTitle, "", AffectConfig)
+	_, err = e.l.Metadata(ctx, d.UUID, driverapi.MetadataTitle, "", driverapi.AffectConfig)
 	wantCode(t, err, libvirt.ErrNoDomainMetadata, "metadata not found: Requested metadata element is not present")
-	_, err = e.l.Metadata(ctx, d.UUID, MetadataDescription, "", AffectLive)
+	_, err = e.l.Metadata(ctx, d.UUID, driverapi.MetadataDescription, "", driverapi.AffectLive)
 	wantCode(t, err, libvirt.ErrNoDomainMetadata, "Requested metadata element is not present")
-	if got := e.getMeta(d, MetadataDescription, "", AffectConfig); got != "only\nin config" {
+	if got := e.getMeta(d, driverapi.MetadataDescription, "", driverapi.AffectConfig); got != "only\nin config" {
 		t.Errorf("config description = %q", got)
 	}
 	wantEl := "<app:inst xmlns:app=\"" + appURI + "\">\n  <app:name>n1</app:name>\n</app:inst>"
-	for _, f := range []uint32{AffectLive, AffectConfig} {
-		if got := e.getMeta(d, MetadataElement, appURI, f); got != wantEl {
+	for _, f := range []uint32{driverapi.AffectLive, driverapi.AffectConfig} {
+		if got := e.getMeta(d, driverapi.MetadataElement, appURI, f); got != wantEl {
 			t.Errorf("element (flags %d) = %s", f, got)
 		}
 	}
 
-	live, inactive := e.xml(d, 0), e.xml(d, XMLInactive)
+	live, inactive := e.xml(d, 0), e.xml(d, driverapi.XMLInactive)
 	if !strings.Contains(live, "<title>live title</title>") || strings.Contains(live, "<description>") {
 		t.Errorf("live XML:\n%s", live)
 	}
@@ -83,37 +85,37 @@ func TestMetadataLiveAndConfig(t *testing.T) {
 	}
 
 	// An empty value removes.
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataElement, "", "", appURI, AffectLive))
-	wantEvents(t, evs, metadataChange(d, MetadataElement, appURI))
-	_, err = e.l.Metadata(ctx, d.UUID, MetadataElement, appURI, AffectLive)
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataElement, "", "", appURI, driverapi.AffectLive))
+	wantEvents(t, evs, metadataChange(d, driverapi.MetadataElement, appURI))
+	_, err = e.l.Metadata(ctx, d.UUID, driverapi.MetadataElement, appURI, driverapi.AffectLive)
 	wantCode(t, err, libvirt.ErrNoDomainMetadata, "not present")
 	if x := e.xml(d, 0); strings.Contains(x, "<metadata") {
 		t.Errorf("live XML keeps metadata:\n%s", x)
 	}
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "", "", "", AffectLive))
-	wantEvents(t, evs, metadataChange(d, MetadataTitle, ""))
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "", "", "", driverapi.AffectLive))
+	wantEvents(t, evs, metadataChange(d, driverapi.MetadataTitle, ""))
 	if x := e.xml(d, 0); strings.Contains(x, "<title>") {
 		t.Errorf("live XML keeps the title:\n%s", x)
 	}
 
 	// The live definition survives a new driver instance (run state).
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "kept", "", "", AffectLive))
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "kept", "", "", driverapi.AffectLive))
 	must(t, e.l.Close())
 	e2 := e.e2(e.open())
-	if got := e2.getMeta(d, MetadataTitle, "", AffectLive); got != "kept" {
+	if got := e2.getMeta(d, driverapi.MetadataTitle, "", driverapi.AffectLive); got != "kept" {
 		t.Errorf("title after re-adoption = %q", got)
 	}
 
 	// Stopped: current is config; live is refused.
 	must(t, e2.l.Destroy(ctx, d.UUID, 0))
 	e2.waitState(d, libvirt.DomainShutoff)
-	must(t, e2.l.SetMetadata(ctx, d.UUID, MetadataTitle, "cfg", "", "", AffectCurrent))
-	if got := e2.getMeta(d, MetadataTitle, "", 0); got != "cfg" {
+	must(t, e2.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "cfg", "", "", driverapi.AffectCurrent))
+	if got := e2.getMeta(d, driverapi.MetadataTitle, "", 0); got != "cfg" {
 		t.Errorf("title of the stopped domain = %q", got)
 	}
-	wantCode(t, e2.l.SetMetadata(ctx, d.UUID, MetadataTitle, "x", "", "", AffectLive),
+	wantCode(t, e2.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "x", "", "", driverapi.AffectLive),
 		libvirt.ErrOperationInvalid, "Requested operation is not valid: domain is not running")
-	_, err = e2.l.Metadata(ctx, d.UUID, MetadataTitle, "", AffectLive)
+	_, err = e2.l.Metadata(ctx, d.UUID, driverapi.MetadataTitle, "", driverapi.AffectLive)
 	wantCode(t, err, libvirt.ErrOperationInvalid, "domain is not running")
 }
 
@@ -122,15 +124,15 @@ func TestMetadataTransient(t *testing.T) {
 	ctx := t.Context()
 	d, err := e.l.CreateXML(ctx, domXML("tmp", uuidB), 0)
 	must(t, err)
-	wantCode(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "x", "", "", AffectConfig),
+	wantCode(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "x", "", "", driverapi.AffectConfig),
 		libvirt.ErrOperationInvalid, "transient domains do not have any persistent config")
-	wantCode(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "x", "", "", AffectLive|AffectConfig),
+	wantCode(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "x", "", "", driverapi.AffectLive|driverapi.AffectConfig),
 		libvirt.ErrOperationInvalid, "transient domains do not have any persistent config")
 	if x := e.xml(d, 0); strings.Contains(x, "<title>") {
 		t.Fatalf("a refused change was made:\n%s", x)
 	}
-	must(t, e.l.SetMetadata(ctx, d.UUID, MetadataTitle, "t", "", "", 0))
-	if x := e.xml(d, XMLInactive); !strings.Contains(x, "<title>t</title>") {
+	must(t, e.l.SetMetadata(ctx, d.UUID, driverapi.MetadataTitle, "t", "", "", 0))
+	if x := e.xml(d, driverapi.XMLInactive); !strings.Contains(x, "<title>t</title>") {
 		t.Errorf("a transient domain's definition is its live one:\n%s", x)
 	}
 }
@@ -141,38 +143,38 @@ func TestMetadataRefusals(t *testing.T) {
 	d := e.define("web", uuidA, "<title>old</title>")
 	for _, tc := range []struct {
 		name               string
-		typ                MetadataType
+		typ                driverapi.MetadataType
 		metadata, key, uri string
 		flags              uint32
 		code               libvirt.ErrorNumber
 		contains           string
 	}{
-		{"newline in title", MetadataTitle, "a\nb", "", "", 0, libvirt.ErrInvalidArg, "metadata title can't contain newlines"},
-		{"uri with title", MetadataTitle, "a", "", "urn:x", 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata must be NULL"},
-		{"key with description", MetadataDescription, "a", "k", "", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata must be NULL"},
-		{"element without uri", MetadataElement, "<a/>", "k", "", 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata must not be NULL"},
-		{"element without key", MetadataElement, "<a/>", "", "urn:x", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata must not be NULL"},
-		{"bad key", MetadataElement, "<a/>", "a:b", "urn:x", 0, libvirt.ErrInvalidArg, "prefix"},
-		{"bad xml", MetadataElement, "<a>", "k", "urn:x", 0, libvirt.ErrXMLDetail, "(metadata_xml)"},
+		{"newline in title", driverapi.MetadataTitle, "a\nb", "", "", 0, libvirt.ErrInvalidArg, "metadata title can't contain newlines"},
+		{"uri with title", driverapi.MetadataTitle, "a", "", "urn:x", 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata must be NULL"},
+		{"key with description", driverapi.MetadataDescription, "a", "k", "", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata must be NULL"},
+		{"element without uri", driverapi.MetadataElement, "<a/>", "k", "", 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata must not be NULL"},
+		{"element without key", driverapi.MetadataElement, "<a/>", "", "urn:x", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata must not be NULL"},
+		{"bad key", driverapi.MetadataElement, "<a/>", "a:b", "urn:x", 0, libvirt.ErrInvalidArg, "prefix"},
+		{"bad xml", driverapi.MetadataElement, "<a>", "k", "urn:x", 0, libvirt.ErrXMLDetail, "(metadata_xml)"},
 		{"unknown type", 7, "a", "", "", 0, libvirt.ErrInvalidArg, "unknown metadata type '7'"},
-		{"unknown flag", MetadataTitle, "a", "", "", 4, libvirt.ErrInvalidArg, "lxcDomainSetMetadata: unsupported flags (0x4)"},
-		{"long uri", MetadataElement, "", "", strings.Repeat("u", MaxMetadataNameBytes+1), 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata is longer than 4096 bytes"},
-		{"long key", MetadataElement, "<a/>", strings.Repeat("k", MaxMetadataNameBytes+1), "urn:x", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata is longer than 4096 bytes"},
-		{"too large", MetadataDescription, strings.Repeat("x", MaxDefinitionBytes), "", "", 0, libvirt.ErrInvalidArg, "more than"},
+		{"unknown flag", driverapi.MetadataTitle, "a", "", "", 4, libvirt.ErrInvalidArg, "lxcDomainSetMetadata: unsupported flags (0x4)"},
+		{"long uri", driverapi.MetadataElement, "", "", strings.Repeat("u", MaxMetadataNameBytes+1), 0, libvirt.ErrInvalidArg, "uri in virDomainSetMetadata is longer than 4096 bytes"},
+		{"long key", driverapi.MetadataElement, "<a/>", strings.Repeat("k", MaxMetadataNameBytes+1), "urn:x", 0, libvirt.ErrInvalidArg, "key in virDomainSetMetadata is longer than 4096 bytes"},
+		{"too large", driverapi.MetadataDescription, strings.Repeat("x", MaxDefinitionBytes), "", "", 0, libvirt.ErrInvalidArg, "more than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantCode(t, e.l.SetMetadata(ctx, d.UUID, tc.typ, tc.metadata, tc.key, tc.uri, tc.flags), tc.code, tc.contains)
-			if got := e.getMeta(d, MetadataTitle, "", 0); got != "old" {
+			if got := e.getMeta(d, driverapi.MetadataTitle, "", 0); got != "old" {
 				t.Fatalf("title changed to %q", got)
 			}
 		})
 	}
-	_, err := e.l.Metadata(ctx, d.UUID, MetadataTitle, "", AffectLive|AffectConfig)
+	_, err := e.l.Metadata(ctx, d.UUID, driverapi.MetadataTitle, "", driverapi.AffectLive|driverapi.AffectConfig)
 	wantCode(t, err, libvirt.ErrInvalidArg, "mutually exclusive")
-	_, err = e.l.Metadata(ctx, d.UUID, MetadataElement, "", 0)
+	_, err = e.l.Metadata(ctx, d.UUID, driverapi.MetadataElement, "", 0)
 	wantCode(t, err, libvirt.ErrInvalidArg, "uri in virDomainGetMetadata must not be NULL")
-	var missing UUID
-	wantCode(t, e.l.SetMetadata(ctx, missing, MetadataTitle, "x", "", "", 0), libvirt.ErrNoDomain, "no domain with matching uuid")
+	var missing driverapi.UUID
+	wantCode(t, e.l.SetMetadata(ctx, missing, driverapi.MetadataTitle, "x", "", "", 0), libvirt.ErrNoDomain, "no domain with matching uuid")
 }
 
 // A redefinition of a running domain gives the running definition its new
@@ -189,10 +191,10 @@ func TestRedefineRunningAppliesMetadata(t *testing.T) {
 	must(t, err)
 	wantEvents(t, evs,
 		lifecycle(d, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedUpdated)),
-		metadataChange(d, MetadataTitle, ""),
-		metadataChange(d, MetadataDescription, ""),
-		metadataChange(d, MetadataElement, "urn:n"),
-		metadataChange(d, MetadataElement, "urn:x"))
+		metadataChange(d, driverapi.MetadataTitle, ""),
+		metadataChange(d, driverapi.MetadataDescription, ""),
+		metadataChange(d, driverapi.MetadataElement, "urn:n"),
+		metadataChange(d, driverapi.MetadataElement, "urn:x"))
 	live := e.xml(d, 0)
 	for _, want := range []string{"<title>b</title>", "<description>same</description>", "<n:i xmlns:n='urn:n'>1</n:i>"} {
 		if !strings.Contains(live, want) {
@@ -208,9 +210,9 @@ func TestRedefineRunningAppliesMetadata(t *testing.T) {
 	must(t, err)
 	wantEvents(t, evs,
 		lifecycle(d, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedUpdated)),
-		metadataChange(d, MetadataTitle, ""))
+		metadataChange(d, driverapi.MetadataTitle, ""))
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
-	if ev := nextEvent(t, evs); ev.Kind != EventLifecycle {
+	if ev := nextEvent(t, evs); ev.Kind != driverapi.EventLifecycle {
 		t.Fatalf("unexpected event %+v", ev)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -69,7 +69,7 @@ func (l *LXC) load(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, d := range l.tab.all() {
 		rs, hasRun := runs[d.uuid]
-		if !hasRun && !l.hasContainer(d.name) {
+		if !hasRun && !l.rt.Defined(d.name) {
 			continue
 		}
 		wg.Add(1)
@@ -90,10 +90,10 @@ func (l *LXC) load(ctx context.Context) {
 // what the last run left (run state; the whole domain if transient).
 func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 	st, pid, err := l.rt.State(ctx, d.name)
-	if err != nil && !errors.Is(err, runner.ErrNotFound) {
+	if err != nil && !errors.Is(err, lxc.ErrNotFound) {
 		l.log.Error("cannot query container; treating it as shut off", "domain", d.name, "err", err)
 	}
-	if err != nil || pid <= 0 || st == runner.Stopped {
+	if err != nil || pid <= 0 || st == lxc.Stopped {
 		if rs != nil {
 			l.log.Info("domain stopped while the driver was away", "domain", d.name)
 			_ = l.store.removeRun(d.uuid)
@@ -128,7 +128,7 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		_ = l.store.removeRun(d.uuid)
 		return
 	}
-	if err := l.adopt(d, live, pid, reason, startedAt); err != nil {
+	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), reason, startedAt); err != nil {
 		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)
 		if d.persistent == nil {
 			l.tab.remove(d)

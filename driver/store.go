@@ -63,30 +63,30 @@ func (s *store) init() error {
 	return nil
 }
 
-func (s *store) defPath(u UUID) string {
+func (s *store) defPath(u driverapi.UUID) string {
 	return filepath.Join(s.dir, domainsDir, driverapi.FormatUUID(u)+".xml")
 }
 
-func (s *store) autostartPath(u UUID) string {
+func (s *store) autostartPath(u driverapi.UUID) string {
 	return filepath.Join(s.dir, autostartDir, driverapi.FormatUUID(u))
 }
 
-func (s *store) runPath(u UUID) string {
+func (s *store) runPath(u driverapi.UUID) string {
 	return filepath.Join(s.dir, runDir, driverapi.FormatUUID(u)+".json")
 }
 
-func (s *store) saveDef(u UUID, xml []byte) error {
+func (s *store) saveDef(u driverapi.UUID, xml []byte) error {
 	return writeFileAtomic(s.defPath(u), xml, 0o600, durable)
 }
 
-func (s *store) setAutostart(u UUID, on bool) error {
+func (s *store) setAutostart(u driverapi.UUID, on bool) error {
 	if on {
 		return writeFileAtomic(s.autostartPath(u), nil, 0o600, durable)
 	}
 	return removeFile(s.autostartPath(u), durable)
 }
 
-func (s *store) saveRun(u UUID, st runState) error {
+func (s *store) saveRun(u driverapi.UUID, st runState) error {
 	st.Version = runStateVersion
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -95,17 +95,17 @@ func (s *store) saveRun(u UUID, st runState) error {
 	return writeFileAtomic(s.runPath(u), b, 0o600, volatile)
 }
 
-func (s *store) removeRun(u UUID) error { return removeFile(s.runPath(u), volatile) }
+func (s *store) removeRun(u driverapi.UUID) error { return removeFile(s.runPath(u), volatile) }
 
 // removeDefinition deletes u's definition and autostart marker (the run
 // state of a running domain stays).
-func (s *store) removeDefinition(u UUID) error {
+func (s *store) removeDefinition(u driverapi.UUID) error {
 	return errors.Join(removeFile(s.autostartPath(u), durable), removeFile(s.defPath(u), durable))
 }
 
 // storedDef is a definition file as read back.
 type storedDef struct {
-	uuid UUID
+	uuid driverapi.UUID
 	path string
 	xml  []byte
 }
@@ -114,7 +114,7 @@ type storedDef struct {
 // and skipped.
 func (s *store) loadDefs(log *slog.Logger) []storedDef {
 	var out []storedDef
-	s.walk(log, domainsDir, ".xml", func(u UUID, path string) {
+	s.walk(log, domainsDir, ".xml", func(u driverapi.UUID, path string) {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			log.Error("skipping unreadable definition", "path", path, "err", err)
@@ -126,17 +126,17 @@ func (s *store) loadDefs(log *slog.Logger) []storedDef {
 }
 
 // loadAutostart returns the UUIDs marked autostart.
-func (s *store) loadAutostart(log *slog.Logger) map[UUID]bool {
-	out := map[UUID]bool{}
-	s.walk(log, autostartDir, "", func(u UUID, _ string) { out[u] = true })
+func (s *store) loadAutostart(log *slog.Logger) map[driverapi.UUID]bool {
+	out := map[driverapi.UUID]bool{}
+	s.walk(log, autostartDir, "", func(u driverapi.UUID, _ string) { out[u] = true })
 	return out
 }
 
 // loadRuns reads every run-state file; a corrupt one is logged, removed and
 // skipped.
-func (s *store) loadRuns(log *slog.Logger) map[UUID]runState {
-	out := map[UUID]runState{}
-	s.walk(log, runDir, ".json", func(u UUID, path string) {
+func (s *store) loadRuns(log *slog.Logger) map[driverapi.UUID]runState {
+	out := map[driverapi.UUID]runState{}
+	s.walk(log, runDir, ".json", func(u driverapi.UUID, path string) {
 		var st runState
 		b, err := os.ReadFile(path)
 		if err == nil {
@@ -160,7 +160,7 @@ func (s *store) loadRuns(log *slog.Logger) map[UUID]runState {
 
 // walk calls fn for each file in sub named <uuid><ext>; other names are
 // logged (temp files left by a crash are removed).
-func (s *store) walk(log *slog.Logger, sub, ext string, fn func(UUID, string)) {
+func (s *store) walk(log *slog.Logger, sub, ext string, fn func(driverapi.UUID, string)) {
 	dir := filepath.Join(s.dir, sub)
 	entries, err := os.ReadDir(dir)
 	if err != nil {

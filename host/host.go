@@ -1,11 +1,11 @@
 // Package host reads what libvirt's node and connection calls report about
 // the machine: CPU and memory (virNodeGetInfo, virNodeGetFreeMemory,
 // virNodeGetCPUMap), the kernel version, the capabilities and domain
-// capabilities XML, SMBIOS sysinfo, node statistics and the ARP table; and
-// it opens a container init's namespaces for virDomainLxcOpenNamespace. It
-// reads files under /proc and /sys, and the host CPU through package
-// x86cpu. The driver plugin serves it to the daemon through the driver
-// contract (Facts implements driverapi.Host); the daemon reads none of it.
+// capabilities XML, SMBIOS sysinfo, node statistics and the ARP table. It
+// reads host-wide files under /proc and /sys, and the host CPU through
+// package x86cpu; nothing of a container (that is package lxc). The driver
+// plugin serves it to the daemon through the driver contract (Facts
+// implements driverapi.Host); the daemon reads none of it.
 package host
 
 import (

@@ -19,8 +19,9 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // host is one test's driver world: a state dir, an lxcpath and a run dir
@@ -83,7 +84,7 @@ func (h *host) name(prefix string) string {
 func (h *host) killAll() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r, err := runner.New(h.lxcPath)
+	r, err := lxc.New(h.lxcPath)
 	if err != nil {
 		h.t.Error(err)
 		return
@@ -91,8 +92,8 @@ func (h *host) killAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, n := range h.names {
-		if err := r.Stop(ctx, n, runner.StopOptions{Kill: true}); err != nil &&
-			!errors.Is(err, runner.ErrNotRunning) && !errors.Is(err, runner.ErrNotFound) {
+		if err := r.Stop(ctx, n, lxc.StopOptions{Kill: true}); err != nil &&
+			!errors.Is(err, lxc.ErrNotRunning) && !errors.Is(err, lxc.ErrNotFound) {
 			h.t.Errorf("cleanup %s: %v", n, err)
 		}
 	}
@@ -142,7 +143,7 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func status(t *testing.T, l *driver.LXC, d driver.Domain) driver.Status {
+func status(t *testing.T, l *driver.LXC, d driverapi.Domain) driverapi.Status {
 	t.Helper()
 	st, err := l.Status(t.Context(), d.UUID)
 	must(t, err)
@@ -150,7 +151,7 @@ func status(t *testing.T, l *driver.LXC, d driver.Domain) driver.Status {
 }
 
 // waitStatus polls until cond holds or timeout passes.
-func waitStatus(t *testing.T, l *driver.LXC, d driver.Domain, timeout time.Duration, what string, cond func(driver.Status) bool) driver.Status {
+func waitStatus(t *testing.T, l *driver.LXC, d driverapi.Domain, timeout time.Duration, what string, cond func(driverapi.Status) bool) driverapi.Status {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -165,7 +166,7 @@ func waitStatus(t *testing.T, l *driver.LXC, d driver.Domain, timeout time.Durat
 	}
 }
 
-func isShutoff(st driver.Status) bool { return st.State == libvirt.DomainShutoff }
+func isShutoff(st driverapi.Status) bool { return st.State == libvirt.DomainShutoff }
 
 // alive reports whether pid exists.
 func alive(pid int) bool {

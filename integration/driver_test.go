@@ -13,7 +13,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
@@ -83,7 +83,7 @@ func TestSeedDemo(t *testing.T) {
 	if info.State != libvirt.DomainRunning || info.MaxMemKiB != 500000 || info.MemKiB == 0 || info.CPUTimeNs == 0 || info.VCPUs != 1 {
 		t.Errorf("Info = %+v", info)
 	}
-	stats, err := l.Stats(ctx, []driver.UUID{d.UUID})
+	stats, err := l.Stats(ctx, []driverapi.UUID{d.UUID})
 	must(t, err)
 	if len(stats) != 1 || len(stats[0].Interfaces) != 1 {
 		t.Fatalf("Stats = %+v", stats)
@@ -138,7 +138,7 @@ func TestShutdownClean(t *testing.T) {
 	start := time.Now()
 	must(t, l.Shutdown(ctx, d.UUID, 0))
 	returned := time.Since(start)
-	var stopped driver.Event
+	var stopped driverapi.Event
 	for ev := range evs {
 		if ev.Type == int32(libvirt.DomainEventStopped) {
 			stopped = ev
@@ -205,7 +205,7 @@ func TestGuestPoweroffAndReboot(t *testing.T) {
 	must(t, l.Reboot(ctx, d.UUID, 0))
 	select {
 	case ev := <-evs:
-		if ev.Kind != driver.EventReboot {
+		if ev.Kind != driverapi.EventReboot {
 			t.Fatalf("event = %+v; want reboot", ev)
 		}
 	case <-time.After(10 * time.Second):
@@ -273,7 +273,7 @@ func TestPersistenceReadoption(t *testing.T) {
 	if !slices.Equal(before, after) {
 		t.Fatalf("second instance lists\n%+v\nwant\n%+v", after, before)
 	}
-	for _, d := range []driver.Domain{run, trans} {
+	for _, d := range []driverapi.Domain{run, trans} {
 		st := status(t, l2, d)
 		if st.ID != d.ID || st.State != libvirt.DomainRunning || !alive(int(st.ID)) {
 			t.Errorf("%s not re-adopted: %+v (ID was %d)", d.Name, st, d.ID)
@@ -314,7 +314,7 @@ func TestAutostart(t *testing.T) {
 
 	h.runDir = filepath.Join(filepath.Dir(h.runDir), "run-next-boot")
 	l2 := h.open()
-	st := waitStatus(t, l2, d, 10*time.Second, "running", func(s driver.Status) bool { return s.State == libvirt.DomainRunning })
+	st := waitStatus(t, l2, d, 10*time.Second, "running", func(s driverapi.Status) bool { return s.State == libvirt.DomainRunning })
 	if !alive(int(st.ID)) {
 		t.Fatalf("autostarted domain has no live init: %+v", st)
 	}

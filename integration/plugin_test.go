@@ -14,7 +14,7 @@ import (
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
@@ -52,7 +52,7 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 	ctx := t.Context()
 
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
-	var doms []driver.Domain
+	var doms []driverapi.Domain
 	for i := range 3 {
 		d, err := s.DefineXML(ctx, smallXML(h.name("plug"), rootfs, ""), 0)
 		must(t, err)
@@ -120,7 +120,7 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 		killed := time.Now()
 		// A call racing the kill may still reach the dying plugin and get
 		// the internal error; from then on calls wait for the new plugin.
-		var after []driver.Status
+		var after []driverapi.Status
 		for {
 			cctx, cancel := context.WithDeadline(ctx, killed.Add(2*time.Second))
 			after, err = s.ListAll(cctx, 0)
@@ -182,7 +182,7 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 			if !ok {
 				t.Fatal("event subscription closed")
 			}
-			found = ev.Domain.UUID == doms[1].UUID && ev.Kind == driver.EventLifecycle &&
+			found = ev.Domain.UUID == doms[1].UUID && ev.Kind == driverapi.EventLifecycle &&
 				ev.Type == int32(libvirt.DomainEventStopped) && ev.Detail == int32(libvirt.DomainEventStoppedDestroyed)
 		case <-deadline:
 			t.Fatal("no stopped event after the restarts")

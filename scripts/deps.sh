@@ -4,7 +4,7 @@
 set -eu
 
 # Build, run and test lxcvirt itself.
-packages="lxc busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
+packages="lxc lxcfs busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
 # The Debian package test checks its units with systemd-analyze.
 packages="$packages systemd"
 # The real clients the integration tests drive: virt-install/virt-xml, virt-manager under Xvfb
@@ -44,3 +44,27 @@ if [ ! -e "/sys/class/net/$bridge" ]; then
 	ip link add "$bridge" type bridge
 fi
 ip link set "$bridge" up
+
+# lxcfs's /proc views: the driver adds LXC's lxcfs hooks to a container while lxcfs serves
+# /var/lib/lxcfs. Package services are not started above, so start it here, through systemd where
+# systemd runs, else as a daemon of its own (lxcfs stays in the foreground; a mount left by a dead
+# instance is lazily unmounted first). It keeps running, as the packaged service would.
+if command -v lxcfs >/dev/null && [ ! -e /var/lib/lxcfs/proc/meminfo ]; then
+	echo "deps: starting lxcfs" >&2
+	if [ -d /run/systemd/system ]; then
+		systemctl start lxcfs
+	else
+		umount -l /var/lib/lxcfs 2>/dev/null || true
+		mkdir -p /var/lib/lxcfs
+		setsid lxcfs /var/lib/lxcfs </dev/null >>/var/log/lxcfs.log 2>&1 &
+	fi
+	i=0
+	until [ -e /var/lib/lxcfs/proc/meminfo ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "deps: lxcfs did not come up" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+fi

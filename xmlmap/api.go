@@ -43,6 +43,9 @@
 //     with only lo (lxc.net.0.type = empty), with or without <privnet/>.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
+//   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
+//     and, from the host facts in Options, LXC's seccomp policy, an
+//     AppArmor profile (<seclabel>) and lxcfs's mount hook.
 //   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
 //     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
 //     <soft_limit>, as libvirt's cgroup v2 backend writes them.
@@ -75,6 +78,21 @@ type Options struct {
 	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
 	// FromConfig leaves <uuid> empty.
 	NewUUID func() [16]byte
+	// SeccompProfile is LXC's default seccomp policy
+	// (/usr/share/lxc/config/common.seccomp), written as
+	// lxc.seccomp.profile; empty writes none.
+	SeccompProfile string
+	// AppArmor is set where LXC confines containers with AppArmor: every
+	// container gets a profile (see <seclabel>); without it an AppArmor
+	// <seclabel> is refused.
+	AppArmor bool
+	// LXCFSMountHook is lxcfs's LXC mount hook
+	// (/usr/share/lxcfs/lxc.mount.hook), set while lxcfs serves its files:
+	// it bind-mounts lxcfs's /proc files (meminfo, cpuinfo, stat, uptime …)
+	// and /sys/devices/system/cpu over the container's. Debian's lxcfs
+	// also adds a post-stop hook to LXC's common config; it only sleeps
+	// half a second, which would delay every destroy, and is left out.
+	LXCFSMountHook string
 }
 
 // Entry is one "key = value" line of an LXC config.

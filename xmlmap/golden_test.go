@@ -14,12 +14,15 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/xm
 const goldenDir = "../testdata/xmlmap"
 
 // testOptions are the host facts the golden files are written against:
-// default bridge lxcbr0, one extra network, a fixed UUID generator.
+// default bridge lxcbr0, one extra network, a fixed UUID generator, LXC's
+// seccomp policy and lxcfs mounted; AppArmor is not enabled.
 func testOptions(layout CgroupLayout) Options {
 	return Options{
-		Cgroup:        layout,
-		DefaultBridge: "lxcbr0",
-		Networks:      map[string]string{"isolated": "virbr9"},
+		Cgroup:         layout,
+		DefaultBridge:  "lxcbr0",
+		Networks:       map[string]string{"isolated": "virbr9"},
+		SeccompProfile: "/usr/share/lxc/config/common.seccomp",
+		LXCFSMountHook: "/usr/share/lxcfs/lxc.mount.hook",
 		NewUUID: func() [16]byte {
 			return [16]byte{0xc7, 0xa5, 0xfd, 0xbd, 0xed, 0xaf, 0x94, 0x55, 0x92, 0x6a, 0xd6, 0x5c, 0x16, 0xdb, 0x18, 0x09}
 		},

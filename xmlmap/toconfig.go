@@ -64,7 +64,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
 		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.lifecycle, mp.ignored,
+		mp.deviceACL, mp.confinement, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -121,11 +121,6 @@ func (mp *mapper) identity() error {
 		}
 		if c.Offset != "" && c.Offset != "utc" && c.Offset != "localtime" {
 			return unsupported("<clock offset='%s'> is not supported by the LXC driver", c.Offset)
-		}
-	}
-	for _, s := range d.SecLabel {
-		if s.Type != "none" || s.Label != "" || s.ImageLabel != "" || s.BaseLabel != "" {
-			return unsupported("<seclabel type='%s'> is not supported by the LXC driver (only type='none')", s.Type)
 		}
 	}
 	mp.out.Name = d.Name

@@ -59,17 +59,12 @@ func main() {
 	}
 }
 
-// lxcDriver is what the plugin serves: the LXC domain driver, and the
-// facts of the host it runs containers on (driverapi.Host) and the
-// namespaces of the containers' inits (driverapi.NamespaceOpener).
+// lxcDriver is what the plugin serves: the LXC domain driver (with the
+// namespaces of the containers' inits, driverapi.NamespaceOpener) and the
+// facts of the host it runs containers on (driverapi.Host).
 type lxcDriver struct {
 	*driver.LXC
 	host.Facts
-}
-
-// OpenNamespaces implements driverapi.NamespaceOpener.
-func (d lxcDriver) OpenNamespaces(ctx context.Context, u driverapi.UUID) ([]*os.File, error) {
-	return d.Host.OpenNamespaces(ctx, d.LXC, u)
 }
 
 // driverConfig is the LXC driver configuration s describes, logging to

@@ -11,7 +11,7 @@ const module = "github.com/lxcvirt/lxcvirt/"
 
 // lxcPackages run lxc-* tools or touch the kernel for containers (cgroups,
 // /proc, /sys, pidfds, CPUID): the driver plugin's side of the boundary.
-var lxcPackages = []string{"driver", "runner", "xmlmap", "host"}
+var lxcPackages = []string{"driver", "lxc", "xmlmap", "host"}
 
 // daemonPackages are the module's packages the daemon may link: the
 // contract, the plugin boundary's client side, the wire server and pure

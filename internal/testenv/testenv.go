@@ -70,3 +70,20 @@ func BuildRootfs(t testing.TB, dir, init string) string {
 
 // WriteRootfs is BuildRootfs without a testing.TB, for demos and benchmarks.
 func WriteRootfs(dir, init string) error { return rootfs.Write(dir, init) }
+
+// LXCFSMeminfo is lxcfs's /proc/meminfo view; it exists while lxcfs serves
+// /var/lib/lxcfs.
+const LXCFSMeminfo = "/var/lib/lxcfs/proc/meminfo"
+
+// RequireLXCFS skips t unless lxcfs serves its files (make deps starts it);
+// under CI it fails instead.
+func RequireLXCFS(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(LXCFSMeminfo); err != nil {
+		skip := t.Skip
+		if os.Getenv("CI") != "" {
+			skip = t.Fatal
+		}
+		skip("lxcfs is not serving /var/lib/lxcfs (make deps starts it): ", err)
+	}
+}

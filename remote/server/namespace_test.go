@@ -16,9 +16,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
+	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
 // running makes name a running domain of the fake whose ID is pid.
@@ -32,10 +32,33 @@ func (ts *testServer) running(name string, pid int) libvirt.Domain {
 	return wireDomain(d)
 }
 
-// OpenNamespaces opens the namespaces of the domain's init, as the LXC
-// driver plugin does.
+// initNamespaces are the namespaces the LXC driver passes, in libvirt's
+// order.
+var initNamespaces = []string{"user", "ipc", "uts", "net", "pid", "mnt"}
+
+// OpenNamespaces opens the namespaces of the domain's init from /proc, as
+// the LXC driver plugin does.
 func (f *fakeDriver) OpenNamespaces(ctx context.Context, u driverapi.UUID) ([]*os.File, error) {
-	return host.Local.OpenNamespaces(ctx, f, u)
+	d, err := f.LookupByUUID(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	notRunning := virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
+	if d.ID <= 0 {
+		return nil, notRunning
+	}
+	var files []*os.File
+	for _, ns := range initNamespaces {
+		file, err := os.Open(fmt.Sprintf("/proc/%d/ns/%s", d.ID, ns))
+		if err != nil {
+			for _, f := range files {
+				f.Close()
+			}
+			return nil, notRunning
+		}
+		files = append(files, file)
+	}
+	return files, nil
 }
 
 // openNamespaceCall sends LXC_PROC_DOMAIN_OPEN_NAMESPACE and reads the
@@ -121,10 +144,10 @@ func TestOpenNamespacePassesInitNamespaces(t *testing.T) {
 	if p.Status != wire.OK || p.Serial != rc.serial || p.Program != proto.LXCProgram || p.Procedure != proto.LXCProcDomainOpenNamespace {
 		t.Fatalf("reply %s", p.Header.String())
 	}
-	if len(fds) != len(host.Namespaces) {
-		t.Fatalf("got %d descriptors; want %d", len(fds), len(host.Namespaces))
+	if len(fds) != len(initNamespaces) {
+		t.Fatalf("got %d descriptors; want %d", len(fds), len(initNamespaces))
 	}
-	for i, ns := range host.Namespaces {
+	for i, ns := range initNamespaces {
 		got := nsLink(t, fmt.Sprintf("/proc/self/fd/%d", fds[i]))
 		if want := nsLink(t, fmt.Sprintf("/proc/%d/ns/%s", pid, ns)); got != want {
 			t.Errorf("descriptor %d = %s; want %s", i, got, want)

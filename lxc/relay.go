@@ -1,9 +1,10 @@
-package driver
+package lxc
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -12,8 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/lxcvirt/lxcvirt/runner"
 )
 
 // Console ptys.
@@ -37,7 +36,7 @@ import (
 //     would then be unmanageable.
 //
 // So the driver keeps the pty itself, as libvirt's controller does: a
-// consoleRelay per console of a running domain, made when the driver
+// ConsoleRelay per console of a running domain, made when the driver
 // adopts the container, owns a host pty pair and relays its master to an
 // lxc-console attachment. The slave is the path in the live XML: reading it
 // gives the console's output, writing it types on the console, and
@@ -53,38 +52,41 @@ import (
 // twice.
 //
 // The relay follows the domain across reboots (LXC drops console clients
-// when the container reboots; the relay attaches to the new boot's console)
-// and ends when the domain stops, which ends every session (EOF). It lives
+// when the container reboots; the driver calls Booted and the relay
+// attaches to the new boot's console) and ends when the domain stops and
+// the driver closes it, which ends every session (EOF). It lives
 // in the driver's process: when the driver plugin restarts, its lxc-console
 // leaves with it (which frees the console in LXC) and the new driver makes
 // new relays when it re-adopts the containers, under new paths.
 //
 // LXC 5.0 does not restart a container in place after a reboot while a
-// console client is attached (see initExited); the driver starts it again
-// itself, so a guest reboot still works, through a fresh start.
+// console client is attached (see the driver's initExited); the driver
+// starts it again itself, so a guest reboot still works, through a fresh
+// start.
 
-// consoleRelay keeps console tty of running domain d on a host pty.
-type consoleRelay struct {
-	l    *LXC
-	d    *domain
+// ConsoleRelay keeps one console of a running container on a host pty.
+type ConsoleRelay struct {
+	rt   *Runtime
+	name string
 	tty  int
-	crt  ConsoleRuntime
 	ptm  *os.File // the pty's master: the relay's end
 	pts  *os.File // its slave, held open (raw mode, no hangup on ptm)
 	path string   // the slave, /dev/pts/N
 
-	ctx    context.Context // the relay's life; cancelled by close
+	ctx    context.Context // the relay's life; cancelled by Close
 	cancel context.CancelFunc
-	wake   chan struct{} // the domain booted again: attach to the new console
+	wake   chan struct{} // the container booted again: attach to the new console
 	closed sync.Once     // the pty's files
+	done   sync.WaitGroup
 
 	logged  atomic.Bool  // LXC copies this console to a log file
-	clients atomic.Int32 // console sessions open on the pty
+	clients atomic.Int32 // sessions open on the pty
 
 	mu      sync.Mutex
-	rc      *runner.Console // the current attachment; nil between two
-	changed chan struct{}   // closed (and replaced) whenever rc or err changes
-	err     error           // why the last attachment failed; nil once attached
+	running func() bool   // whether the init the relay attached for still runs
+	rc      *Console      // the current attachment; nil between two
+	changed chan struct{} // closed (and replaced) whenever rc or err changes
+	err     error         // why the last attachment failed; nil once attached
 }
 
 // relayBackoff bounds the pause between attempts to attach while the
@@ -95,30 +97,62 @@ const (
 	relayBackoffMax = 2 * time.Second
 )
 
-// newConsoleRelay allocates the host pty and starts relaying console tty
-// of d; logged says LXC copies that console to a log file.
-func (l *LXC) newConsoleRelay(d *domain, crt ConsoleRuntime, tty int, logged bool) (*consoleRelay, error) {
+// ConsoleRelay allocates a host pty and relays console tty of container
+// name to it until ctx ends or Close; logged says LXC copies that console to
+// a log file, running whether the container's current init still runs.
+func (rt *Runtime) ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (*ConsoleRelay, error) {
 	ptm, pts, path, err := openPTY()
 	if err != nil {
 		return nil, fmt.Errorf("console pty: %w", err)
 	}
-	ctx, cancel := context.WithCancel(l.ctx)
-	r := &consoleRelay{
-		l: l, d: d, tty: tty, crt: crt, ptm: ptm, pts: pts, path: path,
+	ctx, cancel := context.WithCancel(ctx)
+	r := &ConsoleRelay{
+		rt: rt, name: name, tty: tty, ptm: ptm, pts: pts, path: path, running: running,
 		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1), changed: make(chan struct{}),
 	}
 	r.logged.Store(logged)
-	l.wg.Add(2)
+	r.done.Add(2)
 	go func() {
-		defer l.wg.Done()
+		defer r.done.Done()
 		r.input()
 	}()
 	go func() {
-		defer l.wg.Done()
+		defer r.done.Done()
 		r.run()
 		r.closeFiles() // ends input
 	}()
 	return r, nil
+}
+
+// Path is the pty's slave, /dev/pts/N: the console as libvirt names it.
+func (r *ConsoleRelay) Path() string { return r.path }
+
+// SetLogged says whether LXC copies the console to a log file; output then
+// reaches the pty only while a session is open.
+func (r *ConsoleRelay) SetLogged(logged bool) { r.logged.Store(logged) }
+
+// Open opens the pty for a client session: reading gives the console's
+// output, writing types on it. It counts as a session until closed.
+func (r *ConsoleRelay) Open() (io.ReadWriteCloser, error) {
+	f, err := os.OpenFile(r.path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	r.clients.Add(1)
+	return &relaySession{File: f, r: r}, nil
+}
+
+// relaySession is one opening of the relay's pty.
+type relaySession struct {
+	*os.File
+	r    *ConsoleRelay
+	once sync.Once
+}
+
+func (s *relaySession) Close() error {
+	err := s.File.Close()
+	s.once.Do(func() { s.r.clients.Add(-1) })
+	return err
 }
 
 // openPTY opens a host pty pair in raw mode and returns its master, its
@@ -186,26 +220,26 @@ func makeRaw(t *unix.Termios) {
 
 // run attaches to the console and relays its output, again after each
 // reboot, until the relay is closed.
-func (r *consoleRelay) run() {
+func (r *ConsoleRelay) run() {
 	backoff := relayBackoffMin
 	for r.ctx.Err() == nil {
-		r.d.mu.Lock()
-		w := r.d.initWatch
-		r.d.mu.Unlock()
-		rc, err := r.crt.Console(r.ctx, r.d.name, r.tty)
+		r.mu.Lock()
+		running := r.running
+		r.mu.Unlock()
+		rc, err := r.rt.r.Console(r.ctx, r.name, r.tty)
 		if err != nil {
 			r.setErr(err)
-			if errors.Is(err, runner.ErrConsoleBusy) {
-				r.l.log.Debug("console busy; retrying", "domain", r.d.name, "tty", r.tty, "err", err)
+			if errors.Is(err, ErrConsoleBusy) {
+				r.rt.log.Debug("console busy; retrying", "domain", r.name, "tty", r.tty, "err", err)
 				r.pause(&backoff)
 			} else {
-				r.l.log.Debug("cannot attach to the console; waiting for the next boot", "domain", r.d.name, "tty", r.tty, "err", err)
+				r.rt.log.Debug("cannot attach to the console; waiting for the next boot", "domain", r.name, "tty", r.tty, "err", err)
 				r.waitBoot()
 			}
 			continue
 		}
 		r.setRC(rc)
-		r.l.log.Debug("console relayed", "domain", r.d.name, "tty", r.tty, "pty", r.path)
+		r.rt.log.Debug("console relayed", "domain", r.name, "tty", r.tty, "pty", r.path)
 		stop := context.AfterFunc(r.ctx, func() { _ = rc.Close() }) // ends output
 		r.output(rc)
 		stop()
@@ -213,9 +247,9 @@ func (r *consoleRelay) run() {
 		_ = rc.Close()
 		// LXC drops console clients when the container reboots or stops;
 		// lxc-console leaving while the same init runs was killed.
-		if w != nil && !w.exitedNow() {
+		if running() {
 			if backoff == relayBackoffMin { // once per run of such ends
-				r.l.log.Info("lxc-console left while the container runs; attaching again", "domain", r.d.name, "tty", r.tty)
+				r.rt.log.Info("lxc-console left while the container runs; attaching again", "domain", r.name, "tty", r.tty)
 			}
 			r.pause(&backoff)
 			continue
@@ -227,7 +261,7 @@ func (r *consoleRelay) run() {
 
 // pause waits *backoff (doubling it, up to relayBackoffMax), or less if
 // the domain boots again or the relay closes.
-func (r *consoleRelay) pause(backoff *time.Duration) {
+func (r *ConsoleRelay) pause(backoff *time.Duration) {
 	t := time.NewTimer(*backoff)
 	defer t.Stop()
 	*backoff = min(2**backoff, relayBackoffMax)
@@ -239,15 +273,25 @@ func (r *consoleRelay) pause(backoff *time.Duration) {
 }
 
 // waitBoot waits until the domain boots again or the relay closes.
-func (r *consoleRelay) waitBoot() {
+func (r *ConsoleRelay) waitBoot() {
 	select {
 	case <-r.wake:
 	case <-r.ctx.Done():
 	}
 }
 
-// booted tells the relay the domain runs a new init.
-func (r *consoleRelay) booted() {
+// Booted tells the relay the container runs a new init, of which running
+// tells whether it still does: the relay attaches to its console.
+func (r *ConsoleRelay) Booted(running func() bool) {
+	r.mu.Lock()
+	r.running = running
+	r.mu.Unlock()
+	r.Retry()
+}
+
+// Retry makes a relay that waits for the next boot, or pauses while the
+// console is busy, try to attach now.
+func (r *ConsoleRelay) Retry() {
 	select {
 	case r.wake <- struct{}{}:
 	default:
@@ -256,7 +300,7 @@ func (r *consoleRelay) booted() {
 
 // output copies what the container writes on the console to the pty
 // until the attachment ends.
-func (r *consoleRelay) output(rc *runner.Console) {
+func (r *ConsoleRelay) output(rc *Console) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := rc.Read(buf)
@@ -272,7 +316,7 @@ func (r *consoleRelay) output(rc *runner.Console) {
 // toPTY writes p to the master without waiting: what does not fit in the
 // pty's buffer (nobody reads the slave) is dropped, and so is everything
 // while LXC logs the console and no session is open.
-func (r *consoleRelay) toPTY(p []byte) {
+func (r *ConsoleRelay) toPTY(p []byte) {
 	if r.logged.Load() && r.clients.Load() == 0 {
 		return
 	}
@@ -298,7 +342,7 @@ func (r *consoleRelay) toPTY(p []byte) {
 // input types what is written on the pty into the console; input written
 // between two attachments (while the container reboots) waits for the
 // next.
-func (r *consoleRelay) input() {
+func (r *ConsoleRelay) input() {
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.ptm.Read(buf)
@@ -311,7 +355,7 @@ func (r *consoleRelay) input() {
 	}
 }
 
-func (r *consoleRelay) deliver(p []byte) bool {
+func (r *ConsoleRelay) deliver(p []byte) bool {
 	for {
 		r.mu.Lock()
 		rc, changed := r.rc, r.changed
@@ -329,7 +373,7 @@ func (r *consoleRelay) deliver(p []byte) bool {
 	}
 }
 
-func (r *consoleRelay) setRC(rc *runner.Console) {
+func (r *ConsoleRelay) setRC(rc *Console) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rc = rc
@@ -340,7 +384,7 @@ func (r *consoleRelay) setRC(rc *runner.Console) {
 	r.changed = make(chan struct{})
 }
 
-func (r *consoleRelay) setErr(err error) {
+func (r *ConsoleRelay) setErr(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.err = err
@@ -348,22 +392,26 @@ func (r *consoleRelay) setErr(err error) {
 	r.changed = make(chan struct{})
 }
 
-// state reports whether the relay is attached, why its last attempt failed
+// State reports whether the relay is attached, why its last attempt failed
 // when it is not, and a channel closed when either changes.
-func (r *consoleRelay) state() (attached bool, err error, changed <-chan struct{}) {
+func (r *ConsoleRelay) State() (attached bool, err error, changed <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.rc != nil, r.err, r.changed
 }
 
-// close stops the relay and frees its pty: whoever has the slave open
+// Close stops the relay and frees its pty: whoever has the slave open
 // reads EOF. It does not wait for lxc-console to leave.
-func (r *consoleRelay) close() {
+func (r *ConsoleRelay) Close() {
 	r.cancel()
 	r.closeFiles()
 }
 
-func (r *consoleRelay) closeFiles() {
+// Wait waits, after Close or the end of the relay's context, until the
+// relay's lxc-console has left.
+func (r *ConsoleRelay) Wait() { r.done.Wait() }
+
+func (r *ConsoleRelay) closeFiles() {
 	r.closed.Do(func() {
 		r.ptm.Close()
 		r.pts.Close()

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // newFake returns a Runner over a temp lxcpath in which pc1 is defined.
@@ -25,12 +27,12 @@ func newFake(t *testing.T, opts ...Option) (*Runner, *fakeExecer) {
 	}
 	f := &fakeExecer{replies: map[string]Result{
 		"lxc-info": {Stdout: []byte(infoRunningRaw)},
-		"lxc-ls":   {Stdout: []byte("pc1\nweb\n")},
 	}}
-	r, err := New(lxcpath, append([]Option{WithExecer(f)}, opts...)...)
+	r, err := New(lxcpath, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.exec = f
 	return r, f
 }
 
@@ -58,32 +60,12 @@ func TestArgv(t *testing.T) {
 			[]string{"lxc-stop", "-n", "pc1", "-W"}},
 		{"stop -r", func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true}) },
 			[]string{"lxc-stop", "-n", "pc1", "-r"}},
-		{"info", func(r *Runner) error { _, err := r.Info(ctx, "pc1"); return err },
-			[]string{"lxc-info", "-n", "pc1", "-H"}},
 		{"state", func(r *Runner) error { _, _, err := r.State(ctx, "pc1"); return err },
 			[]string{"lxc-info", "-n", "pc1", "-s", "-p", "-H"}},
 		{"freeze", func(r *Runner) error { return r.Freeze(ctx, "pc1") },
 			[]string{"lxc-freeze", "-n", "pc1"}},
 		{"unfreeze", func(r *Runner) error { return r.Unfreeze(ctx, "pc1") },
 			[]string{"lxc-unfreeze", "-n", "pc1"}},
-		{"wait", func(r *Runner) error { return r.Wait(ctx, "pc1", 0, Stopped) },
-			[]string{"lxc-wait", "-n", "pc1", "-s", "STOPPED"}},
-		{"wait two states", func(r *Runner) error { return r.Wait(ctx, "pc1", 300*time.Millisecond, Running, Frozen) },
-			[]string{"lxc-wait", "-n", "pc1", "-s", "RUNNING|FROZEN", "-t", "1"}},
-		{"attach", func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "-x", "--", "a b"); return err },
-			[]string{"lxc-attach", "-n", "pc1", "--", "-x", "--", "a b"}},
-		{"attach options", func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{ClearEnv: true, Env: []string{"A=1", "B=x=y"}, UID: 1000, GID: 100}, "id")
-			return err
-		}, []string{"lxc-attach", "-n", "pc1", "--clear-env", "--set-var", "A=1", "--set-var", "B=x=y", "-u", "1000", "-g", "100", "--", "id"}},
-		{"create", func(r *Runner) error { return r.Create(ctx, "pc1", "busybox", "--rootfs", "-x") },
-			[]string{"lxc-create", "-n", "pc1", "-t", "busybox", "--", "--rootfs", "-x"}},
-		{"create no args", func(r *Runner) error { return r.Create(ctx, "pc1", "/usr/share/lxc/templates/lxc-busybox") },
-			[]string{"lxc-create", "-n", "pc1", "-t", "/usr/share/lxc/templates/lxc-busybox", "--"}},
-		{"destroy", func(r *Runner) error { return r.Destroy(ctx, "pc1", false) },
-			[]string{"lxc-destroy", "-n", "pc1"}},
-		{"destroy -f", func(r *Runner) error { return r.Destroy(ctx, "pc1", true) },
-			[]string{"lxc-destroy", "-n", "pc1", "-f"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,28 +84,14 @@ func TestArgv(t *testing.T) {
 	}
 }
 
-func TestArgvBinDirAndList(t *testing.T) {
-	r, f := newFake(t, WithBinDir("/opt/lxc/bin"))
-	names, err := r.List(t.Context())
-	if err != nil || !slices.Equal(names, []string{"pc1", "web"}) {
-		t.Fatalf("List = %v, %v", names, err)
-	}
-	if want := []string{"/opt/lxc/bin/lxc-ls", "-P", r.LXCPath(), "-1"}; !slices.Equal(f.last(), want) {
-		t.Errorf("argv %q; want %q", f.last(), want)
-	}
-}
-
-func TestAttachStdin(t *testing.T) {
+func TestArgvBinDir(t *testing.T) {
 	r, f := newFake(t)
-	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{Stdin: []byte("hello")}, "cat"); err != nil {
+	r.binDir = "/opt/lxc/bin"
+	if err := r.Freeze(t.Context(), "pc1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Attach(t.Context(), "pc1", AttachOptions{}, "cat"); err != nil {
-		t.Fatal(err)
-	}
-	// Without Stdin the command reads an empty stdin, never the caller's.
-	if string(f.stdins[0]) != "hello" || f.stdins[1] == nil || len(f.stdins[1]) != 0 {
-		t.Errorf("stdins = %q", f.stdins)
+	if want := []string{"/opt/lxc/bin/lxc-freeze", "-P", r.LXCPath(), "-n", "pc1"}; !slices.Equal(f.last(), want) {
+		t.Errorf("argv %q; want %q", f.last(), want)
 	}
 }
 
@@ -137,26 +105,7 @@ func TestBadInputRunsNothing(t *testing.T) {
 		"stop kill and timeout":   func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Kill: true, Timeout: time.Second}) },
 		"stop nokill no timeout":  func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{NoKill: true}) },
 		"stop reboot and timeout": func(r *Runner) error { return r.Stop(ctx, "pc1", StopOptions{Reboot: true, Timeout: time.Second}) },
-		"wait no state":           func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second) },
-		"wait bad state":          func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, "RUNNING|STOPPED") },
-		"wait negative timeout":   func(r *Runner) error { return r.Wait(ctx, "pc1", -1, Running) },
-		"attach no command":       func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}); return err },
-		"attach env no =": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A"}}, "id")
-			return err
-		},
-		"attach env newline": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"A=1\nB=2"}}, "id")
-			return err
-		},
-		"attach env option": func(r *Runner) error {
-			_, err := r.Attach(ctx, "pc1", AttachOptions{Env: []string{"-u=0"}}, "id")
-			return err
-		},
-		"create option template": func(r *Runner) error { return r.Create(ctx, "pc1", "-x") },
-		"create dotdot template": func(r *Runner) error { return r.Create(ctx, "pc1", "../x") },
-		"create empty template":  func(r *Runner) error { return r.Create(ctx, "pc1", "") },
-		"bad name":               func(r *Runner) error { return r.Freeze(ctx, "-x") },
+		"bad name":                func(r *Runner) error { return r.Freeze(ctx, "-x") },
 	}
 	for what, call := range tests {
 		t.Run(what, func(t *testing.T) {
@@ -177,14 +126,11 @@ func TestEveryWrapperValidatesName(t *testing.T) {
 	for _, name := range []string{"-x", "../x", "a\nb", ""} {
 		errs := []error{
 			r.Start(ctx, name, StartOptions{}), r.Stop(ctx, name, StopOptions{}),
-			r.Freeze(ctx, name), r.Unfreeze(ctx, name), r.Wait(ctx, name, 0, Running),
-			r.Create(ctx, name, "busybox"), r.Destroy(ctx, name, true),
+			r.Freeze(ctx, name), r.Unfreeze(ctx, name),
 		}
-		_, err := r.Info(ctx, name)
+		_, _, err := r.State(ctx, name)
 		errs = append(errs, err)
-		_, _, err = r.State(ctx, name)
-		errs = append(errs, err)
-		_, err = r.Attach(ctx, name, AttachOptions{}, "true")
+		_, err = r.Console(ctx, name, 0)
 		errs = append(errs, err)
 		for i, err := range errs {
 			if !errors.Is(err, ErrInvalidName) {
@@ -205,7 +151,7 @@ func TestValidateName(t *testing.T) {
 		{"ct1", true},
 		{"my.container_2-x", true},
 		{"a", true},
-		{strings.Repeat("a", MaxNameLen), true},
+		{strings.Repeat("a", xmlmap.MaxNameLen), true},
 		{"ünïcode", true},
 		{"-x", false},
 		{"--help", false},
@@ -221,7 +167,7 @@ func TestValidateName(t *testing.T) {
 		{"", false},
 		{".", false},
 		{"..", false},
-		{strings.Repeat("a", MaxNameLen+1), false},
+		{strings.Repeat("a", xmlmap.MaxNameLen+1), false},
 		{"\xff\xfe", false},
 	}
 	for _, tt := range tests {
@@ -241,9 +187,6 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%q): no error", p)
 		}
 	}
-	if _, err := New("/var/lib/lxcvirt/lxc", WithBinDir("bin")); err == nil {
-		t.Error("relative bin dir: no error")
-	}
 	r, err := New("/var/lib/lxcvirt/lxc")
 	if err != nil || r.LXCPath() != "/var/lib/lxcvirt/lxc" {
 		t.Fatalf("New = %v, %v", r, err)
@@ -260,8 +203,6 @@ func TestErrorMapping(t *testing.T) {
 		want  error // nil: no sentinel
 		msg   string
 	}{
-		{"info unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
-			func(r *Runner) error { _, err := r.Info(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
 		{"state unknown", "lxc-info", Result{ExitCode: 1, Stderr: []byte(stderrInfoUnknown)},
 			func(r *Runner) error { _, _, err := r.State(ctx, "nope"); return err }, ErrNotFound, "nope doesn't exist"},
 		{"start unknown", "lxc-start", Result{ExitCode: 1, Stderr: []byte(stderrStartUnknown)},
@@ -286,22 +227,6 @@ func TestErrorMapping(t *testing.T) {
 			func(r *Runner) error { return r.Unfreeze(ctx, "nope") }, ErrNotFound, "Failed to unfreeze"},
 		{"freeze stopped", "lxc-freeze", Result{ExitCode: 1, Stderr: []byte(stderrFreezeStopped)},
 			func(r *Runner) error { return r.Freeze(ctx, "pc1") }, ErrNotRunning, "Connection refused - Failed to serve state clients"},
-		{"attach unknown", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(strings.ReplaceAll(stderrAttachStopped, "pc1", "nope"))},
-			func(r *Runner) error { _, err := r.Attach(ctx, "nope", AttachOptions{}, "true"); return err }, ErrNotFound, "Failed to get init pid"},
-		{"attach stopped", "lxc-attach", Result{ExitCode: 1, Stderr: []byte(stderrAttachStopped)},
-			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "true"); return err }, ErrNotRunning, "Failed to get init pid"},
-		{"attach missing program", "lxc-attach", Result{ExitCode: 127, Stderr: []byte(stderrAttachNoProgram)},
-			func(r *Runner) error { _, err := r.Attach(ctx, "pc1", AttachOptions{}, "/nonexist"); return err }, nil, `exit status 127: No such file or directory - Failed to exec "/nonexist"`},
-		{"wait timeout", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitTimeout)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Stopped, Frozen) }, ErrTimeout, "Resource temporarily unavailable"},
-		{"wait stopped", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, ErrNotRunning, "container not running"},
-		{"wait unknown", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitStopped)},
-			func(r *Runner) error { return r.Wait(ctx, "nope", time.Second, Running) }, ErrNotFound, "container not found"},
-		{"wait bad state", "lxc-wait", Result{ExitCode: 1, Stderr: []byte(stderrWaitBadState)},
-			func(r *Runner) error { return r.Wait(ctx, "pc1", time.Second, Running) }, nil, "invalid state 'BOGUS'"},
-		{"destroy unknown", "lxc-destroy", Result{ExitCode: 1, Stderr: []byte(stderrDestroyUnknown)},
-			func(r *Runner) error { return r.Destroy(ctx, "nope", true) }, ErrNotFound, "Container is not defined"},
 	}
 	sentinels := []error{ErrNotFound, ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrInvalidName}
 	for _, tt := range tests {
@@ -337,7 +262,7 @@ func TestCommandErrorUnwrapByHand(t *testing.T) {
 	if !errors.Is(e, ErrNotFound) || e.Unwrap() != ErrNotFound {
 		t.Errorf("%v does not unwrap to ErrNotFound", e)
 	}
-	e = &CommandError{Argv: []string{"/usr/bin/lxc-wait", "-P", "/p", "-n", "pc1"}, ExitCode: 1, Stderr: stderrWaitTimeout}
+	e = &CommandError{Argv: []string{"/usr/bin/lxc-stop", "-P", "/p", "-n", "pc1", "-t", "1", "--nokill"}, ExitCode: 1, Stderr: stderrStopNoKillTimeout}
 	if !errors.Is(e, ErrTimeout) {
 		t.Errorf("%v does not unwrap to ErrTimeout", e)
 	}
@@ -372,62 +297,37 @@ func TestLogsEachCommand(t *testing.T) {
 	}
 }
 
-func TestParseInfo(t *testing.T) {
-	tests := []struct {
-		name string
-		out  string
-		want Info
+func TestParseState(t *testing.T) {
+	for _, tt := range []struct {
+		name, out string
+		st        State
+		pid       int
 	}{
-		{"human", infoRunning, Info{Name: "pc1", State: Running, PID: 6070, CPUUse: 10 * time.Millisecond,
-			MemUse: 668 * 1024, KMemUse: 196 * 1024, Link: "vethxg6BXT", TxBytes: 90, RxBytes: 200,
-			Links: []Link{{"vethxg6BXT", 90, 200, 290}}}},
-		{"raw", infoRunningRaw, Info{Name: "pc1", State: Running, PID: 6070, CPUUse: 12086878,
-			MemUse: 684032, KMemUse: 200704, Link: "vethxg6BXT", TxBytes: 90, RxBytes: 200,
-			Links: []Link{{"vethxg6BXT", 90, 200, 290}}}},
-		{"stopped", infoStopped, Info{Name: "pc1", State: Stopped}},
-		{"state running", stateRunning, Info{State: Running, PID: 6070}},
-		{"state stopped", stateStopped, Info{State: Stopped}},
-		{"two links and IPs", infoTwoLinksAndIPs, Info{Name: "web", State: Running, PID: 4242,
-			IPs: []string{"10.0.3.15", "fd00::15"}, CPUUse: 1500 * time.Millisecond, BlkIOUse: 1572864,
-			MemUse: 2 << 30, Link: "vethA", TxBytes: 1024, RxBytes: 3,
-			Links: []Link{{"vethA", 1024, 3, 1024}, {"vethB", 7, 8, 15}}}},
-		{"missing fields and unknown key", "State: FROZEN\nPID: 7\nFuture key: 12 things\n", Info{State: Frozen, PID: 7}},
+		{"running", stateRunning, Running, 6070},
+		{"stopped", stateStopped, Stopped, 0},
+		{"full output", infoRunningRaw, Running, 6070},
+		{"unknown key", "State: FROZEN\nPID: 7\nFuture key: 12 things\n", Frozen, 7},
+	} {
+		st, pid, err := parseState([]byte(tt.out))
+		if err != nil || st != tt.st || pid != tt.pid {
+			t.Errorf("%s: parseState = %v, %d, %v; want %v, %d", tt.name, st, pid, err, tt.st, tt.pid)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseInfo([]byte(tt.out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !infoEqual(got, tt.want) {
-				t.Errorf("ParseInfo\n got %+v\nwant %+v", got, tt.want)
-			}
-		})
-	}
-	for _, bad := range []string{"", "Name: x\n", "State: SLEEPY\n", "State: RUNNING\nPID: x\n", "State: RUNNING\nno colon\n",
-		"State: RUNNING\nMemory use: 1.0 XiB\n", "State: RUNNING\nCPU use: 3 hours\n", "State: RUNNING\nMemory use: -1.00 KiB\n",
-		"State: RUNNING\nLink: v\n TX bytes: lots\n"} {
-		if info, err := ParseInfo([]byte(bad)); err == nil {
-			t.Errorf("ParseInfo(%q) = %+v; want an error", bad, info)
+	for _, bad := range []string{"", "Name: x\n", "State: SLEEPY\n", "State: RUNNING\nPID: x\n", "State: RUNNING\nPID: -3\n", "State: RUNNING\nno colon\n"} {
+		if st, pid, err := parseState([]byte(bad)); err == nil {
+			t.Errorf("parseState(%q) = %v, %d; want an error", bad, st, pid)
 		}
 	}
 }
 
-func infoEqual(a, b Info) bool {
-	return a.Name == b.Name && a.State == b.State && a.PID == b.PID && a.CPUUse == b.CPUUse &&
-		a.BlkIOUse == b.BlkIOUse && a.MemUse == b.MemUse && a.KMemUse == b.KMemUse &&
-		slices.Equal(a.IPs, b.IPs) && a.Link == b.Link && a.TxBytes == b.TxBytes &&
-		a.RxBytes == b.RxBytes && slices.Equal(a.Links, b.Links)
-}
-
-func TestInfoAndStateParse(t *testing.T) {
+func TestStateParse(t *testing.T) {
 	r, f := newFake(t)
-	info, err := r.Info(t.Context(), "pc1")
-	if err != nil || info.PID != 6070 || info.MemUse != 684032 {
-		t.Fatalf("Info = %+v, %v", info, err)
+	st, pid, err := r.State(t.Context(), "pc1")
+	if err != nil || st != Running || pid != 6070 {
+		t.Fatalf("State = %v, %d, %v; want RUNNING, 6070", st, pid, err)
 	}
 	f.replies["lxc-info"] = Result{Stdout: []byte(stateStopped)}
-	st, pid, err := r.State(t.Context(), "pc1")
+	st, pid, err = r.State(t.Context(), "pc1")
 	if err != nil || st != Stopped || pid != 0 {
 		t.Fatalf("State = %v, %d, %v; want STOPPED, 0", st, pid, err)
 	}
@@ -480,22 +380,23 @@ func processAlive(pid string) bool {
 }
 
 func TestRunnerContextError(t *testing.T) {
-	// A tool that hangs: a real sleep stands in for lxc-wait.
+	// A tool that hangs: a real sleep stands in for lxc-stop.
 	hang := execerFunc(func(ctx context.Context, argv []string, stdin []byte) (Result, error) {
 		return OSExecer{}.Run(ctx, []string{"sleep", "30"}, stdin)
 	})
-	r, err := New(t.TempDir(), WithExecer(hang))
+	r, err := New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.exec = hang
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	err = r.Wait(ctx, "pc1", 0, Running)
+	err = r.Stop(ctx, "pc1", StopOptions{})
 	var ce *CommandError
 	if !errors.As(err, &ce) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v; want a *CommandError wrapping context.DeadlineExceeded", err)
 	}
-	if !strings.Contains(err.Error(), "lxc-wait -P") || !strings.Contains(err.Error(), "killed") {
+	if !strings.Contains(err.Error(), "lxc-stop -P") || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("Error() = %q; want the command and that it was killed", err)
 	}
 	// An already-ended context runs nothing.
@@ -505,8 +406,8 @@ func TestRunnerContextError(t *testing.T) {
 	if err := r.Freeze(done, "pc1"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Freeze with a cancelled ctx = %v", err)
 	}
-	if _, err := r.List(done); !errors.Is(err, context.Canceled) {
-		t.Errorf("List with a cancelled ctx = %v", err)
+	if _, _, err := r.State(done, "pc1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("State with a cancelled ctx = %v", err)
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("ran %q", f.calls)

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"context"
@@ -32,37 +32,10 @@ const (
 		"lxc-freeze: pc1: ../src/lxc/freezer.c: do_freeze_thaw: 46 Failed to freeze pc1\n" +
 		"lxc-freeze: pc1: ../src/lxc/commands.c: lxc_cmd_serve_state_clients: 1579 Connection refused - Failed to serve state clients\n" +
 		"lxc-freeze: pc1: ../src/lxc/tools/lxc_freeze.c: main: 87 Failed to freeze /tmp/rprobe/lxc:pc1\n"
-	// lxc-attach on an unknown name or a stopped container, exit 1.
-	stderrAttachStopped = "lxc-attach: pc1: ../src/lxc/attach.c: get_attach_context: 406 Connection refused - Failed to get init pid\n" +
-		"lxc-attach: pc1: ../src/lxc/attach.c: lxc_attach: 1470 Connection refused - Failed to get attach context\n"
-	// lxc-attach -- /nonexist on a running container, exit 127.
-	stderrAttachNoProgram = "lxc-attach: pc1: ../src/lxc/attach.c: lxc_attach_run_command: 1841 No such file or directory - Failed to exec \"/nonexist\"\n"
-	// lxc-wait -s 'STOPPED|FROZEN' -t 1 on a running container, exit 1 after 1 s.
-	stderrWaitTimeout = "lxc-wait: pc1: ../src/lxc/commands_utils.c: lxc_cmd_sock_rcv_state: 49 Resource temporarily unavailable - Failed to receive message\n" +
-		"lxc-wait: pc1: ../src/lxc/state.c: lxc_wait: 103 Resource temporarily unavailable - Failed to receive state from monitor\n"
-	// lxc-wait -s RUNNING -t 1 on a stopped container or an unknown name:
-	// exit 1 at once, empty stderr.
-	stderrWaitStopped = ""
-	// lxc-wait -s BOGUS, exit 1.
-	stderrWaitBadState = "lxc-wait: pc1: ../src/lxc/state.c: lxc_str2state: 51 invalid state 'BOGUS'\n"
-	// lxc-destroy on an unknown name, exit 1.
-	stderrDestroyUnknown = "lxc-destroy: nope: ../src/lxc/tools/lxc_destroy.c: main: 240 Container is not defined\n"
 )
 
 // Outputs recorded from lxc-info 5.0.2.
 const (
-	infoRunning = `Name:           pc1
-State:          RUNNING
-PID:            6070
-CPU use:        0.01 seconds
-BlkIO use:      0 bytes
-Memory use:     668.00 KiB
-KMem use:       196.00 KiB
-Link:           vethxg6BXT
- TX bytes:      90 bytes
- RX bytes:      200 bytes
- Total bytes:   290 bytes
-`
 	infoRunningRaw = `Name:           pc1
 State:          RUNNING
 PID:            6070
@@ -75,42 +48,26 @@ Link:           vethxg6BXT
  RX bytes:      200
  Total bytes:   290
 `
-	infoStopped        = "Name:           pc1\nState:          STOPPED\n"
-	stateRunning       = "State:          RUNNING\nPID:            6070\n"
-	stateStopped       = "State:          STOPPED\n"
-	infoTwoLinksAndIPs = `Name:           web
-State:          RUNNING
-PID:            4242
-IP:             10.0.3.15
-IP:             fd00::15
-CPU use:        1.50 seconds
-BlkIO use:      1.50 MiB
-Memory use:     2.00 GiB
-Link:           vethA
- TX bytes:      1.00 KiB
- RX bytes:      3 bytes
- Total bytes:   1.00 KiB
-Link:           vethB
- TX bytes:      7
- RX bytes:      8
- Total bytes:   15
-`
+	stateRunning = "State:          RUNNING\nPID:            6070\n"
+	stateStopped = "State:          STOPPED\n"
 )
 
 // fakeExecer records argvs and answers each with the reply for its tool.
 type fakeExecer struct {
 	mu      sync.Mutex
 	calls   [][]string
-	stdins  [][]byte
 	replies map[string]Result // by tool (argv[0]'s base)
 	err     error
+	hook    func(argv []string) // called with each argv before its reply, unlocked
 }
 
 func (f *fakeExecer) Run(ctx context.Context, argv []string, stdin []byte) (Result, error) {
+	if f.hook != nil {
+		f.hook(argv)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, slices.Clone(argv))
-	f.stdins = append(f.stdins, stdin)
 	if f.err != nil {
 		return Result{ExitCode: -1}, f.err
 	}

@@ -1,4 +1,4 @@
-package driver
+package lxc
 
 import (
 	"bufio"
@@ -13,10 +13,11 @@ import (
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// host reads the host facts the driver needs: the cgroup layout (detected
-// once, here and never in xmlmap), a container's cgroups and their counters,
-// and network device counters. All reads are plain files; nothing execs.
-type host struct {
+// system reads what the kernel says of containers: the cgroup layout
+// (detected once, here and never in xmlmap), a container's cgroups and
+// their counters, processes' parents and children, and network device
+// counters. All reads are plain files; nothing execs.
+type system struct {
 	cgroupRoot string // /sys/fs/cgroup
 	procRoot   string // /proc
 	netRoot    string // /sys/class/net
@@ -24,11 +25,11 @@ type host struct {
 	unified    string // mount of the v2 hierarchy ("" when there is none)
 }
 
-// detectHost looks at cgroupRoot: a cgroup2 root (cgroup.controllers at the
+// detectSystem looks at cgroupRoot: a cgroup2 root (cgroup.controllers at the
 // top) is a unified host; otherwise v1 controllers sit in subdirectories and
 // a hybrid host has the v2 hierarchy at <root>/unified.
-func detectHost(cgroupRoot, procRoot, netRoot string) (*host, error) {
-	h := &host{cgroupRoot: cgroupRoot, procRoot: procRoot, netRoot: netRoot}
+func detectSystem(cgroupRoot, procRoot, netRoot string) (*system, error) {
+	h := &system{cgroupRoot: cgroupRoot, procRoot: procRoot, netRoot: netRoot}
 	if _, err := os.Stat(filepath.Join(cgroupRoot, "cgroup.controllers")); err == nil {
 		h.layout, h.unified = xmlmap.CgroupV2, cgroupRoot
 		return h, nil
@@ -54,7 +55,7 @@ type cgroups struct {
 
 // cgroupsOf reads /proc/<pid>/cgroup and resolves each hierarchy to its
 // directory under the cgroup root.
-func (h *host) cgroupsOf(pid int) (cgroups, error) {
+func (h *system) cgroupsOf(pid int) (cgroups, error) {
 	var cg cgroups
 	b, err := os.ReadFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "cgroup"))
 	if err != nil {
@@ -91,7 +92,7 @@ func (h *host) cgroupsOf(pid int) (cgroups, error) {
 
 // frozen reports whether the container's freezer says it is frozen (or
 // freezing): v1 freezer.state, else v2 cgroup.freeze.
-func (h *host) frozen(cg cgroups) (bool, error) {
+func (h *system) frozen(cg cgroups) (bool, error) {
 	if cg.freezer != "" {
 		s, err := readString(filepath.Join(cg.freezer, "freezer.state"))
 		return s == "FROZEN" || s == "FREEZING", err
@@ -103,38 +104,31 @@ func (h *host) frozen(cg cgroups) (bool, error) {
 	return false, errors.New("no freezer cgroup")
 }
 
-// usage is a container's CPU and memory counters.
-type usage struct {
-	cpuNs, userNs, systemNs uint64
-	perCPUNs                []uint64 // v1 only
-	memBytes                uint64
-}
-
 // usage reads CPU time (v1 cpuacct.usage*, else v2 cpu.stat) and memory use
 // (v1 memory.usage_in_bytes, else v2 memory.current).
-func (h *host) usage(cg cgroups) (usage, error) {
-	var u usage
+func (h *system) usage(cg cgroups) (Usage, error) {
+	var u Usage
 	var errs []error
 	if cg.cpuacct != "" {
 		var err error
-		u.cpuNs, err = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage"))
+		u.CPUNs, err = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage"))
 		errs = append(errs, err)
 		// Older kernels lack the split counters; the total still counts.
-		u.userNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_user"))
-		u.systemNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_sys"))
-		u.perCPUNs, _ = readUints(filepath.Join(cg.cpuacct, "cpuacct.usage_percpu"))
+		u.UserNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_user"))
+		u.SystemNs, _ = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage_sys"))
+		u.PerCPUNs, _ = readUints(filepath.Join(cg.cpuacct, "cpuacct.usage_percpu"))
 	} else if cg.v2 != "" {
 		kv, err := readKeyed(filepath.Join(cg.v2, "cpu.stat"))
 		errs = append(errs, err)
-		u.cpuNs, u.userNs, u.systemNs = kv["usage_usec"]*1000, kv["user_usec"]*1000, kv["system_usec"]*1000
+		u.CPUNs, u.UserNs, u.SystemNs = kv["usage_usec"]*1000, kv["user_usec"]*1000, kv["system_usec"]*1000
 	}
 	if cg.memory != "" {
 		var err error
-		u.memBytes, err = readUint(filepath.Join(cg.memory, "memory.usage_in_bytes"))
+		u.MemBytes, err = readUint(filepath.Join(cg.memory, "memory.usage_in_bytes"))
 		errs = append(errs, err)
 	} else if cg.v2 != "" {
 		var err error
-		u.memBytes, err = readUint(filepath.Join(cg.v2, "memory.current"))
+		u.MemBytes, err = readUint(filepath.Join(cg.v2, "memory.current"))
 		errs = append(errs, err)
 	}
 	return u, errors.Join(errs...)
@@ -142,8 +136,8 @@ func (h *host) usage(cg cgroups) (usage, error) {
 
 // netStats reads a host-side device's counters and swaps them into the
 // guest's view: what the host side received, the guest sent.
-func (h *host) netStats(dev string) (InterfaceStats, error) {
-	st := InterfaceStats{Name: dev}
+func (h *system) netStats(dev string) (Interface, error) {
+	st := Interface{Name: dev}
 	dir := filepath.Join(h.netRoot, dev, "statistics")
 	var errs []error
 	for _, f := range []struct {
@@ -163,7 +157,7 @@ func (h *host) netStats(dev string) (InterfaceStats, error) {
 }
 
 // parentPID returns pid's parent from /proc/<pid>/stat.
-func (h *host) parentPID(pid int) (int, error) {
+func (h *system) parentPID(pid int) (int, error) {
 	b, err := os.ReadFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "stat"))
 	if err != nil {
 		return 0, err
@@ -182,7 +176,7 @@ func (h *host) parentPID(pid int) (int, error) {
 
 // onlyChild returns the one child of process pid (of its main thread),
 // or 0 when it has none, several, or the kernel does not tell.
-func (h *host) onlyChild(pid int) int {
+func (h *system) onlyChild(pid int) int {
 	p := strconv.Itoa(pid)
 	b, err := os.ReadFile(filepath.Join(h.procRoot, p, "task", p, "children"))
 	if err != nil {

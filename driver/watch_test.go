@@ -1,65 +1,36 @@
 package driver
 
 import (
-	"context"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 	"golang.org/x/sys/unix"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
-// monitoringRuntime is the fake runtime with a state stream the test
-// feeds, as lxc-monitor would.
-type monitoringRuntime struct {
-	*fakeRuntime
-	opened chan struct{} // one token per Monitor call
-
-	mu      sync.Mutex
-	streams []chan runner.MonitorEvent
-}
-
-func (m *monitoringRuntime) Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error) {
-	ch := make(chan runner.MonitorEvent, 16)
-	m.mu.Lock()
-	m.streams = append(m.streams, ch)
-	m.mu.Unlock()
-	m.opened <- struct{}{}
-	return ch, nil
-}
-
-func (m *monitoringRuntime) current() chan runner.MonitorEvent {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.streams[len(m.streams)-1]
-}
-
-func (m *monitoringRuntime) send(ev runner.MonitorEvent) { m.current() <- ev }
-
 // newMonitoredEnv is newEnv whose driver follows a test-fed state stream;
-// the fake runtime reports each init's end on it with its wait status, as
+// the fake runtime reports each init's end with its wait status, as
 // lxc-monitord does.
 func newMonitoredEnv(t *testing.T) *env {
 	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
-	e.mon = &monitoringRuntime{fakeRuntime: e.rt, opened: make(chan struct{}, 16)}
-	e.rt.onExit = func(name string, ws unix.WaitStatus) {
-		e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: int(ws), WaitStatus: true})
+	e.rt.streaming = true
+	e.rt.report = func(_ string, ws unix.WaitStatus) lxc.Exit {
+		return lxc.Exit{Reported: true, Status: int(ws), WaitStatus: true}
 	}
 	e.l = e.open()
-	e.waitMonitorOpened()
+	e.waitStreamOpened()
 	return e
 }
 
-func (e *env) waitMonitorOpened() {
+func (e *env) waitStreamOpened() {
 	e.t.Helper()
 	select {
-	case <-e.mon.opened:
+	case <-e.rt.opened:
 	case <-time.After(5 * time.Second):
-		e.t.Fatal("the driver did not start its state monitor")
+		e.t.Fatal("the driver did not follow LXC's state stream")
 	}
 }
 
@@ -133,19 +104,11 @@ func TestExitStatusWithoutWaitStatus(t *testing.T) {
 		reason libvirt.DomainShutoffReason
 	}{{true, 3, libvirt.DomainShutoffCrashed}, {true, 0, libvirt.DomainShutoffShutdown}, {false, 0, libvirt.DomainShutoffShutdown}} {
 		e := newMonitoredEnv(t)
-		e.rt.onExit = func(name string, _ unix.WaitStatus) {
-			if c.report {
-				e.mon.send(runner.MonitorEvent{Name: name, Exited: true, ExitStatus: c.status})
-			}
-		}
+		e.rt.report = func(string, unix.WaitStatus) lxc.Exit { return lxc.Exit{Reported: c.report, Status: c.status} }
 		d := e.start(e.define("web", uuidA))
-		start := time.Now()
 		e.rt.exitInit("web", wsKilled)
 		if st := e.waitState(d, libvirt.DomainShutoff); st.Reason != int32(c.reason) {
 			t.Errorf("report %v, exit status %d: reason %d; want %d", c.report, c.status, st.Reason, c.reason)
-		}
-		if c.report && time.Since(start) > exitReportWait/2 {
-			t.Errorf("classified after %v, as if the report never came", time.Since(start))
 		}
 	}
 }
@@ -153,21 +116,21 @@ func TestExitStatusWithoutWaitStatus(t *testing.T) {
 // lxc-freeze behind the driver's back is seen from the state stream alone
 // (no query needed): paused with reason unknown, as libvirt reports a pause
 // it did not cause; the thaw resumes it, reason unpaused.
-func TestFreezeSeenFromMonitor(t *testing.T) {
+func TestFreezeSeenFromStateStream(t *testing.T) {
 	e := newMonitoredEnv(t)
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.rt.setFrozen("web", true)
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Freezing})
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUnknown) {
 		t.Fatalf("after lxc-freeze: %+v", st)
 	}
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "THAWED")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Thawed})
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	e.rt.setFrozen("web", false)
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Thawed})
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Running})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused)))
 	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnpaused) {
 		t.Fatalf("after lxc-unfreeze: %+v", st)
@@ -175,7 +138,7 @@ func TestFreezeSeenFromMonitor(t *testing.T) {
 	// The driver's own suspend is reason user, and its stream echo adds
 	// no second event.
 	must(t, e.l.Suspend(t.Context(), d.UUID))
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUser) {
 		t.Fatalf("after Suspend: %+v", st)
@@ -197,12 +160,13 @@ func TestForeignStartAdopted(t *testing.T) {
 	must(t, e.l.Destroy(t.Context(), d.UUID, 0))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	cfg := filepath.Join(e.stateDir, "lxc", "web", "config")
-	must(t, e.rt.Start(t.Context(), "web", runner.StartOptions{ConfigFile: cfg}))
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Running})
+	cfg, _ := e.rt.config("web")
+	_, err = e.rt.Start(t.Context(), "web", []byte(cfg))
+	must(t, err)
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Running})
 	ev := nextEvent(t, evs)
 	pid := int32(e.rt.pid("web"))
-	if want := lifecycle(Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
+	if want := lifecycle(driverapi.Domain{Name: "web", UUID: d.UUID, ID: pid}, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)); ev != want {
 		t.Fatalf("event = %+v; want %+v", ev, want)
 	}
 	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningUnknown) || st.ID != pid {
@@ -211,15 +175,15 @@ func TestForeignStartAdopted(t *testing.T) {
 }
 
 // A stream that ends is started again.
-func TestMonitorRestarted(t *testing.T) {
+func TestStateStreamRestarted(t *testing.T) {
 	e := newMonitoredEnv(t)
-	close(e.mon.current())
-	e.waitMonitorOpened()
+	close(e.rt.stream())
+	e.waitStreamOpened()
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Frozen})
+	e.rt.setFrozen("web", true)
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Frozen})
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 }
 
@@ -231,9 +195,9 @@ func TestFreezeReportedBeforeLXCSaysFrozen(t *testing.T) {
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
-	e.mon.send(runner.MonitorEvent{Name: "web", State: runner.Freezing})
+	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Freezing})
 	time.Sleep(15 * time.Millisecond)
-	e.rt.writeCgroup("web", "freezer", "freezer.state", "FROZEN")
+	e.rt.setFrozen("web", true)
 	start := time.Now()
 	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
 	if took := time.Since(start); took > 200*time.Millisecond {

@@ -1,4 +1,4 @@
-package driver
+package lxc
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"bytes"
@@ -72,9 +72,9 @@ func dialMonitord(ctx context.Context, lxcpath string) (net.Conn, error) {
 
 // readMonitordRecord reads one struct lxc_msg; ok is false for a record
 // that is neither a known state change nor an exit.
-func readMonitordRecord(r io.Reader, buf []byte) (ev MonitorEvent, ok bool, err error) {
+func readMonitordRecord(r io.Reader, buf []byte) (ev StateEvent, ok bool, err error) {
 	if _, err := io.ReadFull(r, buf[:monitorRecordLen]); err != nil {
-		return MonitorEvent{}, false, err
+		return StateEvent{}, false, err
 	}
 	ne := binary.NativeEndian
 	typ := int32(ne.Uint32(buf[0:]))
@@ -84,13 +84,13 @@ func readMonitordRecord(r io.Reader, buf []byte) (ev MonitorEvent, ok bool, err 
 	}
 	value := int32(ne.Uint32(buf[4+monitorNameLen:]))
 	if len(name) == 0 {
-		return MonitorEvent{}, false, nil
+		return StateEvent{}, false, nil
 	}
 	switch {
 	case typ == monitorMsgState && value >= 0 && int(value) < len(lxcStates):
-		return MonitorEvent{Name: string(name), State: lxcStates[value]}, true, nil
+		return StateEvent{Name: string(name), State: lxcStates[value]}, true, nil
 	case typ == monitorMsgExit:
-		return MonitorEvent{Name: string(name), Exited: true, ExitStatus: int(value), WaitStatus: true}, true, nil
+		return StateEvent{Name: string(name), Exited: true, ExitStatus: int(value), WaitStatus: true}, true, nil
 	}
-	return MonitorEvent{}, false, nil
+	return StateEvent{}, false, nil
 }

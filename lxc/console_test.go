@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"bytes"
@@ -43,10 +43,11 @@ func fakeConsoleRunner(t *testing.T) (*Runner, string) {
 	if err := os.WriteFile(filepath.Join(bin, "lxc-console"), []byte(fakeConsole), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	r, err := New("/var/lib/lxcvirt-test", WithBinDir(bin))
+	r, err := New("/var/lib/lxcvirt-test")
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.binDir = bin
 	return r, filepath.Join(bin, "lxc-console.args")
 }
 

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"os"
@@ -11,13 +11,13 @@ import (
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
-// TestRealMonitor watches a real container through lxc-monitor: start,
+// TestRealStateStream watches a real container through lxc-monitor: start,
 // freeze, thaw and a halt each print their state changes and the init's
 // exit, in order.
-func TestRealMonitor(t *testing.T) {
+func TestRealStateStream(t *testing.T) {
 	r, name, _ := realContainer(t, testenv.InitHonoursHalt)
 	ctx := t.Context()
-	ch, err := r.Monitor(ctx)
+	ch, err := r.StateStream(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestRealMonitor(t *testing.T) {
 	// before that would not be reported.
 	time.Sleep(300 * time.Millisecond)
 
-	next := func(want MonitorEvent) {
+	next := func(want StateEvent) {
 		t.Helper()
 		timeout := time.After(15 * time.Second)
 		for {
@@ -50,21 +50,21 @@ func TestRealMonitor(t *testing.T) {
 		}
 	}
 	must(r.Start(ctx, name, StartOptions{}))
-	next(MonitorEvent{Name: name, State: Running})
+	next(StateEvent{Name: name, State: Running})
 	must(r.Freeze(ctx, name))
-	next(MonitorEvent{Name: name, State: Frozen})
+	next(StateEvent{Name: name, State: Frozen})
 	must(r.Unfreeze(ctx, name))
-	next(MonitorEvent{Name: name, State: Running})
+	next(StateEvent{Name: name, State: Running})
 	// The halt signal makes init exit 0; a kill ends it with SIGKILL, and
 	// lxc-monitord's socket carries that signal.
 	must(r.Stop(ctx, name, StopOptions{}))
-	next(MonitorEvent{Name: name, Exited: true, WaitStatus: true})
-	next(MonitorEvent{Name: name, State: Stopped})
+	next(StateEvent{Name: name, Exited: true, WaitStatus: true})
+	next(StateEvent{Name: name, State: Stopped})
 	must(r.Start(ctx, name, StartOptions{}))
-	next(MonitorEvent{Name: name, State: Running})
+	next(StateEvent{Name: name, State: Running})
 	must(r.Stop(ctx, name, StopOptions{Kill: true}))
-	next(MonitorEvent{Name: name, Exited: true, ExitStatus: int(syscall.SIGKILL), WaitStatus: true})
-	next(MonitorEvent{Name: name, State: Stopped})
+	next(StateEvent{Name: name, Exited: true, ExitStatus: int(syscall.SIGKILL), WaitStatus: true})
+	next(StateEvent{Name: name, State: Stopped})
 
 	// The socket the Runner reads is the one lxc-monitord listens on.
 	sock, err := MonitordSocket(filepath.Dir(filepath.Join(r.LXCPath(), name)))

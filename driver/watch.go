@@ -1,33 +1,26 @@
 package driver
 
 import (
-	"context"
 	"errors"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
-	"github.com/lxcvirt/lxcvirt/runner"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // Watching LXC. Two sources tell the driver what its containers do, so
 // that it notices changes nobody asked it for at once and without polling:
 //
-//   - a pidfd per init (monitor.go) fires the moment init exits;
-//   - LXC's monitor stream (runner.Monitor: lxc-monitord, one lxc-monitor
-//     per lxcpath) reports how init exited (its wait status) and every
-//     state change LXC's tools make: freeze and thaw with lxc-freeze,
-//     stops, starts (with lxc-start) behind the driver's back.
+//   - each init's handle (Container.Exited) fires the moment init exits,
+//     and its Wait tells how;
+//   - LXC's state stream (Runtime.StateStream: lxc-monitord, one
+//     lxc-monitor per lxcpath) reports every state change LXC's tools
+//     make: freeze and thaw with lxc-freeze, stops, starts (with
+//     lxc-start) behind the driver's back.
 //
-// A state change from lxc-monitor queues a reconciliation of that domain
-// with what LXC says (its freezer, its init), which emits the events.
-
-// StateMonitor is the optional part of a Runtime that streams LXC's state
-// changes; *runner.Runner implements it. The channel closes when the stream
-// ends; the driver then starts a new one.
-type StateMonitor interface {
-	Monitor(ctx context.Context) (<-chan runner.MonitorEvent, error)
-}
+// A state change queues a reconciliation of that domain with what LXC
+// says (its freezer, its init), which emits the events.
 
 // Backoff between lxc-monitor restarts, and the delay of the second
 // resynchronisation after a (re)start: lxc-monitor reports only what
@@ -41,16 +34,12 @@ const (
 // watchLXC starts following the runtime's state stream for the driver's
 // life, when the runtime has one.
 func (l *LXC) watchLXC() {
-	sm, ok := l.rt.(StateMonitor)
-	if !ok {
-		return
-	}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
 		backoff := monitorBackoffMin
 		for {
-			ch, err := sm.Monitor(l.ctx)
+			ch, err := l.rt.StateStream(l.ctx)
 			if err == nil {
 				started := time.Now()
 				l.follow(ch)
@@ -61,7 +50,7 @@ func (l *LXC) watchLXC() {
 			if l.ctx.Err() != nil {
 				return
 			}
-			if errors.Is(err, runner.ErrNoStreaming) {
+			if errors.Is(err, lxc.ErrNoStreaming) {
 				l.log.Warn("LXC state changes are seen only on the next query", "err", err)
 				return
 			}
@@ -78,9 +67,7 @@ func (l *LXC) watchLXC() {
 
 // follow handles one stream's events until it ends, resynchronising when
 // it starts and once more after resyncDelay.
-func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
-	l.monitorLive.Store(true)
-	defer l.monitorLive.Store(false)
+func (l *LXC) follow(ch <-chan lxc.StateEvent) {
 	l.resync()
 	t := time.NewTimer(resyncDelay)
 	defer t.Stop()
@@ -90,7 +77,7 @@ func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
 			if !ok {
 				return
 			}
-			l.onMonitorEvent(ev)
+			l.onStateEvent(ev)
 		case <-t.C:
 			l.resync()
 		case <-l.ctx.Done():
@@ -99,30 +86,17 @@ func (l *LXC) follow(ch <-chan runner.MonitorEvent) {
 	}
 }
 
-// onMonitorEvent handles one lxc-monitor event; it never blocks, as LXC's
-// containers wait on a stalled monitor.
-func (l *LXC) onMonitorEvent(ev runner.MonitorEvent) {
+// onStateEvent handles one state change; it never blocks, as LXC's
+// containers wait on a stalled stream.
+func (l *LXC) onStateEvent(ev lxc.StateEvent) {
 	d := l.tab.getName(ev.Name)
 	if d == nil {
 		return
 	}
-	if ev.Exited {
-		d.mu.Lock()
-		if d.activeLocked() && d.exitSeen != nil {
-			select {
-			case <-d.exitSeen:
-			default:
-				d.exitStatus, d.exitWait = ev.ExitStatus, ev.WaitStatus
-				close(d.exitSeen)
-			}
-		}
-		d.mu.Unlock()
-		return
-	}
 	switch ev.State {
-	case runner.Frozen, runner.Thawed, runner.Running:
+	case lxc.Frozen, lxc.Thawed, lxc.Running:
 		l.reconcileSoon(d)
-	case runner.Freezing:
+	case lxc.Freezing:
 		l.watchFreeze(d)
 	}
 }
@@ -200,7 +174,7 @@ func (l *LXC) reconcile(d *domain) {
 	case removed:
 	case active:
 		l.refresh(d)
-	case def != nil && l.hasContainer(d.name):
+	case def != nil && l.rt.Defined(d.name):
 		l.adoptForeign(d, def)
 	}
 }
@@ -209,7 +183,7 @@ func (l *LXC) reconcile(d *domain) {
 // started it: running, reason unknown, and a started event.
 func (l *LXC) adoptForeign(d *domain, def *definition) {
 	st, pid, err := l.rt.State(l.ctx, d.name)
-	if err != nil || pid <= 0 || st == runner.Stopped {
+	if err != nil || pid <= 0 || st == lxc.Stopped {
 		return
 	}
 	live, err := l.liveDef(d.uuid, def)
@@ -217,7 +191,7 @@ func (l *LXC) adoptForeign(d *domain, def *definition) {
 		l.log.Error("container started outside the driver has no usable definition", "domain", d.name, "err", err)
 		return
 	}
-	if err := l.adopt(d, live, pid, int32(libvirt.DomainRunningUnknown), l.cfg.Now()); err != nil {
+	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), int32(libvirt.DomainRunningUnknown), l.cfg.Now()); err != nil {
 		l.log.Error("cannot adopt container started outside the driver", "domain", d.name, "err", err)
 		return
 	}

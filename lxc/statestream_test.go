@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"bufio"
@@ -21,24 +21,24 @@ import (
 func TestParseMonitorLine(t *testing.T) {
 	for _, c := range []struct {
 		line string
-		want MonitorEvent
+		want StateEvent
 		ok   bool
 	}{
 		// Lines recorded from lxc-monitor 5.0.2.
-		{"'t1' changed state to [STARTING]", MonitorEvent{Name: "t1", State: Starting}, true},
-		{"'t1' changed state to [FROZEN]", MonitorEvent{Name: "t1", State: Frozen}, true},
-		{"'t1' exited with status [0]", MonitorEvent{Name: "t1", Exited: true}, true},
-		{"'web-1' exited with status [3]", MonitorEvent{Name: "web-1", Exited: true, ExitStatus: 3}, true},
+		{"'t1' changed state to [STARTING]", StateEvent{Name: "t1", State: Starting}, true},
+		{"'t1' changed state to [FROZEN]", StateEvent{Name: "t1", State: Frozen}, true},
+		{"'t1' exited with status [0]", StateEvent{Name: "t1", Exited: true}, true},
+		{"'web-1' exited with status [3]", StateEvent{Name: "web-1", Exited: true, ExitStatus: 3}, true},
 		// A name may hold quotes and brackets; the suffix decides.
-		{"'a' changed state to [X]' changed state to [RUNNING]", MonitorEvent{Name: "a' changed state to [X]", State: Running}, true},
-		{"'it's' changed state to [STOPPED]", MonitorEvent{Name: "it's", State: Stopped}, true},
-		{"'t1' changed state to [BOGUS]", MonitorEvent{}, false},
-		{"'' changed state to [RUNNING]", MonitorEvent{}, false},
-		{"'t1' exited with status [-1]", MonitorEvent{}, false},
-		{"'t1' exited with status [x]", MonitorEvent{}, false},
-		{"t1 changed state to [RUNNING]", MonitorEvent{}, false},
-		{"lxc-monitor: ../src/lxc/monitor.c: Failed to connect", MonitorEvent{}, false},
-		{"", MonitorEvent{}, false},
+		{"'a' changed state to [X]' changed state to [RUNNING]", StateEvent{Name: "a' changed state to [X]", State: Running}, true},
+		{"'it's' changed state to [STOPPED]", StateEvent{Name: "it's", State: Stopped}, true},
+		{"'t1' changed state to [BOGUS]", StateEvent{}, false},
+		{"'' changed state to [RUNNING]", StateEvent{}, false},
+		{"'t1' exited with status [-1]", StateEvent{}, false},
+		{"'t1' exited with status [x]", StateEvent{}, false},
+		{"t1 changed state to [RUNNING]", StateEvent{}, false},
+		{"lxc-monitor: ../src/lxc/monitor.c: Failed to connect", StateEvent{}, false},
+		{"", StateEvent{}, false},
 	} {
 		got, ok := ParseMonitorLine(c.line)
 		if ok != c.ok || got != c.want {
@@ -61,9 +61,9 @@ func (s *streamExecer) Stream(ctx context.Context, argv []string) (*Proc, error)
 	return &Proc{Stdout: s.out, Wait: func() (Result, error) { return s.res, nil }}, nil
 }
 
-func collectEvents(t *testing.T, ch <-chan MonitorEvent) []MonitorEvent {
+func collectEvents(t *testing.T, ch <-chan StateEvent) []StateEvent {
 	t.Helper()
-	var out []MonitorEvent
+	var out []StateEvent
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
@@ -78,19 +78,19 @@ func collectEvents(t *testing.T, ch <-chan MonitorEvent) []MonitorEvent {
 	}
 }
 
-func TestMonitorParsesInOrderAndCloses(t *testing.T) {
+func TestStateStreamParsesInOrderAndCloses(t *testing.T) {
 	s := &streamExecer{out: strings.NewReader("'a' changed state to [RUNNING]\ngarbage\n'b' changed state to [FROZEN]\n'a' exited with status [1]\n"), res: Result{ExitCode: 1}}
-	r, err := New("/var/lib/lxcvirt/lxc", WithExecer(s), WithBinDir("/opt/lxc/bin"))
+	r, err := New("/var/lib/lxcvirt/lxc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.monitord = noMonitord
-	ch, err := r.Monitor(t.Context())
+	r.exec, r.binDir, r.monitord = s, "/opt/lxc/bin", noMonitord
+	ch, err := r.StateStream(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := collectEvents(t, ch)
-	want := []MonitorEvent{{Name: "a", State: Running}, {Name: "b", State: Frozen}, {Name: "a", Exited: true, ExitStatus: 1}}
+	want := []StateEvent{{Name: "a", State: Running}, {Name: "b", State: Frozen}, {Name: "a", Exited: true, ExitStatus: 1}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("events = %+v; want %+v", got, want)
 	}
@@ -99,20 +99,20 @@ func TestMonitorParsesInOrderAndCloses(t *testing.T) {
 	}
 }
 
-func TestMonitorNeedsStreamer(t *testing.T) {
-	r, err := New("/x", WithExecer(&fakeExecer{}))
+func TestStateStreamNeedsStreamer(t *testing.T) {
+	r, err := New("/x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Monitor(t.Context()); !errors.Is(err, ErrNoStreaming) {
-		t.Fatalf("Monitor with a plain Execer: %v; want ErrNoStreaming", err)
+	r.exec = &fakeExecer{}
+	if _, err := r.StateStream(t.Context()); !errors.Is(err, ErrNoStreaming) {
+		t.Fatalf("StateStream with a plain Execer: %v; want ErrNoStreaming", err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	r, _ = New("/x", WithExecer(&streamExecer{out: strings.NewReader("")}))
-	r.monitord = noMonitord
-	if _, err := r.Monitor(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Monitor with an ended context: %v", err)
+	r.exec, r.monitord = &streamExecer{out: strings.NewReader("")}, noMonitord
+	if _, err := r.StateStream(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("StateStream with an ended context: %v", err)
 	}
 }
 
@@ -131,13 +131,14 @@ func monitordRecord(typ int32, name string, value int32) []byte {
 
 // With lxc-monitord's socket reachable, events come from its records,
 // with full wait statuses; lxc-monitor's own output is drained.
-func TestMonitorReadsMonitordSocket(t *testing.T) {
+func TestStateStreamReadsMonitordSocket(t *testing.T) {
 	pr, pw := io.Pipe()
 	s := &streamExecer{out: pr}
-	r, err := New("/var/lib/lxcvirt/lxc", WithExecer(s))
+	r, err := New("/var/lib/lxcvirt/lxc")
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.exec = s
 	client, server := net.Pipe()
 	var dialed string
 	r.monitord = func(_ context.Context, lxcpath string) (net.Conn, error) {
@@ -145,7 +146,7 @@ func TestMonitorReadsMonitordSocket(t *testing.T) {
 		return client, nil
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	ch, err := r.Monitor(ctx)
+	ch, err := r.StateStream(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,11 +165,11 @@ func TestMonitorReadsMonitordSocket(t *testing.T) {
 			}
 		}
 	}()
-	var got []MonitorEvent
+	var got []StateEvent
 	for range 4 {
 		got = append(got, <-ch)
 	}
-	want := []MonitorEvent{
+	want := []StateEvent{
 		{Name: "a", State: Running}, {Name: "a", State: Frozen},
 		{Name: "a", Exited: true, ExitStatus: int(syscall.SIGHUP), WaitStatus: true},
 		{Name: "b", Exited: true, ExitStatus: 3 << 8, WaitStatus: true},

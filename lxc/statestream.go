@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"bufio"
@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// MonitorEvent is a container's state change, or its init's exit, as
+// StateEvent is a container's state change, or its init's exit, as
 // LXC's monitor reports it.
-type MonitorEvent struct {
+type StateEvent struct {
 	Name string
 	// State is the state a container changed to; "" for an exit.
 	State State
@@ -28,7 +28,7 @@ type MonitorEvent struct {
 	WaitStatus bool
 }
 
-// ErrNoStreaming is returned by Monitor when the Runner's Execer cannot
+// ErrNoStreaming is returned by StateStream when the Runner's Execer cannot
 // stream a process's output.
 var ErrNoStreaming = errors.New("execer cannot stream")
 
@@ -36,7 +36,7 @@ var ErrNoStreaming = errors.New("execer cannot stream")
 // started.
 const monitordWait = 2 * time.Second
 
-// Monitor reports every state change and init exit of the containers in
+// StateStream reports every state change and init exit of the containers in
 // the lxcpath, in order, until ctx ends or the stream breaks; then the
 // channel is closed (why it ended is logged). It runs lxc-monitor -P
 // <lxcpath> -n '.*', which starts LXC's lxc-monitord for the lxcpath when
@@ -47,7 +47,7 @@ const monitordWait = 2 * time.Second
 //
 // The reader blocks while the channel is full, and LXC's containers block
 // on a stalled monitor: receive promptly.
-func (r *Runner) Monitor(ctx context.Context) (<-chan MonitorEvent, error) {
+func (r *Runner) StateStream(ctx context.Context) (<-chan StateEvent, error) {
 	s, ok := r.exec.(Streamer)
 	if !ok {
 		return nil, ErrNoStreaming
@@ -63,7 +63,7 @@ func (r *Runner) Monitor(ctx context.Context) (<-chan MonitorEvent, error) {
 		return nil, &CommandError{Argv: argv, ExitCode: -1, Err: err}
 	}
 	r.log.Debug("exec", "argv", argv, "stream", true)
-	m := &monitorRun{r: r, ctx: ctx, stop: stop, p: p, ch: make(chan MonitorEvent, 64)}
+	m := &stateStream{r: r, ctx: ctx, stop: stop, p: p, ch: make(chan StateEvent, 64)}
 	dctx, cancel := context.WithTimeout(sctx, monitordWait)
 	conn, err := r.monitord(dctx, r.lxcpath)
 	cancel()
@@ -76,16 +76,16 @@ func (r *Runner) Monitor(ctx context.Context) (<-chan MonitorEvent, error) {
 	return m.ch, nil
 }
 
-// monitorRun is one Monitor call's stream.
-type monitorRun struct {
+// stateStream is one StateStream call's stream.
+type stateStream struct {
 	r    *Runner
 	ctx  context.Context // the caller's
 	stop context.CancelFunc
 	p    *Proc
-	ch   chan MonitorEvent
+	ch   chan StateEvent
 }
 
-func (m *monitorRun) send(ev MonitorEvent) {
+func (m *stateStream) send(ev StateEvent) {
 	select {
 	case m.ch <- ev:
 	case <-m.ctx.Done():
@@ -93,14 +93,14 @@ func (m *monitorRun) send(ev MonitorEvent) {
 }
 
 // ended logs why the stream ended unless the caller ended it.
-func (m *monitorRun) ended(what string, err error) {
+func (m *stateStream) ended(what string, err error) {
 	if m.ctx.Err() == nil {
 		m.r.log.Warn("LXC monitor stream ended", "lxcpath", m.r.lxcpath, "reader", what, "err", err)
 	}
 }
 
 // text parses lxc-monitor's output.
-func (m *monitorRun) text() {
+func (m *stateStream) text() {
 	defer close(m.ch)
 	defer m.stop()
 	sc := bufio.NewScanner(m.p.Stdout)
@@ -118,7 +118,7 @@ func (m *monitorRun) text() {
 
 // socket reads lxc-monitord's records while lxc-monitor, whose output is
 // drained, keeps lxc-monitord alive; either ending ends both.
-func (m *monitorRun) socket(conn net.Conn) {
+func (m *stateStream) socket(conn net.Conn) {
 	go func() {
 		_, _ = io.Copy(io.Discard, m.p.Stdout)
 		res, err := m.p.Wait()
@@ -149,24 +149,24 @@ func (m *monitorRun) socket(conn net.Conn) {
 //
 //	'NAME' changed state to [STATE]
 //	'NAME' exited with status [N]
-func ParseMonitorLine(line string) (MonitorEvent, bool) {
+func ParseMonitorLine(line string) (StateEvent, bool) {
 	if !strings.HasPrefix(line, "'") || !strings.HasSuffix(line, "]") {
-		return MonitorEvent{}, false
+		return StateEvent{}, false
 	}
 	body := line[1 : len(line)-1]
 	if i := strings.LastIndex(body, "' changed state to ["); i >= 0 {
 		st := State(body[i+len("' changed state to ["):])
 		if !st.Valid() || i == 0 {
-			return MonitorEvent{}, false
+			return StateEvent{}, false
 		}
-		return MonitorEvent{Name: body[:i], State: st}, true
+		return StateEvent{Name: body[:i], State: st}, true
 	}
 	if i := strings.LastIndex(body, "' exited with status ["); i > 0 {
 		n, err := strconv.Atoi(body[i+len("' exited with status ["):])
 		if err != nil || n < 0 {
-			return MonitorEvent{}, false
+			return StateEvent{}, false
 		}
-		return MonitorEvent{Name: body[:i], Exited: true, ExitStatus: n}, true
+		return StateEvent{Name: body[:i], Exited: true, ExitStatus: n}, true
 	}
-	return MonitorEvent{}, false
+	return StateEvent{}, false
 }

@@ -1,8 +1,12 @@
-// Package runner is the only package in lxcvirt that executes programs: typed
-// wrappers around the upstream lxc-* tools. Every call is an argv (never a
-// shell), carries -P <lxcpath> -n <name>, validates the name, honours its
-// context and turns stderr into typed errors.
-package runner
+// Package lxc owns everything in lxcvirt that touches LXC and the kernel
+// for containers. Runner runs the upstream lxc-* tools: every call is an
+// argv (never a shell), carries -P <lxcpath> -n <name>, validates the
+// name, honours its context and turns stderr into typed errors. Runtime
+// builds on it a Container handle per running init — start, stop, kill
+// through a pidfd, freeze and thaw, wait for the exit with LXC's wait
+// status (lxc-monitord), cgroup and interface counters — LXC's state
+// stream, and the host ptys that carry the consoles (ConsoleRelay).
+package lxc
 
 import "time"
 
@@ -20,31 +24,6 @@ const (
 	Frozen   State = "FROZEN"
 	Thawed   State = "THAWED"
 )
-
-// Info is what lxc-info reports about a container.
-type Info struct {
-	Name     string
-	State    State
-	PID      int           // init's host PID; 0 when not running
-	CPUUse   time.Duration // "CPU use"
-	BlkIOUse uint64        // "BlkIO use", bytes
-	MemUse   uint64        // "Memory use", bytes
-	KMemUse  uint64        // "KMem use", bytes
-	IPs      []string
-	Link     string // host-side veth of the first interface
-	TxBytes  uint64 // of the first interface
-	RxBytes  uint64 // of the first interface
-	Links    []Link // every interface lxc-info reports, in order
-}
-
-// Link is one host-side interface of a running container with its counters,
-// as seen from the host (TX is what the host side sent).
-type Link struct {
-	Name       string
-	TxBytes    uint64
-	RxBytes    uint64
-	TotalBytes uint64
-}
 
 // StartOptions tune lxc-start.
 type StartOptions struct {
@@ -65,15 +44,6 @@ type StopOptions struct {
 	NoKill  bool          // --nokill: with Timeout, fail with ErrTimeout instead of killing
 	NoWait  bool          // -W: request the halt, do not wait
 	Reboot  bool          // -r
-}
-
-// AttachOptions tune lxc-attach.
-type AttachOptions struct {
-	Env      []string // --set-var KEY=VALUE
-	Stdin    []byte
-	UID      int // -u when > 0
-	GID      int // -g when > 0
-	ClearEnv bool
 }
 
 // Result is a finished command's output.

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 // use; it holds no per-container state.
 type Runner struct {
 	lxcpath string
-	binDir  string
-	exec    Execer
+	binDir  string // where the lxc-* tools are; "" looks them up in PATH (tests set it)
+	exec    Execer // OSExecer; tests set a fake
 	log     *slog.Logger
 	// monitord connects to lxc-monitord (dialMonitord; tests replace it).
 	monitord func(ctx context.Context, lxcpath string) (net.Conn, error)
@@ -27,12 +27,6 @@ type Runner struct {
 
 // Option configures a Runner.
 type Option func(*Runner)
-
-// WithExecer replaces the default OSExecer (tests inject a fake).
-func WithExecer(e Execer) Option { return func(r *Runner) { r.exec = e } }
-
-// WithBinDir runs the lxc-* tools from dir instead of looking them up in PATH.
-func WithBinDir(dir string) Option { return func(r *Runner) { r.binDir = dir } }
 
 // WithLogger sets the logger; each command is logged at Debug with its
 // duration.
@@ -42,19 +36,14 @@ func WithLogger(l *slog.Logger) Option { return func(r *Runner) { r.log = l } }
 // absolute, clean path.
 func New(lxcpath string, opts ...Option) (*Runner, error) {
 	if err := validatePath("lxcpath", lxcpath); err != nil {
-		return nil, fmt.Errorf("runner: %w", err)
+		return nil, fmt.Errorf("lxc: %w", err)
 	}
 	r := &Runner{lxcpath: lxcpath, exec: OSExecer{}, log: slog.New(slog.DiscardHandler), monitord: dialMonitord}
 	for _, o := range opts {
 		o(r)
 	}
-	if r.binDir != "" {
-		if err := validatePath("bin dir", r.binDir); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-	}
-	if r.exec == nil || r.log == nil {
-		return nil, errors.New("runner: nil Execer or logger")
+	if r.log == nil {
+		return nil, errors.New("lxc: nil logger")
 	}
 	return r, nil
 }
@@ -128,19 +117,6 @@ func (r *Runner) Stop(ctx context.Context, name string, o StopOptions) error {
 	return err
 }
 
-// Info runs lxc-info -H (exact bytes and nanoseconds) and parses all of it.
-func (r *Runner) Info(ctx context.Context, name string) (Info, error) {
-	res, err := r.run(ctx, "lxc-info", name, []string{"-H"}, nil)
-	if err != nil {
-		return Info{}, err
-	}
-	info, err := ParseInfo(res.Stdout)
-	if err != nil {
-		return Info{}, fmt.Errorf("info %s: %w", name, err)
-	}
-	return info, nil
-}
-
 // State runs lxc-info -s -p -H, the cheap query: the state and init's host
 // PID (0 when not running).
 func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
@@ -148,11 +124,11 @@ func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	info, err := ParseInfo(res.Stdout)
+	st, pid, err := parseState(res.Stdout)
 	if err != nil {
 		return "", 0, fmt.Errorf("state %s: %w", name, err)
 	}
-	return info.State, info.PID, nil
+	return st, pid, nil
 }
 
 // Freeze runs lxc-freeze. A stopped container gives ErrNotRunning.
@@ -165,116 +141,6 @@ func (r *Runner) Freeze(ctx context.Context, name string) error {
 func (r *Runner) Unfreeze(ctx context.Context, name string) error {
 	_, err := r.run(ctx, "lxc-unfreeze", name, nil, nil)
 	return err
-}
-
-// Wait runs lxc-wait until the container is in one of states. timeout 0
-// waits until ctx ends; otherwise it is rounded up to whole seconds and its
-// expiry gives ErrTimeout. A stopped container cannot be waited on for
-// another state: lxc-wait fails at once, which gives ErrNotRunning.
-func (r *Runner) Wait(ctx context.Context, name string, timeout time.Duration, states ...State) error {
-	if len(states) == 0 {
-		return fmt.Errorf("wait %s: no state given", name)
-	}
-	if timeout < 0 {
-		return fmt.Errorf("wait %s: negative timeout %v", name, timeout)
-	}
-	want := make([]string, len(states))
-	for i, s := range states {
-		if !s.Valid() {
-			return fmt.Errorf("wait %s: unknown state %q", name, s)
-		}
-		want[i] = string(s)
-	}
-	args := []string{"-s", strings.Join(want, "|")}
-	if timeout > 0 {
-		args = append(args, "-t", seconds(timeout))
-	}
-	_, err := r.run(ctx, "lxc-wait", name, args, nil)
-	return err
-}
-
-// Attach runs argv inside the container with lxc-attach … -- argv. A
-// non-zero exit of argv itself is in Result.ExitCode with a nil error; a
-// failure of lxc-attach (container not running, argv not executable …) is a
-// *CommandError.
-func (r *Runner) Attach(ctx context.Context, name string, o AttachOptions, argv ...string) (Result, error) {
-	if len(argv) == 0 || argv[0] == "" {
-		return Result{}, fmt.Errorf("attach %s: no command", name)
-	}
-	var args []string
-	if o.ClearEnv {
-		args = append(args, "--clear-env")
-	}
-	for _, kv := range o.Env {
-		k, _, ok := strings.Cut(kv, "=")
-		if !ok || k == "" || strings.ContainsAny(kv, "\x00\n") || strings.HasPrefix(k, "-") {
-			return Result{}, fmt.Errorf("attach %s: invalid environment entry %q", name, kv)
-		}
-		args = append(args, "--set-var", kv)
-	}
-	if o.UID > 0 {
-		args = append(args, "-u", strconv.Itoa(o.UID))
-	}
-	if o.GID > 0 {
-		args = append(args, "-g", strconv.Itoa(o.GID))
-	}
-	args = append(append(args, "--"), argv...)
-	stdin := o.Stdin
-	if stdin == nil {
-		stdin = []byte{}
-	}
-	res, err := r.runRaw(ctx, "lxc-attach", name, args, stdin)
-	if err != nil || res.ExitCode == 0 || !attachFailed(name, res.Stderr) {
-		return res, err
-	}
-	return res, r.commandError(name, r.argv("lxc-attach", name, args), res, nil, true)
-}
-
-// attachFailed reports whether stderr carries lxc-attach's own error lines.
-func attachFailed(name string, stderr []byte) bool {
-	prefix := "lxc-attach: " + name + ": "
-	for line := range strings.Lines(string(stderr)) {
-		if strings.HasPrefix(line, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// Create runs lxc-create -t template -- templateArgs (for demos and tests).
-func (r *Runner) Create(ctx context.Context, name, template string, templateArgs ...string) error {
-	if template == "" || strings.HasPrefix(template, "-") || !isPathWord(template) {
-		return fmt.Errorf("create %s: invalid template %q", name, template)
-	}
-	args := append([]string{"-t", template, "--"}, templateArgs...)
-	_, err := r.run(ctx, "lxc-create", name, args, nil)
-	return err
-}
-
-// Destroy runs lxc-destroy; force (-f) stops a running container first.
-// Beware: lxc-destroy (5.0.2, verified) deletes a "dir:" rootfs too, even
-// one outside the container's directory; to forget a container whose rootfs
-// belongs to someone else, remove its directory under the lxcpath instead.
-func (r *Runner) Destroy(ctx context.Context, name string, force bool) error {
-	var args []string
-	if force {
-		args = append(args, "-f")
-	}
-	_, err := r.run(ctx, "lxc-destroy", name, args, nil)
-	return err
-}
-
-// List runs lxc-ls -P lxcpath -1 and returns the container names there.
-func (r *Runner) List(ctx context.Context) ([]string, error) {
-	argv := []string{r.bin("lxc-ls"), "-P", r.lxcpath, "-1"}
-	res, err := r.exec1(ctx, argv, nil)
-	switch {
-	case err != nil:
-		return nil, &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
-	case res.ExitCode != 0:
-		return nil, &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
-	}
-	return strings.Fields(string(res.Stdout)), nil
 }
 
 // run runs one tool against name and turns a failure into a *CommandError.
@@ -314,7 +180,7 @@ func (r *Runner) exec1(ctx context.Context, argv []string, stdin []byte) (Result
 
 // commandError builds the error of a command that exited non-zero. With
 // checkDefined, a container without a config is not found whatever stderr
-// says: lxc-freeze, lxc-attach and lxc-stop do not tell ("is not running").
+// says: lxc-freeze and lxc-stop do not tell ("is not running").
 func (r *Runner) commandError(name string, argv []string, res Result, cause error, checkDefined bool) error {
 	e := &CommandError{Argv: argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr), Err: cause}
 	if checkDefined && cause == nil && !errors.Is(e, ErrNotFound) && !r.defined(name) {
@@ -359,14 +225,4 @@ func isWord(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
 	}) < 0
-}
-
-// isPathWord accepts a template name or an absolute template path.
-func isPathWord(s string) bool {
-	if strings.HasPrefix(s, "/") {
-		return validatePath("template", s) == nil
-	}
-	return strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
-	}) < 0 && s != "." && s != ".."
 }

@@ -1,4 +1,4 @@
-package runner
+package lxc
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ type CommandError struct {
 	Argv     []string
 	ExitCode int    // -1 when the command did not run to its end
 	Stderr   string // as the command printed it
-	Err      error  // why it could not run or was killed (wraps ctx.Err()), or a sentinel the runner established
+	Err      error  // why it could not run or was killed (wraps ctx.Err()), or a sentinel the Runner established
 }
 
 // Error names the command and the most useful line of its stderr.
@@ -74,17 +74,13 @@ var stderrRules = []struct {
 	text string
 	err  error
 }{
-	{"", "doesn't exist", ErrNotFound},                 // lxc-info, lxc-freeze …
-	{"", "is not defined", ErrNotFound},                // lxc-destroy "Container is not defined"
-	{"", "No container config specified", ErrNotFound}, // lxc-start
-	{"", "is already running", ErrAlreadyRunning},      // lxc-start
-	{"", "is not running", ErrNotRunning},              // lxc-stop, lxc-attach
-	{"lxc-wait", "Failed to receive state from monitor", ErrTimeout},
-	{"lxc-wait", "Resource temporarily unavailable", ErrTimeout},
+	{"", "doesn't exist", ErrNotFound},                      // lxc-info, lxc-freeze …
+	{"", "No container config specified", ErrNotFound},      // lxc-start
+	{"", "is already running", ErrAlreadyRunning},           // lxc-start
+	{"", "is not running", ErrNotRunning},                   // lxc-stop, lxc-console
 	{"lxc-console", "Denied access to tty", ErrConsoleBusy}, // attached elsewhere, or no such tty
 	// No monitor socket to talk to: the container is stopped.
 	{"", "Connection refused", ErrNotRunning},
-	{"", "Failed to get init pid", ErrNotRunning},
 }
 
 func classify(argv []string, exit int, stderr string) error {
@@ -106,10 +102,6 @@ func classify(argv []string, exit int, stderr string) error {
 		if exit == 1 && slices.Contains(argv, "--nokill") {
 			return ErrTimeout
 		}
-	case "lxc-wait":
-		// lxc-wait fails at once and silently when the container is stopped
-		// (it has no monitor to wait on) and STOPPED was not asked for.
-		return ErrNotRunning
 	}
 	return nil
 }

@@ -1,0 +1,110 @@
+package driver
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/lxcvirt/lxcvirt/lxc"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
+)
+
+// Runtime is what the driver needs of LXC and the kernel: package lxc's
+// Runtime (wrapped by lxcRuntime) in the plugin, an in-memory fake in the
+// driver's unit tests. Errors unwrap to lxc's sentinels (ErrNotFound,
+// ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrConsoleBusy).
+type Runtime interface {
+	// CgroupLayout is the host's cgroup layout, Confinement how LXC
+	// confines containers there, and LXCFSMountHook lxcfs's mount hook
+	// while lxcfs serves ("" otherwise): facts for the LXC config.
+	CgroupLayout() xmlmap.CgroupLayout
+	Confinement() lxc.Confinement
+	LXCFSMountHook() string
+	// Start writes config as name's LXC config, starts the container and
+	// returns the handle of its init; errors unwrap to lxc.ErrSetup when
+	// nothing could be written.
+	Start(ctx context.Context, name string, config []byte) (Container, error)
+	// Defined reports whether name has an LXC config; Remove deletes its
+	// directory (config and logs; the rootfs is the user's).
+	Defined(name string) bool
+	Remove(name string) error
+	// State reports name's LXC state and its init's PID (0 when stopped).
+	State(ctx context.Context, name string) (lxc.State, int, error)
+	// Adopt returns the handle of name's running init pid.
+	Adopt(name string, pid int) Container
+	// Stop runs lxc-stop for name, whatever init runs it.
+	Stop(ctx context.Context, name string, o lxc.StopOptions) error
+	// StateStream reports LXC's state changes (not init exits: those
+	// reach Container.Wait) until ctx ends or the stream breaks, when the
+	// channel closes; lxc.ErrNoStreaming when there is none.
+	StateStream(ctx context.Context) (<-chan lxc.StateEvent, error)
+	// ConsoleRelay keeps console tty of container name on a host pty until
+	// ctx ends or it is closed; running tells whether the current init
+	// still runs.
+	ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error)
+}
+
+// Container is the handle of one running init of a container (see
+// lxc.Container).
+type Container interface {
+	PID() int
+	// Exited is closed once init has exited; Running asks the kernel.
+	Exited() <-chan struct{}
+	Running() bool
+	// MonitorExited is closed once LXC's monitor has cleaned up after the
+	// container; nil when unknown.
+	MonitorExited() <-chan struct{}
+	// Wait waits for init's exit and LXC's report of how it exited.
+	Wait(ctx context.Context) lxc.Exit
+	// Stop asks init to halt or reboot (lxc-stop).
+	Stop(ctx context.Context, o lxc.StopOptions) error
+	// Kill SIGKILLs init and waits until LXC has cleaned up.
+	Kill(ctx context.Context) error
+	Freeze(ctx context.Context) error
+	Thaw(ctx context.Context) error
+	Frozen() (bool, error)
+	Usage() (lxc.Usage, error)
+	Interface(dev string) (lxc.Interface, error)
+	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
+	// lxc.ErrNotRunning once init has exited.
+	OpenNamespaces() ([]*os.File, error)
+	// Close stops watching; the container keeps running.
+	Close()
+}
+
+// ConsolePTY is one console of a running domain kept on a host pty (see
+// lxc.ConsoleRelay).
+type ConsolePTY interface {
+	Path() string
+	// Open is a client's session on the pty.
+	Open() (io.ReadWriteCloser, error)
+	// State reports whether the pty is attached to the console, why the
+	// last attempt failed when it is not, and a channel closed on change.
+	State() (attached bool, err error, changed <-chan struct{})
+	Booted(running func() bool)
+	Retry()
+	SetLogged(logged bool)
+	Close()
+	Wait()
+}
+
+// lxcRuntime is lxc.Runtime as the driver's Runtime.
+type lxcRuntime struct{ *lxc.Runtime }
+
+func (r lxcRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
+	c, err := r.Runtime.Start(ctx, name, config)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (r lxcRuntime) Adopt(name string, pid int) Container { return r.Runtime.Adopt(name, pid) }
+
+func (r lxcRuntime) ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error) {
+	c, err := r.Runtime.ConsoleRelay(ctx, name, tty, logged, running)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

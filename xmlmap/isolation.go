@@ -1,0 +1,169 @@
+package xmlmap
+
+import (
+	"fmt"
+)
+
+// Isolation: the device cgroup allow-list, the seccomp policy, the AppArmor
+// profile and lxcfs's /proc views every container gets.
+
+// DeviceRule is one device cgroup rule: node type 'c' or 'b', major,
+// minor (AnyMinor for every minor of the major) and access ("r", "w",
+// "m" combined).
+type DeviceRule struct {
+	Type   byte
+	Major  uint32
+	Minor  int64
+	Access string
+}
+
+// AnyMinor is DeviceRule.Minor for every minor of a major.
+const AnyMinor = -1
+
+// String is the rule in the cgroup's devices.allow syntax ("c 1:3 rwm",
+// "c 136:* rwm"), which LXC takes for both cgroup layouts.
+func (r DeviceRule) String() string {
+	minor := "*"
+	if r.Minor != AnyMinor {
+		minor = fmt.Sprint(r.Minor)
+	}
+	return fmt.Sprintf("%c %d:%s %s", r.Type, r.Major, minor, r.Access)
+}
+
+// DefaultDevices is libvirt-lxc's device allow-list
+// (lxc_cgroup.c virLXCCgroupSetupDeviceACL): every device is denied but
+// /dev/null, zero, full, random, urandom, tty, ptmx, fuse and the devpts
+// ptys (major 136), read, write and mknod. /dev/console is a devpts pty,
+// as it is in libvirt-lxc.
+var DefaultDevices = []DeviceRule{
+	{'c', 1, 3, "rwm"},          // null
+	{'c', 1, 5, "rwm"},          // zero
+	{'c', 1, 7, "rwm"},          // full
+	{'c', 1, 8, "rwm"},          // random
+	{'c', 1, 9, "rwm"},          // urandom
+	{'c', 5, 0, "rwm"},          // tty
+	{'c', 5, 2, "rwm"},          // ptmx
+	{'c', 10, 229, "rwm"},       // fuse
+	{'c', 136, AnyMinor, "rwm"}, // pts
+}
+
+// deviceACL writes the device cgroup: deny everything, then allow
+// DefaultDevices. Devices a definition grants (<hostdev>, block
+// filesystems) are not accepted yet; they would follow the defaults here.
+// On cgroup v2 LXC enforces the same keys with a BPF device program.
+func (mp *mapper) deviceACL() error {
+	deny, allow := "lxc.cgroup.devices.deny", "lxc.cgroup.devices.allow"
+	if mp.opts.Cgroup == CgroupV2 {
+		deny, allow = "lxc.cgroup2.devices.deny", "lxc.cgroup2.devices.allow"
+	}
+	mp.add(deny, "a")
+	for _, r := range DefaultDevices {
+		mp.add(allow, r.String())
+	}
+	return nil
+}
+
+// confinement writes the seccomp policy, the AppArmor profile and the
+// lxcfs mount hook the host provides (Options), and honours <seclabel>. A
+// container sharing the host's root gets no lxcfs hook.
+func (mp *mapper) confinement() error {
+	if p := mp.opts.SeccompProfile; p != "" {
+		path, err := checkPath("seccomp profile", p)
+		if err != nil {
+			return err
+		}
+		mp.add("lxc.seccomp.profile", path)
+	}
+	if err := mp.seclabel(); err != nil {
+		return err
+	}
+	if mp.out.RootFS == "" {
+		// lxcfs's mount hook fails without a root filesystem of the
+		// container's own to bind its files into.
+		return nil
+	}
+	if p := mp.opts.LXCFSMountHook; p != "" {
+		path, err := checkPath("lxcfs mount hook", p)
+		if err != nil {
+			return err
+		}
+		mp.add("lxc.hook.mount", path)
+	}
+	return nil
+}
+
+// seclabel maps <seclabel> the way libvirt applies its AppArmor security
+// driver: where AppArmor is enabled every container is confined, by a
+// profile generated for it (type='dynamic' or no <seclabel>; LXC's
+// "generated", with nesting allowed as Debian's /etc/lxc/default.conf has
+// it), by a named profile (type='static' label=PROFILE) or not at all
+// (type='none'). Where AppArmor is not enabled, LXC runs containers
+// unconfined and the config names no profile; an AppArmor <seclabel> is
+// then refused as libvirt refuses a security model it has no driver for.
+// SELinux labels are not supported.
+func (mp *mapper) seclabel() error {
+	labels := mp.d.SecLabel
+	if len(labels) > 1 {
+		return unsupported("only one <seclabel> is supported by the LXC driver")
+	}
+	var s = struct{ Type, Model, Label string }{Type: "dynamic"}
+	if len(labels) == 1 {
+		l := &labels[0]
+		if l.ImageLabel != "" || l.BaseLabel != "" {
+			return unsupported("<seclabel> <imagelabel>/<baselabel> are not supported by the LXC driver")
+		}
+		switch l.Relabel {
+		case "", "yes", "no":
+		default:
+			return xmlErr("<seclabel relabel=%q>: expected 'yes' or 'no'", l.Relabel)
+		}
+		s.Type, s.Model, s.Label = l.Type, l.Model, l.Label
+		if l.Type == "dynamic" {
+			// libvirt reads a dynamic label only from live XML.
+			l.Label = ""
+		}
+	}
+	switch s.Type {
+	case "none":
+		if s.Label != "" {
+			return xmlErr("<seclabel type='none'> must not have a <label>")
+		}
+		if mp.opts.AppArmor {
+			mp.add("lxc.apparmor.profile", "unconfined")
+		}
+		return nil
+	case "dynamic", "static":
+	case "":
+		return xmlErr("<seclabel> needs a type")
+	default:
+		return xmlErr("<seclabel type=%q>: expected 'dynamic', 'static' or 'none'", s.Type)
+	}
+	switch s.Model {
+	case "apparmor":
+	case "":
+		if len(labels) == 0 && !mp.opts.AppArmor {
+			return nil
+		}
+		if !mp.opts.AppArmor {
+			return unsupported("<seclabel type='%s'>: this host has no security driver (AppArmor is not enabled)", s.Type)
+		}
+	default:
+		return unsupported("<seclabel model='%s'> is not supported by the LXC driver (only 'apparmor')", s.Model)
+	}
+	if !mp.opts.AppArmor {
+		return unsupported("<seclabel type='%s' model='apparmor'>: AppArmor is not enabled on this host", s.Type)
+	}
+	if s.Type == "static" {
+		if s.Label == "" {
+			return xmlErr("<seclabel type='static'> needs a <label> (the AppArmor profile)")
+		}
+		if err := checkText("<seclabel><label>", s.Label); err != nil {
+			return err
+		}
+		mp.add("lxc.apparmor.profile", s.Label)
+		return nil
+	}
+	mp.add("lxc.apparmor.profile", "generated")
+	mp.add("lxc.apparmor.allow_nesting", "1")
+	return nil
+}
