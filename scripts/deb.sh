@@ -24,7 +24,7 @@ Architecture: $arch
 Maintainer: lxcvirt maintainers <maintainers@lxcvirt.invalid>
 Installed-Size: $size
 Depends: $depends
-Recommends: libvirt-clients
+Recommends: libvirt-clients, lxcfs
 Section: admin
 Priority: optional
 Description: libvirt API for LXC containers (a drop-in virtlxcd)
