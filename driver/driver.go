@@ -53,6 +53,10 @@ type Config struct {
 	CgroupRoot string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// After is the timer of the waits whose end is policy — the shutdown
+	// grace, the freeze checks, the state stream's resynchronisation and
+	// restart backoff (default time.After). It follows Now.
+	After func(time.Duration) <-chan time.Time
 }
 
 // autostartMarker is created in RunDir once autostart ran.
@@ -80,6 +84,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.After == nil {
+		c.After = time.After
 	}
 	for _, p := range []struct{ what, path string }{
 		{"state dir", c.StateDir}, {"lxcpath", c.LXCPath}, {"run dir", c.RunDir}, {"cgroup root", c.CgroupRoot},

@@ -24,14 +24,24 @@ import (
 type env struct {
 	t        *testing.T
 	rt       *fakeRuntime
+	clock    *fakeClock // nil: the system clock
 	stateDir string
 	runDir   string
 	l        *LXC
 }
 
-func newEnv(t *testing.T) *env {
-	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
+func newEnv(t *testing.T, opts ...func(*env)) *env {
+	e := unopenedEnv(t, opts...)
 	e.l = e.open()
+	return e
+}
+
+// unopenedEnv is an env without its driver yet.
+func unopenedEnv(t *testing.T, opts ...func(*env)) *env {
+	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
+	for _, o := range opts {
+		o(e)
+	}
 	return e
 }
 
@@ -56,14 +66,18 @@ func (e *env) open() *LXC {
 	e.t.Helper()
 	w := &testLog{t: e.t, on: true}
 	e.t.Cleanup(func() { w.mu.Lock(); w.on = false; w.mu.Unlock() })
-	l, err := New(e.t.Context(), Config{
+	cfg := Config{
 		StateDir:      e.stateDir,
 		LXCPath:       filepath.Join(e.stateDir, "lxc"),
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
 		Runtime:       e.rt,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	if e.clock != nil {
+		cfg.Now, cfg.After = e.clock.Now, e.clock.After
+	}
+	l, err := New(e.t.Context(), cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -413,20 +427,18 @@ func TestUndefineRunningBecomesTransient(t *testing.T) {
 	}
 }
 
+// A clean halt is reported as soon as init exits: the grace period never
+// ends (the clock stands still), and nothing escalates.
 func TestShutdownHonoured(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withClock(newFakeClock()))
 	ctx := t.Context()
 	evs, err := e.l.Events(ctx)
 	must(t, err)
 	d := e.start(e.define("web", uuidA))
-	start := time.Now()
 	must(t, e.l.Shutdown(ctx, d.UUID, 0))
 	st := e.waitState(d, libvirt.DomainShutoff)
 	if st.Reason != int32(libvirt.DomainShutoffShutdown) {
 		t.Fatalf("reason = %d; want shutdown", st.Reason)
-	}
-	if time.Since(start) > 200*time.Millisecond {
-		t.Errorf("shutdown took %v, longer than the grace would allow a clean halt to look", time.Since(start))
 	}
 	if n := e.rt.count("stop web"); n != 1 {
 		t.Errorf("stop calls = %d; want 1 (no escalation)", n)
@@ -439,23 +451,38 @@ func TestShutdownHonoured(t *testing.T) {
 	)
 }
 
+// An init that ignores the halt is killed once the grace period has
+// ended, not before; Shutdown itself returns at once.
 func TestShutdownEscalates(t *testing.T) {
-	e := newEnv(t)
+	clock := newFakeClock()
+	e := newEnv(t, withClock(clock))
 	ctx := t.Context()
 	e.rt.ignore["web"] = true
+	kills := make(chan time.Time, 4) // the clock at each kill
+	e.rt.hook = func(op, _ string) {
+		if op == "kill" {
+			kills <- clock.Now()
+		}
+	}
 	d := e.start(e.define("web", uuidA))
-	start := time.Now()
-	must(t, e.l.Shutdown(ctx, d.UUID, 0))
-	if time.Since(start) > 100*time.Millisecond {
-		t.Errorf("Shutdown blocked for %v; it must return promptly", time.Since(start))
+	asked := clock.Now()
+	returned := make(chan error, 1)
+	go func() { returned <- e.l.Shutdown(ctx, d.UUID, 0) }()
+	select {
+	case err := <-returned:
+		must(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Shutdown has not returned while the grace period runs; it must return at once")
 	}
 	if st := e.status(d); st.State != libvirt.DomainRunning {
 		t.Fatalf("state right after Shutdown = %v", st.State)
 	}
-	st := e.waitState(d, libvirt.DomainShutoff)
-	if el := time.Since(start); el < 300*time.Millisecond {
-		t.Errorf("escalated after %v, before the grace", el)
+	grace := clock.next(t, e.l.cfg.ShutdownGrace)
+	if grace.d != e.l.cfg.ShutdownGrace {
+		t.Fatalf("escalation timer %v; want the grace period %v", grace.d, e.l.cfg.ShutdownGrace)
 	}
+	clock.advance(grace)
+	st := e.waitState(d, libvirt.DomainShutoff)
 	if st.Reason != int32(libvirt.DomainShutoffDestroyed) {
 		t.Fatalf("reason = %d; want destroyed", st.Reason)
 	}
@@ -464,6 +491,12 @@ func TestShutdownEscalates(t *testing.T) {
 	}
 	if pid := e.rt.pid("web"); pid != 0 {
 		t.Errorf("init %d still runs after the escalation", pid)
+	}
+	if n := len(kills); n != 1 {
+		t.Fatalf("%d kills; want 1", n)
+	}
+	if at := (<-kills).Sub(asked); at < e.l.cfg.ShutdownGrace {
+		t.Errorf("killed %v after the request, before the grace period %v ended", at, e.l.cfg.ShutdownGrace)
 	}
 }
 
@@ -945,5 +978,47 @@ func TestRuntimeErrorMapping(t *testing.T) {
 	}
 	if err := runtimeErr("suspend", "web", errors.New("cgroup gone")); !strings.Contains(err.Error(), "'web'") || !strings.Contains(err.Error(), "cgroup gone") {
 		t.Errorf("message = %q", err)
+	}
+}
+
+// A reboot request init ignores expires with the grace period: the guest's
+// later poweroff is a poweroff, not the reboot finally done.
+func TestIgnoredRebootExpires(t *testing.T) {
+	clock := newFakeClock()
+	e := newEnv(t, withClock(clock))
+	ctx := t.Context()
+	e.rt.ignore["web"] = true
+	d := e.start(e.define("web", uuidA))
+	evs, err := e.l.Events(ctx)
+	must(t, err)
+	must(t, e.l.Reboot(ctx, d.UUID, 0))
+	grace := clock.next(t, e.l.cfg.ShutdownGrace)
+	if grace.d != e.l.cfg.ShutdownGrace {
+		t.Fatalf("expiry timer %v; want the grace period %v", grace.d, e.l.cfg.ShutdownGrace)
+	}
+	clock.advance(grace)
+	dom := e.l.tab.get(d.UUID)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		dom.mu.Lock()
+		p := dom.pending
+		dom.mu.Unlock()
+		if p == pendingNone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the ignored reboot request is still pending after the grace period")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.ID != d.ID {
+		t.Fatalf("after the ignored reboot: %+v", st)
+	}
+	e.rt.exitInit("web", wsExit0)
+	wantEvents(t, evs,
+		lifecycle(d, libvirt.DomainEventShutdown, int32(libvirt.DomainEventShutdownGuest)),
+		lifecycle(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown)))
+	if st := e.waitState(d, libvirt.DomainShutoff); st.Reason != int32(libvirt.DomainShutoffShutdown) {
+		t.Fatalf("after the poweroff: %+v", st)
 	}
 }

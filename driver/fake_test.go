@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -281,6 +282,18 @@ func (f *fakeRuntime) count(call string) int {
 	return n
 }
 
+// waitCalls waits until call was made n times.
+func (f *fakeRuntime) waitCalls(call string, n int) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.count(call) < n {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%d calls %q; want %d", f.count(call), call, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // fakeContainer is the handle of one init.
 type fakeContainer struct {
 	f       *fakeRuntime
@@ -347,6 +360,9 @@ func (c *fakeContainer) Freeze(context.Context) error { return c.freeze("freeze"
 func (c *fakeContainer) Thaw(context.Context) error   { return c.freeze("unfreeze", false) }
 
 func (c *fakeContainer) Frozen() (bool, error) {
+	if err := c.f.enter("frozen", c.name); err != nil {
+		return false, err
+	}
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
 	ct := c.f.cts[c.name]

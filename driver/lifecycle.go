@@ -554,14 +554,12 @@ func (l *LXC) expireReboot(d *domain, ct Container) {
 // same and still running and the request is still the pending one; false
 // (no job held) when init exited, the request changed or the driver closes.
 func (l *LXC) outlivedGrace(d *domain, ct Container, want pending) bool {
-	t := time.NewTimer(l.cfg.ShutdownGrace)
-	defer t.Stop()
 	select {
 	case <-ct.Exited():
 		return false
 	case <-l.ctx.Done():
 		return false
-	case <-t.C:
+	case <-l.cfg.After(l.cfg.ShutdownGrace):
 	}
 	if !l.jobForBackground(d) {
 		return false

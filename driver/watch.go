@@ -41,9 +41,9 @@ func (l *LXC) watchLXC() {
 		for {
 			ch, err := l.rt.StateStream(l.ctx)
 			if err == nil {
-				started := time.Now()
+				started := l.cfg.Now()
 				l.follow(ch)
-				if time.Since(started) > monitorBackoffMax {
+				if l.cfg.Now().Sub(started) > monitorBackoffMax {
 					backoff = monitorBackoffMin
 				}
 			}
@@ -58,7 +58,7 @@ func (l *LXC) watchLXC() {
 			select {
 			case <-l.ctx.Done():
 				return
-			case <-time.After(backoff):
+			case <-l.cfg.After(backoff):
 			}
 			backoff = min(2*backoff, monitorBackoffMax)
 		}
@@ -69,8 +69,7 @@ func (l *LXC) watchLXC() {
 // it starts and once more after resyncDelay.
 func (l *LXC) follow(ch <-chan lxc.StateEvent) {
 	l.resync()
-	t := time.NewTimer(resyncDelay)
-	defer t.Stop()
+	again := l.cfg.After(resyncDelay)
 	for {
 		select {
 		case ev, ok := <-ch:
@@ -78,7 +77,8 @@ func (l *LXC) follow(ch <-chan lxc.StateEvent) {
 				return
 			}
 			l.onStateEvent(ev)
-		case <-t.C:
+		case <-again:
+			again = nil
 			l.resync()
 		case <-l.ctx.Done():
 			return
@@ -119,14 +119,12 @@ func (l *LXC) watchFreeze(d *domain) {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		start := time.Now()
+		start := l.cfg.Now()
 		for _, at := range freezeChecks {
-			t := time.NewTimer(time.Until(start.Add(at)))
 			select {
 			case <-l.ctx.Done():
-				t.Stop()
 				return
-			case <-t.C:
+			case <-l.cfg.After(start.Add(at).Sub(l.cfg.Now())):
 			}
 			l.reconcileSoon(d)
 		}

@@ -14,8 +14,8 @@ import (
 // newMonitoredEnv is newEnv whose driver follows a test-fed state stream;
 // the fake runtime reports each init's end with its wait status, as
 // lxc-monitord does.
-func newMonitoredEnv(t *testing.T) *env {
-	e := &env{t: t, rt: newFakeRuntime(t), stateDir: t.TempDir(), runDir: t.TempDir()}
+func newMonitoredEnv(t *testing.T, opts ...func(*env)) *env {
+	e := unopenedEnv(t, opts...)
 	e.rt.streaming = true
 	e.rt.report = func(_ string, ws unix.WaitStatus) lxc.Exit {
 		return lxc.Exit{Reported: true, Status: int(ws), WaitStatus: true}
@@ -189,18 +189,31 @@ func TestStateStreamRestarted(t *testing.T) {
 
 // LXC announces FREEZING before the kernel has frozen the container and
 // says FROZEN only once it looks again (up to a second later); the driver
-// reads the freezer meanwhile and reports the pause when it happens.
+// reads the freezer meanwhile and reports the pause at its first read after
+// the freeze completed, though LXC never says FROZEN.
 func TestFreezeReportedBeforeLXCSaysFrozen(t *testing.T) {
-	e := newMonitoredEnv(t)
+	clock := newFakeClock()
+	e := newMonitoredEnv(t, withClock(clock))
 	d := e.start(e.define("web", uuidA))
 	evs, err := e.l.Events(t.Context())
 	must(t, err)
+	// The freezer checks within 200ms of one another; the state stream's
+	// resynchronisation comes later.
+	const window = 200 * time.Millisecond
 	e.rt.send(lxc.StateEvent{Name: "web", State: lxc.Freezing})
-	time.Sleep(15 * time.Millisecond)
-	e.rt.setFrozen("web", true)
-	start := time.Now()
-	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
-	if took := time.Since(start); took > 200*time.Millisecond {
-		t.Errorf("pause reported %v after the freezer froze", took)
+	announced := clock.Now()
+	// The first checks find the container not frozen yet.
+	for clock.Now().Sub(announced) < 15*time.Millisecond {
+		reads := e.rt.count("frozen web")
+		clock.fireNext(t, window)
+		e.rt.waitCalls("frozen web", reads+1)
 	}
+	e.rt.setFrozen("web", true)
+	froze := clock.Now()
+	clock.fireNext(t, window)
+	wantEvents(t, evs, lifecycle(d, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused)))
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUnknown) {
+		t.Fatalf("after the freeze: %+v", st)
+	}
+	t.Logf("pause reported at the check %v after the freeze", clock.Now().Sub(froze))
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,10 +123,12 @@ func TestSeedDemo(t *testing.T) {
 	}
 }
 
-// TestShutdownClean: an init that honours the halt signal stops within a
-// second; the reason is shutdown.
+// TestShutdownClean: an init that honours the halt signal stops, and the
+// driver reports it when init exits: the grace period (longer than the
+// test's hang guard) never ends, nothing escalates, the reason is shutdown.
 func TestShutdownClean(t *testing.T) {
 	h := newHost(t)
+	h.grace = 10 * time.Minute
 	l := h.open()
 	ctx := t.Context()
 	name := h.name("halt")
@@ -135,21 +136,20 @@ func TestShutdownClean(t *testing.T) {
 	must(t, err)
 	evs, err := l.Events(ctx)
 	must(t, err)
+	testenv.WaitCatches(t, int(d.ID), unix.SIGPWR) // LXC's halt signal
 	start := time.Now()
 	must(t, l.Shutdown(ctx, d.UUID, 0))
 	returned := time.Since(start)
 	var stopped driverapi.Event
-	for ev := range evs {
-		if ev.Type == int32(libvirt.DomainEventStopped) {
-			stopped = ev
-			break
+	guard := time.After(time.Minute)
+	for stopped.Type != int32(libvirt.DomainEventStopped) {
+		select {
+		case stopped = <-evs:
+		case <-guard:
+			t.Fatal("no stopped event a minute after Shutdown; the halt was not noticed")
 		}
 	}
-	took := time.Since(start)
-	t.Logf("Shutdown returned after %v, domain stopped after %v", returned, took)
-	if took > time.Second {
-		t.Errorf("clean shutdown took %v; want under 1s", took)
-	}
+	t.Logf("Shutdown returned after %v, domain stopped after %v", returned, time.Since(start))
 	if stopped.Detail != int32(libvirt.DomainEventStoppedShutdown) {
 		t.Errorf("stopped event = %+v; want detail shutdown", stopped)
 	}
@@ -157,7 +157,8 @@ func TestShutdownClean(t *testing.T) {
 }
 
 // TestShutdownEscalates: an init that ignores the halt signal is killed
-// after the grace period; the driver reports reason destroyed.
+// after the grace period, not before; Shutdown returns at once, and the
+// driver reports reason destroyed.
 func TestShutdownEscalates(t *testing.T) {
 	h := newHost(t)
 	h.grace = time.Second
@@ -170,22 +171,19 @@ func TestShutdownEscalates(t *testing.T) {
 	must(t, err)
 	start := time.Now()
 	must(t, l.Shutdown(ctx, d.UUID, 0))
-	if el := time.Since(start); el > 500*time.Millisecond {
-		t.Errorf("Shutdown blocked %v", el)
-	}
 	if st := status(t, l, d); st.State != libvirt.DomainRunning {
 		t.Fatalf("stopped before the grace: %+v", st)
 	}
-	st := waitStatus(t, l, d, 10*time.Second, "shut off", isShutoff)
+	st := waitStatus(t, l, d, time.Minute, "shut off", isShutoff)
 	took := time.Since(start)
 	t.Logf("escalated and stopped after %v", took)
-	if took < time.Second {
-		t.Errorf("stopped after %v, before the 1s grace", took)
+	if took < h.grace {
+		t.Errorf("stopped after %v, before the %v grace", took, h.grace)
 	}
 	if st.Reason != int32(libvirt.DomainShutoffDestroyed) {
 		t.Errorf("reason = %d; want destroyed (%d)", st.Reason, libvirt.DomainShutoffDestroyed)
 	}
-	waitGone(t, int(d.ID), 2*time.Second)
+	waitGone(t, int(d.ID), 10*time.Second)
 }
 
 // TestGuestPoweroffAndReboot: init exiting on its own is noticed at once
@@ -202,6 +200,11 @@ func TestGuestPoweroffAndReboot(t *testing.T) {
 
 	evs, err := l.Events(ctx)
 	must(t, err)
+	// lxc-stop -r sends LXC's reboot signal, SIGINT, which init must catch:
+	// PID 1 drops a signal it has no handler for, and a shell cannot trap
+	// one ignored when it started — as it is when this test runs from a
+	// shell's background job (init inherits it through lxc-start).
+	testenv.WaitCatches(t, int(d.ID), unix.SIGINT)
 	must(t, l.Reboot(ctx, d.UUID, 0))
 	select {
 	case ev := <-evs:
@@ -209,7 +212,8 @@ func TestGuestPoweroffAndReboot(t *testing.T) {
 			t.Fatalf("event = %+v; want reboot", ev)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("no reboot event")
+		st, err := l.Status(ctx, d.UUID)
+		t.Fatalf("no reboot event in 10s; domain %+v (%v); first init %d: %s", st, err, d.ID, testenv.SignalState(int(d.ID)))
 	}
 	st := status(t, l, d)
 	if st.State != libvirt.DomainRunning || st.ID == d.ID || !alive(int(st.ID)) {
@@ -219,8 +223,9 @@ func TestGuestPoweroffAndReboot(t *testing.T) {
 
 	// The guest powers off: its init exits (SIGTERM from the host reaches
 	// it because it handles the signal).
+	testenv.WaitCatches(t, int(st.ID), unix.SIGTERM)
 	start := time.Now()
-	must(t, syscallKill(int(st.ID)))
+	must(t, unix.Kill(int(st.ID), unix.SIGTERM))
 	st = waitStatus(t, l, d, 5*time.Second, "shut off", isShutoff)
 	t.Logf("guest poweroff noticed after %v", time.Since(start))
 	if st.Reason != int32(libvirt.DomainShutoffShutdown) {
@@ -392,30 +397,4 @@ func wantCodeSoft(t *testing.T, what string, err error, code libvirt.ErrorNumber
 	if e := virterror.As(err); e == nil || e.Code != code {
 		t.Errorf("%s: err = %v; want libvirt error code %v", what, err, code)
 	}
-}
-
-// syscallKill sends SIGTERM to pid once it catches the signal: an init is
-// PID 1 of its namespace, so a signal it has no handler for yet (its shell
-// has not reached `trap`) would be dropped.
-func syscallKill(pid int) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for !catches(pid, unix.SIGTERM) && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return unix.Kill(pid, unix.SIGTERM)
-}
-
-// catches reports whether pid has a handler for sig (SigCgt in its status).
-func catches(pid int, sig unix.Signal) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
-			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
-			return err == nil && mask&(1<<(uint(sig)-1)) != 0
-		}
-	}
-	return false
 }

@@ -32,11 +32,13 @@ func TestRealConsole(t *testing.T) {
 	}
 	out.waitFor(t, "hello-42", 10*time.Second)
 
-	// A Ctrl+a inside the data reaches the container as one byte.
-	if _, err := c.Write([]byte("head -n1 | wc -c\n")); err != nil {
+	// A Ctrl+a inside the data reaches the container as one byte. It is
+	// sent once the shell runs the command line (its echo printed), so the
+	// shell's line editor no longer reads the terminal: head does.
+	if _, err := c.Write([]byte("echo ready-$((6*8)); head -n1 | wc -c\n")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	out.waitFor(t, "ready-48", 10*time.Second)
 	if _, err := c.Write([]byte("a\x01b\n")); err != nil {
 		t.Fatal(err)
 	}

@@ -343,11 +343,24 @@ func TestOSExecerContextKillsProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	pidFile := filepath.Join(t.TempDir(), "pid")
-	start := time.Now()
-	// The shell's child sleep is in the same process group and must die too.
-	res, err := OSExecer{}.Run(ctx, []string{"sh", "-c", `sleep 30 & echo $! > "$0"; wait`, pidFile}, nil)
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("Run returned after %v", d)
+	// The shell's child sleep is in the same process group and must die
+	// too; while it lives it holds the output pipe open.
+	type ran struct {
+		res Result
+		err error
+	}
+	done := make(chan ran, 1)
+	go func() {
+		res, err := OSExecer{}.Run(ctx, []string{"sh", "-c", `sleep 1000 & echo $! > "$0"; wait`, pidFile}, nil)
+		done <- ran{res, err}
+	}()
+	var res Result
+	var err error
+	select {
+	case r := <-done:
+		res, err = r.res, r.err
+	case <-time.After(60 * time.Second):
+		t.Fatal("Run has not returned 60s after its context ended: the shell's child still holds its output")
 	}
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("err = %v; want killed: context deadline exceeded", err)

@@ -1,8 +1,10 @@
 package lxc
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,9 +23,9 @@ func TestRealStateStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// lxc-monitor connects to lxc-monitord shortly after it starts; a start
-	// before that would not be reported.
-	time.Sleep(300 * time.Millisecond)
+	// What LXC reports before the stream is connected to lxc-monitord is
+	// not seen.
+	waitStreamReady(t, r.LXCPath(), ch)
 
 	next := func(want StateEvent) {
 		t.Helper()
@@ -73,5 +75,40 @@ func TestRealStateStream(t *testing.T) {
 	must(err)
 	if !strings.Contains(string(unixTable), sock) {
 		t.Errorf("no %s in /proc/net/unix", sock)
+	}
+}
+
+// waitStreamReady writes probe records into lxc-monitord's FIFO for
+// lxcpath, as a container's monitor reports its state there, until one
+// comes out of ch: from then on ch carries what LXC's containers report.
+func waitStreamReady(t *testing.T, lxcpath string, ch <-chan StateEvent) {
+	t.Helper()
+	fifo := filepath.Join("/run/lxc", lxcpath, "monitor-fifo") // LXC's rundir as root
+	probe := uniqueName(t, "probe")
+	rec := make([]byte, monitorRecordLen)
+	binary.NativeEndian.PutUint32(rec[0:], monitorMsgState)
+	copy(rec[4:], probe)
+	binary.NativeEndian.PutUint32(rec[4+monitorNameLen:], uint32(slices.Index(lxcStates, Running)))
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(15 * time.Second)
+	for {
+		// Non-blocking, as LXC opens it: no reader yet is no error.
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			_, _ = f.Write(rec)
+			f.Close()
+		}
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatal("the state stream ended before it carried a probe")
+			}
+			if ev.Name == probe {
+				return
+			}
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("no probe written to %s came out of the state stream in 15s", fifo)
+		}
 	}
 }

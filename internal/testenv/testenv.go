@@ -4,10 +4,14 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/lxcvirt/lxcvirt/internal/rootfs"
 )
@@ -86,4 +90,52 @@ func RequireLXCFS(t testing.TB) {
 		}
 		skip("lxcfs is not serving /var/lib/lxcfs (make deps starts it): ", err)
 	}
+}
+
+// WaitCatches waits until process pid has a handler for sig (SigCgt in its
+// /proc status). A container's init is PID 1 of its namespace: a signal it
+// has no handler for yet — its shell has not reached `trap` — is dropped,
+// LXC's halt (SIGPWR) and reboot (SIGINT) signals included, so a test
+// that signals a freshly started init waits for this first.
+func WaitCatches(t testing.TB, pid int, sig syscall.Signal) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !catches(pid, sig) {
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d has no handler for %v after 10s (%s)", pid, sig, SignalState(pid))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// SignalState is what pid's /proc status says of its signals (blocked,
+// ignored, caught masks), for a failure message; "gone" once it exited.
+// A signal ignored when a shell started cannot be trapped by it.
+func SignalState(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "gone"
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if strings.HasPrefix(line, "State:") || strings.HasPrefix(line, "SigBlk:") || strings.HasPrefix(line, "SigIgn:") || strings.HasPrefix(line, "SigCgt:") {
+			out = append(out, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// catches reports whether pid has a handler for sig.
+func catches(pid int, sig syscall.Signal) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return false
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && mask&(1<<(uint(sig)-1)) != 0
+		}
+	}
+	return false
 }
