@@ -433,12 +433,6 @@ func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driv
 	return fn(inst.drv)
 }
 
-// do is call for methods that return only an error.
-func do(s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) error) error {
-	_, err := call(s, ctx, method, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
-	return err
-}
-
 // change is call for a method that changes domain u: u stays out of the
 // status cache until the plugin answered.
 func change[T any](s *Supervisor, ctx context.Context, method string, u driverapi.UUID, fn func(driverapi.Driver) (T, error)) (T, error) {

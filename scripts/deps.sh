@@ -5,6 +5,8 @@ set -eu
 
 # Build, run and test lxcvirt itself.
 packages="lxc lxcfs busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
+# protoc, for make generated (the .proto -> Go check in make test) and make proto.
+packages="$packages protobuf-compiler"
 # The Debian package test checks its units with systemd-analyze.
 packages="$packages systemd"
 # The real clients the integration tests drive: virt-install/virt-xml, virt-manager under Xvfb
