@@ -9,8 +9,27 @@ LXCPATH    ?= $(STATE_DIR)/lxc
 DEMO_ROOT  ?= /srv/mycontainer
 FUZZTIME   ?= 20s
 TESTFLAGS  ?= -race -count=1 -timeout 20m
+# Real-container tests (root, LXC, real clients) carry this build tag; the
+# packages that have such tests:
+ITAG       := integration
+IPKGS       = $$(grep -rl --include='*_test.go' '^//go:build.*\b$(ITAG)\b' . | xargs -n1 dirname | sort -u)
+# bench/ is a module of its own (gonum/plot), outside the product's.
 
-.PHONY: all deps build test unit integration lint fuzz run stop bench bench-smoke proto clean
+# make install: PREFIX/sbin/lxcvirtd finds its plugin in PREFIX/lib/lxcvirt.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+PKGLIBDIR  ?= $(PREFIX)/lib/lxcvirt
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+# make deb: the package's version (a v* tag, else the commit) and output dir.
+VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | sed -e 's/^v//' -e 's/-\([0-9]*\)-g/+\1.g/' || git log -1 --format='0~git%cd.%h' --date=format:%Y%m%d 2>/dev/null || echo 0~unknown)
+DEBDIR     ?= $(BIN)
+# What the package needs at run time (its binaries are static). The networks
+# issue adds what libvirt networks need: dnsmasq-base, iptables | nftables.
+DEB_DEPENDS ?= lxc
+
+.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean
 
 all: build
 
@@ -22,24 +41,65 @@ deps:
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## test: deps, lint, unit and integration tests (real containers) with -race, bench smoke
-test: deps lint
-	$(GO) test $(TESTFLAGS) ./...
+## install: the daemon, its driver plugin, systemd units and config file under DESTDIR
+## and PREFIX (default /usr/local); an existing config file is kept
+install:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/static/ ./cmd/lxcvirtd ./cmd/lxcvirt-driver-lxc
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/lxcvirt
+	install -m 0755 $(BIN)/static/lxcvirtd $(DESTDIR)$(SBINDIR)/lxcvirtd
+	install -m 0755 $(BIN)/static/lxcvirt-driver-lxc $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc
+	install -m 0644 dist/lxcvirtd.socket dist/lxcvirtd-ro.socket $(DESTDIR)$(UNITDIR)/
+	sed -e 's|/usr/sbin/lxcvirtd|$(SBINDIR)/lxcvirtd|' -e 's|/etc/lxcvirt/|$(SYSCONFDIR)/lxcvirt/|' \
+		dist/lxcvirtd.service >$(DESTDIR)$(UNITDIR)/lxcvirtd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lxcvirtd.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf"; \
+	else \
+		install -m 0644 dist/lxcvirtd.conf $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf; \
+	fi
+
+## uninstall: remove what make install put there, except the config file
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/lxcvirtd $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc \
+		$(DESTDIR)$(UNITDIR)/lxcvirtd.service $(DESTDIR)$(UNITDIR)/lxcvirtd.socket $(DESTDIR)$(UNITDIR)/lxcvirtd-ro.socket
+	-rmdir $(DESTDIR)$(PKGLIBDIR)
+
+## deb: the Debian package (make install with PREFIX=/usr, units in /lib/systemd/system as
+## on Debian 12) as DEBDIR/lxcvirt_VERSION_ARCH.deb
+deb:
+	@stage=$$(mktemp -d) && \
+	$(MAKE) --no-print-directory install DESTDIR=$$stage PREFIX=/usr UNITDIR=/lib/systemd/system SYSCONFDIR=/etc >&2 && \
+	./scripts/deb.sh $$stage $(DEBDIR) '$(VERSION)' '$(DEB_DEPENDS)'; \
+	rc=$$?; rm -rf $$stage; exit $$rc
+
+## test: deps, lint, generated-code check, unit tests, then the real-container tests, all with -race, then bench smoke
+test: deps lint generated
+	$(MAKE) unit
+	$(MAKE) integration
 	$(MAKE) bench-smoke
 
-## unit: tests that need neither root nor LXC (integration tests skip themselves)
+## unit: tests that need neither root nor LXC (no real container, even as root), both modules
 unit:
-	$(GO) test $(TESTFLAGS) $$($(GO) list ./... | grep -v /integration)
+	$(GO) test $(TESTFLAGS) ./...
+	cd bench && $(GO) test $(TESTFLAGS) ./...
 
-## integration: only the real-container tests
+## integration: the real-container tests (build tag integration); none skips under CI=true
 integration: deps
-	$(GO) test $(TESTFLAGS) -v ./integration/...
+	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
 
-## lint: gofmt check and go vet
+## lint: gofmt, go vet of both modules (with the integration tag), and no bench or cgo client in the product
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet -tags $(ITAG) ./...
+	cd bench && $(GO) vet ./...
+	@if $(GO) list -deps ./... | grep -E '^(gonum\.org/|libvirt\.org/go/libvirt$$)'; then \
+		echo "the product links the packages above (they belong to bench/ or the integration tests)"; exit 1; fi
+
+## generated: the committed generated code is what its inputs give (.x -> Go, .proto -> Go)
+generated:
+	$(GO) test -count=1 -run '^TestGeneratedFilesAreCurrent$$' ./remote/internal/gen
+	sh plugin/proto/gen.sh --check
 
 ## fuzz: run every Go fuzz target for FUZZTIME each
 fuzz:
@@ -61,11 +121,11 @@ stop:
 
 ## bench: measure lxcvirt against raw lxc-* and libvirtd (writes bench/RESULTS.md)
 bench: deps build
-	$(GO) run ./bench $(BENCHFLAGS)
+	cd bench && $(GO) run . $(BENCHFLAGS)
 
-## bench-smoke: the benchmark harness in --quick mode, results thrown away (a check, not a gate)
+## bench-smoke: the benchmark harness in --quick mode, results thrown away; fails when a row was not measured
 bench-smoke: build
-	@out=$$(mktemp -d); $(GO) run ./bench --quick --out $$out; rc=$$?; rm -rf $$out; exit $$rc
+	@out=$$(mktemp -d); (cd bench && $(GO) run . --quick --out $$out); rc=$$?; rm -rf $$out; exit $$rc
 
 ## proto: regenerate the plugin's gRPC code
 proto:

@@ -16,6 +16,7 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-plugin/runner"
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc/status"
 )
@@ -66,8 +67,10 @@ type SupervisorConfig struct {
 	// Path is the plugin binary (default: DefaultBinary beside
 	// os.Executable()).
 	Path string
-	// Args and Env are passed to the plugin (after the host's environment),
-	// e.g. Settings.Args() for the LXC driver.
+	// Settings are sent to each plugin process as it starts (Configure).
+	Settings settings.Settings
+	// Args and Env are passed to the plugin (Env after the host's
+	// environment); the LXC driver plugin needs neither.
 	Args []string
 	Env  []string
 	// Logger receives the supervisor's records and the plugin's own log
@@ -85,8 +88,9 @@ type SupervisorConfig struct {
 // supervisor reaps it at once, answers the calls that were in flight with a
 // libvirt internal error, restarts it with backoff and serves later calls
 // from the new process (calls that arrive during the restart wait for it,
-// within their context). Event subscriptions outlive restarts. Containers
-// are LXC's, not the plugin's: no plugin restart or Close stops them.
+// within their context). An event subscription ends with its plugin.
+// Containers are LXC's, not the plugin's: no plugin restart or Close stops
+// them.
 //
 // State queries about shut-off domains (Status and the lookups by name or
 // UUID) are answered from a cache of the plugin's replies kept in step with
@@ -199,6 +203,9 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	if err == nil {
+		err = s.configure(ctx, drv)
+	}
 	if err != nil {
 		client.Kill()
 		proc.release()
@@ -209,6 +216,14 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	drv.transport = s.transportError(inst)
 	s.log.Info("LXC driver plugin started", "path", s.cfg.Path, "pid", inst.pid)
 	return inst, nil
+}
+
+// configure sends a new plugin process its settings, within the start
+// timeout.
+func (s *Supervisor) configure(ctx context.Context, drv *Client) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StartTimeout)
+	defer cancel()
+	return drv.Configure(ctx, s.cfg.Settings)
 }
 
 // dispense runs go-plugin's handshake and returns the plugin's driver.
@@ -433,12 +448,6 @@ func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driv
 	return fn(inst.drv)
 }
 
-// do is call for methods that return only an error.
-func do(s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) error) error {
-	_, err := call(s, ctx, method, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
-	return err
-}
-
 // change is call for a method that changes domain u: u stays out of the
 // status cache until the plugin answered.
 func change[T any](s *Supervisor, ctx context.Context, method string, u driverapi.UUID, fn func(driverapi.Driver) (T, error)) (T, error) {
@@ -594,12 +603,14 @@ func (s *Supervisor) Stats(ctx context.Context, uuids []driverapi.UUID) ([]drive
 	return call(s, ctx, "Stats", func(d driverapi.Driver) ([]driverapi.Stats, error) { return d.Stats(ctx, uuids) })
 }
 
-// Events subscribes to domain events. The channel stays open across plugin
-// restarts (the supervisor subscribes to each new plugin at once; events
-// emitted between a plugin's death and that subscription are lost) and
-// closes when ctx ends, at Close, or — as the driver's own subscriptions
-// do — when the subscriber falls eventBuffer events behind. Each event
-// drops its domain from the status cache before the subscriber gets it.
+// Events subscribes to domain events of the current plugin. The channel
+// closes when that plugin's stream ends (the plugin died or its stream
+// broke), when ctx ends, at Close, or — as the driver's own subscriptions
+// do — when the subscriber falls eventBuffer events behind. A subscriber
+// that wants events for good subscribes again and resynchronises from a
+// listing: events emitted between the end and the next subscription are
+// lost. Each event drops its domain from the status cache before the
+// subscriber gets it.
 func (s *Supervisor) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	inst, err := s.current(ctx, "Events")
 	if err != nil {
@@ -622,22 +633,17 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driverapi.Event, error)
 		defer close(out)
 		defer cancel()
 		defer stopOnClose()
-		for in != nil {
-			// Never block on the subscriber: the relay must see a broken
-			// stream at once to subscribe to the next plugin in time.
-			for ev := range in {
-				s.cache.invalidate(ev.Domain)
-				select {
-				case out <- ev:
-				default:
-					s.log.Warn("events subscriber fell behind; closing its subscription", "buffer", eventBuffer)
-					return
-				}
+		for ev := range in {
+			s.cache.invalidate(ev.Domain)
+			select {
+			case out <- ev:
+			default:
+				s.log.Warn("events subscriber fell behind; closing its subscription", "buffer", eventBuffer)
+				return
 			}
-			inst, in = s.resubscribe(ctx, inst)
-			if in != nil {
-				s.log.Info("LXC driver events subscription renewed", "pid", inst.pid)
-			}
+		}
+		if ctx.Err() == nil {
+			s.log.Info("LXC driver events subscription ended", "pid", inst.pid)
 		}
 	}()
 	return out, nil

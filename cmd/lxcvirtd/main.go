@@ -17,12 +17,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"sync"
 	"syscall"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
@@ -44,13 +42,14 @@ systemd the sockets may come from socket activation instead
 (dist/lxcvirtd.socket, dist/lxcvirtd-ro.socket).
 
 The LXC driver runs in a child process, the driver plugin lxcvirt-driver-lxc
-(looked for beside lxcvirtd's own binary unless --driver-plugin names it);
-its log lines come out of the daemon's log. If the plugin dies, the daemon
-answers the calls it was running with "internal error: LXC driver process
-exited; it is being restarted", starts it again (with backoff when it keeps
-dying) and serves the next calls from the new one; clients stay connected
-and containers keep running. The plugin reloads the definitions and
-re-adopts the running containers, with the same IDs.
+(looked for beside lxcvirtd's own binary, then in ../lib/lxcvirt from it as
+make install and the Debian package put it, unless --driver-plugin names
+it); its log lines come out of the daemon's log. If the plugin dies, the
+daemon answers the calls it was running with "internal error: LXC driver
+process exited; it is being restarted", starts it again (with backoff when
+it keeps dying) and serves the next calls from the new one; clients stay
+connected and containers keep running. The plugin reloads the definitions
+and re-adopts the running containers, with the same IDs.
 
 On SIGTERM or SIGINT the daemon stops accepting clients, finishes the calls
 in flight and exits 0. Running containers keep running, and a new daemon
@@ -59,9 +58,7 @@ libvirt-guests does at host shutdown, every running container is asked to
 halt (paused ones are resumed first), gets --shutdown-grace to do so and is
 killed after that.
 
-Usage: lxcvirtd [flags]
-
-Flags:
+Usage: lxcvirtd [--config FILE] [flags]
 `
 
 // Memory profiling is off: nothing reads the profile, and its records
@@ -73,7 +70,7 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
-	cfg, err := parseArgs(args, stderr)
+	cfg, warns, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -81,7 +78,15 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log, closeLog, err := newLogger(cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	defer closeLog()
+	for _, w := range warns {
+		log.Warn("config file: setting ignored", "file", w.File, "line", w.Line, "key", w.Key, "why", w.Msg)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := serve(ctx, cfg, log, openPlugin); err != nil {
@@ -100,77 +105,22 @@ type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (drivera
 // openPlugin starts the LXC driver plugin under a supervisor that restarts
 // it whenever it dies; ctx bounds the first start.
 func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
-	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
-		Path:   cfg.DriverPlugin,
-		Args:   cfg.pluginSettings().Args(),
-		Logger: log.With("component", "driver"),
-	})
+	path, err := driverPluginPath(cfg)
+	var s *plugin.Supervisor
+	if err == nil {
+		s, err = plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
+			Path:     path,
+			Settings: cfg,
+			Logger:   log.With("component", "driver"),
+		})
+	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w (install it beside lxcvirtd, e.g. with make build, or name it with --driver-plugin)", err)
+		return nil, fmt.Errorf("%w (install it beside lxcvirtd or in ../lib/lxcvirt from it, e.g. with make build or make install, or name it with --driver-plugin)", err)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// parseArgs reads the config file named by --config, then applies the
-// other flags on top of it.
-func parseArgs(args []string, out io.Writer) (config, error) {
-	cfg := defaultConfig()
-	fs := flag.NewFlagSet("lxcvirtd", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprint(out, usage)
-		fs.PrintDefaults()
-		fmt.Fprint(out, "\n"+configHelp)
-	}
-	var (
-		configFile string
-		overrides  [][2]string
-	)
-	fs.StringVar(&configFile, "config", "", "read settings from `FILE` (format below); flags override it")
-	for _, f := range []struct{ name, key, usage string }{
-		{"socket", "socket", "read-write socket `PATH`; the read-only one is PATH-ro (default " + defaultSocket + ")"},
-		{"state-dir", "state_dir", "`DIR` holding domain definitions and state (default " + defaults.StateDir + ")"},
-		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + defaults.LXCPath + ")"},
-		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + defaults.RunDir + ")"},
-		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
-		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
-		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd)"},
-		{"driver-gc-percent", "driver_gc_percent", "the driver plugin's garbage-collection target `PERCENT` (default: GOGC, else " + strconv.Itoa(plugin.DefaultGCPercent) + ")"},
-	} {
-		fs.Func(f.name, f.usage, func(v string) error {
-			overrides = append(overrides, [2]string{f.key, v})
-			return nil
-		})
-	}
-	for _, f := range []struct{ name, key, usage string }{
-		{"listen-default", "listen_default", "also listen on " + libvirtDirectSocket + "(-ro), where virsh looks by default"},
-		{"shutdown-guests", "shutdown_guests", "on SIGTERM, shut the running containers down (grace period, then kill) instead of leaving them running"},
-	} {
-		fs.BoolFunc(f.name, f.usage, func(v string) error {
-			overrides = append(overrides, [2]string{f.key, v})
-			return nil
-		})
-	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
-	}
-	if configFile != "" {
-		if err := loadConfigFile(&cfg, configFile); err != nil {
-			return cfg, err
-		}
-	}
-	for _, o := range overrides {
-		if err := cfg.set(o[0], o[1]); err != nil {
-			return cfg, fmt.Errorf("flag for %s: %w", o[0], err)
-		}
-	}
-	return cfg, nil
 }
 
 // endpoint is one socket the daemon serves.
@@ -204,7 +154,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
-		Limits:            cfg.Limits,
+		Limits: server.Limits{
+			MaxClients:          cfg.MaxClients,
+			MaxAnonymousClients: cfg.MaxAnonymousClients,
+			MaxClientRequests:   cfg.MaxClientRequests,
+			MaxQueuedClients:    cfg.MaxQueuedClients,
+			OpenTimeout:         cfg.OpenTimeout,
+		},
 	})
 	if err != nil {
 		closeAll(endpoints)
@@ -240,7 +196,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	}
 	wg.Wait()
 	if cfg.ShutdownGuests && serveErr == nil {
-		shutdownGuests(drv, cfg.guestGrace(), log)
+		shutdownGuests(drv, cfg.ShutdownGrace, log)
 	}
 	closeDriver() // the plugin exits; containers keep running
 	log.Info("stopped")
@@ -252,6 +208,10 @@ func listen(cfg config) ([]endpoint, error) {
 	if eps, err := systemdListeners(); err != nil || len(eps) > 0 {
 		return eps, err
 	}
+	gid, err := socketGroup(cfg.UnixSockGroup)
+	if err != nil {
+		return nil, err
+	}
 	paths := []string{cfg.Socket}
 	if cfg.ListenDefault {
 		paths = append(paths, libvirtDirectSocket)
@@ -262,13 +222,16 @@ func listen(cfg config) ([]endpoint, error) {
 			path     string
 			mode     os.FileMode
 			readOnly bool
-		}{{p, 0o600, false}, {p + roSuffix, 0o666, true}} {
+		}{{p, cfg.UnixSockRWPerms, false}, {p + roSuffix, cfg.UnixSockROPerms, true}} {
 			l, err := server.ListenUnix(s.path, s.mode)
+			if err == nil {
+				eps = append(eps, endpoint{l: l, readOnly: s.readOnly})
+				err = chownSocket(s.path, gid)
+			}
 			if err != nil {
 				closeAll(eps)
 				return nil, err
 			}
-			eps = append(eps, endpoint{l: l, readOnly: s.readOnly})
 		}
 	}
 	return eps, nil

@@ -2,8 +2,8 @@ package server
 
 import (
 	"log/slog"
-	"sync"
-	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/ratelog"
 )
 
 // socketSlots counts the clients of one socket kind: every client holds a
@@ -13,19 +13,18 @@ import (
 type socketSlots struct {
 	clients   chan struct{}
 	anonymous chan struct{}
-	full      rateLog
 }
 
 // acquire waits for a client and an anonymous slot; false when done closes
 // first.
-func (s *socketSlots) acquire(log *slog.Logger, kind string, done <-chan struct{}) bool {
+func (s *socketSlots) acquire(rl *ratelog.Limiter, log *slog.Logger, kind string, done <-chan struct{}) bool {
 	for _, ch := range []chan struct{}{s.clients, s.anonymous} {
 		select {
 		case ch <- struct{}{}:
 			continue
 		default:
 		}
-		s.full.warn(log, "client limit reached; not accepting until a client leaves or opens",
+		rl.Warn(log, "client limit reached; not accepting until a client leaves or opens",
 			"socket", kind, "clients", len(s.clients), "anonymous", len(s.anonymous))
 		select {
 		case ch <- struct{}{}:
@@ -43,31 +42,4 @@ func (s *socketSlots) acquire(log *slog.Logger, kind string, done <-chan struct{
 func (s *socketSlots) releaseAll() {
 	<-s.anonymous
 	<-s.clients
-}
-
-// rateLog logs a warning at most once a minute, counting the ones it
-// suppressed.
-type rateLog struct {
-	mu         sync.Mutex
-	last       time.Time
-	suppressed int
-}
-
-const rateLogEvery = time.Minute
-
-func (r *rateLog) warn(log *slog.Logger, msg string, args ...any) {
-	r.mu.Lock()
-	now := time.Now()
-	if now.Sub(r.last) < rateLogEvery {
-		r.suppressed++
-		r.mu.Unlock()
-		return
-	}
-	n := r.suppressed
-	r.last, r.suppressed = now, 0
-	r.mu.Unlock()
-	if n > 0 {
-		args = append(args, "suppressed", n)
-	}
-	log.Warn(msg, args...)
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/ratelog"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -106,6 +107,8 @@ type Server struct {
 	events   *eventHub
 	buffers  *wire.Pool            // all clients' packet buffers
 	slots    map[bool]*socketSlots // by readOnly
+	// clientLog rate-limits the log lines clients can trigger.
+	clientLog *ratelog.Limiter
 
 	mu        sync.Mutex
 	listeners map[net.Listener]bool
@@ -113,8 +116,6 @@ type Server struct {
 	closing   bool
 	done      chan struct{} // closed by Shutdown
 	connWG    sync.WaitGroup
-	// Warnings a client can trigger, each logged at most once a minute.
-	acceptLog, openTimeoutLog, badPacketLog rateLog
 }
 
 // New builds a server for cfg.
@@ -152,8 +153,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handlers = s.newHandlers()
 	s.events = newEventHub(s)
+	s.clientLog = ratelog.New(cfg.Logger, clientLogRate, clientLogBurst)
 	return s, nil
 }
+
+// Client-triggered log lines (bad packets, dropped clients, unsupported
+// calls) pass at clientLogRate a second after a burst of clientLogBurst,
+// across all clients, so no client can flood the log.
+const (
+	clientLogRate  = 5
+	clientLogBurst = 50
+)
 
 // ErrServerClosed is returned by Serve once Shutdown has been called.
 var ErrServerClosed = errors.New("server: closed")
@@ -175,7 +185,7 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 	slots := s.slots[readOnly]
 	var backoff time.Duration
 	for {
-		if !slots.acquire(s.log, socketKind(readOnly), s.done) {
+		if !slots.acquire(s.clientLog, s.log, socketKind(readOnly), s.done) {
 			return s.closed(l)
 		}
 		nc, err := l.Accept()
@@ -187,7 +197,7 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 			// EMFILE, ENFILE, ENOBUFS…: the daemon keeps serving the
 			// clients it has and tries again, as libvirtd does.
 			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-			s.acceptLog.warn(s.log, "accept failed; retrying", "addr", l.Addr().String(), "err", err, "retry", backoff)
+			s.clientLog.Warn(s.log, "accept failed; retrying", "addr", l.Addr().String(), "err", err, "retry", backoff)
 			select {
 			case <-time.After(backoff):
 				continue
