@@ -168,7 +168,7 @@ func TestPartialPacketFlood(t *testing.T) {
 func TestUnopenedConnectionsTimeOut(t *testing.T) {
 	h := newHost(t)
 	conf := filepath.Join(t.TempDir(), "lxcvirtd.conf")
-	must(t, os.WriteFile(conf, []byte("open_timeout = 2s\n"), 0o644))
+	must(t, os.WriteFile(conf, []byte("open_timeout = 2\n"), 0o644))
 	d := startDaemon(t, h, "--config", conf)
 	opened := dialGo(t, d.ro)
 	lurker, err := net.Dial("unix", d.ro)

@@ -47,12 +47,13 @@ type conn struct {
 	anonymous sync.Once    // gives back the anonymous slot
 	everOpen  atomic.Bool  // made CONNECT_OPEN at least once
 
-	lastRecv  atomic.Int64 // unix nanoseconds of the last packet received
-	keepalive sync.Once
-	draining  atomic.Bool          // server shutdown: finish calls, read no more
-	events    chan driverapi.Event // events waiting for this client's writer
-	slow      sync.Once            // dropping the client for falling behind
-	streams   streams              // open streams (stream.go)
+	lastRecv   atomic.Int64 // unix nanoseconds of the last packet received
+	keepalive  sync.Once
+	draining   atomic.Bool          // server shutdown: finish calls, read no more
+	events     chan driverapi.Event // events waiting for this client's writer
+	eventsOnce sync.Once            // makes events and starts the writer
+	slow       sync.Once            // dropping the client for falling behind
+	streams    streams              // open streams (stream.go)
 
 	mu            sync.Mutex // guards the fields below
 	opened        bool
@@ -74,7 +75,6 @@ func newConn(s *Server, nc net.Conn, readOnly bool, slots *socketSlots) *conn {
 		cancel:   cancel,
 		slots:    make(chan struct{}, s.cfg.Limits.MaxClientRequests),
 		sockets:  slots,
-		events:   make(chan driverapi.Event, eventQueueLen),
 	}
 	c.lastRecv.Store(time.Now().UnixNano())
 	return c
@@ -93,7 +93,6 @@ func clientName(nc net.Conn) string {
 // A client that has not made CONNECT_OPEN within OpenTimeout is dropped.
 func (c *conn) serve() {
 	c.log.Debug("client connected", "readonly", c.readOnly)
-	go c.writeEvents()
 	defer c.finish()
 	openTimer := time.AfterFunc(c.srv.cfg.Limits.OpenTimeout, func() {
 		if !c.everOpen.Load() {
@@ -339,13 +338,23 @@ func (c *conn) post(ev driverapi.Event) {
 		return
 	}
 	select {
-	case c.events <- ev:
+	case c.eventQueue() <- ev:
 	default:
 		c.slow.Do(func() {
 			c.srv.clientLog.Warn(c.log, "dropping client: not reading its events", "queued", eventQueueLen)
 			c.abort()
 		})
 	}
+}
+
+// eventQueue returns the client's event queue, made with its writer when
+// the first event comes: a client that never gets one costs no queue.
+func (c *conn) eventQueue() chan driverapi.Event {
+	c.eventsOnce.Do(func() {
+		c.events = make(chan driverapi.Event, eventQueueLen)
+		go c.writeEvents()
+	})
+	return c.events
 }
 
 // writeEvents turns the client's queued events into packets and writes
