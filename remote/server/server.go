@@ -65,7 +65,7 @@ type Limits struct {
 	// 32 MiB message limit) bounds one opened client's packet; before
 	// CONNECT_OPEN a client's packets are bounded by anonymousPacketMax.
 	MaxClientBuffer int
-	// MaxTotalBuffer (lxcvirtd's own, default 256 MiB) bounds the packet
+	// MaxTotalBuffer (lxcvirtd's own, default 128 MiB) bounds the packet
 	// buffers of all clients together; a client whose packet finds it full
 	// is dropped.
 	MaxTotalBuffer int64
@@ -93,7 +93,7 @@ func (l Limits) withDefaults() Limits {
 		l.OpenTimeout = 30 * time.Second
 	}
 	if l.MaxTotalBuffer <= 0 {
-		l.MaxTotalBuffer = 256 << 20
+		l.MaxTotalBuffer = 128 << 20
 	}
 	l.MaxAnonymousClients = min(l.MaxAnonymousClients, l.MaxClients)
 	return l

@@ -102,10 +102,10 @@ func ReadPacket(r io.Reader) (*Packet, error) {
 const readChunk = MessageInitial
 
 // ReadPacketBounded reads one packet of at most limit() bytes, asked once
-// the length word has arrived (nil: MessageMax). Its payload
-// buffer grows with the bytes that arrive (doubling, from readChunk), so a
-// peer that announces a large packet and sends little of it holds little
-// memory: never more than twice what arrived, plus readChunk. When pool is not nil every byte of buffer is first
+// the length word has arrived (nil: MessageMax). Its buffers grow with the
+// bytes that arrive, a chunk at a time, so a peer that announces a large
+// packet and sends little of it holds little memory: never more than what
+// arrived plus one chunk (at most maxChunk). When pool is not nil every byte of buffer is first
 // taken from it; a packet the pool cannot cover fails with ErrNoBuffer, and
 // the caller gives a packet's Held bytes back with pool.Put once done with
 // it. io.EOF means the peer closed cleanly between packets; every other
@@ -136,25 +136,46 @@ func ReadPacketBounded(r io.Reader, limit func() uint32, pool *Pool) (*Packet, e
 	}
 	p := &Packet{Header: h}
 	size := int(n - PrefixSize)
-	for len(p.Payload) < size {
-		if len(p.Payload) == cap(p.Payload) {
-			grow := min(max(cap(p.Payload), readChunk), size-cap(p.Payload))
-			if !pool.take(grow) {
-				pool.Put(p.Held())
-				return nil, &FrameError{Length: n, Err: ErrNoBuffer}
-			}
-			p.Payload = append(make([]byte, 0, cap(p.Payload)+grow), p.Payload...)
+	if size <= readChunk {
+		if !pool.take(size) {
+			return nil, &FrameError{Length: n, Err: ErrNoBuffer}
 		}
-		end := min(cap(p.Payload), size)
-		got, err := io.ReadFull(r, p.Payload[len(p.Payload):end])
-		p.Payload = p.Payload[:len(p.Payload)+got]
-		if err != nil {
-			pool.Put(p.Held())
+		p.Payload = make([]byte, size)
+		if _, err := io.ReadFull(r, p.Payload); err != nil {
+			pool.Put(size)
 			return nil, &FrameError{Length: n, Err: truncated(err)}
 		}
+		return p, nil
+	}
+	// A larger packet arrives in chunks, each taken from the pool before it
+	// is read into, then is joined into one buffer: no chunk outlives the
+	// packet, and a packet that never completes leaves no garbage behind.
+	var chunks [][]byte
+	held := 0
+	for got := 0; got < size; {
+		c := min(max(readChunk, held), maxChunk, size-got)
+		if !pool.take(c) {
+			pool.Put(held)
+			return nil, &FrameError{Length: n, Err: ErrNoBuffer}
+		}
+		held += c
+		chunk := make([]byte, c)
+		if _, err := io.ReadFull(r, chunk); err != nil {
+			pool.Put(held)
+			return nil, &FrameError{Length: n, Err: truncated(err)}
+		}
+		chunks = append(chunks, chunk)
+		got += c
+	}
+	p.Payload = make([]byte, 0, size)
+	for _, c := range chunks {
+		p.Payload = append(p.Payload, c...)
 	}
 	return p, nil
 }
+
+// maxChunk is the largest chunk a large packet is read in.
+const maxChunk = 1 << 20
 
 // Held is the buffer the packet holds, in bytes: what ReadPacketBounded
 // took from its pool for it.
