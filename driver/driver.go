@@ -39,6 +39,13 @@ type Config struct {
 	// JobTimeout bounds the wait for another operation on the same domain
 	// (default 30s, as libvirt's state change lock).
 	JobTimeout time.Duration
+	// LXCTimeout bounds each lxc-* call, beyond the wait it was asked for;
+	// a call still running then is killed with its process group
+	// (default 60s).
+	LXCTimeout time.Duration
+	// AutostartParallel is how many autostart domains start at once
+	// (default 4).
+	AutostartParallel int
 	// DefaultBridge backs bridge interfaces without a bridge name and the
 	// "default" network (default lxcbr0).
 	DefaultBridge string
@@ -78,6 +85,12 @@ func (c *Config) setDefaults() error {
 	}
 	if c.JobTimeout <= 0 {
 		c.JobTimeout = defaults.JobTimeout
+	}
+	if c.LXCTimeout <= 0 {
+		c.LXCTimeout = defaults.LXCTimeout
+	}
+	if c.AutostartParallel <= 0 {
+		c.AutostartParallel = defaults.AutostartParallel
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -136,7 +149,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger})
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
@@ -506,12 +519,23 @@ func (l *LXC) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) erro
 	return l.withJob(ctx, u, func(d *domain) error { return l.shutdown(ctx, d) })
 }
 
-// Destroy kills the container at once; reason destroyed.
+// Destroy kills the container at once; reason destroyed. A start in
+// progress is aborted rather than waited for (its runtime kills what it
+// started), so a start that hangs cannot block destroy.
 func (l *LXC) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainDestroyFlags", flags, 0); err != nil {
 		return err
 	}
-	return l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d) })
+	d, err := l.lookup(u)
+	if err != nil {
+		return err
+	}
+	aborted := abortStart(d)
+	err = l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d, aborted) })
+	if aborted && virterror.HasCode(err, libvirt.ErrNoDomain) {
+		return nil // a transient domain whose start was aborted is gone
+	}
+	return err
 }
 
 // Reboot asks init to reboot and returns at once (see reboot).

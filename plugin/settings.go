@@ -23,10 +23,13 @@ type Settings struct {
 	CgroupRoot    string
 	ShutdownGrace time.Duration
 	JobTimeout    time.Duration
-	DefaultBridge string
-	Emulator      string            // the capabilities' <emulator>
-	Networks      map[string]string // libvirt network name → host bridge
-	LogLevel      slog.Level        // the plugin's log level
+	LXCTimeout    time.Duration
+	// AutostartParallel is how many autostart domains start at once.
+	AutostartParallel int
+	DefaultBridge     string
+	Emulator          string            // the capabilities' <emulator>
+	Networks          map[string]string // libvirt network name → host bridge
+	LogLevel          slog.Level        // the plugin's log level
 	// GCPercent is the plugin's garbage-collection target (see
 	// GCPercentToApply); 0 leaves it to GOGC or DefaultGCPercent.
 	GCPercent int
@@ -75,6 +78,10 @@ func (s Settings) Args() []string {
 	str("cgroup-root", s.CgroupRoot)
 	dur("shutdown-grace", s.ShutdownGrace)
 	dur("job-timeout", s.JobTimeout)
+	dur("lxc-timeout", s.LXCTimeout)
+	if s.AutostartParallel != 0 {
+		args = append(args, "-autostart-parallel="+strconv.Itoa(s.AutostartParallel))
+	}
 	str("default-bridge", s.DefaultBridge)
 	str("emulator", s.Emulator)
 	for _, name := range slices.Sorted(maps.Keys(s.Networks)) {
@@ -95,6 +102,8 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&s.CgroupRoot, "cgroup-root", "", "`DIR` where the cgroup hierarchies are mounted (default "+defaults.CgroupRoot+")")
 	fs.DurationVar(&s.ShutdownGrace, "shutdown-grace", 0, "how long Shutdown waits for init before killing (default 30s)")
 	fs.DurationVar(&s.JobTimeout, "job-timeout", 0, "how long a call waits for another one on the same domain (default 30s)")
+	fs.DurationVar(&s.LXCTimeout, "lxc-timeout", 0, "how long an lxc-* call may run before its process group is killed (default "+defaults.LXCTimeout.String()+")")
+	fs.IntVar(&s.AutostartParallel, "autostart-parallel", 0, "how many autostart domains start at once (default "+strconv.Itoa(defaults.AutostartParallel)+")")
 	fs.StringVar(&s.DefaultBridge, "default-bridge", "", "`BRIDGE` for interfaces that name none (default "+defaults.Bridge+")")
 	fs.StringVar(&s.Emulator, "emulator", "", "`PATH` the capabilities XML names as <emulator> (default "+defaults.Emulator+")")
 	fs.Func("network", "map a libvirt network to a host bridge: `NAME=BRIDGE` (repeatable)", func(v string) error {

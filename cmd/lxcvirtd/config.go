@@ -34,6 +34,8 @@ type config struct {
 	DriverPlugin      string // "" = plugin.DefaultBinary beside lxcvirtd
 	DriverGCPercent   int    // 0 = GOGC, else plugin.DefaultGCPercent
 	ShutdownGuests    bool
+	LXCTimeout        time.Duration
+	AutostartParallel int
 }
 
 // Defaults.
@@ -64,6 +66,9 @@ const configHelp = `Config file (--config): one "key = value" per line, '#' star
   log_level          = info                       debug, info, warn or error
   listen_default     = false                      also serve /run/libvirt/virtlxcd-sock(-ro)
   shutdown_grace     = 30s                        virsh shutdown, shutdown_guests: wait for init, then kill
+  lxc_timeout        = 60s                        an lxc-* call still running after this (plus the wait it
+                                                  was asked for) is killed with its process group
+  autostart_parallel = 4                          autostart domains started at once (failures retried)
   default_bridge     = lxcbr0                     bridge for <interface type='bridge'> without one
   network.NAME       = BRIDGE                     <interface type='network'> NAME → host bridge
   emulator           = /usr/bin/lxc-start         <emulator> in the capabilities XML
@@ -129,6 +134,13 @@ func (c *config) set(key, val string) error {
 		c.ShutdownGuests, err = strconv.ParseBool(val)
 	case "shutdown_grace":
 		c.ShutdownGrace, err = positiveDuration(val)
+	case "lxc_timeout":
+		c.LXCTimeout, err = positiveDuration(val)
+	case "autostart_parallel":
+		c.AutostartParallel, err = strconv.Atoi(val)
+		if err == nil && (c.AutostartParallel < 1 || c.AutostartParallel > 64) {
+			err = fmt.Errorf("must be 1 to 64")
+		}
 	case "keepalive_interval":
 		c.KeepaliveInterval, err = positiveDuration(val)
 	case "stop_timeout":
@@ -158,15 +170,17 @@ func (c *config) set(key, val string) error {
 // pluginSettings are the driver settings handed to the plugin.
 func (c config) pluginSettings() plugin.Settings {
 	return plugin.Settings{
-		StateDir:      c.StateDir,
-		LXCPath:       c.LXCPath,
-		RunDir:        c.RunDir,
-		ShutdownGrace: c.ShutdownGrace,
-		DefaultBridge: c.DefaultBridge,
-		Emulator:      c.Emulator,
-		Networks:      c.Networks,
-		LogLevel:      c.LogLevel,
-		GCPercent:     c.DriverGCPercent,
+		StateDir:          c.StateDir,
+		LXCPath:           c.LXCPath,
+		RunDir:            c.RunDir,
+		ShutdownGrace:     c.ShutdownGrace,
+		LXCTimeout:        c.LXCTimeout,
+		AutostartParallel: c.AutostartParallel,
+		DefaultBridge:     c.DefaultBridge,
+		Emulator:          c.Emulator,
+		Networks:          c.Networks,
+		LogLevel:          c.LogLevel,
+		GCPercent:         c.DriverGCPercent,
 	}
 }
 

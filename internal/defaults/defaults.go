@@ -15,4 +15,8 @@ const (
 	Bridge        = "lxcbr0"
 	CgroupRoot    = "/sys/fs/cgroup"
 	Emulator      = "/usr/bin/lxc-start" // the capabilities' <emulator>
+	// LXCTimeout bounds each lxc-* call (plus the wait it was asked for).
+	LXCTimeout = 60 * time.Second
+	// AutostartParallel is how many autostart domains start at once.
+	AutostartParallel = 4
 )
