@@ -27,11 +27,12 @@ type Config struct {
 	// StateDir holds definitions, autostart markers and run state
 	// (default /var/lib/lxcvirt).
 	StateDir string
-	// LXCPath is the lxcpath of the driver's containers
-	// (default /var/lib/lxcvirt/lxc). /var/lib/lxc is never touched.
+	// LXCPath is the lxcpath of the driver's containers (default
+	// StateDir/lxc: /var/lib/lxcvirt/lxc). /var/lib/lxc is never touched.
 	LXCPath string
 	// RunDir holds the marker that autostart already ran in this host boot;
-	// it should be on a tmpfs (default /run/lxcvirt).
+	// it should be on a tmpfs (default defaults.RunDirFor(StateDir):
+	// /run/lxcvirt for the default StateDir).
 	RunDir string
 	// ShutdownGrace is how long Shutdown waits for init to halt before it
 	// kills the container (default 30s).
@@ -76,8 +77,8 @@ func (c *Config) setDefaults() error {
 		}
 	}
 	def(&c.StateDir, defaults.StateDir)
-	def(&c.LXCPath, defaults.LXCPath)
-	def(&c.RunDir, defaults.RunDir)
+	def(&c.LXCPath, defaults.LXCPathFor(c.StateDir))
+	def(&c.RunDir, defaults.RunDirFor(c.StateDir))
 	def(&c.DefaultBridge, defaults.Bridge)
 	def(&c.CgroupRoot, defaults.CgroupRoot)
 	if c.ShutdownGrace <= 0 {

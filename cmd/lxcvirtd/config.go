@@ -61,8 +61,9 @@ func defaultConfig() config {
 const configHelp = `Config file (--config): one "key = value" per line, '#' starts a comment.
   socket             = /run/lxcvirt/lxcvirt-sock  read-write socket (the read-only one adds "-ro")
   state_dir          = /var/lib/lxcvirt           domain definitions and state
-  lxcpath            = /var/lib/lxcvirt/lxc       the containers' LXC path
-  run_dir            = /run/lxcvirt               per-boot markers (tmpfs)
+  lxcpath            = /var/lib/lxcvirt/lxc       the containers' LXC path (default: state_dir/lxc)
+  run_dir            = /run/lxcvirt               per-boot markers, plugin sockets (tmpfs; default for
+                                                  another state_dir: /run/lxcvirt/state-HASH of its path)
   log_level          = info                       debug, info, warn or error
   listen_default     = false                      also serve /run/libvirt/virtlxcd-sock(-ro)
   shutdown_grace     = 30s                        virsh shutdown, shutdown_guests: wait for init, then kill
@@ -165,6 +166,22 @@ func (c *config) set(key, val string) error {
 		c.Networks[name], err = ifName(val)
 	}
 	return err
+}
+
+// resolveDirs fills in the directories left unset: the state dir's
+// defaults, and the lxcpath and run dir that go with the state dir
+// (defaults.LXCPathFor, defaults.RunDirFor), so a daemon on another state
+// dir shares nothing with the system's.
+func (c *config) resolveDirs() {
+	if c.StateDir == "" {
+		c.StateDir = defaults.StateDir
+	}
+	if c.LXCPath == "" {
+		c.LXCPath = defaults.LXCPathFor(c.StateDir)
+	}
+	if c.RunDir == "" {
+		c.RunDir = defaults.RunDirFor(c.StateDir)
+	}
 }
 
 // pluginSettings are the driver settings handed to the plugin.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/defaults"
+	"github.com/lxcvirt/lxcvirt/internal/dirlock"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
@@ -61,6 +62,11 @@ killed after that.
 
 Usage: lxcvirtd [flags]
 
+One daemon per state dir: lxcvirtd locks its state dir, lxcpath and run
+dir (flock on .lxcvirtd.lock in each) for its whole life, and a second
+daemon on any of them exits 1 naming the directory and the holder's pid.
+The lxcpath and run dir follow the state dir unless set (see the flags).
+
 Flags:
 `
 
@@ -82,6 +88,13 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cfg.resolveDirs()
+	lock, err := lockDirs(cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	defer lock.Release()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := serve(ctx, cfg, log, openPlugin); err != nil {
@@ -89,6 +102,29 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// lockDirs makes the daemon the only one on its state dir, lxcpath and
+// run dir for its life (see dirlock), and then removes the plugin socket
+// directories a killed daemon left in the run dir.
+func lockDirs(cfg config, log *slog.Logger) (*dirlock.Lock, error) {
+	lock, err := dirlock.Acquire(
+		dirlock.Dir{What: "state dir", Path: cfg.StateDir},
+		dirlock.Dir{What: "lxcpath", Path: cfg.LXCPath},
+		dirlock.Dir{What: "run dir", Path: cfg.RunDir},
+	)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := plugin.RemoveStaleSocketDirs(cfg.RunDir)
+	if err != nil {
+		log.Warn("cannot remove stale plugin socket directories", "run_dir", cfg.RunDir, "err", err)
+	}
+	if len(removed) > 0 {
+		log.Info("removed plugin socket directories of a daemon that was killed", "dirs", removed)
+	}
+	log.Debug("directories", "state_dir", cfg.StateDir, "lxcpath", cfg.LXCPath, "run_dir", cfg.RunDir)
+	return lock, nil
 }
 
 // openDriver opens the domain driver the daemon serves. The daemon always
@@ -101,9 +137,10 @@ type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (drivera
 // it whenever it dies; ctx bounds the first start.
 func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
-		Path:   cfg.DriverPlugin,
-		Args:   cfg.pluginSettings().Args(),
-		Logger: log.With("component", "driver"),
+		Path:      cfg.DriverPlugin,
+		Args:      cfg.pluginSettings().Args(),
+		Logger:    log.With("component", "driver"),
+		SocketDir: cfg.RunDir,
 	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (install it beside lxcvirtd, e.g. with make build, or name it with --driver-plugin)", err)
@@ -133,8 +170,9 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 	for _, f := range []struct{ name, key, usage string }{
 		{"socket", "socket", "read-write socket `PATH`; the read-only one is PATH-ro (default " + defaultSocket + ")"},
 		{"state-dir", "state_dir", "`DIR` holding domain definitions and state (default " + defaults.StateDir + ")"},
-		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default " + defaults.LXCPath + ")"},
-		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + defaults.RunDir + ")"},
+		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default STATE_DIR/lxc: " + defaults.LXCPath + ")"},
+		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + defaults.RunDir + "; with another state dir, " + defaults.RunDir + "/state-HASH, HASH naming the state dir)"},
+		{"lxc-timeout", "lxc_timeout", "`DURATION` after which an lxc-* call is killed with its process group (default " + defaults.LXCTimeout.String() + ")"},
 		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
 		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
 		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd)"},
