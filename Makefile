@@ -9,8 +9,13 @@ LXCPATH    ?= $(STATE_DIR)/lxc
 DEMO_ROOT  ?= /srv/mycontainer
 FUZZTIME   ?= 20s
 TESTFLAGS  ?= -race -count=1 -timeout 20m
+# Real-container tests (root, LXC, real clients) carry this build tag; the
+# packages that have such tests:
+ITAG       := integration
+IPKGS       = $$(grep -rl --include='*_test.go' '^//go:build.*\b$(ITAG)\b' . | xargs -n1 dirname | sort -u)
+# bench/ is a module of its own (gonum/plot), outside the product's.
 
-.PHONY: all deps build test unit integration lint fuzz run stop bench bench-smoke proto clean
+.PHONY: all deps build test unit integration lint generated fuzz run stop bench bench-smoke proto clean
 
 all: build
 
@@ -22,24 +27,34 @@ deps:
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## test: deps, lint, unit and integration tests (real containers) with -race, bench smoke
-test: deps lint
-	$(GO) test $(TESTFLAGS) ./...
+## test: deps, lint, generated-code check, unit tests, then the real-container tests, all with -race, then bench smoke
+test: deps lint generated
+	$(MAKE) unit
+	$(MAKE) integration
 	$(MAKE) bench-smoke
 
-## unit: tests that need neither root nor LXC (integration tests skip themselves)
+## unit: tests that need neither root nor LXC (no real container, even as root), both modules
 unit:
-	$(GO) test $(TESTFLAGS) $$($(GO) list ./... | grep -v /integration)
+	$(GO) test $(TESTFLAGS) ./...
+	cd bench && $(GO) test $(TESTFLAGS) ./...
 
-## integration: only the real-container tests
+## integration: the real-container tests (build tag integration); none skips under CI=true
 integration: deps
-	$(GO) test $(TESTFLAGS) -v ./integration/...
+	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
 
-## lint: gofmt check and go vet
+## lint: gofmt, go vet of both modules (with the integration tag), and no bench or cgo client in the product
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet -tags $(ITAG) ./...
+	cd bench && $(GO) vet ./...
+	@if $(GO) list -deps ./... | grep -E '^(gonum\.org/|libvirt\.org/go/libvirt$$)'; then \
+		echo "the product links the packages above (they belong to bench/ or the integration tests)"; exit 1; fi
+
+## generated: the committed generated code is what its inputs give (.x -> Go, .proto -> Go)
+generated:
+	$(GO) test -count=1 -run '^TestGeneratedFilesAreCurrent$$' ./remote/internal/gen
+	sh plugin/proto/gen.sh --check
 
 ## fuzz: run every Go fuzz target for FUZZTIME each
 fuzz:
@@ -61,11 +76,11 @@ stop:
 
 ## bench: measure lxcvirt against raw lxc-* and libvirtd (writes bench/RESULTS.md)
 bench: deps build
-	$(GO) run ./bench $(BENCHFLAGS)
+	cd bench && $(GO) run . $(BENCHFLAGS)
 
-## bench-smoke: the benchmark harness in --quick mode, results thrown away (a check, not a gate)
+## bench-smoke: the benchmark harness in --quick mode, results thrown away; fails when a row was not measured
 bench-smoke: build
-	@out=$$(mktemp -d); $(GO) run ./bench --quick --out $$out; rc=$$?; rm -rf $$out; exit $$rc
+	@out=$$(mktemp -d); (cd bench && $(GO) run . --quick --out $$out); rc=$$?; rm -rf $$out; exit $$rc
 
 ## proto: regenerate the plugin's gRPC code
 proto:

@@ -7,9 +7,10 @@
 // latency.png, reports progress on stderr, and removes every container,
 // daemon and temp directory it made, also on Ctrl-C.
 //
-// Run it as root from the repository root after make build:
+// It is a module of its own (gonum/plot stays out of the product's). Run it
+// as root from its directory after make build (make bench does both):
 //
-//	go run ./bench [--quick] [--runs N] [--out DIR]
+//	cd bench && go run . [--quick] [--runs N] [--out DIR]
 package main
 
 import (
@@ -40,7 +41,7 @@ type config struct {
 func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: go run ./bench [flags]   (as root, after make build)
+		fmt.Fprintf(fs.Output(), `Usage: go run . [flags]   (in bench/, as root, after make build)
 
 Measures lxcvirtd against raw lxc-* and against Debian's libvirtd in one run
 and writes RESULTS.md, results.json and latency.png. Installs libvirtd with
@@ -52,9 +53,9 @@ Flags:
 	}
 	var c config
 	fs.BoolVar(&c.quick, "quick", false, "smoke mode for CI: 3 runs, 10 and 100 domains, 16-container batches (under 2 minutes)")
-	fs.StringVar(&c.out, "out", "bench", "directory for RESULTS.md, results.json and latency.png")
+	fs.StringVar(&c.out, "out", ".", "directory for RESULTS.md, results.json and latency.png")
 	fs.IntVar(&c.runs, "runs", 0, "timed runs per figure (default 15, or 3 with --quick)")
-	fs.StringVar(&c.lxcvirtd, "lxcvirtd", filepath.Join("bin", "lxcvirtd"), "the lxcvirtd binary to measure")
+	fs.StringVar(&c.lxcvirtd, "lxcvirtd", filepath.Join("..", "bin", "lxcvirtd"), "the lxcvirtd binary to measure")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -97,7 +98,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := b.prepareHost(ctx); err != nil {
 		return err
 	}
-	b.startDaemons(ctx)
+	if err := b.startDaemons(ctx); err != nil {
+		return err
+	}
 
 	b.res = &report.Results{Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
 	loadAtStart := loadAverage()
@@ -125,7 +128,15 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	b.res.Elapsed = time.Since(t0).Round(time.Second).String()
 	b.res.Machine.Load = fmt.Sprintf("%s at the start, %s at the end (1/5/15 min)", loadAtStart, loadAverage())
 	b.loadPeak = max(b.loadPeak, load1())
-	return b.write()
+	if err := b.write(); err != nil {
+		return err
+	}
+	// A run that did not measure lxcvirtd is no benchmark of it, and no
+	// passing smoke test either.
+	if missing := b.res.Unmeasured(); len(missing) > 0 {
+		return fmt.Errorf("%d rows not measured:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+	return nil
 }
 
 // prepareHost makes the bridge, the busybox rootfs and the raw lxcpath.
@@ -179,9 +190,10 @@ func (s *side) connect(ctx context.Context, d *daemon, err error) {
 	s.err = err
 }
 
-// startDaemons starts libvirtd and lxcvirtd. Either may be unavailable;
-// its rows are then skipped with the reason.
-func (b *bench) startDaemons(ctx context.Context) {
+// startDaemons starts libvirtd and lxcvirtd. libvirtd may be unavailable
+// (its baselines are then skipped with the reason); lxcvirtd, which the
+// bench measures, may not.
+func (b *bench) startDaemons(ctx context.Context) error {
 	b.lv, b.lx = &side{name: "libvirtd"}, &side{name: "lxcvirtd"}
 	drv, err := ensureLibvirtd(ctx, b.log)
 	var lv *daemon
@@ -214,11 +226,11 @@ func (b *bench) startDaemons(ctx context.Context) {
 		})
 	}
 	b.lx.connect(ctx, lx, err)
-	if b.lx.ok() {
-		b.log.Info("lxcvirtd ready", "pid", lx.pid(), "socket", lx.sock)
-	} else {
-		b.log.Warn("lxcvirtd unavailable; only baselines are measured", "err", b.lx.err)
+	if !b.lx.ok() {
+		return fmt.Errorf("lxcvirtd %s: %w", b.cfg.lxcvirtd, b.lx.err)
 	}
+	b.log.Info("lxcvirtd ready", "pid", lx.pid(), "socket", lx.sock)
+	return nil
 }
 
 // destroyAll destroys every running domain of d over a fresh connection

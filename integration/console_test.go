@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -426,12 +428,12 @@ func TestVirshConsoleAcrossReboot(t *testing.T) {
 		t.Fatalf("reboot: %q", out)
 	}
 	id2 := d.waitNewID(name, id)
-	d.waitState(name, "running (booted)", 30*time.Second)
+	d.waitState(name, "running (booted)")
 	vc.shell("after-virsh-reboot")
 
 	vc.typeIn("/sbin/reboot -f\r")
 	d.waitNewID(name, id2)
-	d.waitState(name, "running (booted)", 30*time.Second)
+	d.waitState(name, "running (booted)")
 	vc.shell("after-guest-reboot")
 	// The pty stays the console's across reboots.
 	if got := ttyConsole(t, d, name); got != path {

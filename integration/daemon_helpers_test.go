@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -32,19 +34,6 @@ type daemon struct {
 	output bytes.Buffer
 }
 
-// lxcvirtdBinary builds cmd/lxcvirtd and its driver plugin into one test
-// temp dir, where the daemon finds the plugin by default.
-func lxcvirtdBinary(t testing.TB) string {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "lxcvirtd")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/lxcvirtd").CombinedOutput(); err != nil {
-		t.Fatalf("go build ../cmd/lxcvirtd: %v\n%s", err, out)
-	}
-	plugintest.BuildDriver(t, dir)
-	return bin
-}
-
 // socketDir makes a directory for a daemon's sockets (short: unix socket
 // paths are limited).
 func socketDir(t testing.TB) string {
@@ -62,7 +51,7 @@ func socketDir(t testing.TB) string {
 // daemon gets SIGTERM and must exit 0.
 func startDaemon(t testing.TB, h *host, extra ...string) *daemon {
 	t.Helper()
-	return runDaemon(t, h, lxcvirtdBinary(t), socketDir(t), extra...)
+	return runDaemon(t, h, plugintest.Daemon(t), socketDir(t), extra...)
 }
 
 // runDaemon starts the daemon binary bin with its sockets in dir, so a
@@ -115,6 +104,11 @@ func (d *daemon) stop() {
 		_ = d.cmd.Process.Kill()
 		<-done
 		d.t.Errorf("lxcvirtd did not stop within a minute of SIGTERM\n%s", d.log())
+	}
+	// The daemon and its plugin are built with -race; the plugin's stderr
+	// comes out in the daemon's log.
+	if strings.Contains(d.log(), "WARNING: DATA RACE") {
+		d.t.Errorf("the race detector reported a data race in lxcvirtd or its plugin")
 	}
 	if d.t.Failed() {
 		d.t.Logf("lxcvirtd log:\n%s", d.log())

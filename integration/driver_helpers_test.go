@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -23,6 +25,11 @@ import (
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/lxc"
 )
+
+// patience is how long a test waits for something that must happen before
+// it fails: a guard against hanging on a loaded machine, never a measure of
+// speed (tests assert order and outcome, not durations).
+const patience = 2 * time.Minute
 
 // host is one test's driver world: a state dir, an lxcpath and a run dir
 // of its own, and the container names it may have started (all killed when
@@ -151,16 +158,16 @@ func status(t *testing.T, l *driver.LXC, d driverapi.Domain) driverapi.Status {
 }
 
 // waitStatus polls until cond holds or timeout passes.
-func waitStatus(t *testing.T, l *driver.LXC, d driverapi.Domain, timeout time.Duration, what string, cond func(driverapi.Status) bool) driverapi.Status {
+func waitStatus(t *testing.T, l *driver.LXC, d driverapi.Domain, what string, cond func(driverapi.Status) bool) driverapi.Status {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(patience)
 	for {
 		st, err := l.Status(t.Context(), d.UUID)
 		if err == nil && cond(st) {
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not %s after %v: %+v, %v", d.Name, what, timeout, st, err)
+			t.Fatalf("%s: not %s after %v: %+v, %v", d.Name, what, patience, st, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -174,13 +181,26 @@ func alive(pid int) bool {
 	return err == nil
 }
 
-// waitGone waits until pid has exited.
-func waitGone(t testing.TB, pid int, timeout time.Duration) {
+// waitUntil polls cond until it holds; the test fails if it still does not
+// after patience.
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(patience)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after %v", what, patience)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitGone waits until pid has exited.
+func waitGone(t testing.TB, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(patience)
 	for alive(pid) {
 		if time.Now().After(deadline) {
-			t.Fatalf("pid %d still alive after %v", pid, timeout)
+			t.Fatalf("pid %d still alive after %v", pid, patience)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

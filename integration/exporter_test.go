@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -7,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -16,22 +17,6 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
-
-// requireTool returns the path of a host tool a test needs; without it the
-// test is skipped, or fails under CI, where make deps installs it.
-func requireTool(t testing.TB, tool, debianPackage string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err == nil {
-		return p
-	}
-	msg := fmt.Sprintf("needs %s (Debian package %s, installed by make deps)", tool, debianPackage)
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // freePort returns a loopback TCP port nobody listens on right now.
 func freePort(t testing.TB) string {
@@ -76,7 +61,7 @@ func metrics(t testing.TB, url string) (map[string]float64, error) {
 // unmodified, at lxcvirtd's socket and finds a running container's CPU,
 // memory and interface metrics in what it exports.
 func TestPrometheusLibvirtExporter(t *testing.T) {
-	exporter := requireTool(t, "prometheus-libvirt-exporter", "prometheus-libvirt-exporter")
+	exporter := testenv.RequireTool(t, "prometheus-libvirt-exporter", "prometheus-libvirt-exporter")
 	h := newHost(t)
 	d := startDaemon(t, h)
 	name := h.name("exported")

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -15,6 +17,8 @@ import (
 	"time"
 
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
 // hostCapsLibvirtdCaps returns the capabilities XML of Debian's libvirtd
@@ -34,14 +38,7 @@ func hostCapsLibvirtdCaps(t *testing.T) string {
 	if out, err := query(); err == nil {
 		return out
 	}
-	bin, err := exec.LookPath("libvirtd")
-	if err != nil {
-		msg := "needs Debian's libvirtd (libvirt-daemon-system) to compare with"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	bin := testenv.RequireTool(t, "libvirtd", "libvirt-daemon-system")
 	for _, dir := range []string{"/var/log/libvirt", "/run/libvirt"} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -15,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
 const (
@@ -76,7 +80,7 @@ func serving(path string) bool {
 // two tests start or stop them at once.
 func useSystemLibvirtd(t testing.TB) {
 	t.Helper()
-	requireTool(t, "qemu-system-x86_64", "qemu-system-x86")
+	testenv.RequireTool(t, "qemu-system-x86_64", "qemu-system-x86")
 	virtlogd := sbinTool(t, "virtlogd", "libvirt-daemon-system")
 	libvirtd := sbinTool(t, "libvirtd", "libvirt-daemon-system")
 	must(t, os.MkdirAll("/run/libvirt", 0o755))
@@ -108,7 +112,7 @@ func sbinTool(t testing.TB, tool, debianPackage string) string {
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
-	return requireTool(t, tool, debianPackage)
+	return testenv.RequireTool(t, tool, debianPackage)
 }
 
 // startUnlessServing starts the daemon bin in the foreground unless sock

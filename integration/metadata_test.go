@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -148,7 +150,7 @@ func TestMetadataVirsh(t *testing.T) {
 // redefines it (virt-xml 4.1 calls nothing else), and the live XML shows
 // the new title at once.
 func TestMetadataVirtXML(t *testing.T) {
-	virtXML := requireTool(t, "virt-xml", "virtinst")
+	virtXML := testenv.RequireTool(t, "virt-xml", "virtinst")
 	h := newHost(t)
 	d := startDaemon(t, h)
 	name, ev := d.metaGuest("metavx", "<title>before</title>")
@@ -173,16 +175,12 @@ func TestMetadataVirtXML(t *testing.T) {
 
 // metaPython runs a libvirt-python script with the daemon's URI as
 // sys.argv[1] and the domain name as sys.argv[2]; without libvirt-python
-// the test is skipped, or fails under CI.
+// the test stops (testenv.Missing).
 func metaPython(t *testing.T, d *daemon, name, script string) string {
 	t.Helper()
-	py := requireTool(t, "/usr/bin/python3", "python3")
+	py := testenv.RequireTool(t, "/usr/bin/python3", "python3")
 	if err := exec.Command(py, "-c", "import libvirt").Run(); err != nil {
-		msg := "needs libvirt-python (Debian package python3-libvirt, installed by make deps)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, "needs libvirt-python (Debian package python3-libvirt, installed by make deps)")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -5,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
@@ -68,5 +69,5 @@ func TestSideBySideWithQEMU(t *testing.T) {
 			t.Errorf("virsh -c %s list --all still shows the destroyed transient %s", c.uri, c.name)
 		}
 	}
-	waitGone(t, pid, time.Minute)
+	waitGone(t, pid)
 }

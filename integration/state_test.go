@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -83,7 +85,7 @@ func TestStateConsistency(t *testing.T) {
 		pid := s.initPID(y)
 		s.prime(y)
 		must(t, syscall.Kill(pid, syscall.SIGKILL))
-		waitGone(t, pid, time.Minute)
+		waitGone(t, pid)
 		waitEvent(t, events, y, libvirt.DomainEventStopped)
 		s.now(y, libvirt.DomainShutoff, "shut off")
 		if got := d.ok("domstate", "--reason", y); got != "shut off (crashed)" {
@@ -109,12 +111,12 @@ func TestStateConsistency(t *testing.T) {
 		s.prime(y)
 		plugin := d.pluginPID()
 		must(t, syscall.Kill(plugin, syscall.SIGKILL))
-		waitGone(t, plugin, time.Minute)
+		waitGone(t, plugin)
 		writeFreezer(t, freezer, true)
 		must(t, syscall.Kill(pid, syscall.SIGKILL))
 		s.waitHost(freezer, frozen)
 		s.now(x, libvirt.DomainPaused, "paused")
-		waitGone(t, pid, time.Minute)
+		waitGone(t, pid)
 		s.eventually(y, libvirt.DomainShutoff, "shut off")
 		s.prime(x)
 		writeFreezer(t, freezer, false)

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -52,16 +54,16 @@ func listRow(out, name string) (id, state string, ok bool) {
 }
 
 // waitState polls `virsh domstate --reason` until it prints want.
-func (d *daemon) waitState(name, want string, timeout time.Duration) {
+func (d *daemon) waitState(name, want string) {
 	d.t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(patience)
 	for {
 		r := d.virsh("domstate", name, "--reason")
 		if strings.TrimSpace(r.stdout) == want {
 			return
 		}
 		if time.Now().After(deadline) {
-			d.t.Fatalf("domstate %s: %q after %v, want %q", name, strings.TrimSpace(r.stdout+r.stderr), timeout, want)
+			d.t.Fatalf("domstate %s: %q after %v, want %q", name, strings.TrimSpace(r.stdout+r.stderr), patience, want)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -272,7 +274,7 @@ func TestVirshSeedDemo(t *testing.T) {
 	if out := d.ok("resume", name); out != fmt.Sprintf("Domain '%s' resumed", name) {
 		t.Errorf("resume: %q", out)
 	}
-	d.waitState(name, "running (unpaused)", 10*time.Second)
+	d.waitState(name, "running (unpaused)")
 
 	if got := d.failsOn(d.sock, "start", name); got != "error: Domain is already active" {
 		t.Errorf("start while running: %q", got)
@@ -328,12 +330,12 @@ func TestVirshSeedDemo(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	d.waitState(name, "running (booted)", 30*time.Second)
+	d.waitState(name, "running (booted)")
 
 	if out := d.ok("shutdown", name); out != fmt.Sprintf("Domain '%s' is being shutdown", name) {
 		t.Errorf("shutdown: %q", out)
 	}
-	d.waitState(name, "shut off (shutdown)", 30*time.Second)
+	d.waitState(name, "shut off (shutdown)")
 
 	d.ok("start", name)
 	if out := d.ok("destroy", name); out != fmt.Sprintf("Domain '%s' destroyed", name) {
@@ -370,7 +372,10 @@ func TestVirshCreateTransient(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = events.Process.Kill(); _ = events.Wait() })
-	time.Sleep(500 * time.Millisecond) // let it register
+	// virsh registers the lifecycle callback first.
+	waitUntil(t, "virsh event registered for lifecycle events", func() bool {
+		return succeeded(clientCalls(d.log(), events.Process.Pid), "CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY")
+	})
 
 	if out := d.ok("create", file); out != fmt.Sprintf("Domain '%s' created from %s", name, file) {
 		t.Errorf("create: %q", out)
@@ -391,7 +396,7 @@ func TestVirshCreateTransient(t *testing.T) {
 		fmt.Sprintf("event 'lifecycle' for domain '%s': Started Booted", name),
 		fmt.Sprintf("event 'lifecycle' for domain '%s': Stopped Destroyed", name),
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for _, w := range want {
 		for !strings.Contains(evOut(), w) {
 			if time.Now().After(deadline) {

@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -24,8 +26,8 @@ import (
 // each tool called, for the record of what real clients use.
 func TestVirtInstallDefaults(t *testing.T) {
 	h := newHost(t)
-	requireTool(t, "virt-install", "virtinst")
-	requireTool(t, "virt-xml", "virtinst")
+	testenv.RequireTool(t, "virt-install", "virtinst")
+	testenv.RequireTool(t, "virt-xml", "virtinst")
 	d := startDaemon(t, h)
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
 	marker := viToken()

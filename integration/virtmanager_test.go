@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -25,9 +27,8 @@ import (
 // python3-dogtail install into (not whatever python3 comes first on PATH).
 const vmPython = "/usr/bin/python3"
 
-// vmRequire skips the test unless virt-manager, dogtail, Xvfb, a D-Bus
-// session launcher and ImageMagick's import are installed; under CI it
-// fails instead (make deps installs them).
+// vmRequire stops the test (testenv.Missing) unless virt-manager, dogtail,
+// Xvfb, a D-Bus session launcher and ImageMagick's import are installed.
 func vmRequire(t *testing.T) {
 	t.Helper()
 	var missing []string
@@ -46,11 +47,7 @@ func vmRequire(t *testing.T) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := "needs " + strings.Join(missing, ", ") + " (make deps)"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.Missing(t, "needs %s (make deps)", strings.Join(missing, ", "))
 }
 
 // vmArtifacts is the directory for screenshots and logs a test keeps:

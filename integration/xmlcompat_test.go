@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -137,12 +139,7 @@ func TestXMLCompatNovaConsoleLog(t *testing.T) {
 // default network interface: the container runs.
 func TestXMLCompatVirtInstall(t *testing.T) {
 	h := newHost(t)
-	if _, err := exec.LookPath("virt-install"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("virt-install is not installed")
-		}
-		t.Skip("virt-install is not installed")
-	}
+	testenv.RequireTool(t, "virt-install", "virtinst")
 	d := startDaemon(t, h)
 	name := h.name("xc-vi")
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
@@ -153,7 +150,7 @@ func TestXMLCompatVirtInstall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("virt-install: %v\n%s", err, out)
 	}
-	d.waitState(name, "running (booted)", time.Minute)
+	d.waitState(name, "running (booted)")
 	xml := d.ok("dumpxml", name)
 	if !strings.Contains(xml, "accessmode='mapped'") || !strings.Contains(xml, "<source network='default'/>") {
 		t.Errorf("dumpxml does not keep what virt-install wrote:\n%s", xml)

@@ -85,7 +85,7 @@ func readN(t *testing.T, r io.Reader, want string) {
 		if err != nil || string(got) != want {
 			t.Fatalf("read %q, %v; want %q", got, err, want)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		t.Fatalf("no %q", want)
 	}
 }
@@ -97,7 +97,7 @@ func readErr(t *testing.T, r io.Reader) error {
 	select {
 	case err := <-done:
 		return err
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("read did not end")
 		return nil
 	}
@@ -107,7 +107,7 @@ func waitClosed(t *testing.T, s *fakeSession) {
 	t.Helper()
 	select {
 	case <-s.closed:
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("the plugin's session was not closed")
 	}
 }

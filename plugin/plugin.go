@@ -19,7 +19,7 @@ import (
 // keeps the plugin binary from being run by hand; bump ProtocolVersion on
 // any incompatible change of driver.proto.
 var Handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  2,
+	ProtocolVersion:  3,
 	MagicCookieKey:   "LXCVIRT_DRIVER_PLUGIN",
 	MagicCookieValue: "9d6f1c2a7e3b48d5a0c4f8e2b61d7a93",
 }
@@ -34,10 +34,11 @@ var PluginMap = map[string]goplugin.Plugin{DriverPluginName: &DriverPlugin{}}
 // plugin it serves Impl; on the host it hands out a *Client.
 type DriverPlugin struct {
 	goplugin.NetRPCUnsupportedPlugin
-	// Impl is the driver the plugin serves (unused on the host).
+	// Impl is the driver the plugin serves (unused on the host), unless
+	// Serve set server.
 	Impl driverapi.Driver
 
-	server *Server // set by Serve so it can close Impl once on exit
+	server *Server // set by Serve: a server configured by the host
 }
 
 // GRPCServer registers the driver service on the plugin's gRPC server.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lxcvirt/lxcvirt/settings"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +30,7 @@ const (
 // way it died can be read: SIGKILL, not an exit of its own.
 func TestPluginKilledWithItsHost(t *testing.T) {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		t.Skipf("cannot become a child subreaper: %v", err)
+		t.Fatalf("cannot become a child subreaper: %v", err)
 	}
 	t.Cleanup(func() { _ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) })
 	host := exec.Command(os.Args[0], "-test.run=^TestHelperSupervisorHost$")
@@ -96,9 +97,9 @@ func TestHelperSupervisorHost(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := NewSupervisor(ctx, SupervisorConfig{
-		Path:   path,
-		Args:   []string{"-state", os.Getenv(helperStateEnv)},
-		Logger: slog.New(slog.DiscardHandler),
+		Path:     path,
+		Settings: settings.Settings{StateDir: os.Getenv(helperStateEnv)},
+		Logger:   slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/settings"
 )
 
 // hostCheckInterval is how often the plugin checks that its host still runs.
@@ -20,34 +21,32 @@ const hostCheckInterval = 500 * time.Millisecond
 var ErrNotLaunchedByHost = errors.New("this is lxcvirt's driver plugin: lxcvirtd starts it; it is not meant to be run by hand")
 
 // Serve is the plugin binary's main loop. It checks that a host started
-// it (go-plugin's handshake cookie) before anything else, opens the driver,
-// serves it to the host and closes it when the host shuts the plugin down,
-// sends it SIGTERM, or exits without a word (the plugin then exits too, so
-// that a restarted daemon never finds a second driver on the same state).
+// it (go-plugin's handshake cookie) before anything else, serves the
+// driver that open makes from the settings the host sends first
+// (Configure), and closes it when the host shuts the plugin down, sends it
+// SIGTERM, or exits without a word (the plugin then exits too, so that a
+// restarted daemon never finds a second driver on the same state).
 // Closing the driver leaves containers running.
 //
 // logger must write to the real stderr and be made before Serve (see
 // NewPluginLogger): Serve points os.Stdout and os.Stderr at go-plugin's
 // stdio forwarding, and stdout carries the handshake.
-func Serve(logger *slog.Logger, open func() (driverapi.Driver, error)) error {
+func Serve(logger *slog.Logger, open func(settings.Settings) (driverapi.Driver, error)) error {
 	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
 		return ErrNotLaunchedByHost
 	}
-	drv, err := open()
+	files, err := pluginFiles()
 	if err != nil {
-		return fmt.Errorf("open the driver: %w", err)
-	}
-	srv := NewServer(drv)
-	if srv.files, err = pluginFiles(); err != nil {
 		return err
 	}
+	srv := newConfigurableServer(open, files)
 	stop := make(chan struct{})
 	defer close(stop)
 	go exitWithHost(srv, logger, stop)
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig: Handshake,
-		Plugins:         goplugin.PluginSet{DriverPluginName: &DriverPlugin{Impl: drv, server: srv}},
-		GRPCServer:      newGRPCServer,
+		Plugins:         goplugin.PluginSet{DriverPluginName: &DriverPlugin{server: srv}},
+		GRPCServer:      srv.grpcServer,
 		Logger:          newHCLog(logger),
 	})
 	logger.Info("driver plugin exiting")

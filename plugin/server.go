@@ -6,6 +6,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	pb "github.com/lxcvirt/lxcvirt/plugin/proto"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 )
@@ -14,20 +15,40 @@ import (
 // leaves as a status carrying the libvirt error (see toStatus).
 type Server struct {
 	pb.UnimplementedDriverServer
+	// impl is the driver served: set by NewServer, or by Configure in a
+	// server from newConfigurableServer. Calls read it only once gate let
+	// them through, after it was set.
 	impl  driverapi.Driver
+	open  func(settings.Settings) (driverapi.Driver, error)
 	files *fileChannel // the descriptor socket, when the host gave one
 
-	closeOnce sync.Once
-	closeErr  error
+	configuring sync.Mutex // serialises Configure
+	mu          sync.Mutex
+	ready       bool // impl is set
+	closed      bool // closeDriver ran
+	closeErr    error
 }
 
 // NewServer returns the gRPC service for impl.
-func NewServer(impl driverapi.Driver) *Server { return &Server{impl: impl} }
+func NewServer(impl driverapi.Driver) *Server { return &Server{impl: impl, ready: true} }
+
+// newConfigurableServer returns a gRPC service whose driver open makes
+// from the settings the host sends with Configure; files is the
+// descriptor socket, if any.
+func newConfigurableServer(open func(settings.Settings) (driverapi.Driver, error), files *fileChannel) *Server {
+	return &Server{open: open, files: files}
+}
 
 // closeDriver closes impl once, however often the host asks and whether or
-// not the plugin is also shutting down.
+// not the plugin is also shutting down; there is nothing to close before
+// Configure.
 func (s *Server) closeDriver() error {
-	s.closeOnce.Do(func() { s.closeErr = s.impl.Close() })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ready && !s.closed {
+		s.closed = true
+		s.closeErr = s.impl.Close()
+	}
 	return s.closeErr
 }
 

@@ -16,6 +16,7 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-plugin/runner"
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 	"google.golang.org/grpc/status"
 )
@@ -66,8 +67,10 @@ type SupervisorConfig struct {
 	// Path is the plugin binary (default: DefaultBinary beside
 	// os.Executable()).
 	Path string
-	// Args and Env are passed to the plugin (after the host's environment),
-	// e.g. Settings.Args() for the LXC driver.
+	// Settings are sent to each plugin process as it starts (Configure).
+	Settings settings.Settings
+	// Args and Env are passed to the plugin (Env after the host's
+	// environment); the LXC driver plugin needs neither.
 	Args []string
 	Env  []string
 	// Logger receives the supervisor's records and the plugin's own log
@@ -192,6 +195,11 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 // start launches one plugin process and dispenses its driver. ctx ending
 // kills the process and so aborts the handshake.
 func (s *Supervisor) start(ctx context.Context) (*instance, error) {
+	if s.cfg.SocketDir != "" {
+		if err := os.MkdirAll(s.cfg.SocketDir, 0o755); err != nil {
+			return nil, fmt.Errorf("start LXC driver plugin: socket dir: %w", err)
+		}
+	}
 	hostFiles, pluginFiles, err := filePair()
 	if err != nil {
 		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
@@ -228,6 +236,9 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	if err == nil {
+		err = s.configure(ctx, drv)
+	}
 	if err != nil {
 		client.Kill()
 		proc.release()
@@ -238,6 +249,14 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 	drv.transport = s.transportError(inst)
 	s.log.Info("LXC driver plugin started", "path", s.cfg.Path, "pid", inst.pid)
 	return inst, nil
+}
+
+// configure sends a new plugin process its settings, within the start
+// timeout.
+func (s *Supervisor) configure(ctx context.Context, drv *Client) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StartTimeout)
+	defer cancel()
+	return drv.Configure(ctx, s.cfg.Settings)
 }
 
 // dispense runs go-plugin's handshake and returns the plugin's driver.
@@ -460,12 +479,6 @@ func call[T any](s *Supervisor, ctx context.Context, method string, fn func(driv
 		return zero, err
 	}
 	return fn(inst.drv)
-}
-
-// do is call for methods that return only an error.
-func do(s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) error) error {
-	_, err := call(s, ctx, method, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
-	return err
 }
 
 // change is call for a method that changes domain u: u stays out of the

@@ -1,16 +1,16 @@
 // Command lxcvirt-driver-lxc is lxcvirt's LXC domain driver as a go-plugin
-// process. lxcvirtd starts it (see plugin.Supervisor) with the driver's
-// settings as flags (plugin.Settings); it loads the definitions, re-adopts
-// the containers that still run and serves the driver over gRPC until the
-// daemon stops it or goes away, with the facts of the host (host.Facts)
-// for libvirt's node calls. It logs JSON lines to stderr, which the
-// daemon re-logs; its stdout belongs to the go-plugin handshake.
+// process. lxcvirtd starts it (see plugin.Supervisor) and sends it its
+// settings (plugin.Server.Configure); it then opens the driver, which loads
+// the definitions and re-adopts the containers that still run, and serves
+// it over gRPC until the daemon stops it or goes away, with the facts of
+// the host (host.Facts) for libvirt's node calls. It logs JSON lines to
+// stderr, which the daemon re-logs; its stdout belongs to the go-plugin
+// handshake.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -21,6 +21,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/settings"
 )
 
 // Memory profiling is off: nothing reads the profile, and its records
@@ -28,21 +29,17 @@ import (
 func init() { runtime.MemProfileRate = 0 }
 
 func main() {
-	var s plugin.Settings
-	fs := flag.NewFlagSet(plugin.DefaultBinary, flag.ContinueOnError)
-	s.RegisterFlags(fs)
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	if len(os.Args) > 1 {
+		fmt.Fprintf(os.Stderr, "%s: takes no arguments; lxcvirtd sends its settings\n", plugin.DefaultBinary)
 		os.Exit(2)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", plugin.DefaultBinary, fs.Arg(0))
-		os.Exit(2)
-	}
-	if p := s.GCPercentToApply(os.Getenv); p != 0 {
-		debug.SetGCPercent(p)
-	}
-	logger := plugin.NewPluginLogger(os.Stderr, s.LogLevel)
-	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
+	level := new(slog.LevelVar)
+	logger := plugin.NewPluginLogger(os.Stderr, level)
+	err := plugin.Serve(logger, func(s settings.Settings) (driverapi.Driver, error) {
+		level.Set(s.LogLevel)
+		if p := s.GCPercentToApply(os.Getenv); p != 0 {
+			debug.SetGCPercent(p)
+		}
 		l, err := driver.New(context.Background(), driverConfig(s, logger))
 		if err != nil {
 			return nil, err
@@ -67,9 +64,8 @@ type lxcDriver struct {
 	host.Facts
 }
 
-// driverConfig is the LXC driver configuration s describes, logging to
-// logger.
-func driverConfig(s plugin.Settings, logger *slog.Logger) driver.Config {
+// driverConfig is the LXC driver's part of s, logging to logger.
+func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
 	return driver.Config{
 		StateDir:          s.StateDir,
 		LXCPath:           s.LXCPath,

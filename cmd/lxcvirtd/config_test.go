@@ -11,66 +11,70 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/settings"
 )
 
-func TestParseArgsConfigThenFlags(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "lxcvirtd.conf")
-	conf := `# lxcvirtd settings
-socket = /run/x/sock
-state_dir = "/var/lib/x"
-log_level = debug   # chatty
-listen_default = true
-shutdown_grace = 5s
-default_bridge = br1
-network.default = lxcbr0
-keepalive_count = 3
-`
-	if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
+func writeConf(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "lxcvirtd.conf")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := parseArgs([]string{"--config", file, "--socket", "/tmp/s", "--log-level", "warn", "--listen-default=false"}, &bytes.Buffer{})
+	return p
+}
+
+func TestParseArgsConfigThenFlags(t *testing.T) {
+	file := writeConf(t, `# lxcvirtd settings, libvirt syntax
+socket = "/run/x/sock"
+state_dir = "/var/lib/x"
+log_level = 1   # chatty
+listen_default = 1
+shutdown_grace = 5
+default_bridge = "br1"
+networks = [ "default=lxcbr0",
+             "lab=br-lab" ]
+keepalive_count = 3
+max_workers = 20
+`)
+	cfg, warns, err := parseArgs([]string{"--config", file, "--socket", "/tmp/s", "--log-level", "warn", "--listen-default=false"}, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Socket != "/tmp/s" || cfg.StateDir != "/var/lib/x" || cfg.LogLevel != slog.LevelWarn || cfg.ListenDefault ||
-		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["default"] != "lxcbr0" || cfg.KeepaliveCount != 3 {
+		cfg.ShutdownGrace != 5*time.Second || cfg.DefaultBridge != "br1" || cfg.Networks["lab"] != "br-lab" || cfg.KeepaliveCount != 3 {
 		t.Fatalf("%+v", cfg)
+	}
+	if len(warns) != 1 || warns[0].String() != file+":11: max_workers: libvirt's setting, not implemented by lxcvirtd: ignored" {
+		t.Errorf("warnings %v", warns)
 	}
 }
 
 func TestParseArgsDefaults(t *testing.T) {
-	cfg, err := parseArgs(nil, &bytes.Buffer{})
-	if err != nil || cfg.Socket != defaultSocket || cfg.LogLevel != slog.LevelInfo || cfg.ListenDefault {
-		t.Fatalf("%+v %v", cfg, err)
+	cfg, warns, err := parseArgs(nil, &bytes.Buffer{})
+	if err != nil || len(warns) != 0 || fmt.Sprint(cfg) != fmt.Sprint(settings.Defaults()) {
+		t.Fatalf("%+v %v %v", cfg, warns, err)
 	}
 }
 
 func TestParseArgsRejects(t *testing.T) {
 	dir := t.TempDir()
-	n := 0
-	write := func(body string) string {
-		n++
-		p := filepath.Join(dir, fmt.Sprintf("c%d.conf", n))
-		os.WriteFile(p, []byte(body), 0o644)
-		return p
-	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--socket", "relative/sock"}, "not an absolute path"},
 		{[]string{"--log-level", "loud"}, "loud"},
-		{[]string{"--shutdown-grace", "-1s"}, "not positive"},
+		{[]string{"--shutdown-grace", "-1s"}, "not between"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"--config", write("nonsense\n")}, "want key = value"},
-		{[]string{"--config", write("colour = red\n")}, "unknown key"},
-		{[]string{"--config", write("network.x = a/b\n")}, "not a valid interface name"},
-		{[]string{"--config", write("keepalive_count = 0\n")}, "at least 1"},
-		{[]string{"--config", write("driver_gc_percent = 0\n")}, "at least 1"},
-		{[]string{"--driver-gc-percent", "half"}, "invalid syntax"},
+		{[]string{"--config", writeConf(t, "# fine\nnonsense\n")}, "lxcvirtd.conf:2: expecting an assignment"},
+		{[]string{"--config", writeConf(t, "state_dir = /var/lib/x\n")}, "lxcvirtd.conf:1: expecting a value"},
+		{[]string{"--config", writeConf(t, "networks = [ \"x=a/b\" ]\n")}, "lxcvirtd.conf:1: networks: \"a/b\" is not a valid interface name"},
+		{[]string{"--config", writeConf(t, "keepalive_count = 0\n")}, "keepalive_count: 0 (drop a silent client without pinging it) is not supported"},
+		{[]string{"--driver-gc-percent", "half"}, "not an integer"},
 		{[]string{"--config", filepath.Join(dir, "missing")}, "no such file"},
 	} {
-		_, err := parseArgs(tc.args, &bytes.Buffer{})
+		_, _, err := parseArgs(tc.args, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
 		}
@@ -79,13 +83,18 @@ func TestParseArgsRejects(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	var out bytes.Buffer
-	_, err := parseArgs([]string{"--help"}, &out)
+	_, _, err := parseArgs([]string{"--help"}, &out)
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"virsh -c 'lxc:///system?socket=", "-listen-default", "-state-dir", "Config file", "network.NAME"} {
+	for _, want := range []string{"virsh -c 'lxc:///system?socket=", "libvirt's\nconfig syntax", "-config FILE", "it is being restarted"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q", want)
+		}
+	}
+	for _, k := range settings.Keys {
+		if !strings.Contains(out.String(), "-"+k.Flag()) || !strings.Contains(out.String(), "config file: "+k.Name+" = ") {
+			t.Errorf("help lacks -%s or %s", k.Flag(), k.Name)
 		}
 	}
 	if code := run([]string{"--help"}, &out); code != 0 {
@@ -97,81 +106,31 @@ func TestHelp(t *testing.T) {
 }
 
 func TestParseArgsPluginAndGuests(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "lxcvirtd.conf")
-	if err := os.WriteFile(file, []byte("driver_plugin = /opt/lxcvirt/driver\nshutdown_guests = true\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := parseArgs([]string{"--config", file}, &bytes.Buffer{})
+	file := writeConf(t, "driver_plugin = \"/opt/lxcvirt/driver\"\nshutdown_guests = 1\n")
+	cfg, _, err := parseArgs([]string{"--config", file}, &bytes.Buffer{})
 	if err != nil || cfg.DriverPlugin != "/opt/lxcvirt/driver" || !cfg.ShutdownGuests {
 		t.Fatalf("%+v %v", cfg, err)
 	}
-	cfg, err = parseArgs([]string{"--config", file, "--driver-plugin", "/usr/lib/x", "--shutdown-guests=false"}, &bytes.Buffer{})
+	cfg, _, err = parseArgs([]string{"--config", file, "--driver-plugin", "/usr/lib/x", "--shutdown-guests=false"}, &bytes.Buffer{})
 	if err != nil || cfg.DriverPlugin != "/usr/lib/x" || cfg.ShutdownGuests {
 		t.Fatalf("flags over the file: %+v %v", cfg, err)
 	}
-	if cfg, err := parseArgs([]string{"--shutdown-guests"}, &bytes.Buffer{}); err != nil || !cfg.ShutdownGuests || cfg.DriverPlugin != "" {
+	if cfg, _, err := parseArgs([]string{"--shutdown-guests"}, &bytes.Buffer{}); err != nil || !cfg.ShutdownGuests || cfg.DriverPlugin != "" {
 		t.Fatalf("--shutdown-guests: %+v %v", cfg, err)
 	}
-	if _, err := parseArgs([]string{"--driver-plugin", "lxcvirt-driver-lxc"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+	if _, _, err := parseArgs([]string{"--driver-plugin", "lxcvirt-driver-lxc"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
 		t.Fatalf("relative plugin path: %v", err)
 	}
+}
+
+// TestRunLogsIgnoredSettings: the daemon names each ignored statement of
+// its config file in its log before it starts (here it then fails: no
+// socket can be made in /proc).
+func TestRunLogsIgnoredSettings(t *testing.T) {
+	file := writeConf(t, "max_clients = 10\n")
 	var out bytes.Buffer
-	parseArgs([]string{"--help"}, &out)
-	for _, want := range []string{"-driver-plugin PATH", "-shutdown-guests", "driver_plugin", "shutdown_guests", "lxcvirt-driver-lxc beside lxcvirtd", "it is being restarted"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("help lacks %q", want)
-		}
-	}
-}
-
-// TestPluginSettings: the plugin gets the daemon's driver settings.
-func TestPluginSettings(t *testing.T) {
-	cfg, err := parseArgs([]string{"--state-dir", "/s", "--lxcpath", "/l", "--run-dir", "/r", "--shutdown-grace", "7s", "--log-level", "debug"}, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(cfg.set("default_bridge", "br9"), cfg.set("network.default", "lxcbr0")); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(cfg.pluginSettings().Args(), " ")
-	want := "-state-dir=/s -lxcpath=/l -run-dir=/r -shutdown-grace=7s -default-bridge=br9 -network=default=lxcbr0 -log-level=DEBUG"
-	if got != want {
-		t.Errorf("plugin args\n got %s\nwant %s", got, want)
-	}
-	if err := cfg.set("driver_gc_percent", "80"); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(cfg.pluginSettings().Args(), " "); got != want+" -gc-percent=80" {
-		t.Errorf("plugin args with driver_gc_percent: %s", got)
-	}
-	if g := cfg.guestGrace(); g != 7*time.Second {
-		t.Errorf("guest grace %v", g)
-	}
-	if g := defaultConfig().guestGrace(); g != 30*time.Second {
-		t.Errorf("default guest grace %v", g)
-	}
-}
-
-// TestSampleConfig: every setting dist/lxcvirtd.conf shows (commented out)
-// is one the daemon accepts.
-func TestSampleConfig(t *testing.T) {
-	b, err := os.ReadFile("../../dist/lxcvirtd.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var settings strings.Builder
-	n := 0
-	for line := range strings.Lines(string(b)) {
-		if k, _, ok := strings.Cut(strings.TrimPrefix(line, "#"), " = "); ok && !strings.Contains(k, " ") {
-			settings.WriteString(strings.TrimPrefix(line, "#"))
-			n++
-		}
-	}
-	cfg := defaultConfig()
-	if err := parseConfig(&cfg, strings.NewReader(settings.String()), "lxcvirtd.conf"); err != nil {
-		t.Fatal(err)
-	}
-	if n < 15 || cfg.DriverPlugin == "" || cfg.ShutdownGuests {
-		t.Fatalf("%d settings: %+v", n, cfg)
+	run([]string{"--config", file, "--socket", filepath.Join("/proc", "lxcvirt-test-sock")}, &out)
+	if !strings.Contains(out.String(), "setting ignored") || !strings.Contains(out.String(), "key=max_clients") || !strings.Contains(out.String(), "line=1") {
+		t.Errorf("log lacks the ignored setting:\n%s", out.String())
 	}
 }

@@ -14,11 +14,12 @@ const module = "github.com/lxcvirt/lxcvirt/"
 var lxcPackages = []string{"driver", "lxc", "xmlmap", "host"}
 
 // daemonPackages are the module's packages the daemon may link: the
-// contract, the plugin boundary's client side, the wire server and pure
-// helpers. Entries ending in "/" allow everything beneath.
+// contract, the plugin boundary's client side, the wire server, the
+// settings and pure helpers. Entries ending in "/" allow everything
+// beneath.
 var daemonPackages = []string{
 	"cmd/lxcvirtd", "driverapi", "virterror", "plugin", "plugin/proto",
-	"remote/", "internal/defaults", "internal/metaxml",
+	"remote/", "settings", "internal/defaults", "internal/metaxml", "internal/dirlock",
 }
 
 // TestDaemonLinksNoLXCCode checks the boundary the README draws: lxcvirtd

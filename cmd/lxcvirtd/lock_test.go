@@ -18,7 +18,7 @@ func TestSecondDaemonRefused(t *testing.T) {
 	base := t.TempDir()
 	cfg := testConfig(t)
 	cfg.StateDir, cfg.RunDir = filepath.Join(base, "state"), filepath.Join(base, "run")
-	cfg.resolveDirs()
+	cfg.ResolveDirs()
 	lock, err := lockDirs(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -45,18 +45,18 @@ func TestSecondDaemonRefused(t *testing.T) {
 // The lxcpath and run dir follow the state dir unless set.
 func TestDirsFollowStateDir(t *testing.T) {
 	var c config
-	c.resolveDirs()
+	c.ResolveDirs()
 	if c.StateDir != defaults.StateDir || c.LXCPath != defaults.LXCPath || c.RunDir != defaults.RunDir {
 		t.Errorf("defaults: %q %q %q", c.StateDir, c.LXCPath, c.RunDir)
 	}
 	a, b := config{StateDir: "/srv/a"}, config{StateDir: "/srv/b"}
-	a.resolveDirs()
-	b.resolveDirs()
+	a.ResolveDirs()
+	b.ResolveDirs()
 	if a.LXCPath != "/srv/a/lxc" || filepath.Dir(a.RunDir) != defaults.RunDir || a.RunDir == b.RunDir || a.RunDir == defaults.RunDir {
 		t.Errorf("state dir /srv/a: lxcpath %q, run dir %q (/srv/b's: %q)", a.LXCPath, a.RunDir, b.RunDir)
 	}
 	set := config{StateDir: "/srv/a", LXCPath: "/srv/l", RunDir: "/srv/r"}
-	set.resolveDirs()
+	set.ResolveDirs()
 	if set.LXCPath != "/srv/l" || set.RunDir != "/srv/r" {
 		t.Errorf("set dirs changed: %+v", set)
 	}
@@ -67,7 +67,7 @@ func TestDirsFollowStateDir(t *testing.T) {
 func TestStalePluginDirsRemoved(t *testing.T) {
 	base := t.TempDir()
 	cfg := config{StateDir: filepath.Join(base, "state"), RunDir: filepath.Join(base, "run")}
-	cfg.resolveDirs()
+	cfg.ResolveDirs()
 	stale := filepath.Join(cfg.RunDir, "plugin-dir1234")
 	if err := os.MkdirAll(stale, 0o700); err != nil {
 		t.Fatal(err)

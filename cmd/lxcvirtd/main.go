@@ -17,12 +17,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"sync"
 	"syscall"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
-	"github.com/lxcvirt/lxcvirt/internal/defaults"
 	"github.com/lxcvirt/lxcvirt/internal/dirlock"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
@@ -60,14 +58,7 @@ libvirt-guests does at host shutdown, every running container is asked to
 halt (paused ones are resumed first), gets --shutdown-grace to do so and is
 killed after that.
 
-Usage: lxcvirtd [flags]
-
-One daemon per state dir: lxcvirtd locks its state dir, lxcpath and run
-dir (flock on .lxcvirtd.lock in each) for its whole life, and a second
-daemon on any of them exits 1 naming the directory and the holder's pid.
-The lxcpath and run dir follow the state dir unless set (see the flags).
-
-Flags:
+Usage: lxcvirtd [--config FILE] [flags]
 `
 
 // Memory profiling is off: nothing reads the profile, and its records
@@ -79,7 +70,7 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
-	cfg, err := parseArgs(args, stderr)
+	cfg, warns, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -87,8 +78,16 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	cfg.resolveDirs()
+	log, closeLog, err := newLogger(cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	defer closeLog()
+	for _, w := range warns {
+		log.Warn("config file: setting ignored", "file", w.File, "line", w.Line, "key", w.Key, "why", w.Msg)
+	}
+	cfg.ResolveDirs()
 	lock, err := lockDirs(cfg, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
@@ -138,7 +137,7 @@ type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (drivera
 func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
 	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
 		Path:      cfg.DriverPlugin,
-		Args:      cfg.pluginSettings().Args(),
+		Settings:  cfg,
 		Logger:    log.With("component", "driver"),
 		SocketDir: cfg.RunDir,
 	})
@@ -149,66 +148,6 @@ func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Dr
 		return nil, err
 	}
 	return s, nil
-}
-
-// parseArgs reads the config file named by --config, then applies the
-// other flags on top of it.
-func parseArgs(args []string, out io.Writer) (config, error) {
-	cfg := defaultConfig()
-	fs := flag.NewFlagSet("lxcvirtd", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprint(out, usage)
-		fs.PrintDefaults()
-		fmt.Fprint(out, "\n"+configHelp)
-	}
-	var (
-		configFile string
-		overrides  [][2]string
-	)
-	fs.StringVar(&configFile, "config", "", "read settings from `FILE` (format below); flags override it")
-	for _, f := range []struct{ name, key, usage string }{
-		{"socket", "socket", "read-write socket `PATH`; the read-only one is PATH-ro (default " + defaultSocket + ")"},
-		{"state-dir", "state_dir", "`DIR` holding domain definitions and state (default " + defaults.StateDir + ")"},
-		{"lxcpath", "lxcpath", "LXC path `DIR` of the containers (default STATE_DIR/lxc: " + defaults.LXCPath + ")"},
-		{"run-dir", "run_dir", "per-boot run `DIR`, on a tmpfs (default " + defaults.RunDir + "; with another state dir, " + defaults.RunDir + "/state-HASH, HASH naming the state dir)"},
-		{"lxc-timeout", "lxc_timeout", "`DURATION` after which an lxc-* call is killed with its process group (default " + defaults.LXCTimeout.String() + ")"},
-		{"log-level", "log_level", "log `LEVEL`: debug, info, warn or error (default info)"},
-		{"shutdown-grace", "shutdown_grace", "`DURATION` init gets to halt on virsh shutdown (and with --shutdown-guests) before it is killed (default 30s)"},
-		{"driver-plugin", "driver_plugin", "LXC driver plugin binary `PATH` (default " + plugin.DefaultBinary + " beside lxcvirtd)"},
-		{"driver-gc-percent", "driver_gc_percent", "the driver plugin's garbage-collection target `PERCENT` (default: GOGC, else " + strconv.Itoa(plugin.DefaultGCPercent) + ")"},
-	} {
-		fs.Func(f.name, f.usage, func(v string) error {
-			overrides = append(overrides, [2]string{f.key, v})
-			return nil
-		})
-	}
-	for _, f := range []struct{ name, key, usage string }{
-		{"listen-default", "listen_default", "also listen on " + libvirtDirectSocket + "(-ro), where virsh looks by default"},
-		{"shutdown-guests", "shutdown_guests", "on SIGTERM, shut the running containers down (grace period, then kill) instead of leaving them running"},
-	} {
-		fs.BoolFunc(f.name, f.usage, func(v string) error {
-			overrides = append(overrides, [2]string{f.key, v})
-			return nil
-		})
-	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
-	}
-	if configFile != "" {
-		if err := loadConfigFile(&cfg, configFile); err != nil {
-			return cfg, err
-		}
-	}
-	for _, o := range overrides {
-		if err := cfg.set(o[0], o[1]); err != nil {
-			return cfg, fmt.Errorf("flag for %s: %w", o[0], err)
-		}
-	}
-	return cfg, nil
 }
 
 // endpoint is one socket the daemon serves.
@@ -242,6 +181,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
+		MaxCallsPerClient: cfg.MaxClientRequests,
 	})
 	if err != nil {
 		closeAll(endpoints)
@@ -277,7 +217,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 	}
 	wg.Wait()
 	if cfg.ShutdownGuests && serveErr == nil {
-		shutdownGuests(drv, cfg.guestGrace(), log)
+		shutdownGuests(drv, cfg.ShutdownGrace, log)
 	}
 	closeDriver() // the plugin exits; containers keep running
 	log.Info("stopped")
@@ -289,6 +229,10 @@ func listen(cfg config) ([]endpoint, error) {
 	if eps, err := systemdListeners(); err != nil || len(eps) > 0 {
 		return eps, err
 	}
+	gid, err := socketGroup(cfg.UnixSockGroup)
+	if err != nil {
+		return nil, err
+	}
 	paths := []string{cfg.Socket}
 	if cfg.ListenDefault {
 		paths = append(paths, libvirtDirectSocket)
@@ -299,13 +243,16 @@ func listen(cfg config) ([]endpoint, error) {
 			path     string
 			mode     os.FileMode
 			readOnly bool
-		}{{p, 0o600, false}, {p + roSuffix, 0o666, true}} {
+		}{{p, cfg.UnixSockRWPerms, false}, {p + roSuffix, cfg.UnixSockROPerms, true}} {
 			l, err := server.ListenUnix(s.path, s.mode)
+			if err == nil {
+				eps = append(eps, endpoint{l: l, readOnly: s.readOnly})
+				err = chownSocket(s.path, gid)
+			}
 			if err != nil {
 				closeAll(eps)
 				return nil, err
 			}
-			eps = append(eps, endpoint{l: l, readOnly: s.readOnly})
 		}
 	}
 	return eps, nil

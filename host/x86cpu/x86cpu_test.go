@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
 // writeMap writes a small CPU map: Intel and AMD, six features and models
@@ -168,7 +170,7 @@ func TestLoadMapErrors(t *testing.T) {
 // installed libvirt CPU map: that model, with nothing to add.
 func TestDecodeWithLibvirtMap(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(DefaultMapDir, "index.xml")); err != nil {
-		t.Skipf("no libvirt CPU map installed (libvirt0): %v", err)
+		testenv.Missing(t, "no libvirt CPU map installed (libvirt0): %v", err)
 	}
 	m, err := LoadMap(DefaultMapDir)
 	if err != nil {
@@ -176,7 +178,7 @@ func TestDecodeWithLibvirtMap(t *testing.T) {
 	}
 	md := m.model("Skylake-Client-IBRS")
 	if md == nil {
-		t.Skip("the installed CPU map has no Skylake-Client-IBRS")
+		testenv.Missing(t, "the installed CPU map has no Skylake-Client-IBRS")
 	}
 	data := cpuData("GenuineIntel", sigEAX(6, 94, 3), md.Data)
 	cpu, err := m.Decode(data)

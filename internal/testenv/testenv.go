@@ -1,6 +1,8 @@
-// Package testenv builds what lxcvirt's tests need on the host: a root check,
-// the host bridge and busybox root filesystems with tiny inits. Test-only
-// helpers; nothing in the product imports it.
+// Package testenv builds what lxcvirt's tests need on the host: the gate for
+// real-container tests (root, tools; never a skip under CI), the host
+// bridge, busybox root filesystems with tiny inits and the commands the
+// tests run, built once with -race. Test-only helpers; nothing in the
+// product imports it.
 package testenv
 
 import (
@@ -26,21 +28,38 @@ const (
 	InitShell       = rootfs.InitShell
 )
 
-// RequireRoot skips t unless the test runs as root with the lxc tools
-// installed (make test installs them). Under CI it fails instead of
-// skipping, so the real-container tests cannot silently not run.
+// Missing skips t because something it needs is missing on the host (root,
+// a tool, a Debian package). Under CI (CI set, as .ci/run does) it fails
+// instead: CI runs as root after make deps, so a real-container test that
+// does not run there is a failure, not a skip. Real-container tests call
+// this instead of t.Skip.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// RequireRoot stops t (see Missing) unless the test runs as root with the
+// lxc tools installed (make deps installs them).
 func RequireRoot(t testing.TB) {
 	t.Helper()
-	skip := t.Skip
-	if os.Getenv("CI") != "" {
-		skip = t.Fatal // CI runs as root with make deps done: never skip there
-	}
 	if os.Geteuid() != 0 {
-		skip("needs root")
+		Missing(t, "needs root")
 	}
-	if _, err := exec.LookPath("lxc-start"); err != nil {
-		skip("needs the lxc tools (make deps)")
+	RequireTool(t, "lxc-start", "lxc")
+}
+
+// RequireTool returns the path of a host tool t needs, or stops t (see
+// Missing) naming the Debian package that make deps installs for it.
+func RequireTool(t testing.TB, tool, debianPackage string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		Missing(t, "needs %s (Debian package %s, installed by make deps)", tool, debianPackage)
 	}
+	return p
 }
 
 // EnsureBridge creates and raises the host bridge when it is missing.
@@ -66,29 +85,22 @@ func EnsureBridge(t testing.TB) {
 // /sbin/init and returns dir.
 func BuildRootfs(t testing.TB, dir, init string) string {
 	t.Helper()
-	if err := WriteRootfs(dir, init); err != nil {
+	if err := rootfs.Write(dir, init); err != nil {
 		t.Fatal(err)
 	}
 	return dir
 }
 
-// WriteRootfs is BuildRootfs without a testing.TB, for demos and benchmarks.
-func WriteRootfs(dir, init string) error { return rootfs.Write(dir, init) }
-
 // LXCFSMeminfo is lxcfs's /proc/meminfo view; it exists while lxcfs serves
 // /var/lib/lxcfs.
 const LXCFSMeminfo = "/var/lib/lxcfs/proc/meminfo"
 
-// RequireLXCFS skips t unless lxcfs serves its files (make deps starts it);
-// under CI it fails instead.
+// RequireLXCFS stops t (see Missing) unless lxcfs serves its files (make
+// deps starts it).
 func RequireLXCFS(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat(LXCFSMeminfo); err != nil {
-		skip := t.Skip
-		if os.Getenv("CI") != "" {
-			skip = t.Fatal
-		}
-		skip("lxcfs is not serving /var/lib/lxcfs (make deps starts it): ", err)
+		Missing(t, "lxcfs is not serving /var/lib/lxcfs (make deps starts it): %v", err)
 	}
 }
 

@@ -1,16 +1,15 @@
 // Package plugintest helps other packages' tests use the plugin boundary:
-// a driver served over real gRPC in process, and the driver plugin binary
-// built for tests that run the daemon. Test-only; nothing in the product
-// imports it.
+// a driver served over real gRPC in process, and the daemon and driver
+// plugin binaries built for tests that run them. Test-only; nothing in the
+// product imports it.
 package plugintest
 
 import (
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
 	"github.com/lxcvirt/lxcvirt/plugin"
 )
 
@@ -31,14 +30,17 @@ func Connect(t testing.TB, impl driverapi.Driver) driverapi.Driver {
 	return raw.(*plugin.Client)
 }
 
-// BuildDriver builds cmd/lxcvirt-driver-lxc into dir (where a daemon built
-// into the same dir finds it by default) and returns its path.
-func BuildDriver(t testing.TB, dir string) string {
+// Driver returns cmd/lxcvirt-driver-lxc built with -race once per test
+// binary (testenv.Binary), next to where Daemon puts lxcvirtd.
+func Driver(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(dir, plugin.DefaultBinary)
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/lxcvirt/lxcvirt/cmd/"+plugin.DefaultBinary).CombinedOutput()
-	if err != nil {
-		t.Fatalf("build %s: %v\n%s", plugin.DefaultBinary, err, out)
-	}
-	return bin
+	return testenv.Binary(t, "github.com/lxcvirt/lxcvirt/cmd/"+plugin.DefaultBinary)
+}
+
+// Daemon returns cmd/lxcvirtd built with -race once per test binary, with
+// its driver plugin next to it, where the daemon finds it by default.
+func Daemon(t testing.TB) string {
+	t.Helper()
+	Driver(t)
+	return testenv.Binary(t, "github.com/lxcvirt/lxcvirt/cmd/lxcvirtd")
 }

@@ -123,6 +123,51 @@ func (*Empty) Descriptor() ([]byte, []int) {
 	return file_driver_proto_rawDescGZIP(), []int{1}
 }
 
+// ConfigureRequest carries lxcvirt's settings.Settings, JSON-encoded.
+type ConfigureRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Settings      []byte                 `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfigureRequest) Reset() {
+	*x = ConfigureRequest{}
+	mi := &file_driver_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfigureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfigureRequest) ProtoMessage() {}
+
+func (x *ConfigureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfigureRequest.ProtoReflect.Descriptor instead.
+func (*ConfigureRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ConfigureRequest) GetSettings() []byte {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
 // Domain mirrors driverapi.Domain (remote_nonnull_domain).
 type Domain struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -135,7 +180,7 @@ type Domain struct {
 
 func (x *Domain) Reset() {
 	*x = Domain{}
-	mi := &file_driver_proto_msgTypes[2]
+	mi := &file_driver_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -147,7 +192,7 @@ func (x *Domain) String() string {
 func (*Domain) ProtoMessage() {}
 
 func (x *Domain) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[2]
+	mi := &file_driver_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -160,7 +205,7 @@ func (x *Domain) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Domain.ProtoReflect.Descriptor instead.
 func (*Domain) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{2}
+	return file_driver_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Domain) GetName() string {
@@ -198,7 +243,7 @@ type Status struct {
 
 func (x *Status) Reset() {
 	*x = Status{}
-	mi := &file_driver_proto_msgTypes[3]
+	mi := &file_driver_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -210,7 +255,7 @@ func (x *Status) String() string {
 func (*Status) ProtoMessage() {}
 
 func (x *Status) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[3]
+	mi := &file_driver_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -223,7 +268,7 @@ func (x *Status) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Status.ProtoReflect.Descriptor instead.
 func (*Status) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{3}
+	return file_driver_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Status) GetDomain() *Domain {
@@ -275,7 +320,7 @@ type Info struct {
 
 func (x *Info) Reset() {
 	*x = Info{}
-	mi := &file_driver_proto_msgTypes[4]
+	mi := &file_driver_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -287,7 +332,7 @@ func (x *Info) String() string {
 func (*Info) ProtoMessage() {}
 
 func (x *Info) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[4]
+	mi := &file_driver_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -300,7 +345,7 @@ func (x *Info) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Info.ProtoReflect.Descriptor instead.
 func (*Info) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{4}
+	return file_driver_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Info) GetState() int32 {
@@ -357,7 +402,7 @@ type InterfaceStats struct {
 
 func (x *InterfaceStats) Reset() {
 	*x = InterfaceStats{}
-	mi := &file_driver_proto_msgTypes[5]
+	mi := &file_driver_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -369,7 +414,7 @@ func (x *InterfaceStats) String() string {
 func (*InterfaceStats) ProtoMessage() {}
 
 func (x *InterfaceStats) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[5]
+	mi := &file_driver_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -382,7 +427,7 @@ func (x *InterfaceStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InterfaceStats.ProtoReflect.Descriptor instead.
 func (*InterfaceStats) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{5}
+	return file_driver_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *InterfaceStats) GetName() string {
@@ -474,7 +519,7 @@ type Stats struct {
 
 func (x *Stats) Reset() {
 	*x = Stats{}
-	mi := &file_driver_proto_msgTypes[6]
+	mi := &file_driver_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -486,7 +531,7 @@ func (x *Stats) String() string {
 func (*Stats) ProtoMessage() {}
 
 func (x *Stats) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[6]
+	mi := &file_driver_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -499,7 +544,7 @@ func (x *Stats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stats.ProtoReflect.Descriptor instead.
 func (*Stats) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{6}
+	return file_driver_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Stats) GetStatus() *Status {
@@ -586,7 +631,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_driver_proto_msgTypes[7]
+	mi := &file_driver_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -598,7 +643,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[7]
+	mi := &file_driver_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -611,7 +656,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{7}
+	return file_driver_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Event) GetKind() int32 {
@@ -659,7 +704,7 @@ type XMLRequest struct {
 
 func (x *XMLRequest) Reset() {
 	*x = XMLRequest{}
-	mi := &file_driver_proto_msgTypes[8]
+	mi := &file_driver_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -671,7 +716,7 @@ func (x *XMLRequest) String() string {
 func (*XMLRequest) ProtoMessage() {}
 
 func (x *XMLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[8]
+	mi := &file_driver_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -684,7 +729,7 @@ func (x *XMLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use XMLRequest.ProtoReflect.Descriptor instead.
 func (*XMLRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{8}
+	return file_driver_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *XMLRequest) GetXml() string {
@@ -711,7 +756,7 @@ type UUIDRequest struct {
 
 func (x *UUIDRequest) Reset() {
 	*x = UUIDRequest{}
-	mi := &file_driver_proto_msgTypes[9]
+	mi := &file_driver_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -723,7 +768,7 @@ func (x *UUIDRequest) String() string {
 func (*UUIDRequest) ProtoMessage() {}
 
 func (x *UUIDRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[9]
+	mi := &file_driver_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -736,7 +781,7 @@ func (x *UUIDRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UUIDRequest.ProtoReflect.Descriptor instead.
 func (*UUIDRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{9}
+	return file_driver_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UUIDRequest) GetUuid() []byte {
@@ -762,7 +807,7 @@ type NameRequest struct {
 
 func (x *NameRequest) Reset() {
 	*x = NameRequest{}
-	mi := &file_driver_proto_msgTypes[10]
+	mi := &file_driver_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -774,7 +819,7 @@ func (x *NameRequest) String() string {
 func (*NameRequest) ProtoMessage() {}
 
 func (x *NameRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[10]
+	mi := &file_driver_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -787,7 +832,7 @@ func (x *NameRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NameRequest.ProtoReflect.Descriptor instead.
 func (*NameRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{10}
+	return file_driver_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *NameRequest) GetName() string {
@@ -806,7 +851,7 @@ type IDRequest struct {
 
 func (x *IDRequest) Reset() {
 	*x = IDRequest{}
-	mi := &file_driver_proto_msgTypes[11]
+	mi := &file_driver_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -818,7 +863,7 @@ func (x *IDRequest) String() string {
 func (*IDRequest) ProtoMessage() {}
 
 func (x *IDRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[11]
+	mi := &file_driver_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -831,7 +876,7 @@ func (x *IDRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IDRequest.ProtoReflect.Descriptor instead.
 func (*IDRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{11}
+	return file_driver_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *IDRequest) GetId() int32 {
@@ -850,7 +895,7 @@ type FlagsRequest struct {
 
 func (x *FlagsRequest) Reset() {
 	*x = FlagsRequest{}
-	mi := &file_driver_proto_msgTypes[12]
+	mi := &file_driver_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -862,7 +907,7 @@ func (x *FlagsRequest) String() string {
 func (*FlagsRequest) ProtoMessage() {}
 
 func (x *FlagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[12]
+	mi := &file_driver_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -875,7 +920,7 @@ func (x *FlagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlagsRequest.ProtoReflect.Descriptor instead.
 func (*FlagsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{12}
+	return file_driver_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FlagsRequest) GetFlags() uint32 {
@@ -895,7 +940,7 @@ type AutostartRequest struct {
 
 func (x *AutostartRequest) Reset() {
 	*x = AutostartRequest{}
-	mi := &file_driver_proto_msgTypes[13]
+	mi := &file_driver_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -907,7 +952,7 @@ func (x *AutostartRequest) String() string {
 func (*AutostartRequest) ProtoMessage() {}
 
 func (x *AutostartRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[13]
+	mi := &file_driver_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -920,7 +965,7 @@ func (x *AutostartRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutostartRequest.ProtoReflect.Descriptor instead.
 func (*AutostartRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{13}
+	return file_driver_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AutostartRequest) GetUuid() []byte {
@@ -946,7 +991,7 @@ type StatsRequest struct {
 
 func (x *StatsRequest) Reset() {
 	*x = StatsRequest{}
-	mi := &file_driver_proto_msgTypes[14]
+	mi := &file_driver_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -958,7 +1003,7 @@ func (x *StatsRequest) String() string {
 func (*StatsRequest) ProtoMessage() {}
 
 func (x *StatsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[14]
+	mi := &file_driver_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -971,7 +1016,7 @@ func (x *StatsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatsRequest.ProtoReflect.Descriptor instead.
 func (*StatsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{14}
+	return file_driver_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *StatsRequest) GetUuids() [][]byte {
@@ -989,7 +1034,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_driver_proto_msgTypes[15]
+	mi := &file_driver_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1001,7 +1046,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[15]
+	mi := &file_driver_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1014,7 +1059,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{15}
+	return file_driver_proto_rawDescGZIP(), []int{16}
 }
 
 type DomainReply struct {
@@ -1026,7 +1071,7 @@ type DomainReply struct {
 
 func (x *DomainReply) Reset() {
 	*x = DomainReply{}
-	mi := &file_driver_proto_msgTypes[16]
+	mi := &file_driver_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1038,7 +1083,7 @@ func (x *DomainReply) String() string {
 func (*DomainReply) ProtoMessage() {}
 
 func (x *DomainReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[16]
+	mi := &file_driver_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1051,7 +1096,7 @@ func (x *DomainReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainReply.ProtoReflect.Descriptor instead.
 func (*DomainReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{16}
+	return file_driver_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DomainReply) GetDomain() *Domain {
@@ -1070,7 +1115,7 @@ type ListReply struct {
 
 func (x *ListReply) Reset() {
 	*x = ListReply{}
-	mi := &file_driver_proto_msgTypes[17]
+	mi := &file_driver_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1082,7 +1127,7 @@ func (x *ListReply) String() string {
 func (*ListReply) ProtoMessage() {}
 
 func (x *ListReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[17]
+	mi := &file_driver_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1095,7 +1140,7 @@ func (x *ListReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReply.ProtoReflect.Descriptor instead.
 func (*ListReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{17}
+	return file_driver_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListReply) GetDomains() []*Status {
@@ -1114,7 +1159,7 @@ type StatusReply struct {
 
 func (x *StatusReply) Reset() {
 	*x = StatusReply{}
-	mi := &file_driver_proto_msgTypes[18]
+	mi := &file_driver_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1171,7 @@ func (x *StatusReply) String() string {
 func (*StatusReply) ProtoMessage() {}
 
 func (x *StatusReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[18]
+	mi := &file_driver_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1184,7 @@ func (x *StatusReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusReply.ProtoReflect.Descriptor instead.
 func (*StatusReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{18}
+	return file_driver_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *StatusReply) GetStatus() *Status {
@@ -1158,7 +1203,7 @@ type XMLReply struct {
 
 func (x *XMLReply) Reset() {
 	*x = XMLReply{}
-	mi := &file_driver_proto_msgTypes[19]
+	mi := &file_driver_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1170,7 +1215,7 @@ func (x *XMLReply) String() string {
 func (*XMLReply) ProtoMessage() {}
 
 func (x *XMLReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[19]
+	mi := &file_driver_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1183,7 +1228,7 @@ func (x *XMLReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use XMLReply.ProtoReflect.Descriptor instead.
 func (*XMLReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{19}
+	return file_driver_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *XMLReply) GetXml() string {
@@ -1202,7 +1247,7 @@ type InfoReply struct {
 
 func (x *InfoReply) Reset() {
 	*x = InfoReply{}
-	mi := &file_driver_proto_msgTypes[20]
+	mi := &file_driver_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1214,7 +1259,7 @@ func (x *InfoReply) String() string {
 func (*InfoReply) ProtoMessage() {}
 
 func (x *InfoReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[20]
+	mi := &file_driver_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1227,7 +1272,7 @@ func (x *InfoReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoReply.ProtoReflect.Descriptor instead.
 func (*InfoReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{20}
+	return file_driver_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *InfoReply) GetInfo() *Info {
@@ -1246,7 +1291,7 @@ type StatsReply struct {
 
 func (x *StatsReply) Reset() {
 	*x = StatsReply{}
-	mi := &file_driver_proto_msgTypes[21]
+	mi := &file_driver_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1258,7 +1303,7 @@ func (x *StatsReply) String() string {
 func (*StatsReply) ProtoMessage() {}
 
 func (x *StatsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[21]
+	mi := &file_driver_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1271,7 +1316,7 @@ func (x *StatsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatsReply.ProtoReflect.Descriptor instead.
 func (*StatsReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{21}
+	return file_driver_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *StatsReply) GetStats() []*Stats {
@@ -1293,7 +1338,7 @@ type ConsoleOpen struct {
 
 func (x *ConsoleOpen) Reset() {
 	*x = ConsoleOpen{}
-	mi := &file_driver_proto_msgTypes[22]
+	mi := &file_driver_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1305,7 +1350,7 @@ func (x *ConsoleOpen) String() string {
 func (*ConsoleOpen) ProtoMessage() {}
 
 func (x *ConsoleOpen) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[22]
+	mi := &file_driver_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1318,7 +1363,7 @@ func (x *ConsoleOpen) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOpen.ProtoReflect.Descriptor instead.
 func (*ConsoleOpen) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{22}
+	return file_driver_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ConsoleOpen) GetUuid() []byte {
@@ -1357,7 +1402,7 @@ type ConsoleInput struct {
 
 func (x *ConsoleInput) Reset() {
 	*x = ConsoleInput{}
-	mi := &file_driver_proto_msgTypes[23]
+	mi := &file_driver_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1369,7 +1414,7 @@ func (x *ConsoleInput) String() string {
 func (*ConsoleInput) ProtoMessage() {}
 
 func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[23]
+	mi := &file_driver_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1382,7 +1427,7 @@ func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
 func (*ConsoleInput) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{23}
+	return file_driver_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ConsoleInput) GetMsg() isConsoleInput_Msg {
@@ -1436,7 +1481,7 @@ type ConsoleOutput struct {
 
 func (x *ConsoleOutput) Reset() {
 	*x = ConsoleOutput{}
-	mi := &file_driver_proto_msgTypes[24]
+	mi := &file_driver_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1448,7 +1493,7 @@ func (x *ConsoleOutput) String() string {
 func (*ConsoleOutput) ProtoMessage() {}
 
 func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[24]
+	mi := &file_driver_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1461,7 +1506,7 @@ func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOutput.ProtoReflect.Descriptor instead.
 func (*ConsoleOutput) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{24}
+	return file_driver_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ConsoleOutput) GetData() []byte {
@@ -1486,7 +1531,7 @@ type SetMetadataRequest struct {
 
 func (x *SetMetadataRequest) Reset() {
 	*x = SetMetadataRequest{}
-	mi := &file_driver_proto_msgTypes[25]
+	mi := &file_driver_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1498,7 +1543,7 @@ func (x *SetMetadataRequest) String() string {
 func (*SetMetadataRequest) ProtoMessage() {}
 
 func (x *SetMetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[25]
+	mi := &file_driver_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1511,7 +1556,7 @@ func (x *SetMetadataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataRequest.ProtoReflect.Descriptor instead.
 func (*SetMetadataRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{25}
+	return file_driver_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SetMetadataRequest) GetUuid() []byte {
@@ -1569,7 +1614,7 @@ type MetadataRequest struct {
 
 func (x *MetadataRequest) Reset() {
 	*x = MetadataRequest{}
-	mi := &file_driver_proto_msgTypes[26]
+	mi := &file_driver_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1581,7 +1626,7 @@ func (x *MetadataRequest) String() string {
 func (*MetadataRequest) ProtoMessage() {}
 
 func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[26]
+	mi := &file_driver_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1594,7 +1639,7 @@ func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
 func (*MetadataRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{26}
+	return file_driver_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *MetadataRequest) GetUuid() []byte {
@@ -1634,7 +1679,7 @@ type MetadataReply struct {
 
 func (x *MetadataReply) Reset() {
 	*x = MetadataReply{}
-	mi := &file_driver_proto_msgTypes[27]
+	mi := &file_driver_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1646,7 +1691,7 @@ func (x *MetadataReply) String() string {
 func (*MetadataReply) ProtoMessage() {}
 
 func (x *MetadataReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[27]
+	mi := &file_driver_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1659,7 +1704,7 @@ func (x *MetadataReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataReply.ProtoReflect.Descriptor instead.
 func (*MetadataReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{27}
+	return file_driver_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *MetadataReply) GetMetadata() string {
@@ -1686,7 +1731,7 @@ type NodeInfoReply struct {
 
 func (x *NodeInfoReply) Reset() {
 	*x = NodeInfoReply{}
-	mi := &file_driver_proto_msgTypes[28]
+	mi := &file_driver_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1698,7 +1743,7 @@ func (x *NodeInfoReply) String() string {
 func (*NodeInfoReply) ProtoMessage() {}
 
 func (x *NodeInfoReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[28]
+	mi := &file_driver_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1711,7 +1756,7 @@ func (x *NodeInfoReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeInfoReply.ProtoReflect.Descriptor instead.
 func (*NodeInfoReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{28}
+	return file_driver_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *NodeInfoReply) GetModel() string {
@@ -1779,7 +1824,7 @@ type Uint64Reply struct {
 
 func (x *Uint64Reply) Reset() {
 	*x = Uint64Reply{}
-	mi := &file_driver_proto_msgTypes[29]
+	mi := &file_driver_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1791,7 +1836,7 @@ func (x *Uint64Reply) String() string {
 func (*Uint64Reply) ProtoMessage() {}
 
 func (x *Uint64Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[29]
+	mi := &file_driver_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1804,7 +1849,7 @@ func (x *Uint64Reply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Uint64Reply.ProtoReflect.Descriptor instead.
 func (*Uint64Reply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{29}
+	return file_driver_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Uint64Reply) GetValue() uint64 {
@@ -1825,7 +1870,7 @@ type CPUMapReply struct {
 
 func (x *CPUMapReply) Reset() {
 	*x = CPUMapReply{}
-	mi := &file_driver_proto_msgTypes[30]
+	mi := &file_driver_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1837,7 +1882,7 @@ func (x *CPUMapReply) String() string {
 func (*CPUMapReply) ProtoMessage() {}
 
 func (x *CPUMapReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[30]
+	mi := &file_driver_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1850,7 +1895,7 @@ func (x *CPUMapReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CPUMapReply.ProtoReflect.Descriptor instead.
 func (*CPUMapReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{30}
+	return file_driver_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CPUMapReply) GetCpus() int32 {
@@ -1877,7 +1922,7 @@ type NodeStatsRequest struct {
 
 func (x *NodeStatsRequest) Reset() {
 	*x = NodeStatsRequest{}
-	mi := &file_driver_proto_msgTypes[31]
+	mi := &file_driver_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1889,7 +1934,7 @@ func (x *NodeStatsRequest) String() string {
 func (*NodeStatsRequest) ProtoMessage() {}
 
 func (x *NodeStatsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[31]
+	mi := &file_driver_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1902,7 +1947,7 @@ func (x *NodeStatsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStatsRequest.ProtoReflect.Descriptor instead.
 func (*NodeStatsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{31}
+	return file_driver_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *NodeStatsRequest) GetNum() int32 {
@@ -1923,7 +1968,7 @@ type NodeStat struct {
 
 func (x *NodeStat) Reset() {
 	*x = NodeStat{}
-	mi := &file_driver_proto_msgTypes[32]
+	mi := &file_driver_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1935,7 +1980,7 @@ func (x *NodeStat) String() string {
 func (*NodeStat) ProtoMessage() {}
 
 func (x *NodeStat) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[32]
+	mi := &file_driver_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1948,7 +1993,7 @@ func (x *NodeStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStat.ProtoReflect.Descriptor instead.
 func (*NodeStat) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{32}
+	return file_driver_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *NodeStat) GetField() string {
@@ -1974,7 +2019,7 @@ type NodeStatsReply struct {
 
 func (x *NodeStatsReply) Reset() {
 	*x = NodeStatsReply{}
-	mi := &file_driver_proto_msgTypes[33]
+	mi := &file_driver_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1986,7 +2031,7 @@ func (x *NodeStatsReply) String() string {
 func (*NodeStatsReply) ProtoMessage() {}
 
 func (x *NodeStatsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[33]
+	mi := &file_driver_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1999,7 +2044,7 @@ func (x *NodeStatsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStatsReply.ProtoReflect.Descriptor instead.
 func (*NodeStatsReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{33}
+	return file_driver_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *NodeStatsReply) GetStats() []*NodeStat {
@@ -2020,7 +2065,7 @@ type CapabilitiesRequest struct {
 
 func (x *CapabilitiesRequest) Reset() {
 	*x = CapabilitiesRequest{}
-	mi := &file_driver_proto_msgTypes[34]
+	mi := &file_driver_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2032,7 +2077,7 @@ func (x *CapabilitiesRequest) String() string {
 func (*CapabilitiesRequest) ProtoMessage() {}
 
 func (x *CapabilitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[34]
+	mi := &file_driver_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2045,7 +2090,7 @@ func (x *CapabilitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CapabilitiesRequest.ProtoReflect.Descriptor instead.
 func (*CapabilitiesRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{34}
+	return file_driver_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CapabilitiesRequest) GetSecModel() string {
@@ -2075,7 +2120,7 @@ type DomainCapabilitiesRequest struct {
 
 func (x *DomainCapabilitiesRequest) Reset() {
 	*x = DomainCapabilitiesRequest{}
-	mi := &file_driver_proto_msgTypes[35]
+	mi := &file_driver_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2087,7 +2132,7 @@ func (x *DomainCapabilitiesRequest) String() string {
 func (*DomainCapabilitiesRequest) ProtoMessage() {}
 
 func (x *DomainCapabilitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[35]
+	mi := &file_driver_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2100,7 +2145,7 @@ func (x *DomainCapabilitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainCapabilitiesRequest.ProtoReflect.Descriptor instead.
 func (*DomainCapabilitiesRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{35}
+	return file_driver_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *DomainCapabilitiesRequest) GetArch() string {
@@ -2136,7 +2181,7 @@ type Neighbor struct {
 
 func (x *Neighbor) Reset() {
 	*x = Neighbor{}
-	mi := &file_driver_proto_msgTypes[36]
+	mi := &file_driver_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2193,7 @@ func (x *Neighbor) String() string {
 func (*Neighbor) ProtoMessage() {}
 
 func (x *Neighbor) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[36]
+	mi := &file_driver_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2206,7 @@ func (x *Neighbor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Neighbor.ProtoReflect.Descriptor instead.
 func (*Neighbor) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{36}
+	return file_driver_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *Neighbor) GetIp() string {
@@ -2194,7 +2239,7 @@ type ARPTableReply struct {
 
 func (x *ARPTableReply) Reset() {
 	*x = ARPTableReply{}
-	mi := &file_driver_proto_msgTypes[37]
+	mi := &file_driver_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2206,7 +2251,7 @@ func (x *ARPTableReply) String() string {
 func (*ARPTableReply) ProtoMessage() {}
 
 func (x *ARPTableReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[37]
+	mi := &file_driver_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2219,7 +2264,7 @@ func (x *ARPTableReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ARPTableReply.ProtoReflect.Descriptor instead.
 func (*ARPTableReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{37}
+	return file_driver_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ARPTableReply) GetNeighbors() []*Neighbor {
@@ -2241,7 +2286,7 @@ type FilesReply struct {
 
 func (x *FilesReply) Reset() {
 	*x = FilesReply{}
-	mi := &file_driver_proto_msgTypes[38]
+	mi := &file_driver_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2253,7 +2298,7 @@ func (x *FilesReply) String() string {
 func (*FilesReply) ProtoMessage() {}
 
 func (x *FilesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[38]
+	mi := &file_driver_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2266,7 +2311,7 @@ func (x *FilesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilesReply.ProtoReflect.Descriptor instead.
 func (*FilesReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{38}
+	return file_driver_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *FilesReply) GetId() uint64 {
@@ -2292,7 +2337,9 @@ const file_driver_proto_rawDesc = "" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x16\n" +
 	"\x06domain\x18\x02 \x01(\x05R\x06domain\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\"\a\n" +
-	"\x05Empty\"@\n" +
+	"\x05Empty\".\n" +
+	"\x10ConfigureRequest\x12\x1a\n" +
+	"\bsettings\x18\x01 \x01(\fR\bsettings\"@\n" +
 	"\x06Domain\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04uuid\x18\x02 \x01(\fR\x04uuid\x12\x0e\n" +
@@ -2439,8 +2486,9 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"FilesReply\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
-	"\x05count\x18\x02 \x01(\x05R\x05count2\x84\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count2\xd0\x14\n" +
 	"\x06Driver\x12J\n" +
+	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
 	"\tCreateXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12D\n" +
 	"\bUndefine\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12H\n" +
@@ -2490,131 +2538,134 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
-	(*Domain)(nil),                    // 2: lxcvirt.driver.v1.Domain
-	(*Status)(nil),                    // 3: lxcvirt.driver.v1.Status
-	(*Info)(nil),                      // 4: lxcvirt.driver.v1.Info
-	(*InterfaceStats)(nil),            // 5: lxcvirt.driver.v1.InterfaceStats
-	(*Stats)(nil),                     // 6: lxcvirt.driver.v1.Stats
-	(*Event)(nil),                     // 7: lxcvirt.driver.v1.Event
-	(*XMLRequest)(nil),                // 8: lxcvirt.driver.v1.XMLRequest
-	(*UUIDRequest)(nil),               // 9: lxcvirt.driver.v1.UUIDRequest
-	(*NameRequest)(nil),               // 10: lxcvirt.driver.v1.NameRequest
-	(*IDRequest)(nil),                 // 11: lxcvirt.driver.v1.IDRequest
-	(*FlagsRequest)(nil),              // 12: lxcvirt.driver.v1.FlagsRequest
-	(*AutostartRequest)(nil),          // 13: lxcvirt.driver.v1.AutostartRequest
-	(*StatsRequest)(nil),              // 14: lxcvirt.driver.v1.StatsRequest
-	(*EventsRequest)(nil),             // 15: lxcvirt.driver.v1.EventsRequest
-	(*DomainReply)(nil),               // 16: lxcvirt.driver.v1.DomainReply
-	(*ListReply)(nil),                 // 17: lxcvirt.driver.v1.ListReply
-	(*StatusReply)(nil),               // 18: lxcvirt.driver.v1.StatusReply
-	(*XMLReply)(nil),                  // 19: lxcvirt.driver.v1.XMLReply
-	(*InfoReply)(nil),                 // 20: lxcvirt.driver.v1.InfoReply
-	(*StatsReply)(nil),                // 21: lxcvirt.driver.v1.StatsReply
-	(*ConsoleOpen)(nil),               // 22: lxcvirt.driver.v1.ConsoleOpen
-	(*ConsoleInput)(nil),              // 23: lxcvirt.driver.v1.ConsoleInput
-	(*ConsoleOutput)(nil),             // 24: lxcvirt.driver.v1.ConsoleOutput
-	(*SetMetadataRequest)(nil),        // 25: lxcvirt.driver.v1.SetMetadataRequest
-	(*MetadataRequest)(nil),           // 26: lxcvirt.driver.v1.MetadataRequest
-	(*MetadataReply)(nil),             // 27: lxcvirt.driver.v1.MetadataReply
-	(*NodeInfoReply)(nil),             // 28: lxcvirt.driver.v1.NodeInfoReply
-	(*Uint64Reply)(nil),               // 29: lxcvirt.driver.v1.Uint64Reply
-	(*CPUMapReply)(nil),               // 30: lxcvirt.driver.v1.CPUMapReply
-	(*NodeStatsRequest)(nil),          // 31: lxcvirt.driver.v1.NodeStatsRequest
-	(*NodeStat)(nil),                  // 32: lxcvirt.driver.v1.NodeStat
-	(*NodeStatsReply)(nil),            // 33: lxcvirt.driver.v1.NodeStatsReply
-	(*CapabilitiesRequest)(nil),       // 34: lxcvirt.driver.v1.CapabilitiesRequest
-	(*DomainCapabilitiesRequest)(nil), // 35: lxcvirt.driver.v1.DomainCapabilitiesRequest
-	(*Neighbor)(nil),                  // 36: lxcvirt.driver.v1.Neighbor
-	(*ARPTableReply)(nil),             // 37: lxcvirt.driver.v1.ARPTableReply
-	(*FilesReply)(nil),                // 38: lxcvirt.driver.v1.FilesReply
+	(*ConfigureRequest)(nil),          // 2: lxcvirt.driver.v1.ConfigureRequest
+	(*Domain)(nil),                    // 3: lxcvirt.driver.v1.Domain
+	(*Status)(nil),                    // 4: lxcvirt.driver.v1.Status
+	(*Info)(nil),                      // 5: lxcvirt.driver.v1.Info
+	(*InterfaceStats)(nil),            // 6: lxcvirt.driver.v1.InterfaceStats
+	(*Stats)(nil),                     // 7: lxcvirt.driver.v1.Stats
+	(*Event)(nil),                     // 8: lxcvirt.driver.v1.Event
+	(*XMLRequest)(nil),                // 9: lxcvirt.driver.v1.XMLRequest
+	(*UUIDRequest)(nil),               // 10: lxcvirt.driver.v1.UUIDRequest
+	(*NameRequest)(nil),               // 11: lxcvirt.driver.v1.NameRequest
+	(*IDRequest)(nil),                 // 12: lxcvirt.driver.v1.IDRequest
+	(*FlagsRequest)(nil),              // 13: lxcvirt.driver.v1.FlagsRequest
+	(*AutostartRequest)(nil),          // 14: lxcvirt.driver.v1.AutostartRequest
+	(*StatsRequest)(nil),              // 15: lxcvirt.driver.v1.StatsRequest
+	(*EventsRequest)(nil),             // 16: lxcvirt.driver.v1.EventsRequest
+	(*DomainReply)(nil),               // 17: lxcvirt.driver.v1.DomainReply
+	(*ListReply)(nil),                 // 18: lxcvirt.driver.v1.ListReply
+	(*StatusReply)(nil),               // 19: lxcvirt.driver.v1.StatusReply
+	(*XMLReply)(nil),                  // 20: lxcvirt.driver.v1.XMLReply
+	(*InfoReply)(nil),                 // 21: lxcvirt.driver.v1.InfoReply
+	(*StatsReply)(nil),                // 22: lxcvirt.driver.v1.StatsReply
+	(*ConsoleOpen)(nil),               // 23: lxcvirt.driver.v1.ConsoleOpen
+	(*ConsoleInput)(nil),              // 24: lxcvirt.driver.v1.ConsoleInput
+	(*ConsoleOutput)(nil),             // 25: lxcvirt.driver.v1.ConsoleOutput
+	(*SetMetadataRequest)(nil),        // 26: lxcvirt.driver.v1.SetMetadataRequest
+	(*MetadataRequest)(nil),           // 27: lxcvirt.driver.v1.MetadataRequest
+	(*MetadataReply)(nil),             // 28: lxcvirt.driver.v1.MetadataReply
+	(*NodeInfoReply)(nil),             // 29: lxcvirt.driver.v1.NodeInfoReply
+	(*Uint64Reply)(nil),               // 30: lxcvirt.driver.v1.Uint64Reply
+	(*CPUMapReply)(nil),               // 31: lxcvirt.driver.v1.CPUMapReply
+	(*NodeStatsRequest)(nil),          // 32: lxcvirt.driver.v1.NodeStatsRequest
+	(*NodeStat)(nil),                  // 33: lxcvirt.driver.v1.NodeStat
+	(*NodeStatsReply)(nil),            // 34: lxcvirt.driver.v1.NodeStatsReply
+	(*CapabilitiesRequest)(nil),       // 35: lxcvirt.driver.v1.CapabilitiesRequest
+	(*DomainCapabilitiesRequest)(nil), // 36: lxcvirt.driver.v1.DomainCapabilitiesRequest
+	(*Neighbor)(nil),                  // 37: lxcvirt.driver.v1.Neighbor
+	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
+	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
 }
 var file_driver_proto_depIdxs = []int32{
-	2,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
-	3,  // 1: lxcvirt.driver.v1.Stats.status:type_name -> lxcvirt.driver.v1.Status
-	5,  // 2: lxcvirt.driver.v1.Stats.interfaces:type_name -> lxcvirt.driver.v1.InterfaceStats
-	2,  // 3: lxcvirt.driver.v1.Event.domain:type_name -> lxcvirt.driver.v1.Domain
-	2,  // 4: lxcvirt.driver.v1.DomainReply.domain:type_name -> lxcvirt.driver.v1.Domain
-	3,  // 5: lxcvirt.driver.v1.ListReply.domains:type_name -> lxcvirt.driver.v1.Status
-	3,  // 6: lxcvirt.driver.v1.StatusReply.status:type_name -> lxcvirt.driver.v1.Status
-	4,  // 7: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
-	6,  // 8: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
-	22, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
-	32, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
-	36, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
-	8,  // 12: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	8,  // 13: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	9,  // 14: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 15: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 16: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 17: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 18: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 19: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 20: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 21: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
-	9,  // 22: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 23: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
-	12, // 24: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
-	9,  // 25: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 26: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
-	9,  // 27: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
-	13, // 28: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
-	14, // 29: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
-	15, // 30: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
-	1,  // 31: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
-	23, // 32: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
-	25, // 33: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
-	26, // 34: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
-	1,  // 35: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 36: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 37: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
-	31, // 38: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	31, // 39: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	1,  // 40: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
-	34, // 41: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
-	35, // 42: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
-	1,  // 43: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 44: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
-	9,  // 45: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	16, // 46: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 47: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 48: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	16, // 49: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 50: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 51: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 52: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 53: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 54: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	16, // 55: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 56: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	16, // 57: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 58: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	18, // 59: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	19, // 60: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 61: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 62: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	21, // 63: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	7,  // 64: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 65: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	24, // 66: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 67: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	27, // 68: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	28, // 69: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	29, // 70: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	30, // 71: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	33, // 72: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	33, // 73: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	29, // 74: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	19, // 75: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	19, // 76: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	19, // 77: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	37, // 78: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	38, // 79: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	46, // [46:80] is the sub-list for method output_type
-	12, // [12:46] is the sub-list for method input_type
+	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
+	4,  // 1: lxcvirt.driver.v1.Stats.status:type_name -> lxcvirt.driver.v1.Status
+	6,  // 2: lxcvirt.driver.v1.Stats.interfaces:type_name -> lxcvirt.driver.v1.InterfaceStats
+	3,  // 3: lxcvirt.driver.v1.Event.domain:type_name -> lxcvirt.driver.v1.Domain
+	3,  // 4: lxcvirt.driver.v1.DomainReply.domain:type_name -> lxcvirt.driver.v1.Domain
+	4,  // 5: lxcvirt.driver.v1.ListReply.domains:type_name -> lxcvirt.driver.v1.Status
+	4,  // 6: lxcvirt.driver.v1.StatusReply.status:type_name -> lxcvirt.driver.v1.Status
+	5,  // 7: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
+	7,  // 8: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
+	23, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
+	33, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
+	37, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
+	2,  // 12: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
+	9,  // 13: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	9,  // 14: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	10, // 15: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 16: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 17: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 18: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 19: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 20: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 21: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 22: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
+	10, // 23: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
+	12, // 24: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
+	13, // 25: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
+	10, // 26: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 27: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 28: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
+	14, // 29: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
+	15, // 30: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
+	16, // 31: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
+	1,  // 32: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
+	24, // 33: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
+	26, // 34: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
+	27, // 35: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
+	1,  // 36: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 37: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 38: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
+	32, // 39: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	32, // 40: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	1,  // 41: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
+	35, // 42: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
+	36, // 43: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
+	1,  // 44: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 45: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
+	10, // 46: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
+	1,  // 47: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	17, // 48: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 49: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 50: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	17, // 51: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 52: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 53: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 54: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 55: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 56: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	17, // 57: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 58: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 59: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 60: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	19, // 61: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	20, // 62: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 63: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 64: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	22, // 65: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 66: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 67: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	25, // 68: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 69: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	28, // 70: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	29, // 71: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	30, // 72: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	31, // 73: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	34, // 74: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	34, // 75: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	30, // 76: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	20, // 77: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 78: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 79: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	38, // 80: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	39, // 81: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	47, // [47:82] is the sub-list for method output_type
+	12, // [12:47] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -2625,7 +2676,7 @@ func file_driver_proto_init() {
 	if File_driver_proto != nil {
 		return
 	}
-	file_driver_proto_msgTypes[23].OneofWrappers = []any{
+	file_driver_proto_msgTypes[24].OneofWrappers = []any{
 		(*ConsoleInput_Open)(nil),
 		(*ConsoleInput_Data)(nil),
 	}
@@ -2635,7 +2686,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   39,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,6 +24,7 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
+	Driver_Configure_FullMethodName          = "/lxcvirt.driver.v1.Driver/Configure"
 	Driver_DefineXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/DefineXML"
 	Driver_CreateXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/CreateXML"
 	Driver_Undefine_FullMethodName           = "/lxcvirt.driver.v1.Driver/Undefine"
@@ -64,6 +65,10 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 type DriverClient interface {
+	// Configure hands the plugin its settings, once, right after it starts
+	// (as Nomad's SetConfig): the plugin opens its driver with them. Every
+	// other call fails with FAILED_PRECONDITION until it has succeeded.
+	Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*Empty, error)
 	DefineXML(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*DomainReply, error)
 	CreateXML(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*DomainReply, error)
 	Undefine(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
@@ -123,6 +128,16 @@ type driverClient struct {
 
 func NewDriverClient(cc grpc.ClientConnInterface) DriverClient {
 	return &driverClient{cc}
+}
+
+func (c *driverClient) Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Configure_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (c *driverClient) DefineXML(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*DomainReply, error) {
@@ -481,6 +496,10 @@ func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
 type DriverServer interface {
+	// Configure hands the plugin its settings, once, right after it starts
+	// (as Nomad's SetConfig): the plugin opens its driver with them. Every
+	// other call fails with FAILED_PRECONDITION until it has succeeded.
+	Configure(context.Context, *ConfigureRequest) (*Empty, error)
 	DefineXML(context.Context, *XMLRequest) (*DomainReply, error)
 	CreateXML(context.Context, *XMLRequest) (*DomainReply, error)
 	Undefine(context.Context, *UUIDRequest) (*Empty, error)
@@ -542,6 +561,9 @@ type DriverServer interface {
 // pointer dereference when methods are called.
 type UnimplementedDriverServer struct{}
 
+func (UnimplementedDriverServer) Configure(context.Context, *ConfigureRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Configure not implemented")
+}
 func (UnimplementedDriverServer) DefineXML(context.Context, *XMLRequest) (*DomainReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method DefineXML not implemented")
 }
@@ -663,6 +685,24 @@ func RegisterDriverServer(s grpc.ServiceRegistrar, srv DriverServer) {
 		t.testEmbeddedByValue()
 	}
 	s.RegisterService(&Driver_ServiceDesc, srv)
+}
+
+func _Driver_Configure_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ConfigureRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Configure(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Configure_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Configure(ctx, req.(*ConfigureRequest))
+	}
+	return interceptor(ctx, in, info, handler)
 }
 
 func _Driver_DefineXML_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
@@ -1266,6 +1306,10 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 	ServiceName: "lxcvirt.driver.v1.Driver",
 	HandlerType: (*DriverServer)(nil),
 	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "Configure",
+			Handler:    _Driver_Configure_Handler,
+		},
 		{
 			MethodName: "DefineXML",
 			Handler:    _Driver_DefineXML_Handler,

@@ -1,8 +1,9 @@
 package proto
 
-// The procedure table is generated from libvirt's protocol files, which are
-// not part of this repository:
+// The procedure table is generated from libvirt 9.0.0's protocol files,
+// kept in testdata/libvirt-9.0.0 (remote/internal/gen's test checks that
+// the committed output is current):
 //
-//	LIBVIRT_SOURCE=/path/to/libvirt-9.0.0 go generate ./remote/proto
+//	go generate ./remote/proto
 //
-//go:generate go run ../internal/gen -libvirt=$LIBVIRT_SOURCE -proto=procedures.gen.go -wire=../wire/limits.gen.go
+//go:generate go run ../internal/gen -libvirt=../../testdata/libvirt-9.0.0 -proto=procedures.gen.go -wire=../wire/limits.gen.go

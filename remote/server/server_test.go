@@ -413,13 +413,24 @@ func TestShutdownFinishesCallsInFlight(t *testing.T) {
 	<-ts.drv.entered
 	done := make(chan error)
 	go func() { done <- ts.srv.Shutdown(context.Background()) }()
+	// Shutdown begins: the socket stops accepting...
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := net.Dial("unix", ts.rw)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting after shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// ...but does not return while the call is in flight.
 	select {
 	case err := <-done:
 		t.Fatalf("shutdown returned with a call in flight: %v", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	if _, err := net.Dial("unix", ts.rw); err == nil {
-		t.Fatal("still accepting after shutdown began")
+	default:
 	}
 	close(ts.drv.release)
 	if p := rc.read(); p.Serial != serial {
@@ -455,9 +466,10 @@ func TestShutdownDeadlineCancelsCalls(t *testing.T) {
 }
 
 func TestKeepalive(t *testing.T) {
+	const count = 2
 	ts := startServer(t, func(c *Config) {
-		c.KeepaliveInterval = 50 * time.Millisecond
-		c.KeepaliveCount = 2
+		c.KeepaliveInterval = 200 * time.Millisecond
+		c.KeepaliveCount = count
 	})
 	rc := dial(t, ts.rw)
 	// The client pings; the server pongs with serial 0.
@@ -469,24 +481,18 @@ func TestKeepalive(t *testing.T) {
 	// Asking about feature 10 enables the server's own pings.
 	var feat libvirt.ConnectSupportsFeatureRet
 	rc.mustCall(proto.ProcConnectSupportsFeature, &libvirt.ConnectSupportsFeatureArgs{Feature: featureProgramKeepalive}, &feat)
-	// Answering every ping keeps the connection alive past the deadline.
-	until := time.Now().Add(300 * time.Millisecond)
-	pings := 0
-	for time.Now().Before(until) {
+	// Answering every ping keeps the connection alive for more pings than
+	// KeepaliveCount.
+	for range 2*count + 1 {
 		p := rc.read()
 		if p.Program != proto.KeepaliveProgram || p.Procedure != proto.KeepaliveProcPing {
 			t.Fatalf("unexpected %s", p.Header.String())
 		}
-		pings++
 		rc.send(keepaliveHeader(proto.KeepaliveProcPong), nil)
 	}
-	if pings < 2 {
-		t.Fatalf("%d pings in 300ms", pings)
-	}
 	// A silent client is dropped after KeepaliveCount unanswered pings.
-	start := time.Now()
 	for {
-		p, err := rc.tryRead(2 * time.Second)
+		p, err := rc.tryRead(time.Minute)
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				t.Fatalf("want EOF, got %v", err)
@@ -496,9 +502,6 @@ func TestKeepalive(t *testing.T) {
 		if p.Procedure != proto.KeepaliveProcPing {
 			t.Fatalf("unexpected %s", p.Header.String())
 		}
-	}
-	if waited := time.Since(start); waited > time.Second {
-		t.Fatalf("dropped after %v", waited)
 	}
 }
 

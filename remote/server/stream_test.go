@@ -428,8 +428,11 @@ func TestConsoleGoLibvirtClient(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- l.DomainOpenConsole(cs.dom, nil, &out, 0) }()
 	s := <-cs.cons.sessions
-	s.print("hello from the console\r\n")
-	time.Sleep(100 * time.Millisecond)
+	// A pipe write returns once the server has read it all: the text is
+	// on its way before the end of the stream.
+	if _, err := s.screen.Write([]byte("hello from the console\r\n")); err != nil {
+		t.Fatal(err)
+	}
 	s.screen.Close()
 	select {
 	case err := <-done:

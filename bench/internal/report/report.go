@@ -58,6 +58,26 @@ type Section struct {
 // Add appends rows to the section.
 func (s *Section) Add(rows ...*Row) { s.Rows = append(s.Rows, rows...) }
 
+// Unmeasured lists the rows, as "section: name (N domains): why", whose
+// value (lxcvirtd's side, or the raw tools' on a raw row) was not measured.
+// A missing baseline is no reason to list a row.
+func (r *Results) Unmeasured() []string {
+	var out []string
+	for _, sec := range r.Sections {
+		for _, row := range sec.Rows {
+			if row.Value != nil {
+				continue
+			}
+			why := row.Skipped
+			if why == "" {
+				why = "not measured"
+			}
+			out = append(out, fmt.Sprintf("%d. %s: %s: %s", sec.ID, sec.Title, row.label(), why))
+		}
+	}
+	return out
+}
+
 // Measure is a named set of samples and their summary.
 type Measure struct {
 	Name    string        `json:"name"`

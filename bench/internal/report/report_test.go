@@ -55,6 +55,19 @@ func scaleResults(t *testing.T) *Results {
 	return &Results{Mode: "full", Runs: 2, Sections: []*Section{sec}}
 }
 
+func TestUnmeasured(t *testing.T) {
+	r := scaleResults(t)
+	got := r.Unmeasured()
+	if len(got) != 1 || !strings.Contains(got[0], "stats") || !strings.Contains(got[0], "daemon unavailable") {
+		t.Fatalf("Unmeasured = %q, want only the skipped stats row with its reason", got)
+	}
+	noBase := NewRow("virsh version", "ms", mustMeasure(t, "lxcvirtd", 5), nil, nil)
+	r = &Results{Sections: []*Section{{ID: 1, Title: "latency", Rows: []*Row{noBase}}}}
+	if got := r.Unmeasured(); len(got) != 0 {
+		t.Fatalf("a row without a baseline is listed as unmeasured: %q", got)
+	}
+}
+
 func TestComputeGrowthBothSides(t *testing.T) {
 	r := scaleResults(t)
 	r.ComputeGrowth()

@@ -88,9 +88,6 @@ type Growth struct {
 	Class string `json:"class"`
 }
 
-// LinearOrBetter reports whether the growth is at most linear.
-func (g Growth) LinearOrBetter() bool { return g.Class != SuperLinear }
-
 // FitGrowth fits ys (one value per count in ns, ns strictly increasing and
 // positive, ys positive) and classifies the growth. Two points are enough
 // for the exponent; three or more also give the marginal exponent, provided

@@ -79,7 +79,7 @@ func TestFitGrowthLinearWithFixedCost(t *testing.T) {
 	if g.Exponent >= 1 {
 		t.Fatalf("exponent %v: a fixed cost must pull it below 1", g.Exponent)
 	}
-	if g.Class != Linear || !g.LinearOrBetter() {
+	if g.Class != Linear {
 		t.Fatalf("class = %q, want %q", g.Class, Linear)
 	}
 }
@@ -97,7 +97,7 @@ func TestFitGrowthQuadraticHiddenUnderFixedCost(t *testing.T) {
 	if g.Exponent > 1 {
 		t.Fatalf("exponent %v: the whole-range slope alone would miss this", g.Exponent)
 	}
-	if !near(g.Marginal, 2, 0.05) || g.Class != SuperLinear || g.LinearOrBetter() {
+	if !near(g.Marginal, 2, 0.05) || g.Class != SuperLinear {
 		t.Fatalf("growth = %+v, want marginal ≈ 2 and %q", g, SuperLinear)
 	}
 }
@@ -107,7 +107,7 @@ func TestFitGrowthFlat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Class != Flat || !g.LinearOrBetter() {
+	if g.Class != Flat {
 		t.Fatalf("class = %q, want %q", g.Class, Flat)
 	}
 	if !math.IsNaN(g.Marginal) {

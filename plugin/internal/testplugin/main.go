@@ -1,6 +1,7 @@
 // Command testplugin is a driver plugin for the supervisor's tests: it
 // serves a small in-memory driver through plugin.Serve. Definitions persist
-// in a JSON file so a restarted plugin reloads them; a few magic names make
+// in a JSON file in the state_dir the host configures, so a restarted
+// plugin reloads them (once the host configured it again); a few magic names make
 // calls block, print to stdout or log, or change a domain behind the
 // host's back; Events ticks with the plugin's pid so a test can tell which
 // process an event came from, and reports those changes. Status and
@@ -27,16 +28,16 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
 func main() {
-	state := flag.String("state", "", "directory for definitions.json and the closed marker")
 	tick := flag.Duration("tick", 20*time.Millisecond, "interval of the tick events")
 	flag.Parse()
 	logger := plugin.NewPluginLogger(os.Stderr, slog.LevelDebug)
-	err := plugin.Serve(logger, func() (driverapi.Driver, error) {
-		d := &memDriver{dir: *state, tick: *tick, log: logger, doms: map[string]driverapi.Domain{},
+	err := plugin.Serve(logger, func(s settings.Settings) (driverapi.Driver, error) {
+		d := &memDriver{dir: s.StateDir, tick: *tick, log: logger, doms: map[string]driverapi.Domain{},
 			paused: map[string]bool{}, subs: map[chan driverapi.Event]struct{}{}}
 		if err := d.load(); err != nil {
 			return nil, err

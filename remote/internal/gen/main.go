@@ -6,10 +6,9 @@
 // It writes remote/proto/procedures.gen.go (program numbers, procedure
 // numbers, the procedure table, the typed Handlers struct and its dispatch
 // switch, per-field array limits) and remote/wire/limits.gen.go (the
-// framing limits). libvirt's files are not part of this repository; point
-// the generator at a libvirt source tree:
-//
-//	LIBVIRT_SOURCE=$HOME/src/libvirt-9.0.0 go generate ./remote/proto
+// framing limits). It reads libvirt 9.0.0's files from testdata/libvirt-9.0.0
+// (go generate ./remote/proto); -libvirt or LIBVIRT_SOURCE points it at
+// another libvirt source tree.
 package main
 
 import (
@@ -21,13 +20,13 @@ import (
 )
 
 func main() {
-	src := flag.String("libvirt", os.Getenv("LIBVIRT_SOURCE"), "libvirt source tree (default $LIBVIRT_SOURCE)")
+	src := flag.String("libvirt", os.Getenv("LIBVIRT_SOURCE"), "libvirt source tree, or a directory laid out like one (default $LIBVIRT_SOURCE)")
 	version := flag.String("version", "", "libvirt version the tree holds, for the generated header (read from meson.build when empty)")
 	protoOut := flag.String("proto", "procedures.gen.go", "output file for the procedure table")
 	wireOut := flag.String("wire", "../wire/limits.gen.go", "output file for the framing limits")
 	flag.Parse()
 	if *src == "" {
-		log.Fatal("gen: set LIBVIRT_SOURCE (or -libvirt) to a libvirt source tree, e.g. LIBVIRT_SOURCE=$HOME/src/libvirt-9.0.0 go generate ./remote/proto")
+		log.Fatal("gen: -libvirt (or LIBVIRT_SOURCE) names no libvirt source tree; go generate ./remote/proto uses testdata/libvirt-9.0.0")
 	}
 	if *version == "" {
 		*version = readVersion(*src)
@@ -79,14 +78,17 @@ func run(src, version, protoOut, wireOut string) error {
 	return writeGo(protoOut, header+code)
 }
 
-// readVersion finds "version: 'X.Y.Z'" in the tree's meson.build.
+// readVersion finds "version: 'X.Y.Z'" in the tree's meson.build, or takes
+// the version from a directory named libvirt-X.Y.Z (testdata holds only the
+// .x files).
 func readVersion(src string) string {
-	b, err := os.ReadFile(filepath.Join(src, "meson.build"))
-	if err != nil {
-		return "(unknown version)"
+	if b, err := os.ReadFile(filepath.Join(src, "meson.build")); err == nil {
+		if m := reMesonVersion.FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
 	}
-	if m := reMesonVersion.FindSubmatch(b); m != nil {
-		return string(m[1])
+	if m := reDirVersion.FindStringSubmatch(filepath.Base(filepath.Clean(src))); m != nil {
+		return m[1]
 	}
 	return "(unknown version)"
 }

@@ -7,7 +7,10 @@ import (
 	"strings"
 )
 
-var reMesonVersion = regexp.MustCompile(`version:\s*'([0-9.]+)'`)
+var (
+	reMesonVersion = regexp.MustCompile(`version:\s*'([0-9.]+)'`)
+	reDirVersion   = regexp.MustCompile(`^libvirt-([0-9]+\.[0-9]+\.[0-9]+)$`)
+)
 
 // program describes one RPC program's .x file and naming.
 type program struct {
