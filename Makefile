@@ -15,7 +15,21 @@ ITAG       := integration
 IPKGS       = $$(grep -rl --include='*_test.go' '^//go:build.*\b$(ITAG)\b' . | xargs -n1 dirname | sort -u)
 # bench/ is a module of its own (gonum/plot), outside the product's.
 
-.PHONY: all deps build test unit integration lint generated fuzz run stop bench bench-smoke proto clean
+# make install: PREFIX/sbin/lxcvirtd finds its plugin in PREFIX/lib/lxcvirt.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+PKGLIBDIR  ?= $(PREFIX)/lib/lxcvirt
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+# make deb: the package's version (a v* tag, else the commit) and output dir.
+VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | sed -e 's/^v//' -e 's/-\([0-9]*\)-g/+\1.g/' || git log -1 --format='0~git%cd.%h' --date=format:%Y%m%d 2>/dev/null || echo 0~unknown)
+DEBDIR     ?= $(BIN)
+# What the package needs at run time (its binaries are static). The networks
+# issue adds what libvirt networks need: dnsmasq-base, iptables | nftables.
+DEB_DEPENDS ?= lxc
+
+.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean
 
 all: build
 
@@ -26,6 +40,37 @@ deps:
 ## build: compile every command into bin/
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
+
+## install: the daemon, its driver plugin, systemd units and config file under DESTDIR
+## and PREFIX (default /usr/local); an existing config file is kept
+install:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/static/ ./cmd/lxcvirtd ./cmd/lxcvirt-driver-lxc
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/lxcvirt
+	install -m 0755 $(BIN)/static/lxcvirtd $(DESTDIR)$(SBINDIR)/lxcvirtd
+	install -m 0755 $(BIN)/static/lxcvirt-driver-lxc $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc
+	install -m 0644 dist/lxcvirtd.socket dist/lxcvirtd-ro.socket $(DESTDIR)$(UNITDIR)/
+	sed -e 's|/usr/sbin/lxcvirtd|$(SBINDIR)/lxcvirtd|' -e 's|/etc/lxcvirt/|$(SYSCONFDIR)/lxcvirt/|' \
+		dist/lxcvirtd.service >$(DESTDIR)$(UNITDIR)/lxcvirtd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lxcvirtd.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf"; \
+	else \
+		install -m 0644 dist/lxcvirtd.conf $(DESTDIR)$(SYSCONFDIR)/lxcvirt/lxcvirtd.conf; \
+	fi
+
+## uninstall: remove what make install put there, except the config file
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/lxcvirtd $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc \
+		$(DESTDIR)$(UNITDIR)/lxcvirtd.service $(DESTDIR)$(UNITDIR)/lxcvirtd.socket $(DESTDIR)$(UNITDIR)/lxcvirtd-ro.socket
+	-rmdir $(DESTDIR)$(PKGLIBDIR)
+
+## deb: the Debian package (make install with PREFIX=/usr, units in /lib/systemd/system as
+## on Debian 12) as DEBDIR/lxcvirt_VERSION_ARCH.deb
+deb:
+	@stage=$$(mktemp -d) && \
+	$(MAKE) --no-print-directory install DESTDIR=$$stage PREFIX=/usr UNITDIR=/lib/systemd/system SYSCONFDIR=/etc >&2 && \
+	./scripts/deb.sh $$stage $(DEBDIR) '$(VERSION)' '$(DEB_DEPENDS)'; \
+	rc=$$?; rm -rf $$stage; exit $$rc
 
 ## test: deps, lint, generated-code check, unit tests, then the real-container tests, all with -race, then bench smoke
 test: deps lint generated

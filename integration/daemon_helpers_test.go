@@ -61,25 +61,32 @@ func runDaemon(t testing.TB, h *host, bin, dir string, extra ...string) *daemon 
 	d := &daemon{t: t, h: h, sock: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro")}
 	d.cmd = exec.Command(bin, append([]string{"--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,
 		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug"}, extra...)...)
+	d.start()
+	return d
+}
+
+// start runs d.cmd, stops it when the test ends and waits until it
+// listens on d.sock.
+func (d *daemon) start() {
+	d.t.Helper()
 	d.cmd.Stdout = &lockedWriter{mu: &d.mu, w: &d.output}
 	d.cmd.Stderr = d.cmd.Stdout
 	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
+		d.t.Fatal(err)
 	}
-	t.Cleanup(d.stop)
+	d.t.Cleanup(d.stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		c, err := net.Dial("unix", d.sock)
 		if err == nil {
 			c.Close()
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("lxcvirtd did not listen on %s: %v\n%s", d.sock, err, d.log())
+			d.t.Fatalf("lxcvirtd did not listen on %s: %v\n%s", d.sock, err, d.log())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return d
 }
 
 func (d *daemon) log() string {

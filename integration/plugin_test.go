@@ -43,10 +43,11 @@ func superviseDriver(t *testing.T, h *host, bin string) *plugin.Supervisor {
 
 // TestPluginKilledWhileContainersRun kills the driver plugin three times
 // while several clients keep calling it and containers run: every call
-// succeeds or gets a libvirt error, calls succeed again after each kill,
-// the containers keep running with the same IDs, the definitions
-// reload, the event subscription carries on and the re-adopted containers
-// obey the new plugin.
+// succeeds or gets a libvirt error, calls succeed again after each
+// kill, the containers keep running with the same IDs, the definitions
+// reload, the event subscription made before the kills ends (its
+// subscriber resubscribes and resynchronises) and a new one follows the
+// last plugin, and the re-adopted containers obey the new plugin.
 func TestPluginKilledWhileContainersRun(t *testing.T) {
 	h := newHost(t)
 	bin := plugintest.Driver(t)
@@ -175,8 +176,12 @@ func TestPluginKilledWhileContainersRun(t *testing.T) {
 		t.Error("no concurrent call was served")
 	}
 
-	// The subscription made before the kills reports what the last plugin
-	// does.
+	// The subscription made before the kills ended with its plugin; a new
+	// one reports what the last plugin does.
+	for range events {
+	}
+	events, err = s.Events(ctx)
+	must(t, err)
 	must(t, s.Destroy(ctx, doms[1].UUID, 0))
 	waitGone(t, int(doms[1].ID))
 	deadline := time.After(patience)

@@ -116,8 +116,9 @@ func RemoveStaleSocketDirs(dir string) ([]string, error) {
 // supervisor reaps it at once, answers the calls that were in flight with a
 // libvirt internal error, restarts it with backoff and serves later calls
 // from the new process (calls that arrive during the restart wait for it,
-// within their context). Event subscriptions outlive restarts. Containers
-// are LXC's, not the plugin's: no plugin restart or Close stops them.
+// within their context). An event subscription ends with its plugin.
+// Containers are LXC's, not the plugin's: no plugin restart or Close stops
+// them.
 //
 // State queries about shut-off domains (Status and the lookups by name or
 // UUID) are answered from a cache of the plugin's replies kept in step with
@@ -636,12 +637,14 @@ func (s *Supervisor) Stats(ctx context.Context, uuids []driverapi.UUID) ([]drive
 	return call(s, ctx, "Stats", func(d driverapi.Driver) ([]driverapi.Stats, error) { return d.Stats(ctx, uuids) })
 }
 
-// Events subscribes to domain events. The channel stays open across plugin
-// restarts (the supervisor subscribes to each new plugin at once; events
-// emitted between a plugin's death and that subscription are lost) and
-// closes when ctx ends, at Close, or — as the driver's own subscriptions
-// do — when the subscriber falls eventBuffer events behind. Each event
-// drops its domain from the status cache before the subscriber gets it.
+// Events subscribes to domain events of the current plugin. The channel
+// closes when that plugin's stream ends (the plugin died or its stream
+// broke), when ctx ends, at Close, or — as the driver's own subscriptions
+// do — when the subscriber falls eventBuffer events behind. A subscriber
+// that wants events for good subscribes again and resynchronises from a
+// listing: events emitted between the end and the next subscription are
+// lost. Each event drops its domain from the status cache before the
+// subscriber gets it.
 func (s *Supervisor) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	inst, err := s.current(ctx, "Events")
 	if err != nil {
@@ -664,22 +667,17 @@ func (s *Supervisor) Events(ctx context.Context) (<-chan driverapi.Event, error)
 		defer close(out)
 		defer cancel()
 		defer stopOnClose()
-		for in != nil {
-			// Never block on the subscriber: the relay must see a broken
-			// stream at once to subscribe to the next plugin in time.
-			for ev := range in {
-				s.cache.invalidate(ev.Domain)
-				select {
-				case out <- ev:
-				default:
-					s.log.Warn("events subscriber fell behind; closing its subscription", "buffer", eventBuffer)
-					return
-				}
+		for ev := range in {
+			s.cache.invalidate(ev.Domain)
+			select {
+			case out <- ev:
+			default:
+				s.log.Warn("events subscriber fell behind; closing its subscription", "buffer", eventBuffer)
+				return
 			}
-			inst, in = s.resubscribe(ctx, inst)
-			if in != nil {
-				s.log.Info("LXC driver events subscription renewed", "pid", inst.pid)
-			}
+		}
+		if ctx.Err() == nil {
+			s.log.Info("LXC driver events subscription ended", "pid", inst.pid)
 		}
 	}()
 	return out, nil

@@ -232,7 +232,18 @@ func TestSupervisorRestartsKilledPlugin(t *testing.T) {
 	h.waitLog(t, "LXC driver plugin exited; restarting it")
 	h.waitLog(t, "LXC driver plugin restarted")
 
-	// The same subscription now carries the new plugin's events, in order.
+	// The old subscription ended with its plugin, carrying only its
+	// events; a new one carries the new plugin's events, in order, and
+	// closes at Close.
+	for ev := range events {
+		if int(ev.Type) != pid1 {
+			t.Fatalf("the old subscription carried an event of pid %d", ev.Type)
+		}
+	}
+	events, err = s.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ev := nextTick(t, events, pid2)
 	next := nextTick(t, events, pid2)
 	if next.Domain.ID != ev.Domain.ID+1 {
@@ -243,10 +254,7 @@ func TestSupervisorRestartsKilledPlugin(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if _, ok := <-events; ok {
-		// drain what was in flight; the channel must close
-		for range events {
-		}
+	for range events { // drain what was in flight; the channel must close
 	}
 	if b, err := os.ReadFile(filepath.Join(h.state, "closed")); err != nil || string(b) != strconv.Itoa(pid2) {
 		t.Errorf("plugin %d was not closed gracefully: marker %q, %v", pid2, b, err)
@@ -430,10 +438,11 @@ func TestPluginExitsWithItsHost(t *testing.T) {
 	}
 }
 
-// TestSupervisorEventsRenewWhileSubscriberIdle: a subscriber that reads
-// nothing while the plugin dies still gets the new plugin's events, in
-// order after the old ones.
-func TestSupervisorEventsRenewWhileSubscriberIdle(t *testing.T) {
+// TestSupervisorEventsEndWithThePlugin: a subscription ends when its
+// plugin dies, after that plugin's events in order, so the subscriber
+// knows to subscribe again and resynchronise; the next subscription
+// follows the new plugin.
+func TestSupervisorEventsEndWithThePlugin(t *testing.T) {
 	h := startSupervisor(t, "", Backoff{Initial: 20 * time.Millisecond})
 	s := h.s
 	events, err := s.Events(context.Background())
@@ -445,26 +454,24 @@ func TestSupervisorEventsRenewWhileSubscriberIdle(t *testing.T) {
 	if err := syscall.Kill(pid1, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	h.waitLog(t, "LXC driver events subscription renewed")
-	pid2 := s.PID()
-	seen := map[int]bool{}
 	last := -1
 	for ev := range events {
-		pid := int(ev.Type)
-		if pid == pid1 && seen[pid2] {
-			t.Fatal("an event of the dead plugin after the new plugin's")
+		if int(ev.Type) != pid1 {
+			t.Fatalf("an event of pid %d on the dead plugin's subscription", ev.Type)
 		}
-		if seen[pid] && int(ev.Domain.ID) != last+1 {
-			t.Fatalf("pid %d: seq %d after %d", pid, ev.Domain.ID, last)
+		if last >= 0 && int(ev.Domain.ID) != last+1 {
+			t.Fatalf("seq %d after %d", ev.Domain.ID, last)
 		}
-		seen[pid], last = true, int(ev.Domain.ID)
-		if pid == pid2 && last >= 3 {
-			break
-		}
+		last = int(ev.Domain.ID)
 	}
-	if !seen[pid2] {
-		t.Fatalf("no events from the new plugin %d", pid2)
+	h.waitLog(t, "LXC driver events subscription ended")
+	var pid2 int
+	waitFor(t, "a new plugin", func() bool { pid2 = s.PID(); return pid2 != 0 && pid2 != pid1 })
+	events, err = s.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
+	nextTick(t, events, pid2)
 }
 
 // TestSupervisorCallWaitsForRestartWithinItsContext: a call made while the

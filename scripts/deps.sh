@@ -7,6 +7,8 @@ set -eu
 packages="lxc lxcfs busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
 # protoc, for make generated (the .proto -> Go check in make test) and make proto.
 packages="$packages protobuf-compiler"
+# The Debian package test checks its units with systemd-analyze.
+packages="$packages systemd"
 # The real clients the integration tests drive: virt-install/virt-xml, virt-manager under Xvfb
 # (driven through AT-SPI with dogtail; xauth is what xvfb-run needs, only a Recommends of xvfb),
 # OpenStack Nova, libvirt-python and Sys::Virt.

@@ -87,7 +87,7 @@ var Keys = []Key{
 		Doc: `How long a container's init gets to halt on "virsh shutdown" (and with shutdown_guests) before the container is killed.`,
 		set: seconds(func(s *Settings) *time.Duration { return &s.ShutdownGrace })},
 	{Name: "driver_plugin", Arg: "PATH", Default: `""`, kind: flagString,
-		Doc: `The LXC driver plugin binary; "" finds lxcvirt-driver-lxc beside the lxcvirtd binary.`,
+		Doc: `The LXC driver plugin binary; "" finds lxcvirt-driver-lxc beside the lxcvirtd binary, else in ../lib/lxcvirt from it (the installed layout).`,
 		set: str(func(s *Settings) *string { return &s.DriverPlugin }, optional(absPath))},
 	{Name: "driver_gc_percent", Arg: "PERCENT", Default: `0`, kind: flagNumber,
 		Doc: fmt.Sprintf(`The driver plugin's garbage-collection target (GOGC); 0 takes GOGC from the environment, else %d.`, DefaultGCPercent),

@@ -43,13 +43,14 @@ systemd the sockets may come from socket activation instead
 (dist/lxcvirtd.socket, dist/lxcvirtd-ro.socket).
 
 The LXC driver runs in a child process, the driver plugin lxcvirt-driver-lxc
-(looked for beside lxcvirtd's own binary unless --driver-plugin names it);
-its log lines come out of the daemon's log. If the plugin dies, the daemon
-answers the calls it was running with "internal error: LXC driver process
-exited; it is being restarted", starts it again (with backoff when it keeps
-dying) and serves the next calls from the new one; clients stay connected
-and containers keep running. The plugin reloads the definitions and
-re-adopts the running containers, with the same IDs.
+(looked for beside lxcvirtd's own binary, then in ../lib/lxcvirt from it as
+make install and the Debian package put it, unless --driver-plugin names
+it); its log lines come out of the daemon's log. If the plugin dies, the
+daemon answers the calls it was running with "internal error: LXC driver
+process exited; it is being restarted", starts it again (with backoff when
+it keeps dying) and serves the next calls from the new one; clients stay
+connected and containers keep running. The plugin reloads the definitions
+and re-adopts the running containers, with the same IDs.
 
 On SIGTERM or SIGINT the daemon stops accepting clients, finishes the calls
 in flight and exits 0. Running containers keep running, and a new daemon
@@ -135,14 +136,18 @@ type openDriver func(ctx context.Context, cfg config, log *slog.Logger) (drivera
 // openPlugin starts the LXC driver plugin under a supervisor that restarts
 // it whenever it dies; ctx bounds the first start.
 func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Driver, error) {
-	s, err := plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
-		Path:      cfg.DriverPlugin,
-		Settings:  cfg,
-		Logger:    log.With("component", "driver"),
-		SocketDir: cfg.RunDir,
-	})
+	path, err := driverPluginPath(cfg)
+	var s *plugin.Supervisor
+	if err == nil {
+		s, err = plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
+			Path:      path,
+			Settings:  cfg,
+			Logger:    log.With("component", "driver"),
+			SocketDir: cfg.RunDir,
+		})
+	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w (install it beside lxcvirtd, e.g. with make build, or name it with --driver-plugin)", err)
+		return nil, fmt.Errorf("%w (install it beside lxcvirtd or in ../lib/lxcvirt from it, e.g. with make build or make install, or name it with --driver-plugin)", err)
 	}
 	if err != nil {
 		return nil, err

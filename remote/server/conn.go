@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
@@ -19,9 +21,9 @@ import (
 // that long is dropped rather than allowed to stall the daemon.
 const writeTimeout = 30 * time.Second
 
-// eventQueueLen is how many event messages may wait for a slow client
-// before further events to it are dropped.
-const eventQueueLen = 256
+// eventQueueLen is how many driver events may wait for one client's event
+// writer; a client that lets more pile up cannot keep up and is dropped.
+const eventQueueLen = 1024
 
 // conn is one client connection.
 type conn struct {
@@ -43,9 +45,10 @@ type conn struct {
 
 	lastRecv  atomic.Int64 // unix nanoseconds of the last packet received
 	keepalive sync.Once
-	draining  atomic.Bool // server shutdown: finish calls, read no more
-	events    chan []byte // encoded event packets waiting to be written
-	streams   streams     // open streams (stream.go)
+	draining  atomic.Bool          // server shutdown: finish calls, read no more
+	events    chan driverapi.Event // events waiting for this client's writer
+	slow      sync.Once            // dropping the client for falling behind
+	streams   streams              // open streams (stream.go)
 
 	mu            sync.Mutex // guards the fields below
 	opened        bool
@@ -66,7 +69,7 @@ func newConn(s *Server, nc net.Conn, readOnly bool) *conn {
 		ctx:      ctx,
 		cancel:   cancel,
 		slots:    make(chan struct{}, s.cfg.MaxCallsPerClient),
-		events:   make(chan []byte, eventQueueLen),
+		events:   make(chan driverapi.Event, eventQueueLen),
 	}
 	c.lastRecv.Store(time.Now().UnixNano())
 	return c
@@ -134,7 +137,7 @@ func (c *conn) readFailed(r io.Reader, err error) {
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), c.draining.Load():
 		return
 	case errors.As(err, &fe):
-		c.log.Warn("dropping client: bad packet", "err", err)
+		c.srv.clientLog.Warn(c.log, "dropping client: bad packet", "err", err)
 		if !errors.Is(err, wire.ErrTooLarge) {
 			return
 		}
@@ -198,7 +201,11 @@ func (c *conn) write(buf []byte) error {
 func (c *conn) writeLocked(buf []byte) error {
 	c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := c.nc.Write(buf); err != nil {
-		c.log.Debug("write failed; dropping client", "err", err)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			c.srv.clientLog.Warn(c.log, "dropping client: not reading", "timeout", writeTimeout)
+		} else {
+			c.log.Debug("write failed; dropping client", "err", err)
+		}
 		c.abort()
 		return err
 	}
@@ -270,7 +277,7 @@ func (c *conn) keepaliveLoop() {
 		switch {
 		case idle < interval:
 		case idle >= deadline && c.inflight.Load() == 0:
-			c.log.Warn("dropping client: no keepalive response", "idle", idle.Round(time.Second))
+			c.srv.clientLog.Warn(c.log, "dropping client: no keepalive response", "idle", idle.Round(time.Second))
 			c.abort()
 			return
 		default:
@@ -279,23 +286,32 @@ func (c *conn) keepaliveLoop() {
 	}
 }
 
-// queueEvent hands an encoded event packet to the client's event writer;
-// it never blocks the event source.
-func (c *conn) queueEvent(buf []byte) {
+// post hands a driver event to the client's event writer; it never blocks
+// the event source. A client whose queue is full is not keeping up: it is
+// dropped, logged once, rather than left to miss events silently.
+func (c *conn) post(ev driverapi.Event) {
+	if c.ctx.Err() != nil {
+		return
+	}
 	select {
-	case c.events <- buf:
+	case c.events <- ev:
 	default:
-		c.log.Warn("client is not reading events; dropping one")
+		c.slow.Do(func() {
+			c.srv.clientLog.Warn(c.log, "dropping client: not reading its events", "queued", eventQueueLen)
+			c.abort()
+		})
 	}
 }
 
+// writeEvents turns the client's queued events into packets and writes
+// them, in order, until the client goes away.
 func (c *conn) writeEvents() {
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
-		case buf := <-c.events:
-			if c.write(buf) != nil {
+		case ev := <-c.events:
+			if !c.deliver(ev) {
 				return
 			}
 		}

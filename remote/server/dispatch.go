@@ -59,7 +59,7 @@ func (c *conn) dispatch(p *wire.Packet) {
 // an operator sees what clients try without a flood from one that retries.
 func (c *conn) replyFailure(h wire.Header, proc *proto.Procedure, e *wire.ErrorPayload) {
 	if e.Code == int32(libvirt.ErrNoSupport) && proc != nil && c.firstNoSupport(h.Program, h.Procedure) {
-		c.log.Info("call not supported", "proc", proc.Name, "api", proc.API, "err", e.Text())
+		c.srv.clientLog.Info(c.log, "call not supported", "proc", proc.Name, "api", proc.API, "err", e.Text())
 	}
 	c.replyError(h, e)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
@@ -60,11 +61,20 @@ func lifecycleMsg(ev driverapi.Event) libvirt.DomainEventLifecycleMsg {
 	return libvirt.DomainEventLifecycleMsg{Dom: wireDomain(ev.Domain), Event: ev.Type, Detail: ev.Detail}
 }
 
-// eventHub reads the driver's event stream and forwards each event to the
-// clients that registered for it.
+// eventHub reads the driver's event stream and hands each event to every
+// client's own bounded queue (conn.post), so a slow client never delays
+// the others. The subscription cannot end for good: whenever the stream
+// breaks (the plugin died, or the hub fell behind) the hub subscribes
+// again, with backoff while the driver refuses, and resynchronises — it
+// compares a fresh listing with the states it last knew and emits the
+// lifecycle events for what changed while it was not subscribed.
 type eventHub struct {
 	srv    *Server
 	nextID atomic.Int32
+
+	// known is each domain's state as the events told, for the resync;
+	// only the forwarder goroutine uses it.
+	known map[driverapi.UUID]driverapi.Status
 
 	mu      sync.Mutex
 	started bool
@@ -73,9 +83,16 @@ type eventHub struct {
 	done    chan struct{}
 }
 
+// Resubscription backoff: the first retry after resubscribeInitial,
+// doubling up to resubscribeMax while the driver refuses.
+const (
+	resubscribeInitial = 50 * time.Millisecond
+	resubscribeMax     = 5 * time.Second
+)
+
 func newEventHub(s *Server) *eventHub { return &eventHub{srv: s} }
 
-// start subscribes to the driver's events, once.
+// start launches the forwarder, once.
 func (h *eventHub) start() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -85,23 +102,185 @@ func (h *eventHub) start() {
 	h.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan struct{})
-	ch, err := h.srv.cfg.Driver.Events(ctx)
-	if err != nil {
-		h.srv.log.Warn("driver events unavailable; clients get no events", "err", err)
-		close(h.done)
-		return
-	}
 	go func() {
 		defer close(h.done)
+		h.run(ctx)
+	}()
+}
+
+// run subscribes, forwards, and subscribes again until ctx ends.
+func (h *eventHub) run(ctx context.Context) {
+	resync := false
+	for ctx.Err() == nil {
+		ch := h.subscribe(ctx)
+		if ch == nil {
+			return
+		}
+		h.snapshotStates(ctx, resync)
 		for ev := range ch {
-			for _, c := range h.srv.snapshot() {
-				c.deliver(ev)
-			}
+			h.track(ev)
+			h.fanOut(ev)
 		}
 		if ctx.Err() == nil {
-			h.srv.log.Warn("driver event stream ended")
+			h.srv.log.Warn("driver event stream ended; subscribing again")
 		}
-	}()
+		resync = true
+	}
+}
+
+// subscribe retries the driver's Events with backoff until it succeeds;
+// nil once ctx ends.
+func (h *eventHub) subscribe(ctx context.Context) <-chan driverapi.Event {
+	pause := resubscribeInitial
+	for {
+		ch, err := h.srv.cfg.Driver.Events(ctx)
+		if err == nil {
+			return ch
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		h.srv.log.Warn("driver events unavailable; retrying", "err", err, "in", pause)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, resubscribeMax)
+	}
+}
+
+func (h *eventHub) fanOut(ev driverapi.Event) {
+	for _, c := range h.srv.snapshot() {
+		c.post(ev)
+	}
+}
+
+// snapshotStates lists the domains after a subscription; with resync it
+// first emits the lifecycle events that turn the states known before into
+// the listed ones (none when no listing succeeded before: nothing to
+// compare with). A failed listing keeps the old states, to compare at the
+// next subscription.
+func (h *eventHub) snapshotStates(ctx context.Context, resync bool) {
+	list, err := h.srv.cfg.Driver.ListAll(ctx, driverapi.ListAll)
+	if err != nil {
+		h.srv.log.Warn("cannot list domains to resynchronise events", "err", err)
+		return
+	}
+	fresh := make(map[driverapi.UUID]driverapi.Status, len(list))
+	for _, st := range list {
+		fresh[st.UUID] = st
+	}
+	if resync && h.known != nil {
+		evs := resyncEvents(h.known, fresh)
+		for _, ev := range evs {
+			h.fanOut(ev)
+		}
+		if len(evs) > 0 {
+			h.srv.log.Info("events resynchronised after the subscription broke", "events", len(evs))
+		}
+	}
+	h.known = fresh
+}
+
+// track updates the known states with a lifecycle event.
+func (h *eventHub) track(ev driverapi.Event) {
+	if ev.Kind != driverapi.EventLifecycle || h.known == nil {
+		return
+	}
+	st, had := h.known[ev.Domain.UUID]
+	st.Domain = ev.Domain
+	switch libvirt.DomainEventType(ev.Type) {
+	case libvirt.DomainEventUndefined:
+		delete(h.known, ev.Domain.UUID)
+		return
+	case libvirt.DomainEventDefined:
+		st.Persistent = true
+		if !had {
+			st.State = libvirt.DomainShutoff
+		}
+	case libvirt.DomainEventStarted, libvirt.DomainEventResumed:
+		st.State = libvirt.DomainRunning
+	case libvirt.DomainEventSuspended:
+		st.State = libvirt.DomainPaused
+	case libvirt.DomainEventStopped:
+		if had && !st.Persistent {
+			delete(h.known, ev.Domain.UUID)
+			return
+		}
+		st.State = libvirt.DomainShutoff
+	case libvirt.DomainEventShutdown:
+		return // shutting down; Stopped follows
+	default:
+		return
+	}
+	h.known[ev.Domain.UUID] = st
+}
+
+// active is whether a state counts as running for libvirt's events.
+func active(s libvirt.DomainState) bool {
+	return s != libvirt.DomainShutoff && s != libvirt.DomainNostate
+}
+
+// resyncEvents are the lifecycle events, in libvirt's wording, that lead
+// from the states in old to those in fresh.
+func resyncEvents(old, fresh map[driverapi.UUID]driverapi.Status) []driverapi.Event {
+	var evs []driverapi.Event
+	add := func(d driverapi.Domain, t libvirt.DomainEventType, detail int32) {
+		evs = append(evs, driverapi.Event{Kind: driverapi.EventLifecycle, Domain: d, Type: int32(t), Detail: detail})
+	}
+	for u, was := range old {
+		if _, ok := fresh[u]; ok {
+			continue
+		}
+		d := was.Domain
+		d.ID = -1
+		if active(was.State) {
+			add(d, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedShutdown))
+		}
+		if was.Persistent {
+			add(d, libvirt.DomainEventUndefined, int32(libvirt.DomainEventUndefinedRemoved))
+		}
+	}
+	for u, now := range fresh {
+		was, had := old[u]
+		if !had {
+			was = driverapi.Status{State: libvirt.DomainShutoff}
+			if now.Persistent {
+				add(now.Domain, libvirt.DomainEventDefined, int32(libvirt.DomainEventDefinedAdded))
+			}
+		}
+		switch {
+		case was.State == now.State:
+		case !active(now.State):
+			add(now.Domain, libvirt.DomainEventStopped, stoppedDetail(now.Reason))
+		case !active(was.State):
+			add(now.Domain, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted))
+			if now.State == libvirt.DomainPaused {
+				add(now.Domain, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused))
+			}
+		case now.State == libvirt.DomainPaused:
+			add(now.Domain, libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedPaused))
+		case was.State == libvirt.DomainPaused && now.State == libvirt.DomainRunning:
+			add(now.Domain, libvirt.DomainEventResumed, int32(libvirt.DomainEventResumedUnpaused))
+		}
+	}
+	return evs
+}
+
+// stoppedDetail is the Stopped event detail that goes with a shut-off
+// reason.
+func stoppedDetail(reason int32) int32 {
+	switch libvirt.DomainShutoffReason(reason) {
+	case libvirt.DomainShutoffDestroyed:
+		return int32(libvirt.DomainEventStoppedDestroyed)
+	case libvirt.DomainShutoffCrashed:
+		return int32(libvirt.DomainEventStoppedCrashed)
+	case libvirt.DomainShutoffFailed:
+		return int32(libvirt.DomainEventStoppedFailed)
+	default:
+		return int32(libvirt.DomainEventStoppedShutdown)
+	}
 }
 
 // stop ends the subscription and waits for the forwarder to finish.
@@ -121,12 +300,13 @@ type eventMsg struct {
 	body any
 }
 
-// deliver queues ev for each of the client's matching registrations. Events
+// deliver writes ev for each of the client's matching registrations; it
+// reports false once a write failed (the client is then dropped). Events
 // are MESSAGE packets with serial 1, as libvirtd sends them.
-func (c *conn) deliver(ev driverapi.Event) {
+func (c *conn) deliver(ev driverapi.Event) bool {
 	form, ok := eventForms[ev.Kind]
-	if !ok || c.ctx.Err() != nil {
-		return
+	if !ok {
+		return true
 	}
 	c.mu.Lock()
 	var msgs []eventMsg
@@ -157,8 +337,11 @@ func (c *conn) deliver(ev driverapi.Event) {
 			c.log.Error("cannot frame event", "err", err)
 			continue
 		}
-		c.queueEvent(buf)
+		if c.write(buf) != nil {
+			return false
+		}
 	}
+	return true
 }
 
 func checkEventID(id int32) error {
@@ -168,16 +351,27 @@ func checkEventID(id int32) error {
 	return nil
 }
 
-// addCallback registers cb for the client and returns its id.
-func (c *conn) addCallback(cb *callback) int32 {
-	cb.id = c.srv.events.nextID.Add(1)
+// maxCallbacks bounds the event registrations of one connection. libvirtd
+// sets none; every event is encoded and written once per registration, so
+// unbounded registrations let one client make the daemon's work for each
+// event grow without limit. A client that registers every event ID for
+// every domain of a large host stays far below it.
+const maxCallbacks = 1024
+
+// addCallback registers cb for the client and returns its id; a client at
+// maxCallbacks is refused.
+func (c *conn) addCallback(cb *callback) (int32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(c.callbacks) >= maxCallbacks {
+		return 0, virterror.NewFrom(virterror.FromRPC, libvirt.ErrRPC, "too many domain event callbacks on this connection: %d for limit %d", len(c.callbacks)+1, maxCallbacks)
+	}
 	if c.callbacks == nil {
 		c.callbacks = map[int32]*callback{}
 	}
+	cb.id = c.srv.events.nextID.Add(1)
 	c.callbacks[cb.id] = cb
-	return cb.id
+	return cb.id, nil
 }
 
 // legacyCallback finds the client's legacy registration for eventID.
@@ -208,7 +402,11 @@ func (s *Server) callbackRegisterAny(ctx context.Context, c *conn, args *libvirt
 		u := args.Dom[0].UUID
 		cb.dom = &u
 	}
-	return &libvirt.ConnectDomainEventCallbackRegisterAnyRet{CallbackID: c.addCallback(cb)}, nil
+	id, err := c.addCallback(cb)
+	if err != nil {
+		return nil, err
+	}
+	return &libvirt.ConnectDomainEventCallbackRegisterAnyRet{CallbackID: id}, nil
 }
 
 func (s *Server) callbackDeregisterAny(ctx context.Context, c *conn, args *libvirt.ConnectDomainEventCallbackDeregisterAnyArgs) error {
@@ -229,8 +427,8 @@ func (c *conn) registerLegacy(eventID int32) error {
 	if exists {
 		return virterror.NewFrom(virterror.FromRPC, libvirt.ErrInternalError, "domain event %d already registered", eventID)
 	}
-	c.addCallback(&callback{eventID: eventID, legacy: true})
-	return nil
+	_, err := c.addCallback(&callback{eventID: eventID, legacy: true})
+	return err
 }
 
 func (c *conn) deregisterLegacy(eventID int32) error {

@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
@@ -28,16 +30,25 @@ type fakeDriver struct {
 	// afterList, when set, runs after ListAll has built its answer: a
 	// domain created or removed by another client at that moment.
 	afterList func()
+	// cut ends the current event stream; while down, Events fails and
+	// says so on refused; each subscription is announced on subscribed.
+	cut        chan struct{}
+	down       atomic.Bool
+	refused    chan struct{}
+	subscribed chan struct{}
 }
 
 func newFakeDriver() *fakeDriver {
 	return &fakeDriver{
-		doms:      map[driverapi.UUID]*driverapi.Status{},
-		nextID:    1000,
-		events:    make(chan driverapi.Event, 16),
-		release:   make(chan struct{}),
-		entered:   make(chan string, 16),
-		cancelled: make(chan string, 16),
+		doms:       map[driverapi.UUID]*driverapi.Status{},
+		nextID:     1000,
+		events:     make(chan driverapi.Event, 16),
+		release:    make(chan struct{}),
+		entered:    make(chan string, 16),
+		cancelled:  make(chan string, 16),
+		cut:        make(chan struct{}),
+		refused:    make(chan struct{}, 1),
+		subscribed: make(chan struct{}, 16),
 	}
 }
 
@@ -223,8 +234,11 @@ func (f *fakeDriver) LookupByID(ctx context.Context, id int32) (driverapi.Domain
 
 func (f *fakeDriver) ListAll(ctx context.Context, flags uint32) ([]driverapi.Status, error) {
 	out := f.list(flags)
-	if f.afterList != nil {
-		f.afterList()
+	f.mu.Lock()
+	after := f.afterList
+	f.mu.Unlock()
+	if after != nil {
+		after()
 	}
 	return out, nil
 }
@@ -308,12 +322,25 @@ func (f *fakeDriver) Stats(ctx context.Context, uuids []driverapi.UUID) ([]drive
 }
 
 func (f *fakeDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
+	if f.down.Load() {
+		select {
+		case f.refused <- struct{}{}:
+		default:
+		}
+		return nil, errors.New("fake: events down")
+	}
+	select {
+	case f.subscribed <- struct{}{}:
+	default:
+	}
 	out := make(chan driverapi.Event)
 	go func() {
 		defer close(out)
 		for {
 			select {
 			case <-ctx.Done():
+				return
+			case <-f.cut:
 				return
 			case ev := <-f.events:
 				select {

@@ -115,11 +115,13 @@ func TestGetAllDomainStatsWhileDomainsComeAndGo(t *testing.T) {
 	ts := startServer(t, nil)
 	ts.running("ct1", 4242)
 	gone := ts.drv.add("gone", false)
+	ts.drv.mu.Lock()
 	ts.drv.afterList = func() { // another client removes "gone" right after any listing
 		ts.drv.mu.Lock()
 		delete(ts.drv.doms, gone.UUID)
 		ts.drv.mu.Unlock()
 	}
+	ts.drv.mu.Unlock()
 	rc := dial(t, ts.rw)
 	rc.open(0)
 	var ret libvirt.ConnectGetAllDomainStatsRet

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/ratelog"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 )
 
@@ -43,6 +44,8 @@ type Server struct {
 	log      *slog.Logger
 	handlers proto.Handlers[*conn]
 	events   *eventHub
+	// clientLog rate-limits the log lines clients can trigger.
+	clientLog *ratelog.Limiter
 
 	mu        sync.Mutex
 	listeners map[net.Listener]bool
@@ -79,8 +82,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handlers = s.newHandlers()
 	s.events = newEventHub(s)
+	s.clientLog = ratelog.New(cfg.Logger, clientLogRate, clientLogBurst)
 	return s, nil
 }
+
+// Client-triggered log lines (bad packets, dropped clients, unsupported
+// calls) pass at clientLogRate a second after a burst of clientLogBurst,
+// across all clients, so no client can flood the log.
+const (
+	clientLogRate  = 5
+	clientLogBurst = 50
+)
 
 // ErrServerClosed is returned by Serve once Shutdown has been called.
 var ErrServerClosed = errors.New("server: closed")
