@@ -22,8 +22,9 @@ func TestDefaults(t *testing.T) {
 		Socket: "/run/lxcvirt/lxcvirt-sock", UnixSockROPerms: 0o666, UnixSockRWPerms: 0o600,
 		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, MaxClientRequests: 16, LogLevel: slog.LevelInfo,
 		Emulator: "/usr/bin/lxc-start", StopTimeout: 30 * time.Second, ShutdownGrace: 30 * time.Second,
-		StateDir: "/var/lib/lxcvirt", LXCPath: "/var/lib/lxcvirt/lxc", RunDir: "/run/lxcvirt",
+		StateDir:   "/var/lib/lxcvirt", // LXCPath and RunDir "": they follow StateDir (ResolveDirs)
 		CgroupRoot: "/sys/fs/cgroup", JobTimeout: 30 * time.Second, DefaultBridge: "lxcbr0",
+		LXCTimeout: time.Minute, AutostartParallel: 4,
 		Networks: map[string]string{},
 	}
 	if !reflect.DeepEqual(d, want) {
