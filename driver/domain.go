@@ -43,8 +43,11 @@ type domain struct {
 	removed    bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
-	ct      Container // the running init's handle
-	pending pending   // what the driver asked the running container to do
+	ct Container // the running init's handle
+	// abortStart cancels the start in progress (nil when none), so that
+	// destroy need not wait for a start that hangs.
+	abortStart context.CancelCauseFunc
+	pending    pending // what the driver asked the running container to do
 
 	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }

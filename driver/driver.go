@@ -27,11 +27,12 @@ type Config struct {
 	// StateDir holds definitions, autostart markers and run state
 	// (default /var/lib/lxcvirt).
 	StateDir string
-	// LXCPath is the lxcpath of the driver's containers
-	// (default /var/lib/lxcvirt/lxc). /var/lib/lxc is never touched.
+	// LXCPath is the lxcpath of the driver's containers (default
+	// StateDir/lxc: /var/lib/lxcvirt/lxc). /var/lib/lxc is never touched.
 	LXCPath string
 	// RunDir holds the marker that autostart already ran in this host boot;
-	// it should be on a tmpfs (default /run/lxcvirt).
+	// it should be on a tmpfs (default defaults.RunDirFor(StateDir):
+	// /run/lxcvirt for the default StateDir).
 	RunDir string
 	// ShutdownGrace is how long Shutdown waits for init to halt before it
 	// kills the container (default 30s).
@@ -39,6 +40,13 @@ type Config struct {
 	// JobTimeout bounds the wait for another operation on the same domain
 	// (default 30s, as libvirt's state change lock).
 	JobTimeout time.Duration
+	// LXCTimeout bounds each lxc-* call, beyond the wait it was asked for;
+	// a call still running then is killed with its process group
+	// (default 60s).
+	LXCTimeout time.Duration
+	// AutostartParallel is how many autostart domains start at once
+	// (default 4).
+	AutostartParallel int
 	// DefaultBridge backs bridge interfaces without a bridge name and the
 	// "default" network (default lxcbr0).
 	DefaultBridge string
@@ -69,8 +77,8 @@ func (c *Config) setDefaults() error {
 		}
 	}
 	def(&c.StateDir, defaults.StateDir)
-	def(&c.LXCPath, defaults.LXCPath)
-	def(&c.RunDir, defaults.RunDir)
+	def(&c.LXCPath, defaults.LXCPathFor(c.StateDir))
+	def(&c.RunDir, defaults.RunDirFor(c.StateDir))
 	def(&c.DefaultBridge, defaults.Bridge)
 	def(&c.CgroupRoot, defaults.CgroupRoot)
 	if c.ShutdownGrace <= 0 {
@@ -78,6 +86,12 @@ func (c *Config) setDefaults() error {
 	}
 	if c.JobTimeout <= 0 {
 		c.JobTimeout = defaults.JobTimeout
+	}
+	if c.LXCTimeout <= 0 {
+		c.LXCTimeout = defaults.LXCTimeout
+	}
+	if c.AutostartParallel <= 0 {
+		c.AutostartParallel = defaults.AutostartParallel
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -136,7 +150,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger})
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
@@ -506,12 +520,23 @@ func (l *LXC) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) erro
 	return l.withJob(ctx, u, func(d *domain) error { return l.shutdown(ctx, d) })
 }
 
-// Destroy kills the container at once; reason destroyed.
+// Destroy kills the container at once; reason destroyed. A start in
+// progress is aborted rather than waited for (its runtime kills what it
+// started), so a start that hangs cannot block destroy.
 func (l *LXC) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainDestroyFlags", flags, 0); err != nil {
 		return err
 	}
-	return l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d) })
+	d, err := l.lookup(u)
+	if err != nil {
+		return err
+	}
+	aborted := abortStart(d)
+	err = l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d, aborted) })
+	if aborted && virterror.HasCode(err, libvirt.ErrNoDomain) {
+		return nil // a transient domain whose start was aborted is gone
+	}
+	return err
 }
 
 // Reboot asks init to reboot and returns at once (see reboot).

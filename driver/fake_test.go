@@ -35,6 +35,11 @@ type fakeRuntime struct {
 	rebootL map[string]bool       // a reboot request makes LXC restart init (a cooperating init)
 	hook    func(op, name string) // called at the start of each operation, unlocked
 	failOn  map[string]error      // op → error to return
+	// hang makes a start of the named container hang until its context
+	// ends, as a hung lxc-start does until it is killed.
+	hang map[string]bool
+	// failStarts is how many more starts of a container fail.
+	failStarts map[string]int
 	// report is how LXC reports an init's end (Container.Wait); nil: not
 	// at all, as without a state stream.
 	report func(name string, ws unix.WaitStatus) lxc.Exit
@@ -71,6 +76,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	return &fakeRuntime{
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
+		hang: map[string]bool{}, failStarts: map[string]int{},
 		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
@@ -130,9 +136,22 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
 
-func (f *fakeRuntime) Start(_ context.Context, name string, config []byte) (Container, error) {
+func (f *fakeRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {
 		return nil, err
+	}
+	f.mu.Lock()
+	hang := f.hang[name]
+	if f.failStarts[name] > 0 {
+		f.failStarts[name]--
+		f.mu.Unlock()
+		return nil, fmt.Errorf("lxc-start %s: exit status 1", name)
+	}
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		_ = f.enter("killed", name)
+		return nil, fmt.Errorf("lxc-start %s: killed: %w", name, ctx.Err())
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -68,8 +68,18 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	d.mu.Lock()
+	d.abortStart = abort
+	d.mu.Unlock()
 	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
+	d.mu.Lock()
+	d.abortStart = nil
+	d.mu.Unlock()
 	switch {
+	case err != nil && errors.Is(context.Cause(ctx), errDestroyedWhileStarting):
+		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while it started", d.name)
 	case errors.Is(err, lxc.ErrSetup):
 		return internalErr("%v", err)
 	case err != nil:
@@ -636,8 +646,29 @@ func (l *LXC) request(ctx context.Context, d *domain, op string, opts lxc.StopOp
 	return nil
 }
 
-// destroy kills the container now.
-func (l *LXC) destroy(ctx context.Context, d *domain) error {
+// errDestroyedWhileStarting ends a start that a destroy preempted.
+var errDestroyedWhileStarting = errors.New("destroyed while starting")
+
+// abortStart cancels d's start in progress, if any: the runtime kills what
+// it started and the start fails, releasing the job. It reports whether
+// there was one. Not under job.
+func abortStart(d *domain) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.abortStart == nil {
+		return false
+	}
+	d.abortStart(errDestroyedWhileStarting)
+	return true
+}
+
+// destroy kills the container now. After preempting a start (aborted), a
+// domain left shut off is destroyed: reason destroyed, and no error.
+func (l *LXC) destroy(ctx context.Context, d *domain, aborted bool) error {
+	if aborted && !d.active() {
+		d.setState(libvirt.DomainShutoff, int32(libvirt.DomainShutoffDestroyed))
+		return nil
+	}
 	if err := requireActive(d); err != nil {
 		return err
 	}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/lxc"
+	"github.com/lxcvirt/lxcvirt/virterror"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -138,15 +140,23 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 	l.log.Info("re-adopted running domain", "domain", d.name, "id", pid)
 }
 
+// Autostart retries a start that failed this many times in all, waiting
+// autostartBackoff, then twice as long before each further attempt.
+const (
+	autostartAttempts = 4
+	autostartBackoff  = 2 * time.Second
+)
+
 // autostartOnce starts the autostart domains that do not run, once per
-// host boot (RunDir is expected on a tmpfs, as libvirt's own marker is).
+// host boot (RunDir is expected on a tmpfs, as libvirt's own marker is),
+// AutostartParallel at a time in the background. A failed start is retried
+// with backoff. The marker that autostart ran this boot is written once
+// every attempt has finished, so a driver that stops (or dies) before
+// then autostarts again when it comes back.
 func (l *LXC) autostartOnce() error {
 	marker := filepath.Join(l.cfg.RunDir, autostartMarker)
 	if _, err := os.Stat(marker); err == nil {
 		return nil
-	}
-	if err := writeFileAtomic(marker, nil, 0o600, durable); err != nil {
-		return err
 	}
 	var todo []*domain
 	for _, d := range l.tab.all() {
@@ -157,16 +167,65 @@ func (l *LXC) autostartOnce() error {
 		d.mu.Unlock()
 	}
 	if len(todo) == 0 {
-		return nil
+		return writeFileAtomic(marker, nil, 0o600, durable)
 	}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
+		sem := make(chan struct{}, l.cfg.AutostartParallel)
+		var wg sync.WaitGroup
 		for _, d := range todo {
-			if _, err := l.startDefined(l.ctx, d, true); err != nil {
-				l.log.Error("autostart failed", "domain", d.name, "err", err)
+			select {
+			case sem <- struct{}{}:
+			case <-l.ctx.Done():
 			}
+			if l.ctx.Err() != nil {
+				break
+			}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				l.autostart(d)
+			}()
+		}
+		wg.Wait()
+		if l.ctx.Err() != nil {
+			return // unfinished: the next driver instance tries again
+		}
+		if err := writeFileAtomic(marker, nil, 0o600, durable); err != nil {
+			l.log.Error("cannot write the autostart marker", "err", err)
 		}
 	}()
 	return nil
+}
+
+// autostart starts d, retrying a failure with backoff, until it runs, is
+// no longer to be started (undefined, autostart off) or the attempts are
+// spent.
+func (l *LXC) autostart(d *domain) {
+	wait := autostartBackoff
+	for attempt := 1; ; attempt++ {
+		_, err := l.startDefined(l.ctx, d, true)
+		if err == nil {
+			return
+		}
+		d.mu.Lock()
+		wanted := d.autostart && !d.removed
+		d.mu.Unlock()
+		if !wanted || virterror.HasCode(err, libvirt.ErrNoDomain) || l.ctx.Err() != nil {
+			l.log.Error("autostart failed", "domain", d.name, "err", err)
+			return
+		}
+		if attempt == autostartAttempts {
+			l.log.Error("autostart failed; giving up", "domain", d.name, "attempts", attempt, "err", err)
+			return
+		}
+		l.log.Warn("autostart failed; retrying", "domain", d.name, "attempt", attempt, "retry_in", wait, "err", err)
+		select {
+		case <-l.cfg.After(wait):
+		case <-l.ctx.Done():
+			return
+		}
+		wait *= 2
+	}
 }

@@ -42,6 +42,8 @@ type RuntimeConfig struct {
 	CgroupRoot string
 	// Logger receives the runtime's logs (required).
 	Logger *slog.Logger
+	// Timeout bounds each lxc-* call (see WithTimeout); 0: none.
+	Timeout time.Duration
 
 	procRoot string // /proc; tests point it elsewhere
 	netRoot  string // /sys/class/net
@@ -60,7 +62,7 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lxc: %w", err)
 	}
-	r, err := New(cfg.LXCPath, WithLogger(cfg.Logger))
+	r, err := New(cfg.LXCPath, WithLogger(cfg.Logger), WithTimeout(cfg.Timeout))
 	if err != nil {
 		return nil, err
 	}

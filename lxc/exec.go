@@ -47,27 +47,28 @@ func (OSExecer) Run(ctx context.Context, argv []string, stdin []byte) (Result, e
 	}
 
 	done := make(chan struct{})
-	killed := make(chan struct{})
+	killed := make(chan bool, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
 			// Negative pid: the whole process group.
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			close(killed)
+			killed <- true
 		case <-done:
+			killed <- false
 		}
 	}()
 	err := cmd.Wait()
 	close(done)
 
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: cmd.ProcessState.ExitCode()}
-	select {
-	case <-killed:
+	// Wait for the watcher's verdict: the kill it sent may have ended the
+	// process before it could say so.
+	if <-killed {
 		// A process that finished just before ctx ended keeps its result.
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signaled() {
 			return res, fmt.Errorf("killed: %w", ctx.Err())
 		}
-	default:
 	}
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) && !errors.Is(err, exec.ErrWaitDelay) {

@@ -19,6 +19,9 @@ import (
 type Runner struct {
 	lxcpath string
 	binDir  string // where the lxc-* tools are; "" looks them up in PATH (tests set it)
+	// timeout bounds each lxc-* call (beyond the wait it was asked for,
+	// such as lxc-stop -t); its process group is killed then. 0: none.
+	timeout time.Duration
 	exec    Execer // OSExecer; tests set a fake
 	log     *slog.Logger
 	// monitord connects to lxc-monitord (dialMonitord; tests replace it).
@@ -31,6 +34,12 @@ type Option func(*Runner)
 // WithLogger sets the logger; each command is logged at Debug with its
 // duration.
 func WithLogger(l *slog.Logger) Option { return func(r *Runner) { r.log = l } }
+
+// WithTimeout bounds every lxc-* call: one still running after d (plus
+// the wait it was asked for, as lxc-stop -t's) is killed with its process
+// group and fails with an error that unwraps to
+// context.DeadlineExceeded. 0 (the default) sets no bound.
+func WithTimeout(d time.Duration) Option { return func(r *Runner) { r.timeout = d } }
 
 // New returns a Runner for the containers under lxcpath, which must be an
 // absolute, clean path.
@@ -71,7 +80,7 @@ func (r *Runner) Start(ctx context.Context, name string, o StartOptions) error {
 		}
 		args = append(args, "-l", o.LogLevel)
 	}
-	res, err := r.runRaw(ctx, "lxc-start", name, args, nil)
+	res, err := r.runRaw(ctx, "lxc-start", name, args, 0)
 	switch {
 	case err != nil:
 		return err
@@ -113,14 +122,14 @@ func (r *Runner) Stop(ctx context.Context, name string, o StopOptions) error {
 	if o.NoKill {
 		args = append(args, "--nokill")
 	}
-	_, err := r.run(ctx, "lxc-stop", name, args, nil)
+	_, err := r.run(ctx, "lxc-stop", name, args, o.Timeout)
 	return err
 }
 
 // State runs lxc-info -s -p -H, the cheap query: the state and init's host
 // PID (0 when not running).
 func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
-	res, err := r.run(ctx, "lxc-info", name, []string{"-s", "-p", "-H"}, nil)
+	res, err := r.run(ctx, "lxc-info", name, []string{"-s", "-p", "-H"}, 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -133,33 +142,43 @@ func (r *Runner) State(ctx context.Context, name string) (State, int, error) {
 
 // Freeze runs lxc-freeze. A stopped container gives ErrNotRunning.
 func (r *Runner) Freeze(ctx context.Context, name string) error {
-	_, err := r.run(ctx, "lxc-freeze", name, nil, nil)
+	_, err := r.run(ctx, "lxc-freeze", name, nil, 0)
 	return err
 }
 
 // Unfreeze runs lxc-unfreeze.
 func (r *Runner) Unfreeze(ctx context.Context, name string) error {
-	_, err := r.run(ctx, "lxc-unfreeze", name, nil, nil)
+	_, err := r.run(ctx, "lxc-unfreeze", name, nil, 0)
 	return err
 }
 
 // run runs one tool against name and turns a failure into a *CommandError.
-func (r *Runner) run(ctx context.Context, tool, name string, args []string, stdin []byte) (Result, error) {
-	res, err := r.runRaw(ctx, tool, name, args, stdin)
+func (r *Runner) run(ctx context.Context, tool, name string, args []string, wait time.Duration) (Result, error) {
+	res, err := r.runRaw(ctx, tool, name, args, wait)
 	if err != nil || res.ExitCode == 0 {
 		return res, err
 	}
 	return res, r.commandError(name, r.argv(tool, name, args), res, nil, true)
 }
 
-// runRaw validates name and runs tool -P lxcpath -n name args; only a
-// failure to run (or ctx ending) is an error.
-func (r *Runner) runRaw(ctx context.Context, tool, name string, args []string, stdin []byte) (Result, error) {
+// runRaw validates name and runs tool -P lxcpath -n name args, bounded by
+// the Runner's timeout plus wait (how long the tool was asked to wait);
+// only a failure to run, ctx ending or the timeout is an error.
+func (r *Runner) runRaw(ctx context.Context, tool, name string, args []string, wait time.Duration) (Result, error) {
 	if err := ValidateName(name); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", tool, err)
 	}
 	argv := r.argv(tool, name, args)
-	res, err := r.exec1(ctx, argv, stdin)
+	bounded := ctx
+	if r.timeout > 0 {
+		var cancel context.CancelFunc
+		bounded, cancel = context.WithTimeout(ctx, r.timeout+wait)
+		defer cancel()
+	}
+	res, err := r.exec1(bounded, argv, nil)
+	if err != nil && ctx.Err() == nil && bounded.Err() != nil {
+		err = fmt.Errorf("no exit within the lxc timeout (%v), process group killed: %w", r.timeout+wait, err)
+	}
 	if err != nil {
 		return res, &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
 	}

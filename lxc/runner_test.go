@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -449,4 +452,65 @@ func TestOSExecer(t *testing.T) {
 	if _, err := (OSExecer{}).Run(t.Context(), nil, nil); err == nil {
 		t.Error("empty argv: no error")
 	}
+}
+
+// TestTimeoutKillsGroup runs a hung lxc-start (a script that waits on a
+// child forever): at the Runner's timeout the call fails as timed out and
+// the whole process group, the child too, is gone.
+func TestTimeoutKillsGroup(t *testing.T) {
+	bin := t.TempDir()
+	childPID := filepath.Join(bin, "child.pid")
+	script := "#!/bin/sh\nsleep 100000 &\necho $! > " + childPID + ".tmp\nmv " + childPID + ".tmp " + childPID + "\nwait\n"
+	if err := os.WriteFile(filepath.Join(bin, "lxc-start"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(t.TempDir(), WithTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.binDir = bin
+	err = r.Start(t.Context(), "pc1", StartOptions{})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "lxc timeout") {
+		t.Fatalf("Start of a hung lxc-start: %v; want the lxc timeout", err)
+	}
+	b, err := os.ReadFile(childPID)
+	if err != nil {
+		t.Fatalf("the script never started its child: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); strings.Contains(string(st), ") Z ") {
+			break // killed, not yet reaped by its new parent
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lxc-start's child %d still runs after the timeout", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTimeoutAddsWait: lxc-stop -t gets its own wait on top of the
+// Runner's timeout, so it is not killed before lxc's wait ends.
+func TestTimeoutAddsWait(t *testing.T) {
+	r, f := newFake(t, WithTimeout(time.Hour))
+	var left time.Duration
+	r.exec = execFunc(func(ctx context.Context, argv []string) (Result, error) {
+		d, _ := ctx.Deadline()
+		left = time.Until(d)
+		return f.Run(ctx, argv, nil)
+	})
+	must(t, r.Stop(t.Context(), "pc1", StopOptions{Timeout: 2 * time.Hour}))
+	if left <= 2*time.Hour {
+		t.Errorf("lxc-stop -t 7200 got %v; want more than its own wait", left)
+	}
+}
+
+type execFunc func(ctx context.Context, argv []string) (Result, error)
+
+func (f execFunc) Run(ctx context.Context, argv []string, _ []byte) (Result, error) {
+	return f(ctx, argv)
 }

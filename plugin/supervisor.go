@@ -81,6 +81,34 @@ type SupervisorConfig struct {
 	// StartTimeout bounds one start, up to the end of the handshake
 	// (default 10s).
 	StartTimeout time.Duration
+	// SocketDir is where go-plugin makes each start's directory for the
+	// plugin's socket (SocketDirPattern; default: the system's temp dir).
+	// go-plugin removes it when it stops the plugin; one left by a daemon
+	// that was killed is removed by RemoveStaleSocketDirs.
+	SocketDir string
+}
+
+// SocketDirPattern matches the directories go-plugin makes for a plugin's
+// socket (os.MkdirTemp(dir, "plugin-dir")).
+const SocketDirPattern = "plugin-dir*"
+
+// RemoveStaleSocketDirs removes the plugin socket directories in dir. Only
+// the daemon that owns dir (holding its lock) may call it, before it starts
+// its plugin: then every such directory is a dead daemon's. It returns the
+// directories removed.
+func RemoveStaleSocketDirs(dir string) ([]string, error) {
+	stale, err := filepath.Glob(filepath.Join(dir, SocketDirPattern))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, p := range stale {
+		if err := os.RemoveAll(p); err != nil {
+			return removed, err
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }
 
 // Supervisor is the daemon's driverapi.Driver: it runs the driver plugin as a
@@ -168,6 +196,11 @@ func NewSupervisor(ctx context.Context, cfg SupervisorConfig) (*Supervisor, erro
 // start launches one plugin process and dispenses its driver. ctx ending
 // kills the process and so aborts the handshake.
 func (s *Supervisor) start(ctx context.Context) (*instance, error) {
+	if s.cfg.SocketDir != "" {
+		if err := os.MkdirAll(s.cfg.SocketDir, 0o755); err != nil {
+			return nil, fmt.Errorf("start LXC driver plugin: socket dir: %w", err)
+		}
+	}
 	hostFiles, pluginFiles, err := filePair()
 	if err != nil {
 		return nil, fmt.Errorf("start LXC driver plugin %s: %w", s.cfg.Path, err)
@@ -190,11 +223,12 @@ func (s *Supervisor) start(ctx context.Context) (*instance, error) {
 			cmd.Env = append(append(spec.Env, s.cfg.Env...), filesFDEnv+"=3")
 			return proc, nil
 		},
-		StartTimeout:    s.cfg.StartTimeout,
-		GRPCDialOptions: dialOptions(),
-		Logger:          newHCLog(s.log),
-		SyncStdout:      newLineLogger(pluginLog, "stdout"),
-		SyncStderr:      newLineLogger(pluginLog, "stderr"),
+		StartTimeout:     s.cfg.StartTimeout,
+		UnixSocketConfig: &goplugin.UnixSocketConfig{TempDir: s.cfg.SocketDir},
+		GRPCDialOptions:  dialOptions(),
+		Logger:           newHCLog(s.log),
+		SyncStdout:       newLineLogger(pluginLog, "stdout"),
+		SyncStderr:       newLineLogger(pluginLog, "stderr"),
 	})
 	abort := context.AfterFunc(ctx, func() { _ = proc.Kill(context.Background()) })
 	drv, err := dispense(client)

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/internal/defaults"
 )
 
 // Settings is everything lxcvirtd and its driver plugin can be told. Each
@@ -46,8 +48,11 @@ type Settings struct {
 	CgroupRoot    string
 	ShutdownGrace time.Duration
 	JobTimeout    time.Duration
-	DefaultBridge string
-	Networks      map[string]string // libvirt network name → host bridge
+	LXCTimeout    time.Duration
+	// AutostartParallel is how many autostart domains start at once.
+	AutostartParallel int
+	DefaultBridge     string
+	Networks          map[string]string // libvirt network name → host bridge
 }
 
 // LogOutput is one of libvirt's log outputs (log_outputs): records of
@@ -80,6 +85,21 @@ func (s Settings) GCPercentToApply(getenv func(string) string) int {
 		return 0
 	}
 	return DefaultGCPercent
+}
+
+// ResolveDirs fills in the lxcpath and run dir left "": those that go
+// with the state dir (defaults.LXCPathFor, defaults.RunDirFor), so a
+// daemon on another state dir shares nothing with the system's.
+func (s *Settings) ResolveDirs() {
+	if s.StateDir == "" {
+		s.StateDir = defaults.StateDir
+	}
+	if s.LXCPath == "" {
+		s.LXCPath = defaults.LXCPathFor(s.StateDir)
+	}
+	if s.RunDir == "" {
+		s.RunDir = defaults.RunDirFor(s.StateDir)
+	}
 }
 
 // Defaults returns the settings with every key at its default.

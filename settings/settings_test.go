@@ -23,8 +23,9 @@ func TestDefaults(t *testing.T) {
 		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, MaxClientRequests: 5, LogLevel: slog.LevelInfo,
 		MaxClients: 5000, MaxAnonymousClients: 20, MaxQueuedClients: 1000, OpenTimeout: 30 * time.Second,
 		Emulator: "/usr/bin/lxc-start", StopTimeout: 30 * time.Second, ShutdownGrace: 30 * time.Second,
-		StateDir: "/var/lib/lxcvirt", LXCPath: "/var/lib/lxcvirt/lxc", RunDir: "/run/lxcvirt",
+		StateDir:   "/var/lib/lxcvirt", // LXCPath and RunDir "": they follow StateDir (ResolveDirs)
 		CgroupRoot: "/sys/fs/cgroup", JobTimeout: 30 * time.Second, DefaultBridge: "lxcbr0",
+		LXCTimeout: time.Minute, AutostartParallel: 4,
 		Networks: map[string]string{},
 	}
 	if !reflect.DeepEqual(d, want) {

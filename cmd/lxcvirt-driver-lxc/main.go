@@ -67,14 +67,16 @@ type lxcDriver struct {
 // driverConfig is the LXC driver's part of s, logging to logger.
 func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
 	return driver.Config{
-		StateDir:      s.StateDir,
-		LXCPath:       s.LXCPath,
-		RunDir:        s.RunDir,
-		CgroupRoot:    s.CgroupRoot,
-		ShutdownGrace: s.ShutdownGrace,
-		JobTimeout:    s.JobTimeout,
-		DefaultBridge: s.DefaultBridge,
-		Networks:      s.Networks,
-		Logger:        logger,
+		StateDir:          s.StateDir,
+		LXCPath:           s.LXCPath,
+		RunDir:            s.RunDir,
+		CgroupRoot:        s.CgroupRoot,
+		ShutdownGrace:     s.ShutdownGrace,
+		JobTimeout:        s.JobTimeout,
+		LXCTimeout:        s.LXCTimeout,
+		AutostartParallel: s.AutostartParallel,
+		DefaultBridge:     s.DefaultBridge,
+		Networks:          s.Networks,
+		Logger:            logger,
 	}
 }

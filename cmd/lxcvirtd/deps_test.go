@@ -19,7 +19,7 @@ var lxcPackages = []string{"driver", "lxc", "xmlmap", "host"}
 // beneath.
 var daemonPackages = []string{
 	"cmd/lxcvirtd", "driverapi", "virterror", "plugin", "plugin/proto",
-	"remote/", "settings", "internal/defaults", "internal/metaxml", "internal/ratelog",
+	"remote/", "settings", "internal/defaults", "internal/metaxml", "internal/ratelog", "internal/dirlock",
 }
 
 // TestDaemonLinksNoLXCCode checks the boundary the README draws: lxcvirtd

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/dirlock"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
@@ -87,6 +88,13 @@ func run(args []string, stderr io.Writer) int {
 	for _, w := range warns {
 		log.Warn("config file: setting ignored", "file", w.File, "line", w.Line, "key", w.Key, "why", w.Msg)
 	}
+	cfg.ResolveDirs()
+	lock, err := lockDirs(cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	defer lock.Release()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := serve(ctx, cfg, log, openPlugin); err != nil {
@@ -94,6 +102,29 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// lockDirs makes the daemon the only one on its state dir, lxcpath and
+// run dir for its life (see dirlock), and then removes the plugin socket
+// directories a killed daemon left in the run dir.
+func lockDirs(cfg config, log *slog.Logger) (*dirlock.Lock, error) {
+	lock, err := dirlock.Acquire(
+		dirlock.Dir{What: "state dir", Path: cfg.StateDir},
+		dirlock.Dir{What: "lxcpath", Path: cfg.LXCPath},
+		dirlock.Dir{What: "run dir", Path: cfg.RunDir},
+	)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := plugin.RemoveStaleSocketDirs(cfg.RunDir)
+	if err != nil {
+		log.Warn("cannot remove stale plugin socket directories", "run_dir", cfg.RunDir, "err", err)
+	}
+	if len(removed) > 0 {
+		log.Info("removed plugin socket directories of a daemon that was killed", "dirs", removed)
+	}
+	log.Debug("directories", "state_dir", cfg.StateDir, "lxcpath", cfg.LXCPath, "run_dir", cfg.RunDir)
+	return lock, nil
 }
 
 // openDriver opens the domain driver the daemon serves. The daemon always
@@ -109,9 +140,10 @@ func openPlugin(ctx context.Context, cfg config, log *slog.Logger) (driverapi.Dr
 	var s *plugin.Supervisor
 	if err == nil {
 		s, err = plugin.NewSupervisor(ctx, plugin.SupervisorConfig{
-			Path:     path,
-			Settings: cfg,
-			Logger:   log.With("component", "driver"),
+			Path:      path,
+			Settings:  cfg,
+			Logger:    log.With("component", "driver"),
+			SocketDir: cfg.RunDir,
 		})
 	}
 	if errors.Is(err, fs.ErrNotExist) {
