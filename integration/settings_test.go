@@ -23,7 +23,7 @@ func TestDaemonConfigFile(t *testing.T) {
 state_dir = "/proc/lxcvirt-unusable"   # the flag overrides it, or the driver could not open
 networks = [ "lab=lxcbr0",
              "other=lxcbr0" ]
-max_clients = 10
+max_workers = 10
 `), 0o600))
 	d := startDaemon(t, h, "--config", conf)
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
@@ -43,7 +43,7 @@ max_clients = 10
 	if e := d.failsOn(d.sock, "define", withNet(h.name("conf"), "unmapped")); !strings.Contains(e, "Network not found: no network with matching name 'unmapped'") {
 		t.Errorf("define on an unmapped network: %s", e)
 	}
-	if log := d.log(); !strings.Contains(log, "setting ignored") || !strings.Contains(log, "key=max_clients") || !strings.Contains(log, "line=5") {
+	if log := d.log(); !strings.Contains(log, "setting ignored") || !strings.Contains(log, "key=max_workers") || !strings.Contains(log, "line=5") {
 		t.Errorf("the daemon's log does not name the ignored setting:\n%s", log)
 	}
 }
