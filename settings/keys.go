@@ -65,9 +65,21 @@ var Keys = []Key{
 		Doc: `A client that leaves this many pings unanswered is dropped. (libvirt's 0, drop without pinging, is not supported.)`,
 		set: unsupported(0, "0 (drop a silent client without pinging it) is not supported",
 			integer(func(s *Settings) *int { return &s.KeepaliveCount }, 1, 1<<20))},
-	{Name: "max_client_requests", Arg: "N", Default: `16`, kind: flagNumber,
-		Doc: `How many calls of one client run at once; the client's further calls wait to be read. (libvirt's default is 5.)`,
+	{Name: "max_client_requests", Arg: "N", Default: `5`, kind: flagNumber,
+		Doc: `How many calls of one client run at once; the client's further calls wait to be read.`,
 		set: integer(func(s *Settings) *int { return &s.MaxClientRequests }, 1, 1<<16)},
+	{Name: "max_clients", Arg: "N", Default: `5000`, kind: flagNumber,
+		Doc: `How many clients each socket (read-write, read-only) serves at once; at the limit it stops accepting and new clients wait in the listen backlog.`,
+		set: integer(func(s *Settings) *int { return &s.MaxClients }, 1, 1<<20)},
+	{Name: "max_anonymous_clients", Arg: "N", Default: `20`, kind: flagNumber,
+		Doc: `How many clients of each socket may be connected without having opened a connection yet; at the limit the socket stops accepting.`,
+		set: integer(func(s *Settings) *int { return &s.MaxAnonymousClients }, 1, 1<<20)},
+	{Name: "max_queued_clients", Arg: "N", Default: `1000`, kind: flagNumber,
+		Doc: `The listen backlog of each socket: clients that wait to be accepted.`,
+		set: integer(func(s *Settings) *int { return &s.MaxQueuedClients }, 1, 1<<20)},
+	{Name: "open_timeout", Arg: "SECONDS", Default: `30`, kind: flagSeconds,
+		Doc: `A client that has not opened a connection this many seconds after connecting is dropped. (lxcvirtd's own.)`,
+		set: seconds(func(s *Settings) *time.Duration { return &s.OpenTimeout })},
 	{Name: "log_level", Arg: "LEVEL", Default: `2`, kind: flagNumberOrString,
 		Doc: `Logging level of the daemon and its driver plugin: 4 errors, 3 warnings, 2 information, 1 debug, as libvirt's; or one of "error", "warn", "info", "debug".`,
 		set: level},
@@ -132,7 +144,7 @@ func init() {
 		auth_unix_rw auth_unix_ro auth_tcp auth_tls access_drivers unix_sock_admin_perms unix_sock_dir
 		tls_no_sanity_certificate tls_no_verify_certificate key_file cert_file ca_file crl_file
 		tls_allowed_dn_list tls_priority sasl_allowed_username_list
-		min_workers max_workers max_clients max_queued_clients max_anonymous_clients prio_workers
+		min_workers max_workers prio_workers
 		admin_min_workers admin_max_workers admin_max_clients admin_max_queued_clients admin_max_client_requests
 		admin_keepalive_interval admin_keepalive_count keepalive_required admin_keepalive_required
 		audit_level audit_logging host_uuid host_uuid_source log_filters ovs_timeout`) {

@@ -28,11 +28,16 @@ type Settings struct {
 	KeepaliveInterval time.Duration
 	KeepaliveCount    int
 	MaxClientRequests int
-	LogLevel          slog.Level
-	LogOutputs        []LogOutput // none: stderr
-	Emulator          string
-	StopTimeout       time.Duration
-	ShutdownGuests    bool
+	// Client limits, libvirtd's (see remote/server.Limits).
+	MaxClients          int
+	MaxAnonymousClients int
+	MaxQueuedClients    int
+	OpenTimeout         time.Duration
+	LogLevel            slog.Level
+	LogOutputs          []LogOutput // none: stderr
+	Emulator            string
+	StopTimeout         time.Duration
+	ShutdownGuests      bool
 	// The driver plugin process.
 	DriverPlugin    string // "": found beside lxcvirtd
 	DriverGCPercent int    // 0: see GCPercentToApply

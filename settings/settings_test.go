@@ -20,7 +20,8 @@ func TestDefaults(t *testing.T) {
 	d := Defaults()
 	want := Settings{
 		Socket: "/run/lxcvirt/lxcvirt-sock", UnixSockROPerms: 0o666, UnixSockRWPerms: 0o600,
-		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, MaxClientRequests: 16, LogLevel: slog.LevelInfo,
+		KeepaliveInterval: 5 * time.Second, KeepaliveCount: 5, MaxClientRequests: 5, LogLevel: slog.LevelInfo,
+		MaxClients: 5000, MaxAnonymousClients: 20, MaxQueuedClients: 1000, OpenTimeout: 30 * time.Second,
 		Emulator: "/usr/bin/lxc-start", StopTimeout: 30 * time.Second, ShutdownGrace: 30 * time.Second,
 		StateDir:   "/var/lib/lxcvirt", // LXCPath and RunDir "": they follow StateDir (ResolveDirs)
 		CgroupRoot: "/sys/fs/cgroup", JobTimeout: 30 * time.Second, DefaultBridge: "lxcbr0",
@@ -77,7 +78,7 @@ unix_sock_group = "libvirt"
 unix_sock_rw_perms = "0770"
 log_outputs = "3:syslog:lxcvirtd  1:file:/var/log/x.log 2:stderr"
 networks = [ "default=lxcbr0", "lab=br-lab" ]
-max_clients = 10      # libvirt's, not lxcvirtd's
+max_workers = 10      # libvirt's, not lxcvirtd's
 log_level = 4
 colour = "red"
 `)
@@ -97,7 +98,7 @@ colour = "red"
 	for _, w := range warns {
 		got = append(got, w.String())
 	}
-	if strings.Join(got, "\n") != "t.conf:11: max_clients: libvirt's setting, not implemented by lxcvirtd: ignored\n"+
+	if strings.Join(got, "\n") != "t.conf:11: max_workers: libvirt's setting, not implemented by lxcvirtd: ignored\n"+
 		"t.conf:12: log_level: set again, ignored: line 3 counts\nt.conf:13: colour: unknown setting, ignored" {
 		t.Errorf("warnings: %q", got)
 	}
@@ -192,7 +193,7 @@ func TestFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"--socket", "rel"}, {"--log-level", "loud"}, {"--shutdown-grace", "-1s"}, {"--keepalive-count", "x"},
-		{"--listen-default=maybe"}, {"--networks", "lab"}, {"--driver-gc-percent", "half"}, {"--max-clients", "1"},
+		{"--listen-default=maybe"}, {"--networks", "lab"}, {"--driver-gc-percent", "half"}, {"--max-workers", "1"}, {"--max-clients", "0"},
 	} {
 		if _, err := parseFlags(t, args...); err == nil {
 			t.Errorf("%v accepted", args)
@@ -284,7 +285,7 @@ func TestLibvirtOnlyKeysAreNotKeys(t *testing.T) {
 			t.Errorf("%s is a key and listed as not implemented", k.Name)
 		}
 	}
-	if !libvirtOnly["max_clients"] || !libvirtOnly["log_filters"] {
-		t.Error("libvirt's max_clients and log_filters are not listed")
+	if !libvirtOnly["max_workers"] || !libvirtOnly["log_filters"] {
+		t.Error("libvirt's max_workers and log_filters are not listed")
 	}
 }

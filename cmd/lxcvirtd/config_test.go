@@ -127,10 +127,10 @@ func TestParseArgsPluginAndGuests(t *testing.T) {
 // its config file in its log before it starts (here it then fails: no
 // socket can be made in /proc).
 func TestRunLogsIgnoredSettings(t *testing.T) {
-	file := writeConf(t, "max_clients = 10\n")
+	file := writeConf(t, "max_workers = 10\n")
 	var out bytes.Buffer
 	run([]string{"--config", file, "--socket", filepath.Join("/proc", "lxcvirt-test-sock")}, &out)
-	if !strings.Contains(out.String(), "setting ignored") || !strings.Contains(out.String(), "key=max_clients") || !strings.Contains(out.String(), "line=1") {
+	if !strings.Contains(out.String(), "setting ignored") || !strings.Contains(out.String(), "key=max_workers") || !strings.Contains(out.String(), "line=1") {
 		t.Errorf("log lacks the ignored setting:\n%s", out.String())
 	}
 }

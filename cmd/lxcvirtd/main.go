@@ -186,7 +186,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
-		MaxCallsPerClient: cfg.MaxClientRequests,
+		Limits: server.Limits{
+			MaxClients:          cfg.MaxClients,
+			MaxAnonymousClients: cfg.MaxAnonymousClients,
+			MaxClientRequests:   cfg.MaxClientRequests,
+			MaxQueuedClients:    cfg.MaxQueuedClients,
+			OpenTimeout:         cfg.OpenTimeout,
+		},
 	})
 	if err != nil {
 		closeAll(endpoints)

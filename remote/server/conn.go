@@ -41,14 +41,19 @@ type conn struct {
 
 	calls    sync.WaitGroup
 	inflight atomic.Int32
-	slots    chan struct{}
+	slots    chan struct{} // calls in flight, at most MaxClientRequests
 
-	lastRecv  atomic.Int64 // unix nanoseconds of the last packet received
-	keepalive sync.Once
-	draining  atomic.Bool          // server shutdown: finish calls, read no more
-	events    chan driverapi.Event // events waiting for this client's writer
-	slow      sync.Once            // dropping the client for falling behind
-	streams   streams              // open streams (stream.go)
+	sockets   *socketSlots // this socket kind's client counts
+	anonymous sync.Once    // gives back the anonymous slot
+	everOpen  atomic.Bool  // made CONNECT_OPEN at least once
+
+	lastRecv   atomic.Int64 // unix nanoseconds of the last packet received
+	keepalive  sync.Once
+	draining   atomic.Bool          // server shutdown: finish calls, read no more
+	events     chan driverapi.Event // events waiting for this client's writer
+	eventsOnce sync.Once            // makes events and starts the writer
+	slow       sync.Once            // dropping the client for falling behind
+	streams    streams              // open streams (stream.go)
 
 	mu            sync.Mutex // guards the fields below
 	opened        bool
@@ -58,7 +63,7 @@ type conn struct {
 	noSupport     map[procKey]bool // procedures answered "not supported", logged once each
 }
 
-func newConn(s *Server, nc net.Conn, readOnly bool) *conn {
+func newConn(s *Server, nc net.Conn, readOnly bool, slots *socketSlots) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &conn{
 		srv:      s,
@@ -68,8 +73,8 @@ func newConn(s *Server, nc net.Conn, readOnly bool) *conn {
 		ro:       readOnly,
 		ctx:      ctx,
 		cancel:   cancel,
-		slots:    make(chan struct{}, s.cfg.MaxCallsPerClient),
-		events:   make(chan driverapi.Event, eventQueueLen),
+		slots:    make(chan struct{}, s.cfg.Limits.MaxClientRequests),
+		sockets:  slots,
 	}
 	c.lastRecv.Store(time.Now().UnixNano())
 	return c
@@ -85,13 +90,20 @@ func clientName(nc net.Conn) string {
 }
 
 // serve reads packets until the client leaves, then waits for its calls.
+// A client that has not made CONNECT_OPEN within OpenTimeout is dropped.
 func (c *conn) serve() {
 	c.log.Debug("client connected", "readonly", c.readOnly)
-	go c.writeEvents()
 	defer c.finish()
-	r := bufio.NewReaderSize(c.nc, wire.MessageInitial)
+	openTimer := time.AfterFunc(c.srv.cfg.Limits.OpenTimeout, func() {
+		if !c.everOpen.Load() {
+			c.srv.clientLog.Warn(c.log, "dropping client: no CONNECT_OPEN in time", "timeout", c.srv.cfg.Limits.OpenTimeout)
+			c.abort()
+		}
+	})
+	defer openTimer.Stop()
+	r := bufio.NewReaderSize(c.nc, readBufferSize)
 	for {
-		p, err := wire.ReadPacket(r)
+		p, err := wire.ReadPacketBounded(r, c.packetLimit, c.srv.buffers)
 		if err != nil {
 			c.readFailed(r, err)
 			return
@@ -99,6 +111,29 @@ func (c *conn) serve() {
 		c.lastRecv.Store(time.Now().UnixNano())
 		c.handle(p)
 	}
+}
+
+// packetLimit is the largest packet the client may send now.
+func (c *conn) packetLimit() uint32 {
+	if c.everOpen.Load() {
+		return uint32(c.srv.cfg.Limits.MaxClientBuffer)
+	}
+	return anonymousPacketMax
+}
+
+// readBufferSize is each client's read buffer; larger reads bypass it.
+const readBufferSize = 4096
+
+// opened records CONNECT_OPEN: the client no longer counts as anonymous.
+func (c *conn) markOpened() {
+	c.everOpen.Store(true)
+	c.anonymous.Do(func() { <-c.sockets.anonymous })
+}
+
+// releaseSlots gives back the client's socket slots once it is gone.
+func (c *conn) releaseSlots() {
+	c.anonymous.Do(func() { <-c.sockets.anonymous })
+	<-c.sockets.clients
 }
 
 func (c *conn) finish() {
@@ -138,12 +173,17 @@ func (c *conn) readFailed(r io.Reader, err error) {
 		return
 	case errors.As(err, &fe):
 		c.srv.clientLog.Warn(c.log, "dropping client: bad packet", "err", err)
-		if !errors.Is(err, wire.ErrTooLarge) {
+		var le *wire.LimitError
+		limit := uint32(wire.MessageMax)
+		switch {
+		case errors.As(err, &le):
+			limit = le.Limit
+		case !errors.Is(err, wire.ErrTooLarge):
 			return
 		}
 		c.nc.SetReadDeadline(time.Now().Add(oversizedGrace))
 		if h, herr := wire.ReadHeader(r); herr == nil && isCall(h.Type) {
-			c.replyError(h, rpcError("packet of %d bytes received from client is larger than the %d-byte limit", fe.Length, wire.MessageMax))
+			c.replyError(h, rpcError("packet of %d bytes received from client is larger than the %d-byte limit", fe.Length, limit))
 		}
 	default:
 		c.log.Debug("read failed", "err", err)
@@ -153,28 +193,32 @@ func (c *conn) readFailed(r io.Reader, err error) {
 func isCall(t wire.Type) bool { return t == wire.Call || t == wire.CallWithFDs }
 
 // handle routes one packet: keepalive messages are answered inline, calls
-// run concurrently (at most MaxCallsPerClient at once) unless the driver
+// run concurrently (at most MaxClientRequests at once) unless the driver
 // knows the answer at once (quick.go), stream packets go to their stream,
 // anything else a client may send is ignored, as libvirtd does.
 func (c *conn) handle(p *wire.Packet) {
-	switch {
-	case p.Program == proto.KeepaliveProgram:
-		c.keepaliveMessage(p)
-	case isCall(p.Type):
-		if c.answerAtOnce(p) {
-			return
-		}
+	if p.Program != proto.KeepaliveProgram && isCall(p.Type) && !c.answerAtOnce(p) {
 		c.slots <- struct{}{}
 		c.calls.Add(1)
 		c.inflight.Add(1)
 		go func() {
 			defer func() {
+				c.srv.buffers.Put(p.Held())
 				c.inflight.Add(-1)
 				<-c.slots
 				c.calls.Done()
 			}()
 			c.dispatch(p)
 		}()
+		return
+	}
+	// The packet's buffer counts until it is handled here or handed to its
+	// stream, whose inbox is bounded.
+	defer c.srv.buffers.Put(p.Held())
+	switch {
+	case p.Program == proto.KeepaliveProgram:
+		c.keepaliveMessage(p)
+	case isCall(p.Type): // answered at once
 	case p.Type == wire.Stream || p.Type == wire.StreamHole:
 		c.streamPacket(p)
 	default:
@@ -294,13 +338,23 @@ func (c *conn) post(ev driverapi.Event) {
 		return
 	}
 	select {
-	case c.events <- ev:
+	case c.eventQueue() <- ev:
 	default:
 		c.slow.Do(func() {
 			c.srv.clientLog.Warn(c.log, "dropping client: not reading its events", "queued", eventQueueLen)
 			c.abort()
 		})
 	}
+}
+
+// eventQueue returns the client's event queue, made with its writer when
+// the first event comes: a client that never gets one costs no queue.
+func (c *conn) eventQueue() chan driverapi.Event {
+	c.eventsOnce.Do(func() {
+		c.events = make(chan driverapi.Event, eventQueueLen)
+		go c.writeEvents()
+	})
+	return c.events
 }
 
 // writeEvents turns the client's queued events into packets and writes

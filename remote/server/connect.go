@@ -77,6 +77,7 @@ func (s *Server) connectOpen(ctx context.Context, c *conn, args *libvirt.Connect
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.opened = true
+	c.markOpened()
 	if args.Flags&libvirt.ConnectRo != 0 {
 		c.ro = true
 	}

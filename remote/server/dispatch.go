@@ -87,6 +87,14 @@ func (c *conn) firstNoSupport(program uint32, number int32) bool {
 	return true
 }
 
+// readOnlyAccess reports whether the client is read-only: by its socket or
+// by the flag it opened with.
+func (c *conn) readOnlyAccess() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ro
+}
+
 // check validates a call's header against the program table and the
 // connection's state, returning the error to answer with, or nil.
 func (c *conn) check(h wire.Header) *wire.ErrorPayload {

@@ -27,6 +27,9 @@ func boolInt(b bool) int32 {
 func (s *Server) drv() driverapi.Driver { return s.cfg.Driver }
 
 func (s *Server) lookupByName(ctx context.Context, c *conn, args *libvirt.DomainLookupByNameArgs) (*libvirt.DomainLookupByNameRet, error) {
+	if err := driverapi.CheckName(args.Name); err != nil {
+		return nil, err
+	}
 	d, err := s.drv().LookupByName(ctx, args.Name)
 	if err != nil {
 		return nil, err
@@ -51,6 +54,9 @@ func (s *Server) lookupByID(ctx context.Context, c *conn, args *libvirt.DomainLo
 }
 
 func (s *Server) defineXMLFlags(ctx context.Context, c *conn, args *libvirt.DomainDefineXMLFlagsArgs) (*libvirt.DomainDefineXMLFlagsRet, error) {
+	if err := driverapi.CheckDefinition(args.XML); err != nil {
+		return nil, err
+	}
 	d, err := s.drv().DefineXML(ctx, args.XML, uint32(args.Flags))
 	if err != nil {
 		return nil, err
@@ -67,6 +73,9 @@ func (s *Server) defineXML(ctx context.Context, c *conn, args *libvirt.DomainDef
 }
 
 func (s *Server) createXML(ctx context.Context, c *conn, args *libvirt.DomainCreateXMLArgs) (*libvirt.DomainCreateXMLRet, error) {
+	if err := driverapi.CheckDefinition(args.XMLDesc); err != nil {
+		return nil, err
+	}
 	d, err := s.drv().CreateXML(ctx, args.XMLDesc, uint32(args.Flags))
 	if err != nil {
 		return nil, err
@@ -177,7 +186,12 @@ func (s *Server) getOSType(ctx context.Context, c *conn, args *libvirt.DomainGet
 	return &libvirt.DomainGetOsTypeRet{Type: "exe"}, nil
 }
 
+// getXMLDesc refuses the secure and migratable forms to a read-only
+// client, as libvirt's virDomainGetXMLDesc does.
 func (s *Server) getXMLDesc(ctx context.Context, c *conn, args *libvirt.DomainGetXMLDescArgs) (*libvirt.DomainGetXMLDescRet, error) {
+	if c.readOnlyAccess() && args.Flags&(libvirt.DomainXMLSecure|libvirt.DomainXMLMigratable) != 0 {
+		return nil, virterror.NewFrom(virterror.FromDomain, libvirt.ErrOperationDenied, "virDomainGetXMLDesc with secure flag")
+	}
 	xml, err := s.drv().XMLDesc(ctx, args.Dom.UUID, uint32(args.Flags))
 	if err != nil {
 		return nil, err

@@ -14,11 +14,13 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/ratelog"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
+	"github.com/lxcvirt/lxcvirt/remote/wire"
 )
 
 // Config configures a Server. Only Driver is required.
@@ -33,9 +35,68 @@ type Config struct {
 	// it after Count unanswered pings (defaults 5 s and 5, as libvirtd).
 	KeepaliveInterval time.Duration
 	KeepaliveCount    int
-	// MaxCallsPerClient bounds the calls one client runs at once; further
-	// packets wait unread (default 16).
-	MaxCallsPerClient int
+	// Limits bound what clients may hold; zero fields take libvirtd's
+	// defaults.
+	Limits Limits
+}
+
+// Limits are libvirtd's client limits, under libvirtd.conf's names, plus
+// the bounds lxcvirtd adds. Each socket kind (read-write, read-only) has
+// its own client and anonymous-client counts, so read-only clients cannot
+// use up the read-write capacity. At a limit the server stops accepting on
+// that socket, as libvirtd does; new clients wait in the listen backlog.
+type Limits struct {
+	// MaxClients (max_clients, default 5000) bounds the clients of each
+	// socket kind.
+	MaxClients int
+	// MaxAnonymousClients (max_anonymous_clients, default 20) bounds the
+	// clients of each socket kind that have not yet made CONNECT_OPEN.
+	MaxAnonymousClients int
+	// MaxClientRequests (max_client_requests, default 5) bounds the calls
+	// one client runs at once; further packets wait unread.
+	MaxClientRequests int
+	// MaxQueuedClients (max_queued_clients, default 1000) is the listen
+	// backlog ListenUnix sets.
+	MaxQueuedClients int
+	// OpenTimeout (lxcvirtd's own, default 30 s) closes a client that has
+	// not made CONNECT_OPEN by then.
+	OpenTimeout time.Duration
+	// MaxClientBuffer (lxcvirtd's own, default and ceiling the protocol's
+	// 32 MiB message limit) bounds one opened client's packet; before
+	// CONNECT_OPEN a client's packets are bounded by anonymousPacketMax.
+	MaxClientBuffer int
+	// MaxTotalBuffer (lxcvirtd's own, default 128 MiB) bounds the packet
+	// buffers of all clients together; a client whose packet finds it full
+	// is dropped.
+	MaxTotalBuffer int64
+}
+
+// anonymousPacketMax bounds a packet before CONNECT_OPEN: the calls allowed
+// then are small.
+const anonymousPacketMax = wire.MessageInitial
+
+// withDefaults fills the zero fields with libvirtd's defaults.
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.MaxClients, 5000)
+	def(&l.MaxAnonymousClients, 20)
+	def(&l.MaxClientRequests, 5)
+	def(&l.MaxQueuedClients, 1000)
+	if l.MaxClientBuffer <= 0 || l.MaxClientBuffer > wire.MessageMax {
+		l.MaxClientBuffer = wire.MessageMax
+	}
+	if l.OpenTimeout <= 0 {
+		l.OpenTimeout = 30 * time.Second
+	}
+	if l.MaxTotalBuffer <= 0 {
+		l.MaxTotalBuffer = 128 << 20
+	}
+	l.MaxAnonymousClients = min(l.MaxAnonymousClients, l.MaxClients)
+	return l
 }
 
 // Server is a libvirt RPC server. It is safe for concurrent use.
@@ -44,6 +105,8 @@ type Server struct {
 	log      *slog.Logger
 	handlers proto.Handlers[*conn]
 	events   *eventHub
+	buffers  *wire.Pool            // all clients' packet buffers
+	slots    map[bool]*socketSlots // by readOnly
 	// clientLog rate-limits the log lines clients can trigger.
 	clientLog *ratelog.Limiter
 
@@ -51,6 +114,7 @@ type Server struct {
 	listeners map[net.Listener]bool
 	conns     map[*conn]bool
 	closing   bool
+	done      chan struct{} // closed by Shutdown
 	connWG    sync.WaitGroup
 }
 
@@ -71,14 +135,21 @@ func New(cfg Config) (*Server, error) {
 	if cfg.KeepaliveCount <= 0 {
 		cfg.KeepaliveCount = 5
 	}
-	if cfg.MaxCallsPerClient <= 0 {
-		cfg.MaxCallsPerClient = 16
-	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		listeners: map[net.Listener]bool{},
 		conns:     map[*conn]bool{},
+		done:      make(chan struct{}),
+		slots:     map[bool]*socketSlots{},
+		buffers:   wire.NewPool(cfg.Limits.MaxTotalBuffer),
+	}
+	for _, ro := range []bool{false, true} {
+		s.slots[ro] = &socketSlots{
+			clients:   make(chan struct{}, cfg.Limits.MaxClients),
+			anonymous: make(chan struct{}, cfg.Limits.MaxAnonymousClients),
+		}
 	}
 	s.handlers = s.newHandlers()
 	s.events = newEventHub(s)
@@ -109,29 +180,38 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 	s.listeners[l] = readOnly
 	s.mu.Unlock()
 	s.events.start()
+	setBacklog(l, s.cfg.Limits.MaxQueuedClients, s.log)
 	s.log.Info("listening", "addr", l.Addr().String(), "readonly", readOnly)
+	slots := s.slots[readOnly]
+	var backoff time.Duration
 	for {
+		if !slots.acquire(s.clientLog, s.log, socketKind(readOnly), s.done) {
+			return s.closed(l)
+		}
 		nc, err := l.Accept()
 		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			delete(s.listeners, l)
-			s.mu.Unlock()
-			if closing {
-				return ErrServerClosed
+			slots.releaseAll()
+			if errors.Is(err, net.ErrClosed) {
+				return s.closed(l)
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(10 * time.Millisecond)
+			// EMFILE, ENFILE, ENOBUFS…: the daemon keeps serving the
+			// clients it has and tries again, as libvirtd does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.clientLog.Warn(s.log, "accept failed; retrying", "addr", l.Addr().String(), "err", err, "retry", backoff)
+			select {
+			case <-time.After(backoff):
 				continue
+			case <-s.done:
+				return s.closed(l)
 			}
-			return fmt.Errorf("accept on %s: %w", l.Addr(), err)
 		}
-		c := newConn(s, nc, readOnly)
+		backoff = 0
+		c := newConn(s, nc, readOnly, slots)
 		s.mu.Lock()
 		if s.closing {
 			s.mu.Unlock()
 			nc.Close()
+			slots.releaseAll()
 			return ErrServerClosed
 		}
 		s.conns[c] = true
@@ -143,8 +223,49 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 			s.mu.Lock()
 			delete(s.conns, c)
 			s.mu.Unlock()
+			c.releaseSlots()
 		}()
 	}
+}
+
+// setBacklog sets the listen backlog of a socket listener to n
+// (max_queued_clients): listen(2) on a listening socket changes it.
+func setBacklog(l net.Listener, n int, log *slog.Logger) {
+	if ul, ok := l.(*unixListener); ok {
+		l = ul.UnixListener
+	}
+	sc, ok := l.(syscall.Conn)
+	if !ok {
+		return
+	}
+	var lerr error
+	rc, err := sc.SyscallConn()
+	if err == nil {
+		err = rc.Control(func(fd uintptr) { lerr = syscall.Listen(int(fd), n) })
+	}
+	err = errors.Join(err, lerr)
+	if err != nil {
+		log.Warn("cannot set the listen backlog", "addr", l.Addr().String(), "err", err)
+	}
+}
+
+func socketKind(readOnly bool) string {
+	if readOnly {
+		return "read-only"
+	}
+	return "read-write"
+}
+
+// closed forgets listener l and says why Serve returns.
+func (s *Server) closed(l net.Listener) error {
+	s.mu.Lock()
+	closing := s.closing
+	delete(s.listeners, l)
+	s.mu.Unlock()
+	if closing {
+		return ErrServerClosed
+	}
+	return fmt.Errorf("accept on %s: %w", l.Addr(), net.ErrClosed)
 }
 
 // Shutdown stops accepting clients, stops reading new calls, lets the calls
@@ -154,6 +275,9 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 // containers are not touched.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
+	if !s.closing {
+		close(s.done)
+	}
 	s.closing = true
 	for l := range s.listeners {
 		l.Close()

@@ -306,12 +306,21 @@ func TestReadOnlySocketRefusesChanges(t *testing.T) {
 				{proto.ProcDomainSetAutostart, &libvirt.DomainSetAutostartArgs{Dom: dom, Autostart: 1}, "virDomainSetAutostart"},
 				{proto.ProcDomainOpenConsole, &libvirt.DomainOpenConsoleArgs{Dom: dom}, "virDomainOpenConsole"},
 				{proto.ProcDomainSetMetadata, &libvirt.DomainSetMetadataArgs{Dom: dom, Type: 1, Metadata: libvirt.OptString{"t"}}, "virDomainSetMetadata"},
+				// The @acl says domain:read; libvirt's public API refuses it.
+				{proto.ProcDomainSetSchedulerParameters, &libvirt.DomainSetSchedulerParametersArgs{Dom: dom}, "virDomainSetSchedulerParameters"},
 			} {
 				e := rc.call(c.proc, c.args, nil)
 				wantError(t, e, libvirt.ErrOperationDenied, "operation forbidden: read only access prevents "+c.api)
 			}
 			e := rc.call(proto.ProcDomainDefineXML, &libvirt.DomainDefineXMLArgs{XML: "<domain><name>x</name></domain>"}, nil)
 			wantError(t, e, libvirt.ErrOperationDenied, "operation forbidden: read only access prevents virDomainDefineXML")
+			// dumpxml works; --security-info and --migratable do not.
+			var x libvirt.DomainGetXMLDescRet
+			rc.mustCall(proto.ProcDomainGetXMLDesc, &libvirt.DomainGetXMLDescArgs{Dom: dom}, &x)
+			for _, f := range []libvirt.DomainXMLFlags{libvirt.DomainXMLSecure, libvirt.DomainXMLMigratable} {
+				e := rc.call(proto.ProcDomainGetXMLDesc, &libvirt.DomainGetXMLDescArgs{Dom: dom, Flags: f}, &x)
+				wantError(t, e, libvirt.ErrOperationDenied, "operation forbidden: virDomainGetXMLDesc with secure flag")
+			}
 		})
 	}
 	if st, _ := ts.drv.Status(context.Background(), d.UUID); st.ID != -1 || st.Autostart {

@@ -80,11 +80,37 @@ var (
 	ErrTooSmall  = errors.New("shorter than a header")
 	ErrTooLarge  = fmt.Errorf("larger than the %d-byte message limit", MessageMax)
 	ErrTruncated = errors.New("truncated")
+	ErrNoBuffer  = errors.New("the server's read buffers are full")
 )
 
-// ReadPacket reads one packet. io.EOF means the peer closed cleanly between
-// packets; every other failure to frame is a *FrameError.
+// LimitError is a packet larger than the reader allows this peer, though
+// within the protocol's limit.
+type LimitError struct{ Limit uint32 }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("larger than the %d bytes allowed at this point", e.Limit)
+}
+
+// ReadPacket reads one packet of at most MessageMax bytes, with no buffer
+// pool. See ReadPacketBounded.
 func ReadPacket(r io.Reader) (*Packet, error) {
+	return ReadPacketBounded(r, nil, nil)
+}
+
+// readChunk is the most a packet's buffer grows by before the bytes to fill
+// it have arrived.
+const readChunk = MessageInitial
+
+// ReadPacketBounded reads one packet of at most limit() bytes, asked once
+// the length word has arrived (nil: MessageMax). Its buffers grow with the
+// bytes that arrive, a chunk at a time, so a peer that announces a large
+// packet and sends little of it holds little memory: never more than what
+// arrived plus one chunk (at most maxChunk). When pool is not nil every byte of buffer is first
+// taken from it; a packet the pool cannot cover fails with ErrNoBuffer, and
+// the caller gives a packet's Held bytes back with pool.Put once done with
+// it. io.EOF means the peer closed cleanly between packets; every other
+// failure to frame is a *FrameError.
+func ReadPacketBounded(r io.Reader, limit func() uint32, pool *Pool) (*Packet, error) {
 	var prefix [MessageLenMax]byte
 	if _, err := io.ReadFull(r, prefix[:]); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -99,16 +125,61 @@ func ReadPacket(r io.Reader) (*Packet, error) {
 	case n > MessageMax:
 		return nil, &FrameError{Length: n, Err: ErrTooLarge}
 	}
+	if limit != nil {
+		if l := limit(); n > l {
+			return nil, &FrameError{Length: n, Err: &LimitError{Limit: l}}
+		}
+	}
 	h, err := ReadHeader(r)
 	if err != nil {
 		return nil, &FrameError{Length: n, Err: err}
 	}
-	p := &Packet{Header: h, Payload: make([]byte, n-PrefixSize)}
-	if _, err := io.ReadFull(r, p.Payload); err != nil {
-		return nil, &FrameError{Length: n, Err: truncated(err)}
+	p := &Packet{Header: h}
+	size := int(n - PrefixSize)
+	if size <= readChunk {
+		if !pool.take(size) {
+			return nil, &FrameError{Length: n, Err: ErrNoBuffer}
+		}
+		p.Payload = make([]byte, size)
+		if _, err := io.ReadFull(r, p.Payload); err != nil {
+			pool.Put(size)
+			return nil, &FrameError{Length: n, Err: truncated(err)}
+		}
+		return p, nil
+	}
+	// A larger packet arrives in chunks, each taken from the pool before it
+	// is read into, then is joined into one buffer: no chunk outlives the
+	// packet, and a packet that never completes leaves no garbage behind.
+	var chunks [][]byte
+	held := 0
+	for got := 0; got < size; {
+		c := min(max(readChunk, held), maxChunk, size-got)
+		if !pool.take(c) {
+			pool.Put(held)
+			return nil, &FrameError{Length: n, Err: ErrNoBuffer}
+		}
+		held += c
+		chunk := make([]byte, c)
+		if _, err := io.ReadFull(r, chunk); err != nil {
+			pool.Put(held)
+			return nil, &FrameError{Length: n, Err: truncated(err)}
+		}
+		chunks = append(chunks, chunk)
+		got += c
+	}
+	p.Payload = make([]byte, 0, size)
+	for _, c := range chunks {
+		p.Payload = append(p.Payload, c...)
 	}
 	return p, nil
 }
+
+// maxChunk is the largest chunk a large packet is read in.
+const maxChunk = 1 << 20
+
+// Held is the buffer the packet holds, in bytes: what ReadPacketBounded
+// took from its pool for it.
+func (p *Packet) Held() int { return cap(p.Payload) }
 
 // ReadHeader reads a 24-byte header. After a packet that is too large, the
 // server reads its header this way to answer the call before dropping the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -139,5 +140,43 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s is stale: run go generate ./remote/proto", committed)
 		}
+	}
+}
+
+// Only a check at the top of a public API function's body marks it; one
+// under a condition does not.
+func TestScanReadOnlyChecks(t *testing.T) {
+	src := `int
+virDomainSetSchedulerParameters(virDomainPtr domain,
+                                virTypedParameterPtr params, int nparams)
+{
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+
+    virCheckReadOnlyGoto(conn->flags, error);
+}
+
+int
+virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
+{
+    if (flags & VIR_DOMAIN_VCPU_GUEST)
+        virCheckReadOnlyGoto(conn->flags, error);
+}
+
+char *
+virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
+{
+    if ((conn->flags & VIR_CONNECT_RO) &&
+        (flags & (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_MIGRATABLE))) {
+        goto error;
+    }
+}
+`
+	got := map[string]bool{}
+	if err := scanReadOnlyChecks(strings.NewReader(src), got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got["virDomainSetSchedulerParameters"] {
+		t.Fatalf("checked = %v", got)
 	}
 }

@@ -45,6 +45,10 @@ func run(src, version, protoOut, wireOut string) error {
 	if err != nil {
 		return err
 	}
+	roChecked, err := readOnlyChecked(src)
+	if err != nil {
+		return err
+	}
 	var progs []*progOut
 	var remote *spec
 	for _, p := range programs {
@@ -61,7 +65,7 @@ func run(src, version, protoOut, wireOut string) error {
 			s.merge(remote)
 		}
 		s.merge(net)
-		out, err := p.build(s, names)
+		out, err := p.build(s, names, roChecked)
 		if err != nil {
 			return err
 		}

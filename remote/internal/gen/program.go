@@ -76,7 +76,7 @@ func readPerm(acl string) bool {
 	return perm == "none" || perm == "getattr" || perm == "read" || strings.HasPrefix(perm, "search_")
 }
 
-func (p program) build(s *spec, names *goNames) (*progOut, error) {
+func (p program) build(s *spec, names *goNames, roChecked map[string]bool) (*progOut, error) {
 	out := &progOut{program: p}
 	var ok bool
 	if out.number, ok = s.consts[p.constPrefix+"PROGRAM"]; !ok {
@@ -100,7 +100,7 @@ func (p program) build(s *spec, names *goNames) (*progOut, error) {
 			po.goName = gp.name
 		}
 		po.api = p.api(po.goName)
-		po.readOnly = true
+		po.readOnly = !roChecked[po.api]
 		for _, a := range xp.acl {
 			po.readOnly = po.readOnly && readPerm(a)
 		}
