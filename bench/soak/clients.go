@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"html"
 	"math/big"
@@ -129,23 +130,36 @@ func domainCycle(l *libvirt.Libvirt, name, rootfs string, lifecycle bool) (strin
 	return "", nil
 }
 
-// cleanup destroys and undefines every domain left behind by a cut cycle.
+// cleanup destroys and undefines every domain left behind by a cut cycle;
+// it lists again until none is left, since a cut cycle's last call may
+// still land meanwhile.
 func cleanup(ctx context.Context, d *daemon) error {
 	l, err := d.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer l.Disconnect()
-	doms, _, err := l.ConnectListAllDomains(1, 0)
-	if err != nil {
-		return err
-	}
-	for _, dom := range doms {
-		_ = l.DomainDestroy(dom)
-		// A cycle cut at the end may still undefine it meanwhile.
-		if err := l.DomainUndefine(dom); err != nil && !libvirt.IsNotFound(err) {
-			return fmt.Errorf("undefine %s: %w", dom.Name, err)
+	var errs []error
+	for range 5 {
+		doms, _, err := l.ConnectListAllDomains(1, 0)
+		if err != nil {
+			return err
+		}
+		if len(doms) == 0 {
+			return nil
+		}
+		errs = errs[:0]
+		for _, dom := range doms {
+			_ = l.DomainDestroy(dom)
+			if err := l.DomainUndefine(dom); err != nil && !libvirt.IsNotFound(err) {
+				errs = append(errs, fmt.Errorf("undefine %s: %w", dom.Name, err))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
 		}
 	}
-	return nil
+	return errors.Join(append(errs, errors.New("domains still defined after five rounds"))...)
 }

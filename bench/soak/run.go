@@ -98,13 +98,13 @@ func run(ctx context.Context, c config) (ok bool, err error) {
 			"cycles", r.cycles, "failed", r.failed)
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
 	cleanCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	if err := cleanup(cleanCtx, d); err != nil {
 		slog.Warn("cleanup", "err", err)
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
 	}
 	idle1, err := idle(ctx, d, &idle0)
 	if err != nil {
