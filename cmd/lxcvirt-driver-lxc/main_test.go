@@ -13,10 +13,11 @@ import (
 func TestDriverConfig(t *testing.T) {
 	s := settings.Defaults()
 	s.StateDir, s.LXCPath, s.RunDir, s.CgroupRoot = "/s", "/l", "/r", "/c"
-	s.ShutdownGrace, s.JobTimeout = 7, 9
+	s.ShutdownGrace, s.JobTimeout, s.LXCTimeout, s.AutostartParallel = 7, 9, 11, 3
 	s.DefaultBridge, s.Networks = "br9", map[string]string{"lab": "br1"}
 	log := slog.New(slog.DiscardHandler)
 	want := driver.Config{StateDir: "/s", LXCPath: "/l", RunDir: "/r", CgroupRoot: "/c", ShutdownGrace: 7, JobTimeout: 9,
+		LXCTimeout: 11, AutostartParallel: 3,
 		DefaultBridge: "br9", Networks: map[string]string{"lab": "br1"}, Logger: log}
 	if got := driverConfig(s, log); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
