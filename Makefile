@@ -29,7 +29,7 @@ DEBDIR     ?= $(BIN)
 # issue adds what libvirt networks need: dnsmasq-base, iptables | nftables.
 DEB_DEPENDS ?= lxc
 
-.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean
+.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean soak
 
 all: build
 
@@ -122,6 +122,12 @@ stop:
 ## bench: measure lxcvirt against raw lxc-* and libvirtd (writes bench/RESULTS.md)
 bench: deps build
 	cd bench && $(GO) run . $(BENCHFLAGS)
+
+## soak: a real lxcvirtd under SOAK_CLIENTS cycling clients for SOAK_MINUTES; fails when its or the plugin's RSS, threads or fds grow (writes bench/out/soak/)
+SOAK_MINUTES ?= 5
+SOAK_CLIENTS ?= 200
+soak: build
+	cd bench && $(GO) run ./soak --minutes $(SOAK_MINUTES) --clients $(SOAK_CLIENTS) --out out/soak
 
 ## bench-smoke: the benchmark harness in --quick mode, results thrown away; fails when a row was not measured
 bench-smoke: build
