@@ -365,7 +365,9 @@ func (e *element) write(sb *strings.Builder) {
 }
 
 // isNCName reports whether s is an XML name without a colon, as a
-// namespace prefix must be.
+// namespace prefix must be, that encoding/xml also reads back as one (its
+// name tables are XML 1.0's older, narrower ones: a prefix it cannot read
+// would make the stored metadata unreadable).
 func isNCName(s string) bool {
 	if s == "" {
 		return false
@@ -378,5 +380,6 @@ func isNCName(s string) bool {
 			return false
 		}
 	}
-	return true
+	_, err := xml.NewDecoder(strings.NewReader("<" + s + "/>")).Token()
+	return err == nil
 }
