@@ -173,11 +173,13 @@ func (h *eventHub) snapshotStates(ctx context.Context, resync bool) {
 	}
 	if resync && h.known != nil {
 		evs := resyncEvents(h.known, fresh)
-		for _, ev := range evs {
-			h.fanOut(ev)
-		}
+		// Logged before the events go out, so whoever sees one can find
+		// the line.
 		if len(evs) > 0 {
 			h.srv.log.Info("events resynchronised after the subscription broke", "events", len(evs))
+		}
+		for _, ev := range evs {
+			h.fanOut(ev)
 		}
 	}
 	h.known = fresh
