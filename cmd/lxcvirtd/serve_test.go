@@ -209,12 +209,17 @@ func startServe(t *testing.T, cfg config, open openDriver) *daemonRun {
 			t.Logf("daemon log:\n%s", r.logs)
 		}
 	})
+	// Ready once both sockets answer: the read-only one may come second.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		c, err := net.Dial("unix", cfg.Socket)
 		if err == nil {
 			c.Close()
-			return r
+			var ro net.Conn
+			if ro, err = net.Dial("unix", cfg.Socket+roSuffix); err == nil {
+				ro.Close()
+				return r
+			}
 		}
 		select {
 		case err := <-r.done:
