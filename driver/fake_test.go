@@ -394,7 +394,7 @@ func (c *fakeContainer) Freeze(ctx context.Context) error {
 	return fmt.Errorf("lxc-freeze %s: killed: %w", c.name, ctx.Err())
 }
 
-func (c *fakeContainer) Thaw(context.Context) error   { return c.freeze("unfreeze", false) }
+func (c *fakeContainer) Thaw(context.Context) error { return c.freeze("unfreeze", false) }
 
 func (c *fakeContainer) Frozen() (bool, error) {
 	if err := c.f.enter("frozen", c.name); err != nil {
