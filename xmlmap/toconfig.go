@@ -296,6 +296,7 @@ func (mp *mapper) mountEntry(fs *libvirtxml.DomainFilesystem) error {
 		}
 		src.RAM.Usage, src.RAM.Units = uint(kib), "KiB"
 		entry = "tmpfs " + target + " tmpfs"
+		opts = append(opts, "nosuid", "nodev") // as libvirt-lxc mounts it (lxcContainerMountFSTmpfs)
 		if kib > 0 {
 			opts = append(opts, fmt.Sprintf("size=%dk", kib))
 		}
