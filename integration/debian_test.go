@@ -47,22 +47,6 @@ func debian12Rootfs(t *testing.T, h *host) string {
 	return root
 }
 
-// requireLXCNet stops t (see testenv.Missing) unless LXC's lxc-net serves
-// the default network: its dnsmasq runs on the bridge.
-func requireLXCNet(t *testing.T) {
-	t.Helper()
-	pid, err := os.ReadFile("/run/lxc/dnsmasq.pid")
-	if err == nil {
-		_, err = os.Stat("/proc/" + strings.TrimSpace(string(pid)))
-	}
-	if err != nil {
-		testenv.Missing(t, "lxc-net's dnsmasq is not running (make deps starts lxc-net): %v", err)
-	}
-}
-
-// dnsmasqLeases is lxc-net's dnsmasq lease file.
-const dnsmasqLeases = "/var/lib/misc/dnsmasq." + testenv.Bridge + ".leases"
-
 // TestDebian12Guest is the seed use case of a distro container on the
 // default network: a Debian 12 system (systemd, ifupdown with eth0 on
 // DHCP) defined with virsh on <interface type='network'> boots until
@@ -71,7 +55,7 @@ const dnsmasqLeases = "/var/lib/misc/dnsmasq." + testenv.Bridge + ".leases"
 // halts cleanly on virsh shutdown.
 func TestDebian12Guest(t *testing.T) {
 	h := newHost(t)
-	requireLXCNet(t)
+	testenv.RequireLXCNet(t)
 	root := debian12Rootfs(t, h)
 	d := startDaemon(t, h, "--shutdown-grace", debianGrace.String())
 	name := h.name("debian12")
@@ -121,10 +105,10 @@ func TestDebian12Guest(t *testing.T) {
 		t.Fatalf("eth0 has no IPv4 address: %v\n%s", err, out)
 	}
 	addr := m[1]
-	leases, err := os.ReadFile(dnsmasqLeases)
+	leases, err := os.ReadFile(testenv.LXCNetLeases)
 	must(t, err)
 	if !regexp.MustCompile(`(?m)^\d+ ` + regexp.QuoteMeta(mac) + ` ` + regexp.QuoteMeta(addr) + ` `).Match(leases) {
-		t.Errorf("%s has no lease of %s for %s:\n%s", dnsmasqLeases, addr, mac, leases)
+		t.Errorf("%s has no lease of %s for %s:\n%s", testenv.LXCNetLeases, addr, mac, leases)
 	}
 	t.Logf("eth0 %s has %s", mac, addr)
 
