@@ -29,7 +29,7 @@ DEBDIR     ?= $(BIN)
 # its lxc-net needs for the default network (dnsmasq, nftables or iptables).
 DEB_DEPENDS ?= lxc, dnsmasq-base, nftables | iptables
 
-.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean soak
+.PHONY: all deps build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
 
 all: build
 
@@ -84,8 +84,13 @@ unit:
 	cd bench && $(GO) test $(TESTFLAGS) ./...
 
 ## integration: the real-container tests (build tag integration); none skips under CI=true
-integration: deps
+integration: deps debian-rootfs
 	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
+
+## debian-rootfs: the Debian 12 guest's root filesystem, built once per machine (a few minutes)
+## under /var/cache/lxcvirt; the test builds it too, but here it is outside go test's timeout
+debian-rootfs: deps
+	./scripts/debian-rootfs.sh >/dev/null
 
 ## lint: gofmt, go vet of both modules (with the integration tag), and no bench or cgo client in the product
 lint:
