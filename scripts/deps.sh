@@ -84,9 +84,10 @@ if ! lxcnet_up; then
 	if [ -d /run/systemd/system ]; then
 		systemctl restart lxc-net.service
 	else
-		# A stale run (its dnsmasq gone) is stopped first; start refuses while its marker exists.
-		[ ! -f /run/lxc/network_up ] || "$lxcnet" stop
-		"$lxcnet" start
+		# A stale run (its dnsmasq gone) is stopped first; start refuses while its marker
+		# exists. dnsmasq stays: it must not inherit the lock.
+		[ ! -f /run/lxc/network_up ] || "$lxcnet" stop </dev/null 9>&-
+		"$lxcnet" start </dev/null 9>&-
 	fi
 	if ! lxcnet_up; then
 		echo "deps: lxc-net did not come up (no dnsmasq serving $bridge)" >&2
