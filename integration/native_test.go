@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +87,18 @@ func TestDomXMLToNativeAndBack(t *testing.T) {
 	d.ok("start", name)
 	if out, err := h.inGuest(name, "cat", "/proc/1/cmdline"); err != nil || !strings.Contains(out, "/sbin/init") {
 		t.Fatalf("init of the converted domain: %q %v", out, err)
+	}
+	// libvirt-lxc's environment for init (container=lxc is LXC's own).
+	environ, err := h.inGuest(name, "cat", "/proc/1/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := d.ok("domuuid", name)
+	for _, want := range []string{"PATH=/bin:/sbin", "TERM=linux", "HOME=/", "container=lxc", "container_uuid=" + u,
+		"LIBVIRT_LXC_UUID=" + u, "LIBVIRT_LXC_NAME=" + name} {
+		if !slices.Contains(strings.Split(environ, "\x00"), want) {
+			t.Errorf("init's environment lacks %s: %q", want, environ)
+		}
 	}
 	d.ok("destroy", name)
 	d.ok("undefine", name)
