@@ -9,6 +9,9 @@ LXCPATH    ?= $(STATE_DIR)/lxc
 DEMO_ROOT  ?= /srv/mycontainer
 FUZZTIME   ?= 20s
 TESTFLAGS  ?= -race -count=1 -timeout 20m
+# The real-container tests take about 5 minutes alone, but the whole package
+# is one test binary: on a loaded machine it neared 20 minutes.
+ITIMEOUT   ?= 45m
 # Real-container tests (root, LXC, real clients) carry this build tag; the
 # packages that have such tests:
 ITAG       := integration
@@ -85,7 +88,7 @@ unit:
 
 ## integration: the real-container tests (build tag integration); none skips under CI=true
 integration: deps debian-rootfs
-	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
+	$(GO) test $(TESTFLAGS) -timeout $(ITIMEOUT) -tags $(ITAG) -v $(IPKGS)
 
 ## debian-rootfs: the Debian 12 guest's root filesystem, built once per machine (a few minutes)
 ## under /var/cache/lxcvirt; the test builds it too, but here it is outside go test's timeout
