@@ -47,6 +47,9 @@ type fakeRuntime struct {
 	// configs are the LXC configs of the defined containers, as each
 	// start wrote them.
 	configs map[string]string
+	// setups are the interfaces each container's SetupNetwork was given
+	// (failOn["setupnet"] makes it fail).
+	setups map[string][]xmlmap.Interface
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -77,7 +80,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
 		hang: map[string]bool{}, failStarts: map[string]int{},
-		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
+		net: map[string]lxc.Interface{}, configs: map[string]string{}, setups: map[string][]xmlmap.Interface{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
 
@@ -135,6 +138,7 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) OpenVSwitch() bool             { return false }
 
 func (f *fakeRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {
@@ -393,6 +397,16 @@ func (c *fakeContainer) Frozen() (bool, error) {
 
 func (c *fakeContainer) Usage() (lxc.Usage, error) {
 	return lxc.Usage{CPUNs: 3e9, UserNs: 2e9, SystemNs: 1e9, PerCPUNs: []uint64{1e9, 2e9}, MemBytes: 10 << 20}, nil
+}
+
+func (c *fakeContainer) SetupNetwork(_ context.Context, _ string, ifaces []xmlmap.Interface) error {
+	if err := c.f.enter("setupnet", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	c.f.setups[c.name] = ifaces
+	return nil
 }
 
 func (c *fakeContainer) Interface(dev string) (lxc.Interface, error) {

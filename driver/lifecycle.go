@@ -87,6 +87,13 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	}
 	// The container runs: undone, it must not stay behind.
 	undo = append(undo, func() { l.killQuietly(d.name) })
+	if err := ct.SetupNetwork(ctx, live.UUID, live.Interfaces); err != nil {
+		ct.Close()
+		if errors.Is(err, lxc.ErrNoKernelSupport) {
+			return virterror.New(libvirt.ErrOperationUnsupported, "failed to start domain '%s': %v", d.name, err)
+		}
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	}
 	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
 }
 
@@ -151,6 +158,7 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 	}
 	opts := l.opts
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
