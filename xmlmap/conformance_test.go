@@ -36,7 +36,7 @@ func TestConformanceXML(t *testing.T) {
 		"lxc-capabilities.xml":    {0, []string{"lxc.cap.drop = audit_control mac_admin sys_module sys_time", "lxc.rootfs.path = dir:/mach/jessie", "lxc.arch = x86_64"}},
 		"lxc-disk-formats.xml":    {libvirt.ErrConfigUnsupported, []string{"<filesystem type='file'>"}},
 		"lxc-ethernet-hostip.xml": {libvirt.ErrConfigUnsupported, []string{"<interface type='ethernet'>", "<source><ip>"}},
-		"lxc-ethernet.xml":        {0, []string{"lxc.net.0.ipv4.address = 192.168.122.13/24", "lxc.net.0.ipv4.gateway = 192.168.122.1", "lxc.net.1.type = empty"}},
+		"lxc-ethernet.xml":        {0, []string{"lxc.net.0.ipv4.address = 192.168.122.13/24 192.168.122.255", "lxc.net.0.ipv4.gateway = 192.168.122.1", "lxc.net.1.type = empty"}},
 		"lxc-filesystem-ram.xml":  {0, []string{"lxc.mount.entry = tmpfs /mnt/mississippi tmpfs size=1048576k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/antananarivo tmpfs size=1024k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/ouagadougou tmpfs size=1024k,create=dir 0 0", "lxc.init.cmd = /bin/sh"}},
 		"lxc-filesystem-root.xml": {0, []string{"lxc.rootfs.path = dir:/"}},
 		"lxc-hostdev.xml":         {libvirt.ErrConfigUnsupported, []string{"<hostdev> other than mode='capabilities' type='net'"}},

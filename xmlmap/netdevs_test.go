@@ -69,3 +69,15 @@ func TestNaturalPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestBroadcast(t *testing.T) {
+	for in, want := range map[string]string{
+		"10.77.0.5/8": "10.255.255.255", "192.168.77.5/24": "192.168.77.255", "172.16.5.9/12": "172.31.255.255",
+		"10.0.0.1/32": "10.0.0.1", "10.0.0.0/31": "10.0.0.1", "1.2.3.4/0": "255.255.255.255", "10.1.2.3/20": "10.1.15.255",
+	} {
+		p := netip.MustParsePrefix(in)
+		if got := broadcast(p.Addr(), p.Bits()); got != want {
+			t.Errorf("broadcast(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

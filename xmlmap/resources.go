@@ -39,7 +39,9 @@ func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Rou
 		}
 		s := a.String() + "/" + strconv.Itoa(bits)
 		if fam == "ipv4" {
-			v4 = append(v4, s)
+			// LXC 5.0 computes a wrong broadcast (the host part alone),
+			// so it is given, as libvirt sets it (virNetDevIPAddrAdd).
+			v4 = append(v4, s+" "+broadcast(a, bits))
 		} else {
 			v6 = append(v6, s)
 		}
@@ -77,6 +79,17 @@ func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Rou
 		}
 	}
 	return routes, nil
+}
+
+// broadcast is the IPv4 broadcast address of a/bits.
+func broadcast(a netip.Addr, bits int) string {
+	b := a.As4()
+	for i := range b {
+		if hostBits := min(max(32-bits-8*(3-i), 0), 8); hostBits > 0 {
+			b[i] |= byte(1<<hostBits - 1)
+		}
+	}
+	return netip.AddrFrom4(b).String()
 }
 
 // naturalPrefix is libvirt's prefix for an address given without one
