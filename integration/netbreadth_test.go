@@ -200,7 +200,7 @@ func TestOpenVSwitchPort(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
 	name := h.name("n2ovs")
-	hostVeth := "n2s" + name[len(name)-8:]
+	hostVeth := "n2s" + name[len(name)-8:] // and its trunk, hostVeth+"t"
 	br := "n2br" + name[len(name)-8:]
 	const ifaceID = "0a3e4b5c-1111-4222-8333-944455556666"
 	xml := fmt.Sprintf(`<domain type='lxc'>
@@ -215,6 +215,12 @@ func TestOpenVSwitchPort(t *testing.T) {
       <vlan><tag id='42'/></vlan>
       <target dev='%s'/>
     </interface>
+    <interface type='bridge'>
+      <source bridge='%[3]s'/>
+      <virtualport type='openvswitch'/>
+      <vlan trunk='yes'><tag id='10' nativeMode='untagged'/><tag id='20'/><tag id='30'/></vlan>
+      <target dev='%[5]st'/>
+    </interface>
   </devices>
 </domain>`, name, h.rootfs(testenv.InitHonoursHalt), br, ifaceID, hostVeth)
 	d.ok("define", writeXML(t, xml))
@@ -225,15 +231,22 @@ func TestOpenVSwitchPort(t *testing.T) {
 		}
 		return
 	}
-	if out, err := exec.Command("ovs-vsctl", "add-br", br).CombinedOutput(); err != nil {
+	// The userspace datapath works with or without the kernel's module.
+	if out, err := exec.Command("ovs-vsctl", "add-br", br, "--", "set", "bridge", br, "datapath_type=netdev").CombinedOutput(); err != nil {
 		t.Fatalf("ovs-vsctl add-br: %v: %s", err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("ovs-vsctl", "--if-exists", "del-br", br).Run() })
 	d.ok("start", name)
+	mac := regexp.MustCompile(`mac address='([^']+)'`).FindStringSubmatch(d.ok("dumpxml", name))[1]
 	for col, want := range map[string]string{
 		"Port " + hostVeth + " tag":                            "42",
 		"Interface " + hostVeth + " external-ids:iface-id":     `"` + ifaceID + `"`,
 		"Interface " + hostVeth + " external-ids:iface-status": "active",
+		"Interface " + hostVeth + " external-ids:vm-id":        `"` + d.ok("domuuid", name) + `"`,
+		"Interface " + hostVeth + " external-ids:attached-mac": `"` + mac + `"`,
+		"Port " + hostVeth + "t tag":                           "10",
+		"Port " + hostVeth + "t trunks":                        "[20, 30]",
+		"Port " + hostVeth + "t vlan_mode":                     "native-untagged",
 	} {
 		f := strings.Fields(col)
 		out, err := exec.Command("ovs-vsctl", "get", f[0], f[1], f[2]).CombinedOutput()
@@ -242,4 +255,8 @@ func TestOpenVSwitchPort(t *testing.T) {
 		}
 	}
 	d.ok("destroy", name)
+	// As libvirt removes the port at the stop, so does LXC.
+	if out, err := exec.Command("ovs-vsctl", "list-ports", br).CombinedOutput(); err != nil || strings.Contains(string(out), hostVeth) {
+		t.Errorf("ports of %s after the stop: %s (%v)", br, out, err)
+	}
 }
