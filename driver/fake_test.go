@@ -138,7 +138,7 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
-func (f *fakeRuntime) OpenVSwitch() bool             { return false }
+func (f *fakeRuntime) OpenVSwitch() bool            { return false }
 
 func (f *fakeRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {

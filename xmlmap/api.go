@@ -40,7 +40,12 @@
 //     container's init, never an lxc-* command line.
 //   - <inituser>/<initgroup> must be numeric (LXC does not resolve names).
 //   - Without <interface>, the container gets a private network namespace
-//     with only lo (lxc.net.0.type = empty), with or without <privnet/>.
+//     with only lo, with or without <privnet/>. lo is always up (a last
+//     lxc.net.N.type = empty with flags up, the one network LXC brings lo
+//     up for), as libvirt-lxc brings it up.
+//   - Routes other than a default gateway, <bandwidth> and Open vSwitch
+//     external-ids have no LXC key: Interface carries them for the driver
+//     to set up after the start.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
