@@ -822,6 +822,15 @@ func TestStartSetsUpNetwork(t *testing.T) {
 	}
 	must(t, e.l.Destroy(ctx, d.UUID, 0))
 
+	e.rt.mu.Lock()
+	e.rt.missing["br0"] = true
+	e.rt.mu.Unlock()
+	_, err = e.l.Create(ctx, d.UUID, 0)
+	wantCode(t, err, libvirt.ErrOperationFailed, "network device 'br0' does not exist on the host")
+	e.rt.mu.Lock()
+	delete(e.rt.missing, "br0")
+	e.rt.mu.Unlock()
+
 	e.rt.failOn["setupnet"] = fmt.Errorf("cannot set outbound bandwidth on vx0: %w", lxc.ErrNoKernelSupport)
 	_, err = e.l.Create(ctx, d.UUID, 0)
 	wantCode(t, err, libvirt.ErrOperationUnsupported, "failed to start domain 'net': cannot set outbound bandwidth")

@@ -54,6 +54,8 @@ type fakeRuntime struct {
 	// setups are the interfaces each container's SetupNetwork was given
 	// (failOn["setupnet"] makes it fail).
 	setups map[string][]xmlmap.Interface
+	// missing are the host network devices that do not exist.
+	missing map[string]bool
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -84,7 +86,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
 		hang: map[string]bool{}, hangFreeze: map[string]bool{}, failStarts: map[string]int{},
-		net: map[string]lxc.Interface{}, configs: map[string]string{}, setups: map[string][]xmlmap.Interface{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
+		net: map[string]lxc.Interface{}, configs: map[string]string{}, setups: map[string][]xmlmap.Interface{}, missing: map[string]bool{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
 
@@ -143,6 +145,18 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+
+// MissingNetDevice: every device exists but those in missing.
+func (f *fakeRuntime) MissingNetDevice(devs []string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, d := range devs {
+		if f.missing[d] {
+			return d
+		}
+	}
+	return ""
+}
 
 func (f *fakeRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {

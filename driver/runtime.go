@@ -22,6 +22,9 @@ type Runtime interface {
 	LXCFSMountHook() string
 	// OpenVSwitch reports whether Open vSwitch's tools are installed.
 	OpenVSwitch() bool
+	// MissingNetDevice returns the first of devs that is not a network
+	// device of the host ("" when all are).
+	MissingNetDevice(devs []string) string
 	// Start writes config as name's LXC config, starts the container and
 	// returns the handle of its init; errors unwrap to lxc.ErrSetup when
 	// nothing could be written.

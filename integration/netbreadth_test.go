@@ -260,3 +260,25 @@ func TestOpenVSwitchPort(t *testing.T) {
 		t.Errorf("ports of %s after the stop: %s (%v)", br, out, err)
 	}
 }
+
+// TestMissingHostNIC: a host NIC or macvlan parent that is not there fails
+// the start with an error naming it, and nothing is left running.
+func TestMissingHostNIC(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	rootfs := h.rootfs(testenv.InitHonoursHalt)
+	for _, dev := range []string{
+		`<hostdev mode='capabilities' type='net'><source><interface>n2nonic0</interface></source></hostdev>`,
+		`<interface type='direct'><source dev='n2nonic1' mode='bridge'/></interface>`,
+	} {
+		name := h.name("n2miss")
+		d.ok("define", writeXML(t, strings.Replace(smallXML(name, rootfs, ""), "</devices>", dev+"</devices>", 1)))
+		msg := d.failsOn(d.sock, "start", name)
+		if !strings.Contains(msg, "n2nonic") {
+			t.Errorf("start with %s: %s", dev, msg)
+		}
+		if st := d.ok("domstate", name); st != "shut off" {
+			t.Errorf("state after the failed start: %s", st)
+		}
+	}
+}

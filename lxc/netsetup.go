@@ -25,6 +25,18 @@ func (rt *Runtime) OpenVSwitch() bool {
 	return err == nil
 }
 
+// MissingNetDevice returns the first of devs that is not a network device
+// of the host, "" when all are: a missing bridge, macvlan parent or NIC to
+// move in otherwise fails lxc-start without naming it.
+func (rt *Runtime) MissingNetDevice(devs []string) string {
+	for _, d := range devs {
+		if _, err := os.Stat(filepath.Join(rt.sys.netRoot, d)); err != nil {
+			return d
+		}
+	}
+	return ""
+}
+
 // SetupNetwork does for a started container what its interfaces ask and LXC
 // has no keys for, as libvirt-lxc does when it starts one: the <bandwidth>
 // of each veth on its host end (SetBandwidth), the external-ids libvirt
