@@ -282,3 +282,26 @@ func TestMissingHostNIC(t *testing.T) {
 		}
 	}
 }
+
+// TestVirtInstallDirect: virt-install's --network type=direct makes a
+// container with a macvlan on the given device in the given mode.
+func TestVirtInstallDirect(t *testing.T) {
+	testenv.RequireTool(t, "virt-install", "virtinst")
+	h := newHost(t)
+	d := startDaemon(t, h)
+	parent := hostLinks(t, "vi")[0]
+	name := h.name("n2vi")
+	install := []string{"--connect", uri(d.sock), "--name", name, "--memory", "128",
+		"--filesystem", h.rootfs(testenv.InitHonoursHalt) + ",/", "--init", "/sbin/init", "--noautoconsole",
+		"--network", "type=direct,source=" + parent + ",source.mode=private"}
+	_, _, err := viRun(t, "virt-install", install...)
+	must(t, err)
+	detail, err := exec.Command("nsenter", "-t", d.ok("domid", name), "-n", "ip", "-d", "-o", "link").CombinedOutput()
+	if err != nil || !regexp.MustCompile(`@if`+readTrim(t, "/sys/class/net/"+parent+"/ifindex")+`\b.*macvlan mode private`).Match(detail) {
+		t.Errorf("no private-mode macvlan on %s in the container: %s (%v)", parent, detail, err)
+	}
+	if x := d.ok("dumpxml", name); !strings.Contains(x, "<source dev='"+parent+"' mode='private'/>") {
+		t.Errorf("live XML: %s", x)
+	}
+	d.ok("destroy", name)
+}
