@@ -45,7 +45,7 @@ func (rt *Runtime) MissingNetDevice(devs []string) string {
 func (c *Container) SetupNetwork(ctx context.Context, uuid string, ifaces []xmlmap.Interface) error {
 	for _, ifc := range ifaces {
 		if ifc.Bandwidth != nil {
-			if err := SetBandwidth(ifc.HostDev, ifc.Bandwidth); err != nil {
+			if err := SetBandwidth(ifc.HostDev, ifc.Bandwidth, c.rt.log); err != nil {
 				return err
 			}
 		}

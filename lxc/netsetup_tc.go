@@ -3,6 +3,7 @@ package lxc
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 
 	"github.com/vishvananda/netlink"
@@ -36,8 +37,8 @@ var ErrNoKernelSupport = errors.New("not supported by the kernel")
 // Whatever dev had before is cleared first. A kernel without SFQ or the
 // fw classifier keeps HTB's default leaf and no filter (neither changes the
 // rate); one without the police action cannot limit Outbound and the call
-// fails with ErrNoKernelSupport.
-func SetBandwidth(dev string, bw *xmlmap.Bandwidth) error {
+// fails with ErrNoKernelSupport. What is left out is logged to log.
+func SetBandwidth(dev string, bw *xmlmap.Bandwidth, log *slog.Logger) error {
 	link, err := netlink.LinkByName(dev)
 	if err != nil {
 		return fmt.Errorf("cannot set bandwidth on %s: %w", dev, err)
@@ -45,7 +46,7 @@ func SetBandwidth(dev string, bw *xmlmap.Bandwidth) error {
 	ClearBandwidth(link)
 	idx := link.Attrs().Index
 	if in := bw.Inbound; in != nil && in.Average > 0 {
-		if err := shape(idx, in); err != nil {
+		if err := shape(idx, in, log.With("dev", dev)); err != nil {
 			return fmt.Errorf("cannot set inbound bandwidth on %s: %w", dev, err)
 		}
 	}
@@ -69,7 +70,7 @@ func ClearBandwidth(link netlink.Link) {
 // dev D parent 1: classid 1:1 htb rate A [ceil P] [burst B] quantum Q",
 // "tc qdisc add dev D parent 1:1 handle 2: sfq perturb 10" and "tc filter
 // add dev D parent 1:0 protocol all prio 1 handle 1 fw flowid 1".
-func shape(idx int, r *xmlmap.Rate) error {
+func shape(idx int, r *xmlmap.Rate, log *slog.Logger) error {
 	htb := netlink.NewHtb(netlink.QdiscAttrs{LinkIndex: idx, Handle: netlink.MakeHandle(1, 0), Parent: netlink.HANDLE_ROOT})
 	htb.Defcls = 1
 	if err := netlink.QdiscAdd(htb); err != nil {
@@ -90,14 +91,18 @@ func shape(idx int, r *xmlmap.Rate) error {
 		return fmt.Errorf("htb class: %w", kernelErr(err))
 	}
 	sfq := &netlink.Sfq{QdiscAttrs: netlink.QdiscAttrs{LinkIndex: idx, Parent: netlink.MakeHandle(1, 1), Handle: netlink.MakeHandle(2, 0)}, Perturb: 10}
-	if err := netlink.QdiscAdd(sfq); err != nil && !errors.Is(kernelErr(err), ErrNoKernelSupport) {
+	if err := kernelErr(netlink.QdiscAdd(sfq)); errors.Is(err, ErrNoKernelSupport) {
+		log.Debug("bandwidth: the kernel has no SFQ; HTB's default leaf is kept", "err", err)
+	} else if err != nil {
 		return fmt.Errorf("sfq qdisc: %w", err)
 	}
 	fw := &netlink.FwFilter{
 		FilterAttrs: netlink.FilterAttrs{LinkIndex: idx, Parent: netlink.MakeHandle(1, 0), Protocol: unix.ETH_P_ALL, Priority: 1, Handle: 1},
 		ClassId:     1,
 	}
-	if err := netlink.FilterAdd(fw); err != nil && !errors.Is(kernelErr(err), ErrNoKernelSupport) {
+	if err := kernelErr(netlink.FilterAdd(fw)); errors.Is(err, ErrNoKernelSupport) {
+		log.Debug("bandwidth: the kernel has no fw classifier; the filter is left out", "err", err)
+	} else if err != nil {
 		return fmt.Errorf("fw filter: %w", err)
 	}
 	return nil
@@ -135,6 +140,9 @@ func police(idx int, r *xmlmap.Rate) error {
 // kernelErr marks the errors of a kernel without the qdisc, classifier or
 // action asked for (its module is not built: ENOENT, EOPNOTSUPP).
 func kernelErr(err error) error {
+	if err == nil {
+		return nil
+	}
 	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP) {
 		return fmt.Errorf("%w (%w)", ErrNoKernelSupport, err)
 	}
