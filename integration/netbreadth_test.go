@@ -305,3 +305,24 @@ func TestVirtInstallDirect(t *testing.T) {
 	}
 	d.ok("destroy", name)
 }
+
+// TestLinkDownKeepsLoUp: a container whose only interface is down still
+// has lo up (LXC brings lo up only beside an interface it brings up;
+// libvirt-lxc always does).
+func TestLinkDownKeepsLoUp(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("n2lo")
+	xml := strings.Replace(guestXML(name, h.rootfs(testenv.InitHonoursHalt), ""),
+		"<source bridge='"+testenv.Bridge+"'/>", "<source bridge='"+testenv.Bridge+"'/><guest dev='eth0'/><link state='down'/>", 1)
+	d.ok("define", writeXML(t, xml))
+	d.ok("start", name)
+	up := regexp.MustCompile(`<[^>]*\bUP\b`)
+	if eth0 := d.inNS(name, "ip", "link", "show", "eth0"); up.MatchString(eth0) {
+		t.Errorf("eth0 with <link state='down'> is up: %s", eth0)
+	}
+	if lo := d.inNS(name, "ip", "link", "show", "lo"); !up.MatchString(lo) {
+		t.Errorf("lo is not up: %s", lo)
+	}
+	d.ok("destroy", name)
+}
