@@ -25,15 +25,15 @@ DESTDIR    ?=
 # make deb: the package's version (a v* tag, else the commit) and output dir.
 VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | sed -e 's/^v//' -e 's/-\([0-9]*\)-g/+\1.g/' || git log -1 --format='0~git%cd.%h' --date=format:%Y%m%d 2>/dev/null || echo 0~unknown)
 DEBDIR     ?= $(BIN)
-# What the package needs at run time (its binaries are static). The networks
-# issue adds what libvirt networks need: dnsmasq-base, iptables | nftables.
-DEB_DEPENDS ?= lxc
+# What the package needs at run time (its binaries are static): LXC, and what
+# its lxc-net needs for the default network (dnsmasq, nftables or iptables).
+DEB_DEPENDS ?= lxc, dnsmasq-base, nftables | iptables
 
-.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean soak
+.PHONY: all deps build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
 
 all: build
 
-## deps: install the Debian packages and the lxcbr0 bridge (idempotent)
+## deps: install the Debian packages, start lxc-net (the default network, lxcbr0) and lxcfs (idempotent)
 deps:
 	./scripts/deps.sh
 
@@ -84,8 +84,13 @@ unit:
 	cd bench && $(GO) test $(TESTFLAGS) ./...
 
 ## integration: the real-container tests (build tag integration); none skips under CI=true
-integration: deps
+integration: deps debian-rootfs
 	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
+
+## debian-rootfs: the Debian 12 guest's root filesystem, built once per machine (a few minutes)
+## under /var/cache/lxcvirt; the test builds it too, but here it is outside go test's timeout
+debian-rootfs: deps
+	./scripts/debian-rootfs.sh >/dev/null
 
 ## lint: gofmt, go vet of both modules (with the integration tag), and no bench or cgo client in the product
 lint:

@@ -157,10 +157,14 @@ func (rt *Runtime) Start(ctx context.Context, name string, config []byte) (c *Co
 		return nil, &setupError{"cannot write LXC config for '" + name + "'", err}
 	}
 	logPath := filepath.Join(dir, "lxc.log")
+	var logStart int64 // LXC appends: this start's lines come after it
+	if fi, err := os.Stat(logPath); err == nil {
+		logStart = fi.Size()
+	}
 	started = true
 	c, err = rt.startInit(ctx, name, StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: filepath.Join(dir, "monitor.pid")})
 	if err != nil {
-		return nil, withLogTail(err, logPath)
+		return nil, withLogTail(err, logPath, logStart)
 	}
 	return c, nil
 }
@@ -212,13 +216,15 @@ func (e *logTailError) Error() string {
 
 func (e *logTailError) Unwrap() error { return e.err }
 
-// withLogTail adds the last error lines of the container's LXC log to a
-// start failure, which otherwise only says "failed to start".
-func withLogTail(err error, logPath string) error {
+// withLogTail adds the last error lines this start wrote to the
+// container's LXC log (from offset on) to a start failure, which otherwise
+// only says "failed to start".
+func withLogTail(err error, logPath string, offset int64) error {
 	b, rerr := os.ReadFile(logPath)
-	if rerr != nil {
+	if rerr != nil || offset > int64(len(b)) {
 		return err
 	}
+	b = b[offset:]
 	var lines []string
 	for line := range bytes.Lines(b) {
 		if bytes.Contains(line, []byte(" ERROR ")) {

@@ -409,3 +409,27 @@ func TestContainerOpenNamespaces(t *testing.T) {
 		t.Errorf("namespaces of an init that exited: %v", err)
 	}
 }
+
+// A failed start reports the error lines it wrote to the container's LXC
+// log, not those an earlier start left there (LXC appends to the log).
+func TestWithLogTailReadsThisStartOnly(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lxc.log")
+	old := "lxc-start c 20261202 ERROR conf - an earlier start's failure\n"
+	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New("failed to start")
+	if err := withLogTail(base, p, int64(len(old))); err != base {
+		t.Fatalf("with nothing new: %v", err)
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("lxc-start c 20261202 INFO start - starting\nlxc-start c 20261202 ERROR utils - Failed to mount \"/srv/missing\"\n")
+	f.Close()
+	err = withLogTail(base, p, int64(len(old)))
+	if msg := err.Error(); !strings.Contains(msg, `Failed to mount "/srv/missing"`) || strings.Contains(msg, "earlier") || !errors.Is(err, base) {
+		t.Fatalf("got %q", msg)
+	}
+}

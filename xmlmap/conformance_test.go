@@ -37,7 +37,7 @@ func TestConformanceXML(t *testing.T) {
 		"lxc-disk-formats.xml":    {libvirt.ErrConfigUnsupported, []string{"<filesystem type='file'>"}},
 		"lxc-ethernet-hostip.xml": {libvirt.ErrConfigUnsupported, []string{"<interface type='ethernet'>", "<source><ip>"}},
 		"lxc-ethernet.xml":        {0, []string{"lxc.net.0.ipv4.address = 192.168.122.13/24 192.168.122.255", "lxc.net.0.ipv4.gateway = 192.168.122.1", "lxc.net.1.type = empty"}},
-		"lxc-filesystem-ram.xml":  {0, []string{"lxc.mount.entry = tmpfs /mnt/mississippi tmpfs size=1048576k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/antananarivo tmpfs size=1024k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/ouagadougou tmpfs size=1024k,create=dir 0 0", "lxc.init.cmd = /bin/sh"}},
+		"lxc-filesystem-ram.xml":  {0, []string{"lxc.mount.entry = tmpfs /mnt/mississippi tmpfs nosuid,nodev,size=1048576k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/antananarivo tmpfs nosuid,nodev,size=1024k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/ouagadougou tmpfs nosuid,nodev,size=1024k,create=dir 0 0", "lxc.init.cmd = /bin/sh"}},
 		"lxc-filesystem-root.xml": {0, []string{"lxc.rootfs.path = dir:/"}},
 		"lxc-hostdev.xml":         {libvirt.ErrConfigUnsupported, []string{"<hostdev> other than mode='capabilities' type='net'"}},
 		"lxc-idmap.xml":           {0, []string{"lxc.net.0.link = bri0", "lxc.net.0.ipv4.gateway = 192.168.122.1"}},
