@@ -751,7 +751,8 @@ func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
 	}
 	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.CPUNs, u.UserNs, u.SystemNs, u.PerCPUNs, u.MemBytes/1024
 	for _, ifc := range live.Interfaces {
-		if ifc.HostDev == "" {
+		// A macvlan has no host side to count on.
+		if ifc.HostDev == "" || ifc.Type == "direct" {
 			continue
 		}
 		c, err := ct.Interface(ifc.HostDev)

@@ -68,11 +68,14 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
-	ctx, done := abortable(ctx, d)
-	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
+	if dev := l.rt.MissingNetDevice(hostNetDevices(live)); dev != "" {
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': network device '%s' does not exist on the host", d.name, dev)
+	}
+	actx, done := abortable(ctx, d)
+	ct, err := l.rt.Start(actx, d.name, live.Config.Marshal())
 	done()
 	switch {
-	case err != nil && errors.Is(context.Cause(ctx), errDestroyed):
+	case err != nil && errors.Is(context.Cause(actx), errDestroyed):
 		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while it started", d.name)
 	case errors.Is(err, lxc.ErrSetup):
 		return internalErr("%v", err)
@@ -81,7 +84,29 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	}
 	// The container runs: undone, it must not stay behind.
 	undo = append(undo, func() { l.killQuietly(d.name) })
+	if err := ct.SetupNetwork(ctx, live.UUID, live.Interfaces); err != nil {
+		ct.Close()
+		if errors.Is(err, lxc.ErrNoKernelSupport) {
+			return virterror.New(libvirt.ErrOperationUnsupported, "failed to start domain '%s': %v", d.name, err)
+		}
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	}
 	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
+}
+
+// hostNetDevices are the host's network devices a start of live needs:
+// the bridges and macvlan parents of its interfaces and the NICs it moves
+// in.
+func hostNetDevices(live *xmlmap.Mapped) []string {
+	var devs []string
+	for _, ifc := range live.Interfaces {
+		for _, d := range []string{ifc.Bridge, ifc.Link} {
+			if d != "" {
+				devs = append(devs, d)
+			}
+		}
+	}
+	return append(devs, live.HostNICs...)
 }
 
 // truncateConsoleLog empties the console's log file before a start unless
@@ -145,6 +170,7 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 	}
 	opts := l.opts
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	m, err := xmlmap.ToConfig(&dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)

@@ -418,7 +418,8 @@ func (r *reader) network() error {
 			return unsupported("lxc.net.%d.type = %s has no libvirt equivalent", n.index, typ)
 		}
 	}
-	if privnet {
+	// The empty network ToConfig adds for lo beside others is no <privnet/>.
+	if privnet && len(r.d.Devices.Interfaces) == 0 && len(r.d.Devices.Hostdevs) == 0 {
 		r.features().PrivNet = &libvirtxml.DomainFeature{}
 	}
 	return nil

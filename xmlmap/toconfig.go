@@ -177,7 +177,7 @@ func (mp *mapper) devices() (*libvirtxml.DomainDeviceList, error) {
 	if devs == nil {
 		return &libvirtxml.DomainDeviceList{}, nil
 	}
-	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Consoles", "Controllers")
+	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Hostdevs", "Consoles", "Controllers")
 }
 
 // filesystems maps the <filesystem> on / to lxc.rootfs.* and prepares a
@@ -588,17 +588,15 @@ func (mp *mapper) features() error {
 	return nil
 }
 
-// network maps <interface> devices to veth pairs (lxc.net.N.*); with none,
-// the container gets a private network namespace holding only lo.
+// network maps <interface> devices to veth pairs or macvlans and
+// <hostdev mode='capabilities' type='net'> to host NICs moved in
+// (lxc.net.N.*); with none, the container gets a private network namespace
+// holding only lo. lo is always up, as libvirt-lxc brings it up: LXC does
+// that only for an "empty" network, so one with flags up comes last.
 func (mp *mapper) network() error {
 	devs, err := mp.devices()
 	if err != nil {
 		return err
-	}
-	if len(devs.Interfaces) == 0 {
-		mp.add("lxc.net.0.type", "empty")
-		mp.add("lxc.net.0.flags", "up")
-		return nil
 	}
 	used := map[string]bool{}
 	for i := range devs.Interfaces {
@@ -614,12 +612,28 @@ func (mp *mapper) network() error {
 		}
 		mp.out.Interfaces = append(mp.out.Interfaces, ifc)
 	}
+	n := len(devs.Interfaces)
+	for i := range devs.Hostdevs {
+		nic, err := mp.hostNIC(n, &devs.Hostdevs[i])
+		if err != nil {
+			return err
+		}
+		if used["nic:"+nic] {
+			return xmlErr("<hostdev> interface %q is given twice", nic)
+		}
+		used["nic:"+nic] = true
+		mp.out.HostNICs = append(mp.out.HostNICs, nic)
+		n++
+	}
+	mp.add(fmt.Sprintf("lxc.net.%d.type", n), "empty")
+	mp.add(fmt.Sprintf("lxc.net.%d.flags", n), "up")
 	return nil
 }
 
 func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error) {
 	var out Interface
-	if err := refuseOthers("interface", x, "MAC", "Source", "IP", "Route", "Target", "Guest", "Link", "MTU", "Alias"); err != nil {
+	if err := refuseOthers("interface", x, "MAC", "Source", "IP", "Route", "Target", "Guest", "Link", "MTU", "Alias",
+		"VLan", "VirtualPort", "Bandwidth"); err != nil {
 		return out, err
 	}
 	src := x.Source
@@ -657,6 +671,10 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		out.Type = "ethernet"
 		if len(src.Ethernet.IP) > 0 || len(src.Ethernet.Route) > 0 {
 			return out, unsupported("<interface type='ethernet'>: host-side <source><ip>/<route> are not supported by the LXC driver")
+		}
+	case src.Direct != nil:
+		if err := mp.direct(&out, src.Direct); err != nil {
+			return out, err
 		}
 	default:
 		return out, unsupported("<interface type='%s'> is not supported by the LXC driver", setFieldName(src))
@@ -698,9 +716,18 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 	}
 	p := fmt.Sprintf("lxc.net.%d.", i)
-	mp.add(p+"type", "veth")
-	if out.Bridge != "" {
-		mp.add(p+"link", out.Bridge)
+	if out.Type == "direct" {
+		mp.add(p+"type", "macvlan")
+		mp.add(p+"link", out.Link)
+		mp.add(p+"macvlan.mode", out.Mode)
+	} else {
+		mp.add(p+"type", "veth")
+		if out.Bridge != "" {
+			mp.add(p+"link", out.Bridge)
+		}
+	}
+	if err := mp.portOptions(i, p, &out, x); err != nil {
+		return out, err
 	}
 	up := true
 	if x.Link != nil {
@@ -716,7 +743,7 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		mp.add(p+"flags", "up")
 	}
 	mp.add(p+"hwaddr", out.MAC)
-	if out.HostDev != "" {
+	if out.HostDev != "" && out.Type != "direct" {
 		mp.add(p+"veth.pair", out.HostDev)
 	}
 	if out.GuestDev != "" {
@@ -728,7 +755,9 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 		mp.add(p+"mtu", strconv.Itoa(int(x.MTU.Size)))
 	}
-	return out, mp.addresses(p, x)
+	routes, err := mp.addresses(p, x)
+	out.Routes = routes
+	return out, err
 }
 
 // derivedMAC is the MAC given to the i-th interface of a domain without
