@@ -24,6 +24,9 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
+# Open vSwitch, for <virtualport type='openvswitch'> (what Neutron's OVS agent writes); the tests use
+# its userspace datapath, which needs no kernel module.
+packages="$packages openvswitch-switch"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
@@ -118,4 +121,16 @@ if command -v lxcfs >/dev/null && [ ! -e /var/lib/lxcfs/proc/meminfo ]; then
 		fi
 		sleep 0.1
 	done
+fi
+
+# Open vSwitch's database and switch daemons, started as its packaged service would start them
+# (ovs-ctl; through systemd where systemd runs). They keep running.
+if command -v ovs-vsctl >/dev/null && ! ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
+	echo "deps: starting Open vSwitch" >&2
+	if [ -d /run/systemd/system ]; then
+		systemctl start openvswitch-switch
+	else
+		/usr/share/openvswitch/scripts/ovs-ctl start --system-id=random >&2
+	fi
+	ovs-vsctl --timeout=30 show >/dev/null
 fi
