@@ -20,6 +20,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
+	"github.com/lxcvirt/lxcvirt/hostnet"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/settings"
 )
@@ -44,7 +45,8 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}}, nil
+		nets := hostnet.New(hostnet.Config{DefaultBridge: s.DefaultBridge, Networks: s.Networks})
+		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}, Networks: nets}, nil
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -58,10 +60,12 @@ func main() {
 
 // lxcDriver is what the plugin serves: the LXC domain driver (with the
 // namespaces of the containers' inits, driverapi.NamespaceOpener) and the
-// facts of the host it runs containers on (driverapi.Host).
+// facts of the host it runs containers on (driverapi.Host), and the
+// networks it serves without libvirt's network driver (driverapi.Networks).
 type lxcDriver struct {
 	*driver.LXC
 	host.Facts
+	*hostnet.Networks
 }
 
 // driverConfig is the LXC driver's part of s, logging to logger.

@@ -59,6 +59,8 @@ const (
 	Driver_Sysinfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/Sysinfo"
 	Driver_ARPTable_FullMethodName           = "/lxcvirt.driver.v1.Driver/ARPTable"
 	Driver_OpenNamespaces_FullMethodName     = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
+	Driver_ListNetworks_FullMethodName       = "/lxcvirt.driver.v1.Driver/ListNetworks"
+	Driver_NetworkDHCPLeases_FullMethodName  = "/lxcvirt.driver.v1.Driver/NetworkDHCPLeases"
 )
 
 // DriverClient is the client API for Driver service.
@@ -120,6 +122,10 @@ type DriverClient interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error)
+	// networks: the virtual networks the driver serves itself
+	// (driverapi.Networks) when the host has no libvirt network driver.
+	ListNetworks(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NetworksReply, error)
+	NetworkDHCPLeases(ctx context.Context, in *NameRequest, opts ...grpc.CallOption) (*DHCPLeasesReply, error)
 }
 
 type driverClient struct {
@@ -492,6 +498,26 @@ func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts
 	return out, nil
 }
 
+func (c *driverClient) ListNetworks(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NetworksReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NetworksReply)
+	err := c.cc.Invoke(ctx, Driver_ListNetworks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) NetworkDHCPLeases(ctx context.Context, in *NameRequest, opts ...grpc.CallOption) (*DHCPLeasesReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DHCPLeasesReply)
+	err := c.cc.Invoke(ctx, Driver_NetworkDHCPLeases_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -551,6 +577,10 @@ type DriverServer interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error)
+	// networks: the virtual networks the driver serves itself
+	// (driverapi.Networks) when the host has no libvirt network driver.
+	ListNetworks(context.Context, *Empty) (*NetworksReply, error)
+	NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -665,6 +695,12 @@ func (UnimplementedDriverServer) ARPTable(context.Context, *Empty) (*ARPTableRep
 }
 func (UnimplementedDriverServer) OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method OpenNamespaces not implemented")
+}
+func (UnimplementedDriverServer) ListNetworks(context.Context, *Empty) (*NetworksReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNetworks not implemented")
+}
+func (UnimplementedDriverServer) NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method NetworkDHCPLeases not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1299,6 +1335,42 @@ func _Driver_OpenNamespaces_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_ListNetworks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ListNetworks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ListNetworks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ListNetworks(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_NetworkDHCPLeases_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).NetworkDHCPLeases(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_NetworkDHCPLeases_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).NetworkDHCPLeases(ctx, req.(*NameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1437,6 +1509,14 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OpenNamespaces",
 			Handler:    _Driver_OpenNamespaces_Handler,
+		},
+		{
+			MethodName: "ListNetworks",
+			Handler:    _Driver_ListNetworks_Handler,
+		},
+		{
+			MethodName: "NetworkDHCPLeases",
+			Handler:    _Driver_NetworkDHCPLeases_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
