@@ -74,6 +74,12 @@ type Options struct {
 	// Networks maps a libvirt network name to its bridge for
 	// <interface type='network'>; "default" maps to DefaultBridge when absent.
 	Networks map[string]string
+	// NetworkPorts is set when libvirt's network driver may serve the
+	// networks: a network Networks does not name is then left for it to
+	// resolve at start (as libvirt checks networks only then), and an
+	// interface whose <source> carries the portid and bridge of the port
+	// made for it is attached to that bridge.
+	NetworkPorts bool
 	// NewUUID supplies a UUID for a definition without one. When it is nil,
 	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
 	// FromConfig leaves <uuid> empty.

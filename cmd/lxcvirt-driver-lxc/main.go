@@ -21,7 +21,9 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/hostnet"
+	"github.com/lxcvirt/lxcvirt/libvirtnet"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/remote/client"
 	"github.com/lxcvirt/lxcvirt/settings"
 )
 
@@ -81,6 +83,17 @@ func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
 		AutostartParallel: s.AutostartParallel,
 		DefaultBridge:     s.DefaultBridge,
 		Networks:          s.Networks,
+		Ports:             networkPorts(s.NetworkDriver),
 		Logger:            logger,
 	}
+}
+
+// networkPorts is how <interface type='network'> reaches libvirt's
+// network driver, when the settings let it.
+func networkPorts(setting string) driver.NetworkPorts {
+	sockets := client.NetworkSockets(setting)
+	if len(sockets) == 0 {
+		return nil
+	}
+	return &libvirtnet.Ports{Sockets: sockets}
 }
