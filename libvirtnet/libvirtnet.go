@@ -10,6 +10,7 @@ package libvirtnet
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -51,7 +52,13 @@ func (p *Ports) Plug(ctx context.Context, network, mac, owner string, ownerUUID 
 	if err := c.Call(ctx, proto.ProcNetworkLookupByName, &libvirt.NetworkLookupByNameArgs{Name: network}, &net); err != nil {
 		return "", "", true, err
 	}
+	// The caller names the port, as libvirt's virDomainNetDefToNetworkPort does.
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	id[6] = id[6]&0x0f | 0x40
+	id[8] = id[8]&0x3f | 0x80
 	doc := libvirtxml.NetworkPort{
+		UUID:  formatUUID(id),
 		Owner: &libvirtxml.NetworkPortOwner{Name: owner, UUID: formatUUID(ownerUUID)},
 		MAC:   &libvirtxml.NetworkPortMAC{Address: mac},
 	}
