@@ -175,8 +175,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			Cgroup:        rt.CgroupLayout(),
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
-			NetworkPorts:  cfg.Ports != nil,
-			NewUUID:       randomUUID,
+			// With libvirt's network driver, networks are resolved at start.
+			NetworkPorts:    cfg.Ports != nil,
+			NetworksAtStart: cfg.Ports != nil,
+			NewUUID:         randomUUID,
 		},
 		ctx: bg, cancel: cancel,
 	}

@@ -174,6 +174,7 @@ func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, er
 func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	opts := l.opts
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.NetworksAtStart = false
 	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)

@@ -36,7 +36,11 @@ const unplugWait = 30 * time.Second
 // as libvirt's live XML shows them. It returns the ports made, also on
 // failure.
 func (l *LXC) plugNetworks(ctx context.Context, d *domain, dom *libvirtxml.Domain) ([]port, error) {
-	if l.cfg.Ports == nil || dom.Devices == nil {
+	if dom.Devices == nil {
+		return nil, nil
+	}
+	if l.cfg.Ports == nil {
+		clearPorts(dom)
 		return nil, nil
 	}
 	var made []port
@@ -51,13 +55,24 @@ func (l *LXC) plugNetworks(ctx context.Context, d *domain, dom *libvirtxml.Domai
 			return made, virterror.Wrap(err)
 		}
 		if !ok {
-			return made, nil // no network driver: the networks setting resolves them
+			clearPorts(dom) // no network driver: the networks setting resolves them
+			return made, nil
 		}
 		made = append(made, port{src.Network, id})
 		src.PortID, src.Bridge = id, bridge
 		l.log.Debug("network port made", "domain", d.name, "network", src.Network, "port", id, "bridge", bridge)
 	}
 	return made, nil
+}
+
+// clearPorts forgets the ports a definition's interfaces name: a start
+// without libvirt's network driver makes none.
+func clearPorts(dom *libvirtxml.Domain) {
+	for i := range dom.Devices.Interfaces {
+		if src := dom.Devices.Interfaces[i].Source; src != nil && src.Network != nil {
+			src.Network.PortID, src.Network.Bridge = "", ""
+		}
+	}
 }
 
 // unplugNetworks releases ports; failures are logged.

@@ -81,8 +81,12 @@ func parseShellAssignments(b []byte, set func(k, v string)) {
 			continue
 		}
 		v = strings.TrimSpace(v)
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
+		if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+			end := strings.IndexByte(v[1:], v[0])
+			if end < 0 {
+				continue
+			}
+			v = v[1 : 1+end]
 		} else if i := strings.IndexAny(v, " \t#"); i >= 0 {
 			v = v[:i]
 		}

@@ -643,7 +643,7 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		if out.Bridge == "" && out.Network == "default" {
 			out.Bridge = mp.opts.DefaultBridge
 		}
-		if out.Bridge == "" && !mp.opts.NetworkPorts {
+		if out.Bridge == "" && !mp.opts.NetworksAtStart {
 			return out, virterror.New(libvirt.ErrNoNetwork, "Network not found: no network with matching name '%s'", out.Network)
 		}
 	case src.Ethernet != nil:
