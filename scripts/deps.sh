@@ -19,6 +19,8 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
+# dnsmasq: the DHCP server of LXC's lxc-net and of libvirt's NAT networks (the network tests).
+packages="$packages dnsmasq-base"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
