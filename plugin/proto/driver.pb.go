@@ -2328,6 +2328,68 @@ func (x *FilesReply) GetCount() int32 {
 	return 0
 }
 
+// NativeRequest mirrors driverapi.NativeConverter's arguments: text is the
+// native config (from native) or the domain XML (to native).
+type NativeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Format        string                 `protobuf:"bytes,1,opt,name=format,proto3" json:"format,omitempty"`
+	Text          string                 `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NativeRequest) Reset() {
+	*x = NativeRequest{}
+	mi := &file_driver_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NativeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NativeRequest) ProtoMessage() {}
+
+func (x *NativeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NativeRequest.ProtoReflect.Descriptor instead.
+func (*NativeRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *NativeRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *NativeRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *NativeRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
 // Network mirrors driverapi.Network.
 type Network struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2343,7 +2405,7 @@ type Network struct {
 
 func (x *Network) Reset() {
 	*x = Network{}
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2355,7 +2417,7 @@ func (x *Network) String() string {
 func (*Network) ProtoMessage() {}
 
 func (x *Network) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2368,7 +2430,7 @@ func (x *Network) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Network.ProtoReflect.Descriptor instead.
 func (*Network) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{40}
+	return file_driver_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Network) GetName() string {
@@ -2422,7 +2484,7 @@ type NetworksReply struct {
 
 func (x *NetworksReply) Reset() {
 	*x = NetworksReply{}
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2434,7 +2496,7 @@ func (x *NetworksReply) String() string {
 func (*NetworksReply) ProtoMessage() {}
 
 func (x *NetworksReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2447,7 +2509,7 @@ func (x *NetworksReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworksReply.ProtoReflect.Descriptor instead.
 func (*NetworksReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{41}
+	return file_driver_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *NetworksReply) GetNetworks() []*Network {
@@ -2475,7 +2537,7 @@ type DHCPLease struct {
 
 func (x *DHCPLease) Reset() {
 	*x = DHCPLease{}
-	mi := &file_driver_proto_msgTypes[42]
+	mi := &file_driver_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2487,7 +2549,7 @@ func (x *DHCPLease) String() string {
 func (*DHCPLease) ProtoMessage() {}
 
 func (x *DHCPLease) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[42]
+	mi := &file_driver_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2500,7 +2562,7 @@ func (x *DHCPLease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DHCPLease.ProtoReflect.Descriptor instead.
 func (*DHCPLease) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{42}
+	return file_driver_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *DHCPLease) GetIface() string {
@@ -2575,7 +2637,7 @@ type DHCPLeasesReply struct {
 
 func (x *DHCPLeasesReply) Reset() {
 	*x = DHCPLeasesReply{}
-	mi := &file_driver_proto_msgTypes[43]
+	mi := &file_driver_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2587,7 +2649,7 @@ func (x *DHCPLeasesReply) String() string {
 func (*DHCPLeasesReply) ProtoMessage() {}
 
 func (x *DHCPLeasesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[43]
+	mi := &file_driver_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2600,7 +2662,7 @@ func (x *DHCPLeasesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DHCPLeasesReply.ProtoReflect.Descriptor instead.
 func (*DHCPLeasesReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{43}
+	return file_driver_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *DHCPLeasesReply) GetLeases() []*DHCPLease {
@@ -2768,7 +2830,11 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"FilesReply\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
-	"\x05count\x18\x02 \x01(\x05R\x05count\"\x91\x01\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count\"Q\n" +
+	"\rNativeRequest\x12\x16\n" +
+	"\x06format\x18\x01 \x01(\tR\x06format\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"\x91\x01\n" +
 	"\aNetwork\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04uuid\x18\x02 \x01(\fR\x04uuid\x12\x16\n" +
@@ -2790,7 +2856,7 @@ const file_driver_proto_rawDesc = "" +
 	"\bhostname\x18\b \x01(\tR\bhostname\x12\x1b\n" +
 	"\tclient_id\x18\t \x01(\tR\bclientId\"G\n" +
 	"\x0fDHCPLeasesReply\x124\n" +
-	"\x06leases\x18\x01 \x03(\v2\x1c.lxcvirt.driver.v1.DHCPLeaseR\x06leases2\xf5\x15\n" +
+	"\x06leases\x18\x01 \x03(\v2\x1c.lxcvirt.driver.v1.DHCPLeaseR\x06leases2\x9f\x17\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -2828,7 +2894,9 @@ const file_driver_proto_rawDesc = "" +
 	"\x12DomainCapabilities\x12,.lxcvirt.driver.v1.DomainCapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12@\n" +
 	"\aSysinfo\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
 	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
-	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12J\n" +
+	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12T\n" +
+	"\x13DomainXMLFromNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12R\n" +
+	"\x11DomainXMLToNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12J\n" +
 	"\fListNetworks\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.NetworksReply\x12W\n" +
 	"\x11NetworkDHCPLeases\x12\x1e.lxcvirt.driver.v1.NameRequest\x1a\".lxcvirt.driver.v1.DHCPLeasesReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
@@ -2844,7 +2912,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -2886,10 +2954,11 @@ var file_driver_proto_goTypes = []any{
 	(*Neighbor)(nil),                  // 37: lxcvirt.driver.v1.Neighbor
 	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
 	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
-	(*Network)(nil),                   // 40: lxcvirt.driver.v1.Network
-	(*NetworksReply)(nil),             // 41: lxcvirt.driver.v1.NetworksReply
-	(*DHCPLease)(nil),                 // 42: lxcvirt.driver.v1.DHCPLease
-	(*DHCPLeasesReply)(nil),           // 43: lxcvirt.driver.v1.DHCPLeasesReply
+	(*NativeRequest)(nil),             // 40: lxcvirt.driver.v1.NativeRequest
+	(*Network)(nil),                   // 41: lxcvirt.driver.v1.Network
+	(*NetworksReply)(nil),             // 42: lxcvirt.driver.v1.NetworksReply
+	(*DHCPLease)(nil),                 // 43: lxcvirt.driver.v1.DHCPLease
+	(*DHCPLeasesReply)(nil),           // 44: lxcvirt.driver.v1.DHCPLeasesReply
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -2904,8 +2973,8 @@ var file_driver_proto_depIdxs = []int32{
 	23, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
 	33, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
 	37, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
-	40, // 12: lxcvirt.driver.v1.NetworksReply.networks:type_name -> lxcvirt.driver.v1.Network
-	42, // 13: lxcvirt.driver.v1.DHCPLeasesReply.leases:type_name -> lxcvirt.driver.v1.DHCPLease
+	41, // 12: lxcvirt.driver.v1.NetworksReply.networks:type_name -> lxcvirt.driver.v1.Network
+	43, // 13: lxcvirt.driver.v1.DHCPLeasesReply.leases:type_name -> lxcvirt.driver.v1.DHCPLease
 	2,  // 14: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
 	9,  // 15: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
 	9,  // 16: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
@@ -2941,47 +3010,51 @@ var file_driver_proto_depIdxs = []int32{
 	1,  // 46: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
 	1,  // 47: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
 	10, // 48: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	1,  // 49: lxcvirt.driver.v1.Driver.ListNetworks:input_type -> lxcvirt.driver.v1.Empty
-	11, // 50: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:input_type -> lxcvirt.driver.v1.NameRequest
-	1,  // 51: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	17, // 52: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 53: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 54: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	17, // 55: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 56: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 57: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 58: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 59: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 60: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	17, // 61: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 62: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 63: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 64: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	19, // 65: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	20, // 66: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 67: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 68: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	22, // 69: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 70: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 71: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	25, // 72: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 73: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	28, // 74: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	29, // 75: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	30, // 76: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	31, // 77: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	34, // 78: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	34, // 79: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	30, // 80: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	20, // 81: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 82: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 83: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	38, // 84: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	39, // 85: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	41, // 86: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
-	43, // 87: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
-	51, // [51:88] is the sub-list for method output_type
-	14, // [14:51] is the sub-list for method input_type
+	40, // 49: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	40, // 50: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	1,  // 51: lxcvirt.driver.v1.Driver.ListNetworks:input_type -> lxcvirt.driver.v1.Empty
+	11, // 52: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:input_type -> lxcvirt.driver.v1.NameRequest
+	1,  // 53: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	17, // 54: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 55: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 56: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	17, // 57: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 58: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 59: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 60: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 61: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 62: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	17, // 63: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 64: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 65: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 66: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	19, // 67: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	20, // 68: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 69: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 70: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	22, // 71: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 72: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 73: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	25, // 74: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 75: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	28, // 76: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	29, // 77: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	30, // 78: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	31, // 79: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	34, // 80: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	34, // 81: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	30, // 82: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	20, // 83: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 84: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 85: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	38, // 86: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	39, // 87: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	20, // 88: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 89: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	42, // 90: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	44, // 91: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	53, // [53:92] is the sub-list for method output_type
+	14, // [14:53] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -3002,7 +3075,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   44,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
