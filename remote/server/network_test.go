@@ -1,18 +1,17 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/remote/client/clienttest"
 	"github.com/lxcvirt/lxcvirt/remote/proto"
 	"github.com/lxcvirt/lxcvirt/remote/wire"
 	"github.com/lxcvirt/lxcvirt/virterror"
@@ -137,88 +136,20 @@ func TestNetworkListingsWithoutNetworks(t *testing.T) {
 	}
 }
 
-// fakeUpstream is a libvirt daemon with a network driver, on a unix
-// socket: it answers the calls the tests forward and records them.
-type fakeUpstream struct {
-	t    *testing.T
-	path string
-
-	mu     sync.Mutex
-	opens  []libvirt.ConnectOpenArgs
-	calls  []int32
-	closed int
-}
-
-func startUpstream(t *testing.T) *fakeUpstream {
-	t.Helper()
-	u := &fakeUpstream{t: t, path: filepath.Join(t.TempDir(), "up-sock")}
-	l, err := net.Listen("unix", u.path)
-	if err != nil {
-		t.Fatal(err)
+// upstreamHandlers are a network driver's answers: one network, an error
+// for a define, and callback 7 for event registrations.
+func upstreamHandlers() map[int32]clienttest.Handler {
+	return map[int32]clienttest.Handler{
+		proto.ProcConnectListAllNetworks: func([]byte) (any, *wire.ErrorPayload) {
+			return &libvirt.ConnectListAllNetworksRet{Nets: []libvirt.Network{{Name: "upstream-net"}}, Ret: 1}, nil
+		},
+		proto.ProcNetworkDefineXML: func([]byte) (any, *wire.ErrorPayload) {
+			return nil, wire.NewError(int32(libvirt.ErrNetworkExist), int32(virterror.FromNetwork), "operation failed: upstream says no", "upstream says no")
+		},
+		proto.ProcConnectNetworkEventRegisterAny: func([]byte) (any, *wire.ErrorPayload) {
+			return &libvirt.ConnectNetworkEventRegisterAnyRet{CallbackID: 7}, nil
+		},
 	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go u.serve(c)
-		}
-	}()
-	return u
-}
-
-func (u *fakeUpstream) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	send := func(h wire.Header, v any) {
-		b, _ := wire.Marshal(v)
-		buf, _ := wire.AppendPacket(nil, h, b)
-		c.Write(buf)
-	}
-	for {
-		p, err := wire.ReadPacket(r)
-		if err != nil {
-			u.mu.Lock()
-			u.closed++
-			u.mu.Unlock()
-			return
-		}
-		u.mu.Lock()
-		u.calls = append(u.calls, p.Procedure)
-		u.mu.Unlock()
-		h := p.Header
-		h.Type = wire.Reply
-		switch p.Procedure {
-		case proto.ProcAuthList:
-			send(h, &libvirt.AuthListRet{Types: []libvirt.AuthType{0}})
-		case proto.ProcConnectOpen:
-			var a libvirt.ConnectOpenArgs
-			if err := wire.Unmarshal(p.Payload, &a); err != nil {
-				u.t.Error(err)
-			}
-			u.mu.Lock()
-			u.opens = append(u.opens, a)
-			u.mu.Unlock()
-			send(h, struct{}{})
-		case proto.ProcConnectListAllNetworks:
-			send(h, &libvirt.ConnectListAllNetworksRet{Nets: []libvirt.Network{{Name: "upstream-net"}}, Ret: 1})
-		case proto.ProcConnectNetworkEventRegisterAny:
-			send(h, &libvirt.ConnectNetworkEventRegisterAnyRet{CallbackID: 7})
-			send(wire.Header{Program: proto.RemoteProgram, Version: 1, Procedure: proto.ProcNetworkEventLifecycle, Type: wire.Message},
-				&libvirt.NetworkEventLifecycleMsg{CallbackID: 7, Net: libvirt.Network{Name: "upstream-net"}, Event: 2})
-		default:
-			h.Status = wire.Error
-			send(h, wire.NewError(int32(libvirt.ErrNetworkExist), int32(virterror.FromNetwork), "operation failed: upstream says no", "upstream says no"))
-		}
-	}
-}
-
-func (u *fakeUpstream) snapshot() ([]libvirt.ConnectOpenArgs, []int32, int) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return append([]libvirt.ConnectOpenArgs(nil), u.opens...), append([]int32(nil), u.calls...), u.closed
 }
 
 // TestNetworksForwarded: with libvirt's network driver on a socket, each
@@ -227,10 +158,10 @@ func (u *fakeUpstream) snapshot() ([]libvirt.ConnectOpenArgs, []int32, int) {
 // the driver's answers, errors and events passed through; the connection
 // ends with the client's.
 func TestNetworksForwarded(t *testing.T) {
-	up := startUpstream(t)
+	up := clienttest.Start(t, upstreamHandlers())
 	ts := startServer(t, func(c *Config) {
 		c.Networks = testNetworks()
-		c.NetworkSockets = []string{filepath.Join(t.TempDir(), "absent"), up.path}
+		c.NetworkSockets = []string{filepath.Join(t.TempDir(), "absent"), up.Path}
 	})
 	rc := dial(t, ts.rw)
 	rc.open(0)
@@ -245,22 +176,16 @@ func TestNetworksForwarded(t *testing.T) {
 		t.Errorf("error domain %d, want the network driver's", e.Domain)
 	}
 
-	rc.start(proto.ProcConnectNetworkEventRegisterAny, &libvirt.ConnectNetworkEventRegisterAnyArgs{EventID: int32(libvirt.NetworkEventIDLifecycle)})
-	var gotReply, gotEvent bool
-	for !gotReply || !gotEvent {
-		p := rc.read()
-		switch {
-		case p.Type == wire.Reply && p.Procedure == proto.ProcConnectNetworkEventRegisterAny:
-			gotReply = true
-		case p.Type == wire.Message && p.Procedure == proto.ProcNetworkEventLifecycle:
-			var m libvirt.NetworkEventLifecycleMsg
-			if err := wire.Unmarshal(p.Payload, &m); err != nil || m.CallbackID != 7 || m.Net.Name != "upstream-net" {
-				t.Errorf("event %+v: %v", m, err)
-			}
-			gotEvent = true
-		default:
-			t.Fatalf("unexpected packet %s", p.Header.String())
-		}
+	var cb libvirt.ConnectNetworkEventRegisterAnyRet
+	rc.mustCall(proto.ProcConnectNetworkEventRegisterAny, &libvirt.ConnectNetworkEventRegisterAnyArgs{EventID: int32(libvirt.NetworkEventIDLifecycle)}, &cb)
+	up.Event(proto.ProcNetworkEventLifecycle, &libvirt.NetworkEventLifecycleMsg{CallbackID: cb.CallbackID, Net: libvirt.Network{Name: "upstream-net"}, Event: 2})
+	p := rc.read()
+	var m libvirt.NetworkEventLifecycleMsg
+	if p.Type != wire.Message || p.Procedure != proto.ProcNetworkEventLifecycle {
+		t.Fatalf("packet %s, want the network driver's event", p.Header.String())
+	}
+	if err := wire.Unmarshal(p.Payload, &m); err != nil || m.CallbackID != 7 || m.Net.Name != "upstream-net" {
+		t.Errorf("event %+v: %v", m, err)
 	}
 
 	ro := dial(t, ts.ro)
@@ -269,7 +194,7 @@ func TestNetworksForwarded(t *testing.T) {
 	e = ro.call(proto.ProcNetworkDefineXML, &libvirt.NetworkDefineXMLArgs{XML: "<network/>"}, nil)
 	wantError(t, e, libvirt.ErrOperationDenied, "operation forbidden: read only access prevents virNetworkDefineXML")
 
-	opens, calls, _ := up.snapshot()
+	opens, calls := up.Opens(), up.Calls()
 	if len(opens) != 2 || opens[0].Name[0] != "network:///system" || opens[0].Flags != 0 || opens[1].Flags != libvirt.ConnectRo {
 		t.Errorf("upstream opens %+v: want network:///system, then read-only for the read-only client", opens)
 	}
@@ -287,7 +212,7 @@ func TestNetworksForwarded(t *testing.T) {
 	ro.c.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if _, _, closed := up.snapshot(); closed == 2 {
+		if up.Closed() == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
