@@ -431,9 +431,12 @@ func TestVirtManager(t *testing.T) {
 	r.logCreatedXML()
 	r.logCalls(d)
 	// virt-manager manages the connection's virtual networks: the calls it
-	// checks support with and watches networks by succeed.
+	// checks support with (virConnect.listNetworks: CONNECT_NUM_OF_NETWORKS
+	// and CONNECT_LIST_NETWORKS; its connection details say the connection
+	// "does not support virtual network management" when they fail) and
+	// watches networks by succeed.
 	calls := d.callsOf(r.pid)
-	for _, proc := range []string{"CONNECT_NUM_OF_NETWORKS", "CONNECT_NETWORK_EVENT_REGISTER_ANY",
+	for _, proc := range []string{"CONNECT_NUM_OF_NETWORKS", "CONNECT_LIST_NETWORKS", "CONNECT_NETWORK_EVENT_REGISTER_ANY",
 		"CONNECT_LIST_ALL_NETWORKS", "NETWORK_GET_XML_DESC"} {
 		if !succeeded(calls, proc) {
 			t.Errorf("virt-manager made no successful %s", proc)
