@@ -9,11 +9,8 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,50 +18,6 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
-
-const (
-	// lxcNet is LXC's lxc-net script: its bridge with dnsmasq's DHCP and NAT.
-	lxcNet = "/usr/libexec/lxc/lxc-net"
-	// lxcNetUp is the marker lxc-net leaves while it runs, and its
-	// dnsmasq's pid file.
-	lxcNetUp  = "/run/lxc/network_up"
-	lxcNetPID = "/run/lxc/dnsmasq.pid"
-	// lxcNetLeases is lxc-net's dnsmasq lease file for its bridge.
-	lxcNetLeases = "/var/lib/misc/dnsmasq." + testenv.Bridge + ".leases"
-)
-
-// ensureLXCNet makes LXC's lxc-net run (its bridge, dnsmasq and NAT), as
-// its packaged service does; it is left running, as that service would be.
-func ensureLXCNet(t testing.TB) {
-	t.Helper()
-	testenv.RequireRoot(t)
-	testenv.RequireTool(t, "dnsmasq", "dnsmasq-base")
-	if _, err := os.Stat(lxcNet); err != nil {
-		testenv.Missing(t, "%s is missing (package lxc)", lxcNet)
-	}
-	if lxcNetRunning() {
-		return
-	}
-	if out, err := exec.Command(lxcNet, "start").CombinedOutput(); err != nil && !lxcNetRunning() {
-		t.Fatalf("%s start: %v\n%s", lxcNet, err, out)
-	}
-	if !lxcNetRunning() {
-		t.Fatalf("%s started, but its dnsmasq does not run", lxcNet)
-	}
-}
-
-// lxcNetRunning reports whether lxc-net is up with its dnsmasq alive.
-func lxcNetRunning() bool {
-	if _, err := os.Stat(lxcNetUp); err != nil {
-		return false
-	}
-	b, err := os.ReadFile(lxcNetPID)
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	return err == nil && syscall.Kill(pid, 0) == nil
-}
 
 // randomMAC is a locally administered unicast MAC in libvirt's 52:54:00
 // prefix.
@@ -169,7 +122,7 @@ func bridgeIPv4(t testing.TB, bridge string) string {
 // container gets from lxc-net's dnsmasq, domifaddr --source lease; and it
 // refuses to define or change networks, changing nothing.
 func TestNetworksServedByLxcvirtd(t *testing.T) {
-	ensureLXCNet(t)
+	testenv.RequireLXCNet(t)
 	h := newHost(t)
 	d := startDaemon(t, h)
 	u := uri(d.sock)
@@ -202,7 +155,7 @@ func TestNetworksServedByLxcvirtd(t *testing.T) {
 		t.Errorf("lease hostname %q, want %q", l.hostname, name)
 	}
 	ip, _, _ := strings.Cut(l.ip, "/")
-	leases, err := os.ReadFile(lxcNetLeases)
+	leases, err := os.ReadFile(testenv.LXCNetLeases)
 	must(t, err)
 	if !regexpLine(string(leases), `\d+ `+mac+` `+regexp.QuoteMeta(ip)+` .*`) {
 		t.Errorf("dnsmasq's lease file has no lease of %s for %s:\n%s", ip, mac, leases)
@@ -234,8 +187,8 @@ func TestNetworksServedByLxcvirtd(t *testing.T) {
 	if _, err := os.Stat("/sys/class/net/n1br-refused"); err == nil {
 		t.Errorf("a refused net-create made its bridge")
 	}
-	if !lxcNetRunning() {
-		t.Errorf("lxc-net no longer runs after the refused calls")
+	if info := d.ok("net-info", "default"); !regexpLine(info, `Active:\s+yes`) {
+		t.Errorf("default is no longer active after the refused calls:\n%s", info)
 	}
 }
 

@@ -409,3 +409,36 @@ func TestContainerOpenNamespaces(t *testing.T) {
 		t.Errorf("namespaces of an init that exited: %v", err)
 	}
 }
+
+// A failed start reports the cause LXC wrote to the container's log for
+// this start, not LXC's boilerplate and not an earlier start's lines (LXC
+// appends to the log). The lines are LXC 5.0's, for a missing bind source.
+func TestWithLogTailGivesThisStartsCause(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lxc.log")
+	old := "lxc-start c 20261202191141.700 ERROR    conf - ../src/lxc/conf.c:lxc_setup:4419 - an earlier start's failure\n"
+	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New("lxc-start: exit status 1")
+	if err := withLogTail(base, p, int64(len(old))); err != base {
+		t.Fatalf("with nothing new: %v", err)
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString(`lxc-start c 20261202191141.743 ERROR    utils - ../src/lxc/utils.c:safe_mount:1220 - No such file or directory - Failed to mount "/srv/absent" onto "/usr/lib/x86_64-linux-gnu/lxc/rootfs/mnt/x"
+lxc-start c 20261202191141.743 ERROR    conf - ../src/lxc/conf.c:lxc_setup:4419 - Failed to setup mount entries
+lxc-start c 20261202191141.743 ERROR    start - ../src/lxc/start.c:do_start:1272 - Failed to setup container "c"
+lxc-start c 20261202191141.744 ERROR    sync - ../src/lxc/sync.c:sync_wait:34 - An error occurred in another process (expected sequence number 3)
+lxc-start c 20261202191141.744 ERROR    lxccontainer - ../src/lxc/lxccontainer.c:wait_on_daemonized_start:878 - Received container state "ABORTING" instead of "RUNNING"
+lxc-start c 20261202191141.744 ERROR    lxc_start - ../src/lxc/tools/lxc_start.c:main:309 - To get more details, run the container in foreground mode
+lxc-start c 20261202191141.750 ERROR    start - ../src/lxc/start.c:__lxc_start:2107 - Failed to spawn container "c"
+`)
+	f.Close()
+	err = withLogTail(base, p, int64(len(old)))
+	want := `LXC: No such file or directory - Failed to mount "/srv/absent" onto "/usr/lib/x86_64-linux-gnu/lxc/rootfs/mnt/x"; Failed to setup mount entries; Failed to setup container "c" (lxc-start: exit status 1)`
+	if err.Error() != want || !errors.Is(err, base) {
+		t.Fatalf("got  %q\nwant %q", err, want)
+	}
+}

@@ -36,7 +36,7 @@ func TestConformanceXML(t *testing.T) {
 		"lxc-disk-formats.xml":    {libvirt.ErrConfigUnsupported, []string{"<filesystem type='file'>"}},
 		"lxc-ethernet-hostip.xml": {libvirt.ErrConfigUnsupported, []string{"<interface type='ethernet'>", "<source><ip>"}},
 		"lxc-ethernet.xml":        {libvirt.ErrConfigUnsupported, []string{"<route address='192.168.124.0'", "default gateway"}},
-		"lxc-filesystem-ram.xml":  {0, []string{"lxc.mount.entry = tmpfs /mnt/mississippi tmpfs size=1048576k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/antananarivo tmpfs size=1024k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/ouagadougou tmpfs size=1024k,create=dir 0 0", "lxc.init.cmd = /bin/sh"}},
+		"lxc-filesystem-ram.xml":  {0, []string{"lxc.mount.entry = tmpfs /mnt/mississippi tmpfs nosuid,nodev,size=1048576k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/antananarivo tmpfs nosuid,nodev,size=1024k,create=dir 0 0", "lxc.mount.entry = tmpfs /mnt/ouagadougou tmpfs nosuid,nodev,size=1024k,create=dir 0 0", "lxc.init.cmd = /bin/sh"}},
 		"lxc-filesystem-root.xml": {0, []string{"lxc.rootfs.path = dir:/"}},
 		"lxc-hostdev.xml":         {libvirt.ErrConfigUnsupported, []string{"<hostdev> devices are not supported by the LXC driver"}},
 		"lxc-idmap.xml":           {libvirt.ErrConfigUnsupported, []string{"<route address='192.168.124.0'"}},

@@ -296,6 +296,7 @@ func (mp *mapper) mountEntry(fs *libvirtxml.DomainFilesystem) error {
 		}
 		src.RAM.Usage, src.RAM.Units = uint(kib), "KiB"
 		entry = "tmpfs " + target + " tmpfs"
+		opts = append(opts, "nosuid", "nodev") // as libvirt-lxc mounts it (lxcContainerMountFSTmpfs)
 		if kib > 0 {
 			opts = append(opts, fmt.Sprintf("size=%dk", kib))
 		}
@@ -419,7 +420,8 @@ func chardevTypeName(s *libvirtxml.DomainChardevSource) string {
 
 // init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup>,
 // <initenv> and <cmdline>, which reaches init's environment as
-// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it. LXC splits lxc.init.cmd at spaces and honours no quoting, so
+// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it, after libvirt-lxc's
+// guestEnv. LXC splits lxc.init.cmd at spaces and honours no quoting, so
 // arguments containing whitespace (or empty ones) cannot be expressed and
 // are refused. Arguments starting with '-' are accepted: they only ever
 // reach the container's init through lxc.init.cmd, never an lxc-* argv.
@@ -470,6 +472,9 @@ func (mp *mapper) init() error {
 			return unsupported("%s %q: the LXC driver needs a numeric id (LXC does not resolve names)", id.field, id.value)
 		}
 		mp.add(id.key, id.value)
+	}
+	for _, e := range guestEnv(mp.d.UUID, mp.d.Name) {
+		mp.add("lxc.environment", e.Key+"="+e.Value)
 	}
 	if os.Cmdline != "" {
 		if err := checkText("<os><cmdline>", os.Cmdline); err != nil {
