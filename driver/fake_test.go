@@ -572,3 +572,22 @@ func (c *fakeContainer) OpenNamespaces() ([]*os.File, error) {
 	}
 	return []*os.File{f}, nil
 }
+
+// InitIDs knows one user, tester (1234), and one group, staff (50).
+func (f *fakeRuntime) InitIDs(rootfs, user, group string) (uid, gid string, err error) {
+	ids := map[string]string{"User tester": "1234", "Group staff": "50"}
+	for _, q := range []struct {
+		kind, name string
+		out        *string
+	}{{"User", user, &uid}, {"Group", group, &gid}} {
+		if q.name == "" {
+			continue
+		}
+		id, ok := ids[q.kind+" "+q.name]
+		if !ok {
+			return "", "", &lxc.UnknownIDError{Kind: q.kind, Name: q.name}
+		}
+		*q.out = id
+	}
+	return uid, gid, nil
+}

@@ -173,6 +173,23 @@ func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	if err != nil {
 		return nil, virterror.Wrap(err)
 	}
+	if m.InitUser != "" || m.InitGroup != "" {
+		// libvirt-lxc resolves the names in the container, at each start.
+		uid, gid, err := l.rt.InitIDs(m.RootFS, m.InitUser, m.InitGroup)
+		var unknown *lxc.UnknownIDError
+		switch {
+		case errors.As(err, &unknown):
+			return nil, internalErr("%s %s doesn't exist", unknown.Kind, unknown.Name) // libvirt-lxc's words
+		case err != nil:
+			return nil, internalErr("cannot resolve <inituser>/<initgroup> of '%s': %v", m.Name, err)
+		}
+		if uid != "" {
+			m.Config = append(m.Config, xmlmap.Entry{Key: "lxc.init.uid", Value: uid})
+		}
+		if gid != "" {
+			m.Config = append(m.Config, xmlmap.Entry{Key: "lxc.init.gid", Value: gid})
+		}
+	}
 	return m, nil
 }
 

@@ -42,6 +42,9 @@ type Runtime interface {
 	// ctx ends or it is closed; running tells whether the current init
 	// still runs.
 	ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error)
+	// InitIDs resolves an init's user and group names in the root
+	// filesystem rootfs (see lxc.InitIDs).
+	InitIDs(rootfs, user, group string) (uid, gid string, err error)
 }
 
 // Container is the handle of one running init of a container (see

@@ -229,8 +229,9 @@ func TestStartFailure(t *testing.T) {
 	f.replies["lxc-start"] = Result{ExitCode: 1, Stderr: []byte("lxc-start: web: ../src/lxc/tools/lxc_start.c: main: 306 The container failed to start\n")}
 	f.replies["lxc-stop"] = Result{ExitCode: 2, Stderr: []byte(stderrStopStopped)}
 	dir := filepath.Join(r.LXCPath(), "web")
-	log := "lxc-start web 20260101 INFO  start - starting\n" +
-		"lxc-start web 20260101 ERROR start - first\nlxc-start web 20260101 ERROR start - second\n"
+	log := "lxc-start web 20260101 INFO     start - ../src/lxc/start.c:x:1 - starting\n" +
+		"lxc-start web 20260101 ERROR    conf - ../src/lxc/conf.c:a:2 - first\n" +
+		"lxc-start web 20260101 ERROR    start - ../src/lxc/start.c:b:3 - second\n"
 	f.hook = func(argv []string) {
 		if filepath.Base(argv[0]) == "lxc-start" {
 			write(t, filepath.Join(dir, "lxc.log"), log)
@@ -238,7 +239,7 @@ func TestStartFailure(t *testing.T) {
 	}
 	_, err := rt.Start(t.Context(), "web", []byte("lxc.uts.name = web\n"))
 	var ce *CommandError
-	if !errors.As(err, &ce) || !strings.HasSuffix(err.Error(), "; lxc log: lxc-start web 20260101 ERROR start - first | lxc-start web 20260101 ERROR start - second") {
+	if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "LXC: first; second (lxc-start ") {
 		t.Fatalf("err = %v; want lxc-start's error with the log's error lines", err)
 	}
 	if got := f.last(); filepath.Base(got[0]) != "lxc-stop" || got[len(got)-1] != "-k" {

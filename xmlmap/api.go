@@ -155,6 +155,12 @@ type Mapped struct {
 	RootFS string
 	// Init is the argv run as the container's init (<init> + <initarg>).
 	Init []string
+	// InitUser and InitGroup are <inituser> and <initgroup> given by name:
+	// libvirt-lxc resolves them in the container, so the config lacks
+	// lxc.init.uid / lxc.init.gid and the driver adds them at each start
+	// from the root filesystem's /etc/passwd and /etc/group. Numeric ids
+	// go into the config directly and leave these empty.
+	InitUser, InitGroup string
 	// Interfaces lists the network interfaces in config order
 	// (lxc.net.N for Interfaces[N]); empty means a private network
 	// namespace with only lo.

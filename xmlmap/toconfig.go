@@ -458,20 +458,27 @@ func (mp *mapper) init() error {
 		os.InitDir = dir
 		mp.add("lxc.init.cwd", dir)
 	}
-	for _, id := range []struct{ field, value, key string }{
-		{"<inituser>", os.InitUser, "lxc.init.uid"},
-		{"<initgroup>", os.InitGroup, "lxc.init.gid"},
+	for _, id := range []struct {
+		field, value, key string
+		name              *string
+	}{
+		{"<inituser>", os.InitUser, "lxc.init.uid", &mp.out.InitUser},
+		{"<initgroup>", os.InitGroup, "lxc.init.gid", &mp.out.InitGroup},
 	} {
 		if id.value == "" {
 			continue
 		}
-		if _, err := strconv.ParseUint(id.value, 10, 32); err != nil {
-			if err := checkText(id.field, id.value); err != nil {
-				return err
-			}
-			return unsupported("%s %q: the LXC driver needs a numeric id (LXC does not resolve names)", id.field, id.value)
+		if _, err := strconv.ParseUint(id.value, 10, 32); err == nil {
+			mp.add(id.key, id.value)
+			continue
 		}
-		mp.add(id.key, id.value)
+		if err := checkText(id.field, id.value); err != nil {
+			return err
+		}
+		if len(id.value) > 256 || strings.ContainsAny(id.value, ":/ \t\n") {
+			return xmlErr("%s %q is neither a numeric id nor a user or group name", id.field, id.value)
+		}
+		*id.name = id.value // resolved in the container at start
 	}
 	for _, e := range guestEnv(mp.d.UUID, mp.d.Name) {
 		mp.add("lxc.environment", e.Key+"="+e.Value)
