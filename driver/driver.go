@@ -52,6 +52,10 @@ type Config struct {
 	DefaultBridge string
 	// Networks maps libvirt network names to host bridges.
 	Networks map[string]string
+	// Ports plugs <interface type='network'> into the networks of
+	// libvirt's network driver when it runs (nil: never; Networks alone
+	// resolve network names).
+	Ports NetworkPorts
 	// Runtime runs the containers (default: an lxc.Runtime on LXCPath).
 	Runtime Runtime
 	// Logger receives the driver's logs (default slog.Default()).
@@ -171,7 +175,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			Cgroup:        rt.CgroupLayout(),
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
-			NewUUID:       randomUUID,
+			// With libvirt's network driver, networks are resolved at start.
+			NetworkPorts:    cfg.Ports != nil,
+			NetworksAtStart: cfg.Ports != nil,
+			NewUUID:         randomUUID,
 		},
 		ctx: bg, cancel: cancel,
 	}

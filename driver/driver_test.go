@@ -27,6 +27,7 @@ type env struct {
 	clock    *fakeClock // nil: the system clock
 	stateDir string
 	runDir   string
+	ports    NetworkPorts // libvirt's network driver, when the test has one
 	l        *LXC
 }
 
@@ -72,6 +73,7 @@ func (e *env) open() *LXC {
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
 		Runtime:       e.rt,
+		Ports:         e.ports,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if e.clock != nil {

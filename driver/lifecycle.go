@@ -51,7 +51,7 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 // appended to). A reboot the driver completes keeps it, as a reboot LXC
 // does in place keeps appending to it.
 func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason, newLog bool) (err error) {
-	live, err := l.liveDef(d.uuid, def)
+	dom, err := l.liveDom(d.uuid, def)
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,15 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			}
 		}
 	}()
+	ports, err := l.plugNetworks(ctx, d, dom)
+	undo = append(undo, func() { l.unplugNetworks(d.name, ports) })
+	if err != nil {
+		return err
+	}
+	live, err := l.mapLive(dom)
+	if err != nil {
+		return err
+	}
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
@@ -156,6 +165,15 @@ func (l *LXC) killQuietly(name string) {
 // stats read its counters), and the LXC config for that copy, with lxcfs's
 // mount hook when lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
+	dom, err := l.liveDom(u, def)
+	if err != nil {
+		return nil, err
+	}
+	return l.mapLive(dom)
+}
+
+// liveDom is the first half of liveDef: the copy of the definition.
+func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
 		return nil, internalErr("copy definition: %v", err)
@@ -168,10 +186,16 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 			}
 		}
 	}
+	return &dom, nil
+}
+
+// mapLive is the second half of liveDef: the LXC config of the copy.
+func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	opts := l.opts
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
-	m, err := xmlmap.ToConfig(&dom, opts)
+	opts.NetworksAtStart = false
+	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
 	}
@@ -256,7 +280,7 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 // sessions) for the start that follows.
 func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
-	pid := d.pid
+	pid, liveXML := d.pid, d.liveXML
 	if d.ct != nil {
 		d.ct.Close()
 	}
@@ -267,6 +291,7 @@ func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restart
 	if !restarting {
 		l.stopRelays(d)
 	}
+	l.unplugNetworks(d.name, portsOf(liveXML))
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)

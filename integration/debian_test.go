@@ -111,6 +111,12 @@ func TestDebian12Guest(t *testing.T) {
 		t.Errorf("%s has no lease of %s for %s:\n%s", testenv.LXCNetLeases, addr, mac, leases)
 	}
 	t.Logf("eth0 %s has %s", mac, addr)
+	// The same lease through libvirt's calls on the lxc:// connection.
+	l := waitLease(t, uri(d.sock), "default", mac)
+	if ip, _, _ := strings.Cut(l.ip, "/"); ip != addr {
+		t.Errorf("net-dhcp-leases default shows %s for %s, the guest has %s", l.ip, mac, addr)
+	}
+	checkDomifaddrLease(t, uri(d.sock), name, l)
 
 	// apt, through the NAT and dnsmasq's DNS, to the host's Debian archive.
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)

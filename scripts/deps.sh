@@ -5,7 +5,8 @@ set -eu
 
 # Build, run and test lxcvirt itself.
 packages="lxc lxcfs busybox-static libvirt-clients libvirt-dev pkg-config iproute2 gcc make tmux prometheus-libvirt-exporter"
-# The default network is LXC's lxc-net: its bridge lxcbr0, dnsmasq for DHCP and DNS, NAT by
+# The default network is LXC's lxc-net: its bridge lxcbr0, dnsmasq for DHCP and DNS (also libvirt's
+# NAT networks' DHCP, in the network tests), NAT by
 # nftables (or iptables where nft cannot be used).
 packages="$packages dnsmasq-base nftables iptables"
 # The Debian 12 guest test builds its root filesystem with debootstrap.

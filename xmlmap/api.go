@@ -81,6 +81,14 @@ type Options struct {
 	// Networks maps a libvirt network name to its bridge for
 	// <interface type='network'>; "default" maps to DefaultBridge when absent.
 	Networks map[string]string
+	// NetworkPorts is set when libvirt's network driver may serve the
+	// networks: an <interface type='network'> whose <source> carries the
+	// portid and bridge of the port made for it is attached to that
+	// bridge (as libvirt's live XML shows a port).
+	NetworkPorts bool
+	// NetworksAtStart accepts a network that Networks does not name: it
+	// is resolved when the domain starts, as libvirt checks networks then.
+	NetworksAtStart bool
 	// NewUUID supplies a UUID for a definition without one. When it is nil,
 	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
 	// FromConfig leaves <uuid> empty.

@@ -652,21 +652,26 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 		src.Bridge.Bridge = out.Bridge
 	case src.Network != nil:
-		if err := refuseOthers("source", src.Network, "Network", "Bridge"); err != nil {
+		if err := refuseOthers("source", src.Network, "Network", "Bridge", "PortID"); err != nil {
 			return out, err
 		}
 		out.Type, out.Network = "network", src.Network.Network
 		if out.Network == "" {
 			return out, xmlErr("<interface type='network'> needs <source network=…>")
 		}
+		if src.Network.PortID != "" && src.Network.Bridge != "" && mp.opts.NetworkPorts {
+			// A port of libvirt's network driver, made for this start.
+			out.Bridge = src.Network.Bridge
+			break
+		}
+		src.Network.Bridge, src.Network.PortID = "", ""
 		out.Bridge = mp.opts.Networks[out.Network]
 		if out.Bridge == "" && out.Network == "default" {
 			out.Bridge = mp.opts.DefaultBridge
 		}
-		if out.Bridge == "" {
+		if out.Bridge == "" && !mp.opts.NetworksAtStart {
 			return out, virterror.New(libvirt.ErrNoNetwork, "Network not found: no network with matching name '%s'", out.Network)
 		}
-		src.Network.Bridge = ""
 	case src.Ethernet != nil:
 		out.Type = "ethernet"
 		if len(src.Ethernet.IP) > 0 || len(src.Ethernet.Route) > 0 {
