@@ -167,6 +167,15 @@ func TestNetworksServedByLxcvirtd(t *testing.T) {
 		return err == nil && strings.Contains(out, " "+l.ip+" "), out
 	})
 
+	// Beyond libvirt: an <interface type='bridge'> on lxc-net's bridge
+	// finds its lease in the network "default" too (the seed demo's).
+	bname, bmac := h.name("n1br"), randomMAC()
+	bxml := strings.Replace(dhcpXML(bname, h.rootfs(dhcpInit), "default", bmac),
+		"<interface type='network'><source network='default'/>", "<interface type='bridge'><source bridge='"+testenv.Bridge+"'/>", 1)
+	d.ok("define", writeXML(t, bxml))
+	d.ok("start", bname)
+	checkDomifaddrLease(t, u, bname, waitLease(t, u, "default", bmac))
+
 	// Changes are refused, pointing at libvirt's network daemon.
 	other := writeXML(t, `<network><name>n1-refused</name><bridge name='n1br-refused'/></network>`)
 	for _, args := range [][]string{

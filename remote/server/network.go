@@ -377,7 +377,9 @@ func (s *Server) networkPortCreateXML(ctx context.Context, c *conn, args *libvir
 // leaseAddresses answers virDomainInterfaceAddresses from the DHCP leases
 // of the domain's networks, as libvirt's virDomainNetDHCPInterfaces does:
 // for each <interface type='network'> with a MAC, the leases its network
-// holds for that MAC, under the interface's host-side name.
+// holds for that MAC, under the interface's host-side name. Beyond
+// libvirt, an <interface type='bridge'> on the bridge of a network
+// lxcvirtd serves itself (lxc-net's) is looked up in that network too.
 func (s *Server) leaseAddresses(ctx context.Context, c *conn, uuid driverapi.UUID) (*libvirt.DomainInterfaceAddressesRet, error) {
 	const api = "virDomainInterfaceAddresses"
 	x, err := s.drv().XMLDesc(ctx, uuid, 0)
@@ -393,10 +395,20 @@ func (s *Server) leaseAddresses(ctx context.Context, c *conn, uuid driverapi.UUI
 		return ret, nil
 	}
 	for _, ifc := range dom.Devices.Interfaces {
-		if ifc.Source == nil || ifc.Source.Network == nil || ifc.MAC == nil || ifc.MAC.Address == "" {
+		if ifc.Source == nil || ifc.MAC == nil || ifc.MAC.Address == "" {
 			continue
 		}
-		leases, err := c.networkLeases(ctx, api, ifc.Source.Network.Network, ifc.MAC.Address)
+		var network string
+		switch {
+		case ifc.Source.Network != nil:
+			network = ifc.Source.Network.Network
+		case ifc.Source.Bridge != nil:
+			network = c.networkOfBridge(ctx, ifc.Source.Bridge.Bridge)
+		}
+		if network == "" {
+			continue
+		}
+		leases, err := c.networkLeases(ctx, api, network, ifc.MAC.Address)
 		if err != nil {
 			return nil, err
 		}
@@ -413,4 +425,24 @@ func (s *Server) leaseAddresses(ctx context.Context, c *conn, uuid driverapi.UUI
 		ret.Ifaces = append(ret.Ifaces, out)
 	}
 	return ret, nil
+}
+
+// networkOfBridge names the network lxcvirtd serves itself whose bridge is
+// bridge; "" when there is none or libvirt's network driver serves the
+// networks (its bridges are its own business, as in libvirt).
+func (c *conn) networkOfBridge(ctx context.Context, bridge string) string {
+	nets := c.srv.cfg.Networks
+	if bridge == "" || nets == nil || c.networkUpstream(ctx) != nil {
+		return ""
+	}
+	list, err := nets.ListNetworks(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, n := range list {
+		if n.Bridge == bridge {
+			return n.Name
+		}
+	}
+	return ""
 }
