@@ -59,6 +59,12 @@ type Config struct {
 	// CgroupRoot is where the cgroup hierarchies are mounted
 	// (default /sys/fs/cgroup); the layout is detected there.
 	CgroupRoot string
+	// UserNS is set for a session daemon's driver (an unprivileged user's):
+	// every container runs in a user namespace within these ids (see
+	// xmlmap.UserNS). DelegatedCgroup is then the cgroup the host
+	// delegated to the user (lxc.DelegatedCgroup), which the runtime joins.
+	UserNS          *xmlmap.UserNS
+	DelegatedCgroup string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// After is the timer of the waits whose end is policy — the shutdown
@@ -150,7 +156,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout})
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{
+			LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout,
+			DelegatedCgroup: cfg.DelegatedCgroup,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
@@ -172,6 +181,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
 			NewUUID:       randomUUID,
+			UserNS:        cfg.UserNS,
 		},
 		ctx: bg, cancel: cancel,
 	}

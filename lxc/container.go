@@ -44,6 +44,10 @@ type RuntimeConfig struct {
 	Logger *slog.Logger
 	// Timeout bounds each lxc-* call (see WithTimeout); 0: none.
 	Timeout time.Duration
+	// DelegatedCgroup, set for an unprivileged runtime, is the cgroup the
+	// host delegated to the user (DelegatedCgroup): the process joins it
+	// on every hierarchy that has it, and logs the ones that do not.
+	DelegatedCgroup string
 
 	procRoot string // /proc; tests point it elsewhere
 	netRoot  string // /sys/class/net
@@ -68,6 +72,15 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	}
 	if err := os.MkdirAll(cfg.LXCPath, 0o755); err != nil {
 		return nil, fmt.Errorf("lxc: %w", err)
+	}
+	if cfg.DelegatedCgroup != "" {
+		missing, err := joinDelegatedCgroup(sys, cfg.DelegatedCgroup)
+		if err != nil {
+			return nil, fmt.Errorf("lxc: %w", err)
+		}
+		if len(missing) > 0 {
+			cfg.Logger.Warn("cgroups not delegated to the user: LXC skips these hierarchies, so limits there fail", "missing", missing)
+		}
 	}
 	return &Runtime{r: r, sys: sys, log: cfg.Logger, live: map[string]*Container{}}, nil
 }
