@@ -158,7 +158,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	if rt == nil {
 		r, err := lxc.NewRuntime(lxc.RuntimeConfig{
 			LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout,
-			DelegatedCgroup: cfg.DelegatedCgroup,
+			DelegatedCgroup: cfg.DelegatedCgroup, ContainerRoot: containerRoot(cfg.UserNS),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
@@ -194,6 +194,15 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 		l.log.Error("autostart skipped", "err", err)
 	}
 	return l, nil
+}
+
+// containerRoot is the host uid an unprivileged container's root maps to
+// by default (the first subordinate uid), 0 for privileged containers.
+func containerRoot(ns *xmlmap.UserNS) int {
+	if ns == nil || len(ns.UIDs) == 0 {
+		return 0
+	}
+	return int(ns.UIDs[0].Start)
 }
 
 func randomUUID() [16]byte {

@@ -48,6 +48,11 @@ type RuntimeConfig struct {
 	// host delegated to the user (DelegatedCgroup): the process joins it
 	// on every hierarchy that has it, and logs the ones that do not.
 	DelegatedCgroup string
+	// ContainerRoot, when not 0, is the host uid of an unprivileged
+	// runtime's containers' root: it is granted search of the lxcpath
+	// (grantSearch), which lxc-start checks from inside the container's
+	// user namespace.
+	ContainerRoot int
 
 	procRoot string // /proc; tests point it elsewhere
 	netRoot  string // /sys/class/net
@@ -72,6 +77,11 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	}
 	if err := os.MkdirAll(cfg.LXCPath, 0o755); err != nil {
 		return nil, fmt.Errorf("lxc: %w", err)
+	}
+	if cfg.ContainerRoot > 0 {
+		if err := grantSearch(cfg.LXCPath, cfg.ContainerRoot); err != nil {
+			return nil, fmt.Errorf("lxc: %w", err)
+		}
 	}
 	if cfg.DelegatedCgroup != "" {
 		missing, err := joinDelegatedCgroup(sys, cfg.DelegatedCgroup)

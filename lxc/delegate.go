@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // DelegatedCgroup is the cgroup, relative to each hierarchy's root, that
@@ -19,7 +21,8 @@ import (
 func DelegatedCgroup(user string) string { return filepath.Join("lxcvirt-session", user) }
 
 // joinDelegatedCgroup moves the calling process, and so every lxc-start
-// it runs later, into rel under each cgroup hierarchy where that exists.
+// it runs later, into rel under each cgroup hierarchy where that exists
+// (v2 on a hybrid host, which holds no controllers, is left alone).
 // Run unprivileged, LXC makes a container's cgroups only below its own
 // cgroup, and skips every hierarchy it cannot write there: without this,
 // limits fail and the freezer is missing. A hierarchy the process already
@@ -43,6 +46,9 @@ func joinDelegatedCgroup(sys *system, rel string) (missing []string, err error) 
 		var root string
 		switch {
 		case parts[0] == "0" && parts[1] == "":
+			if sys.layout != xmlmap.CgroupV2 {
+				continue // hybrid: no controllers on v2, and LXC uses v1's
+			}
 			root = sys.unified
 		default:
 			root = filepath.Join(sys.cgroupRoot, strings.TrimPrefix(parts[1], "name="))
