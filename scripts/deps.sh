@@ -19,6 +19,8 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
+# Unprivileged users' containers (lxc:///session): newuidmap and newgidmap.
+packages="$packages uidmap"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
@@ -70,3 +72,7 @@ if command -v lxcfs >/dev/null && [ ! -e /var/lib/lxcfs/proc/meminfo ]; then
 		sleep 0.1
 	done
 fi
+
+# A demo user for lxc:///session (README, "Unprivileged users"): subordinate ids, veths on the
+# bridge, delegated cgroups. The cgroups live in sysfs, so this runs again after a reboot.
+"$(dirname "$0")/session-setup.sh" --create "${LXCVIRT_DEMO_USER:-lxcvirt-demo}" "$bridge"
