@@ -156,6 +156,8 @@ type Mapped struct {
 	// only CPUSet (from <vcpu cpuset=…>) when given.
 	VCPUs  uint
 	CPUSet string
+	// Nesting is set when the definition opts into nesting (Namespace).
+	Nesting bool
 	// Consoles is the number of <console type='pty'> devices; Console is
 	// Consoles > 0. Without a console the config sets lxc.console.path=none.
 	Consoles int
