@@ -401,3 +401,54 @@ func TestSessionUnprivilegedContainer(t *testing.T) {
 		t.Errorf("after undefine the session lists %q", list)
 	}
 }
+
+// TestSessionNesting: a session container that opts into nesting
+// (<lxcvirt:nesting/> in <metadata>) keeps the opt-in across dumpxml and
+// define, gets nesting.conf's whole /proc and /sys under /dev/.lxc, and an
+// LXC container starts inside it, with the host's LXC bound in read-only.
+func TestSessionNesting(t *testing.T) {
+	u := newSessionUser(t)
+	rootfs := filepath.Join(u.base, "nestfs")
+	rootfsTool := testenv.Binary(t, "github.com/lxcvirt/lxcvirt/cmd/lxcvirt-rootfs")
+	inner := filepath.Join(rootfs, "nest", "inner")
+	for _, argv := range [][]string{{rootfs}, {"-init", "halt", filepath.Join(inner, "rootfs")}, {"--owner", u.name, "--shift", rootfs}} {
+		if argv[0] == "--owner" {
+			must(t, os.MkdirAll(filepath.Join(rootfs, "lib64"), 0o755))
+			must(t, os.WriteFile(filepath.Join(inner, "config"), []byte(
+				"lxc.uts.name = inner\nlxc.rootfs.path = dir:/nest/inner/rootfs\nlxc.net.0.type = empty\nlxc.init.cmd = /sbin/init\n"), 0o644))
+		}
+		if out, err := exec.Command(rootfsTool, argv...).CombinedOutput(); err != nil {
+			t.Fatalf("lxcvirt-rootfs %v: %v\n%s", argv, err, out)
+		}
+	}
+	name := "n5nest"
+	xml := fmt.Sprintf(`<domain type='lxc'><name>%s</name><memory unit='MiB'>128</memory>
+  <metadata><lxcvirt:container xmlns:lxcvirt="urn:lxcvirt:1"><lxcvirt:nesting/></lxcvirt:container></metadata>
+  <os><type>exe</type><init>/sbin/init</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+    <filesystem type='mount'><source dir='/usr'/><target dir='/usr'/><readonly/></filesystem>
+    <filesystem type='mount'><source dir='/usr/lib'/><target dir='/lib'/><readonly/></filesystem>
+    <filesystem type='mount'><source dir='/usr/lib64'/><target dir='/lib64'/><readonly/></filesystem>
+    <console type='pty'/>
+  </devices></domain>`, name, rootfs)
+	u.ok("define", u.file("nest.xml", xml))
+	// What a client writes back after editing the definition keeps it.
+	u.ok("define", u.file("again.xml", u.ok("dumpxml", name)))
+	if out := u.ok("metadata", name, "--uri", "urn:lxcvirt:1"); !strings.Contains(out, ":nesting/>") {
+		t.Fatalf("the nesting opt-in did not survive dumpxml and define: %q", out)
+	}
+	u.ok("start", name)
+	vc := startConsole(t, u.command(t.Context(), "virsh", "-c", "lxc:///session", "console", name), []string{name})
+	vc.attached(name, "n5")
+	vc.typeIn("grep -c ' /dev/.lxc/' /proc/mounts | sed 's/^/lxcmounts-/'\r")
+	vc.waitFor("lxcmounts-2")
+	vc.typeIn("lxc-start -P /nest -n inner -f /nest/inner/config && lxc-info -P /nest -n inner -sH | sed 's/^/inner-/'\r")
+	vc.waitFor("inner-RUNNING")
+	vc.typeIn("lxc-stop -P /nest -n inner -k; echo inner-$((1+1))-stopped\r")
+	vc.waitFor("inner-2-stopped")
+	vc.typeIn(ctrlBracket)
+	vc.exit()
+	u.ok("destroy", name)
+	u.ok("undefine", name)
+}
