@@ -244,7 +244,7 @@ func withLogTail(err error, logPath string) error {
 	}
 	var lines []string
 	for line := range bytes.Lines(b) {
-		if bytes.Contains(line, []byte(" ERROR ")) {
+		if bytes.Contains(line, []byte(" ERROR ")) && !logTailNoise(line) {
 			lines = append(lines, strings.TrimSpace(string(line)))
 		}
 	}
@@ -252,6 +252,19 @@ func withLogTail(err error, logPath string) error {
 		return err
 	}
 	return &logTailError{err: err, lines: lines[max(0, len(lines)-3):]}
+}
+
+// logTailNoise says whether an ERROR line of LXC's log only says that the
+// start failed, which the error says already ("The container failed to
+// start", "run the container in foreground mode", the daemonized start's
+// "ABORTING" state): the lines before them tell why.
+func logTailNoise(line []byte) bool {
+	for _, s := range []string{"lxc_start.c:main:", "wait_on_daemonized_start:", "__lxc_start:", "sync_wait:"} {
+		if bytes.Contains(line, []byte(s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeFileAtomic replaces path with data: a temp file in the same
