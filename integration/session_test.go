@@ -452,3 +452,35 @@ func TestSessionNesting(t *testing.T) {
 	u.ok("destroy", name)
 	u.ok("undefine", name)
 }
+
+// TestSessionDaemonIdleExit: a session daemon started as libvirt's client
+// starts one (virtlxcd --timeout=N, daemonized, with the client's clean
+// environment) serves the client, then exits on its own once it has had
+// no client and no running container for N seconds, removing its socket.
+func TestSessionDaemonIdleExit(t *testing.T) {
+	u := newSessionUser(t)
+	cmd := u.command(t.Context(), filepath.Join(u.bin, "virtlxcd"), "--timeout=2")
+	cmd.Env = u.env
+	must(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	sock := filepath.Join(u.base, "run", "libvirt", "virtlxcd-sock")
+	waitUntil(t, "the session daemon's socket", func() bool {
+		_, err := os.Stat(sock)
+		return err == nil
+	})
+	if got := u.ok("uri"); got != "lxc:///session" {
+		t.Fatalf("virsh uri = %q", got)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("the idle session daemon exited with %v", err)
+		}
+	case <-time.After(patience):
+		t.Fatal("the session daemon did not exit once idle")
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Errorf("the socket outlived the daemon: %v", err)
+	}
+}
