@@ -9,6 +9,9 @@ LXCPATH    ?= $(STATE_DIR)/lxc
 DEMO_ROOT  ?= /srv/mycontainer
 FUZZTIME   ?= 20s
 TESTFLAGS  ?= -race -count=1 -timeout 20m
+# The real-container tests take about 5 minutes alone, but the whole package
+# is one test binary: on a loaded machine it neared 20 minutes.
+ITIMEOUT   ?= 45m
 # Real-container tests (root, LXC, real clients) carry this build tag; the
 # packages that have such tests:
 ITAG       := integration
@@ -25,15 +28,15 @@ DESTDIR    ?=
 # make deb: the package's version (a v* tag, else the commit) and output dir.
 VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | sed -e 's/^v//' -e 's/-\([0-9]*\)-g/+\1.g/' || git log -1 --format='0~git%cd.%h' --date=format:%Y%m%d 2>/dev/null || echo 0~unknown)
 DEBDIR     ?= $(BIN)
-# What the package needs at run time (its binaries are static). The networks
-# issue adds what libvirt networks need: dnsmasq-base, iptables | nftables.
-DEB_DEPENDS ?= lxc
+# What the package needs at run time (its binaries are static): LXC, and what
+# its lxc-net needs for the default network (dnsmasq, nftables or iptables).
+DEB_DEPENDS ?= lxc, dnsmasq-base, nftables | iptables
 
-.PHONY: all deps build install uninstall deb test unit integration lint generated fuzz run stop bench bench-smoke proto clean soak
+.PHONY: all deps build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
 
 all: build
 
-## deps: install the Debian packages and the lxcbr0 bridge (idempotent)
+## deps: install the Debian packages, start lxc-net (the default network, lxcbr0) and lxcfs (idempotent)
 deps:
 	./scripts/deps.sh
 
@@ -84,8 +87,13 @@ unit:
 	cd bench && $(GO) test $(TESTFLAGS) ./...
 
 ## integration: the real-container tests (build tag integration); none skips under CI=true
-integration: deps
-	$(GO) test $(TESTFLAGS) -tags $(ITAG) -v $(IPKGS)
+integration: deps debian-rootfs
+	$(GO) test $(TESTFLAGS) -timeout $(ITIMEOUT) -tags $(ITAG) -v $(IPKGS)
+
+## debian-rootfs: the Debian 12 guest's root filesystem, built once per machine (a few minutes)
+## under /var/cache/lxcvirt; the test builds it too, but here it is outside go test's timeout
+debian-rootfs: deps
+	./scripts/debian-rootfs.sh >/dev/null
 
 ## lint: gofmt, go vet of both modules (with the integration tag), and no bench or cgo client in the product
 lint:

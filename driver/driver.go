@@ -52,6 +52,10 @@ type Config struct {
 	DefaultBridge string
 	// Networks maps libvirt network names to host bridges.
 	Networks map[string]string
+	// Ports plugs <interface type='network'> into the networks of
+	// libvirt's network driver when it runs (nil: never; Networks alone
+	// resolve network names).
+	Ports NetworkPorts
 	// Runtime runs the containers (default: an lxc.Runtime on LXCPath).
 	Runtime Runtime
 	// Logger receives the driver's logs (default slog.Default()).
@@ -180,8 +184,11 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			Cgroup:        rt.CgroupLayout(),
 			DefaultBridge: cfg.DefaultBridge,
 			Networks:      cfg.Networks,
-			NewUUID:       randomUUID,
-			UserNS:        cfg.UserNS,
+			// With libvirt's network driver, networks are resolved at start.
+			NetworkPorts:    cfg.Ports != nil,
+			NetworksAtStart: cfg.Ports != nil,
+			NewUUID:         randomUUID,
+			UserNS:          cfg.UserNS,
 		},
 		ctx: bg, cancel: cancel,
 	}
@@ -770,7 +777,8 @@ func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
 	}
 	st.CPUTimeNs, st.CPUUserNs, st.CPUSystemNs, st.PerCPUNs, st.MemKiB = u.CPUNs, u.UserNs, u.SystemNs, u.PerCPUNs, u.MemBytes/1024
 	for _, ifc := range live.Interfaces {
-		if ifc.HostDev == "" {
+		// A macvlan has no host side to count on.
+		if ifc.HostDev == "" || ifc.Type == "direct" {
 			continue
 		}
 		c, err := ct.Interface(ifc.HostDev)

@@ -27,6 +27,7 @@ type env struct {
 	clock    *fakeClock // nil: the system clock
 	stateDir string
 	runDir   string
+	ports    NetworkPorts // libvirt's network driver, when the test has one
 	l        *LXC
 }
 
@@ -72,6 +73,7 @@ func (e *env) open() *LXC {
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
 		Runtime:       e.rt,
+		Ports:         e.ports,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if e.clock != nil {
@@ -800,6 +802,49 @@ func TestStartFailureCleansUp(t *testing.T) {
 	// Start again once the runtime works.
 	delete(e.rt.failOn, "start")
 	e.start(d)
+}
+
+// TestStartSetsUpNetwork: what LXC has no keys for is set up right after
+// the container starts; when that fails the start fails, the container is
+// killed and the domain stays shut off.
+func TestStartSetsUpNetwork(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	bw := `<interface type='bridge'><source bridge='br0'/><bandwidth><inbound average='100'/></bandwidth>` +
+		`<ip address='10.9.0.2'/><route address='10.8.0.0' prefix='16' gateway='10.9.0.1'/></interface>`
+	x := strings.Replace(domXML("net", uuidA), "<console type='pty'/>", bw+"<console type='pty'/>", 1)
+	d, err := e.l.DefineXML(ctx, x, 0)
+	must(t, err)
+	e.start(d)
+	e.rt.mu.Lock()
+	got := e.rt.setups["net"]
+	e.rt.mu.Unlock()
+	if len(got) != 2 || got[1].Bandwidth == nil || got[1].Bandwidth.Inbound.Average != 100 || len(got[1].Routes) != 1 || got[1].HostDev == "" {
+		t.Fatalf("SetupNetwork got %+v", got)
+	}
+	must(t, e.l.Destroy(ctx, d.UUID, 0))
+
+	e.rt.mu.Lock()
+	e.rt.missing["br0"] = true
+	e.rt.mu.Unlock()
+	_, err = e.l.Create(ctx, d.UUID, 0)
+	wantCode(t, err, libvirt.ErrOperationFailed, "network device 'br0' does not exist on the host")
+	e.rt.mu.Lock()
+	delete(e.rt.missing, "br0")
+	e.rt.mu.Unlock()
+
+	e.rt.failOn["setupnet"] = fmt.Errorf("cannot set outbound bandwidth on vx0: %w", lxc.ErrNoKernelSupport)
+	_, err = e.l.Create(ctx, d.UUID, 0)
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "failed to start domain 'net': cannot set outbound bandwidth")
+	if st := e.status(d); st.State != libvirt.DomainShutoff {
+		t.Fatalf("after a failed network setup: %+v", st)
+	}
+	e.rt.mu.Lock()
+	running := e.rt.cts["net"] != nil
+	e.rt.mu.Unlock()
+	if running {
+		t.Fatal("the container was left running")
+	}
 }
 
 func TestJobLockSerialisesPerDomain(t *testing.T) {

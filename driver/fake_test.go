@@ -51,6 +51,11 @@ type fakeRuntime struct {
 	// configs are the LXC configs of the defined containers, as each
 	// start wrote them.
 	configs map[string]string
+	// setups are the interfaces each container's SetupNetwork was given
+	// (failOn["setupnet"] makes it fail).
+	setups map[string][]xmlmap.Interface
+	// missing are the host network devices that do not exist.
+	missing map[string]bool
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -81,7 +86,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
 		hang: map[string]bool{}, hangFreeze: map[string]bool{}, failStarts: map[string]int{},
-		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
+		net: map[string]lxc.Interface{}, configs: map[string]string{}, setups: map[string][]xmlmap.Interface{}, missing: map[string]bool{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
 
@@ -139,6 +144,19 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+
+// MissingNetDevice: every device exists but those in missing.
+func (f *fakeRuntime) MissingNetDevice(devs []string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, d := range devs {
+		if f.missing[d] {
+			return d
+		}
+	}
+	return ""
+}
 
 func (f *fakeRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	if err := f.enter("start", name); err != nil {
@@ -413,6 +431,16 @@ func (c *fakeContainer) Usage() (lxc.Usage, error) {
 	return lxc.Usage{CPUNs: 3e9, UserNs: 2e9, SystemNs: 1e9, PerCPUNs: []uint64{1e9, 2e9}, MemBytes: 10 << 20}, nil
 }
 
+func (c *fakeContainer) SetupNetwork(_ context.Context, _ string, ifaces []xmlmap.Interface) error {
+	if err := c.f.enter("setupnet", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	c.f.setups[c.name] = ifaces
+	return nil
+}
+
 func (c *fakeContainer) Interface(dev string) (lxc.Interface, error) {
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
@@ -571,4 +599,23 @@ func (c *fakeContainer) OpenNamespaces() ([]*os.File, error) {
 		return nil, err
 	}
 	return []*os.File{f}, nil
+}
+
+// InitIDs knows one user, tester (1234), and one group, staff (50).
+func (f *fakeRuntime) InitIDs(rootfs, user, group string) (uid, gid string, err error) {
+	ids := map[string]string{"User tester": "1234", "Group staff": "50"}
+	for _, q := range []struct {
+		kind, name string
+		out        *string
+	}{{"User", user, &uid}, {"Group", group, &gid}} {
+		if q.name == "" {
+			continue
+		}
+		id, ok := ids[q.kind+" "+q.name]
+		if !ok {
+			return "", "", &lxc.UnknownIDError{Kind: q.kind, Name: q.name}
+		}
+		*q.out = id
+	}
+	return uid, gid, nil
 }

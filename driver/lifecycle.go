@@ -51,7 +51,7 @@ func (l *LXC) start(ctx context.Context, d *domain, def *definition, reason libv
 // appended to). A reboot the driver completes keeps it, as a reboot LXC
 // does in place keeps appending to it.
 func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason libvirt.DomainRunningReason, newLog bool) (err error) {
-	live, err := l.liveDef(d.uuid, def)
+	dom, err := l.liveDom(d.uuid, def)
 	if err != nil {
 		return err
 	}
@@ -63,16 +63,28 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			}
 		}
 	}()
+	ports, err := l.plugNetworks(ctx, d, dom)
+	undo = append(undo, func() { l.unplugNetworks(d.name, ports) })
+	if err != nil {
+		return err
+	}
+	live, err := l.mapLive(dom)
+	if err != nil {
+		return err
+	}
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
-	ctx, done := abortable(ctx, d)
-	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
+	if dev := l.rt.MissingNetDevice(hostNetDevices(live)); dev != "" {
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': network device '%s' does not exist on the host", d.name, dev)
+	}
+	actx, done := abortable(ctx, d)
+	ct, err := l.rt.Start(actx, d.name, live.Config.Marshal())
 	done()
 	switch {
-	case err != nil && errors.Is(context.Cause(ctx), errDestroyed):
+	case err != nil && errors.Is(context.Cause(actx), errDestroyed):
 		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while it started", d.name)
 	case errors.Is(err, lxc.ErrSetup):
 		return internalErr("%v", err)
@@ -81,7 +93,29 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	}
 	// The container runs: undone, it must not stay behind.
 	undo = append(undo, func() { l.killQuietly(d.name) })
+	if err := ct.SetupNetwork(ctx, live.UUID, live.Interfaces); err != nil {
+		ct.Close()
+		if errors.Is(err, lxc.ErrNoKernelSupport) {
+			return virterror.New(libvirt.ErrOperationUnsupported, "failed to start domain '%s': %v", d.name, err)
+		}
+		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
+	}
 	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
+}
+
+// hostNetDevices are the host's network devices a start of live needs:
+// the bridges and macvlan parents of its interfaces and the NICs it moves
+// in.
+func hostNetDevices(live *xmlmap.Mapped) []string {
+	var devs []string
+	for _, ifc := range live.Interfaces {
+		for _, d := range []string{ifc.Bridge, ifc.Link} {
+			if d != "" {
+				devs = append(devs, d)
+			}
+		}
+	}
+	return append(devs, live.HostNICs...)
 }
 
 // truncateConsoleLog empties the console's log file before a start unless
@@ -131,6 +165,15 @@ func (l *LXC) killQuietly(name string) {
 // stats read its counters), and the LXC config for that copy, with lxcfs's
 // mount hook when lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
+	dom, err := l.liveDom(u, def)
+	if err != nil {
+		return nil, err
+	}
+	return l.mapLive(dom)
+}
+
+// liveDom is the first half of liveDef: the copy of the definition.
+func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
 		return nil, internalErr("copy definition: %v", err)
@@ -143,11 +186,35 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 			}
 		}
 	}
+	return &dom, nil
+}
+
+// mapLive is the second half of liveDef: the LXC config of the copy.
+func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	opts := l.opts
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
-	m, err := xmlmap.ToConfig(&dom, opts)
+	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
+	opts.NetworksAtStart = false
+	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
+	}
+	if m.InitUser != "" || m.InitGroup != "" {
+		// libvirt-lxc resolves the names in the container, at each start.
+		uid, gid, err := l.rt.InitIDs(m.RootFS, m.InitUser, m.InitGroup)
+		var unknown *lxc.UnknownIDError
+		switch {
+		case errors.As(err, &unknown):
+			return nil, internalErr("%s %s doesn't exist", unknown.Kind, unknown.Name) // libvirt-lxc's words
+		case err != nil:
+			return nil, internalErr("cannot resolve <inituser>/<initgroup> of '%s': %v", m.Name, err)
+		}
+		if uid != "" {
+			m.Config = append(m.Config, xmlmap.Entry{Key: "lxc.init.uid", Value: uid})
+		}
+		if gid != "" {
+			m.Config = append(m.Config, xmlmap.Entry{Key: "lxc.init.gid", Value: gid})
+		}
 	}
 	return m, nil
 }
@@ -213,7 +280,7 @@ func (l *LXC) teardown(d *domain, reason libvirt.DomainShutoffReason) {
 // sessions) for the start that follows.
 func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restarting bool) {
 	d.mu.Lock()
-	pid := d.pid
+	pid, liveXML := d.pid, d.liveXML
 	if d.ct != nil {
 		d.ct.Close()
 	}
@@ -224,6 +291,7 @@ func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restart
 	if !restarting {
 		l.stopRelays(d)
 	}
+	l.unplugNetworks(d.name, portsOf(liveXML))
 	l.tab.setID(d, pid, 0)
 	if err := l.store.removeRun(d.uuid); err != nil {
 		l.log.Error("cannot remove run state", "domain", d.name, "err", err)

@@ -20,6 +20,11 @@ type Runtime interface {
 	CgroupLayout() xmlmap.CgroupLayout
 	Confinement() lxc.Confinement
 	LXCFSMountHook() string
+	// OpenVSwitch reports whether Open vSwitch's tools are installed.
+	OpenVSwitch() bool
+	// MissingNetDevice returns the first of devs that is not a network
+	// device of the host ("" when all are).
+	MissingNetDevice(devs []string) string
 	// Start writes config as name's LXC config, starts the container and
 	// returns the handle of its init; errors unwrap to lxc.ErrSetup when
 	// nothing could be written.
@@ -42,6 +47,9 @@ type Runtime interface {
 	// ctx ends or it is closed; running tells whether the current init
 	// still runs.
 	ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error)
+	// InitIDs resolves an init's user and group names in the root
+	// filesystem rootfs (see lxc.InitIDs).
+	InitIDs(rootfs, user, group string) (uid, gid string, err error)
 }
 
 // Container is the handle of one running init of a container (see
@@ -65,6 +73,10 @@ type Container interface {
 	Frozen() (bool, error)
 	Usage() (lxc.Usage, error)
 	Interface(dev string) (lxc.Interface, error)
+	// SetupNetwork does, right after the start, what the interfaces ask
+	// and LXC has no keys for (bandwidth, Open vSwitch external-ids,
+	// routes beyond the default gateways); uuid is the domain's.
+	SetupNetwork(ctx context.Context, uuid string, ifaces []xmlmap.Interface) error
 	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
 	// lxc.ErrNotRunning once init has exited.
 	OpenNamespaces() ([]*os.File, error)

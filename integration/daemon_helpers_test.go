@@ -55,12 +55,15 @@ func startDaemon(t testing.TB, h *host, extra ...string) *daemon {
 }
 
 // runDaemon starts the daemon binary bin with its sockets in dir, so a
-// test can start another daemon on the same sockets and state.
+// test can start another daemon on the same sockets and state. The daemon
+// serves its own networks (--network-driver none) unless extra says
+// otherwise: a libvirtd that another test runs must not change what its
+// networks are.
 func runDaemon(t testing.TB, h *host, bin, dir string, extra ...string) *daemon {
 	t.Helper()
 	d := &daemon{t: t, h: h, sock: filepath.Join(dir, "sock"), ro: filepath.Join(dir, "sock-ro")}
 	d.cmd = exec.Command(bin, append([]string{"--socket", d.sock, "--state-dir", h.stateDir, "--lxcpath", h.lxcPath,
-		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug"}, extra...)...)
+		"--run-dir", h.runDir, "--shutdown-grace", "10s", "--log-level", "debug", "--network-driver", "none"}, extra...)...)
 	d.start()
 	return d
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,7 +68,8 @@ func TestDomXMLToNativeAndBack(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
 	name := h.name("native")
-	src := writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), ""))
+	ram := "<filesystem type='ram'><source usage='1024'/><target dir='/mnt/scratch'/></filesystem>\n  </devices>"
+	src := writeXML(t, strings.Replace(guestXML(name, h.rootfs(testenv.InitHonoursHalt), ""), "</devices>", ram, 1))
 	config := d.ok("domxml-to-native", "lxc-tools", src)
 	for _, want := range []string{"lxc.uts.name = " + name, "lxc.rootfs.path = ", "lxc.net.0.link = " + testenv.Bridge, "lxc.net.0.veth.pair = "} {
 		if !strings.Contains(config, want) {
@@ -86,6 +88,26 @@ func TestDomXMLToNativeAndBack(t *testing.T) {
 	d.ok("start", name)
 	if out, err := h.inGuest(name, "cat", "/proc/1/cmdline"); err != nil || !strings.Contains(out, "/sbin/init") {
 		t.Fatalf("init of the converted domain: %q %v", out, err)
+	}
+	// A ram filesystem is mounted as libvirt-lxc mounts it.
+	mounts, err := h.inGuest(name, "cat", "/proc/mounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^tmpfs /mnt/scratch tmpfs rw,nosuid,nodev,.*size=1024k`).MatchString(mounts) {
+		t.Errorf("no nosuid,nodev tmpfs of 1024k on /mnt/scratch:\n%s", mounts)
+	}
+	// libvirt-lxc's environment for init (container=lxc is LXC's own).
+	environ, err := h.inGuest(name, "cat", "/proc/1/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := d.ok("domuuid", name)
+	for _, want := range []string{"PATH=/bin:/sbin", "TERM=linux", "HOME=/", "container=lxc", "container_uuid=" + u,
+		"LIBVIRT_LXC_UUID=" + u, "LIBVIRT_LXC_NAME=" + name} {
+		if !slices.Contains(strings.Split(environ, "\x00"), want) {
+			t.Errorf("init's environment lacks %s: %q", want, environ)
+		}
 	}
 	d.ok("destroy", name)
 	d.ok("undefine", name)

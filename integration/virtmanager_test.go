@@ -364,8 +364,7 @@ func TestVirtManager(t *testing.T) {
 	name := h.name("vmgui")
 	rootfs := h.rootfs(testenv.InitShell)
 	title := "lxcvirt GUI " + name
-	r := vmStart(t, "container", "--uri", uri(d.sock), "--vm", name, "--rootfs", rootfs,
-		"--bridge", testenv.Bridge, "--title", title)
+	r := vmStart(t, "container", "--uri", uri(d.sock), "--vm", name, "--rootfs", rootfs, "--title", title)
 
 	r.next("running")
 	if got := d.ok("domstate", name); got != "running" {
@@ -379,6 +378,12 @@ func TestVirtManager(t *testing.T) {
 	if def.Devices == nil || len(def.Devices.Filesystems) != 1 || def.Devices.Filesystems[0].Source == nil ||
 		def.Devices.Filesystems[0].Source.Mount == nil || def.Devices.Filesystems[0].Source.Mount.Dir != rootfs {
 		t.Errorf("the defined domain does not mount %s: %+v", rootfs, def.Devices)
+	}
+	// The wizard's network picker offered the network "default", which
+	// lxcvirtd serves (lxc-net's bridge), and picked it.
+	if ifs := def.Devices.Interfaces; len(ifs) != 1 || ifs[0].Source == nil || ifs[0].Source.Network == nil ||
+		ifs[0].Source.Network.Network != "default" {
+		t.Errorf("the New VM wizard's interface is not on the network default: %+v", ifs)
 	}
 	r.proceed()
 
@@ -425,6 +430,18 @@ func TestVirtManager(t *testing.T) {
 	}
 	r.logCreatedXML()
 	r.logCalls(d)
+	// virt-manager manages the connection's virtual networks: the calls it
+	// checks support with (virConnect.listNetworks: CONNECT_NUM_OF_NETWORKS
+	// and CONNECT_LIST_NETWORKS; its connection details say the connection
+	// "does not support virtual network management" when they fail) and
+	// watches networks by succeed.
+	calls := d.callsOf(r.pid)
+	for _, proc := range []string{"CONNECT_NUM_OF_NETWORKS", "CONNECT_LIST_NETWORKS", "CONNECT_NETWORK_EVENT_REGISTER_ANY",
+		"CONNECT_LIST_ALL_NETWORKS", "NETWORK_GET_XML_DESC"} {
+		if !succeeded(calls, proc) {
+			t.Errorf("virt-manager made no successful %s", proc)
+		}
+	}
 }
 
 // TestVirtManagerSideBySide shows virt-manager's two connections side by

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -16,7 +18,8 @@ import (
 // system reads what the kernel says of containers: the cgroup layout
 // (detected once, here and never in xmlmap), a container's cgroups and
 // their counters, processes' parents and children, and network device
-// counters. All reads are plain files; nothing execs.
+// counters; and it removes the cgroup directories LXC leaves behind. All
+// plain files; nothing execs.
 type system struct {
 	cgroupRoot string // /sys/fs/cgroup
 	procRoot   string // /proc
@@ -240,4 +243,65 @@ func readKeyed(path string) (map[string]uint64, error) {
 		}
 	}
 	return out, nil
+}
+
+// removeLeftCgroups removes the cgroup directories LXC made for container
+// name and left behind, in every hierarchy: its monitor's and payload's
+// (lxc.monitor.NAME, lxc.payload.NAME and the "-N" variants LXC picks when
+// one is taken). A failed start leaves its monitor's. rmdir removes only a
+// cgroup without processes, so a live container's are kept; errors are
+// ignored for the same reason.
+func (h *system) removeLeftCgroups(name string) {
+	hierarchies := []string{h.cgroupRoot}
+	if h.layout == xmlmap.CgroupV1 {
+		entries, _ := os.ReadDir(h.cgroupRoot)
+		hierarchies = hierarchies[:0]
+		for _, e := range entries {
+			hierarchies = append(hierarchies, filepath.Join(h.cgroupRoot, e.Name()))
+		}
+	}
+	for _, dir := range hierarchies {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() && isLXCCgroupOf(e.Name(), name) {
+				removeCgroupTree(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+}
+
+// isLXCCgroupOf reports whether dir is one of LXC's cgroup directory names
+// for container name.
+func isLXCCgroupOf(dir, name string) bool {
+	for _, prefix := range []string{"lxc.monitor.", "lxc.payload."} {
+		rest, ok := strings.CutPrefix(dir, prefix+name)
+		if !ok {
+			continue
+		}
+		if rest == "" {
+			return true
+		}
+		if n, ok := strings.CutPrefix(rest, "-"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// removeCgroupTree removes a cgroup directory and the cgroups below it,
+// deepest first.
+func removeCgroupTree(dir string) {
+	var dirs []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		_ = syscall.Rmdir(dirs[i])
+	}
 }

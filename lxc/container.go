@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,6 +165,7 @@ func (rt *Runtime) Start(ctx context.Context, name string, config []byte) (c *Co
 		}
 		if started {
 			rt.killQuietly(name)
+			rt.sys.removeLeftCgroups(name)
 		}
 		if created {
 			_ = os.RemoveAll(dir)
@@ -180,10 +182,14 @@ func (rt *Runtime) Start(ctx context.Context, name string, config []byte) (c *Co
 		return nil, &setupError{"cannot write LXC config for '" + name + "'", err}
 	}
 	logPath := filepath.Join(dir, "lxc.log")
+	var logStart int64 // LXC appends: this start's lines come after it
+	if fi, err := os.Stat(logPath); err == nil {
+		logStart = fi.Size()
+	}
 	started = true
 	c, err = rt.startInit(ctx, name, StartOptions{ConfigFile: cfgPath, LogFile: logPath, PIDFile: filepath.Join(dir, "monitor.pid")})
 	if err != nil {
-		return nil, withLogTail(err, logPath)
+		return nil, withLogTail(err, logPath, logStart)
 	}
 	return c, nil
 }
@@ -223,48 +229,54 @@ func (rt *Runtime) startInit(ctx context.Context, name string, o StartOptions) (
 	return rt.Adopt(name, pid), nil
 }
 
-// logTailError is a failed start with the last error lines of LXC's log.
+// logTailError is a failed start with its cause from LXC's log.
 type logTailError struct {
 	err   error
 	lines []string
 }
 
 func (e *logTailError) Error() string {
-	return e.err.Error() + "; lxc log: " + strings.Join(e.lines, " | ")
+	return "LXC: " + strings.Join(e.lines, "; ") + " (" + e.err.Error() + ")"
 }
 
 func (e *logTailError) Unwrap() error { return e.err }
 
-// withLogTail adds the last error lines of the container's LXC log to a
-// start failure, which otherwise only says "failed to start".
-func withLogTail(err error, logPath string) error {
+// logBoilerplate are the LXC functions whose error lines only say that a
+// start failed, not why.
+var logBoilerplate = []string{":main:", ":sync_wait:", ":wait_on_daemonized_start:", ":__lxc_start:"}
+
+// withLogTail puts the cause of a failed start, as LXC wrote it to the
+// container's log from offset on (this start's lines), before the error,
+// which otherwise only says that the container was ABORTING: the first
+// three error messages that say why, e.g. `No such file or directory -
+// Failed to mount "/srv/data" onto …`.
+func withLogTail(err error, logPath string, offset int64) error {
 	b, rerr := os.ReadFile(logPath)
-	if rerr != nil {
+	if rerr != nil || offset > int64(len(b)) {
 		return err
 	}
 	var lines []string
-	for line := range bytes.Lines(b) {
-		if bytes.Contains(line, []byte(" ERROR ")) && !logTailNoise(line) {
-			lines = append(lines, strings.TrimSpace(string(line)))
+	for line := range bytes.Lines(b[offset:]) {
+		// NAME TIMESTAMP ERROR    module - file:func:line - message
+		_, rest, ok := bytes.Cut(line, []byte(" ERROR "))
+		if !ok {
+			continue
+		}
+		parts := strings.SplitN(strings.TrimSpace(string(rest)), " - ", 3)
+		if len(parts) != 3 || slices.ContainsFunc(logBoilerplate, func(f string) bool { return strings.Contains(parts[1], f) }) {
+			continue
+		}
+		if msg := parts[2]; !slices.Contains(lines, msg) {
+			lines = append(lines, msg)
+		}
+		if len(lines) == 3 {
+			break
 		}
 	}
 	if len(lines) == 0 {
 		return err
 	}
-	return &logTailError{err: err, lines: lines[max(0, len(lines)-3):]}
-}
-
-// logTailNoise says whether an ERROR line of LXC's log only says that the
-// start failed, which the error says already ("The container failed to
-// start", "run the container in foreground mode", the daemonized start's
-// "ABORTING" state): the lines before them tell why.
-func logTailNoise(line []byte) bool {
-	for _, s := range []string{"lxc_start.c:main:", "wait_on_daemonized_start:", "__lxc_start:", "sync_wait:"} {
-		if bytes.Contains(line, []byte(s)) {
-			return true
-		}
-	}
-	return false
+	return &logTailError{err: err, lines: lines}
 }
 
 // writeFileAtomic replaces path with data: a temp file in the same

@@ -229,8 +229,9 @@ func TestStartFailure(t *testing.T) {
 	f.replies["lxc-start"] = Result{ExitCode: 1, Stderr: []byte("lxc-start: web: ../src/lxc/tools/lxc_start.c: main: 306 The container failed to start\n")}
 	f.replies["lxc-stop"] = Result{ExitCode: 2, Stderr: []byte(stderrStopStopped)}
 	dir := filepath.Join(r.LXCPath(), "web")
-	log := "lxc-start web 20260101 INFO  start - starting\n" +
-		"lxc-start web 20260101 ERROR start - first\nlxc-start web 20260101 ERROR start - second\n"
+	log := "lxc-start web 20260101 INFO     start - ../src/lxc/start.c:x:1 - starting\n" +
+		"lxc-start web 20260101 ERROR    conf - ../src/lxc/conf.c:a:2 - first\n" +
+		"lxc-start web 20260101 ERROR    start - ../src/lxc/start.c:b:3 - second\n"
 	f.hook = func(argv []string) {
 		if filepath.Base(argv[0]) == "lxc-start" {
 			write(t, filepath.Join(dir, "lxc.log"), log)
@@ -238,7 +239,7 @@ func TestStartFailure(t *testing.T) {
 	}
 	_, err := rt.Start(t.Context(), "web", []byte("lxc.uts.name = web\n"))
 	var ce *CommandError
-	if !errors.As(err, &ce) || !strings.HasSuffix(err.Error(), "; lxc log: lxc-start web 20260101 ERROR start - first | lxc-start web 20260101 ERROR start - second") {
+	if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "LXC: first; second (lxc-start ") {
 		t.Fatalf("err = %v; want lxc-start's error with the log's error lines", err)
 	}
 	if got := f.last(); filepath.Base(got[0]) != "lxc-stop" || got[len(got)-1] != "-k" {
@@ -407,5 +408,38 @@ func TestContainerOpenNamespaces(t *testing.T) {
 	waitClosed(t, c.Exited(), "init's exit")
 	if _, err := c.OpenNamespaces(); !errors.Is(err, ErrNotRunning) {
 		t.Errorf("namespaces of an init that exited: %v", err)
+	}
+}
+
+// A failed start reports the cause LXC wrote to the container's log for
+// this start, not LXC's boilerplate and not an earlier start's lines (LXC
+// appends to the log). The lines are LXC 5.0's, for a missing bind source.
+func TestWithLogTailGivesThisStartsCause(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lxc.log")
+	old := "lxc-start c 20261202191141.700 ERROR    conf - ../src/lxc/conf.c:lxc_setup:4419 - an earlier start's failure\n"
+	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New("lxc-start: exit status 1")
+	if err := withLogTail(base, p, int64(len(old))); err != base {
+		t.Fatalf("with nothing new: %v", err)
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString(`lxc-start c 20261202191141.743 ERROR    utils - ../src/lxc/utils.c:safe_mount:1220 - No such file or directory - Failed to mount "/srv/absent" onto "/usr/lib/x86_64-linux-gnu/lxc/rootfs/mnt/x"
+lxc-start c 20261202191141.743 ERROR    conf - ../src/lxc/conf.c:lxc_setup:4419 - Failed to setup mount entries
+lxc-start c 20261202191141.743 ERROR    start - ../src/lxc/start.c:do_start:1272 - Failed to setup container "c"
+lxc-start c 20261202191141.744 ERROR    sync - ../src/lxc/sync.c:sync_wait:34 - An error occurred in another process (expected sequence number 3)
+lxc-start c 20261202191141.744 ERROR    lxccontainer - ../src/lxc/lxccontainer.c:wait_on_daemonized_start:878 - Received container state "ABORTING" instead of "RUNNING"
+lxc-start c 20261202191141.744 ERROR    lxc_start - ../src/lxc/tools/lxc_start.c:main:309 - To get more details, run the container in foreground mode
+lxc-start c 20261202191141.750 ERROR    start - ../src/lxc/start.c:__lxc_start:2107 - Failed to spawn container "c"
+`)
+	f.Close()
+	err = withLogTail(base, p, int64(len(old)))
+	want := `LXC: No such file or directory - Failed to mount "/srv/absent" onto "/usr/lib/x86_64-linux-gnu/lxc/rootfs/mnt/x"; Failed to setup mount entries; Failed to setup container "c" (lxc-start: exit status 1)`
+	if err.Error() != want || !errors.Is(err, base) {
+		t.Fatalf("got  %q\nwant %q", err, want)
 	}
 }

@@ -33,10 +33,6 @@ else
 	done
 fi
 
-if [ ! -x "$DEMO_ROOT/sbin/init" ]; then
-	echo "building a busybox root filesystem in $DEMO_ROOT"
-	./bin/lxcvirt-rootfs -init shell "$DEMO_ROOT"
-fi
 
 # The seed XML names /srv/mycontainer; point it at DEMO_ROOT if that differs.
 XML=$(mktemp /tmp/mycontainer.XXXXXX.xml)
@@ -49,9 +45,12 @@ v() {
 	virsh -c "$URI" "$@" || true
 }
 
-# Start from a clean slate when the demo ran before.
+# Start from a clean slate when the demo ran before, with the current busybox root filesystem
+# (written over the old one once its container is gone).
 virsh -c "$URI" destroy mycontainer >/dev/null 2>&1 || true
 virsh -c "$URI" undefine mycontainer >/dev/null 2>&1 || true
+echo "writing a busybox root filesystem in $DEMO_ROOT"
+./bin/lxcvirt-rootfs -init shell "$DEMO_ROOT"
 
 echo "== seed demo: virsh -c '$URI'"
 v define "$XML"
@@ -70,9 +69,31 @@ v list --all
 v start mycontainer
 v list
 
+# mycontainer's init keeps a DHCP lease on eth0 (busybox udhcpc), from lxc-net's dnsmasq on
+# lxcbr0: the demo ends when virsh domifaddr shows that address. Its default source is the
+# network's leases; the ARP source finds the address in the host's ARP table.
+addr=""
+deadline=$(($(date +%s) + 60))
+while [ -z "$addr" ]; do
+	for src in lease arp; do
+		out=$(virsh -c "$URI" domifaddr mycontainer --source "$src" 2>&1) || true
+		addr=$(echo "$out" | awk '$3 == "ipv4" { print $4; exit }')
+		[ -z "$addr" ] || break
+	done
+	if [ -z "$addr" ] && [ "$(date +%s)" -ge "$deadline" ]; then
+		echo "mycontainer got no IPv4 address within 60 s; virsh domifaddr --source arp says:" >&2
+		echo "$out" >&2
+		exit 1
+	fi
+	[ -n "$addr" ] || sleep 0.5
+done
+echo
+echo "\$ virsh domifaddr mycontainer --source $src"
+echo "$out"
+
 cat <<MSG
 
-lxcvirtd keeps running (pid $(cat "$PIDFILE")), and so does mycontainer. Try:
+lxcvirtd keeps running (pid $(cat "$PIDFILE")), and so does mycontainer, at ${addr%/*}. Try:
   virsh -c '$URI' console mycontainer      (Ctrl+] leaves)
   virsh -c '$URI' destroy mycontainer
 Stop the daemon with: make stop   (containers keep running, as with libvirtd)

@@ -134,6 +134,9 @@ var Keys = []Key{
 	{Name: "networks", Arg: "NAME=BRIDGE", Default: `[]`, kind: flagList,
 		Doc: `The host bridge of each libvirt network name that <interface type='network'> may use, e.g. [ "default=lxcbr0", "lab=br-lab" ].`,
 		set: networks},
+	{Name: "network_driver", Arg: "auto|none|PATH", Default: `"auto"`, kind: flagString,
+		Doc: `Where libvirt's network driver is asked for the network calls and for <interface type='network'>, as libvirt's modular daemons open network:///system: "auto" looks for virtnetworkd's socket, then libvirtd's (/run/libvirt/virtnetworkd-sock, /run/libvirt/libvirt-sock); a PATH names the socket; "none" never asks. Without it, lxcvirtd serves "default" (lxc-net's bridge, default_bridge) and the networks of "networks" itself, read-only.`,
+		set: str(func(s *Settings) *string { return &s.NetworkDriver }, networkDriver)},
 }
 
 // libvirtOnly are the keys of libvirt's daemon config
@@ -350,6 +353,16 @@ func networks(s *Settings, v Value) error {
 	}
 	s.Networks = m
 	return nil
+}
+
+func networkDriver(v string) (string, error) {
+	if v == "auto" || v == "none" {
+		return v, nil
+	}
+	if _, err := absPath(v); err != nil {
+		return "", fmt.Errorf("%q is not auto, none or an absolute socket path", v)
+	}
+	return filepath.Clean(v), nil
 }
 
 func absPath(p string) (string, error) {

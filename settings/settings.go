@@ -56,6 +56,9 @@ type Settings struct {
 	AutostartParallel int
 	DefaultBridge     string
 	Networks          map[string]string // libvirt network name → host bridge
+	// NetworkDriver is where libvirt's network driver is asked: "auto",
+	// "none" or a socket path (remote/client.NetworkSockets).
+	NetworkDriver string
 }
 
 // LogOutput is one of libvirt's log outputs (log_outputs): records of

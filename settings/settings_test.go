@@ -26,7 +26,7 @@ func TestDefaults(t *testing.T) {
 		StateDir:   "/var/lib/lxcvirt", // LXCPath and RunDir "": they follow StateDir (ResolveDirs)
 		CgroupRoot: "/sys/fs/cgroup", JobTimeout: 30 * time.Second, DefaultBridge: "lxcbr0",
 		LXCTimeout: time.Minute, AutostartParallel: 4,
-		Networks: map[string]string{},
+		Networks: map[string]string{}, NetworkDriver: "auto",
 	}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", d, want)

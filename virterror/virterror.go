@@ -19,14 +19,15 @@ type Domain int32
 
 // The error domains lxcvirt reports (values from libvirt's virterror.h).
 const (
-	FromNone   Domain = 0
-	FromXML    Domain = 5
-	FromDom    Domain = 6
-	FromRPC    Domain = 7
-	FromConf   Domain = 9
-	FromRemote Domain = 13
-	FromLXC    Domain = 17
-	FromDomain Domain = 20
+	FromNone    Domain = 0
+	FromXML     Domain = 5
+	FromDom     Domain = 6
+	FromRPC     Domain = 7
+	FromConf    Domain = 9
+	FromRemote  Domain = 13
+	FromLXC     Domain = 17
+	FromNetwork Domain = 19
+	FromDomain  Domain = 20
 )
 
 // Level is the libvirt error level; lxcvirt only reports errors.

@@ -40,7 +40,12 @@
 //     container's init, never an lxc-* command line.
 //   - <inituser>/<initgroup> must be numeric (LXC does not resolve names).
 //   - Without <interface>, the container gets a private network namespace
-//     with only lo (lxc.net.0.type = empty), with or without <privnet/>.
+//     with only lo, with or without <privnet/>. lo is always up (a last
+//     lxc.net.N.type = empty with flags up, the one network LXC brings lo
+//     up for), as libvirt-lxc brings it up.
+//   - Routes other than a default gateway, <bandwidth> and Open vSwitch
+//     external-ids have no LXC key: Interface carries them for the driver
+//     to set up after the start.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
@@ -52,6 +57,8 @@
 package xmlmap
 
 import (
+	"net/netip"
+
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/internal/subid"
@@ -76,6 +83,14 @@ type Options struct {
 	// Networks maps a libvirt network name to its bridge for
 	// <interface type='network'>; "default" maps to DefaultBridge when absent.
 	Networks map[string]string
+	// NetworkPorts is set when libvirt's network driver may serve the
+	// networks: an <interface type='network'> whose <source> carries the
+	// portid and bridge of the port made for it is attached to that
+	// bridge (as libvirt's live XML shows a port).
+	NetworkPorts bool
+	// NetworksAtStart accepts a network that Networks does not name: it
+	// is resolved when the domain starts, as libvirt checks networks then.
+	NetworksAtStart bool
 	// NewUUID supplies a UUID for a definition without one. When it is nil,
 	// ToConfig refuses a definition without <uuid> (ErrInternalError) and
 	// FromConfig leaves <uuid> empty.
@@ -95,6 +110,10 @@ type Options struct {
 	// also adds a post-stop hook to LXC's common config; it only sleeps
 	// half a second, which would delay every destroy, and is left out.
 	LXCFSMountHook string
+	// NoOpenVSwitch is set, when a container starts, on a host without
+	// Open vSwitch's ovs-vsctl: a <virtualport type='openvswitch'> is then
+	// refused. Definitions are not checked against it.
+	NoOpenVSwitch bool
 	// UserNS is set by a session daemon, one run by an unprivileged user:
 	// every container then runs in a user namespace within the host ids
 	// the user was granted (see UserNS).
@@ -167,10 +186,19 @@ type Mapped struct {
 	RootFS string
 	// Init is the argv run as the container's init (<init> + <initarg>).
 	Init []string
+	// InitUser and InitGroup are <inituser> and <initgroup> given by name:
+	// libvirt-lxc resolves them in the container, so the config lacks
+	// lxc.init.uid / lxc.init.gid and the driver adds them at each start
+	// from the root filesystem's /etc/passwd and /etc/group. Numeric ids
+	// go into the config directly and leave these empty.
+	InitUser, InitGroup string
 	// Interfaces lists the network interfaces in config order
 	// (lxc.net.N for Interfaces[N]); empty means a private network
 	// namespace with only lo.
 	Interfaces []Interface
+	// HostNICs are the host network devices moved into the container
+	// (<hostdev mode='capabilities' type='net'>, LXC's phys networks).
+	HostNICs []string
 	// ConsoleLog is the first console's <log>, written by LXC
 	// (lxc.console.logfile); nil without one.
 	ConsoleLog *ConsoleLog
@@ -188,20 +216,65 @@ type ConsoleLog struct {
 	Append bool
 }
 
-// Interface is one mapped <interface>: a veth pair.
+// Interface is one mapped <interface>: a veth pair, or a macvlan for
+// Type "direct".
 type Interface struct {
-	// Type is the libvirt interface type: "bridge", "network" or "ethernet".
+	// Type is the libvirt interface type: "bridge", "network", "ethernet"
+	// or "direct".
 	Type string
 	// Network is the libvirt network name for Type "network".
 	Network string
-	// Bridge is the host bridge the veth joins; empty for "ethernet".
+	// Bridge is the host bridge the veth joins; empty for "ethernet" and
+	// "direct".
 	Bridge string
+	// Link and Mode are a direct interface's host device and macvlan mode.
+	Link string
+	Mode string
 	// MAC is the guest-side address (given or derived from the UUID).
 	MAC string
 	// HostDev is the host-side veth name from <target dev>; empty lets
-	// LXC choose one.
+	// LXC choose one. A macvlan has no host side: it is only named here.
 	HostDev string
 	// GuestDev is the name inside the container from <guest dev>; empty
 	// lets LXC choose (eth0, eth1, …).
 	GuestDev string
+	// Routes are the routes other than the default gateways, which LXC
+	// has no key for: added in the container's network namespace after
+	// start, through the device with MAC.
+	Routes []Route
+	// Bandwidth is <bandwidth>, set on HostDev after start; nil without.
+	Bandwidth *Bandwidth
+	// OVS is the Open vSwitch port of <virtualport type='openvswitch'>;
+	// nil without.
+	OVS *OVSPort
+}
+
+// Route is one <route> of an interface.
+type Route struct {
+	Dst     netip.Prefix
+	Gateway netip.Addr
+	Metric  uint32
+}
+
+// Bandwidth is an interface's <bandwidth>, from the guest's point of view:
+// Inbound is what the guest receives, Outbound what it sends.
+type Bandwidth struct {
+	Inbound  *Rate
+	Outbound *Rate
+}
+
+// Rate is one direction of <bandwidth>: average and peak in KiB/s, burst
+// in KiB (libvirt's units); zero when not given.
+type Rate struct {
+	Average uint64
+	Peak    uint64
+	Burst   uint64
+}
+
+// OVSPort is what libvirt records on an Open vSwitch port
+// (external-ids): the bridge, Neutron's port UUID and the profile.
+type OVSPort struct {
+	Bridge      string
+	InterfaceID string
+	ProfileID   string
 }

@@ -10,51 +10,62 @@ import (
 	"libvirt.org/go/libvirtxml"
 )
 
-// addresses maps <ip> to lxc.net.N.ipv4/ipv6.address and default <route>s
-// to the matching gateway; LXC cannot express other routes or peers.
-func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) error {
+// addresses maps <ip> to lxc.net.N.ipv4/ipv6.address, with libvirt's
+// default prefix where none is given (LXC computes the IPv4 broadcast from
+// it), and the first default <route> of each family to the matching
+// gateway key. The other routes, which LXC has no key for, are returned
+// for the driver to add in the container's network namespace after start.
+func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Route, error) {
 	var v4, v6 []string
 	gw := map[string]string{}
 	for i := range x.IP {
 		ip := &x.IP[i]
 		if ip.Peer != "" {
-			return unsupported("<interface><ip peer='%s'> is not supported by the LXC driver", ip.Peer)
+			return nil, unsupported("<interface><ip peer='%s'> is not supported by the LXC driver", ip.Peer)
 		}
 		a, fam, err := parseIP("<interface><ip address>", ip.Address, ip.Family)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if int(ip.Prefix) > a.BitLen() {
-			return xmlErr("<interface><ip address='%s' prefix='%d'>: prefix out of range", ip.Address, ip.Prefix)
+			return nil, xmlErr("<interface><ip address='%s' prefix='%d'>: prefix out of range", ip.Address, ip.Prefix)
 		}
 		ip.Address, ip.Family = a.String(), fam
-		s := a.String()
-		if ip.Prefix > 0 {
-			s += "/" + strconv.Itoa(int(ip.Prefix))
+		bits := int(ip.Prefix)
+		if bits == 0 {
+			if bits = naturalPrefix(a); bits < 0 {
+				return nil, xmlErr("Failed to determine prefix for IP address '%s'", a)
+			}
 		}
+		s := a.String() + "/" + strconv.Itoa(bits)
 		if fam == "ipv4" {
-			v4 = append(v4, s)
+			// LXC 5.0 computes a wrong broadcast (the host part alone),
+			// so it is given, as libvirt sets it (virNetDevIPAddrAdd).
+			v4 = append(v4, s+" "+broadcast(a, bits))
 		} else {
 			v6 = append(v6, s)
 		}
 	}
+	var routes []Route
 	for i := range x.Route {
 		r := &x.Route[i]
 		g, fam, err := parseIP("<interface><route gateway>", r.Gateway, r.Family)
 		if err != nil {
-			return err
-		}
-		if !defaultRoute(r, fam) {
-			return unsupported("<interface><route address='%s' gateway='%s'>: the LXC driver can only set a default gateway", r.Address, r.Gateway)
-		}
-		if gw[fam] != "" {
-			return unsupported("<interface>: more than one %s default <route> is not supported by the LXC driver", fam)
+			return nil, err
 		}
 		r.Gateway, r.Family = g.String(), fam
-		if r.Address == "" {
-			r.Address = map[string]string{"ipv4": "0.0.0.0", "ipv6": "::"}[fam]
+		if defaultRoute(r, fam) && gw[fam] == "" {
+			if r.Address == "" {
+				r.Address = map[string]string{"ipv4": "0.0.0.0", "ipv6": "::"}[fam]
+			}
+			gw[fam] = g.String()
+			continue
 		}
-		gw[fam] = g.String()
+		rt, err := route(r, g, fam)
+		if err != nil {
+			return nil, err
+		}
+		routes = append(routes, rt)
 	}
 	for _, fam := range []struct {
 		name  string
@@ -67,7 +78,98 @@ func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) error 
 			mp.add(prefix+fam.name+".gateway", g)
 		}
 	}
-	return nil
+	return routes, nil
+}
+
+// broadcast is the IPv4 broadcast address of a/bits.
+func broadcast(a netip.Addr, bits int) string {
+	b := a.As4()
+	for i := range b {
+		if hostBits := min(max(32-bits-8*(3-i), 0), 8); hostBits > 0 {
+			b[i] |= byte(1<<hostBits - 1)
+		}
+	}
+	return netip.AddrFrom4(b).String()
+}
+
+// naturalPrefix is libvirt's prefix for an address given without one
+// (virSocketAddrGetIPPrefix): the classful network of an IPv4 address
+// (8, 16 or 24; -1 for classes D and E), 64 for IPv6, 0 for the
+// unspecified address.
+func naturalPrefix(a netip.Addr) int {
+	switch {
+	case a.IsUnspecified():
+		return 0
+	case a.Is6():
+		return 64
+	}
+	switch o := a.As4()[0]; {
+	case o&0x80 == 0:
+		return 8
+	case o&0xc0 == 0x80:
+		return 16
+	case o&0xe0 == 0xc0:
+		return 24
+	}
+	return -1
+}
+
+// route validates a <route> that is not the default gateway and returns
+// it with its prefix resolved as libvirt does (prefix, else netmask, else
+// the address's natural prefix).
+func route(r *libvirtxml.DomainInterfaceRoute, g netip.Addr, fam string) (Route, error) {
+	if r.Address == "" {
+		return Route{}, xmlErr("<interface><route gateway='%s'>: missing required address attribute", r.Gateway)
+	}
+	a, _, err := parseIP("<interface><route address>", r.Address, fam)
+	if err != nil {
+		return Route{}, err
+	}
+	r.Address = a.String()
+	bits := int(r.Prefix)
+	switch {
+	case r.Netmask != "" && r.Prefix != 0:
+		return Route{}, xmlErr("<interface><route address='%s'>: both netmask and prefix specified", r.Address)
+	case r.Netmask != "":
+		if fam != "ipv4" {
+			return Route{}, xmlErr("<interface><route address='%s' netmask='%s'>: netmask is only valid for an IPv4 route", r.Address, r.Netmask)
+		}
+		m, err := netip.ParseAddr(r.Netmask)
+		if err != nil || !m.Is4() {
+			return Route{}, xmlErr("<interface><route netmask='%s'>: invalid netmask", r.Netmask)
+		}
+		bits = maskBits(m.As4())
+		if bits < 0 {
+			return Route{}, xmlErr("<interface><route netmask='%s'>: invalid netmask", r.Netmask)
+		}
+	case bits > a.BitLen():
+		return Route{}, xmlErr("<interface><route address='%s' prefix='%d'>: prefix out of range", r.Address, r.Prefix)
+	case bits == 0:
+		bits = naturalPrefix(a)
+		if bits < 0 {
+			return Route{}, xmlErr("Failed to determine prefix for route with destination '%s'", a)
+		}
+	}
+	dst := netip.PrefixFrom(a, bits)
+	if dst.Masked().Addr() != a {
+		return Route{}, xmlErr("<interface><route address='%s' prefix='%d'>: the address has bits set beyond the prefix", a, bits)
+	}
+	return Route{Dst: dst, Gateway: g, Metric: uint32(r.Metric)}, nil
+}
+
+// maskBits counts the leading ones of a contiguous IPv4 netmask, -1 for
+// one with holes.
+func maskBits(m [4]byte) int {
+	v := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
+	n := 0
+	for v&0x80000000 != 0 {
+		v <<= 1
+		n++
+	}
+	if v != 0 {
+		return -1
+	}
+	return n
 }
 
 // parseIP validates an address against an optional family and returns the

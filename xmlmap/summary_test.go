@@ -2,6 +2,7 @@ package xmlmap
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -192,11 +193,17 @@ func summarizeDevices(t tester, s summary, devs *libvirtxml.DomainDeviceList, op
 		}
 	}
 	s["fs"] = strings.Join(fss, ";")
-	var nets []string
+	var nets, routes []string
 	for _, x := range devs.Interfaces {
 		nets = append(nets, summarizeIface(x, opts))
+		for _, r := range x.Route {
+			if !defaultRoute(&r, or(r.Family, "ipv4")) {
+				routes = append(routes, fmt.Sprintf("%s/%d via %s metric %d", r.Address, r.Prefix, r.Gateway, r.Metric))
+			}
+		}
 	}
 	s["net"] = strings.Join(nets, ";")
+	s["routes"] = strings.Join(routes, ";")
 	var hds []string
 	for _, h := range devs.Hostdevs {
 		if h.CapsNet == nil {
@@ -248,7 +255,7 @@ func summarizeIface(x libvirtxml.DomainInterface, opts Options) string {
 	case src.Ethernet != nil:
 		kind = "veth"
 	case src.Direct != nil:
-		kind, host = "macvlan", src.Direct.Dev+" "+src.Direct.Mode
+		kind, host = "macvlan", src.Direct.Dev+" "+or(src.Direct.Mode, "vepa")
 	}
 	mac, guest, target, mtu := "", "", "", ""
 	if x.MAC != nil {
@@ -269,10 +276,16 @@ func summarizeIface(x libvirtxml.DomainInterface, opts Options) string {
 	}
 	var addrs []string
 	for _, ip := range x.IP {
-		addrs = append(addrs, fmt.Sprintf("%s/%d", ip.Address, ip.Prefix))
+		p := int(ip.Prefix)
+		if a, err := netip.ParseAddr(ip.Address); err == nil && p == 0 {
+			p = naturalPrefix(a)
+		}
+		addrs = append(addrs, fmt.Sprintf("%s/%d", ip.Address, p))
 	}
 	for _, r := range x.Route {
-		addrs = append(addrs, "via "+r.Gateway)
+		if defaultRoute(&r, or(r.Family, "ipv4")) {
+			addrs = append(addrs, "via "+r.Gateway)
+		}
 	}
 	return strings.Join([]string{kind, host, mac, guest, target, link, mtu, strings.Join(addrs, ",")}, "|")
 }

@@ -178,7 +178,7 @@ func (mp *mapper) devices() (*libvirtxml.DomainDeviceList, error) {
 	if devs == nil {
 		return &libvirtxml.DomainDeviceList{}, nil
 	}
-	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Consoles", "Controllers")
+	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Hostdevs", "Consoles", "Controllers")
 }
 
 // filesystems maps the <filesystem> on / to lxc.rootfs.* and prepares a
@@ -297,6 +297,7 @@ func (mp *mapper) mountEntry(fs *libvirtxml.DomainFilesystem) error {
 		}
 		src.RAM.Usage, src.RAM.Units = uint(kib), "KiB"
 		entry = "tmpfs " + target + " tmpfs"
+		opts = append(opts, "nosuid", "nodev") // as libvirt-lxc mounts it (lxcContainerMountFSTmpfs)
 		if kib > 0 {
 			opts = append(opts, fmt.Sprintf("size=%dk", kib))
 		}
@@ -420,7 +421,8 @@ func chardevTypeName(s *libvirtxml.DomainChardevSource) string {
 
 // init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup>,
 // <initenv> and <cmdline>, which reaches init's environment as
-// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it. LXC splits lxc.init.cmd at spaces and honours no quoting, so
+// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it, after libvirt-lxc's
+// guestEnv. LXC splits lxc.init.cmd at spaces and honours no quoting, so
 // arguments containing whitespace (or empty ones) cannot be expressed and
 // are refused. Arguments starting with '-' are accepted: they only ever
 // reach the container's init through lxc.init.cmd, never an lxc-* argv.
@@ -457,20 +459,30 @@ func (mp *mapper) init() error {
 		os.InitDir = dir
 		mp.add("lxc.init.cwd", dir)
 	}
-	for _, id := range []struct{ field, value, key string }{
-		{"<inituser>", os.InitUser, "lxc.init.uid"},
-		{"<initgroup>", os.InitGroup, "lxc.init.gid"},
+	for _, id := range []struct {
+		field, value, key string
+		name              *string
+	}{
+		{"<inituser>", os.InitUser, "lxc.init.uid", &mp.out.InitUser},
+		{"<initgroup>", os.InitGroup, "lxc.init.gid", &mp.out.InitGroup},
 	} {
 		if id.value == "" {
 			continue
 		}
-		if _, err := strconv.ParseUint(id.value, 10, 32); err != nil {
-			if err := checkText(id.field, id.value); err != nil {
-				return err
-			}
-			return unsupported("%s %q: the LXC driver needs a numeric id (LXC does not resolve names)", id.field, id.value)
+		if _, err := strconv.ParseUint(id.value, 10, 32); err == nil {
+			mp.add(id.key, id.value)
+			continue
 		}
-		mp.add(id.key, id.value)
+		if err := checkText(id.field, id.value); err != nil {
+			return err
+		}
+		if len(id.value) > 256 || strings.ContainsAny(id.value, ":/ \t\n") {
+			return xmlErr("%s %q is neither a numeric id nor a user or group name", id.field, id.value)
+		}
+		*id.name = id.value // resolved in the container at start
+	}
+	for _, e := range guestEnv(mp.d.UUID, mp.d.Name) {
+		mp.add("lxc.environment", e.Key+"="+e.Value)
 	}
 	if os.Cmdline != "" {
 		if err := checkText("<os><cmdline>", os.Cmdline); err != nil {
@@ -629,17 +641,15 @@ func (mp *mapper) features() error {
 	return nil
 }
 
-// network maps <interface> devices to veth pairs (lxc.net.N.*); with none,
-// the container gets a private network namespace holding only lo.
+// network maps <interface> devices to veth pairs or macvlans and
+// <hostdev mode='capabilities' type='net'> to host NICs moved in
+// (lxc.net.N.*); with none, the container gets a private network namespace
+// holding only lo. lo is always up, as libvirt-lxc brings it up: LXC does
+// that only for an "empty" network, so one with flags up comes last.
 func (mp *mapper) network() error {
 	devs, err := mp.devices()
 	if err != nil {
 		return err
-	}
-	if len(devs.Interfaces) == 0 {
-		mp.add("lxc.net.0.type", "empty")
-		mp.add("lxc.net.0.flags", "up")
-		return nil
 	}
 	used := map[string]bool{}
 	for i := range devs.Interfaces {
@@ -655,12 +665,28 @@ func (mp *mapper) network() error {
 		}
 		mp.out.Interfaces = append(mp.out.Interfaces, ifc)
 	}
+	n := len(devs.Interfaces)
+	for i := range devs.Hostdevs {
+		nic, err := mp.hostNIC(n, &devs.Hostdevs[i])
+		if err != nil {
+			return err
+		}
+		if used["nic:"+nic] {
+			return xmlErr("<hostdev> interface %q is given twice", nic)
+		}
+		used["nic:"+nic] = true
+		mp.out.HostNICs = append(mp.out.HostNICs, nic)
+		n++
+	}
+	mp.add(fmt.Sprintf("lxc.net.%d.type", n), "empty")
+	mp.add(fmt.Sprintf("lxc.net.%d.flags", n), "up")
 	return nil
 }
 
 func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error) {
 	var out Interface
-	if err := refuseOthers("interface", x, "MAC", "Source", "IP", "Route", "Target", "Guest", "Link", "MTU", "Alias"); err != nil {
+	if err := refuseOthers("interface", x, "MAC", "Source", "IP", "Route", "Target", "Guest", "Link", "MTU", "Alias",
+		"VLan", "VirtualPort", "Bandwidth"); err != nil {
 		return out, err
 	}
 	src := x.Source
@@ -679,25 +705,34 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 		src.Bridge.Bridge = out.Bridge
 	case src.Network != nil:
-		if err := refuseOthers("source", src.Network, "Network", "Bridge"); err != nil {
+		if err := refuseOthers("source", src.Network, "Network", "Bridge", "PortID"); err != nil {
 			return out, err
 		}
 		out.Type, out.Network = "network", src.Network.Network
 		if out.Network == "" {
 			return out, xmlErr("<interface type='network'> needs <source network=…>")
 		}
+		if src.Network.PortID != "" && src.Network.Bridge != "" && mp.opts.NetworkPorts {
+			// A port of libvirt's network driver, made for this start.
+			out.Bridge = src.Network.Bridge
+			break
+		}
+		src.Network.Bridge, src.Network.PortID = "", ""
 		out.Bridge = mp.opts.Networks[out.Network]
 		if out.Bridge == "" && out.Network == "default" {
 			out.Bridge = mp.opts.DefaultBridge
 		}
-		if out.Bridge == "" {
+		if out.Bridge == "" && !mp.opts.NetworksAtStart {
 			return out, virterror.New(libvirt.ErrNoNetwork, "Network not found: no network with matching name '%s'", out.Network)
 		}
-		src.Network.Bridge = ""
 	case src.Ethernet != nil:
 		out.Type = "ethernet"
 		if len(src.Ethernet.IP) > 0 || len(src.Ethernet.Route) > 0 {
 			return out, unsupported("<interface type='ethernet'>: host-side <source><ip>/<route> are not supported by the LXC driver")
+		}
+	case src.Direct != nil:
+		if err := mp.direct(&out, src.Direct); err != nil {
+			return out, err
 		}
 	default:
 		return out, unsupported("<interface type='%s'> is not supported by the LXC driver", setFieldName(src))
@@ -739,9 +774,18 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 	}
 	p := fmt.Sprintf("lxc.net.%d.", i)
-	mp.add(p+"type", "veth")
-	if out.Bridge != "" {
-		mp.add(p+"link", out.Bridge)
+	if out.Type == "direct" {
+		mp.add(p+"type", "macvlan")
+		mp.add(p+"link", out.Link)
+		mp.add(p+"macvlan.mode", out.Mode)
+	} else {
+		mp.add(p+"type", "veth")
+		if out.Bridge != "" {
+			mp.add(p+"link", out.Bridge)
+		}
+	}
+	if err := mp.portOptions(i, p, &out, x); err != nil {
+		return out, err
 	}
 	up := true
 	if x.Link != nil {
@@ -757,7 +801,7 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		mp.add(p+"flags", "up")
 	}
 	mp.add(p+"hwaddr", out.MAC)
-	if out.HostDev != "" {
+	if out.HostDev != "" && out.Type != "direct" {
 		mp.add(p+"veth.pair", out.HostDev)
 	}
 	if out.GuestDev != "" {
@@ -769,7 +813,9 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 		mp.add(p+"mtu", strconv.Itoa(int(x.MTU.Size)))
 	}
-	return out, mp.addresses(p, x)
+	routes, err := mp.addresses(p, x)
+	out.Routes = routes
+	return out, err
 }
 
 // derivedMAC is the MAC given to the i-th interface of a domain without

@@ -210,7 +210,7 @@ lxc.apparmor.profile = unconfined
 		"name": "old", "arch": "x86_64", "init": "/bin/app --flag x", "initdir": "/work", "inituser": "1000", "env": "A=1",
 		"fs":       "mount /srv/old ;mount /srv/data /mnt/data ro;mount /srv/my dir /mnt/sp;ram 1048576 /dev/shm",
 		"net":      "veth|br0|||vold0|up||10.0.0.2/24;veth|||eth7||down|9000|",
-		"privnet":  "yes",
+		"privnet":  "",
 		"memlimit": "1048576", "memory": "1048576", "soft": "524288", "swap": "2097152",
 		"shares": "300", "cpumax": "max/200000", "blkio": "200 /dev/block/8:0 w0 rb100 wb0 ri0 wi0",
 		"capdrop": strings.Join(capNames(), " "),

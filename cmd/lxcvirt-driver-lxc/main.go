@@ -21,9 +21,12 @@ import (
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
+	"github.com/lxcvirt/lxcvirt/hostnet"
 	"github.com/lxcvirt/lxcvirt/internal/subid"
+	"github.com/lxcvirt/lxcvirt/libvirtnet"
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/remote/client"
 	"github.com/lxcvirt/lxcvirt/settings"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -55,7 +58,8 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}}, nil
+		nets := hostnet.New(hostnet.Config{DefaultBridge: s.DefaultBridge, Networks: s.Networks})
+		return lxcDriver{LXC: l, Facts: host.Facts{Host: host.Local, Emulator: s.Emulator}, Networks: nets}, nil
 	})
 	if errors.Is(err, plugin.ErrNotLaunchedByHost) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", plugin.DefaultBinary, err)
@@ -69,10 +73,12 @@ func main() {
 
 // lxcDriver is what the plugin serves: the LXC domain driver (with the
 // namespaces of the containers' inits, driverapi.NamespaceOpener) and the
-// facts of the host it runs containers on (driverapi.Host).
+// facts of the host it runs containers on (driverapi.Host), and the
+// networks it serves without libvirt's network driver (driverapi.Networks).
 type lxcDriver struct {
 	*driver.LXC
 	host.Facts
+	*hostnet.Networks
 }
 
 // driverConfig is the LXC driver's part of s, logging to logger.
@@ -88,6 +94,7 @@ func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
 		AutostartParallel: s.AutostartParallel,
 		DefaultBridge:     s.DefaultBridge,
 		Networks:          s.Networks,
+		Ports:             networkPorts(s.NetworkDriver),
 		Logger:            logger,
 	}
 }
@@ -111,4 +118,14 @@ func unprivileged(cfg *driver.Config) error {
 	cfg.UserNS, cfg.DelegatedCgroup = ns, lxc.DelegatedCgroup(u.Username)
 	cfg.Logger.Info("session driver: containers run in user namespaces", "user", u.Username, "subuid", ns.UIDs, "subgid", ns.GIDs)
 	return nil
+}
+
+// networkPorts is how <interface type='network'> reaches libvirt's
+// network driver, when the settings let it.
+func networkPorts(setting string) driver.NetworkPorts {
+	sockets := client.NetworkSockets(setting)
+	if len(sockets) == 0 {
+		return nil
+	}
+	return &libvirtnet.Ports{Sockets: sockets}
 }

@@ -10,8 +10,10 @@ import (
 const module = "github.com/lxcvirt/lxcvirt/"
 
 // lxcPackages run lxc-* tools or touch the kernel for containers (cgroups,
-// /proc, /sys, pidfds, CPUID): the driver plugin's side of the boundary.
-var lxcPackages = []string{"driver", "lxc", "xmlmap", "host"}
+// /proc, /sys, pidfds, CPUID), read the host's networks (hostnet) or plug
+// containers into libvirt's (libvirtnet): the driver plugin's side of the
+// boundary.
+var lxcPackages = []string{"driver", "lxc", "xmlmap", "host", "hostnet", "libvirtnet"}
 
 // daemonPackages are the module's packages the daemon may link: the
 // contract, the plugin boundary's client side, the wire server, the

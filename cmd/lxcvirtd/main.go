@@ -24,6 +24,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/dirlock"
 	"github.com/lxcvirt/lxcvirt/plugin"
+	"github.com/lxcvirt/lxcvirt/remote/client"
 	"github.com/lxcvirt/lxcvirt/remote/server"
 )
 
@@ -202,6 +203,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
 		KeepaliveCount:    cfg.KeepaliveCount,
+		NetworkSockets:    client.NetworkSockets(cfg.NetworkDriver),
 		Limits: server.Limits{
 			MaxClients:          cfg.MaxClients,
 			MaxAnonymousClients: cfg.MaxAnonymousClients,

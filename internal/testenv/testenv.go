@@ -62,7 +62,9 @@ func RequireTool(t testing.TB, tool, debianPackage string) string {
 	return p
 }
 
-// EnsureBridge creates and raises the host bridge when it is missing.
+// EnsureBridge creates and raises the host bridge when it is missing: a
+// bare bridge, enough for a veth; make deps's lxc-net takes it over. Tests
+// that need DHCP or NAT call RequireLXCNet.
 func EnsureBridge(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat("/sys/class/net/" + Bridge); err == nil {
@@ -78,6 +80,26 @@ func EnsureBridge(t testing.TB) {
 			}
 			t.Fatalf("%s: %v: %s", strings.Join(argv, " "), err, out)
 		}
+	}
+}
+
+// LXC's lxc-net serves the default network on Bridge: its dnsmasq's pid
+// file and lease file.
+const (
+	LXCNetDnsmasqPid = "/run/lxc/dnsmasq.pid"
+	LXCNetLeases     = "/var/lib/misc/dnsmasq." + Bridge + ".leases"
+)
+
+// RequireLXCNet stops t (see Missing) unless LXC's lxc-net serves the
+// default network, DHCP included: its dnsmasq runs (make deps starts it).
+func RequireLXCNet(t testing.TB) {
+	t.Helper()
+	pid, err := os.ReadFile(LXCNetDnsmasqPid)
+	if err == nil {
+		_, err = os.Stat("/proc/" + strings.TrimSpace(string(pid)))
+	}
+	if err != nil {
+		Missing(t, "lxc-net's dnsmasq does not run (make deps starts lxc-net): %v", err)
 	}
 }
 

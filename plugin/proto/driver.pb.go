@@ -2390,6 +2390,288 @@ func (x *NativeRequest) GetFlags() uint32 {
 	return 0
 }
 
+// Network mirrors driverapi.Network.
+type Network struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Uuid          []byte                 `protobuf:"bytes,2,opt,name=uuid,proto3" json:"uuid,omitempty"` // 16 bytes
+	Bridge        string                 `protobuf:"bytes,3,opt,name=bridge,proto3" json:"bridge,omitempty"`
+	Active        bool                   `protobuf:"varint,4,opt,name=active,proto3" json:"active,omitempty"`
+	Autostart     bool                   `protobuf:"varint,5,opt,name=autostart,proto3" json:"autostart,omitempty"`
+	Xml           string                 `protobuf:"bytes,6,opt,name=xml,proto3" json:"xml,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Network) Reset() {
+	*x = Network{}
+	mi := &file_driver_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Network) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Network) ProtoMessage() {}
+
+func (x *Network) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Network.ProtoReflect.Descriptor instead.
+func (*Network) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *Network) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Network) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *Network) GetBridge() string {
+	if x != nil {
+		return x.Bridge
+	}
+	return ""
+}
+
+func (x *Network) GetActive() bool {
+	if x != nil {
+		return x.Active
+	}
+	return false
+}
+
+func (x *Network) GetAutostart() bool {
+	if x != nil {
+		return x.Autostart
+	}
+	return false
+}
+
+func (x *Network) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+type NetworksReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Networks      []*Network             `protobuf:"bytes,1,rep,name=networks,proto3" json:"networks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworksReply) Reset() {
+	*x = NetworksReply{}
+	mi := &file_driver_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworksReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworksReply) ProtoMessage() {}
+
+func (x *NetworksReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworksReply.ProtoReflect.Descriptor instead.
+func (*NetworksReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *NetworksReply) GetNetworks() []*Network {
+	if x != nil {
+		return x.Networks
+	}
+	return nil
+}
+
+// DHCPLease mirrors driverapi.DHCPLease.
+type DHCPLease struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Iface         string                 `protobuf:"bytes,1,opt,name=iface,proto3" json:"iface,omitempty"`
+	ExpiryTime    int64                  `protobuf:"varint,2,opt,name=expiry_time,json=expiryTime,proto3" json:"expiry_time,omitempty"`
+	Ipv6          bool                   `protobuf:"varint,3,opt,name=ipv6,proto3" json:"ipv6,omitempty"`
+	Mac           string                 `protobuf:"bytes,4,opt,name=mac,proto3" json:"mac,omitempty"`
+	Iaid          string                 `protobuf:"bytes,5,opt,name=iaid,proto3" json:"iaid,omitempty"`
+	Ip            string                 `protobuf:"bytes,6,opt,name=ip,proto3" json:"ip,omitempty"`
+	Prefix        uint32                 `protobuf:"varint,7,opt,name=prefix,proto3" json:"prefix,omitempty"`
+	Hostname      string                 `protobuf:"bytes,8,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	ClientId      string                 `protobuf:"bytes,9,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DHCPLease) Reset() {
+	*x = DHCPLease{}
+	mi := &file_driver_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DHCPLease) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DHCPLease) ProtoMessage() {}
+
+func (x *DHCPLease) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DHCPLease.ProtoReflect.Descriptor instead.
+func (*DHCPLease) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *DHCPLease) GetIface() string {
+	if x != nil {
+		return x.Iface
+	}
+	return ""
+}
+
+func (x *DHCPLease) GetExpiryTime() int64 {
+	if x != nil {
+		return x.ExpiryTime
+	}
+	return 0
+}
+
+func (x *DHCPLease) GetIpv6() bool {
+	if x != nil {
+		return x.Ipv6
+	}
+	return false
+}
+
+func (x *DHCPLease) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *DHCPLease) GetIaid() string {
+	if x != nil {
+		return x.Iaid
+	}
+	return ""
+}
+
+func (x *DHCPLease) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *DHCPLease) GetPrefix() uint32 {
+	if x != nil {
+		return x.Prefix
+	}
+	return 0
+}
+
+func (x *DHCPLease) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *DHCPLease) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+type DHCPLeasesReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Leases        []*DHCPLease           `protobuf:"bytes,1,rep,name=leases,proto3" json:"leases,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DHCPLeasesReply) Reset() {
+	*x = DHCPLeasesReply{}
+	mi := &file_driver_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DHCPLeasesReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DHCPLeasesReply) ProtoMessage() {}
+
+func (x *DHCPLeasesReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DHCPLeasesReply.ProtoReflect.Descriptor instead.
+func (*DHCPLeasesReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *DHCPLeasesReply) GetLeases() []*DHCPLease {
+	if x != nil {
+		return x.Leases
+	}
+	return nil
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -2552,7 +2834,29 @@ const file_driver_proto_rawDesc = "" +
 	"\rNativeRequest\x12\x16\n" +
 	"\x06format\x18\x01 \x01(\tR\x06format\x12\x12\n" +
 	"\x04text\x18\x02 \x01(\tR\x04text\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\rR\x05flags2\xfa\x15\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"\x91\x01\n" +
+	"\aNetwork\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04uuid\x18\x02 \x01(\fR\x04uuid\x12\x16\n" +
+	"\x06bridge\x18\x03 \x01(\tR\x06bridge\x12\x16\n" +
+	"\x06active\x18\x04 \x01(\bR\x06active\x12\x1c\n" +
+	"\tautostart\x18\x05 \x01(\bR\tautostart\x12\x10\n" +
+	"\x03xml\x18\x06 \x01(\tR\x03xml\"G\n" +
+	"\rNetworksReply\x126\n" +
+	"\bnetworks\x18\x01 \x03(\v2\x1a.lxcvirt.driver.v1.NetworkR\bnetworks\"\xdd\x01\n" +
+	"\tDHCPLease\x12\x14\n" +
+	"\x05iface\x18\x01 \x01(\tR\x05iface\x12\x1f\n" +
+	"\vexpiry_time\x18\x02 \x01(\x03R\n" +
+	"expiryTime\x12\x12\n" +
+	"\x04ipv6\x18\x03 \x01(\bR\x04ipv6\x12\x10\n" +
+	"\x03mac\x18\x04 \x01(\tR\x03mac\x12\x12\n" +
+	"\x04iaid\x18\x05 \x01(\tR\x04iaid\x12\x0e\n" +
+	"\x02ip\x18\x06 \x01(\tR\x02ip\x12\x16\n" +
+	"\x06prefix\x18\a \x01(\rR\x06prefix\x12\x1a\n" +
+	"\bhostname\x18\b \x01(\tR\bhostname\x12\x1b\n" +
+	"\tclient_id\x18\t \x01(\tR\bclientId\"G\n" +
+	"\x0fDHCPLeasesReply\x124\n" +
+	"\x06leases\x18\x01 \x03(\v2\x1c.lxcvirt.driver.v1.DHCPLeaseR\x06leases2\x9f\x17\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -2592,7 +2896,9 @@ const file_driver_proto_rawDesc = "" +
 	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
 	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12T\n" +
 	"\x13DomainXMLFromNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12R\n" +
-	"\x11DomainXMLToNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x11DomainXMLToNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12J\n" +
+	"\fListNetworks\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.NetworksReply\x12W\n" +
+	"\x11NetworkDHCPLeases\x12\x1e.lxcvirt.driver.v1.NameRequest\x1a\".lxcvirt.driver.v1.DHCPLeasesReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -2606,7 +2912,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -2649,6 +2955,10 @@ var file_driver_proto_goTypes = []any{
 	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
 	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
 	(*NativeRequest)(nil),             // 40: lxcvirt.driver.v1.NativeRequest
+	(*Network)(nil),                   // 41: lxcvirt.driver.v1.Network
+	(*NetworksReply)(nil),             // 42: lxcvirt.driver.v1.NetworksReply
+	(*DHCPLease)(nil),                 // 43: lxcvirt.driver.v1.DHCPLease
+	(*DHCPLeasesReply)(nil),           // 44: lxcvirt.driver.v1.DHCPLeasesReply
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -2663,85 +2973,91 @@ var file_driver_proto_depIdxs = []int32{
 	23, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
 	33, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
 	37, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
-	2,  // 12: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
-	9,  // 13: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	9,  // 14: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	10, // 15: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 16: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 17: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 18: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 19: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 20: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 21: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 22: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
-	10, // 23: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
-	12, // 24: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
-	13, // 25: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
-	10, // 26: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 27: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 28: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
-	14, // 29: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
-	15, // 30: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
-	16, // 31: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
-	1,  // 32: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
-	24, // 33: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
-	26, // 34: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
-	27, // 35: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
-	1,  // 36: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 37: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 38: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
-	32, // 39: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	32, // 40: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	1,  // 41: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
-	35, // 42: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
-	36, // 43: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
-	1,  // 44: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 45: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
-	10, // 46: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	40, // 47: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
-	40, // 48: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
-	1,  // 49: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	17, // 50: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 51: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 52: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	17, // 53: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 54: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 55: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 56: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 57: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 58: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	17, // 59: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 60: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 61: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 62: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	19, // 63: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	20, // 64: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 65: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 66: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	22, // 67: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 68: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 69: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	25, // 70: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 71: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	28, // 72: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	29, // 73: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	30, // 74: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	31, // 75: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	34, // 76: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	34, // 77: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	30, // 78: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	20, // 79: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 80: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 81: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	38, // 82: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	39, // 83: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	20, // 84: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 85: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
-	49, // [49:86] is the sub-list for method output_type
-	12, // [12:49] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	41, // 12: lxcvirt.driver.v1.NetworksReply.networks:type_name -> lxcvirt.driver.v1.Network
+	43, // 13: lxcvirt.driver.v1.DHCPLeasesReply.leases:type_name -> lxcvirt.driver.v1.DHCPLease
+	2,  // 14: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
+	9,  // 15: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	9,  // 16: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	10, // 17: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 18: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 19: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 20: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 21: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 22: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 23: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 24: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
+	10, // 25: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
+	12, // 26: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
+	13, // 27: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
+	10, // 28: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 29: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 30: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
+	14, // 31: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
+	15, // 32: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
+	16, // 33: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
+	1,  // 34: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
+	24, // 35: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
+	26, // 36: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
+	27, // 37: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
+	1,  // 38: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 39: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 40: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
+	32, // 41: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	32, // 42: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	1,  // 43: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
+	35, // 44: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
+	36, // 45: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
+	1,  // 46: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 47: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
+	10, // 48: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
+	40, // 49: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	40, // 50: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	1,  // 51: lxcvirt.driver.v1.Driver.ListNetworks:input_type -> lxcvirt.driver.v1.Empty
+	11, // 52: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:input_type -> lxcvirt.driver.v1.NameRequest
+	1,  // 53: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	17, // 54: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 55: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 56: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	17, // 57: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 58: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 59: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 60: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 61: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 62: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	17, // 63: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 64: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 65: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 66: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	19, // 67: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	20, // 68: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 69: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 70: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	22, // 71: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 72: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 73: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	25, // 74: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 75: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	28, // 76: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	29, // 77: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	30, // 78: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	31, // 79: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	34, // 80: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	34, // 81: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	30, // 82: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	20, // 83: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 84: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 85: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	38, // 86: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	39, // 87: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	20, // 88: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 89: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	42, // 90: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	44, // 91: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	53, // [53:92] is the sub-list for method output_type
+	14, // [14:53] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_driver_proto_init() }
@@ -2759,7 +3075,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   41,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -61,6 +61,8 @@ const (
 	Driver_OpenNamespaces_FullMethodName      = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
 	Driver_DomainXMLFromNative_FullMethodName = "/lxcvirt.driver.v1.Driver/DomainXMLFromNative"
 	Driver_DomainXMLToNative_FullMethodName   = "/lxcvirt.driver.v1.Driver/DomainXMLToNative"
+	Driver_ListNetworks_FullMethodName        = "/lxcvirt.driver.v1.Driver/ListNetworks"
+	Driver_NetworkDHCPLeases_FullMethodName   = "/lxcvirt.driver.v1.Driver/NetworkDHCPLeases"
 )
 
 // DriverClient is the client API for Driver service.
@@ -126,6 +128,10 @@ type DriverClient interface {
 	// LXC's own config.
 	DomainXMLFromNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error)
 	DomainXMLToNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	// networks: the virtual networks the driver serves itself
+	// (driverapi.Networks) when the host has no libvirt network driver.
+	ListNetworks(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NetworksReply, error)
+	NetworkDHCPLeases(ctx context.Context, in *NameRequest, opts ...grpc.CallOption) (*DHCPLeasesReply, error)
 }
 
 type driverClient struct {
@@ -518,6 +524,26 @@ func (c *driverClient) DomainXMLToNative(ctx context.Context, in *NativeRequest,
 	return out, nil
 }
 
+func (c *driverClient) ListNetworks(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NetworksReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NetworksReply)
+	err := c.cc.Invoke(ctx, Driver_ListNetworks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) NetworkDHCPLeases(ctx context.Context, in *NameRequest, opts ...grpc.CallOption) (*DHCPLeasesReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DHCPLeasesReply)
+	err := c.cc.Invoke(ctx, Driver_NetworkDHCPLeases_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -581,6 +607,10 @@ type DriverServer interface {
 	// LXC's own config.
 	DomainXMLFromNative(context.Context, *NativeRequest) (*XMLReply, error)
 	DomainXMLToNative(context.Context, *NativeRequest) (*XMLReply, error)
+	// networks: the virtual networks the driver serves itself
+	// (driverapi.Networks) when the host has no libvirt network driver.
+	ListNetworks(context.Context, *Empty) (*NetworksReply, error)
+	NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -701,6 +731,12 @@ func (UnimplementedDriverServer) DomainXMLFromNative(context.Context, *NativeReq
 }
 func (UnimplementedDriverServer) DomainXMLToNative(context.Context, *NativeRequest) (*XMLReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method DomainXMLToNative not implemented")
+}
+func (UnimplementedDriverServer) ListNetworks(context.Context, *Empty) (*NetworksReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNetworks not implemented")
+}
+func (UnimplementedDriverServer) NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method NetworkDHCPLeases not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1371,6 +1407,42 @@ func _Driver_DomainXMLToNative_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_ListNetworks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Empty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ListNetworks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ListNetworks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ListNetworks(ctx, req.(*Empty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_NetworkDHCPLeases_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).NetworkDHCPLeases(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_NetworkDHCPLeases_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).NetworkDHCPLeases(ctx, req.(*NameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1517,6 +1589,14 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DomainXMLToNative",
 			Handler:    _Driver_DomainXMLToNative_Handler,
+		},
+		{
+			MethodName: "ListNetworks",
+			Handler:    _Driver_ListNetworks_Handler,
+		},
+		{
+			MethodName: "NetworkDHCPLeases",
+			Handler:    _Driver_NetworkDHCPLeases_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -61,6 +61,11 @@ type conn struct {
 	closeCallback bool
 	callbacks     map[int32]*callback
 	noSupport     map[procKey]bool // procedures answered "not supported", logged once each
+
+	upMu          sync.Mutex     // guards the fields below (network.go)
+	up            upstream       // the connection to libvirt's network driver
+	netCallbacks  map[int32]bool // network event callbacks lxcvirtd answers itself
+	netCallbackID int32
 }
 
 func newConn(s *Server, nc net.Conn, readOnly bool, slots *socketSlots) *conn {
@@ -143,6 +148,7 @@ func (c *conn) finish() {
 	c.calls.Wait()
 	c.cancel()
 	c.closeStreams()
+	c.closeUpstream()
 	c.nc.Close()
 	c.log.Debug("client disconnected")
 }

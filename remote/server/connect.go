@@ -39,7 +39,8 @@ var supportedFeatures = map[int32]bool{
 	featureTypedParamString: true,
 	featureRemoteEventCB:    true,
 	featureRemoteCloseCB:    true,
-	// No network driver exists to misorder virNetworkUpdate arguments.
+	// virNetworkUpdate is forwarded to libvirt's network driver, whose
+	// arguments are in the documented order since libvirt 1.2.6.
 	featureNetworkUpdateOrder: true,
 }
 
@@ -120,6 +121,7 @@ func (s *Server) connectClose(ctx context.Context, c *conn) error {
 	c.closeCallback = false
 	c.mu.Unlock()
 	c.forgetCallbacks()
+	c.closeUpstream()
 	return nil
 }
 
@@ -276,13 +278,9 @@ func (s *Server) nodeGetSecurityModel(ctx context.Context, c *conn) (*libvirt.No
 	return &libvirt.NodeGetSecurityModelRet{Model: cString(secModel.Model), Doi: cString(secModel.DOI)}, nil
 }
 
-// The daemon has no network, storage, interface or node-device drivers:
+// The daemon has no storage, interface or node-device drivers:
 // their listings are empty rather than unsupported, which clients such as
 // virt-manager handle without warnings.
-
-func (s *Server) listAllNetworks(ctx context.Context, c *conn, args *libvirt.ConnectListAllNetworksArgs) (*libvirt.ConnectListAllNetworksRet, error) {
-	return &libvirt.ConnectListAllNetworksRet{}, nil
-}
 
 func (s *Server) listAllStoragePools(ctx context.Context, c *conn, args *libvirt.ConnectListAllStoragePoolsArgs) (*libvirt.ConnectListAllStoragePoolsRet, error) {
 	return &libvirt.ConnectListAllStoragePoolsRet{}, nil

@@ -26,6 +26,9 @@ func (c *conn) dispatch(p *wire.Packet) {
 		c.replyFailure(h, proc, e)
 		return
 	}
+	if h.Program == proto.RemoteProgram && networkProcs[h.Procedure] && c.forwardNetwork(c.ctx, h, proc, p.Payload) {
+		return
+	}
 	inv := c.srv.handlers.Invoker(h.Program, h.Procedure)
 	if inv == nil {
 		e := payload(noSupport(proc.API))

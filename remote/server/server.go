@@ -30,6 +30,13 @@ type Config struct {
 	// Host answers the node and host calls (default: Driver, when it
 	// implements driverapi.Host; otherwise they are unsupported).
 	Host driverapi.Host
+	// Networks answers the network calls when libvirt's network driver
+	// is not found on NetworkSockets (default: Driver, when it implements
+	// driverapi.Networks; otherwise there are no networks).
+	Networks driverapi.Networks
+	// NetworkSockets are where libvirt's network driver is looked for,
+	// in order (remote/client.NetworkSockets); none: never.
+	NetworkSockets []string
 	// KeepaliveInterval and KeepaliveCount: once a client enables
 	// keepalive, the server pings it after Interval of silence and drops
 	// it after Count unanswered pings (defaults 5 s and 5, as libvirtd).
@@ -131,6 +138,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if h, ok := cfg.Driver.(driverapi.Host); ok && cfg.Host == nil {
 		cfg.Host = h
+	}
+	if n, ok := cfg.Driver.(driverapi.Networks); ok && cfg.Networks == nil {
+		cfg.Networks = n
 	}
 	if cfg.KeepaliveInterval <= 0 {
 		cfg.KeepaliveInterval = 5 * time.Second

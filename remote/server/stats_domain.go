@@ -241,7 +241,7 @@ func (s *Server) domainInterfaceAddresses(ctx context.Context, c *conn, args *li
 	ret := &libvirt.DomainInterfaceAddressesRet{}
 	switch libvirt.DomainInterfaceAddressesSource(args.Source) {
 	case libvirt.DomainInterfaceAddressesSrcLease:
-		return ret, nil
+		return s.leaseAddresses(ctx, c, args.Dom.UUID)
 	case libvirt.DomainInterfaceAddressesSrcArp:
 	default:
 		return nil, virterror.New(libvirt.ErrArgumentUnsupported, "Unknown IP address data source %d", args.Source)

@@ -1,0 +1,83 @@
+package xmlmap
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+)
+
+// TestNetworkBreadthMapped checks what the driver gets beside the config
+// for network-breadth.xml: the routes LXC has no key for, bandwidth in
+// libvirt's units, the Open vSwitch ports and the host NICs.
+func TestNetworkBreadthMapped(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join(goldenDir, "network-breadth.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(text, testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Interfaces) != 4 {
+		t.Fatalf("%d interfaces", len(m.Interfaces))
+	}
+	d, blocked, ovs, trunk := m.Interfaces[0], m.Interfaces[1], m.Interfaces[2], m.Interfaces[3]
+	if d.Type != "direct" || d.Link != "eno1" || d.Mode != "bridge" || blocked.Mode != "vepa" {
+		t.Errorf("direct: %+v %+v", d, blocked)
+	}
+	wantRoutes := []Route{
+		{Dst: netip.MustParsePrefix("172.16.0.0/12"), Gateway: netip.MustParseAddr("10.20.0.1")},
+		{Dst: netip.MustParsePrefix("fd00:99::/48"), Gateway: netip.MustParseAddr("fd00:20::1"), Metric: 5},
+	}
+	if !reflect.DeepEqual(d.Routes, wantRoutes) {
+		t.Errorf("routes %+v, want %+v", d.Routes, wantRoutes)
+	}
+	if want := []Route{{Dst: netip.MustParsePrefix("192.168.60.0/24"), Gateway: netip.MustParseAddr("192.168.50.2")}}; !reflect.DeepEqual(ovs.Routes, want) {
+		t.Errorf("routes %+v, want %+v (the default one goes to LXC)", ovs.Routes, want)
+	}
+	wantBW := &Bandwidth{Inbound: &Rate{Average: 1000, Peak: 5000, Burst: 1024}, Outbound: &Rate{Average: 128}}
+	if !reflect.DeepEqual(ovs.Bandwidth, wantBW) {
+		t.Errorf("bandwidth %+v", ovs.Bandwidth)
+	}
+	if want := (&OVSPort{Bridge: "br-int", InterfaceID: "0a3e4b5c-1111-4222-8333-944455556666"}); !reflect.DeepEqual(ovs.OVS, want) {
+		t.Errorf("ovs %+v", ovs.OVS)
+	}
+	if trunk.OVS == nil || trunk.OVS.InterfaceID == "" || trunk.OVS.InterfaceID != m.Domain.Devices.Interfaces[3].VirtualPort.Params.OpenVSwitch.InterfaceID {
+		t.Errorf("generated interfaceid not kept in the XML: %+v", trunk.OVS)
+	}
+	if !reflect.DeepEqual(m.HostNICs, []string{"n2phys0"}) {
+		t.Errorf("host NICs %v", m.HostNICs)
+	}
+
+	opts := testOptions(CgroupV1)
+	opts.NoOpenVSwitch = true
+	_, err = Parse(text, opts)
+	wantErr(t, err, libvirt.ErrConfigUnsupported, "Open vSwitch is not installed")
+}
+
+func TestNaturalPrefix(t *testing.T) {
+	for a, want := range map[string]int{
+		"10.1.2.3": 8, "172.16.0.1": 16, "192.168.1.1": 24, "224.0.0.1": -1, "240.0.0.1": -1,
+		"0.0.0.0": 0, "fd00::1": 64, "::": 0,
+	} {
+		if got := naturalPrefix(netip.MustParseAddr(a)); got != want {
+			t.Errorf("naturalPrefix(%s) = %d, want %d", a, got, want)
+		}
+	}
+}
+
+func TestBroadcast(t *testing.T) {
+	for in, want := range map[string]string{
+		"10.77.0.5/8": "10.255.255.255", "192.168.77.5/24": "192.168.77.255", "172.16.5.9/12": "172.31.255.255",
+		"10.0.0.1/32": "10.0.0.1", "10.0.0.0/31": "10.0.0.1", "1.2.3.4/0": "255.255.255.255", "10.1.2.3/20": "10.1.15.255",
+	} {
+		p := netip.MustParsePrefix(in)
+		if got := broadcast(p.Addr(), p.Bits()); got != want {
+			t.Errorf("broadcast(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
