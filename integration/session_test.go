@@ -297,6 +297,11 @@ func TestSessionUnprivilegedContainer(t *testing.T) {
 	if out, err := exec.Command(rootfsTool, "--owner", u.name, rootfs).CombinedOutput(); err != nil {
 		t.Fatalf("lxcvirt-rootfs --owner: %v\n%s", err, out)
 	}
+	// A console shell without the DHCP client the demo init runs, which
+	// would flush the static <ip> this test's bridge relies on (writing
+	// over the file keeps its shifted owner).
+	init := filepath.Join(rootfs, "sbin", "init")
+	must(t, os.WriteFile(init, []byte("#!/bin/sh\ntrap 'exit 0' PWR TERM\nwhile :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done\n"), 0o755))
 
 	// An idmap onto ids the user was not granted is refused.
 	name := "n5sess"
@@ -443,6 +448,7 @@ func TestSessionNesting(t *testing.T) {
 	vc.attached(name, "n5")
 	vc.typeIn("grep -c ' /dev/.lxc/' /proc/mounts | sed 's/^/lxcmounts-/'\r")
 	vc.waitFor("lxcmounts-2")
+	vc.typeIn("export PATH=/usr/sbin:/usr/bin:/sbin:/bin\r")
 	vc.typeIn("lxc-start -P /nest -n inner -f /nest/inner/config && lxc-info -P /nest -n inner -sH | sed 's/^/inner-/'\r")
 	vc.waitFor("inner-RUNNING")
 	vc.typeIn("lxc-stop -P /nest -n inner -k; echo inner-$((1+1))-stopped\r")
