@@ -183,6 +183,15 @@ func (u *sessionUser) stopDaemons() {
 			_ = exec.Command("lxc-stop", "-P", lxcpath, "-n", e.Name(), "-k").Run()
 		}
 	}
+	// What the daemon left running, such as LXC's lxc-monitord for the
+	// user's lxcpath: every process of the test's user is the test's.
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range procs {
+		pid, _ := strconv.Atoi(filepath.Base(p))
+		if pid > 0 && procUIDOf(pid) == u.uid {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 	if u.t.Failed() {
 		b, err := os.ReadFile(u.logFile())
 		u.t.Logf("session lxcvirtd log (%v):\n%s", err, b)
@@ -250,8 +259,19 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 // procUID is the real uid a host process runs as.
 func procUID(t *testing.T, pid int) int {
 	t.Helper()
+	uid := procUIDOf(pid)
+	if uid < 0 {
+		t.Fatalf("no Uid in /proc/%d/status", pid)
+	}
+	return uid
+}
+
+// procUIDOf is the real uid of a host process, -1 when it is gone.
+func procUIDOf(pid int) int {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	must(t, err)
+	if err != nil {
+		return -1
+	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -260,7 +280,6 @@ func procUID(t *testing.T, pid int) int {
 			return uid
 		}
 	}
-	t.Fatalf("no Uid in /proc/%d/status", pid)
 	return -1
 }
 
