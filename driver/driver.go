@@ -63,6 +63,12 @@ type Config struct {
 	// CgroupRoot is where the cgroup hierarchies are mounted
 	// (default /sys/fs/cgroup); the layout is detected there.
 	CgroupRoot string
+	// UserNS is set for a session daemon's driver (an unprivileged user's):
+	// every container runs in a user namespace within these ids (see
+	// xmlmap.UserNS). DelegatedCgroup is then the cgroup the host
+	// delegated to the user (lxc.DelegatedCgroup), which the runtime joins.
+	UserNS          *xmlmap.UserNS
+	DelegatedCgroup string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// After is the timer of the waits whose end is policy — the shutdown
@@ -154,7 +160,10 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	}
 	rt := cfg.Runtime
 	if rt == nil {
-		r, err := lxc.NewRuntime(lxc.RuntimeConfig{LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout})
+		r, err := lxc.NewRuntime(lxc.RuntimeConfig{
+			LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout,
+			DelegatedCgroup: cfg.DelegatedCgroup, ContainerRoot: containerRoot(cfg.UserNS),
+		})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
 		}
@@ -179,6 +188,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			NetworkPorts:    cfg.Ports != nil,
 			NetworksAtStart: cfg.Ports != nil,
 			NewUUID:         randomUUID,
+			UserNS:          cfg.UserNS,
 		},
 		ctx: bg, cancel: cancel,
 	}
@@ -191,6 +201,15 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 		l.log.Error("autostart skipped", "err", err)
 	}
 	return l, nil
+}
+
+// containerRoot is the host uid an unprivileged container's root maps to
+// by default (the first subordinate uid), 0 for privileged containers.
+func containerRoot(ns *xmlmap.UserNS) int {
+	if ns == nil || len(ns.UIDs) == 0 {
+		return 0
+	}
+	return int(ns.UIDs[0].Start)
 }
 
 func randomUUID() [16]byte {

@@ -42,12 +42,18 @@ const ctrlBracket = "\x1d"
 // console starts `virsh console args…` against d.
 func (d *daemon) console(args ...string) *virshConsole {
 	d.t.Helper()
-	vc := &virshConsole{t: d.t, args: args, done: make(chan struct{})}
-	vc.cmd = exec.Command("virsh", append([]string{"-c", uri(d.sock), "console"}, args...)...)
-	vc.cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=", "TERM=dumb")
+	cmd := exec.Command("virsh", append([]string{"-c", uri(d.sock), "console"}, args...)...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LIBVIRT_DEFAULT_URI=", "TERM=dumb")
+	return startConsole(d.t, cmd, args)
+}
+
+// startConsole runs cmd, a virsh console with args, on a pty of its own.
+func startConsole(t testing.TB, cmd *exec.Cmd, args []string) *virshConsole {
+	t.Helper()
+	vc := &virshConsole{t: t, args: args, cmd: cmd, done: make(chan struct{})}
 	f, err := pty.StartWithSize(vc.cmd, &pty.Winsize{Rows: 24, Cols: 120})
 	if err != nil {
-		d.t.Fatal(err)
+		t.Fatal(err)
 	}
 	vc.pty = f
 	copied := make(chan struct{})
@@ -76,7 +82,7 @@ func (d *daemon) console(args ...string) *virshConsole {
 		f.Close()
 		close(vc.done)
 	}()
-	d.t.Cleanup(func() {
+	t.Cleanup(func() {
 		select {
 		case <-vc.done:
 		default:

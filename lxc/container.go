@@ -45,6 +45,15 @@ type RuntimeConfig struct {
 	Logger *slog.Logger
 	// Timeout bounds each lxc-* call (see WithTimeout); 0: none.
 	Timeout time.Duration
+	// DelegatedCgroup, set for an unprivileged runtime, is the cgroup the
+	// host delegated to the user (DelegatedCgroup): the process joins it
+	// on every hierarchy that has it, and logs the ones that do not.
+	DelegatedCgroup string
+	// ContainerRoot, when not 0, is the host uid of an unprivileged
+	// runtime's containers' root: it is granted search of the lxcpath
+	// (grantSearch), which lxc-start checks from inside the container's
+	// user namespace.
+	ContainerRoot int
 
 	procRoot string // /proc; tests point it elsewhere
 	netRoot  string // /sys/class/net
@@ -69,6 +78,20 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 	}
 	if err := os.MkdirAll(cfg.LXCPath, 0o755); err != nil {
 		return nil, fmt.Errorf("lxc: %w", err)
+	}
+	if cfg.ContainerRoot > 0 {
+		if err := grantSearch(cfg.LXCPath, cfg.ContainerRoot); err != nil {
+			return nil, fmt.Errorf("lxc: %w", err)
+		}
+	}
+	if cfg.DelegatedCgroup != "" {
+		missing, err := joinDelegatedCgroup(sys, cfg.DelegatedCgroup)
+		if err != nil {
+			return nil, fmt.Errorf("lxc: %w", err)
+		}
+		if len(missing) > 0 {
+			cfg.Logger.Warn("cgroups not delegated to the user: LXC skips these hierarchies, so limits there fail", "missing", missing)
+		}
 	}
 	return &Runtime{r: r, sys: sys, log: cfg.Logger, live: map[string]*Container{}}, nil
 }

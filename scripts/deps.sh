@@ -25,6 +25,8 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
+# Unprivileged users' containers (lxc:///session): newuidmap and newgidmap.
+packages="$packages uidmap"
 # Open vSwitch, for <virtualport type='openvswitch'> (what Neutron's OVS agent writes); the tests use
 # its userspace datapath, which needs no kernel module.
 packages="$packages openvswitch-switch"
@@ -135,3 +137,7 @@ if command -v ovs-vsctl >/dev/null && ! ovs-vsctl --timeout=5 show >/dev/null 2>
 	fi
 	ovs-vsctl --timeout=30 show >/dev/null
 fi
+
+# A demo user for lxc:///session (README, "Unprivileged users"): subordinate ids, veths on the
+# bridge, delegated cgroups. The cgroups live in sysfs, so this runs again after a reboot.
+"$(dirname "$0")/session-setup.sh" --create "${LXCVIRT_DEMO_USER:-lxcvirt-demo}" "$bridge"

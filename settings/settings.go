@@ -38,6 +38,9 @@ type Settings struct {
 	Emulator            string
 	StopTimeout         time.Duration
 	ShutdownGuests      bool
+	// Timeout is libvirt's --timeout: the daemon exits after this many
+	// seconds without clients and without running containers (0: never).
+	Timeout int
 	// The driver plugin process.
 	DriverPlugin    string // "": found beside lxcvirtd
 	DriverGCPercent int    // 0: see GCPercentToApply

@@ -60,6 +60,8 @@ import (
 	"net/netip"
 
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/internal/subid"
 )
 
 // CgroupLayout selects which cgroup keys the config carries.
@@ -112,6 +114,22 @@ type Options struct {
 	// Open vSwitch's ovs-vsctl: a <virtualport type='openvswitch'> is then
 	// refused. Definitions are not checked against it.
 	NoOpenVSwitch bool
+	// UserNS is set by a session daemon, one run by an unprivileged user:
+	// every container then runs in a user namespace within the host ids
+	// the user was granted (see UserNS).
+	UserNS *UserNS
+}
+
+// UserNS are the host ids a session daemon's user may map into containers
+// (their /etc/subuid and /etc/subgid ranges). With it, a definition
+// without <idmap> gets one that maps container ids from 0 onto the ranges
+// in order (and keeps it, so dumpxml shows it); an <idmap> range whose
+// target lies outside them is refused. No device cgroup is written: it
+// needs CAP_SYS_ADMIN on the host, which an unprivileged LXC lacks (LXC's
+// userns.conf clears it too); in a user namespace device nodes cannot be
+// created, and only the ones LXC binds in can be opened.
+type UserNS struct {
+	UIDs, GIDs []subid.Range
 }
 
 // Entry is one "key = value" line of an LXC config.
@@ -157,6 +175,8 @@ type Mapped struct {
 	// only CPUSet (from <vcpu cpuset=…>) when given.
 	VCPUs  uint
 	CPUSet string
+	// Nesting is set when the definition opts into nesting (Namespace).
+	Nesting bool
 	// Consoles is the number of <console type='pty'> devices; Console is
 	// Consoles > 0. Without a console the config sets lxc.console.path=none.
 	Consoles int

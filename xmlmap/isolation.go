@@ -51,7 +51,11 @@ var DefaultDevices = []DeviceRule{
 // DefaultDevices. Devices a definition grants (<hostdev>, block
 // filesystems) are not accepted yet; they would follow the defaults here.
 // On cgroup v2 LXC enforces the same keys with a BPF device program.
+// Unprivileged containers (Options.UserNS) get none: see UserNS.
 func (mp *mapper) deviceACL() error {
+	if mp.opts.UserNS != nil {
+		return nil
+	}
 	deny, allow := "lxc.cgroup.devices.deny", "lxc.cgroup.devices.allow"
 	if mp.opts.Cgroup == CgroupV2 {
 		deny, allow = "lxc.cgroup2.devices.deny", "lxc.cgroup2.devices.allow"

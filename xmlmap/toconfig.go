@@ -12,6 +12,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/lxcvirt/lxcvirt/internal/subid"
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
@@ -64,7 +65,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
 		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.deviceACL, mp.confinement, mp.lifecycle, mp.ignored,
+		mp.deviceACL, mp.confinement, mp.nesting, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -517,8 +518,17 @@ func validEnvName(s string) bool {
 }
 
 // idmap maps <idmap> to lxc.idmap lines ("u|g container-start host-start
-// count"); both maps are required when either is given.
+// count"); both maps are required when either is given. Under
+// Options.UserNS a missing <idmap> is filled in and every range must map
+// onto the user's ids.
 func (mp *mapper) idmap() error {
+	ns := mp.opts.UserNS
+	if ns != nil && (mp.d.IDMap == nil || len(mp.d.IDMap.UIDs) == 0 && len(mp.d.IDMap.GIDs) == 0) {
+		if len(ns.UIDs) == 0 || len(ns.GIDs) == 0 {
+			return unsupported("<idmap> is needed for an unprivileged container, and the user has no subordinate ids in %s and %s to fill it in from", subid.UIDFile, subid.GIDFile)
+		}
+		mp.d.IDMap = &libvirtxml.DomainIDMap{UIDs: idmapOnto(ns.UIDs), GIDs: idmapOnto(ns.GIDs)}
+	}
 	im := mp.d.IDMap
 	if im == nil || len(im.UIDs) == 0 && len(im.GIDs) == 0 {
 		return nil
@@ -527,17 +537,60 @@ func (mp *mapper) idmap() error {
 		return xmlErr("<idmap> needs both <uid> and <gid> ranges")
 	}
 	for _, m := range []struct {
-		kind   string
-		ranges []libvirtxml.DomainIDMapRange
-	}{{"u", im.UIDs}, {"g", im.GIDs}} {
+		kind, elem, file string
+		ranges           []libvirtxml.DomainIDMapRange
+		allowed          func() []subid.Range
+	}{
+		{"u", "uid", subid.UIDFile, im.UIDs, func() []subid.Range { return ns.UIDs }},
+		{"g", "gid", subid.GIDFile, im.GIDs, func() []subid.Range { return ns.GIDs }},
+	} {
 		for _, r := range m.ranges {
 			if r.Count == 0 || uint64(r.Start)+uint64(r.Count) > 1<<32 || uint64(r.Target)+uint64(r.Count) > 1<<32 {
 				return xmlErr("<idmap> range start=%d target=%d count=%d is out of range", r.Start, r.Target, r.Count)
+			}
+			if ns != nil && !within(m.allowed(), r) {
+				return unsupported("<idmap><%s start='%d' target='%d' count='%d'> maps onto host ids the user was not granted: %s allows %s",
+					m.elem, r.Start, r.Target, r.Count, m.file, rangesText(m.allowed()))
 			}
 			mp.add("lxc.idmap", fmt.Sprintf("%s %d %d %d", m.kind, r.Start, r.Target, r.Count))
 		}
 	}
 	return nil
+}
+
+// idmapOnto maps container ids from 0 onto the host ranges, in order.
+func idmapOnto(host []subid.Range) []libvirtxml.DomainIDMapRange {
+	var out []libvirtxml.DomainIDMapRange
+	next := uint64(0)
+	for _, h := range host {
+		if next+uint64(h.Count) > 1<<32 {
+			break
+		}
+		out = append(out, libvirtxml.DomainIDMapRange{Start: uint(next), Target: uint(h.Start), Count: uint(h.Count)})
+		next += uint64(h.Count)
+	}
+	return out
+}
+
+// within reports whether r's host ids lie inside one of the ranges.
+func within(allowed []subid.Range, r libvirtxml.DomainIDMapRange) bool {
+	for _, a := range allowed {
+		if uint64(r.Target) >= uint64(a.Start) && uint64(r.Target)+uint64(r.Count) <= a.End() {
+			return true
+		}
+	}
+	return false
+}
+
+func rangesText(rs []subid.Range) string {
+	if len(rs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 // features accepts <privnet/> (always honoured: a container without

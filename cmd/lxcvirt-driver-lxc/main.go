@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/user"
 	"runtime"
 	"runtime/debug"
 
@@ -21,11 +22,13 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
 	"github.com/lxcvirt/lxcvirt/hostnet"
+	"github.com/lxcvirt/lxcvirt/internal/subid"
 	"github.com/lxcvirt/lxcvirt/libvirtnet"
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/remote/client"
 	"github.com/lxcvirt/lxcvirt/settings"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Memory profiling is off: nothing reads the profile, and its records
@@ -45,7 +48,13 @@ func main() {
 		if p := s.GCPercentToApply(os.Getenv); p != 0 {
 			debug.SetGCPercent(p)
 		}
-		l, err := driver.New(context.Background(), driverConfig(s, logger))
+		cfg := driverConfig(s, logger)
+		if os.Geteuid() != 0 {
+			if err := unprivileged(&cfg); err != nil {
+				return nil, err
+			}
+		}
+		l, err := driver.New(context.Background(), cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -88,6 +97,27 @@ func driverConfig(s settings.Settings, logger *slog.Logger) driver.Config {
 		Ports:             networkPorts(s.NetworkDriver),
 		Logger:            logger,
 	}
+}
+
+// unprivileged sets up the driver of a session daemon, run by an
+// unprivileged user: containers in user namespaces from the user's
+// subordinate ids, in the cgroup the host delegated to the user.
+func unprivileged(cfg *driver.Config) error {
+	u, err := user.Current()
+	if err != nil {
+		return fmt.Errorf("session driver: %w", err)
+	}
+	uid := os.Geteuid()
+	ns := &xmlmap.UserNS{}
+	if ns.UIDs, err = subid.Load(subid.UIDFile, u.Username, uid); err != nil {
+		return fmt.Errorf("session driver: %w", err)
+	}
+	if ns.GIDs, err = subid.Load(subid.GIDFile, u.Username, uid); err != nil {
+		return fmt.Errorf("session driver: %w", err)
+	}
+	cfg.UserNS, cfg.DelegatedCgroup = ns, lxc.DelegatedCgroup(u.Username)
+	cfg.Logger.Info("session driver: containers run in user namespaces", "user", u.Username, "subuid", ns.UIDs, "subgid", ns.GIDs)
+	return nil
 }
 
 // networkPorts is how <interface type='network'> reaches libvirt's

@@ -25,8 +25,13 @@ const (
 
 // parseArgs reads the config file named by --config, then applies the
 // other flags on top of it. It also returns the file's ignored statements.
-func parseArgs(args []string, out io.Writer) (config, []settings.Warning, error) {
+// A session daemon (session not nil) starts from the session defaults and
+// reads session.ConfigFile() when --config names no file and it exists.
+func parseArgs(args []string, out io.Writer, session *settings.SessionDirs) (config, []settings.Warning, error) {
 	cfg := settings.Defaults()
+	if session != nil {
+		cfg.UseSession(*session)
+	}
 	fs := flag.NewFlagSet("lxcvirtd", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
@@ -42,6 +47,11 @@ func parseArgs(args []string, out io.Writer) (config, []settings.Warning, error)
 		return cfg, nil, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
 	var warns []settings.Warning
+	if *configFile == "" && session != nil {
+		if _, err := os.Stat(session.ConfigFile()); err == nil {
+			*configFile = session.ConfigFile()
+		}
+	}
 	if *configFile != "" {
 		var err error
 		if warns, err = cfg.LoadFile(*configFile); err != nil {

@@ -37,7 +37,7 @@ networks = [ "default=lxcbr0",
 keepalive_count = 3
 max_workers = 20
 `)
-	cfg, warns, err := parseArgs([]string{"--config", file, "--socket", "/tmp/s", "--log-level", "warn", "--listen-default=false"}, &bytes.Buffer{})
+	cfg, warns, err := parseArgs([]string{"--config", file, "--socket", "/tmp/s", "--log-level", "warn", "--listen-default=false"}, &bytes.Buffer{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ max_workers = 20
 }
 
 func TestParseArgsDefaults(t *testing.T) {
-	cfg, warns, err := parseArgs(nil, &bytes.Buffer{})
+	cfg, warns, err := parseArgs(nil, &bytes.Buffer{}, nil)
 	if err != nil || len(warns) != 0 || fmt.Sprint(cfg) != fmt.Sprint(settings.Defaults()) {
 		t.Fatalf("%+v %v %v", cfg, warns, err)
 	}
@@ -74,7 +74,7 @@ func TestParseArgsRejects(t *testing.T) {
 		{[]string{"--driver-gc-percent", "half"}, "not an integer"},
 		{[]string{"--config", filepath.Join(dir, "missing")}, "no such file"},
 	} {
-		_, _, err := parseArgs(tc.args, &bytes.Buffer{})
+		_, _, err := parseArgs(tc.args, &bytes.Buffer{}, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
 		}
@@ -83,7 +83,7 @@ func TestParseArgsRejects(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	var out bytes.Buffer
-	_, _, err := parseArgs([]string{"--help"}, &out)
+	_, _, err := parseArgs([]string{"--help"}, &out, nil)
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatal(err)
 	}
@@ -107,18 +107,18 @@ func TestHelp(t *testing.T) {
 
 func TestParseArgsPluginAndGuests(t *testing.T) {
 	file := writeConf(t, "driver_plugin = \"/opt/lxcvirt/driver\"\nshutdown_guests = 1\n")
-	cfg, _, err := parseArgs([]string{"--config", file}, &bytes.Buffer{})
+	cfg, _, err := parseArgs([]string{"--config", file}, &bytes.Buffer{}, nil)
 	if err != nil || cfg.DriverPlugin != "/opt/lxcvirt/driver" || !cfg.ShutdownGuests {
 		t.Fatalf("%+v %v", cfg, err)
 	}
-	cfg, _, err = parseArgs([]string{"--config", file, "--driver-plugin", "/usr/lib/x", "--shutdown-guests=false"}, &bytes.Buffer{})
+	cfg, _, err = parseArgs([]string{"--config", file, "--driver-plugin", "/usr/lib/x", "--shutdown-guests=false"}, &bytes.Buffer{}, nil)
 	if err != nil || cfg.DriverPlugin != "/usr/lib/x" || cfg.ShutdownGuests {
 		t.Fatalf("flags over the file: %+v %v", cfg, err)
 	}
-	if cfg, _, err := parseArgs([]string{"--shutdown-guests"}, &bytes.Buffer{}); err != nil || !cfg.ShutdownGuests || cfg.DriverPlugin != "" {
+	if cfg, _, err := parseArgs([]string{"--shutdown-guests"}, &bytes.Buffer{}, nil); err != nil || !cfg.ShutdownGuests || cfg.DriverPlugin != "" {
 		t.Fatalf("--shutdown-guests: %+v %v", cfg, err)
 	}
-	if _, _, err := parseArgs([]string{"--driver-plugin", "lxcvirt-driver-lxc"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+	if _, _, err := parseArgs([]string{"--driver-plugin", "lxcvirt-driver-lxc"}, &bytes.Buffer{}, nil); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
 		t.Fatalf("relative plugin path: %v", err)
 	}
 }

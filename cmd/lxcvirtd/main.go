@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/internal/dirlock"
@@ -60,6 +61,15 @@ libvirt-guests does at host shutdown, every running container is asked to
 halt (paused ones are resumed first), gets --shutdown-grace to do so and is
 killed after that.
 
+Run as an unprivileged user, lxcvirtd is that user's session daemon and
+serves lxc:///session: its socket is $XDG_RUNTIME_DIR/libvirt/virtlxcd-sock
+(where libvirt's clients look), its config file
+$XDG_CONFIG_HOME/libvirt/lxcvirtd.conf when present, the definitions and
+containers are under $XDG_DATA_HOME/lxcvirt, and every container runs in
+a user namespace from the user's /etc/subuid and /etc/subgid ranges. A
+libvirt client starts it on demand as "virtlxcd --timeout=120" (see the
+README: lxcvirtd installed as virtlxcd, remote_mode = "direct").
+
 Usage: lxcvirtd [--config FILE] [flags]
 `
 
@@ -72,7 +82,12 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
-	cfg, warns, err := parseArgs(args, stderr)
+	session, err := sessionDirs()
+	if err != nil {
+		fmt.Fprintf(stderr, "lxcvirtd: %v\n", err)
+		return 1
+	}
+	cfg, warns, err := parseArgs(args, stderr, session)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -183,6 +198,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 		}
 	}
 	srv, err := server.New(server.Config{
+		Session:           isSession(),
 		Driver:            drv,
 		Logger:            log,
 		KeepaliveInterval: cfg.KeepaliveInterval,
@@ -212,10 +228,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, open openDriver) e
 			}
 		}()
 	}
-	log.Info("serving", "sockets", len(endpoints), "shutdown_guests", cfg.ShutdownGuests)
+	log.Info("serving", "sockets", len(endpoints), "shutdown_guests", cfg.ShutdownGuests, "session", isSession())
+	running, stopIdle := idleTimeout(ctx, time.Duration(cfg.Timeout)*time.Second, func(ctx context.Context) bool {
+		return srv.Clients() > 0 || hasActiveDomains(ctx, drv)
+	}, log)
+	defer stopIdle()
 	var serveErr error
 	select {
-	case <-ctx.Done():
+	case <-running.Done():
 		if cfg.ShutdownGuests {
 			log.Info("stopping: finishing calls in flight, then shutting the running containers down")
 		} else {
@@ -257,6 +277,9 @@ func listen(cfg config) ([]endpoint, error) {
 			mode     os.FileMode
 			readOnly bool
 		}{{p, cfg.UnixSockRWPerms, false}, {p + roSuffix, cfg.UnixSockROPerms, true}} {
+			if s.readOnly && isSession() {
+				continue // as libvirt's session daemons: no read-only socket
+			}
 			l, err := server.ListenUnix(s.path, s.mode)
 			if err == nil {
 				eps = append(eps, endpoint{l: l, readOnly: s.readOnly})

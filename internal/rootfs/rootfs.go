@@ -5,8 +5,10 @@ package rootfs
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Busybox is the static busybox the builder copies.
@@ -122,4 +124,36 @@ func Write(dir, init string) error {
 		}
 	}
 	return nil
+}
+
+// Shift moves the ownership of every file under dir (dir included) into
+// an unprivileged container's id ranges: uid u becomes uidBase+u and gid g
+// gidBase+g, so what root owned belongs to the container's root once
+// lxc.idmap maps 0 onto uidBase. Ids at or beyond count are refused, as
+// are trees already shifted. Set-id bits, which chown clears, are put
+// back.
+func Shift(dir string, uidBase, gidBase, count uint32) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("rootfs: %s: no owner", path)
+		}
+		if st.Uid >= count || st.Gid >= count {
+			return fmt.Errorf("rootfs: %s: owner %d:%d is beyond the %d ids to shift (already shifted?)", path, st.Uid, st.Gid, count)
+		}
+		if err := os.Lchown(path, int(uidBase+st.Uid), int(gidBase+st.Gid)); err != nil {
+			return err
+		}
+		if mode := info.Mode(); mode&(fs.ModeSetuid|fs.ModeSetgid) != 0 && mode.Type() == 0 {
+			return os.Chmod(path, mode)
+		}
+		return nil
+	})
 }

@@ -11,8 +11,12 @@ import (
 	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
-// URI is the connection URI lxcvirtd serves.
-const URI = "lxc:///system"
+// URI is the connection URI lxcvirtd serves; SessionURI is the one a
+// session daemon (Config.Session) serves.
+const (
+	URI        = "lxc:///system"
+	SessionURI = "lxc:///session"
+)
 
 // LibVersion is the libvirt version lxcvirtd reports to
 // virConnectGetLibVersion (`virsh version --daemon`): the libvirt release
@@ -67,11 +71,12 @@ func (s *Server) supportsFeature(ctx context.Context, c *conn, args *libvirt.Con
 	return ret, nil
 }
 
-// connectOpen accepts lxc:///system (and lxc:///, and a NULL URI from
-// clients that probe); the read-only flag makes the connection read-only.
+// connectOpen accepts lxc:///system (lxc:///session from a session
+// daemon; lxc:///, and a NULL URI from clients that probe); the read-only
+// flag makes the connection read-only.
 func (s *Server) connectOpen(ctx context.Context, c *conn, args *libvirt.ConnectOpenArgs) error {
 	if len(args.Name) == 1 && args.Name[0] != "" {
-		if err := checkURI(args.Name[0]); err != nil {
+		if err := checkURI(args.Name[0], s.cfg.Session); err != nil {
 			return err
 		}
 	}
@@ -86,7 +91,10 @@ func (s *Server) connectOpen(ctx context.Context, c *conn, args *libvirt.Connect
 	return nil
 }
 
-func checkURI(name string) error {
+// checkURI refuses a URI for another driver or host, and the path of the
+// other kind of daemon: as libvirt's virConnectValidateURIPath, a
+// privileged daemon serves /system only and a session daemon /session.
+func checkURI(name string, session bool) error {
 	u, err := url.Parse(name)
 	if err != nil {
 		return virterror.NewFrom(virterror.FromNone, libvirt.ErrInvalidArg, "cannot parse URI %q: %v", name, err)
@@ -97,8 +105,12 @@ func checkURI(name string) error {
 	if u.Host != "" {
 		return virterror.NewFrom(virterror.FromLXC, libvirt.ErrInvalidArg, "lxcvirtd serves local containers only, not host %q", u.Host)
 	}
-	if u.Path != "" && u.Path != "/" && u.Path != "/system" {
-		return virterror.NewFrom(virterror.FromLXC, libvirt.ErrInternalError, "Unexpected LXC URI path '%s', try lxc:///system", u.Path)
+	want := "/system"
+	if session {
+		want = "/session"
+	}
+	if u.Path != "" && u.Path != "/" && u.Path != want {
+		return virterror.NewFrom(virterror.FromLXC, libvirt.ErrInternalError, "Unexpected LXC URI path '%s', try lxc://%s", u.Path, want)
 	}
 	return nil
 }
@@ -169,6 +181,9 @@ func (s *Server) getHostname(ctx context.Context, c *conn) (*libvirt.ConnectGetH
 }
 
 func (s *Server) getURI(ctx context.Context, c *conn) (*libvirt.ConnectGetUriRet, error) {
+	if s.cfg.Session {
+		return &libvirt.ConnectGetUriRet{Uri: SessionURI}, nil
+	}
 	return &libvirt.ConnectGetUriRet{Uri: URI}, nil
 }
 

@@ -45,6 +45,9 @@ type Config struct {
 	// Limits bound what clients may hold; zero fields take libvirtd's
 	// defaults.
 	Limits Limits
+	// Session is set in a daemon that runs as an unprivileged user: it
+	// serves lxc:///session instead of lxc:///system.
+	Session bool
 }
 
 // Limits are libvirtd's client limits, under libvirtd.conf's names, plus
@@ -236,6 +239,13 @@ func (s *Server) Serve(l net.Listener, readOnly bool) error {
 			c.releaseSlots()
 		}()
 	}
+}
+
+// Clients is how many clients are connected.
+func (s *Server) Clients() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // setBacklog sets the listen backlog of a socket listener to n
