@@ -160,17 +160,13 @@ func status(t *testing.T, l *driver.LXC, d driverapi.Domain) driverapi.Status {
 // waitStatus polls until cond holds or timeout passes.
 func waitStatus(t *testing.T, l *driver.LXC, d driverapi.Domain, what string, cond func(driverapi.Status) bool) driverapi.Status {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for {
-		st, err := l.Status(t.Context(), d.UUID)
-		if err == nil && cond(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not %s after %v: %+v, %v", d.Name, what, patience, st, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	var st driverapi.Status
+	testenv.Eventually(t, patience, 10*time.Millisecond, d.Name+" "+what, func() (bool, string) {
+		var err error
+		st, err = l.Status(t.Context(), d.UUID)
+		return err == nil && cond(st), fmt.Sprintf("%+v, %v", st, err)
+	})
+	return st
 }
 
 func isShutoff(st driverapi.Status) bool { return st.State == libvirt.DomainShutoff }
@@ -185,25 +181,13 @@ func alive(pid int) bool {
 // after patience.
 func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after %v", what, patience)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, patience, 10*time.Millisecond, what, func() (bool, string) { return cond(), "" })
 }
 
 // waitGone waits until pid has exited.
 func waitGone(t testing.TB, pid int) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("pid %d still alive after %v", pid, patience)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, patience, 10*time.Millisecond, fmt.Sprintf("pid %d gone", pid), func() (bool, string) { return !alive(pid), "still alive" })
 }
 
 // cgroupFile returns the path of file in pid's cgroup for controller

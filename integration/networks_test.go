@@ -210,17 +210,7 @@ func regexpLine(text, re string) bool {
 // waitFor polls cond until it holds, for at most a minute.
 func waitFor(t testing.TB, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		ok, detail := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within a minute: %s", what, detail)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	testenv.Eventually(t, time.Minute, 200*time.Millisecond, what, cond)
 }
 
 // TestNetworksForwardedToLibvirt: with Debian's libvirtd (its network

@@ -56,17 +56,10 @@ func listRow(out, name string) (id, state string, ok bool) {
 // waitState polls `virsh domstate --reason` until it prints want.
 func (d *daemon) waitState(name, want string) {
 	d.t.Helper()
-	deadline := time.Now().Add(patience)
-	for {
+	testenv.Eventually(d.t, patience, 100*time.Millisecond, fmt.Sprintf("domstate %s is %q", name, want), func() (bool, string) {
 		r := d.virsh("domstate", name, "--reason")
-		if strings.TrimSpace(r.stdout) == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("domstate %s: %q after %v, want %q", name, strings.TrimSpace(r.stdout+r.stderr), patience, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return strings.TrimSpace(r.stdout) == want, strings.TrimSpace(r.stdout + r.stderr)
+	})
 }
 
 // writeXML stores a domain XML for `virsh define` / `virsh create`.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRealContainerTestsAreGated keeps the gates honest across the module:
@@ -87,4 +88,12 @@ func hasTag(f *ast.File, tag string) bool {
 func isIdent(e ast.Expr, name string) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == name
+}
+
+func TestEventually(t *testing.T) {
+	n := 0
+	Eventually(t, time.Minute, time.Millisecond, "third try", func() (bool, string) { n++; return n == 3, "" })
+	if n != 3 {
+		t.Fatalf("cond ran %d times, want 3", n)
+	}
 }
