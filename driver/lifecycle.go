@@ -134,8 +134,9 @@ func (l *LXC) killQuietly(name string) {
 
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
-// stats read its counters), and the LXC config for that copy, with lxcfs's
-// mount hook when lxcfs serves its files at this start.
+// stats read its counters) and an alias (net0, net1 …: device events name
+// it), and the LXC config for that copy, with lxcfs's mount hook when
+// lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(def.xml); err != nil {
@@ -148,14 +149,9 @@ func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error)
 				ifc.Target = &libvirtxml.DomainInterfaceTarget{Dev: vethName(u, i)}
 			}
 		}
+		netAliases(dom.Devices.Interfaces)
 	}
-	opts := l.opts
-	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
-	m, err := xmlmap.ToConfig(&dom, opts)
-	if err != nil {
-		return nil, virterror.Wrap(err)
-	}
-	return m, nil
+	return l.mapLive(&dom)
 }
 
 // vethName is a stable host-side device name for interface i of domain u,
