@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/xml"
 	"errors"
-		"io"
+	"io"
 	"net"
 	"strconv"
 	"strings"

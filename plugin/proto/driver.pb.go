@@ -625,6 +625,7 @@ type Event struct {
 	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"`
 	Detail        int32                  `protobuf:"varint,4,opt,name=detail,proto3" json:"detail,omitempty"`
 	Nsuri         string                 `protobuf:"bytes,5,opt,name=nsuri,proto3" json:"nsuri,omitempty"` // the namespace of a changed metadata element
+	Alias         string                 `protobuf:"bytes,6,opt,name=alias,proto3" json:"alias,omitempty"` // the device of a device-added or device-removed event
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -690,6 +691,13 @@ func (x *Event) GetDetail() int32 {
 func (x *Event) GetNsuri() string {
 	if x != nil {
 		return x.Nsuri
+	}
+	return ""
+}
+
+func (x *Event) GetAlias() string {
+	if x != nil {
+		return x.Alias
 	}
 	return ""
 }
@@ -2328,6 +2336,128 @@ func (x *FilesReply) GetCount() int32 {
 	return 0
 }
 
+// DeviceRequest carries one device element (XML) and the modification
+// impact flags.
+type DeviceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Xml           string                 `protobuf:"bytes,2,opt,name=xml,proto3" json:"xml,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeviceRequest) Reset() {
+	*x = DeviceRequest{}
+	mi := &file_driver_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceRequest) ProtoMessage() {}
+
+func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
+func (*DeviceRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *DeviceRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *DeviceRequest) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+func (x *DeviceRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+type DeviceAliasRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Alias         string                 `protobuf:"bytes,2,opt,name=alias,proto3" json:"alias,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeviceAliasRequest) Reset() {
+	*x = DeviceAliasRequest{}
+	mi := &file_driver_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceAliasRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceAliasRequest) ProtoMessage() {}
+
+func (x *DeviceAliasRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceAliasRequest.ProtoReflect.Descriptor instead.
+func (*DeviceAliasRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *DeviceAliasRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *DeviceAliasRequest) GetAlias() string {
+	if x != nil {
+		return x.Alias
+	}
+	return ""
+}
+
+func (x *DeviceAliasRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -2386,13 +2516,14 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"per_cpu_ns\x18\t \x03(\x04R\bperCpuNs\x12\x1e\n" +
 	"\vcur_mem_kib\x18\n" +
-	" \x01(\x04R\tcurMemKib\"\x90\x01\n" +
+	" \x01(\x04R\tcurMemKib\"\xa6\x01\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\x05R\x04kind\x121\n" +
 	"\x06domain\x18\x02 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x12\n" +
 	"\x04type\x18\x03 \x01(\x05R\x04type\x12\x16\n" +
 	"\x06detail\x18\x04 \x01(\x05R\x06detail\x12\x14\n" +
-	"\x05nsuri\x18\x05 \x01(\tR\x05nsuri\"4\n" +
+	"\x05nsuri\x18\x05 \x01(\tR\x05nsuri\x12\x14\n" +
+	"\x05alias\x18\x06 \x01(\tR\x05alias\"4\n" +
 	"\n" +
 	"XMLRequest\x12\x10\n" +
 	"\x03xml\x18\x01 \x01(\tR\x03xml\x12\x14\n" +
@@ -2486,7 +2617,15 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"FilesReply\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
-	"\x05count\x18\x02 \x01(\x05R\x05count2\xd0\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count\"K\n" +
+	"\rDeviceRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
+	"\x03xml\x18\x02 \x01(\tR\x03xml\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"T\n" +
+	"\x12DeviceAliasRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x14\n" +
+	"\x05alias\x18\x02 \x01(\tR\x05alias\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags2\x8a\x17\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -2524,7 +2663,11 @@ const file_driver_proto_rawDesc = "" +
 	"\x12DomainCapabilities\x12,.lxcvirt.driver.v1.DomainCapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12@\n" +
 	"\aSysinfo\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
 	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
-	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12J\n" +
+	"\fAttachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
+	"\fDetachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
+	"\fUpdateDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12T\n" +
+	"\x11DetachDeviceAlias\x12%.lxcvirt.driver.v1.DeviceAliasRequest\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -2538,7 +2681,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -2580,6 +2723,8 @@ var file_driver_proto_goTypes = []any{
 	(*Neighbor)(nil),                  // 37: lxcvirt.driver.v1.Neighbor
 	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
 	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
+	(*DeviceRequest)(nil),             // 40: lxcvirt.driver.v1.DeviceRequest
+	(*DeviceAliasRequest)(nil),        // 41: lxcvirt.driver.v1.DeviceAliasRequest
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -2629,43 +2774,51 @@ var file_driver_proto_depIdxs = []int32{
 	1,  // 44: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
 	1,  // 45: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
 	10, // 46: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	1,  // 47: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	17, // 48: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 49: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 50: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	17, // 51: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 52: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 53: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 54: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 55: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 56: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	17, // 57: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 58: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 59: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 60: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	19, // 61: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	20, // 62: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 63: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 64: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	22, // 65: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 66: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 67: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	25, // 68: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 69: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	28, // 70: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	29, // 71: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	30, // 72: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	31, // 73: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	34, // 74: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	34, // 75: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	30, // 76: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	20, // 77: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 78: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 79: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	38, // 80: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	39, // 81: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	47, // [47:82] is the sub-list for method output_type
-	12, // [12:47] is the sub-list for method input_type
+	40, // 47: lxcvirt.driver.v1.Driver.AttachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	40, // 48: lxcvirt.driver.v1.Driver.DetachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	40, // 49: lxcvirt.driver.v1.Driver.UpdateDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	41, // 50: lxcvirt.driver.v1.Driver.DetachDeviceAlias:input_type -> lxcvirt.driver.v1.DeviceAliasRequest
+	1,  // 51: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	17, // 52: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 53: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 54: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	17, // 55: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 56: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 57: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 58: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 59: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 60: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	17, // 61: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 62: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 63: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 64: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	19, // 65: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	20, // 66: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 67: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 68: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	22, // 69: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 70: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 71: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	25, // 72: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 73: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	28, // 74: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	29, // 75: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	30, // 76: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	31, // 77: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	34, // 78: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	34, // 79: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	30, // 80: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	20, // 81: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 82: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 83: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	38, // 84: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	39, // 85: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	1,  // 86: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 87: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 88: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 89: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	51, // [51:90] is the sub-list for method output_type
+	12, // [12:51] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -2686,7 +2839,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   40,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

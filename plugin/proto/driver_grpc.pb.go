@@ -59,6 +59,10 @@ const (
 	Driver_Sysinfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/Sysinfo"
 	Driver_ARPTable_FullMethodName           = "/lxcvirt.driver.v1.Driver/ARPTable"
 	Driver_OpenNamespaces_FullMethodName     = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
+	Driver_AttachDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/AttachDevice"
+	Driver_DetachDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/DetachDevice"
+	Driver_UpdateDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/UpdateDevice"
+	Driver_DetachDeviceAlias_FullMethodName  = "/lxcvirt.driver.v1.Driver/DetachDeviceAlias"
 )
 
 // DriverClient is the client API for Driver service.
@@ -120,6 +124,11 @@ type DriverClient interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error)
+	// devices: driverapi.DeviceEditor's methods (device hotplug).
+	AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	UpdateDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	DetachDeviceAlias(ctx context.Context, in *DeviceAliasRequest, opts ...grpc.CallOption) (*Empty, error)
 }
 
 type driverClient struct {
@@ -492,6 +501,46 @@ func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts
 	return out, nil
 }
 
+func (c *driverClient) AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_AttachDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_DetachDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) UpdateDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_UpdateDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DetachDeviceAlias(ctx context.Context, in *DeviceAliasRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_DetachDeviceAlias_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -551,6 +600,11 @@ type DriverServer interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error)
+	// devices: driverapi.DeviceEditor's methods (device hotplug).
+	AttachDevice(context.Context, *DeviceRequest) (*Empty, error)
+	DetachDevice(context.Context, *DeviceRequest) (*Empty, error)
+	UpdateDevice(context.Context, *DeviceRequest) (*Empty, error)
+	DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -665,6 +719,18 @@ func (UnimplementedDriverServer) ARPTable(context.Context, *Empty) (*ARPTableRep
 }
 func (UnimplementedDriverServer) OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method OpenNamespaces not implemented")
+}
+func (UnimplementedDriverServer) AttachDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method AttachDevice not implemented")
+}
+func (UnimplementedDriverServer) DetachDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DetachDevice not implemented")
+}
+func (UnimplementedDriverServer) UpdateDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateDevice not implemented")
+}
+func (UnimplementedDriverServer) DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DetachDeviceAlias not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1299,6 +1365,78 @@ func _Driver_OpenNamespaces_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_AttachDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).AttachDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_AttachDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).AttachDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DetachDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DetachDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DetachDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DetachDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_UpdateDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).UpdateDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_UpdateDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).UpdateDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DetachDeviceAlias_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceAliasRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DetachDeviceAlias(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DetachDeviceAlias_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DetachDeviceAlias(ctx, req.(*DeviceAliasRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1437,6 +1575,22 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OpenNamespaces",
 			Handler:    _Driver_OpenNamespaces_Handler,
+		},
+		{
+			MethodName: "AttachDevice",
+			Handler:    _Driver_AttachDevice_Handler,
+		},
+		{
+			MethodName: "DetachDevice",
+			Handler:    _Driver_DetachDevice_Handler,
+		},
+		{
+			MethodName: "UpdateDevice",
+			Handler:    _Driver_UpdateDevice_Handler,
+		},
+		{
+			MethodName: "DetachDeviceAlias",
+			Handler:    _Driver_DetachDeviceAlias_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
