@@ -376,11 +376,28 @@ func (l *LXC) updateLive(d *domain, live *xmlmap.Mapped, m ifaceMatcher, ifc *li
 	if err != nil {
 		return err
 	}
-	old := &dom.Devices.Interfaces[i]
+	old := dom.Devices.Interfaces[i]
 	if a, b := ifc.Alias, old.Alias; a != nil && b != nil && a.Name != b.Name {
 		return virterror.New(libvirt.ErrOperationDenied, "changing device alias is not allowed")
 	}
-	same, err := sameButLink(old, ifc)
+	// What the live XML adds is kept; the rest is normalised as a start
+	// would, so that only a real change differs.
+	upd := *ifc
+	if upd.Target == nil {
+		upd.Target = old.Target
+	}
+	if upd.Guest == nil {
+		upd.Guest = old.Guest
+	}
+	if upd.Alias == nil {
+		upd.Alias = old.Alias
+	}
+	dom.Devices.Interfaces[i] = upd
+	mapped, err := l.mapLive(dom)
+	if err != nil {
+		return err
+	}
+	same, err := sameButLink(&live.Domain.Devices.Interfaces[i], &mapped.Domain.Devices.Interfaces[i])
 	if err != nil {
 		return err
 	}
@@ -388,7 +405,7 @@ func (l *LXC) updateLive(d *domain, live *xmlmap.Mapped, m ifaceMatcher, ifc *li
 		return errLiveModify()
 	}
 	up := linkUp(ifc)
-	if up == linkUp(old) {
+	if up == linkUp(&old) {
 		return nil
 	}
 	mac, err := net.ParseMAC(old.MAC.Address)
@@ -397,14 +414,6 @@ func (l *LXC) updateLive(d *domain, live *xmlmap.Mapped, m ifaceMatcher, ifc *li
 	}
 	if err := ct.SetInterfaceLink(mac, up); err != nil {
 		return attachErr("update", d.name, err)
-	}
-	old.Link = nil
-	if !up {
-		old.Link = &libvirtxml.DomainInterfaceLink{State: "down"}
-	}
-	mapped, err := l.mapLive(dom)
-	if err != nil {
-		return err
 	}
 	return l.setLive(d, mapped)
 }
@@ -425,40 +434,20 @@ func vethType(t string) bool { return t == "bridge" || t == "network" || t == "e
 
 func linkUp(x *libvirtxml.DomainInterface) bool { return x.Link == nil || x.Link.State != "down" }
 
-// sameButLink reports whether the interface update describes is old with
-// only its link state changed; what update leaves out that the live XML
-// fills in (host and guest device names, alias) counts as unchanged.
-func sameButLink(old, update *libvirtxml.DomainInterface) (bool, error) {
-	a, b := *old, *update
-	a.Link, b.Link = nil, nil
-	if b.Target == nil {
-		b.Target = a.Target
-	}
-	if b.Guest == nil {
-		b.Guest = a.Guest
-	}
-	if b.Alias == nil {
-		b.Alias = a.Alias
-	}
-	if b.MAC != nil && a.MAC != nil && strings.EqualFold(a.MAC.Address, b.MAC.Address) {
-		b.MAC = a.MAC
-	}
-	if a.Source != nil && a.Source.Network != nil && b.Source != nil && b.Source.Network != nil && b.Source.Network.Bridge == "" {
-		n := *b.Source.Network
-		n.Bridge = a.Source.Network.Bridge
-		s := *b.Source
-		s.Network = &n
-		b.Source = &s
-	}
-	x, err := a.Marshal()
+// sameButLink reports whether two normalised interfaces differ at most in
+// their link state.
+func sameButLink(a, b *libvirtxml.DomainInterface) (bool, error) {
+	x, y := *a, *b
+	x.Link, y.Link = nil, nil
+	xs, err := x.Marshal()
 	if err != nil {
 		return false, internalErr("cannot compare interfaces: %v", err)
 	}
-	y, err := b.Marshal()
+	ys, err := y.Marshal()
 	if err != nil {
-		return false, virterror.New(libvirt.ErrXMLError, "%v", err)
+		return false, internalErr("cannot compare interfaces: %v", err)
 	}
-	return x == y, nil
+	return xs == ys, nil
 }
 
 // mapLive maps a running definition as a start does (see liveDef).

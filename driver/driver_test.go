@@ -27,6 +27,7 @@ type env struct {
 	clock    *fakeClock // nil: the system clock
 	stateDir string
 	runDir   string
+	networks map[string]string // Config.Networks
 	l        *LXC
 }
 
@@ -72,6 +73,7 @@ func (e *env) open() *LXC {
 		RunDir:        e.runDir,
 		ShutdownGrace: 300 * time.Millisecond,
 		Runtime:       e.rt,
+		Networks:      e.networks,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if e.clock != nil {
