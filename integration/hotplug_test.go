@@ -186,8 +186,9 @@ func TestInterfaceHotplugVirsh(t *testing.T) {
 	}
 }
 
-// virt-xml --add-device --network … --update hot-plugs the interface and
-// defines it; --edit … --network link.state=down --update changes the
+// virt-xml --add-device --network … --update hot-plugs the interface
+// (attachDeviceFlags, live) and defines the definition with it (virt-xml
+// 4.1 changes the definition by redefining it, never with --config); --edit … --network link.state=down --update changes the
 // running link; --remove-device … --update unplugs and undefines it.
 func TestInterfaceHotplugVirtXML(t *testing.T) {
 	virtXML := testenv.RequireTool(t, "virt-xml", "virtinst")
@@ -209,8 +210,9 @@ func TestInterfaceHotplugVirtXML(t *testing.T) {
 	}
 
 	mac := hotMAC()
+	defined := lifecycleLine(name, "Defined Updated")
 	run("--add-device", "--network", "bridge="+br+",mac="+mac, "--update")
-	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': net1", name))
+	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': net1", name), defined)
 	if d.iface(name, mac) == nil || d.iface(name, mac, "--inactive") == nil {
 		t.Fatal("want the interface in the live XML and the definition")
 	}
@@ -219,6 +221,7 @@ func TestInterfaceHotplugVirtXML(t *testing.T) {
 	}
 
 	run("--edit", "mac="+mac, "--network", "link.state=down", "--update")
+	ev.want(defined)
 	if _, state := d.guestLink(name, mac); state != "down" {
 		t.Errorf("after --edit link.state=down: operstate %q", state)
 	}
@@ -227,7 +230,7 @@ func TestInterfaceHotplugVirtXML(t *testing.T) {
 	}
 
 	run("--remove-device", "--network", "mac="+mac, "--update")
-	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': net1", name))
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': net1", name), defined)
 	if dev, _ := d.guestLink(name, mac); dev != "" {
 		t.Errorf("%s still in the container", dev)
 	}
