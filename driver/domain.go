@@ -44,10 +44,10 @@ type domain struct {
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle
-	// abortStart cancels the start in progress (nil when none), so that
-	// destroy need not wait for a start that hangs.
-	abortStart context.CancelCauseFunc
-	pending    pending // what the driver asked the running container to do
+	// abortJob cancels the start or suspend in progress (nil when none),
+	// so that destroy need not wait for one that hangs.
+	abortJob context.CancelCauseFunc
+	pending  pending // what the driver asked the running container to do
 
 	reconcileQueued atomic.Bool // a check against LXC's state is waiting for the job
 }

@@ -520,9 +520,10 @@ func (l *LXC) Shutdown(ctx context.Context, u driverapi.UUID, flags uint32) erro
 	return l.withJob(ctx, u, func(d *domain) error { return l.shutdown(ctx, d) })
 }
 
-// Destroy kills the container at once; reason destroyed. A start in
-// progress is aborted rather than waited for (its runtime kills what it
-// started), so a start that hangs cannot block destroy.
+// Destroy kills the container at once; reason destroyed. A start or a
+// suspend in progress is aborted rather than waited for (its runtime kills
+// what it started; a half-frozen container is thawed before the kill), so
+// one that hangs cannot block destroy.
 func (l *LXC) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainDestroyFlags", flags, 0); err != nil {
 		return err
@@ -531,7 +532,7 @@ func (l *LXC) Destroy(ctx context.Context, u driverapi.UUID, flags uint32) error
 	if err != nil {
 		return err
 	}
-	aborted := abortStart(d)
+	aborted := abortJob(d)
 	err = l.withJob(ctx, u, func(d *domain) error { return l.destroy(ctx, d, aborted) })
 	if aborted && virterror.HasCode(err, libvirt.ErrNoDomain) {
 		return nil // a transient domain whose start was aborted is gone

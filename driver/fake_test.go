@@ -39,6 +39,10 @@ type fakeRuntime struct {
 	// hang makes a start of the named container hang until its context
 	// ends, as a hung lxc-start does until it is killed.
 	hang map[string]bool
+	// hangFreeze makes a freeze of the named container stop half way
+	// (FREEZING, which reads as frozen) and hang until its context ends,
+	// as lxc-freeze does when a task cannot be frozen.
+	hangFreeze map[string]bool
 	// failStarts is how many more starts of a container fail.
 	failStarts map[string]int
 	// report is how LXC reports an init's end (Container.Wait); nil: not
@@ -79,7 +83,7 @@ func newFakeRuntime(t *testing.T) *fakeRuntime {
 	return &fakeRuntime{
 		t: t, cts: map[string]*fakeCT{}, nextPID: 1000,
 		ignore: map[string]bool{}, rebootL: map[string]bool{}, failOn: map[string]error{},
-		hang: map[string]bool{}, failStarts: map[string]int{},
+		hang: map[string]bool{}, hangFreeze: map[string]bool{}, failStarts: map[string]int{},
 		net: map[string]lxc.Interface{}, configs: map[string]string{}, opened: make(chan struct{}, 16), relays: map[string][]*fakeRelay{},
 	}
 }
@@ -378,8 +382,22 @@ func (c *fakeContainer) freeze(op string, frozen bool) error {
 	return nil
 }
 
-func (c *fakeContainer) Freeze(context.Context) error { return c.freeze("freeze", true) }
-func (c *fakeContainer) Thaw(context.Context) error   { return c.freeze("unfreeze", false) }
+func (c *fakeContainer) Freeze(ctx context.Context) error {
+	c.f.mu.Lock()
+	hang := c.f.hangFreeze[c.name]
+	c.f.mu.Unlock()
+	if !hang {
+		return c.freeze("freeze", true)
+	}
+	if err := c.freeze("freeze", true); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	_ = c.f.enter("freeze killed", c.name)
+	return fmt.Errorf("lxc-freeze %s: killed: %w", c.name, ctx.Err())
+}
+
+func (c *fakeContainer) Thaw(context.Context) error { return c.freeze("unfreeze", false) }
 
 func (c *fakeContainer) Frozen() (bool, error) {
 	if err := c.f.enter("frozen", c.name); err != nil {

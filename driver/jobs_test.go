@@ -3,6 +3,7 @@ package driver
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,41 @@ func TestDestroyPreemptsHungCreateXML(t *testing.T) {
 	wantCode(t, <-started, libvirt.ErrOperationAborted, "destroyed while it started")
 	if _, err := e.l.LookupByName(ctx, "tstuck"); !virterror.HasCode(err, libvirt.ErrNoDomain) {
 		t.Fatalf("transient domain after destroy: %v; want gone", err)
+	}
+}
+
+// A freeze that hangs half way (a task the freezer cannot stop) is
+// preempted by destroy: the suspend fails as aborted, the half-frozen
+// container is thawed and then killed, and the domain is shut off,
+// reason destroyed.
+func TestDestroyPreemptsHungSuspend(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("icy", uuidA))
+	e.rt.mu.Lock()
+	e.rt.hangFreeze["icy"] = true
+	e.rt.mu.Unlock()
+	suspended := make(chan error, 1)
+	go func() { suspended <- e.l.Suspend(ctx, d.UUID) }()
+	e.rt.waitCalls("freeze icy", 1)
+	must(t, e.l.Destroy(ctx, d.UUID, 0))
+	wantCode(t, <-suspended, libvirt.ErrOperationAborted, "destroyed while it was being suspended")
+	e.rt.mu.Lock()
+	calls := append([]string(nil), e.rt.calls...)
+	e.rt.mu.Unlock()
+	var order []string
+	for _, c := range calls {
+		switch c {
+		case "freeze killed icy", "unfreeze icy", "kill icy":
+			order = append(order, c)
+		}
+	}
+	if want := []string{"freeze killed icy", "unfreeze icy", "kill icy"}; !slices.Equal(order, want) {
+		t.Fatalf("calls %q; want %q in that order", order, want)
+	}
+	st := e.status(d)
+	if st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffDestroyed) {
+		t.Fatalf("after destroy: %+v; want shut off, destroyed", st)
 	}
 }
 

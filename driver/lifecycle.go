@@ -68,17 +68,11 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 		}
 	}
-	ctx, abort := context.WithCancelCause(ctx)
-	defer abort(nil)
-	d.mu.Lock()
-	d.abortStart = abort
-	d.mu.Unlock()
+	ctx, done := abortable(ctx, d)
 	ct, err := l.rt.Start(ctx, d.name, live.Config.Marshal())
-	d.mu.Lock()
-	d.abortStart = nil
-	d.mu.Unlock()
+	done()
 	switch {
-	case err != nil && errors.Is(context.Cause(ctx), errDestroyedWhileStarting):
+	case err != nil && errors.Is(context.Cause(ctx), errDestroyed):
 		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while it started", d.name)
 	case errors.Is(err, lxc.ErrSetup):
 		return internalErr("%v", err)
@@ -642,19 +636,35 @@ func (l *LXC) request(ctx context.Context, d *domain, op string, opts lxc.StopOp
 	return nil
 }
 
-// errDestroyedWhileStarting ends a start that a destroy preempted.
-var errDestroyedWhileStarting = errors.New("destroyed while starting")
+// errDestroyed ends a start or suspend that a destroy preempted.
+var errDestroyed = errors.New("destroyed")
 
-// abortStart cancels d's start in progress, if any: the runtime kills what
-// it started and the start fails, releasing the job. It reports whether
-// there was one. Not under job.
-func abortStart(d *domain) bool {
+// abortable derives from ctx the context of a job step that destroy may
+// preempt (abortJob); done ends that, and must be called once the step
+// has returned. Caller holds d's job.
+func abortable(ctx context.Context, d *domain) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	d.mu.Lock()
+	d.abortJob = cancel
+	d.mu.Unlock()
+	return ctx, func() {
+		d.mu.Lock()
+		d.abortJob = nil
+		d.mu.Unlock()
+		cancel(nil)
+	}
+}
+
+// abortJob cancels d's start or suspend in progress, if any: the runtime
+// kills the lxc-* process it runs and the job fails, releasing the job. It
+// reports whether there was one. Not under job.
+func abortJob(d *domain) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.abortStart == nil {
+	if d.abortJob == nil {
 		return false
 	}
-	d.abortStart(errDestroyedWhileStarting)
+	d.abortJob(errDestroyed)
 	return true
 }
 
@@ -684,7 +694,13 @@ func (l *LXC) suspend(ctx context.Context, d *domain) error {
 	if l.refresh(d) == libvirt.DomainPaused {
 		return nil
 	}
-	if err := ct.Freeze(ctx); err != nil {
+	fctx, done := abortable(ctx, d)
+	err = ct.Freeze(fctx)
+	done()
+	switch {
+	case err != nil && errors.Is(context.Cause(fctx), errDestroyed):
+		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while it was being suspended", d.name)
+	case err != nil:
 		return runtimeErr("suspend", d.name, err)
 	}
 	d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedUser))

@@ -20,6 +20,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driver"
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/host"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/plugin"
 	"github.com/lxcvirt/lxcvirt/settings"
 )
@@ -33,6 +34,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "%s: takes no arguments; lxcvirtd sends its settings\n", plugin.DefaultBinary)
 		os.Exit(2)
 	}
+	lxc.ResetIgnoredSignals()
 	level := new(slog.LevelVar)
 	logger := plugin.NewPluginLogger(os.Stderr, level)
 	err := plugin.Serve(logger, func(s settings.Settings) (driverapi.Driver, error) {

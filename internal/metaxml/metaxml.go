@@ -239,6 +239,9 @@ func parse(s string, document bool) ([]any, error) {
 			if len(stack) >= MaxDepth {
 				return nil, fmt.Errorf("elements nested deeper than %d", MaxDepth)
 			}
+			if err := checkNames(t); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line(dec), err)
+			}
 			e := &element{name: t.Name, attrs: t.Attr}
 			add(e)
 			stack = append(stack, e)
@@ -262,6 +265,25 @@ func parse(s string, document bool) ([]any, error) {
 		return nil, fmt.Errorf("element <%s> not closed", qname(stack[len(stack)-1].name))
 	}
 	return top, nil
+}
+
+// checkNames refuses element and attribute names that are not QNames
+// (prefix:local, each part without a colon), which libxml2 refuses as
+// namespace errors and encoding/xml passes through whole: "b:" or ":b"
+// would otherwise be stored and then fail to read back.
+func checkNames(t xml.StartElement) error {
+	bad := func(n xml.Name) bool {
+		return n.Local == "" || strings.Contains(n.Local, ":") || strings.Contains(n.Space, ":")
+	}
+	if bad(t.Name) {
+		return fmt.Errorf("failed to parse QName '%s'", qname(t.Name))
+	}
+	for _, a := range t.Attr {
+		if bad(a.Name) {
+			return fmt.Errorf("failed to parse QName '%s' of an attribute of <%s>", qname(a.Name), qname(t.Name))
+		}
+	}
+	return nil
 }
 
 func line(dec *xml.Decoder) int {
