@@ -226,3 +226,21 @@ func TestDeviceErrors(t *testing.T) {
 		t.Errorf("a failed attach left %d interfaces in the live XML", n)
 	}
 }
+
+// A guest reboot LXC performs in place brings back the container it
+// started, without the interfaces attached since: the live XML follows.
+func TestGuestRebootDropsHotplug(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("rb", uuidA))
+	must(t, e.l.AttachDevice(ctx, d.UUID, hotIface, affectLive))
+	evs, err := e.l.Events(ctx)
+	must(t, err)
+	e.rt.guestReboot("rb")
+	if ev := nextEvent(t, evs); ev.Kind != driverapi.EventReboot {
+		t.Fatalf("event = %+v; want reboot", ev)
+	}
+	if byMAC(e.ifaces(d, false), hotMAC) != nil || len(e.ifaces(d, false)) != 1 {
+		t.Errorf("after an in-place reboot the live XML has %+v; want only the defined interface", e.ifaces(d, false))
+	}
+}
