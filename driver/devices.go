@@ -54,28 +54,17 @@ func (l *LXC) AttachDevice(ctx context.Context, u driverapi.UUID, devXML string,
 		if err := fillMAC(ifc, live, persistent); err != nil {
 			return err
 		}
-		var newDef *definition
+		c := deviceChange{event: driverapi.EventDeviceAdded}
 		if affectConfig {
-			if newDef, err = l.editDefinition(d, persistent, func(dom *libvirtxml.Domain) error {
+			c.edit = func(dom *libvirtxml.Domain) error {
 				dom.Devices.Interfaces = append(dom.Devices.Interfaces, *ifc)
 				return nil
-			}); err != nil {
-				return err
 			}
 		}
-		var alias string
 		if affectLive {
-			if alias, err = l.attachLive(d, live, ifc); err != nil {
-				return err
-			}
+			c.live = func() (string, error) { return l.attachLive(d, live, ifc) }
 		}
-		if err := l.commitDefinition(d, newDef); err != nil {
-			return err
-		}
-		if affectLive {
-			l.events.publish(driverapi.Event{Kind: driverapi.EventDeviceAdded, Domain: d.ref(), Alias: alias})
-		}
-		return nil
+		return l.apply(d, persistent, c)
 	})
 }
 
@@ -121,30 +110,56 @@ func (l *LXC) detach(d *domain, flags uint32, m ifaceMatcher) error {
 	if err != nil {
 		return err
 	}
-	var newDef *definition
+	c := deviceChange{event: driverapi.EventDeviceRemoved}
 	if affectConfig {
-		if newDef, err = l.editDefinition(d, persistent, func(dom *libvirtxml.Domain) error {
+		c.edit = func(dom *libvirtxml.Domain) error {
 			i, err := m.find(dom.Devices.Interfaces)
 			if err != nil {
 				return err
 			}
 			dom.Devices.Interfaces = append(dom.Devices.Interfaces[:i], dom.Devices.Interfaces[i+1:]...)
 			return nil
-		}); err != nil {
+		}
+	}
+	if affectLive {
+		c.live = func() (string, error) { return l.detachLive(d, live, m) }
+	}
+	return l.apply(d, persistent, c)
+}
+
+// deviceChange is one device call's changes: edit changes a copy of the
+// persistent definition, live the running container and its definition
+// (returning the device's alias); event announces a live change (0:
+// none). A nil function is no change.
+type deviceChange struct {
+	edit  func(*libvirtxml.Domain) error
+	live  func() (alias string, err error)
+	event driverapi.EventKind
+}
+
+// apply makes c's changes in libvirt's order: the definition's edit is
+// checked first (nothing saved yet), then the live change is made, then
+// the definition saved, then the event sent.
+func (l *LXC) apply(d *domain, persistent *definition, c deviceChange) error {
+	var newDef *definition
+	if c.edit != nil {
+		var err error
+		if newDef, err = l.editDefinition(d, persistent, c.edit); err != nil {
 			return err
 		}
 	}
 	var alias string
-	if affectLive {
-		if alias, err = l.detachLive(d, live, m); err != nil {
+	if c.live != nil {
+		var err error
+		if alias, err = c.live(); err != nil {
 			return err
 		}
 	}
 	if err := l.commitDefinition(d, newDef); err != nil {
 		return err
 	}
-	if affectLive {
-		l.events.publish(driverapi.Event{Kind: driverapi.EventDeviceRemoved, Domain: d.ref(), Alias: alias})
+	if c.live != nil && c.event != 0 {
+		l.events.publish(driverapi.Event{Kind: c.event, Domain: d.ref(), Alias: alias})
 	}
 	return nil
 }
@@ -171,25 +186,21 @@ func (l *LXC) UpdateDevice(ctx context.Context, u driverapi.UUID, devXML string,
 		if err != nil {
 			return err
 		}
-		var newDef *definition
+		var c deviceChange
 		if affectConfig {
-			if newDef, err = l.editDefinition(d, persistent, func(dom *libvirtxml.Domain) error {
+			c.edit = func(dom *libvirtxml.Domain) error {
 				i, err := m.find(dom.Devices.Interfaces)
 				if err != nil {
 					return err
 				}
 				dom.Devices.Interfaces[i] = *ifc
 				return nil
-			}); err != nil {
-				return err
 			}
 		}
 		if affectLive {
-			if err := l.updateLive(d, live, m, ifc); err != nil {
-				return err
-			}
+			c.live = func() (string, error) { return "", l.updateLive(d, live, m, ifc) }
 		}
-		return l.commitDefinition(d, newDef)
+		return l.apply(d, persistent, c)
 	})
 }
 
