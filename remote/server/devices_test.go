@@ -95,7 +95,7 @@ func TestDevicesThroughTheWire(t *testing.T) {
 		{proto.ProcDomainUpdateDeviceFlags, &libvirt.DomainUpdateDeviceFlagsArgs{Dom: dom, XML: "<interface/>"}, "virDomainUpdateDeviceFlags"},
 		{proto.ProcDomainDetachDeviceAlias, &libvirt.DomainDetachDeviceAliasArgs{Dom: dom, Alias: "net0"}, "virDomainDetachDeviceAlias"},
 	} {
-		wantError(t, ro.call(c.proc, c.args, nil), libvirt.ErrOperationDenied, "read only access prevents "+c.api)
+		wantError(t, ro.call(c.proc, c.args, nil), libvirt.ErrOperationDenied, "operation forbidden: read only access prevents "+c.api)
 	}
 }
 

@@ -19,16 +19,16 @@ import (
 // with "block" wait until release closes or their context ends, recording
 // each in entered and each cancellation in cancelled.
 type fakeDriver struct {
-	mu        sync.Mutex
-	doms      map[driverapi.UUID]*driverapi.Status
-	meta      map[metaKey]string
+	mu   sync.Mutex
+	doms map[driverapi.UUID]*driverapi.Status
+	meta map[metaKey]string
 	// deviceCalls are the device calls made, in order.
 	deviceCalls []deviceCall
-	nextID    int32
-	events    chan driverapi.Event
-	release   chan struct{}
-	entered   chan string
-	cancelled chan string
+	nextID      int32
+	events      chan driverapi.Event
+	release     chan struct{}
+	entered     chan string
+	cancelled   chan string
 	// afterList, when set, runs after ListAll has built its answer: a
 	// domain created or removed by another client at that moment.
 	afterList func()
