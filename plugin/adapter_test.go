@@ -136,6 +136,18 @@ var methods = []method{
 	{"Metadata", func(ctx context.Context, d driverapi.Driver) (any, error) {
 		return d.(driverapi.MetadataEditor).Metadata(ctx, uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig)
 	}, callString("Metadata", uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig), func(f *fakeDriver) any { return f.meta }},
+	{"AttachDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).AttachDevice(ctx, uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig)
+	}, callString("AttachDevice", uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig), none},
+	{"DetachDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).DetachDevice(ctx, uuidB, "<interface/>", driverapi.AffectConfig)
+	}, callString("DetachDevice", uuidB, "<interface/>", driverapi.AffectConfig), none},
+	{"UpdateDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).UpdateDevice(ctx, uuidA, "<interface><link state='down'/></interface>", driverapi.AffectLive)
+	}, callString("UpdateDevice", uuidA, "<interface><link state='down'/></interface>", driverapi.AffectLive), none},
+	{"DetachDeviceAlias", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).DetachDeviceAlias(ctx, uuidB, "ua-ä", driverapi.AffectCurrent)
+	}, callString("DetachDeviceAlias", uuidB, "ua-ä", driverapi.AffectCurrent), none},
 }
 
 func TestRoundTripValues(t *testing.T) {
@@ -307,11 +319,11 @@ func TestEventsStream(t *testing.T) {
 	const n = 500
 	go func() {
 		for i := range n {
-			f.events <- driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+			f.events <- driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i), Alias: fmt.Sprint("net", i)}
 		}
 	}()
 	for i := range n {
-		want := driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+		want := driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i), Alias: fmt.Sprint("net", i)}
 		select {
 		case ev, ok := <-ch:
 			if !ok {
