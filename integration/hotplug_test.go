@@ -101,7 +101,9 @@ func hostMaster(dev string) (master string, ok bool) {
 // running busybox container: the veth appears inside with its MAC and up,
 // its host end on the test's bridge, with device-added and device-removed
 // events; a --config interface is there after a restart; domif-setlink
-// takes it down and up; the read-only socket refuses all of it.
+// takes it down and up; attach-device sets up an ethernet interface's
+// name, MTU, address and gateway inside; detach-device-alias removes one
+// by alias; the read-only socket refuses all of it.
 func TestInterfaceHotplugVirsh(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
@@ -161,6 +163,38 @@ func TestInterfaceHotplugVirsh(t *testing.T) {
 		t.Error("live XML still has the detached interface")
 	}
 
+	// attach-device with an ethernet interface (not on a bridge) and its
+	// guest name, MTU, an address without a prefix (libvirt's default: the
+	// class's, /8 here) and a default gateway, set up inside as at start.
+	mac3 := hotMAC()
+	ethXML := writeXML(t, fmt.Sprintf(`<interface type='ethernet'><mac address='%s'/><guest dev='n3x0'/><mtu size='1400'/>
+  <ip address='10.213.7.5'/><route gateway='10.213.7.1'/></interface>`, mac3))
+	d.ok("attach-device", name, ethXML, "--live")
+	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': net1", name))
+	x3 := d.iface(name, mac3)
+	if x3 == nil || x3.Target == nil {
+		t.Fatal("live XML lacks the ethernet interface")
+	}
+	if master, ok := hostMaster(x3.Target.Dev); !ok || master != "" {
+		t.Errorf("host end %s: exists %v, master %q; want it on no bridge", x3.Target.Dev, ok, master)
+	}
+	for argv, want := range map[string]string{
+		"/bin/busybox ip -o addr show dev n3x0": "inet 10.213.7.5/8",
+		"/bin/busybox ip route":                 "default via 10.213.7.1 dev n3x0",
+		"cat /sys/class/net/n3x0/mtu":           "1400",
+		"cat /sys/class/net/n3x0/address":       mac3,
+	} {
+		out, err := d.h.inGuest(name, strings.Fields(argv)...)
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("in the container, %s: %q (%v); want %q", argv, out, err, want)
+		}
+	}
+	d.ok("detach-device", name, ethXML, "--live")
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': net1", name))
+	if dev, _ := d.guestLink(name, mac3); dev != "" {
+		t.Errorf("%s still in the container", dev)
+	}
+
 	// --config: the definition only, until the next start.
 	mac2 := hotMAC()
 	d.ok("attach-interface", name, "--type", "bridge", "--source", br, "--mac", mac2, "--config")
@@ -170,6 +204,7 @@ func TestInterfaceHotplugVirsh(t *testing.T) {
 	ev.quiet(time.Second)
 	d.ok("destroy", name)
 	d.ok("start", name)
+	ev.want(lifecycleLine(name, "Stopped Destroyed"), lifecycleLine(name, "Started Booted"))
 	x2 := d.iface(name, mac2)
 	if x2 == nil || x2.Target == nil {
 		t.Fatal("after a restart the live XML lacks the --config interface")
@@ -183,6 +218,11 @@ func TestInterfaceHotplugVirsh(t *testing.T) {
 	d.ok("detach-interface", name, "--type", "bridge", "--mac", mac2, "--config")
 	if d.iface(name, mac2, "--inactive") != nil || d.iface(name, mac2) == nil {
 		t.Error("--config detach: want the interface gone from the definition only")
+	}
+	d.ok("detach-device-alias", name, x2.Alias.Name, "--live")
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': %s", name, x2.Alias.Name))
+	if dev, _ := d.guestLink(name, mac2); dev != "" {
+		t.Errorf("%s still in the container after detach-device-alias", dev)
 	}
 }
 

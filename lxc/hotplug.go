@@ -122,7 +122,7 @@ func parsePrefix(s string) (netip.Prefix, error) {
 			return netip.Prefix{}, fmt.Errorf("%s has no default prefix", s)
 		}
 	}
-	return a.Prefix(bits)
+	return netip.PrefixFrom(a, bits), nil
 }
 
 // AttachInterface creates d's veth pair with its guest end in the
