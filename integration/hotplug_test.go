@@ -195,6 +195,19 @@ func TestInterfaceHotplugVirsh(t *testing.T) {
 		t.Errorf("%s still in the container", dev)
 	}
 
+	// type='network': the network's bridge (the daemon maps "default" to
+	// the host bridge), resolved as a start resolves it.
+	mac4 := hotMAC()
+	d.ok("attach-interface", name, "--type", "network", "--source", "default", "--mac", mac4, "--live")
+	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': net1", name))
+	if x4 := d.iface(name, mac4); x4 == nil || x4.Target == nil {
+		t.Error("live XML lacks the network interface")
+	} else if master, _ := hostMaster(x4.Target.Dev); master != testenv.Bridge {
+		t.Errorf("network interface's host end is on %q; want %s", master, testenv.Bridge)
+	}
+	d.ok("detach-interface", name, "--type", "network", "--mac", mac4, "--live")
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': net1", name))
+
 	// --config: the definition only, until the next start.
 	mac2 := hotMAC()
 	d.ok("attach-interface", name, "--type", "bridge", "--source", br, "--mac", mac2, "--config")
