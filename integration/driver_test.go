@@ -326,10 +326,14 @@ func TestAutostart(t *testing.T) {
 	if !alive(int(st.ID)) {
 		t.Fatalf("autostarted domain has no live init: %+v", st)
 	}
+	// The marker is written once every autostart attempt has ended; with
+	// it present a driver decides in New, before it returns, to start
+	// nothing.
+	marker := filepath.Join(h.runDir, "autostarted")
+	waitUntil(t, "autostart marker written", func() bool { _, err := os.Stat(marker); return err == nil })
 	must(t, l2.Destroy(ctx, d.UUID, 0))
 	must(t, l2.Close())
 	l3 := h.open()
-	time.Sleep(200 * time.Millisecond)
 	if st := status(t, l3, d); st.State != libvirt.DomainShutoff {
 		t.Errorf("autostart ran twice in one boot: %+v", st)
 	}

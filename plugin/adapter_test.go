@@ -136,6 +136,12 @@ var methods = []method{
 	{"Metadata", func(ctx context.Context, d driverapi.Driver) (any, error) {
 		return d.(driverapi.MetadataEditor).Metadata(ctx, uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig)
 	}, callString("Metadata", uuidB, driverapi.MetadataTitle, "", driverapi.AffectConfig), func(f *fakeDriver) any { return f.meta }},
+	{"DomainXMLFromNative", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.(driverapi.NativeConverter).DomainXMLFromNative(ctx, "lxc-tools", "lxc.uts.name = ä\n", 0)
+	}, callString("DomainXMLFromNative", "lxc-tools", "lxc.uts.name = ä\n", uint32(0)), func(f *fakeDriver) any { return f.xml }},
+	{"DomainXMLToNative", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.(driverapi.NativeConverter).DomainXMLToNative(ctx, "lxc-tools", "<domain/>", 0)
+	}, callString("DomainXMLToNative", "lxc-tools", "<domain/>", uint32(0)), func(f *fakeDriver) any { return f.meta }},
 	{"AttachDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
 		return nil, d.(driverapi.DeviceEditor).AttachDevice(ctx, uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig)
 	}, callString("AttachDevice", uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig), none},

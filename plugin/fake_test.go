@@ -154,6 +154,14 @@ func (f *fakeDriver) Metadata(ctx context.Context, u driverapi.UUID, typ drivera
 	return ret(f.meta, f.record(ctx, "Metadata", u, typ, uri, flags))
 }
 
+func (f *fakeDriver) DomainXMLFromNative(ctx context.Context, format, config string, flags uint32) (string, error) {
+	return ret(f.xml, f.record(ctx, "DomainXMLFromNative", format, config, flags))
+}
+
+func (f *fakeDriver) DomainXMLToNative(ctx context.Context, format, xml string, flags uint32) (string, error) {
+	return ret(f.meta, f.record(ctx, "DomainXMLToNative", format, xml, flags))
+}
+
 func (f *fakeDriver) AttachDevice(ctx context.Context, u driverapi.UUID, xml string, flags uint32) error {
 	return f.record(ctx, "AttachDevice", u, xml, flags)
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"libvirt.org/go/libvirtxml"
 )
 
 // TestIgnoredElements: what libvirt-lxc accepts and ignores is accepted,
@@ -93,8 +95,10 @@ func TestCmdline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"LIBVIRT_LXC_CMDLINE=console=tty0 console=ttyS0 quiet", "product_name=OpenStack Nova"}
-	if got := m.Config.Values("lxc.environment"); !slices.Equal(got, want) {
+	u := m.Domain.UUID
+	want := []string{"PATH=/bin:/sbin", "TERM=linux", "HOME=/", "container_uuid=" + u, "LIBVIRT_LXC_UUID=" + u,
+		"LIBVIRT_LXC_NAME=" + m.Domain.Name, "LIBVIRT_LXC_CMDLINE=console=tty0 console=ttyS0 quiet", "product_name=OpenStack Nova"}
+	if got := m.Config.Values("lxc.environment"); u == "" || !slices.Equal(got, want) {
 		t.Errorf("lxc.environment = %q, want %q", got, want)
 	}
 	back, err := FromConfig(m.Config, testOptions(CgroupV1))
@@ -103,6 +107,27 @@ func TestCmdline(t *testing.T) {
 	}
 	if back.OS.Cmdline != "console=tty0 console=ttyS0 quiet" || len(back.OS.InitEnv) != 1 || back.OS.InitEnv[0].Name != "product_name" {
 		t.Errorf("FromConfig: cmdline %q, initenv %+v", back.OS.Cmdline, back.OS.InitEnv)
+	}
+}
+
+// TestGuestEnvOverride: an <initenv> replaces libvirt-lxc's default of the
+// same name (LXC applies lxc.environment in order), and reading the config
+// back keeps only what the definition said.
+func TestGuestEnvOverride(t *testing.T) {
+	m, err := Parse([]byte(edit{os: `<initenv name='PATH'>/usr/bin:/bin</initenv>`}.xml()), testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := m.Config.Values("lxc.environment")
+	if i, j := slices.Index(env, "PATH=/bin:/sbin"), slices.Index(env, "PATH=/usr/bin:/bin"); i < 0 || j < i {
+		t.Errorf("lxc.environment = %q: want the default PATH before the definition's", env)
+	}
+	back, err := FromConfig(m.Config, testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.OS.InitEnv) != 1 || back.OS.InitEnv[0] != (libvirtxml.DomainOSInitEnv{Name: "PATH", Value: "/usr/bin:/bin"}) {
+		t.Errorf("FromConfig initenv %+v; want only the definition's PATH", back.OS.InitEnv)
 	}
 }
 

@@ -20,6 +20,10 @@ const (
 	defaultInit = "/sbin/init"
 	// cmdlineEnv is the variable libvirt-lxc passes <os><cmdline> in.
 	cmdlineEnv = "LIBVIRT_LXC_CMDLINE"
+	// uuidEnv and nameEnv carry the domain's UUID and name to init, as
+	// libvirt-lxc passes them (lxc_container.c).
+	uuidEnv = "LIBVIRT_LXC_UUID"
+	nameEnv = "LIBVIRT_LXC_NAME"
 	// defaultMemKiB and defaultVCPUs are lxc_native.c's defaults for a
 	// native config without memory or cpu settings.
 	defaultMemKiB = 65536
@@ -31,6 +35,22 @@ const (
 	// generated MAC addresses.
 	macPrefix = "00:16:3e"
 )
+
+// guestEnv is the environment libvirt-lxc gives init before the
+// definition's <initenv> (lxc_container.c, lxcContainerBuildInitCmd), in
+// its order; an <initenv> of the same name replaces the value. LXC itself
+// sets container=lxc after lxc.environment, so libvirt-lxc's
+// container=lxc-libvirt cannot be passed; container_ttys comes from LXC too.
+func guestEnv(uuid, name string) []Entry {
+	return []Entry{
+		{"PATH", "/bin:/sbin"},
+		{"TERM", "linux"},
+		{"HOME", "/"},
+		{"container_uuid", uuid},
+		{uuidEnv, uuid},
+		{nameEnv, name},
+	}
+}
 
 // defaultLifecycle is libvirt's default for <on_poweroff>, <on_reboot>,
 // <on_crash>.

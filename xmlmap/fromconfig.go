@@ -166,14 +166,23 @@ func (r *reader) init() error {
 	os.InitDir, _ = r.cfg.Value("lxc.init.cwd")
 	os.InitUser, _ = r.cfg.Value("lxc.init.uid")
 	os.InitGroup, _ = r.cfg.Value("lxc.init.gid")
+	defaults := map[string]string{}
+	for _, e := range guestEnv("", "") {
+		defaults[e.Key] = e.Value
+	}
 	for _, v := range r.cfg.Values("lxc.environment") {
 		name, value, ok := strings.Cut(v, "=")
 		if !ok {
 			return unsupported("lxc.environment = %s inherits the host's value, which libvirt XML cannot express", v)
 		}
-		if name == cmdlineEnv {
+		switch def, isDefault := defaults[name]; {
+		case name == cmdlineEnv:
 			os.Cmdline = value
 			continue
+		case name == uuidEnv || name == nameEnv || name == "container_uuid":
+			continue // the domain's own, derived anew from it
+		case isDefault && value == def:
+			continue // libvirt-lxc's default, given to every init
 		}
 		os.InitEnv = append(os.InitEnv, libvirtxml.DomainOSInitEnv{Name: name, Value: value})
 	}

@@ -419,7 +419,8 @@ func chardevTypeName(s *libvirtxml.DomainChardevSource) string {
 
 // init maps <init>, <initarg>, <initdir>, <inituser>, <initgroup>,
 // <initenv> and <cmdline>, which reaches init's environment as
-// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it. LXC splits lxc.init.cmd at spaces and honours no quoting, so
+// LIBVIRT_LXC_CMDLINE, as libvirt-lxc passes it, after libvirt-lxc's
+// guestEnv. LXC splits lxc.init.cmd at spaces and honours no quoting, so
 // arguments containing whitespace (or empty ones) cannot be expressed and
 // are refused. Arguments starting with '-' are accepted: they only ever
 // reach the container's init through lxc.init.cmd, never an lxc-* argv.
@@ -470,6 +471,9 @@ func (mp *mapper) init() error {
 			return unsupported("%s %q: the LXC driver needs a numeric id (LXC does not resolve names)", id.field, id.value)
 		}
 		mp.add(id.key, id.value)
+	}
+	for _, e := range guestEnv(mp.d.UUID, mp.d.Name) {
+		mp.add("lxc.environment", e.Key+"="+e.Value)
 	}
 	if os.Cmdline != "" {
 		if err := checkText("<os><cmdline>", os.Cmdline); err != nil {

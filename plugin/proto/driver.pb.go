@@ -2336,6 +2336,68 @@ func (x *FilesReply) GetCount() int32 {
 	return 0
 }
 
+// NativeRequest mirrors driverapi.NativeConverter's arguments: text is the
+// native config (from native) or the domain XML (to native).
+type NativeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Format        string                 `protobuf:"bytes,1,opt,name=format,proto3" json:"format,omitempty"`
+	Text          string                 `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NativeRequest) Reset() {
+	*x = NativeRequest{}
+	mi := &file_driver_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NativeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NativeRequest) ProtoMessage() {}
+
+func (x *NativeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NativeRequest.ProtoReflect.Descriptor instead.
+func (*NativeRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *NativeRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *NativeRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *NativeRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
 // DeviceRequest carries one device element (XML) and the modification
 // impact flags.
 type DeviceRequest struct {
@@ -2349,7 +2411,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2423,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2436,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{40}
+	return file_driver_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *DeviceRequest) GetUuid() []byte {
@@ -2409,7 +2471,7 @@ type DeviceAliasRequest struct {
 
 func (x *DeviceAliasRequest) Reset() {
 	*x = DeviceAliasRequest{}
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2421,7 +2483,7 @@ func (x *DeviceAliasRequest) String() string {
 func (*DeviceAliasRequest) ProtoMessage() {}
 
 func (x *DeviceAliasRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2434,7 +2496,7 @@ func (x *DeviceAliasRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceAliasRequest.ProtoReflect.Descriptor instead.
 func (*DeviceAliasRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{41}
+	return file_driver_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *DeviceAliasRequest) GetUuid() []byte {
@@ -2617,7 +2679,11 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"FilesReply\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x14\n" +
-	"\x05count\x18\x02 \x01(\x05R\x05count\"K\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count\"Q\n" +
+	"\rNativeRequest\x12\x16\n" +
+	"\x06format\x18\x01 \x01(\tR\x06format\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"K\n" +
 	"\rDeviceRequest\x12\x12\n" +
 	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
 	"\x03xml\x18\x02 \x01(\tR\x03xml\x12\x14\n" +
@@ -2625,7 +2691,7 @@ const file_driver_proto_rawDesc = "" +
 	"\x12DeviceAliasRequest\x12\x12\n" +
 	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x14\n" +
 	"\x05alias\x18\x02 \x01(\tR\x05alias\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\rR\x05flags2\x8a\x17\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags2\xb4\x18\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -2663,7 +2729,9 @@ const file_driver_proto_rawDesc = "" +
 	"\x12DomainCapabilities\x12,.lxcvirt.driver.v1.DomainCapabilitiesRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12@\n" +
 	"\aSysinfo\x12\x18.lxcvirt.driver.v1.Empty\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
 	"\bARPTable\x12\x18.lxcvirt.driver.v1.Empty\x1a .lxcvirt.driver.v1.ARPTableReply\x12O\n" +
-	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12J\n" +
+	"\x0eOpenNamespaces\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1d.lxcvirt.driver.v1.FilesReply\x12T\n" +
+	"\x13DomainXMLFromNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12R\n" +
+	"\x11DomainXMLToNative\x12 .lxcvirt.driver.v1.NativeRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12J\n" +
 	"\fAttachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\fDetachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\fUpdateDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12T\n" +
@@ -2681,7 +2749,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -2723,8 +2791,9 @@ var file_driver_proto_goTypes = []any{
 	(*Neighbor)(nil),                  // 37: lxcvirt.driver.v1.Neighbor
 	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
 	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
-	(*DeviceRequest)(nil),             // 40: lxcvirt.driver.v1.DeviceRequest
-	(*DeviceAliasRequest)(nil),        // 41: lxcvirt.driver.v1.DeviceAliasRequest
+	(*NativeRequest)(nil),             // 40: lxcvirt.driver.v1.NativeRequest
+	(*DeviceRequest)(nil),             // 41: lxcvirt.driver.v1.DeviceRequest
+	(*DeviceAliasRequest)(nil),        // 42: lxcvirt.driver.v1.DeviceAliasRequest
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -2774,51 +2843,55 @@ var file_driver_proto_depIdxs = []int32{
 	1,  // 44: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
 	1,  // 45: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
 	10, // 46: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	40, // 47: lxcvirt.driver.v1.Driver.AttachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	40, // 48: lxcvirt.driver.v1.Driver.DetachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	40, // 49: lxcvirt.driver.v1.Driver.UpdateDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	41, // 50: lxcvirt.driver.v1.Driver.DetachDeviceAlias:input_type -> lxcvirt.driver.v1.DeviceAliasRequest
-	1,  // 51: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	17, // 52: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 53: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 54: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	17, // 55: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 56: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 57: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 58: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 59: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 60: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	17, // 61: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 62: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 63: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 64: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	19, // 65: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	20, // 66: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 67: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 68: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	22, // 69: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 70: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 71: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	25, // 72: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 73: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	28, // 74: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	29, // 75: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	30, // 76: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	31, // 77: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	34, // 78: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	34, // 79: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	30, // 80: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	20, // 81: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 82: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 83: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	38, // 84: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	39, // 85: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	1,  // 86: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 87: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 88: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 89: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
-	51, // [51:90] is the sub-list for method output_type
-	12, // [12:51] is the sub-list for method input_type
+	40, // 47: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	40, // 48: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	41, // 49: lxcvirt.driver.v1.Driver.AttachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	41, // 50: lxcvirt.driver.v1.Driver.DetachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	41, // 51: lxcvirt.driver.v1.Driver.UpdateDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	42, // 52: lxcvirt.driver.v1.Driver.DetachDeviceAlias:input_type -> lxcvirt.driver.v1.DeviceAliasRequest
+	1,  // 53: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	17, // 54: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 55: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 56: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	17, // 57: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 58: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 59: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 60: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 61: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 62: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	17, // 63: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 64: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	17, // 65: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 66: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	19, // 67: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	20, // 68: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 69: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 70: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	22, // 71: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 72: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 73: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	25, // 74: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 75: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	28, // 76: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	29, // 77: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	30, // 78: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	31, // 79: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	34, // 80: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	34, // 81: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	30, // 82: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	20, // 83: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 84: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 85: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	38, // 86: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	39, // 87: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	20, // 88: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	20, // 89: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 90: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 91: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 92: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 93: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	53, // [53:94] is the sub-list for method output_type
+	12, // [12:53] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -2839,7 +2912,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   42,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,45 +24,47 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Driver_Configure_FullMethodName          = "/lxcvirt.driver.v1.Driver/Configure"
-	Driver_DefineXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/DefineXML"
-	Driver_CreateXML_FullMethodName          = "/lxcvirt.driver.v1.Driver/CreateXML"
-	Driver_Undefine_FullMethodName           = "/lxcvirt.driver.v1.Driver/Undefine"
-	Driver_Create_FullMethodName             = "/lxcvirt.driver.v1.Driver/Create"
-	Driver_Shutdown_FullMethodName           = "/lxcvirt.driver.v1.Driver/Shutdown"
-	Driver_Destroy_FullMethodName            = "/lxcvirt.driver.v1.Driver/Destroy"
-	Driver_Reboot_FullMethodName             = "/lxcvirt.driver.v1.Driver/Reboot"
-	Driver_Suspend_FullMethodName            = "/lxcvirt.driver.v1.Driver/Suspend"
-	Driver_Resume_FullMethodName             = "/lxcvirt.driver.v1.Driver/Resume"
-	Driver_LookupByName_FullMethodName       = "/lxcvirt.driver.v1.Driver/LookupByName"
-	Driver_LookupByUUID_FullMethodName       = "/lxcvirt.driver.v1.Driver/LookupByUUID"
-	Driver_LookupByID_FullMethodName         = "/lxcvirt.driver.v1.Driver/LookupByID"
-	Driver_ListAll_FullMethodName            = "/lxcvirt.driver.v1.Driver/ListAll"
-	Driver_Status_FullMethodName             = "/lxcvirt.driver.v1.Driver/Status"
-	Driver_XMLDesc_FullMethodName            = "/lxcvirt.driver.v1.Driver/XMLDesc"
-	Driver_Info_FullMethodName               = "/lxcvirt.driver.v1.Driver/Info"
-	Driver_SetAutostart_FullMethodName       = "/lxcvirt.driver.v1.Driver/SetAutostart"
-	Driver_Stats_FullMethodName              = "/lxcvirt.driver.v1.Driver/Stats"
-	Driver_Events_FullMethodName             = "/lxcvirt.driver.v1.Driver/Events"
-	Driver_Close_FullMethodName              = "/lxcvirt.driver.v1.Driver/Close"
-	Driver_Console_FullMethodName            = "/lxcvirt.driver.v1.Driver/Console"
-	Driver_SetMetadata_FullMethodName        = "/lxcvirt.driver.v1.Driver/SetMetadata"
-	Driver_Metadata_FullMethodName           = "/lxcvirt.driver.v1.Driver/Metadata"
-	Driver_NodeInfo_FullMethodName           = "/lxcvirt.driver.v1.Driver/NodeInfo"
-	Driver_FreeMemory_FullMethodName         = "/lxcvirt.driver.v1.Driver/FreeMemory"
-	Driver_CPUMap_FullMethodName             = "/lxcvirt.driver.v1.Driver/CPUMap"
-	Driver_NodeCPUStats_FullMethodName       = "/lxcvirt.driver.v1.Driver/NodeCPUStats"
-	Driver_NodeMemoryStats_FullMethodName    = "/lxcvirt.driver.v1.Driver/NodeMemoryStats"
-	Driver_Version_FullMethodName            = "/lxcvirt.driver.v1.Driver/Version"
-	Driver_Capabilities_FullMethodName       = "/lxcvirt.driver.v1.Driver/Capabilities"
-	Driver_DomainCapabilities_FullMethodName = "/lxcvirt.driver.v1.Driver/DomainCapabilities"
-	Driver_Sysinfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/Sysinfo"
-	Driver_ARPTable_FullMethodName           = "/lxcvirt.driver.v1.Driver/ARPTable"
-	Driver_OpenNamespaces_FullMethodName     = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
-	Driver_AttachDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/AttachDevice"
-	Driver_DetachDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/DetachDevice"
-	Driver_UpdateDevice_FullMethodName       = "/lxcvirt.driver.v1.Driver/UpdateDevice"
-	Driver_DetachDeviceAlias_FullMethodName  = "/lxcvirt.driver.v1.Driver/DetachDeviceAlias"
+	Driver_Configure_FullMethodName           = "/lxcvirt.driver.v1.Driver/Configure"
+	Driver_DefineXML_FullMethodName           = "/lxcvirt.driver.v1.Driver/DefineXML"
+	Driver_CreateXML_FullMethodName           = "/lxcvirt.driver.v1.Driver/CreateXML"
+	Driver_Undefine_FullMethodName            = "/lxcvirt.driver.v1.Driver/Undefine"
+	Driver_Create_FullMethodName              = "/lxcvirt.driver.v1.Driver/Create"
+	Driver_Shutdown_FullMethodName            = "/lxcvirt.driver.v1.Driver/Shutdown"
+	Driver_Destroy_FullMethodName             = "/lxcvirt.driver.v1.Driver/Destroy"
+	Driver_Reboot_FullMethodName              = "/lxcvirt.driver.v1.Driver/Reboot"
+	Driver_Suspend_FullMethodName             = "/lxcvirt.driver.v1.Driver/Suspend"
+	Driver_Resume_FullMethodName              = "/lxcvirt.driver.v1.Driver/Resume"
+	Driver_LookupByName_FullMethodName        = "/lxcvirt.driver.v1.Driver/LookupByName"
+	Driver_LookupByUUID_FullMethodName        = "/lxcvirt.driver.v1.Driver/LookupByUUID"
+	Driver_LookupByID_FullMethodName          = "/lxcvirt.driver.v1.Driver/LookupByID"
+	Driver_ListAll_FullMethodName             = "/lxcvirt.driver.v1.Driver/ListAll"
+	Driver_Status_FullMethodName              = "/lxcvirt.driver.v1.Driver/Status"
+	Driver_XMLDesc_FullMethodName             = "/lxcvirt.driver.v1.Driver/XMLDesc"
+	Driver_Info_FullMethodName                = "/lxcvirt.driver.v1.Driver/Info"
+	Driver_SetAutostart_FullMethodName        = "/lxcvirt.driver.v1.Driver/SetAutostart"
+	Driver_Stats_FullMethodName               = "/lxcvirt.driver.v1.Driver/Stats"
+	Driver_Events_FullMethodName              = "/lxcvirt.driver.v1.Driver/Events"
+	Driver_Close_FullMethodName               = "/lxcvirt.driver.v1.Driver/Close"
+	Driver_Console_FullMethodName             = "/lxcvirt.driver.v1.Driver/Console"
+	Driver_SetMetadata_FullMethodName         = "/lxcvirt.driver.v1.Driver/SetMetadata"
+	Driver_Metadata_FullMethodName            = "/lxcvirt.driver.v1.Driver/Metadata"
+	Driver_NodeInfo_FullMethodName            = "/lxcvirt.driver.v1.Driver/NodeInfo"
+	Driver_FreeMemory_FullMethodName          = "/lxcvirt.driver.v1.Driver/FreeMemory"
+	Driver_CPUMap_FullMethodName              = "/lxcvirt.driver.v1.Driver/CPUMap"
+	Driver_NodeCPUStats_FullMethodName        = "/lxcvirt.driver.v1.Driver/NodeCPUStats"
+	Driver_NodeMemoryStats_FullMethodName     = "/lxcvirt.driver.v1.Driver/NodeMemoryStats"
+	Driver_Version_FullMethodName             = "/lxcvirt.driver.v1.Driver/Version"
+	Driver_Capabilities_FullMethodName        = "/lxcvirt.driver.v1.Driver/Capabilities"
+	Driver_DomainCapabilities_FullMethodName  = "/lxcvirt.driver.v1.Driver/DomainCapabilities"
+	Driver_Sysinfo_FullMethodName             = "/lxcvirt.driver.v1.Driver/Sysinfo"
+	Driver_ARPTable_FullMethodName            = "/lxcvirt.driver.v1.Driver/ARPTable"
+	Driver_OpenNamespaces_FullMethodName      = "/lxcvirt.driver.v1.Driver/OpenNamespaces"
+	Driver_DomainXMLFromNative_FullMethodName = "/lxcvirt.driver.v1.Driver/DomainXMLFromNative"
+	Driver_DomainXMLToNative_FullMethodName   = "/lxcvirt.driver.v1.Driver/DomainXMLToNative"
+	Driver_AttachDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/AttachDevice"
+	Driver_DetachDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/DetachDevice"
+	Driver_UpdateDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/UpdateDevice"
+	Driver_DetachDeviceAlias_FullMethodName   = "/lxcvirt.driver.v1.Driver/DetachDeviceAlias"
 )
 
 // DriverClient is the client API for Driver service.
@@ -124,6 +126,10 @@ type DriverClient interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*FilesReply, error)
+	// Native configs (driverapi.NativeConverter): domain XML from and to
+	// LXC's own config.
+	DomainXMLFromNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	DomainXMLToNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error)
 	// devices: driverapi.DeviceEditor's methods (device hotplug).
 	AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
 	DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
@@ -501,6 +507,26 @@ func (c *driverClient) OpenNamespaces(ctx context.Context, in *UUIDRequest, opts
 	return out, nil
 }
 
+func (c *driverClient) DomainXMLFromNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_DomainXMLFromNative_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DomainXMLToNative(ctx context.Context, in *NativeRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_DomainXMLToNative_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *driverClient) AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Empty)
@@ -600,6 +626,10 @@ type DriverServer interface {
 	// server sends them on the descriptor socket the host handed the plugin
 	// at start, in one message tagged with the id it then returns.
 	OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error)
+	// Native configs (driverapi.NativeConverter): domain XML from and to
+	// LXC's own config.
+	DomainXMLFromNative(context.Context, *NativeRequest) (*XMLReply, error)
+	DomainXMLToNative(context.Context, *NativeRequest) (*XMLReply, error)
 	// devices: driverapi.DeviceEditor's methods (device hotplug).
 	AttachDevice(context.Context, *DeviceRequest) (*Empty, error)
 	DetachDevice(context.Context, *DeviceRequest) (*Empty, error)
@@ -719,6 +749,12 @@ func (UnimplementedDriverServer) ARPTable(context.Context, *Empty) (*ARPTableRep
 }
 func (UnimplementedDriverServer) OpenNamespaces(context.Context, *UUIDRequest) (*FilesReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method OpenNamespaces not implemented")
+}
+func (UnimplementedDriverServer) DomainXMLFromNative(context.Context, *NativeRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method DomainXMLFromNative not implemented")
+}
+func (UnimplementedDriverServer) DomainXMLToNative(context.Context, *NativeRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method DomainXMLToNative not implemented")
 }
 func (UnimplementedDriverServer) AttachDevice(context.Context, *DeviceRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method AttachDevice not implemented")
@@ -1365,6 +1401,42 @@ func _Driver_OpenNamespaces_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_DomainXMLFromNative_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NativeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DomainXMLFromNative(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DomainXMLFromNative_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DomainXMLFromNative(ctx, req.(*NativeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DomainXMLToNative_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NativeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DomainXMLToNative(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DomainXMLToNative_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DomainXMLToNative(ctx, req.(*NativeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Driver_AttachDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(DeviceRequest)
 	if err := dec(in); err != nil {
@@ -1575,6 +1647,14 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OpenNamespaces",
 			Handler:    _Driver_OpenNamespaces_Handler,
+		},
+		{
+			MethodName: "DomainXMLFromNative",
+			Handler:    _Driver_DomainXMLFromNative_Handler,
+		},
+		{
+			MethodName: "DomainXMLToNative",
+			Handler:    _Driver_DomainXMLToNative_Handler,
 		},
 		{
 			MethodName: "AttachDevice",

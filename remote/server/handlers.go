@@ -100,6 +100,10 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		NodeGetCPUStats:           s.nodeGetCPUStats,
 		NodeGetMemoryStats:        s.nodeGetMemoryStats,
 
+		// Native configs.
+		ConnectDomainXMLFromNative: s.domainXMLFromNative,
+		ConnectDomainXMLToNative:   s.domainXMLToNative,
+
 		// Console.
 		DomainOpenConsole: s.openConsole,
 
