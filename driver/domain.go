@@ -33,14 +33,18 @@ type domain struct {
 	mu         sync.Mutex
 	persistent *definition    // the persistent definition; nil for a transient domain
 	live       *xmlmap.Mapped // the running definition; nil while shut off
-	liveXML    string         // live, formatted (run state; a transient domain restarts from it)
-	autostart  bool
-	state      libvirt.DomainState
-	reason     int32
-	pid        int
-	startedAt  time.Time
-	consoles   []string // host pty path of each console, once relayed (console.go)
-	removed    bool     // dropped from the table; a waiting job must give up
+	// booted is the running definition the container started with, which
+	// LXC brings back when it restarts the container in place (a guest
+	// reboot): devices attached or detached since changed only live.
+	booted    *xmlmap.Mapped
+	liveXML   string // live, formatted (run state; a transient domain restarts from it)
+	autostart bool
+	state     libvirt.DomainState
+	reason    int32
+	pid       int
+	startedAt time.Time
+	consoles  []string // host pty path of each console, once relayed (console.go)
+	removed   bool     // dropped from the table; a waiting job must give up
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle

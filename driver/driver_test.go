@@ -27,7 +27,8 @@ type env struct {
 	clock    *fakeClock // nil: the system clock
 	stateDir string
 	runDir   string
-	ports    NetworkPorts // libvirt's network driver, when the test has one
+	ports    NetworkPorts      // libvirt's network driver, when the test has one
+	networks map[string]string // Config.Networks
 	l        *LXC
 }
 
@@ -74,6 +75,7 @@ func (e *env) open() *LXC {
 		ShutdownGrace: 300 * time.Millisecond,
 		Runtime:       e.rt,
 		Ports:         e.ports,
+		Networks:      e.networks,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if e.clock != nil {

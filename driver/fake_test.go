@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -65,6 +66,8 @@ type fakeRuntime struct {
 
 	relays map[string][]*fakeRelay
 	ptys   int // relays made
+
+	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 }
 
 // fakeCT is one running container: its current init, LXC's monitor and
@@ -618,4 +621,76 @@ func (f *fakeRuntime) InitIDs(rootfs, user, group string) (uid, gid string, err 
 		*q.out = id
 	}
 	return uid, gid, nil
+}
+
+// fakeLink is a veth pair a test attached to a container.
+type fakeLink struct {
+	dev     lxc.NetDevice
+	guest   string
+	guestUp bool
+}
+
+// links are the veth pairs attached to name's container, by host end.
+// Caller holds mu.
+func (f *fakeRuntime) linksOf(name string) map[string]*fakeLink {
+	if f.links == nil {
+		f.links = map[string]map[string]*fakeLink{}
+	}
+	if f.links[name] == nil {
+		f.links[name] = map[string]*fakeLink{}
+	}
+	return f.links[name]
+}
+
+// link is the pair with host end hostDev in name's container, or nil.
+func (f *fakeRuntime) link(name, hostDev string) *fakeLink {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.linksOf(name)[hostDev]
+}
+
+func (c *fakeContainer) AttachInterface(d lxc.NetDevice) (string, error) {
+	if err := c.f.enter("attach-interface", c.name); err != nil {
+		return "", err
+	}
+	if !c.Running() {
+		return "", lxc.ErrNotRunning
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	links := c.f.linksOf(c.name)
+	if links[d.HostDev] != nil {
+		return "", fmt.Errorf("%s exists", d.HostDev)
+	}
+	guest := d.GuestDev
+	if guest == "" {
+		guest = fmt.Sprintf("eth%d", len(links)+1)
+	}
+	links[d.HostDev] = &fakeLink{dev: d, guest: guest, guestUp: d.Up}
+	return guest, nil
+}
+
+func (c *fakeContainer) DetachInterface(hostDev string) error {
+	if err := c.f.enter("detach-interface", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	delete(c.f.linksOf(c.name), hostDev)
+	return nil
+}
+
+func (c *fakeContainer) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
+	if err := c.f.enter("set-link", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	for _, l := range c.f.linksOf(c.name) {
+		if l.dev.MAC.String() == mac.String() {
+			l.guestUp = up
+			return nil
+		}
+	}
+	return fmt.Errorf("no device with MAC %s: %w", mac, lxc.ErrNoLink)
 }

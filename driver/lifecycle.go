@@ -162,8 +162,9 @@ func (l *LXC) killQuietly(name string) {
 
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
-// stats read its counters), and the LXC config for that copy, with lxcfs's
-// mount hook when lxcfs serves its files at this start.
+// stats read its counters) and an alias (net0, net1 …: device events name
+// it), and the LXC config for that copy, with lxcfs's mount hook when
+// lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	dom, err := l.liveDom(u, def)
 	if err != nil {
@@ -185,6 +186,7 @@ func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, er
 				ifc.Target = &libvirtxml.DomainInterfaceTarget{Dev: vethName(u, i)}
 			}
 		}
+		netAliases(dom.Devices.Interfaces)
 	}
 	return &dom, nil
 }
@@ -242,6 +244,9 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, ct Container, reason int32, 
 		d.ct.Close()
 	}
 	d.live, d.liveXML, d.pid, d.startedAt = live, liveXML, pid, startedAt
+	if d.booted == nil {
+		d.booted = live
+	}
 	d.state, d.reason = libvirt.DomainRunning, reason
 	d.ct, d.pending = ct, pendingNone
 	d.mu.Unlock()
@@ -285,7 +290,7 @@ func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restart
 		d.ct.Close()
 	}
 	d.ct, d.pending = nil, pendingNone
-	d.live, d.liveXML, d.pid, d.consoles = nil, "", 0, nil
+	d.live, d.liveXML, d.pid, d.consoles, d.booted = nil, "", 0, nil, nil
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
 	d.mu.Unlock()
 	if !restarting {
@@ -402,14 +407,18 @@ func (l *LXC) jobForBackground(d *domain) bool {
 // race it.
 func (l *LXC) initExited(d *domain, ct Container) {
 	d.mu.Lock()
-	live, next, why := d.live, d.restartDefLocked(), d.pending
+	live, booted, next, why := d.live, d.booted, d.restartDefLocked(), d.pending
 	d.mu.Unlock()
+	if booted == nil {
+		booted = live
+	}
 	kind := l.initExitKind(d, ct)
 	// After a reboot the driver asked for (lxc-stop -r), LXC restarts the
 	// container itself however init exited, so look for the new init first.
+	// It restarts what it started, without the devices changed since.
 	if kind == exitUnknown || kind == exitReboot || why == pendingReboot {
 		if newPID := l.settle(d, ct); newPID > 0 {
-			l.guestRebooted(d, live, newPID, why)
+			l.guestRebooted(d, booted, newPID, why)
 			return
 		}
 		if kind == exitUnknown {

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"io"
+	"net"
 	"os"
 
 	"github.com/lxcvirt/lxcvirt/lxc"
@@ -77,6 +78,13 @@ type Container interface {
 	// and LXC has no keys for (bandwidth, Open vSwitch external-ids,
 	// routes beyond the default gateways); uuid is the domain's.
 	SetupNetwork(ctx context.Context, uuid string, ifaces []xmlmap.Interface) error
+	// AttachInterface adds a veth pair to the container's network
+	// namespace and returns the guest end's name; DetachInterface
+	// deletes the pair with host end hostDev; SetInterfaceLink sets the
+	// guest device with MAC address mac up or down (see lxc.Container).
+	AttachInterface(d lxc.NetDevice) (string, error)
+	DetachInterface(hostDev string) error
+	SetInterfaceLink(mac net.HardwareAddr, up bool) error
 	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
 	// lxc.ErrNotRunning once init has exited.
 	OpenNamespaces() ([]*os.File, error)

@@ -80,19 +80,23 @@ type EventKind int32
 const (
 	EventLifecycle      EventKind = 0  // VIR_DOMAIN_EVENT_ID_LIFECYCLE
 	EventReboot         EventKind = 1  // VIR_DOMAIN_EVENT_ID_REBOOT
+	EventDeviceRemoved  EventKind = 15 // VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED
+	EventDeviceAdded    EventKind = 19 // VIR_DOMAIN_EVENT_ID_DEVICE_ADDED
 	EventMetadataChange EventKind = 23 // VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
 )
 
 // Event is a domain event. For EventLifecycle, Type is a
 // libvirt.DomainEventType and Detail its matching detail enum. For
 // EventMetadataChange, Type is the MetadataType that changed and NSURI the
-// namespace of a changed MetadataElement ("" otherwise).
+// namespace of a changed MetadataElement ("" otherwise). For
+// EventDeviceAdded and EventDeviceRemoved, Alias is the device's alias.
 type Event struct {
 	Kind   EventKind
 	Domain Domain
 	Type   int32
 	Detail int32
 	NSURI  string
+	Alias  string
 }
 
 // Flags the driver honours, values from libvirt.

@@ -47,7 +47,7 @@ const novaNS = "http://openstack.org/xmlns/libvirt/nova/1.1"
 // novaSteps are the steps integration/clients/nova_lxc.py reports, in order.
 var novaSteps = []string{
 	"init_host", "get_available_resource", "guest_xml", "define", "launch", "console_output",
-	"set_metadata", "resources_running", "pause", "unpause", "reboot", "power_off", "power_on", "destroy", "undefine", "done",
+	"set_metadata", "resources_running", "attach_interface", "detach_interface", "pause", "unpause", "reboot", "power_off", "power_on", "destroy", "undefine", "done",
 }
 
 // novaRecord is one step's report from the script.
@@ -277,6 +277,7 @@ type novaCheck struct {
 	name, uuid   string
 	rootfs       string
 	tap          string // the host end of the instance's port, from Nova's XML
+	hotTap       string // the host end of the port attach_interface added
 	initPID      int    // the container's current init
 	consoleReady string
 }
@@ -461,6 +462,38 @@ func (c *novaCheck) step(s *novaStep) {
 			t.Errorf("vcpus_used %v with the 1-vcpu instance running, want 1", r["vcpus_used"])
 		}
 		t.Logf("Nova's resources with the instance running: %v", r)
+	case "attach_interface":
+		c.wantProc(s, "DOMAIN_ATTACH_DEVICE_FLAGS")
+		mac, _ := r["mac"].(string)
+		tap, _ := r["tap"].(string)
+		if s.rec.Error != "" {
+			return
+		}
+		for _, args := range [][]string{{"dumpxml", c.name}, {"dumpxml", "--inactive", c.name}} {
+			if x := c.virsh(args...); !strings.Contains(x.stdout, mac) || !strings.Contains(x.stdout, tap) {
+				t.Errorf("virsh %s after Nova's attach_interface lacks %s (%s)", strings.Join(args, " "), mac, tap)
+			}
+		}
+		if master, err := os.Readlink("/sys/class/net/" + tap + "/master"); err != nil || filepath.Base(master) != testenv.Bridge {
+			t.Errorf("attached port %s is not on %s (master %q, %v)", tap, testenv.Bridge, master, err)
+		}
+		c.hotTap = tap
+	case "detach_interface":
+		c.wantProc(s, "DOMAIN_DETACH_DEVICE_FLAGS")
+		if s.rec.Error != "" {
+			return
+		}
+		if waits := fmt.Sprint(r["detach_waits"]); waits != "[DeviceRemovedEvent]" {
+			t.Errorf("Nova's detach waited for %s; want [DeviceRemovedEvent] (the device-removed event of its alias)", waits)
+		}
+		if _, err := os.Stat("/sys/class/net/" + c.hotTap); err == nil {
+			t.Errorf("port %s still on the host after Nova's detach_interface", c.hotTap)
+		}
+		for _, args := range [][]string{{"dumpxml", c.name}, {"dumpxml", "--inactive", c.name}} {
+			if x := c.virsh(args...); strings.Contains(x.stdout, c.hotTap) {
+				t.Errorf("virsh %s after Nova's detach_interface still has %s", strings.Join(args, " "), c.hotTap)
+			}
+		}
 	case "pause":
 		c.wantProc(s, "DOMAIN_SUSPEND")
 		c.wantState(s, "PAUSED", "paused")

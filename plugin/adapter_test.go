@@ -142,6 +142,18 @@ var methods = []method{
 	{"DomainXMLToNative", func(ctx context.Context, d driverapi.Driver) (any, error) {
 		return d.(driverapi.NativeConverter).DomainXMLToNative(ctx, "lxc-tools", "<domain/>", 0)
 	}, callString("DomainXMLToNative", "lxc-tools", "<domain/>", uint32(0)), func(f *fakeDriver) any { return f.meta }},
+	{"AttachDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).AttachDevice(ctx, uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig)
+	}, callString("AttachDevice", uuidA, "<interface type='bridge'/>", driverapi.AffectLive|driverapi.AffectConfig), none},
+	{"DetachDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).DetachDevice(ctx, uuidB, "<interface/>", driverapi.AffectConfig)
+	}, callString("DetachDevice", uuidB, "<interface/>", driverapi.AffectConfig), none},
+	{"UpdateDevice", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).UpdateDevice(ctx, uuidA, "<interface><link state='down'/></interface>", driverapi.AffectLive)
+	}, callString("UpdateDevice", uuidA, "<interface><link state='down'/></interface>", driverapi.AffectLive), none},
+	{"DetachDeviceAlias", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.DeviceEditor).DetachDeviceAlias(ctx, uuidB, "ua-ä", driverapi.AffectCurrent)
+	}, callString("DetachDeviceAlias", uuidB, "ua-ä", driverapi.AffectCurrent), none},
 }
 
 func TestRoundTripValues(t *testing.T) {
@@ -313,11 +325,11 @@ func TestEventsStream(t *testing.T) {
 	const n = 500
 	go func() {
 		for i := range n {
-			f.events <- driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+			f.events <- driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i), Alias: fmt.Sprint("net", i)}
 		}
 	}()
 	for i := range n {
-		want := driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i)}
+		want := driverapi.Event{Kind: driverapi.EventKind(i % 2), Domain: driverapi.Domain{Name: "ct", UUID: uuidA, ID: int32(i)}, Type: int32(i), Detail: -int32(i), NSURI: fmt.Sprint("urn:", i), Alias: fmt.Sprint("net", i)}
 		select {
 		case ev, ok := <-ch:
 			if !ok {

@@ -206,7 +206,7 @@ func uuidsFromPB(in [][]byte) ([]driverapi.UUID, error) {
 }
 
 func eventToPB(e driverapi.Event) *pb.Event {
-	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI}
+	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI, Alias: e.Alias}
 }
 
 func eventFromPB(e *pb.Event) (driverapi.Event, error) {
@@ -214,5 +214,5 @@ func eventFromPB(e *pb.Event) (driverapi.Event, error) {
 	if err != nil {
 		return driverapi.Event{}, err
 	}
-	return driverapi.Event{Kind: driverapi.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri()}, nil
+	return driverapi.Event{Kind: driverapi.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri(), Alias: e.GetAlias()}, nil
 }

@@ -162,6 +162,22 @@ func (f *fakeDriver) DomainXMLToNative(ctx context.Context, format, xml string, 
 	return ret(f.meta, f.record(ctx, "DomainXMLToNative", format, xml, flags))
 }
 
+func (f *fakeDriver) AttachDevice(ctx context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.record(ctx, "AttachDevice", u, xml, flags)
+}
+
+func (f *fakeDriver) DetachDevice(ctx context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.record(ctx, "DetachDevice", u, xml, flags)
+}
+
+func (f *fakeDriver) UpdateDevice(ctx context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.record(ctx, "UpdateDevice", u, xml, flags)
+}
+
+func (f *fakeDriver) DetachDeviceAlias(ctx context.Context, u driverapi.UUID, alias string, flags uint32) error {
+	return f.record(ctx, "DetachDeviceAlias", u, alias, flags)
+}
+
 // Events relays f.events until ctx ends, like a real driver's subscription.
 func (f *fakeDriver) Events(ctx context.Context) (<-chan driverapi.Event, error) {
 	f.mu.Lock()

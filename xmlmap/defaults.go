@@ -3,6 +3,8 @@ package xmlmap
 // The fixed parts of every generated config and the defaults libvirt fills
 // in, kept in one place.
 
+import "fmt"
+
 // baseConfig is what every container needs regardless of its definition:
 // a populated /dev, proc/sys/cgroup mounted the way libvirt-lxc exposes
 // them (sys read-only), and a devpts instance for ptys.
@@ -67,4 +69,11 @@ var defaultDroppedCaps = []string{"audit_control", "mac_admin", "mknod", "sys_mo
 var lxcArch = map[string]bool{
 	"i686": true, "x86_64": true, "aarch64": true, "armv7l": true,
 	"ppc64": true, "ppc64le": true, "s390x": true, "riscv64": true,
+}
+
+// GeneratedMAC is the MAC address libvirt-lxc's OUI gives with the three
+// bytes of b, for a device without <mac> (b comes from the caller: the
+// package is pure).
+func GeneratedMAC(b [3]byte) string {
+	return fmt.Sprintf("%s:%02x:%02x:%02x", macPrefix, b[0], b[1], b[2])
 }

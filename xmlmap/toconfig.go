@@ -823,7 +823,7 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 // address is stable across restarts and redefinitions.
 func derivedMAC(uuid [16]byte, i int) string {
 	h := sha256.Sum256(append(uuid[:], byte(i), byte(i>>8)))
-	return fmt.Sprintf("%s:%02x:%02x:%02x", macPrefix, h[0], h[1], h[2])
+	return GeneratedMAC([3]byte{h[0], h[1], h[2]})
 }
 
 // setFieldName names the one non-nil pointer field of a libvirtxml

@@ -174,19 +174,24 @@ def make_instance(ctx, args):
     return inst, objects.ImageMeta.from_dict(image)
 
 
-def make_network_info(args):
-    """One port on the host bridge, as Neutron's linuxbridge agent reports
+def make_vif(args, n):
+    """Port n on the host bridge, as Neutron's linuxbridge agent reports
     it (the bridge exists: the test made it)."""
-    port = str(uuid.uuid5(uuid.NAMESPACE_URL, args.uuid))
+    port = str(uuid.uuid5(uuid.NAMESPACE_URL, '%s/%d' % (args.uuid, n)))
     mac = 'fa:16:3e:' + ':'.join(port[i:i + 2] for i in (0, 2, 4))
     network = network_model.Network(
         id=str(uuid.uuid5(uuid.NAMESPACE_URL, args.bridge)),
         bridge=args.bridge, label='test', subnets=[], meta={'mtu': 1500})
-    return network_model.NetworkInfo([network_model.VIF(
+    return network_model.VIF(
         id=port, address=mac, network=network,
         type=network_model.VIF_TYPE_BRIDGE,
         devname=('tap' + port)[:network_model.NIC_NAME_LEN],
-        vnic_type=network_model.VNIC_TYPE_NORMAL, details={}, active=True)])
+        vnic_type=network_model.VNIC_TYPE_NORMAL, details={}, active=True)
+
+
+def make_network_info(args):
+    """The instance's one port at spawn."""
+    return network_model.NetworkInfo([make_vif(args, 0)])
 
 
 def main():
@@ -235,6 +240,16 @@ def main():
             objects.Service, 'get_by_compute_host',
             return_value=objects.Service(host=args.host,
                                          disabled=False)).start(),
+        # attach_interface's device metadata: the instance's virtual
+        # interfaces and volumes (no tagged ones), and the save of the
+        # result.
+        'VirtualInterfaceList.get_by_instance_uuid': mock.patch.object(
+            objects.VirtualInterfaceList, 'get_by_instance_uuid',
+            return_value=objects.VirtualInterfaceList(objects=[])).start(),
+        'BlockDeviceMappingList.get_by_instance_uuid': mock.patch.object(
+            objects.BlockDeviceMappingList, 'get_by_instance_uuid',
+            return_value=objects.BlockDeviceMappingList(objects=[])).start(),
+        'Instance.save': mock.patch.object(objects.Instance, 'save').start(),
     }
 
     def info():
@@ -339,6 +354,43 @@ def main():
         res = drv.get_available_resource(args.host)
         return {k: res[k] for k in ('vcpus', 'vcpus_used', 'memory_mb',
                                     'memory_mb_used')}
+
+    hot_vif = make_vif(args, 1)
+
+    @s.step('attach_interface', 'driver.attach_interface(ctx, instance, '
+            'image_meta, vif) (a second port on the test\'s bridge)',
+            'os-vif linux_bridge plug, Guest.attach_device -> '
+            'attachDeviceFlags(CONFIG|LIVE), device metadata from the live '
+            'XML, setMetadata', fatal=False)
+    def _():
+        inst.info_cache = objects.InstanceInfoCache(
+            network_info=network_model.NetworkInfo(
+                list(network_info) + [hot_vif]))
+        drv.attach_interface(ctx, inst, image_meta, hot_vif)
+        return {'mac': hot_vif['address'], 'tap': hot_vif['devname']}
+
+    # What Nova's detach waits for: the device-removed event of the
+    # interface's alias (DeviceRemovedEvent), or nothing within
+    # [libvirt]device_detach_timeout (then it retries).
+    detach_waits = []
+    wait = drv._device_event_handler.wait
+
+    def waited(waiter, timeout):
+        ev = wait(waiter, timeout)
+        detach_waits.append(type(ev).__name__ if ev else None)
+        return ev
+
+    @s.step('detach_interface', 'driver.detach_interface(ctx, instance, '
+            'vif)', 'live XML lookup, detachDeviceFlags(CONFIG), then '
+            'detachDeviceFlags(LIVE) and a wait for the device-removed '
+            'event of the alias, os-vif unplug, setMetadata', fatal=False)
+    def _():
+        with mock.patch.object(drv._device_event_handler, 'wait',
+                               side_effect=waited):
+            drv.detach_interface(ctx, inst, hot_vif)
+        inst.info_cache = objects.InstanceInfoCache(
+            network_info=network_info)
+        return {'detach_waits': detach_waits}
 
     @s.step('pause', 'driver.pause(instance); driver.get_info(instance)',
             'Guest.pause -> suspend')

@@ -63,6 +63,10 @@ const (
 	Driver_DomainXMLToNative_FullMethodName   = "/lxcvirt.driver.v1.Driver/DomainXMLToNative"
 	Driver_ListNetworks_FullMethodName        = "/lxcvirt.driver.v1.Driver/ListNetworks"
 	Driver_NetworkDHCPLeases_FullMethodName   = "/lxcvirt.driver.v1.Driver/NetworkDHCPLeases"
+	Driver_AttachDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/AttachDevice"
+	Driver_DetachDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/DetachDevice"
+	Driver_UpdateDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/UpdateDevice"
+	Driver_DetachDeviceAlias_FullMethodName   = "/lxcvirt.driver.v1.Driver/DetachDeviceAlias"
 )
 
 // DriverClient is the client API for Driver service.
@@ -132,6 +136,12 @@ type DriverClient interface {
 	// (driverapi.Networks) when the host has no libvirt network driver.
 	ListNetworks(ctx context.Context, in *Empty, opts ...grpc.CallOption) (*NetworksReply, error)
 	NetworkDHCPLeases(ctx context.Context, in *NameRequest, opts ...grpc.CallOption) (*DHCPLeasesReply, error)
+	// end networks
+	// devices: driverapi.DeviceEditor's methods (device hotplug).
+	AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	UpdateDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
+	DetachDeviceAlias(ctx context.Context, in *DeviceAliasRequest, opts ...grpc.CallOption) (*Empty, error)
 }
 
 type driverClient struct {
@@ -544,6 +554,46 @@ func (c *driverClient) NetworkDHCPLeases(ctx context.Context, in *NameRequest, o
 	return out, nil
 }
 
+func (c *driverClient) AttachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_AttachDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_DetachDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) UpdateDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_UpdateDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) DetachDeviceAlias(ctx context.Context, in *DeviceAliasRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_DetachDeviceAlias_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -611,6 +661,12 @@ type DriverServer interface {
 	// (driverapi.Networks) when the host has no libvirt network driver.
 	ListNetworks(context.Context, *Empty) (*NetworksReply, error)
 	NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error)
+	// end networks
+	// devices: driverapi.DeviceEditor's methods (device hotplug).
+	AttachDevice(context.Context, *DeviceRequest) (*Empty, error)
+	DetachDevice(context.Context, *DeviceRequest) (*Empty, error)
+	UpdateDevice(context.Context, *DeviceRequest) (*Empty, error)
+	DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -737,6 +793,18 @@ func (UnimplementedDriverServer) ListNetworks(context.Context, *Empty) (*Network
 }
 func (UnimplementedDriverServer) NetworkDHCPLeases(context.Context, *NameRequest) (*DHCPLeasesReply, error) {
 	return nil, status.Error(codes.Unimplemented, "method NetworkDHCPLeases not implemented")
+}
+func (UnimplementedDriverServer) AttachDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method AttachDevice not implemented")
+}
+func (UnimplementedDriverServer) DetachDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DetachDevice not implemented")
+}
+func (UnimplementedDriverServer) UpdateDevice(context.Context, *DeviceRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateDevice not implemented")
+}
+func (UnimplementedDriverServer) DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DetachDeviceAlias not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1443,6 +1511,78 @@ func _Driver_NetworkDHCPLeases_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_AttachDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).AttachDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_AttachDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).AttachDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DetachDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DetachDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DetachDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DetachDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_UpdateDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).UpdateDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_UpdateDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).UpdateDevice(ctx, req.(*DeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_DetachDeviceAlias_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeviceAliasRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).DetachDeviceAlias(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_DetachDeviceAlias_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).DetachDeviceAlias(ctx, req.(*DeviceAliasRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1597,6 +1737,22 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "NetworkDHCPLeases",
 			Handler:    _Driver_NetworkDHCPLeases_Handler,
+		},
+		{
+			MethodName: "AttachDevice",
+			Handler:    _Driver_AttachDevice_Handler,
+		},
+		{
+			MethodName: "DetachDevice",
+			Handler:    _Driver_DetachDevice_Handler,
+		},
+		{
+			MethodName: "UpdateDevice",
+			Handler:    _Driver_UpdateDevice_Handler,
+		},
+		{
+			MethodName: "DetachDeviceAlias",
+			Handler:    _Driver_DetachDeviceAlias_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

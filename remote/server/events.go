@@ -55,6 +55,14 @@ var eventForms = map[driverapi.EventKind]eventForm{
 	// Newer than the legacy procedures: callback registrations only, as
 	// in libvirt.
 	driverapi.EventMetadataChange: {proc: proto.ProcDomainEventCallbackMetadataChange, msg: metadataChangeMsg},
+	driverapi.EventDeviceAdded:    {proc: proto.ProcDomainEventCallbackDeviceAdded, msg: deviceAddedMsg},
+	driverapi.EventDeviceRemoved: {
+		proc: proto.ProcDomainEventCallbackDeviceRemoved, legacyProc: proto.ProcDomainEventDeviceRemoved,
+		msg: func(cb int32, ev driverapi.Event) any {
+			return &libvirt.DomainEventCallbackDeviceRemovedMsg{CallbackID: cb, Msg: deviceRemovedMsg(ev)}
+		},
+		legacyMsg: func(ev driverapi.Event) any { m := deviceRemovedMsg(ev); return &m },
+	},
 }
 
 func lifecycleMsg(ev driverapi.Event) libvirt.DomainEventLifecycleMsg {

@@ -19,14 +19,16 @@ import (
 // with "block" wait until release closes or their context ends, recording
 // each in entered and each cancellation in cancelled.
 type fakeDriver struct {
-	mu        sync.Mutex
-	doms      map[driverapi.UUID]*driverapi.Status
-	meta      map[metaKey]string
-	nextID    int32
-	events    chan driverapi.Event
-	release   chan struct{}
-	entered   chan string
-	cancelled chan string
+	mu   sync.Mutex
+	doms map[driverapi.UUID]*driverapi.Status
+	meta map[metaKey]string
+	// deviceCalls are the device calls made, in order.
+	deviceCalls []deviceCall
+	nextID      int32
+	events      chan driverapi.Event
+	release     chan struct{}
+	entered     chan string
+	cancelled   chan string
 	// afterList, when set, runs after ListAll has built its answer: a
 	// domain created or removed by another client at that moment.
 	afterList func()
@@ -394,4 +396,46 @@ func (f *fakeDriver) Metadata(ctx context.Context, u driverapi.UUID, typ drivera
 		return "", virterror.NewFrom(virterror.FromDomain, libvirt.ErrNoDomainMetadata, "Requested metadata element is not present")
 	}
 	return v, nil
+}
+
+// deviceCall is a device call the fake received.
+type deviceCall struct {
+	op, xml string
+	flags   uint32
+}
+
+// device records a device call and, for the attaches and detaches, sends the
+// device event (alias "net9").
+func (f *fakeDriver) device(u driverapi.UUID, op, xml string, flags uint32) error {
+	st, err := f.get(u)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.deviceCalls = append(f.deviceCalls, deviceCall{op, xml, flags})
+	f.mu.Unlock()
+	kind := map[string]driverapi.EventKind{"attach": driverapi.EventDeviceAdded, "detach": driverapi.EventDeviceRemoved, "detach-alias": driverapi.EventDeviceRemoved}[op]
+	if kind != 0 {
+		select {
+		case f.events <- driverapi.Event{Kind: kind, Domain: st.Domain, Alias: "net9"}:
+		default:
+		}
+	}
+	return nil
+}
+
+func (f *fakeDriver) AttachDevice(_ context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.device(u, "attach", xml, flags)
+}
+
+func (f *fakeDriver) DetachDevice(_ context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.device(u, "detach", xml, flags)
+}
+
+func (f *fakeDriver) UpdateDevice(_ context.Context, u driverapi.UUID, xml string, flags uint32) error {
+	return f.device(u, "update", xml, flags)
+}
+
+func (f *fakeDriver) DetachDeviceAlias(_ context.Context, u driverapi.UUID, alias string, flags uint32) error {
+	return f.device(u, "detach-alias", alias, flags)
 }

@@ -96,6 +96,14 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainSetAutostart:    s.setAutostart,
 		DomainSetMetadata:     s.setMetadata,
 
+		// Devices.
+		DomainAttachDevice:      s.attachDevice,
+		DomainAttachDeviceFlags: s.attachDeviceFlags,
+		DomainDetachDevice:      s.detachDevice,
+		DomainDetachDeviceFlags: s.detachDeviceFlags,
+		DomainUpdateDeviceFlags: s.updateDeviceFlags,
+		DomainDetachDeviceAlias: s.detachDeviceAlias,
+
 		// Domain state.
 		DomainGetState:            s.getState,
 		DomainGetInfo:             s.getInfo,
