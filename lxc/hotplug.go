@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
-	"golang.org/x/sys/unix"
 
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -134,7 +130,7 @@ func parsePrefix(s string) (netip.Prefix, error) {
 // addresses, link state and default gateways. It returns the guest end's
 // name. Nothing is left behind when a step fails.
 func (c *Container) AttachInterface(d NetDevice) (guestDev string, err error) {
-	ns, err := c.openNetns()
+	ns, err := c.netns()
 	if err != nil {
 		return "", err
 	}
@@ -255,7 +251,7 @@ func (c *Container) DetachInterface(hostDev string) error {
 // SetInterfaceLink sets the container's network device with MAC address
 // mac up or down.
 func (c *Container) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
-	ns, err := c.openNetns()
+	ns, err := c.netns()
 	if err != nil {
 		return err
 	}
@@ -284,27 +280,6 @@ func (c *Container) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
 		return nil
 	}
 	return fmt.Errorf("the container has no network device with MAC address %s: %w", mac, ErrNoLink)
-}
-
-// openNetns opens init's network namespace; like OpenNamespaces it checks
-// that init still runs once the file is open.
-func (c *Container) openNetns() (netns.NsHandle, error) {
-	if !c.Running() {
-		return netns.None(), ErrNotRunning
-	}
-	p := filepath.Join(c.rt.sys.procRoot, strconv.Itoa(c.pid), "ns", "net")
-	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return netns.None(), ErrNotRunning
-	case err != nil:
-		return netns.None(), fmt.Errorf("cannot open %s: %w", p, err)
-	}
-	if !c.Running() {
-		unix.Close(fd)
-		return netns.None(), ErrNotRunning
-	}
-	return netns.NsHandle(fd), nil
 }
 
 // linkErr turns netlink's "not found" into ErrNoLink.
