@@ -48,6 +48,10 @@
 //     to set up after the start.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
+//   - <disk>, <hostdev> storage/misc/usb and <filesystem type='block'/'file'>
+//     become device nodes bound into the container's /dev or mounts of the
+//     device (see Device); their device numbers, loop devices and
+//     filesystem types come in Options.DeviceFacts at a start.
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
 //     and, from the host facts in Options, LXC's seccomp policy, an
 //     AppArmor profile (<seclabel>) and lxcfs's mount hook.
@@ -114,6 +118,11 @@ type Options struct {
 	// Open vSwitch's ovs-vsctl: a <virtualport type='openvswitch'> is then
 	// refused. Definitions are not checked against it.
 	NoOpenVSwitch bool
+	// DeviceFacts, given at a start, are the host's facts about each of
+	// Mapped.Devices (as a mapping without them lists them): the device
+	// numbers, loop devices and filesystem types their keys need. nil
+	// maps the definition without those keys.
+	DeviceFacts []DeviceFacts
 	// UserNS is set by a session daemon, one run by an unprivileged user:
 	// every container then runs in a user namespace within the host ids
 	// the user was granted (see UserNS).
@@ -199,6 +208,11 @@ type Mapped struct {
 	// HostNICs are the host network devices moved into the container
 	// (<hostdev mode='capabilities' type='net'>, LXC's phys networks).
 	HostNICs []string
+	// Devices are the host devices the container gets (<disk>,
+	// <hostdev> storage, misc and usb, <filesystem type='block'/'file'>),
+	// in the order Options.DeviceFacts follows. Their keys are in Config
+	// only when the facts were given.
+	Devices []Device
 	// ConsoleLog is the first console's <log>, written by LXC
 	// (lxc.console.logfile); nil without one.
 	ConsoleLog *ConsoleLog
