@@ -308,7 +308,10 @@ func (c *Container) RemoveNode(ctx context.Context, path string) error {
 
 // inMountNS runs fn on a thread of its own in the container's mount
 // namespace (root and working directory at the container's root). The
-// thread is never used again: it ends with the goroutine.
+// thread then returns to the host's mount namespace, so that it holds no
+// reference to the container's mounts whatever becomes of it (Go keeps
+// the main thread, wedged, when a goroutine locked to it exits), and is
+// never used again.
 func (c *Container) inMountNS(fn func() error) error {
 	p := filepath.Join(c.rt.sys.procRoot, strconv.Itoa(c.pid), "ns", "mnt")
 	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -325,6 +328,12 @@ func (c *Container) inMountNS(fn func() error) error {
 	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // not unlocked: the thread dies with the goroutine
+		host, err := unix.Open("/proc/thread-self/ns/mnt", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			done <- fmt.Errorf("cannot open the host's mount namespace: %w", err)
+			return
+		}
+		defer unix.Close(host)
 		if err := unix.Unshare(unix.CLONE_FS); err != nil {
 			done <- fmt.Errorf("unshare: %w", err)
 			return
@@ -333,7 +342,11 @@ func (c *Container) inMountNS(fn func() error) error {
 			done <- fmt.Errorf("cannot enter the container's mount namespace: %w", err)
 			return
 		}
-		done <- fn()
+		ferr := fn()
+		if err := unix.Setns(host, unix.CLONE_NEWNS); err != nil {
+			c.rt.log.Error("cannot return to the host's mount namespace", "err", err)
+		}
+		done <- ferr
 	}()
 	return <-done
 }
