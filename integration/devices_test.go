@@ -54,7 +54,9 @@ func randomMarker(what string) string {
 // ext4 image is mounted at its target (its loop device attached by the
 // driver, gone again after destroy); a disk attached live with virsh
 // attach-device is there with a device-added event, and leaves with
-// detach-device and device-removed.
+// detach-device and device-removed; --config changes only the definition;
+// a <hostdev> storage device is its host path inside; the device cgroup
+// allows nothing else.
 func TestDevicesVirsh(t *testing.T) {
 	h := newHost(t)
 	d := startDaemon(t, h)
@@ -73,9 +75,13 @@ func TestDevicesVirsh(t *testing.T) {
 		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
 	}
 
+	hostdevMarker := randomMarker("hostdev")
+	hostdev := loopWithMarker(t, hostdevMarker)
+
 	devs := fmt.Sprintf(`<disk type='block' device='disk'><source dev='%s'/><target dev='sdb'/></disk>
     <filesystem type='file'><driver type='loop' format='raw'/><source file='%s'/><target dir='/data'/></filesystem>
-  </devices>`, disk, img)
+    <hostdev mode='capabilities' type='storage'><source><block>%s</block></source></hostdev>
+  </devices>`, disk, img, hostdev)
 	xml := strings.Replace(guestXML(name, h.rootfs(testenv.InitHonoursHalt), ""), "</devices>", devs, 1)
 	d.ok("define", writeXML(t, xml))
 	d.ok("start", name)
@@ -83,6 +89,15 @@ func TestDevicesVirsh(t *testing.T) {
 
 	if out, err := h.inGuest(name, "head", "-c", fmt.Sprint(len(diskMarker)), "/dev/sdb"); err != nil || out != diskMarker {
 		t.Errorf("/dev/sdb in the container reads %q (%v); want %q", out, err, diskMarker)
+	}
+	if out, err := h.inGuest(name, "head", "-c", fmt.Sprint(len(hostdevMarker)), hostdev); err != nil || out != hostdevMarker {
+		t.Errorf("hostdev %s in the container reads %q (%v); want %q", hostdev, out, err, hostdevMarker)
+	}
+	// Another loop device cannot be reached: no node is made for it, and
+	// the container can neither make one (mknod is dropped) nor open one
+	// (the device cgroup allows only the devices given).
+	if out, err := h.inGuest(name, "sh", "-c", "mknod /tmp/other b 7 200 && head -c 1 /tmp/other"); err == nil {
+		t.Errorf("a device not given to the container can be read: %q", out)
 	}
 	if out, err := h.inGuest(name, "cat", "/data/marker"); err != nil || out != fsMarker {
 		t.Errorf("/data/marker in the container reads %q (%v); want %q", out, err, fsMarker)
@@ -106,6 +121,31 @@ func TestDevicesVirsh(t *testing.T) {
 	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': disk1", name))
 	if out, err := h.inGuest(name, "test", "-e", "/dev/sdc"); err == nil {
 		t.Errorf("/dev/sdc still in the container after detach-device: %s", out)
+	}
+
+	// virsh attach-disk and detach-disk write the same device XML.
+	d.ok("attach-disk", name, hot, "sdd", "--live")
+	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': disk1", name))
+	if out, err := h.inGuest(name, "head", "-c", fmt.Sprint(len(hotMarker)), "/dev/sdd"); err != nil || out != hotMarker {
+		t.Errorf("/dev/sdd from attach-disk reads %q (%v); want %q", out, err, hotMarker)
+	}
+	d.ok("detach-disk", name, "sdd", "--live")
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': disk1", name))
+
+	// --config changes the definition only.
+	d.ok("attach-device", name, hotXML, "--config")
+	if x := d.ok("dumpxml", name, "--inactive"); !strings.Contains(x, "<target dev='sdc'") {
+		t.Errorf("definition lacks the disk attached with --config:\n%s", x)
+	}
+	if out, err := h.inGuest(name, "test", "-e", "/dev/sdc"); err == nil {
+		t.Errorf("a --config attach made /dev/sdc in the running container: %s", out)
+	}
+	if msg := d.failsOn(d.sock, "attach-device", name, hotXML, "--config"); !strings.Contains(msg, "target sdc already exists") {
+		t.Errorf("a second --config attach: %q", msg)
+	}
+	d.ok("detach-device", name, hotXML, "--config")
+	if x := d.ok("dumpxml", name, "--inactive"); strings.Contains(x, "<target dev='sdc'") {
+		t.Errorf("definition keeps the disk detached with --config:\n%s", x)
 	}
 
 	d.ok("destroy", name)
