@@ -154,3 +154,61 @@ func TestDevicesVirsh(t *testing.T) {
 		return loops == "", loops
 	})
 }
+
+// A root <filesystem type='file'> holding an ext4 image of a busybox root
+// filesystem boots (LXC's loop storage attaches and mounts it), and its
+// loop device is gone after destroy; so does a root <filesystem
+// type='block'> on a block device holding it.
+func TestRootImageVirsh(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("devroot")
+
+	dir := h.rootfs(testenv.InitHonoursHalt)
+	marker := randomMarker("root")
+	must(t, os.WriteFile(filepath.Join(dir, "marker"), []byte(marker), 0o644))
+	img := filepath.Join(t.TempDir(), "root.img")
+	must(t, os.WriteFile(img, nil, 0o600))
+	must(t, os.Truncate(img, 64<<20))
+	if out, err := runTool("mkfs.ext4", "-q", "-F", "-d", dir, img); err != nil {
+		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
+	}
+	xml := strings.Replace(guestXML(name, dir, ""),
+		fmt.Sprintf("<filesystem type='mount'><source dir='%s'/>", dir),
+		fmt.Sprintf("<filesystem type='file'><driver type='loop' format='raw'/><source file='%s'/>", img), 1)
+	d.ok("define", writeXML(t, xml))
+	d.ok("start", name)
+	if out, err := h.inGuest(name, "cat", "/marker"); err != nil || out != marker {
+		t.Errorf("/marker in the container reads %q (%v); want %q", out, err, marker)
+	}
+	if loops := loopsOf(t, img); loops == "" {
+		t.Error("no loop device on the root image while running")
+	}
+	d.ok("destroy", name)
+	testenv.Eventually(t, 10*time.Second, 50*time.Millisecond, "the root image's loop device detached", func() (bool, string) {
+		loops := loopsOf(t, img)
+		return loops == "", loops
+	})
+
+	// The same image on a block device (a loop device the test made) as
+	// a root <filesystem type='block'>.
+	out, err := runTool("losetup", "--find", "--show", img)
+	if err != nil {
+		t.Fatalf("losetup: %v\n%s", err, out)
+	}
+	dev := strings.TrimSpace(out)
+	t.Cleanup(func() { _, _ = runTool("losetup", "-d", dev) })
+	block := h.name("devblk")
+	d.ok("define", writeXML(t, strings.Replace(strings.Replace(xml, name, block, 1),
+		fmt.Sprintf("<filesystem type='file'><driver type='loop' format='raw'/><source file='%s'/>", img),
+		fmt.Sprintf("<filesystem type='block'><source dev='%s'/>", dev), 1)))
+	d.ok("start", block)
+	if out, err := h.inGuest(block, "cat", "/marker"); err != nil || out != marker {
+		t.Errorf("/marker in the block-rooted container reads %q (%v); want %q", out, err, marker)
+	}
+	d.ok("destroy", block)
+	testenv.Eventually(t, 10*time.Second, 50*time.Millisecond, "the loop device on the root block device detached", func() (bool, string) {
+		loops := loopsOf(t, dev)
+		return loops == "", loops
+	})
+}

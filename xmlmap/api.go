@@ -193,6 +193,10 @@ type Mapped struct {
 	// RootFS is the host directory mounted as the container's /; empty
 	// means the container shares the host's root (no <filesystem> on /).
 	RootFS string
+	// RootImage is the raw image or block device mounted as the
+	// container's / (through a loop device LXC attaches); empty for a
+	// directory or the host's root.
+	RootImage string
 	// Init is the argv run as the container's init (<init> + <initarg>).
 	Init []string
 	// InitUser and InitGroup are <inituser> and <initgroup> given by name:

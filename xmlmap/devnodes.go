@@ -3,6 +3,7 @@ package xmlmap
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -363,7 +364,7 @@ func (mp *mapper) addDevice(dev Device, targets map[string]string) error {
 	mp.grants = append(mp.grants, DeviceRule{Type: f.Type, Major: f.Major, Minor: int64(f.Minor), Access: dev.Access})
 	if dev.Kind == DeviceNode {
 		target := dev.Target
-		if mp.out.RootFS != "" {
+		if mp.hasRoot {
 			target = strings.TrimPrefix(target, "/")
 		}
 		mp.mounts = append(mp.mounts, Entry{Key: "lxc.mount.entry",
@@ -421,6 +422,48 @@ func checkNodeName(field, name string) error {
 		return xmlErr("%s %q is not a valid device name", field, name)
 	case strings.ContainsAny(name, "/ \t\\"):
 		return xmlErr("%s %q must not contain '/', '\\' or spaces", field, name)
+	}
+	return nil
+}
+
+// rootImage maps a root <filesystem type='file'> (a raw image) or
+// type='block', which libvirt-lxc mounts as the container's root
+// (lxcContainerPrepareRoot) through a loop device for an image: LXC's
+// loop storage (lxc.rootfs.path = loop:PATH) attaches it to a loop
+// device that clears itself once the container is gone, and mounts it
+// with the filesystem type it finds, as libvirt-lxc probes it. A block
+// device is reached through a loop device on it the same way.
+func (mp *mapper) rootImage(root *libvirtxml.DomainFilesystem) error {
+	src := root.Source
+	var p string
+	var err error
+	if src.File != nil {
+		if p, err = checkPath("root <filesystem><source file>", src.File.File); err != nil {
+			return err
+		}
+		src.File.File = p
+		if err := fsDriver(root.Driver, "root <filesystem type='file'>"); err != nil {
+			return err
+		}
+	} else {
+		if p, err = checkPath("root <filesystem><source dev>", src.Block.Dev); err != nil {
+			return err
+		}
+		src.Block.Dev = p
+	}
+	if mp.opts.UserNS != nil {
+		return unsupported("a root filesystem image or block device cannot be given to an unprivileged container")
+	}
+	os := mp.d.OS
+	for _, id := range []string{os.InitUser, os.InitGroup} {
+		if _, err := strconv.ParseUint(id, 10, 32); id != "" && err != nil {
+			return unsupported("<inituser>/<initgroup> by name with a root filesystem image or block device is not supported by the LXC driver (give numeric ids)")
+		}
+	}
+	mp.out.RootImage = p
+	mp.add("lxc.rootfs.path", "loop:"+p)
+	if root.ReadOnly != nil {
+		mp.add("lxc.rootfs.options", "ro")
 	}
 	return nil
 }

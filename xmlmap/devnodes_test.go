@@ -137,3 +137,35 @@ func TestDevicesUnprivileged(t *testing.T) {
 	_, err := Parse([]byte(edit{devs: `<disk type='block'><source dev='/dev/sdb'/><target dev='sdb'/></disk>`}.xml()), opts)
 	wantErr(t, err, libvirt.ErrConfigUnsupported, "<disk> 'sdb'", "unprivileged")
 }
+
+// A root filesystem image or block device is LXC's loop storage, which
+// attaches and clears its own loop device; the device nodes' mount
+// entries are relative to it.
+func TestRootImage(t *testing.T) {
+	for _, c := range []struct{ fs, path string }{
+		{"<filesystem type='file'><driver type='loop' format='raw'/><source file='/var/img/root.img'/>", "/var/img/root.img"},
+		{"<filesystem type='block'><source dev='/dev/vdc'/>", "/dev/vdc"},
+	} {
+		in := strings.Replace(edit{devs: `<disk type='block'><source dev='/dev/loop3'/><target dev='sdb'/></disk>`}.xml(),
+			"<filesystem type='mount'><source dir='/srv/mycontainer'/>", c.fs, 1)
+		opts := testOptions(CgroupV1)
+		opts.DeviceFacts = []DeviceFacts{{Path: "/dev/loop3", Type: 'b', Major: 7, Minor: 3}}
+		m, err := Parse([]byte(in), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := string(m.Config.Marshal())
+		for _, line := range []string{
+			"lxc.rootfs.path = loop:" + c.path,
+			"lxc.mount.entry = /dev/loop3 dev/sdb none bind,create=file 0 0",
+			"lxc.hook.mount = /usr/share/lxcfs/lxc.mount.hook",
+		} {
+			if !strings.Contains(cfg, line+"\n") {
+				t.Errorf("config lacks %q:\n%s", line, cfg)
+			}
+		}
+		if m.RootImage != c.path || m.RootFS != "" {
+			t.Errorf("RootImage %q RootFS %q; want %q and none", m.RootImage, m.RootFS, c.path)
+		}
+	}
+}

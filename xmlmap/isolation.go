@@ -84,7 +84,7 @@ func (mp *mapper) confinement() error {
 	if err := mp.seclabel(); err != nil {
 		return err
 	}
-	if mp.out.RootFS == "" {
+	if mp.out.RootFS == "" && mp.out.RootImage == "" {
 		// lxcfs's mount hook fails without a root filesystem of the
 		// container's own to bind its files into.
 		return nil

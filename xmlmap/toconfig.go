@@ -56,6 +56,9 @@ type mapper struct {
 	mounts Config
 	// grants are the device cgroup rules of the definition's devices.
 	grants []DeviceRule
+	// hasRoot is set when the container has a root filesystem of its
+	// own (mount entries are relative to it).
+	hasRoot bool
 }
 
 func (mp *mapper) add(key, value string) { mp.cfg = append(mp.cfg, Entry{Key: key, Value: value}) }
@@ -256,8 +259,12 @@ func (mp *mapper) filesystems() error {
 		f[1] = strings.TrimPrefix(f[1], "/")
 		mp.mounts[i].Value = strings.Join(f, " ")
 	}
+	mp.hasRoot = true
+	if root.Source.Block != nil || root.Source.File != nil {
+		return mp.rootImage(root)
+	}
 	if root.Source.Mount == nil {
-		return unsupported("%s as the root filesystem is not supported by the LXC driver (only a host directory)", fsTypeName(root.Source))
+		return unsupported("%s as the root filesystem is not supported by the LXC driver (only a host directory, a block device or a raw image)", fsTypeName(root.Source))
 	}
 	if err := refuseOthers("source", root.Source.Mount, "Dir"); err != nil {
 		return err
