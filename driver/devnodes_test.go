@@ -2,6 +2,7 @@ package driver
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -133,4 +134,33 @@ func TestAttachDetachNodes(t *testing.T) {
 	usb := `<hostdev mode='subsystem' type='usb'><source><address bus='1' device='2'/></source></hostdev>`
 	wantCode(t, e.l.DetachDevice(ctx, d.UUID, usb, affectLive), libvirt.ErrOperationFailed, "usb device not found")
 	wantCode(t, e.l.UpdateDevice(ctx, d.UUID, hotDisk, affectConfig), libvirt.ErrConfigUnsupported, "persistent update of device is not supported")
+}
+
+// The loop devices of a run outlive a driver restart: a new instance
+// releases those of a domain that stopped meanwhile, and those of a
+// re-adopted one when it stops.
+func TestLoopsAcrossDriverRestart(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	img := `<filesystem type='file'><source file='/var/img/%s.img'/><target dir='/data'/></filesystem>`
+	a, err := e.l.DefineXML(ctx, withDevices("loopa", uuidA, fmt.Sprintf(img, "a")), 0)
+	must(t, err)
+	b, err := e.l.DefineXML(ctx, withDevices("loopb", uuidB, fmt.Sprintf(img, "b")), 0)
+	must(t, err)
+	e.start(a)
+	e.start(b)
+	if got := e.rt.attachedLoops(); len(got) != 2 {
+		t.Fatalf("loops = %v; want two", got)
+	}
+	must(t, e.l.Close())
+	e.rt.exitInit("loopb", wsExit0) // stops while no driver watches
+
+	l2 := e.open()
+	if got := e.rt.attachedLoops(); len(got) != 1 {
+		t.Fatalf("loops after the restart = %v; want loopa's only", got)
+	}
+	must(t, l2.Destroy(ctx, a.UUID, 0))
+	if got := e.rt.attachedLoops(); len(got) != 0 {
+		t.Errorf("loops after destroying the re-adopted domain = %v", got)
+	}
 }
