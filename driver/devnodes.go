@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -352,7 +353,7 @@ func addedDevice(before, after []xmlmap.Device) (xmlmap.Device, bool) {
 // nodeErr is a failed change of a running container's device nodes; a
 // source of the wrong kind is libvirt-lxc's unsupported configuration.
 func nodeErr(op, name string, err error) error {
-	if strings.Contains(err.Error(), " must be a ") {
+	if errors.Is(err, lxc.ErrDeviceType) {
 		return virterror.New(libvirt.ErrConfigUnsupported, "%v", err)
 	}
 	return attachErr(op, name, err)

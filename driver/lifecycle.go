@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -124,7 +123,7 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 // media is a configuration it does not support, the rest a failure.
 func deviceStartErr(name string, err error) error {
 	var de *lxc.DeviceError
-	if errors.As(err, &de) && (errors.Is(err, lxc.ErrNoMedia) || strings.Contains(de.Err.Error(), " must be a ")) {
+	if errors.As(err, &de) && (errors.Is(err, lxc.ErrNoMedia) || errors.Is(err, lxc.ErrDeviceType)) {
 		return virterror.New(libvirt.ErrConfigUnsupported, "%v", de.Err)
 	}
 	return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", name, err)

@@ -132,6 +132,20 @@ func TestDevicesVirsh(t *testing.T) {
 	d.ok("detach-disk", name, "sdd", "--live")
 	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': disk1", name))
 
+	// A char device (misc hostdev) attached live can be opened inside,
+	// and is gone again after detach-device.
+	tunXML := writeXML(t, `<hostdev mode='capabilities' type='misc'><source><char>/dev/net/tun</char></source></hostdev>`)
+	d.ok("attach-device", name, tunXML, "--live")
+	ev.want(fmt.Sprintf("event 'device-added' for domain '%s': hostdev1", name))
+	if out, err := h.inGuest(name, "sh", "-c", "exec 3</dev/net/tun"); err != nil {
+		t.Errorf("opening the hot-plugged /dev/net/tun: %v\n%s", err, out)
+	}
+	d.ok("detach-device", name, tunXML, "--live")
+	ev.want(fmt.Sprintf("event 'device-removed' for domain '%s': hostdev1", name))
+	if out, err := h.inGuest(name, "test", "-e", "/dev/net/tun"); err == nil {
+		t.Errorf("/dev/net/tun still in the container after detach-device: %s", out)
+	}
+
 	// --config changes the definition only.
 	d.ok("attach-device", name, hotXML, "--config")
 	if x := d.ok("dumpxml", name, "--inactive"); !strings.Contains(x, "<target dev='sdc'") {

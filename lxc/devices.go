@@ -66,6 +66,16 @@ func (rt *Runtime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) (fa
 // ErrNoMedia is a disk without a source.
 var ErrNoMedia = errors.New("Can't setup disk without media")
 
+// ErrDeviceType marks a source that is not the kind of device node asked
+// for (libvirt-lxc's "… must be a block device").
+var ErrDeviceType = errors.New("wrong kind of device")
+
+// deviceTypeError is an ErrDeviceType with libvirt-lxc's message.
+type deviceTypeError string
+
+func (e deviceTypeError) Error() string        { return string(e) }
+func (e deviceTypeError) Is(target error) bool { return target == ErrDeviceType }
+
 // DeviceError is a device a start cannot give the container.
 type DeviceError struct {
 	Elem string
@@ -93,7 +103,7 @@ func nodeFacts(p string) (xmlmap.DeviceFacts, error) {
 	case unix.S_IFCHR:
 		f.Type = 'c'
 	default:
-		return f, fmt.Errorf("Disk source %s must be a character/block device", p)
+		return f, deviceTypeError(fmt.Sprintf("Disk source %s must be a character/block device", p))
 	}
 	f.Path, f.Major, f.Minor = real, unix.Major(st.Rdev), unix.Minor(st.Rdev)
 	return f, nil
@@ -239,9 +249,9 @@ func (c *Container) AddNode(ctx context.Context, n DeviceNode) error {
 	}
 	switch {
 	case n.Type == 'b' && f.Type != 'b':
-		return fmt.Errorf("Disk source %s must be a block device", n.Source)
+		return deviceTypeError(fmt.Sprintf("Disk source %s must be a block device", n.Source))
 	case n.Type == 'c' && f.Type != 'c':
-		return fmt.Errorf("Hostdev source %s must be a character device", n.Source)
+		return deviceTypeError(fmt.Sprintf("Hostdev source %s must be a character device", n.Source))
 	}
 	rule := fmt.Sprintf("%c %d:%d %s", f.Type, f.Major, f.Minor, n.Access)
 	if err := c.rt.r.cgroupSet(ctx, c.name, "devices.allow", rule); err != nil {
