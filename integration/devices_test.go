@@ -226,3 +226,43 @@ func TestRootImageVirsh(t *testing.T) {
 		return loops == "", loops
 	})
 }
+
+// A start that fails leaves no loop device behind: an image without a
+// filesystem fails at the probe, naming the element; one LXC cannot start
+// (a mount source that does not exist) fails after the image was attached.
+func TestDevicesFailedStart(t *testing.T) {
+	h := newHost(t)
+	d := startDaemon(t, h)
+	root := h.rootfs(testenv.InitHonoursHalt)
+
+	blank := filepath.Join(t.TempDir(), "blank.img")
+	must(t, os.WriteFile(blank, make([]byte, 1<<20), 0o600))
+	name := h.name("devfail")
+	devs := fmt.Sprintf(`<filesystem type='file'><source file='%s'/><target dir='/data'/></filesystem>
+  </devices>`, blank)
+	d.ok("define", writeXML(t, strings.Replace(guestXML(name, root, ""), "</devices>", devs, 1)))
+	if msg := d.failsOn(d.sock, "start", name); !strings.Contains(msg, "<filesystem type='file'> on '/data'") || !strings.Contains(msg, "unable to detect filesystem") {
+		t.Errorf("start with a blank image: %q", msg)
+	}
+	if loops := loopsOf(t, blank); loops != "" {
+		t.Errorf("loop devices left on the blank image: %q", loops)
+	}
+
+	content := t.TempDir()
+	img := filepath.Join(t.TempDir(), "fs.img")
+	must(t, os.WriteFile(img, nil, 0o600))
+	must(t, os.Truncate(img, 16<<20))
+	if out, err := runTool("mkfs.ext4", "-q", "-F", "-d", content, img); err != nil {
+		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
+	}
+	name2 := h.name("devfail")
+	devs = fmt.Sprintf(`<filesystem type='file'><source file='%s'/><target dir='/data'/></filesystem>
+    <filesystem type='mount'><source dir='%s'/><target dir='/gone'/></filesystem>
+  </devices>`, img, filepath.Join(t.TempDir(), "missing"))
+	d.ok("define", writeXML(t, strings.Replace(guestXML(name2, root, ""), "</devices>", devs, 1)))
+	d.failsOn(d.sock, "start", name2)
+	testenv.Eventually(t, 10*time.Second, 50*time.Millisecond, "the image's loop device detached after the failed start", func() (bool, string) {
+		loops := loopsOf(t, img)
+		return loops == "", loops
+	})
+}
