@@ -141,10 +141,12 @@ func (s *Server) domainGetCPUStats(ctx context.Context, c *conn, args *libvirt.D
 	return ret, nil
 }
 
-// domainBlockStats serves virDomainBlockStats: a container has no disks,
-// so any path is unknown, as libvirt's LXC driver answers for a path that
-// names no disk. The container-wide totals libvirt reads from the blkio
-// cgroup for an empty path are not reported.
+// domainBlockStats serves virDomainBlockStats: no per-disk statistics
+// are reported, so any path is unknown, as libvirt's LXC driver answers
+// for a path that names no disk (for one that names a disk it fails too:
+// it looks the disk's counters up by an alias it never assigns). The
+// container-wide totals libvirt reads from the blkio cgroup for an empty
+// path are not reported.
 func (s *Server) domainBlockStats(ctx context.Context, c *conn, args *libvirt.DomainBlockStatsArgs) (*libvirt.DomainBlockStatsRet, error) {
 	if _, err := s.runningStats(ctx, args.Dom.UUID); err != nil {
 		return nil, err
