@@ -116,6 +116,11 @@ func (mp *mapper) disk(x *libvirtxml.DomainDisk, targets map[string]string) erro
 	if err := checkNodeName("<disk><target dev>", name); err != nil {
 		return err
 	}
+	// What only a virtual machine's disk has, libvirt-lxc ignores.
+	if x.Target.Bus != "" {
+		mp.ignore("<disk><target bus>")
+	}
+	mp.ignoreFields("disk", x, "Shareable", "Serial", "Address")
 	dev := Device{Kind: DeviceNode, Elem: fmt.Sprintf("<disk> '%s'", name), Target: "/dev/" + name,
 		ReadOnly: x.ReadOnly != nil, Access: "rwm"}
 	if dev.ReadOnly {
