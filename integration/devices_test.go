@@ -9,10 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	libvirt "github.com/digitalocean/go-libvirt"
+
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/plugin/plugintest"
 )
 
 // loopWithMarker attaches a file of the test's own, holding marker at its
@@ -262,6 +266,47 @@ func TestDevicesFailedStart(t *testing.T) {
 	d.ok("define", writeXML(t, strings.Replace(guestXML(name2, root, ""), "</devices>", devs, 1)))
 	d.failsOn(d.sock, "start", name2)
 	testenv.Eventually(t, 10*time.Second, 50*time.Millisecond, "the image's loop device detached after the failed start", func() (bool, string) {
+		loops := loopsOf(t, img)
+		return loops == "", loops
+	})
+}
+
+// The loop device of a running domain's image outlives a killed driver
+// plugin: the new plugin re-adopts the domain with it, and detaches it
+// when the domain is destroyed.
+func TestDevicesLoopAcrossPluginRestart(t *testing.T) {
+	h := newHost(t)
+	s := superviseDriver(t, h, plugintest.Driver(t))
+	ctx := t.Context()
+
+	img := filepath.Join(t.TempDir(), "fs.img")
+	must(t, os.WriteFile(img, nil, 0o600))
+	must(t, os.Truncate(img, 16<<20))
+	if out, err := runTool("mkfs.ext4", "-q", "-F", img); err != nil {
+		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
+	}
+	xml := strings.Replace(smallXML(h.name("devplug"), h.rootfs(testenv.InitHonoursHalt), ""), "</devices>",
+		fmt.Sprintf("<filesystem type='file'><source file='%s'/><target dir='/data'/></filesystem></devices>", img), 1)
+	dom, err := s.DefineXML(ctx, xml, 0)
+	must(t, err)
+	dom, err = s.Create(ctx, dom.UUID, 0)
+	must(t, err)
+	loops := loopsOf(t, img)
+	if loops == "" {
+		t.Fatal("no loop device on the image while running")
+	}
+
+	pid := s.PID()
+	must(t, syscall.Kill(pid, syscall.SIGKILL))
+	testenv.Eventually(t, patience, 50*time.Millisecond, "a new driver plugin re-adopting the domain", func() (bool, string) {
+		st, err := s.Status(ctx, dom.UUID)
+		return err == nil && s.PID() != pid && st.State == libvirt.DomainRunning, fmt.Sprint(st, err)
+	})
+	if got := loopsOf(t, img); got != loops {
+		t.Errorf("loop devices after the restart: %q; want %q", got, loops)
+	}
+	must(t, s.Destroy(ctx, dom.UUID, 0))
+	testenv.Eventually(t, 10*time.Second, 50*time.Millisecond, "the image's loop device detached", func() (bool, string) {
 		loops := loopsOf(t, img)
 		return loops == "", loops
 	})
