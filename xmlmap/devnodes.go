@@ -352,6 +352,9 @@ func (mp *mapper) addDevice(dev Device, targets map[string]string) error {
 	if mp.opts.UserNS != nil {
 		return unsupported("%s cannot be given to an unprivileged container: it needs the device cgroup, which only root sets", dev.Elem)
 	}
+	if dev.Kind == DeviceNode && autodevPath(dev.Target, len(mp.d.Devices.Consoles)) {
+		return unsupported("%s: %s is one of the nodes every container's /dev has (LXC makes it)", dev.Elem, dev.Target)
+	}
 	if targets != nil {
 		if other, ok := targets[dev.Target]; ok {
 			return xmlErr("%s: target %s is used by %s too", dev.Elem, dev.Target, other)
@@ -471,4 +474,21 @@ func (mp *mapper) rootImage(root *libvirtxml.DomainFilesystem) error {
 		mp.add("lxc.rootfs.options", "ro")
 	}
 	return nil
+}
+
+// autodevPath reports whether p is, or lies under, what LXC puts in every
+// container's /dev (lxc.autodev, the console and the ttys tty1 … ttyN of
+// the container's N consoles, devpts, /dev/.lxc): a device's node there
+// would hide it, where libvirt-lxc's mknod fails.
+func autodevPath(p string, ttys int) bool {
+	rest, _ := strings.CutPrefix(p, "/dev/")
+	first, _, under := strings.Cut(rest, "/")
+	switch first {
+	case "pts", "shm", "mqueue", "hugepages", ".lxc", "lxc", "fd":
+		return true
+	case "null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "stdin", "stdout", "stderr", "kmsg", "initctl", "log":
+		return !under
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(first, "tty"))
+	return strings.HasPrefix(first, "tty") && !under && err == nil && n >= 1 && n <= ttys
 }
