@@ -76,17 +76,21 @@ func (n *nodeDev) find(devs *libvirtxml.DomainDeviceList) int {
 		}
 		return -1
 	}
-	want := hostdevKey(n.hostdev)
+	want := hostdevKey(n.hostdev, true)
 	for i := range devs.Hostdevs {
-		if k := hostdevKey(&devs.Hostdevs[i]); k != "" && k == want {
+		// A USB device is matched by its address when the call gives
+		// one, else by vendor and product (virDomainHostdevMatchSubsysUSB).
+		if k := hostdevKey(&devs.Hostdevs[i], strings.HasPrefix(want, "usb ")); k != "" && k == want {
 			return i
 		}
 	}
 	return -1
 }
 
-// hostdevKey names a hostdev's source as virDomainHostdevFind compares it.
-func hostdevKey(h *libvirtxml.DomainHostdev) string {
+// hostdevKey names a hostdev's source as virDomainHostdevFind compares it;
+// a USB device by its address when it has one and byAddress, else by its
+// vendor and product.
+func hostdevKey(h *libvirtxml.DomainHostdev, byAddress bool) string {
 	switch {
 	case h.CapsStorage != nil && h.CapsStorage.Source != nil:
 		return "storage " + h.CapsStorage.Source.Block
@@ -94,10 +98,13 @@ func hostdevKey(h *libvirtxml.DomainHostdev) string {
 		return "misc " + h.CapsMisc.Source.Char
 	case h.CapsNet != nil && h.CapsNet.Source != nil:
 		return "net " + h.CapsNet.Source.Interface
-	case h.SubsysUSB != nil && h.SubsysUSB.Source != nil && h.SubsysUSB.Source.Address != nil:
-		a := h.SubsysUSB.Source.Address
-		if a.Bus != nil && a.Device != nil {
+	case h.SubsysUSB != nil && h.SubsysUSB.Source != nil:
+		s := h.SubsysUSB.Source
+		if a := s.Address; byAddress && a != nil && a.Bus != nil && a.Device != nil {
 			return fmt.Sprintf("usb %d:%d", *a.Bus, *a.Device)
+		}
+		if s.Vendor != nil && s.Product != nil {
+			return "usb-id " + strings.ToLower(s.Vendor.ID) + ":" + strings.ToLower(s.Product.ID)
 		}
 	}
 	return ""
@@ -141,7 +148,7 @@ func (n *nodeDev) name() string {
 	if n.disk != nil {
 		return n.disk.Target.Dev
 	}
-	return strings.TrimPrefix(hostdevKey(n.hostdev), "storage ")
+	return strings.TrimPrefix(hostdevKey(n.hostdev, true), "storage ")
 }
 
 // attachNode is AttachDevice for a <disk> or <hostdev>.
@@ -219,6 +226,9 @@ func (l *LXC) attachNodeLive(ctx context.Context, d *domain, live *xmlmap.Mapped
 	dev, ok := addedDevice(live.Devices, m.Devices)
 	if !ok {
 		return "", internalErr("cannot find the device attached to '%s' in its mapping", d.name)
+	}
+	if dev.USB != nil {
+		return "", virterror.New(libvirt.ErrConfigUnsupported, "%s: a USB device is attached to a running container by its <address bus device>", dev.Elem)
 	}
 	if typ == 0 {
 		typ = dev.Type

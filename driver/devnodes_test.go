@@ -164,3 +164,30 @@ func TestLoopsAcrossDriverRestart(t *testing.T) {
 		t.Errorf("loops after destroying the re-adopted domain = %v", got)
 	}
 }
+
+// A USB device given by vendor and product is found at start; the
+// running definition shows its address, and it can be detached by vendor
+// and product or by that address, not attached live without one.
+func TestUSBByVendorProduct(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	usb := `<hostdev mode='subsystem' type='usb'><source><vendor id='0x0781'/><product id='0x5567'/></source></hostdev>`
+	def, err := e.l.DefineXML(ctx, withDevices("usb", uuidA, usb), 0)
+	must(t, err)
+	d := e.start(def)
+	h := e.devices(d, false).Hostdevs[0]
+	if a := h.SubsysUSB.Source.Address; a == nil || *a.Bus != 1 || *a.Device != 1 {
+		t.Errorf("live USB address = %+v; want bus 1 device 1", a)
+	}
+	if !strings.Contains(e.rt.configs["usb"], "lxc.mount.entry = /dev/bus/usb/001/001 dev/bus/usb/001/001 none bind,create=file 0 0\n") {
+		t.Errorf("config lacks the USB node:\n%s", e.rt.configs["usb"])
+	}
+	if n := e.devices(d, true).Hostdevs[0]; n.SubsysUSB.Source.Address != nil {
+		t.Error("the definition gained the address")
+	}
+	wantCode(t, e.l.AttachDevice(ctx, d.UUID, strings.Replace(usb, "5567", "5583", 1), affectLive), libvirt.ErrConfigUnsupported, "<address bus device>")
+	must(t, e.l.DetachDevice(ctx, d.UUID, usb, affectLive))
+	if n := len(e.devices(d, false).Hostdevs); n != 0 {
+		t.Errorf("%d hostdevs after detaching by vendor and product", n)
+	}
+}

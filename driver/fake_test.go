@@ -715,6 +715,9 @@ func (f *fakeRuntime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) 
 	var facts []xmlmap.DeviceFacts
 	var loops []lxc.Loop
 	for _, d := range devs {
+		if d.USB != nil {
+			d.Source = fmt.Sprintf("/dev/bus/usb/001/%03d", f.nextLoop+1)
+		}
 		if d.Source == "" {
 			for _, l := range loops {
 				delete(f.loops, l.Device)

@@ -37,6 +37,13 @@ func (rt *Runtime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) (fa
 		}
 	}()
 	for _, d := range devs {
+		if d.USB != nil {
+			p, err := findUSB(usbDevices, *d.USB)
+			if err != nil {
+				return nil, loops, &DeviceError{Elem: d.Elem, Err: err}
+			}
+			d.Source = p
+		}
 		if d.Source == "" {
 			return nil, loops, &DeviceError{Elem: d.Elem, Err: ErrNoMedia}
 		}
@@ -61,6 +68,41 @@ func (rt *Runtime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) (fa
 		facts = append(facts, f)
 	}
 	return facts, loops, nil
+}
+
+// usbDevices is where the kernel lists USB devices.
+const usbDevices = "/sys/bus/usb/devices"
+
+// findUSB is the node (/dev/bus/usb/BBB/DDD) of the one USB device with
+// id under root (sysfs's USB devices), as libvirt's virUSBDeviceFindByVendor
+// finds it, with its errors.
+func findUSB(root string, id xmlmap.USBID) (string, error) {
+	ents, err := os.ReadDir(root)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("cannot list USB devices: %w", err)
+	}
+	var found []string
+	for _, e := range ents {
+		dir := filepath.Join(root, e.Name())
+		vendor, err1 := readString(filepath.Join(dir, "idVendor"))
+		product, err2 := readString(filepath.Join(dir, "idProduct"))
+		if err1 != nil || err2 != nil || vendor != fmt.Sprintf("%04x", id.Vendor) || product != fmt.Sprintf("%04x", id.Product) {
+			continue
+		}
+		bus, err1 := readUint(filepath.Join(dir, "busnum"))
+		num, err2 := readUint(filepath.Join(dir, "devnum"))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		found = append(found, fmt.Sprintf("/dev/bus/usb/%03d/%03d", bus, num))
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("Did not find USB device %04x:%04x", id.Vendor, id.Product)
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("Multiple USB devices for %x:%x, use <address> to specify one", id.Vendor, id.Product)
 }
 
 // ErrNoMedia is a disk without a source.

@@ -54,12 +54,21 @@ type Device struct {
 	// or 0 for either (a disk).
 	Type byte
 	// Target is the node's path in the container (DeviceNode) or the
-	// mount point (DeviceMount).
-	Target   string
+	// mount point (DeviceMount); for a USB device found by USB it is the
+	// node the host's facts name.
+	Target string
+	// USB is the vendor and product a USB device is found by at start,
+	// when its <address> is not given.
+	USB      *USBID
 	ReadOnly bool
 	// Access is what the device cgroup allows ("rwm", "rw", "r" …).
 	Access string
 }
+
+// USBID is a USB device's vendor and product id.
+type USBID struct{ Vendor, Product uint16 }
+
+func (u USBID) String() string { return fmt.Sprintf("%04x:%04x", u.Vendor, u.Product) }
 
 // DeviceFacts is what the host says of Mapped.Devices[i] at a start.
 type DeviceFacts struct {
@@ -249,11 +258,25 @@ func (mp *mapper) hostdev(h *libvirtxml.DomainHostdev, targets map[string]string
 			return err
 		}
 		s := h.SubsysUSB.Source
-		if s == nil || s.Address == nil || s.Address.Bus == nil || s.Address.Device == nil {
-			return unsupported("<hostdev type='usb'> without <source><address bus device>: finding a USB device by vendor and product is not supported by the LXC driver")
+		if s == nil {
+			return xmlErr("<hostdev type='usb'> needs a <source>")
 		}
 		if err := refuseOthers("source", s, "Address", "Vendor", "Product", "StartUpPolicy"); err != nil {
 			return err
+		}
+		if s.Address == nil {
+			// Found at start by vendor and product, as libvirt's
+			// virHostdevFindUSBDevice finds it.
+			id, err := usbID(s)
+			if err != nil {
+				return err
+			}
+			dev.Elem, dev.USB, dev.Type = "<hostdev> USB "+id.String(), &id, 'c'
+			dev.Target = "usb:" + id.String()
+			break
+		}
+		if s.Address.Bus == nil || s.Address.Device == nil {
+			return xmlErr("<hostdev type='usb'><address> needs bus and device")
 		}
 		if err := refuseOthers("address", s.Address, "Bus", "Device"); err != nil {
 			return err
@@ -365,6 +388,11 @@ func (mp *mapper) addDevice(dev Device, targets map[string]string) error {
 	f := mp.facts()
 	if f == nil {
 		return nil
+	}
+	if dev.USB != nil {
+		if err := mp.foundUSB(&dev, f); err != nil {
+			return err
+		}
 	}
 	if err := checkFacts(dev, f); err != nil {
 		return err
@@ -491,4 +519,48 @@ func autodevPath(p string, ttys int) bool {
 	}
 	n, err := strconv.Atoi(strings.TrimPrefix(first, "tty"))
 	return strings.HasPrefix(first, "tty") && !under && err == nil && n >= 1 && n <= ttys
+}
+
+// usbID reads a USB hostdev's <vendor id> and <product id> (both needed
+// without an <address>).
+func usbID(s *libvirtxml.DomainHostdevSubsysUSBSource) (USBID, error) {
+	if s.Vendor == nil || s.Product == nil {
+		return USBID{}, xmlErr("<hostdev type='usb'> needs <source><address bus device> or <vendor id> and <product id>")
+	}
+	var id USBID
+	for _, f := range []struct {
+		elem string
+		val  string
+		out  *uint16
+	}{{"vendor", s.Vendor.ID, &id.Vendor}, {"product", s.Product.ID, &id.Product}} {
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(f.val), "0x"), 16, 16)
+		if err != nil || !strings.HasPrefix(strings.ToLower(f.val), "0x") {
+			return USBID{}, xmlErr("<hostdev type='usb'><%s id='%s'>: expected a hexadecimal id such as 0x1234", f.elem, f.val)
+		}
+		*f.out = uint16(n)
+	}
+	return id, nil
+}
+
+// foundUSB completes a USB device found by vendor and product with the
+// node the host's facts name (/dev/bus/usb/BBB/DDD): its path in the
+// container, and the <address> the running definition shows, as libvirt
+// fills it in.
+func (mp *mapper) foundUSB(dev *Device, f *DeviceFacts) error {
+	var bus, num uint
+	if _, err := fmt.Sscanf(f.Path, "/dev/bus/usb/%03d/%03d", &bus, &num); err != nil || f.Path != fmt.Sprintf("/dev/bus/usb/%03d/%03d", bus, num) {
+		return virterror.New(libvirt.ErrInternalError, "%s: %q is not a USB device node", dev.Elem, f.Path)
+	}
+	dev.Source, dev.Target = f.Path, f.Path
+	mp.out.Devices[len(mp.out.Devices)-1] = *dev
+	for i := range mp.d.Devices.Hostdevs {
+		u := mp.d.Devices.Hostdevs[i].SubsysUSB
+		if u != nil && u.Source != nil && u.Source.Address == nil {
+			if id, err := usbID(u.Source); err == nil && id == *dev.USB {
+				u.Source.Address = &libvirtxml.DomainAddressUSB{Bus: &bus, Device: &num}
+				break
+			}
+		}
+	}
+	return nil
 }

@@ -169,3 +169,39 @@ func TestRootImage(t *testing.T) {
 		}
 	}
 }
+
+// A USB device given by vendor and product is found at start: the facts
+// name its node, which becomes its path inside and its <address> in the
+// running definition.
+func TestUSBByID(t *testing.T) {
+	in := edit{devs: `<hostdev mode='subsystem' type='usb'><source><vendor id='0x1d6b'/><product id='0x0002'/></source></hostdev>`}.xml()
+	m, err := Parse([]byte(in), testOptions(CgroupV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m.Devices[0]; d.USB == nil || *d.USB != (USBID{0x1d6b, 0x0002}) || d.Source != "" {
+		t.Fatalf("device = %+v", d)
+	}
+	opts := testOptions(CgroupV1)
+	opts.DeviceFacts = []DeviceFacts{{Path: "/dev/bus/usb/002/007", Type: 'c', Major: 189, Minor: 134}}
+	m, err = Parse([]byte(in), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(m.Config.Marshal())
+	for _, line := range []string{
+		"lxc.mount.entry = /dev/bus/usb/002/007 dev/bus/usb/002/007 none bind,create=file 0 0",
+		"lxc.cgroup.devices.allow = c 189:134 rwm",
+	} {
+		if !strings.Contains(cfg, line+"\n") {
+			t.Errorf("config lacks %q:\n%s", line, cfg)
+		}
+	}
+	out, err := FormatDomain(m.Domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "<address bus='2' device='7'/>") {
+		t.Errorf("running definition lacks the found address:\n%s", out)
+	}
+}
