@@ -177,6 +177,9 @@ type Mapped struct {
 	CPUSet string
 	// Nesting is set when the definition opts into nesting (Namespace).
 	Nesting bool
+	// Imported is the directory of the LXC container the definition was
+	// imported from (<lxcvirt:imported path>); "" when none.
+	Imported string
 	// Consoles is the number of <console type='pty'> devices; Console is
 	// Consoles > 0. Without a console the config sets lxc.console.path=none.
 	Consoles int
