@@ -57,6 +57,9 @@ type fakeRuntime struct {
 	setups map[string][]xmlmap.Interface
 	// missing are the host network devices that do not exist.
 	missing map[string]bool
+	// foreign are the states of containers of other lxcpaths, by
+	// LXCPATH/NAME (StateIn; Stopped when absent).
+	foreign map[string]lxc.State
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -223,6 +226,18 @@ func (f *fakeRuntime) State(_ context.Context, name string) (lxc.State, int, err
 		return lxc.Stopped, 0, nil
 	}
 	return lxc.Running, ct.init.pid, nil
+}
+
+func (f *fakeRuntime) StateIn(_ context.Context, lxcpath, name string) (lxc.State, error) {
+	if err := f.enter("statein", name); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st, ok := f.foreign[lxcpath+"/"+name]; ok {
+		return st, nil
+	}
+	return lxc.Stopped, nil
 }
 
 // Adopt returns the handle of pid, which has exited unless it is name's

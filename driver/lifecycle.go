@@ -72,6 +72,9 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	if err != nil {
 		return err
 	}
+	if err := l.checkImported(ctx, d.name, live); err != nil {
+		return err
+	}
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)

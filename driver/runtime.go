@@ -36,6 +36,9 @@ type Runtime interface {
 	Remove(name string) error
 	// State reports name's LXC state and its init's PID (0 when stopped).
 	State(ctx context.Context, name string) (lxc.State, int, error)
+	// StateIn reports the LXC state of container name of another lxcpath
+	// (lxc.Stopped when it does not exist).
+	StateIn(ctx context.Context, lxcpath, name string) (lxc.State, error)
 	// Adopt returns the handle of name's running init pid.
 	Adopt(name string, pid int) Container
 	// Stop runs lxc-stop for name, whatever init runs it.
