@@ -58,6 +58,13 @@ func TestImportLXCBusybox(t *testing.T) {
 	}
 	lxcTool(t, "lxc-stop", "-P", lxcpath, "-n", name, "-t", "30")
 
+	// --print shows the definition and defines nothing.
+	if out, err := imp("--print", name); err != nil || !strings.Contains(out, "<lxcvirt:imported path='"+dir+"'/>") {
+		t.Fatalf("lxcvirt-import --print: %v\n%s", err, out)
+	}
+	if out := d.ok("list", "--all", "--name"); strings.Contains(out, name) {
+		t.Fatalf("--print defined %s", name)
+	}
 	out, err := imp(name)
 	if err != nil {
 		t.Fatalf("lxcvirt-import: %v\n%s", err, out)

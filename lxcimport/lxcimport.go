@@ -52,15 +52,9 @@ type Options struct {
 // use the same root filesystem), a name a domain already has, and a
 // container another domain was imported from.
 func Import(ctx context.Context, o Options, doms Domains) error {
-	if err := lxc.ValidateName(o.Name); err != nil {
+	dir, err := containerDir(o)
+	if err != nil {
 		return err
-	}
-	if !filepath.IsAbs(o.LXCPath) || filepath.Clean(o.LXCPath) != o.LXCPath {
-		return fmt.Errorf("lxcpath %q is not an absolute, clean path", o.LXCPath)
-	}
-	dir := filepath.Join(o.LXCPath, o.Name)
-	if _, err := os.Stat(filepath.Join(dir, "config")); err != nil {
-		return fmt.Errorf("no LXC container %q in %s: %w", o.Name, o.LXCPath, err)
 	}
 	state := o.State
 	if state == nil {
@@ -73,7 +67,7 @@ func Import(ctx context.Context, o Options, doms Domains) error {
 	if st != lxc.Stopped {
 		return fmt.Errorf("LXC container %s is %s: stop it first (lxc-stop -P %s -n %s); lxcvirt would run it on the same root filesystem", o.Name, st, o.LXCPath, o.Name)
 	}
-	xml, err := Convert(dir, o)
+	xml, err := Convert(o)
 	if err != nil {
 		return err
 	}
@@ -100,6 +94,22 @@ func Import(ctx context.Context, o Options, doms Domains) error {
 	return nil
 }
 
+// containerDir is the directory of container o.Name of o.LXCPath, which
+// must have a config.
+func containerDir(o Options) (string, error) {
+	if err := lxc.ValidateName(o.Name); err != nil {
+		return "", err
+	}
+	if !filepath.IsAbs(o.LXCPath) || filepath.Clean(o.LXCPath) != o.LXCPath {
+		return "", fmt.Errorf("lxcpath %q is not an absolute, clean path", o.LXCPath)
+	}
+	dir := filepath.Join(o.LXCPath, o.Name)
+	if _, err := os.Stat(filepath.Join(dir, "config")); err != nil {
+		return "", fmt.Errorf("no LXC container %q in %s: %w", o.Name, o.LXCPath, err)
+	}
+	return dir, nil
+}
+
 // runnerState asks lxc-info.
 func runnerState(ctx context.Context, lxcpath, name string) (lxc.State, error) {
 	r, err := lxc.New(lxcpath)
@@ -124,11 +134,15 @@ func importedFrom(def string) string {
 	return ext.Imported
 }
 
-// Convert reads the config of the container in dir and returns the
-// domain XML that runs it. Optional bind mounts whose source the host
+// Convert reads the config of container o.Name of o.LXCPath and returns
+// the domain XML that runs it. Optional bind mounts whose source the host
 // lacks are left out (LXC skips them at each start), and what lxcvirt does
 // not carry over goes to o.Warn.
-func Convert(dir string, o Options) (string, error) {
+func Convert(o Options) (string, error) {
+	dir, err := containerDir(o)
+	if err != nil {
+		return "", err
+	}
 	cfg, err := ReadConfig(filepath.Join(dir, "config"))
 	if err != nil {
 		return "", err

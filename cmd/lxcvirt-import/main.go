@@ -4,7 +4,7 @@
 // container's directory untouched, and with --start starts it under
 // lxcvirt. LXC must not be running the container.
 //
-//	lxcvirt-import [-P LXCPATH] [-c URI] [--start] NAME
+//	lxcvirt-import [-P LXCPATH] [-c URI] [--start | --print] NAME
 package main
 
 import (
@@ -37,9 +37,10 @@ func main() {
 	flag.StringVar(&uri, "c", defURI, "the lxcvirtd connection `URI` (?socket=PATH names its socket)")
 	flag.StringVar(&uri, "connect", defURI, "the same as -c")
 	flag.BoolVar(&o.Start, "start", false, "start the domain once defined")
+	printOnly := flag.Bool("print", false, "print the domain XML the import would define, and define nothing (no connection)")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [-P LXCPATH] [-c URI] [--start] NAME\n\n"+
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [-P LXCPATH] [-c URI] [--start | --print] NAME\n\n"+
 			"Defines a domain of lxcvirtd that runs the LXC container NAME of LXCPATH, its root\n"+
 			"filesystem where it is; the container's directory is left untouched.\n\n", os.Args[0])
 		flag.PrintDefaults()
@@ -51,6 +52,15 @@ func main() {
 	}
 	o.Name = flag.Arg(0)
 	o.Warn = func(m string) { fmt.Fprintln(os.Stderr, "lxcvirt-import: warning:", m) }
+	if *printOnly {
+		xml, err := lxcimport.Convert(o)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "lxcvirt-import:", err)
+			os.Exit(1)
+		}
+		fmt.Println(xml)
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
