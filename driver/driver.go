@@ -189,12 +189,17 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			NetworksAtStart: cfg.Ports != nil,
 			NewUUID:         randomUUID,
 			UserNS:          cfg.UserNS,
+			BlockDevice:     rt.BlockDevice,
+			BlkioWeight:     rt.BlkioWeightFile(),
 		},
 		ctx: bg, cancel: cancel,
 	}
 	conf := rt.Confinement()
 	l.opts.SeccompProfile, l.opts.AppArmor = conf.SeccompProfile, conf.AppArmor
 	l.log.Debug("container confinement", "seccomp", l.opts.SeccompProfile, "apparmor", l.opts.AppArmor)
+	if l.opts.BlkioWeight == "" {
+		l.opts.BlkioWeight = xmlmap.NoBlkioWeight
+	}
 	l.load(ctx)
 	l.watchLXC()
 	if err := l.autostartOnce(); err != nil {
