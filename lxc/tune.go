@@ -213,6 +213,11 @@ func (h *system) tunable(cg cgroups, t Tunable) (int64, error) {
 	if s == "max" {
 		return -1, nil
 	}
+	if t == BlkioWeight {
+		// v2 (and BFQ's weight_device) read "default N" and per-device lines.
+		first, _, _ := strings.Cut(s, "\n")
+		s = strings.TrimPrefix(first, "default ")
+	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		// v1 memory files may read 2^63-4096 or more: no limit.
