@@ -95,6 +95,10 @@ func TestTuningVirsh(t *testing.T) {
 		t.Errorf("inactive memory %d, currentMemory %d; want 98304 both", inactive.Memory.Value, inactive.CurrentMemory.Value)
 	}
 
+	if out := d.failsOn(d.ro, "setmem", name, "32M"); !strings.Contains(out, "operation forbidden") {
+		t.Errorf("setmem on the read-only socket: %s", out)
+	}
+
 	// memtune: hard, soft and swap limits in the cgroup, shown back.
 	d.ok("memtune", name, "--hard-limit", "100000", "--soft-limit", "50000", "--swap-hard-limit", "200000")
 	for file, kib := range map[string]int{"memory.limit_in_bytes": 100000, "memory.soft_limit_in_bytes": 50000, "memory.memsw.limit_in_bytes": 200000} {

@@ -278,7 +278,7 @@ func (h *system) setTunable(cg cgroups, t Tunable, v int64) error {
 // writeCgroup writes one value to a cgroup file, as one write(2): the
 // kernel takes a value per write.
 func writeCgroup(path, value string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return err
 	}
