@@ -74,7 +74,7 @@ type fakeRuntime struct {
 	// the signals its init got.
 	tunables  map[string]map[lxc.Tunable]int64
 	devLimits map[string]map[string]uint64
-	signals   map[string][]unix.Signal
+	signals   map[string][]string // "PID SIGNAL"
 }
 
 // fakeCT is one running container: its current init, LXC's monitor and
@@ -766,15 +766,19 @@ func (c *fakeContainer) BlockIO() (lxc.BlockIO, error) {
 	return lxc.BlockIO{ReadBytes: 4096, WriteBytes: 8192, ReadReqs: 1, WriteReqs: 2}, nil
 }
 
-func (c *fakeContainer) Signal(sig unix.Signal) error {
+// SignalProcess: the container has PIDs 1 and 7.
+func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 	if !c.Running() {
 		return lxc.ErrNotRunning
+	}
+	if pid != 1 && pid != 7 {
+		return lxc.ErrNoProcess
 	}
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
 	if c.f.signals == nil {
-		c.f.signals = map[string][]unix.Signal{}
+		c.f.signals = map[string][]string{}
 	}
-	c.f.signals[c.name] = append(c.f.signals[c.name], sig)
+	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
 	return nil
 }

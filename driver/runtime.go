@@ -100,8 +100,10 @@ type Container interface {
 	SetTunable(t lxc.Tunable, v int64) error
 	SetDeviceLimit(l lxc.DeviceLimit, dev string, v uint64) error
 	BlockIO() (lxc.BlockIO, error)
-	// Signal sends sig to init (lxc.ErrNotRunning once it has exited).
-	Signal(sig unix.Signal) error
+	// SignalProcess sends sig to the process with PID pid in the
+	// container's PID namespace (1: init); lxc.ErrNoProcess when there is
+	// none, lxc.ErrNotRunning once init has exited.
+	SignalProcess(pid int, sig unix.Signal) error
 	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
 	// lxc.ErrNotRunning once init has exited.
 	OpenNamespaces() ([]*os.File, error)

@@ -777,9 +777,10 @@ func (l *LXC) BlockStats(_ context.Context, u driverapi.UUID, path string) (driv
 // numbers run from 0 (none) to 64 (SIGRTMAX), Linux's own numbers.
 const processSignalLast = 65
 
-// SendProcessSignal implements Tuner as lxcDomainSendProcessSignal: only
-// the container's init, PID 1 in its namespace, is signalled (through its
-// pidfd); libvirt's signal numbers are Linux's.
+// SendProcessSignal implements Tuner as lxcDomainSendProcessSignal, whose
+// signal numbers are Linux's. libvirt-lxc signals only init (PID 1);
+// lxcvirt signals any process of the container's PID namespace by its
+// PID there (see lxc.Container.SignalProcess).
 func (l *LXC) SendProcessSignal(ctx context.Context, u driverapi.UUID, pid int64, signum uint32, flags uint32) error {
 	if err := checkFlags("lxcDomainSendProcessSignal", flags, 0); err != nil {
 		return err
@@ -792,15 +793,18 @@ func (l *LXC) SendProcessSignal(ctx context.Context, u driverapi.UUID, pid int64
 		if err != nil {
 			return err
 		}
-		if pid != 1 {
-			return virterror.New(libvirt.ErrArgumentUnsupported, "Only the init process may be killed")
+		if pid < 1 || pid > 1<<22 {
+			return virterror.New(libvirt.ErrArgumentUnsupported, "only a process of the container may be signalled, not PID %d", pid)
 		}
-		if err := ct.Signal(unix.Signal(signum)); err != nil {
-			if errors.Is(err, lxc.ErrNotRunning) {
-				return errNotRunning()
-			}
-			return virterror.New(libvirt.ErrSystemError, "Unable to send %d signal to process %d: %v", signum, ct.PID(), err)
+		switch err := ct.SignalProcess(int(pid), unix.Signal(signum)); {
+		case err == nil:
+			return nil
+		case errors.Is(err, lxc.ErrNotRunning):
+			return errNotRunning()
+		case errors.Is(err, lxc.ErrNoProcess):
+			return virterror.New(libvirt.ErrSystemError, "Unable to send %d signal to process %d: No such process", signum, pid)
+		default:
+			return virterror.New(libvirt.ErrSystemError, "Unable to send %d signal to process %d: %v", signum, pid, err)
 		}
-		return nil
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-	"golang.org/x/sys/unix"
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
@@ -216,10 +215,12 @@ func TestBlockStatsAndSignal(t *testing.T) {
 	}
 	_, err = e.l.BlockStats(ctx, d.UUID, "vda")
 	wantCode(t, err, libvirt.ErrInvalidArg, "invalid path: vda")
-	wantCode(t, e.l.SendProcessSignal(ctx, d.UUID, 2, 15, 0), libvirt.ErrArgumentUnsupported, "Only the init process")
+	wantCode(t, e.l.SendProcessSignal(ctx, d.UUID, 2, 15, 0), libvirt.ErrSystemError, "No such process")
+	wantCode(t, e.l.SendProcessSignal(ctx, d.UUID, -1, 15, 0), libvirt.ErrArgumentUnsupported, "not PID -1")
 	wantCode(t, e.l.SendProcessSignal(ctx, d.UUID, 1, 65, 0), libvirt.ErrInvalidArg, "out of range")
 	must(t, e.l.SendProcessSignal(ctx, d.UUID, 1, 10, 0))
-	if got := e.rt.signals["sig"]; len(got) != 1 || got[0] != unix.SIGUSR1 {
+	must(t, e.l.SendProcessSignal(ctx, d.UUID, 7, 0, 0))
+	if got := e.rt.signals["sig"]; !reflect.DeepEqual(got, []string{"1 10", "7 0"}) {
 		t.Fatalf("signals = %v", got)
 	}
 }

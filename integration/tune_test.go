@@ -17,8 +17,12 @@ import (
 )
 
 // tuneInit is dhcpInit with a trap that records SIGUSR1 (what
-// send-process-signal sends init) in the root filesystem.
-var tuneInit = strings.Replace(dhcpInit, "trap 'exit 0' PWR TERM\n", "trap 'exit 0' PWR TERM\ntrap 'touch /got-usr1' USR1\n", 1)
+// send-process-signal sends init) in the root filesystem, and a child that
+// writes its PID to /child.pid and records SIGUSR2.
+var tuneInit = strings.Replace(dhcpInit, "trap 'exit 0' PWR TERM\n", `trap 'exit 0' PWR TERM
+trap 'touch /got-usr1' USR1
+sh -c 'trap "touch /child-usr2" USR2; echo $$ > /child.pid; while :; do sleep 1; done' &
+`, 1)
 
 // rootDisk is the whole block device that holds dir's file system: its
 // node under /dev and its "MAJ:MIN".
@@ -181,14 +185,22 @@ func TestTuningVirsh(t *testing.T) {
 		t.Errorf("inactive blkiotune = %+v", inactive.BlockIOTune)
 	}
 
-	// send-process-signal: init's trap runs; another PID is refused.
+	// send-process-signal: init's trap runs; beyond libvirt-lxc, another
+	// process is found by its PID in the container; a PID no process of
+	// the container has is refused.
 	d.ok("send-process-signal", name, "1", "SIGUSR1")
 	waitFor(t, "init got SIGUSR1", func() (bool, string) {
 		_, err := os.Stat(filepath.Join(rootfs, "got-usr1"))
 		return err == nil, fmt.Sprint(err)
 	})
-	if out := d.failsOn(d.sock, "send-process-signal", name, "2", "SIGUSR1"); !strings.Contains(out, "Only the init process may be killed") {
-		t.Errorf("send-process-signal to pid 2: %s", out)
+	child := readTrim(t, filepath.Join(rootfs, "child.pid"))
+	d.ok("send-process-signal", name, child, "SIGUSR2")
+	waitFor(t, "the child got SIGUSR2", func() (bool, string) {
+		_, err := os.Stat(filepath.Join(rootfs, "child-usr2"))
+		return err == nil, fmt.Sprint(err)
+	})
+	if out := d.failsOn(d.sock, "send-process-signal", name, "4000000", "SIGUSR1"); !strings.Contains(out, "No such process") {
+		t.Errorf("send-process-signal to a PID the container lacks: %s", out)
 	}
 
 	// Shut off: --live is refused, the definition is what --config made.

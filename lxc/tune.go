@@ -78,10 +78,6 @@ func (c *Container) SetDeviceLimit(l DeviceLimit, dev string, v uint64) error {
 // BlockIO reads the container's block I/O totals.
 func (c *Container) BlockIO() (BlockIO, error) { return c.rt.sys.blockIO(c.cg) }
 
-// Signal sends sig to the container's init through its pidfd: never to a
-// process that reused init's PID.
-func (c *Container) Signal(sig unix.Signal) error { return c.init.signal(sig) }
-
 // BlockDevice resolves path, a block device node of the host, to its
 // "MAJ:MIN", as libvirt's virCgroupGetBlockDevString does.
 func (rt *Runtime) BlockDevice(path string) (string, error) {
@@ -406,4 +402,100 @@ func (h *system) blockIO(cg cgroups) (BlockIO, error) {
 		}
 	}
 	return b, nil
+}
+
+// ErrNoProcess is returned by SignalProcess when the container's PID
+// namespace has no process with the PID.
+var ErrNoProcess = errors.New("no such process in the container")
+
+// SignalProcess sends sig to the process whose PID in the container's PID
+// namespace is pid: init (1) through its pidfd; another process is found
+// through /proc (the PID namespace and NSpid of each process) and
+// signalled through a pidfd opened before it is checked again, so that a
+// PID reused meanwhile is never hit. Processes of PID namespaces nested in
+// the container's are not found.
+func (c *Container) SignalProcess(pid int, sig unix.Signal) error {
+	if pid == 1 {
+		return c.init.signal(sig)
+	}
+	if c.init.HasExited() {
+		return ErrNotRunning
+	}
+	ns, initNS, err := c.rt.sys.pidNS(c.pid)
+	if err != nil {
+		return fmt.Errorf("reading init's PID namespace: %w", err)
+	}
+	level := len(initNS) - 1
+	host, err := c.rt.sys.findNSPID(ns, level, pid)
+	if err != nil {
+		return err
+	}
+	fd, err := unix.PidfdOpen(host, 0)
+	if err != nil {
+		return ErrNoProcess
+	}
+	defer unix.Close(fd)
+	if n, nspid, err := c.rt.sys.pidNS(host); err != nil || n != ns || len(nspid) != level+1 || nspid[level] != pid {
+		return ErrNoProcess
+	}
+	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
+		if errors.Is(err, unix.ESRCH) {
+			return ErrNoProcess
+		}
+		return err
+	}
+	return nil
+}
+
+// pidNS returns the PID namespace (its inode) of process pid and its PIDs
+// from the host's namespace down to its own (NSpid).
+func (h *system) pidNS(pid int) (uint64, []int, error) {
+	dir := filepath.Join(h.procRoot, strconv.Itoa(pid))
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(dir, "ns", "pid"), &st); err != nil {
+		return 0, nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "status"))
+	if err != nil {
+		return 0, nil, err
+	}
+	for line := range strings.Lines(string(b)) {
+		rest, ok := strings.CutPrefix(line, "NSpid:")
+		if !ok {
+			continue
+		}
+		var out []int
+		for _, f := range strings.Fields(rest) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return 0, nil, fmt.Errorf("NSpid of %d: %w", pid, err)
+			}
+			out = append(out, n)
+		}
+		if len(out) == 0 {
+			break
+		}
+		return st.Ino, out, nil
+	}
+	return 0, nil, fmt.Errorf("no NSpid for process %d", pid)
+}
+
+// findNSPID returns the host PID of the process of PID namespace ns (at
+// depth level) whose PID there is pid.
+func (h *system) findNSPID(ns uint64, level, pid int) (int, error) {
+	entries, err := os.ReadDir(h.procRoot)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		host, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		n, nspid, err := h.pidNS(host)
+		if err == nil && n == ns && len(nspid) == level+1 && nspid[level] == pid {
+			return host, nil
+		}
+	}
+	return 0, ErrNoProcess
 }

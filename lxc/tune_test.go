@@ -107,3 +107,18 @@ func TestTunablesV2(t *testing.T) {
 		t.Errorf("block I/O = %+v, %v", b, err)
 	}
 }
+
+// A process is found by its PID in its own PID namespace (the test's).
+func TestFindNSPID(t *testing.T) {
+	h := &system{procRoot: "/proc"}
+	ns, nspid, err := h.pidNS(os.Getpid())
+	must(t, err)
+	level := len(nspid) - 1
+	host, err := h.findNSPID(ns, level, nspid[level])
+	if err != nil || host != os.Getpid() {
+		t.Fatalf("findNSPID = %d, %v; want %d", host, err, os.Getpid())
+	}
+	if _, err := h.findNSPID(ns, level, 1<<22+1); !errors.Is(err, ErrNoProcess) {
+		t.Fatalf("a PID no process has: %v", err)
+	}
+}
