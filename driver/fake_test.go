@@ -75,6 +75,7 @@ type fakeRuntime struct {
 	tunables  map[string]map[lxc.Tunable]int64
 	devLimits map[string]map[string]uint64
 	signals   map[string][]string // "PID SIGNAL"
+	noWeight  bool                // the host has no blkio weight file
 }
 
 // fakeCT is one running container: its current init, LXC's monitor and
@@ -710,7 +711,14 @@ func (f *fakeRuntime) BlockDevice(path string) (string, error) {
 	return "", fmt.Errorf("stat %s: no such file or directory", path)
 }
 
-func (f *fakeRuntime) BlkioWeightFile() string { return "bfq.weight" }
+func (f *fakeRuntime) BlkioWeightFile() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noWeight {
+		return ""
+	}
+	return "bfq.weight"
+}
 
 func (c *fakeContainer) Tunable(t lxc.Tunable) (int64, error) {
 	if err := c.f.enter("tunable", c.name); err != nil {

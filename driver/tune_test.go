@@ -228,11 +228,46 @@ func TestBlockStatsAndSignal(t *testing.T) {
 // A weight on a host without a blkio weight file is refused at define,
 // naming the element.
 func TestBlkioWeightRefusedWithoutScheduler(t *testing.T) {
-	e := newEnv(t)
-	e.l.opts.BlkioWeight = "none"
+	e := newEnv(t, func(e *env) { e.rt.noWeight = true })
 	_, err := e.l.DefineXML(t.Context(), domXML("w", uuidA, "<blkiotune><weight>500</weight></blkiotune>"), 0)
 	wantCode(t, err, libvirt.ErrConfigUnsupported, "<blkiotune><weight>")
 	if !strings.Contains(err.Error(), "bfq or cfq") {
 		t.Fatal(err)
 	}
+}
+
+// A device path is resolved at start, as libvirt-lxc resolves it: a
+// definition naming a missing device is kept, its start refused.
+func TestBlkioDevicePathResolvedAtStart(t *testing.T) {
+	e := newEnv(t)
+	d := e.define("dev", uuidA, "<blkiotune><device><path>/dev/nope</path><read_bytes_sec>1</read_bytes_sec></device></blkiotune>")
+	_, err := e.l.Create(t.Context(), d.UUID, 0)
+	wantCode(t, err, libvirt.ErrConfigUnsupported, `<blkiotune><device><path> "/dev/nope"`)
+	e.define("dev", uuidA, "<blkiotune><device><path>/dev/vdc</path><read_bytes_sec>1</read_bytes_sec></device></blkiotune>")
+	e.start(d)
+	e.rt.mu.Lock()
+	cfg := e.rt.configs["dev"]
+	e.rt.mu.Unlock()
+	if !strings.Contains(cfg, "lxc.cgroup2.io.max = 254:2 rbps=1") {
+		t.Fatalf("config:\n%s", cfg)
+	}
+}
+
+// A definition kept from before is loaded on a host without a blkio
+// weight; its start is refused.
+func TestBlkioWeightDefinitionKeptOnLoad(t *testing.T) {
+	e := newEnv(t)
+	d := e.define("w", uuidA, "<blkiotune><weight>500</weight></blkiotune>")
+	must(t, e.l.Close())
+	e.rt.mu.Lock()
+	e.rt.noWeight = true
+	e.rt.mu.Unlock()
+	l := e.open()
+	list, err := l.ListAll(t.Context(), 0)
+	must(t, err)
+	if len(list) != 1 {
+		t.Fatalf("ListAll = %+v", list)
+	}
+	_, err = l.Create(t.Context(), d.UUID, 0)
+	wantCode(t, err, libvirt.ErrConfigUnsupported, "<blkiotune><weight>")
 }
