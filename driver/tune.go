@@ -327,7 +327,7 @@ func schedulerParams(dom *libvirtxml.Domain, ct Container) ([]driverapi.Param, e
 }
 
 func cpuErr(err error) error {
-	if errors.Is(err, lxc.ErrNoController) {
+	if errors.Is(err, lxc.ErrNoController) || errors.Is(err, lxc.ErrNoTunable) {
 		return virterror.New(libvirt.ErrOperationInvalid, "cgroup CPU controller is not mounted")
 	}
 	return internalErr("cannot read the cpu cgroup: %v", err)
@@ -615,7 +615,7 @@ func schedulerChange(params []driverapi.Param, affectLive, affectConfig bool) (t
 				case p.Field == paramVCPUQuota && p.Int != 0:
 					err = ct.SetTunable(lxc.CPUQuota, p.Int)
 				}
-				if errors.Is(err, lxc.ErrNoController) {
+				if errors.Is(err, lxc.ErrNoController) || errors.Is(err, lxc.ErrNoTunable) {
 					return virterror.New(libvirt.ErrOperationInvalid, "cgroup CPU controller is not mounted")
 				}
 				if err != nil {
