@@ -71,6 +71,14 @@ type fakeRuntime struct {
 	ptys   int // relays made
 
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
+
+	// tunables are each container's cgroup values (Container.Tunable),
+	// devLimits its per-device blkio limits by "limit MAJ:MIN", signals
+	// the signals its init got.
+	tunables  map[string]map[lxc.Tunable]int64
+	devLimits map[string]map[string]uint64
+	signals   map[string][]string // "PID SIGNAL"
+	noWeight  bool                // the host has no blkio weight file
 }
 
 // fakeCT is one running container: its current init, LXC's monitor and
@@ -708,4 +716,92 @@ func (c *fakeContainer) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
 		}
 	}
 	return fmt.Errorf("no device with MAC %s: %w", mac, lxc.ErrNoLink)
+}
+
+// BlockDevice: /dev/vd<x> is 254:<x-'a'>; anything else does not exist.
+func (f *fakeRuntime) BlockDevice(path string) (string, error) {
+	if rest, ok := strings.CutPrefix(path, "/dev/vd"); ok && len(rest) == 1 {
+		return fmt.Sprintf("254:%d", rest[0]-'a'), nil
+	}
+	return "", fmt.Errorf("stat %s: no such file or directory", path)
+}
+
+func (f *fakeRuntime) BlkioWeightFile() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noWeight {
+		return ""
+	}
+	return "bfq.weight"
+}
+
+func (c *fakeContainer) Tunable(t lxc.Tunable) (int64, error) {
+	if err := c.f.enter("tunable", c.name); err != nil {
+		return 0, err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if v, ok := c.f.tunables[c.name][t]; ok {
+		return v, nil
+	}
+	return map[lxc.Tunable]int64{
+		lxc.MemoryHardLimit: -1, lxc.MemorySoftLimit: -1, lxc.MemorySwapHardLimit: -1,
+		lxc.CPUShares: 1024, lxc.CPUPeriod: 100000, lxc.CPUQuota: -1, lxc.BlkioWeight: 100,
+	}[t], nil
+}
+
+func (c *fakeContainer) SetTunable(t lxc.Tunable, v int64) error {
+	if err := c.f.enter("set-tunable", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.tunables == nil {
+		c.f.tunables = map[string]map[lxc.Tunable]int64{}
+	}
+	if c.f.tunables[c.name] == nil {
+		c.f.tunables[c.name] = map[lxc.Tunable]int64{}
+	}
+	c.f.tunables[c.name][t] = v
+	return nil
+}
+
+func (c *fakeContainer) SetDeviceLimit(l lxc.DeviceLimit, dev string, v uint64) error {
+	if err := c.f.enter("set-device-limit", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.devLimits == nil {
+		c.f.devLimits = map[string]map[string]uint64{}
+	}
+	if c.f.devLimits[c.name] == nil {
+		c.f.devLimits[c.name] = map[string]uint64{}
+	}
+	c.f.devLimits[c.name][fmt.Sprintf("%d %s", l, dev)] = v
+	return nil
+}
+
+func (c *fakeContainer) BlockIO() (lxc.BlockIO, error) {
+	if err := c.f.enter("blockio", c.name); err != nil {
+		return lxc.BlockIO{}, err
+	}
+	return lxc.BlockIO{ReadBytes: 4096, WriteBytes: 8192, ReadReqs: 1, WriteReqs: 2}, nil
+}
+
+// SignalProcess: the container has PIDs 1 and 7.
+func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	if pid != 1 && pid != 7 {
+		return lxc.ErrNoProcess
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.signals == nil {
+		c.f.signals = map[string][]string{}
+	}
+	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
+	return nil
 }

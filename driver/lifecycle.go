@@ -200,6 +200,7 @@ func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
+	opts.BlockDevice = l.rt.BlockDevice
 	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
