@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -94,12 +95,25 @@ func killAll(ctx context.Context, lxcpath string) error {
 	if err != nil {
 		return err
 	}
-	var errs []string
+	var (
+		mu   sync.Mutex
+		errs []string
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, 8) // a scale run may leave a thousand
+	)
 	for _, name := range strings.Fields(string(out)) {
-		if _, err := command(ctx, "lxc-stop", "-P", lxcpath, "-n", name, "-k"); err != nil {
-			errs = append(errs, err.Error())
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if _, err := command(ctx, "lxc-stop", "-P", lxcpath, "-n", name, "-k"); err != nil {
+				mu.Lock()
+				errs = append(errs, err.Error())
+				mu.Unlock()
+			}
+		}()
 	}
+	wg.Wait()
 	if len(errs) > 0 {
 		return fmt.Errorf("stop leftovers: %s", strings.Join(errs, "; "))
 	}
