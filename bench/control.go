@@ -156,6 +156,7 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 				lxTotal.add(m.total())
 				lxAlone.add(m.daemon)
 				b.lxChildren = m.names
+				b.lxMem = m
 			}
 			return err
 		}, fail: func(err error) { lxTotal.skip(err); lxAlone.skip(err) }})
@@ -177,6 +178,7 @@ func (b *bench) measureControl(ctx context.Context, n int, statsFallback bool) e
 	if len(memTrials) == 2 {
 		memTrials = []trial{pair("memory", memTrials[0], memTrials[1])}
 		pairMem(lxTotal, lvMem)
+		pairMem(lxAlone, lvMem)
 	}
 	trials = append(trials, memTrials...)
 

@@ -1,16 +1,19 @@
 // Command bench measures lxcvirt side by side with the raw lxc-* tools and
 // with Debian's libvirtd (its own LXC driver), in one run on one machine:
 // start/stop latency, control-plane latency at 10/100/1,000 domains,
-// throughput, memory, cost growth and event latency. Each figure is a
-// median over repeated runs with min and max, and a ratio against its
-// baseline measured in the same run. It writes RESULTS.md, results.json and
-// latency.png, reports progress on stderr, and removes every container,
-// daemon and temp directory it made, also on Ctrl-C.
+// throughput, memory (PSS, USS, RSS), cost growth, event latency, and a
+// scale series up to --scale running containers and --scale-defined
+// defined domains. Each figure is a median over repeated runs with its
+// bootstrap 95% interval; a ratio is the median of per-round ratios where
+// the two sides were measured back to back. It writes RESULTS.md,
+// results.json, latency.png and scale.png, reports progress on stderr, and
+// removes every container, daemon and temp directory it made, also on
+// Ctrl-C.
 //
 // It is a module of its own (gonum/plot stays out of the product's). Run it
 // as root from its directory after make build (make bench does both):
 //
-//	cd bench && go run . [--quick] [--runs N] [--out DIR]
+//	cd bench && go run . [--quick] [--runs N] [--out DIR] [--scale N] [--phases LIST]
 package main
 
 import (

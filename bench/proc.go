@@ -61,10 +61,14 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // memUse is a process's memory in KiB, from /proc/<pid>/smaps_rollup: RSS
 // (every resident page it maps), PSS (each shared page divided among the
 // processes that map it, so the PSS of all processes adds up to the memory
-// they use) and USS (the pages only it maps: what its exit would free).
-type memUse struct{ RSS, PSS, USS int64 }
+// they use) and USS (the pages only it maps: what its exit would free);
+// PSSFile is the part of PSS that maps files (the binary's text and data),
+// the rest is anonymous (heap, stacks).
+type memUse struct{ RSS, PSS, USS, PSSFile int64 }
 
-func (m memUse) plus(o memUse) memUse { return memUse{m.RSS + o.RSS, m.PSS + o.PSS, m.USS + o.USS} }
+func (m memUse) plus(o memUse) memUse {
+	return memUse{m.RSS + o.RSS, m.PSS + o.PSS, m.USS + o.USS, m.PSSFile + o.PSSFile}
+}
 
 // smapsRollup reads a process's memUse.
 func smapsRollup(pid int) (memUse, error) {
@@ -94,6 +98,8 @@ func smapsRollup(pid int) (memUse, error) {
 			m.PSS, seen = kib, seen+1
 		case "Private_Clean", "Private_Dirty":
 			m.USS += kib
+		case "Pss_File":
+			m.PSSFile = kib
 		}
 	}
 	if seen < 2 {
@@ -135,7 +141,7 @@ func monitorMemory(lxcpath string) (memUse, int, error) {
 		return memUse{}, 0, fmt.Errorf("no LXC monitor found under %s", lxcpath)
 	}
 	med := func(xs []float64) int64 { return int64(stats.Quantile(xs, 0.5)) }
-	return memUse{med(rss), med(pss), med(uss)}, len(rss), nil
+	return memUse{RSS: med(rss), PSS: med(pss), USS: med(uss)}, len(rss), nil
 }
 
 // waitHaltTrap waits until pid (a container's init) catches the halt

@@ -38,6 +38,8 @@ type bench struct {
 	// lxChildren are the names of lxcvirtd's long-lived child processes
 	// (the driver plugin) as last seen.
 	lxChildren []string
+	// lxMem is lxcvirtd's last memory reading with N defined.
+	lxMem memory
 	// load watches the 1-minute load average through the run; loadPeak
 	// is its highest value.
 	load     *loadWatch

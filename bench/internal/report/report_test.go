@@ -164,3 +164,25 @@ func TestPlotLatencyWritesPNG(t *testing.T) {
 		t.Fatalf("nothing to plot: err = %v", err)
 	}
 }
+
+func TestPlotScaleOnlyRunningSeries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scale.png")
+	if err := scaleResults(t).PlotScale(path); err != ErrNothingToPlot {
+		t.Fatalf("defined-domain series plotted as a scale series: err = %v", err)
+	}
+	sec := &Section{ID: 7, Title: "scale"}
+	for _, n := range []int{100, 200, 300} {
+		sec.Add(NewRow("daemon + plugin PSS", "MiB", mustMeasure(t, "lxcvirtd + plugin", 40+0.01*float64(n)), nil, nil).AtRunning("PSS", n))
+	}
+	r := &Results{Sections: []*Section{sec}}
+	if err := r.PlotScale(path); err != nil {
+		t.Fatal(err)
+	}
+	r.ComputeGrowth()
+	if len(r.Growth) != 1 || r.Growth[0].Axis != AxisRunning {
+		t.Fatalf("growth = %+v, want one running-axis fit", r.Growth)
+	}
+	if md := r.Markdown(); !strings.Contains(md, "| 100 running |") || !strings.Contains(md, "100: 41.0 (running)") {
+		t.Fatalf("running sizes not shown as such:\n%s", md)
+	}
+}
