@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -29,6 +32,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		lxShutdown   = &samples{name: "lxcvirtd"}
 		lxTeardown   = &samples{name: "lxcvirtd"}
 		lxCycle      = &samples{name: "lxcvirtd"}
+		genStart     = &samples{name: "lxc-start -d on lxcvirtd's generated config"}
 		virshStart   = &samples{name: "virsh start"}
 		virshDestroy = &samples{name: "virsh destroy"}
 		lxVersion    = &samples{name: "virsh version against lxcvirtd"}
@@ -95,6 +99,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 
 	lxAll := []*samples{lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy}
 	var lxTrials []trial
+	var genTrial *trial
 	if !b.lx.ok() {
 		for _, s := range lxAll {
 			s.skip(b.lx.unavailable())
@@ -108,6 +113,11 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 			}
 		} else {
 			lxTrials = b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy)
+			if t, err := b.generatedConfigTrial(ctx, dom, genStart); err != nil {
+				genStart.skip(err)
+			} else {
+				genTrial = &t
+			}
 		}
 	}
 	if lxTrials == nil {
@@ -115,8 +125,15 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 	} else {
 		// Each lxcvirtd trial runs back to back with the raw trial it is
 		// compared with; virsh start/destroy has no paired baseline.
+		startKill := pair("start/kill", lxTrials[0], rawTrials[0])
+		if genTrial != nil {
+			// The same container started by hand: one sample of each of
+			// the three per round.
+			startKill = pair("start/kill, generated config", startKill, *genTrial)
+			pairSamples(lxCreate, genStart)
+		}
 		trials = append(trials,
-			pair("start/kill", lxTrials[0], rawTrials[0]),
+			startKill,
 			pair("halt", lxTrials[1], rawTrials[1]),
 			lxTrials[2])
 		for _, p := range [][2]*samples{{lxCreate, rawStartOnly}, {lxDestroy, rawKill}, {lxCycle, rawCycle}, {lxTeardown, rawHalt}} {
@@ -136,6 +153,8 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 			WithNote("the same end point as lxc-stop's return: shutdown returns at once, the clock runs until LXC's monitor process is gone"),
 		row("domain shutdown until get-state says shut off", "ms", lxShutdown, rawHalt, nil).
 			WithNote("lxcvirtd reports shut off as soon as init has exited, while LXC's monitor is still tearing the container down; an earlier end point than lxc-stop's, so no target"),
+		row("domain create vs lxc-start -d on the config lxcvirtd generated", "ms", lxCreate, genStart, nil).
+			WithNote("the same container: lxc-start -d run by hand on a copy of the config lxcvirtd writes (its lxcfs mount hook, seccomp profile, device rules and loopback interface included), so the ratio is the daemon path alone"),
 		row("domain create vs lxc-start -d + lxc-wait RUNNING", "ms", lxCreate, rawStart, nil),
 		row("create + destroy cycle (connected Go client)", "ms", lxCycle, rawCycle, nil),
 		row("virsh start (whole process)", "ms", virshStart, rawStart, nil),
@@ -143,6 +162,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		row("virsh version (whole process)", "ms", lxVersion, lvVersion, nil).
 			WithNote("the cost of virsh itself: process start, library load, connect, auth, open, two calls, close"),
 		row("raw: lxc-start -d", "ms", rawStartOnly, nil, nil),
+		row("raw: lxc-start -d on lxcvirtd's generated config", "ms", genStart, nil, nil),
 		row("raw: lxc-start -d + lxc-wait RUNNING", "ms", rawStart, nil, nil),
 		row("raw: lxc-stop -k", "ms", rawKill, nil, nil),
 		row("raw: lxc-stop (clean halt)", "ms", rawHalt, nil, nil),
@@ -265,4 +285,60 @@ func waitState(ctx context.Context, c *libvirt.Libvirt, dom libvirt.Domain, want
 		case <-time.After(time.Millisecond):
 		}
 	}
+}
+
+// generatedConfigTrial starts dom once through lxcvirtd so that it writes
+// its LXC config, copies that config into the raw lxcpath under a name of
+// its own (its own veth name and MAC), and returns a trial that times
+// lxc-start -d on it, then kills it.
+func (b *bench) generatedConfigTrial(ctx context.Context, dom libvirt.Domain, out *samples) (trial, error) {
+	c := b.lx.conn
+	if err := c.DomainCreate(dom); err != nil {
+		return trial{}, fmt.Errorf("create: %w", err)
+	}
+	if err := c.DomainDestroy(dom); err != nil {
+		return trial{}, fmt.Errorf("destroy: %w", err)
+	}
+	conf, err := os.ReadFile(filepath.Join(b.lxPath, dom.Name, "config"))
+	if err != nil {
+		return trial{}, fmt.Errorf("lxcvirtd's config: %w", err)
+	}
+	name := b.prefix + "-rg"
+	spec := newSpec(name)
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(conf)), "\n") {
+		k, _, _ := strings.Cut(l, "=")
+		switch strings.TrimSpace(k) {
+		case "lxc.uts.name":
+			l = "lxc.uts.name = " + name
+		case "lxc.net.0.hwaddr":
+			l = "lxc.net.0.hwaddr = " + spec.MAC
+		case "lxc.net.0.veth.pair":
+			continue // LXC names it
+		}
+		lines = append(lines, l)
+	}
+	dir := filepath.Join(b.raw.path, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return trial{}, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		return trial{}, err
+	}
+	return trial{name: "raw start/kill, generated config", run: func(ctx context.Context, keep bool) error {
+		ts, err := b.raw.start(ctx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := b.raw.kill(ctx, name); err != nil {
+			return err
+		}
+		if keep {
+			out.add(ms(ts))
+		}
+		return nil
+	}, fail: func(err error) {
+		out.skip(err)
+		_ = killAll(context.WithoutCancel(ctx), b.raw.path)
+	}}, nil
 }

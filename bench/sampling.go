@@ -97,6 +97,10 @@ func pair(name string, a, b trial) trial {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
+				if sd := (*sideDropped)(nil); errors.As(err, &sd) {
+					errs = append(errs, err) // a nested pair lost one side and goes on
+					continue
+				}
 				dropped[i] = true
 				sides[i].fail(err)
 				errs = append(errs, fmt.Errorf("%s: %w", sides[i].name, err))

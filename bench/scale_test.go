@@ -94,3 +94,28 @@ func TestParseFlagsScale(t *testing.T) {
 		t.Fatal("unknown phase accepted")
 	}
 }
+
+func TestNestedPairKeepsTheSurvivingSides(t *testing.T) {
+	var ran []string
+	mk := func(name string, fail bool) trial {
+		return trial{name: name, run: func(context.Context, bool) error {
+			ran = append(ran, name)
+			if fail {
+				return errors.New(name + " failed")
+			}
+			return nil
+		}, fail: func(error) {}}
+	}
+	p := pair("outer", pair("inner", mk("a", false), mk("b", true)), mk("c", false))
+	ctx := context.Background()
+	if err := p.run(ctx, true); err == nil {
+		t.Fatal("b's failure not reported")
+	}
+	ran = nil
+	if err := p.run(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ran, ""); got != "ca" {
+		t.Fatalf("second round ran %q, want c then a (b dropped, order swapped)", got)
+	}
+}
