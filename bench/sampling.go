@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,13 +16,13 @@ type samples struct {
 	name string
 	xs   []float64
 	err  error
-	// pairedWith is the baseline whose sample i was taken in the same
+	// pairedWith are the baselines whose sample i was taken in the same
 	// round as this one's, back to back (set by pairSamples).
-	pairedWith *samples
+	pairedWith []*samples
 }
 
 // pairSamples declares that v's and base's samples are taken in pairs.
-func pairSamples(v, base *samples) { v.pairedWith = base }
+func pairSamples(v, base *samples) { v.pairedWith = append(v.pairedWith, base) }
 
 func (s *samples) add(x float64) { s.xs = append(s.xs, x) }
 
@@ -53,7 +54,7 @@ func row(name, unit string, v, base *samples, target *report.Target) *report.Row
 	if err != nil {
 		r = report.SkippedRow(name, unit, firstErrLine(err), target)
 		r.Baseline = bm
-	} else if bm != nil && v.pairedWith == base {
+	} else if bm != nil && slices.Contains(v.pairedWith, base) {
 		r = report.NewPairedRow(name, unit, vm, bm, target)
 	} else {
 		r = report.NewRow(name, unit, vm, bm, target)
