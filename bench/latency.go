@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -288,41 +287,15 @@ func waitState(ctx context.Context, c *libvirt.Libvirt, dom libvirt.Domain, want
 }
 
 // generatedConfigTrial starts dom once through lxcvirtd so that it writes
-// its LXC config, copies that config into the raw lxcpath under a name of
-// its own (its own veth name and MAC), and returns a trial that times
-// lxc-start -d on it, then kills it.
+// its LXC config, copies that config into the raw lxcpath, and returns a
+// trial that times lxc-start -d on the copy, then kills it.
 func (b *bench) generatedConfigTrial(ctx context.Context, dom libvirt.Domain, out *samples) (trial, error) {
-	c := b.lx.conn
-	if err := c.DomainCreate(dom); err != nil {
-		return trial{}, fmt.Errorf("create: %w", err)
-	}
-	if err := c.DomainDestroy(dom); err != nil {
-		return trial{}, fmt.Errorf("destroy: %w", err)
-	}
-	conf, err := os.ReadFile(filepath.Join(b.lxPath, dom.Name, "config"))
+	conf, err := generatedConfig(b.lx.conn, b.lxPath, dom)
 	if err != nil {
-		return trial{}, fmt.Errorf("lxcvirtd's config: %w", err)
-	}
-	name := b.prefix + "-rg"
-	spec := newSpec(name)
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(string(conf)), "\n") {
-		k, _, _ := strings.Cut(l, "=")
-		switch strings.TrimSpace(k) {
-		case "lxc.uts.name":
-			l = "lxc.uts.name = " + name
-		case "lxc.net.0.hwaddr":
-			l = "lxc.net.0.hwaddr = " + spec.MAC
-		case "lxc.net.0.veth.pair":
-			continue // LXC names it
-		}
-		lines = append(lines, l)
-	}
-	dir := filepath.Join(b.raw.path, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return trial{}, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+	name := b.prefix + "-rg"
+	if err := b.raw.defineFrom(conf, name); err != nil {
 		return trial{}, err
 	}
 	return trial{name: "raw start/kill, generated config", run: func(ctx context.Context, keep bool) error {
@@ -341,4 +314,20 @@ func (b *bench) generatedConfigTrial(ctx context.Context, dom libvirt.Domain, ou
 		out.skip(err)
 		_ = killAll(context.WithoutCancel(ctx), b.raw.path)
 	}}, nil
+}
+
+// generatedConfig starts dom once through c so that lxcvirtd writes its
+// LXC config under lxcpath, destroys it, and returns the config.
+func generatedConfig(c *libvirt.Libvirt, lxcpath string, dom libvirt.Domain) ([]byte, error) {
+	if err := c.DomainCreate(dom); err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	if err := c.DomainDestroy(dom); err != nil {
+		return nil, fmt.Errorf("destroy: %w", err)
+	}
+	conf, err := os.ReadFile(filepath.Join(lxcpath, dom.Name, "config"))
+	if err != nil {
+		return nil, fmt.Errorf("lxcvirtd's config: %w", err)
+	}
+	return conf, nil
 }

@@ -23,6 +23,20 @@ func (b *bench) findRow(section int, name string, domains int) *report.Row {
 	return nil
 }
 
+// findRowPrefix is findRow by the start of the row's name.
+func (b *bench) findRowPrefix(section int, prefix string) *report.Row {
+	s, ok := b.sections[section]
+	if !ok {
+		return nil
+	}
+	for _, r := range s.Rows {
+		if strings.HasPrefix(r.Name, prefix) && r.Value != nil {
+			return r
+		}
+	}
+	return nil
+}
+
 // notes states facts of this run that the tables alone do not show: how
 // the baseline daemon ran, where a virsh command's time goes, which
 // targets were missed and which costs grow faster than linearly.
@@ -51,6 +65,11 @@ func (b *bench) notes() []string {
 			report.Num(vStart.Value.Summary.Median), report.Num(vVersion.Value.Summary.Median), report.Num(create.Value.Summary.Median)))
 	}
 	out = append(out, singleBinaryNote)
+	if m := b.lxMem; m.daemon.PSS > 0 && m.children.PSS > 0 {
+		out = append(out, fmt.Sprintf("In this run (last reading with N defined) the daemon's mapped files (binary text and data) come to %s MiB of PSS and the plugin's to %s MiB; "+
+			"one shared binary would count its text once, which bounds what that design could save.",
+			report.Num(mib(m.daemon.PSSFile)), report.Num(mib(m.children.PSSFile))))
+	}
 	if busy := b.loadPeak; busy > float64(b.res.Machine.CPUs) {
 		out = append(out, fmt.Sprintf("Other work kept the machine busy during the run (load average up to %.1f on %d CPUs; each section gives its own range): "+
 			"every figure is inflated and noisier than on an idle host; the paired ratios suffer less, and the intervals show how much.", busy, b.res.Machine.CPUs))
@@ -178,7 +197,12 @@ func (b *bench) dominates(r *report.Row) string {
 	case strings.HasPrefix(name, "lxcvirt's memory growth"):
 		return "the per-container state the daemon and plugin keep (records, watchers, goroutines) and Go's heap growth, which comes in steps"
 	case strings.HasPrefix(name, "start rate"):
-		return "the starts themselves (LXC's fork, cgroups, veth on the bridge) share the 2 CPUs with the daemon's and plugin's work per start"
+		if g := b.findRowPrefix(7, "start rate through 8 connections vs lxc-start on the config lxcvirtd generated, every step"); g != nil && g.Baseline != nil && r.Baseline != nil && g.Ratio != nil {
+			return fmt.Sprintf("lxc-start -d itself starts %s containers/s on the config lxcvirtd generates against %s on the plain one (the config's extras: lxcfs mount hook, seccomp profile, device rules, loopback interface); "+
+				"against the generated config lxcvirtd's rate is %.2f× (next row), which is the daemon path's share",
+				report.Num(g.Baseline.Summary.Median), report.Num(r.Baseline.Summary.Median), *g.Ratio)
+		}
+		return "the starts themselves (LXC's fork, cgroups, veth on the bridge) share the CPUs with the daemon's and plugin's work per start"
 	case strings.HasPrefix(name, "lifecycle event latency"):
 		return "the time from init's death to the plugin's notice (reaping through LXC's monitor), then the hop to the daemon and the write to the client"
 	case strings.HasPrefix(name, "re-adoption"):

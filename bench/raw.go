@@ -51,6 +51,31 @@ func (r *rawLXC) define(name, mac string) error {
 	return os.WriteFile(filepath.Join(dir, "config"), []byte(conf), 0o644)
 }
 
+// defineFrom writes name's config as a copy of conf (a config lxcvirtd
+// generated) with name's own hostname and MAC, and the host veth named by
+// LXC.
+func (r *rawLXC) defineFrom(conf []byte, name string) error {
+	mac := newSpec(name).MAC
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(conf)), "\n") {
+		k, _, _ := strings.Cut(l, "=")
+		switch strings.TrimSpace(k) {
+		case "lxc.uts.name":
+			l = "lxc.uts.name = " + name
+		case "lxc.net.0.hwaddr":
+			l = "lxc.net.0.hwaddr = " + mac
+		case "lxc.net.0.veth.pair":
+			continue
+		}
+		lines = append(lines, l)
+	}
+	dir := filepath.Join(r.path, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "config"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
 // start runs lxc-start -d, which in LXC 5 returns once the container runs.
 func (r *rawLXC) start(ctx context.Context, name string) (time.Duration, error) {
 	return command(ctx, "lxc-start", "-P", r.path, "-n", name, "-d")

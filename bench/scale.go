@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -305,16 +306,27 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 	}
 	steps := scaleSteps(n, b.cfg.scaleStep)
 	batch := steps[0]
-	rawNames := make([]string, batch)
-	for i := range rawNames {
-		rawNames[i] = fmt.Sprintf("%s-sr%04d", b.prefix, i)
-		if err := b.raw.define(rawNames[i], newSpec(rawNames[i]).MAC); err != nil {
+	plain := &rawBatch{what: fmt.Sprintf("lxc-start -d, %d at a time", w)}
+	gen := &rawBatch{what: fmt.Sprintf("lxc-start -d on lxcvirtd's generated config, %d at a time", w)}
+	conf, err := generatedConfig(r.conn, r.lxcpath, r.doms[0])
+	if err != nil {
+		return skip(err)
+	}
+	for i := range batch {
+		name := fmt.Sprintf("%s-sr%04d", b.prefix, i)
+		if err := b.raw.define(name, newSpec(name).MAC); err != nil {
 			return err
 		}
+		plain.names = append(plain.names, name)
+		name = fmt.Sprintf("%s-sg%04d", b.prefix, i)
+		if err := b.raw.defineFrom(conf, name); err != nil {
+			return err
+		}
+		gen.names = append(gen.names, name)
 	}
 
 	var (
-		lxRate, rawRate  = &samples{name: "lxcvirtd"}, &samples{name: fmt.Sprintf("lxc-start -d, %d at a time", w)}
+		lxRate           = &samples{name: "lxcvirtd"}
 		xs, pss          []float64 // running count, daemon + plugin PSS (KiB)
 		monPSS           []float64 // PSS of LXC's monitors per container (KiB), per step
 		lastStats        = &samples{name: "lxcvirtd"}
@@ -323,13 +335,14 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 		stopped          error
 		use0, useN       hostUse
 		perStep          []*report.Row
-		rawErr           error
 		probes, statsRep = b.cfg.eventProbes, 5
 	)
+	plain.rate, gen.rate = &samples{name: plain.what}, &samples{name: gen.what}
 	if b.cfg.quick {
 		statsRep = 3
 	}
-	pairSamples(lxRate, rawRate)
+	pairSamples(lxRate, plain.rate)
+	pairSamples(lxRate, gen.rate)
 	m0, err := r.d.memory(isLXCTool)
 	if err != nil {
 		return skip(err)
@@ -342,36 +355,34 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 			return err
 		}
 		doms := r.doms[running:target]
-		rawFirst := k%2 == 0
-		var lxR, rawR float64
-		runRaw := func() {
-			if rawErr != nil {
-				return
-			}
-			names := rawNames[:len(doms)]
-			d, err := parallel(ctx, w, len(names), func(ctx context.Context, _, i int) error {
-				_, err := b.raw.start(ctx, names[i])
-				return err
+		var lxR float64
+		lxStart := func() error {
+			d, err := parallel(ctx, w, len(doms), func(_ context.Context, wk, i int) error {
+				if err := r.conns[wk].DomainCreate(doms[i]); err != nil {
+					return fmt.Errorf("start %s with %d running: %w", doms[i].Name, running, err)
+				}
+				return nil
 			})
 			if err == nil {
-				rawR = float64(len(names)) / d.Seconds()
-			} else {
-				rawErr = err
-				b.log.Warn("scale: raw lxc-start failed; raw baseline dropped", "running", running, "err", firstErrLine(err))
+				lxR = float64(len(doms)) / d.Seconds()
 			}
-			_ = killAll(context.WithoutCancel(ctx), b.raw.path)
+			return err
 		}
-		if rawFirst {
-			runRaw()
+		// The three sides of a step in rotating order, so none always
+		// starts on a host the other two just loaded; the raw batches are
+		// killed again at once, so each starts on the same number running.
+		sides := []func() error{
+			func() error { b.rawStep(ctx, plain, len(doms), running); return nil },
+			func() error { b.rawStep(ctx, gen, len(doms), running); return nil },
+			lxStart,
 		}
-		started := make([]bool, len(doms))
-		d, err := parallel(ctx, w, len(doms), func(_ context.Context, wk, i int) error {
-			if err := r.conns[wk].DomainCreate(doms[i]); err != nil {
-				return fmt.Errorf("start %s with %d running: %w", doms[i].Name, running, err)
+		plain.last, gen.last = 0, 0
+		var err error
+		for j := range sides {
+			if err = sides[(j+k)%len(sides)](); err != nil {
+				break
 			}
-			started[i] = true
-			return nil
-		})
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -382,15 +393,8 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 			b.log.Warn("scale: start failed; the series stops here", "running", running, "err", firstErrLine(err))
 			break
 		}
-		lxR = float64(len(doms)) / d.Seconds()
 		running = target
-		if !rawFirst {
-			runRaw()
-		}
 		lxRate.add(lxR)
-		if rawR > 0 {
-			rawRate.add(rawR)
-		}
 
 		m, err := r.d.memory(isLXCTool)
 		if err != nil {
@@ -419,29 +423,33 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 		}
 		lastStats, lastP = st, ev
 		rate := &samples{name: "lxcvirtd", xs: []float64{lxR}}
-		rawOne := &samples{name: rawRate.name, xs: []float64{rawR}}
-		if rawR == 0 {
-			rawOne.skip(rawErr)
-		}
 		perStep = append(perStep,
-			row("start rate through 8 connections (this step's batch)", "containers/s", rate, rawOne, nil).AtRunning("scale: start rate through 8 connections", running),
+			row("start rate through 8 connections (this step's batch)", "containers/s", rate, plain.one(), nil).AtRunning("scale: start rate through 8 connections", running),
+			row("start rate through 8 connections vs the generated config (this step's batch)", "containers/s", rate, gen.one(), nil).AtRunning("scale: start rate, lxc-start on the generated config", running),
 			row("daemon + plugin PSS", "MiB", &samples{name: "lxcvirtd + plugin", xs: []float64{mib(m.total().PSS)}}, nil, nil).AtRunning("scale: daemon + plugin PSS", running),
 			row("GetAllDomainStats", "ms", st, nil, nil).AtRunning("scale: GetAllDomainStats", running),
 			row("event latency (median)", "ms", ev, nil, nil).AtRunning("scale: lifecycle event latency (median)", running),
 		)
-		b.log.Info("scale: step", "running", running, "start/s", fmt.Sprintf("%.1f", lxR), "raw start/s", fmt.Sprintf("%.1f", rawR),
-			"pss MiB", fmt.Sprintf("%.1f", mib(m.total().PSS)))
+		b.log.Info("scale: step", "running", running, "start/s", fmt.Sprintf("%.1f", lxR), "raw start/s", fmt.Sprintf("%.1f", plain.last),
+			"generated-config start/s", fmt.Sprintf("%.1f", gen.last), "pss MiB", fmt.Sprintf("%.1f", mib(m.total().PSS)))
 	}
 	useN = readHostUse(r.d)
 	sec.Add(perStep...)
 
 	// Figures at the top of the series.
 	top := fmt.Sprintf(" (%d running)", running)
-	startRow := row("start rate through 8 connections, every step"+top, "containers/s", lxRate, rawRate, scaleStartTarget)
-	if rawErr != nil {
-		startRow.Note = "raw baseline dropped: " + firstErrLine(rawErr)
+	startRow := row("start rate through 8 connections, every step"+top, "containers/s", lxRate, plain.rate, scaleStartTarget)
+	genRow := row("start rate through 8 connections vs lxc-start on the config lxcvirtd generated, every step"+top, "containers/s", lxRate, gen.rate, nil).
+		WithNote("the same containers started by hand at the same parallelism: the ratio is the daemon path alone")
+	for _, p := range []struct {
+		r  *report.Row
+		rb *rawBatch
+	}{{startRow, plain}, {genRow, gen}} {
+		if p.rb.err != nil {
+			p.r.Note = "raw baseline dropped: " + firstErrLine(p.rb.err)
+		}
 	}
-	sec.Add(startRow)
+	sec.Add(startRow, genRow)
 	if iv, err := stats.SlopeCI(xs, pss); err == nil {
 		sec.Add(report.NewFigureRow("lxcvirt's memory growth per running container (slope of daemon + plugin PSS)"+top, "KiB",
 			"least-squares slope over the steps", iv, scaleGrowthTarget))
@@ -462,6 +470,48 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 	b.readoption(ctx, r, sec, top)
 	b.scaleNotes = append(b.scaleNotes, capacityNotes(use0, useN, running, n, stopped)...)
 	return nil
+}
+
+// rawBatch is a raw baseline of the scale series: the names it starts
+// (one batch) and the rate at each step.
+type rawBatch struct {
+	what  string
+	names []string
+	rate  *samples
+	last  float64 // this step's rate, 0 when not measured
+	err   error   // why the baseline was dropped
+}
+
+// one is this step's rate as a one-sample measure.
+func (rb *rawBatch) one() *samples {
+	s := &samples{name: rb.what, xs: []float64{rb.last}}
+	if rb.last == 0 {
+		s.xs = nil
+		s.skip(cmp.Or(rb.err, errors.New("not measured")))
+	}
+	return s
+}
+
+// rawStep starts n of rb's containers with lxc-start -d, w at a time,
+// records the rate, and kills them again. A failure drops the baseline for
+// the rest of the series.
+func (b *bench) rawStep(ctx context.Context, rb *rawBatch, n, running int) {
+	if rb.err != nil {
+		return
+	}
+	names := rb.names[:n]
+	d, err := parallel(ctx, b.cfg.concurrency, n, func(ctx context.Context, _, i int) error {
+		_, err := b.raw.start(ctx, names[i])
+		return err
+	})
+	if err == nil {
+		rb.last = float64(n) / d.Seconds()
+		rb.rate.add(rb.last)
+	} else if ctx.Err() == nil {
+		rb.err = err
+		b.log.Warn("scale: raw baseline dropped", "baseline", rb.what, "running", running, "err", firstErrLine(err))
+	}
+	_ = killAll(context.WithoutCancel(ctx), b.raw.path)
 }
 
 // eventProbes SIGKILLs the init of count running containers, one at a
