@@ -65,18 +65,22 @@ type hostLimit struct {
 	what  string
 	limit float64
 	use   func(hostUse) float64
+	// fixedPer is the use per container when it is known by construction
+	// (one veth each), rather than measured as a difference that other
+	// work on the host also moves.
+	fixedPer float64
 }
 
 func hostLimits(u hostUse) []hostLimit {
 	userInstances := float64(readInt("/proc/sys/fs/inotify/max_user_instances"))
 	return []hostLimit{
-		{"threads (kernel.pid_max)", float64(min(readInt("/proc/sys/kernel/pid_max"), readInt("/proc/sys/kernel/threads-max"))), func(u hostUse) float64 { return float64(u.tasks) }},
-		{"ptys (kernel.pty.max)", float64(readInt("/proc/sys/kernel/pty/max")), func(u hostUse) float64 { return float64(u.ptys) }},
-		{"bridge ports (" + bridge + ": 1023 at most)", bridgePorts, func(u hostUse) float64 { return float64(u.ports) }},
-		{"inotify instances of root (fs.inotify.max_user_instances)", userInstances, func(u hostUse) float64 { return float64(u.inotify) }},
-		{"open files (fs.file-max)", float64(readInt("/proc/sys/fs/file-max")), func(u hostUse) float64 { return float64(u.files) }},
-		{"the daemon's and plugin's descriptors (RLIMIT_NOFILE)", float64(u.daemonNOFD), func(u hostUse) float64 { return float64(u.daemonFDs) }},
-		{"memory (MemAvailable, KiB)", float64(u.memAvail), func(hostUse) float64 { return 0 }},
+		{"threads (kernel.pid_max)", float64(min(readInt("/proc/sys/kernel/pid_max"), readInt("/proc/sys/kernel/threads-max"))), func(u hostUse) float64 { return float64(u.tasks) }, 0},
+		{"ptys (kernel.pty.max)", float64(readInt("/proc/sys/kernel/pty/max")), func(u hostUse) float64 { return float64(u.ptys) }, 0},
+		{"bridge ports (" + bridge + ": 1023 at most)", bridgePorts, func(u hostUse) float64 { return float64(u.ports) }, 1},
+		{"inotify instances of root (fs.inotify.max_user_instances)", userInstances, func(u hostUse) float64 { return float64(u.inotify) }, 0},
+		{"open files (fs.file-max)", float64(readInt("/proc/sys/fs/file-max")), func(u hostUse) float64 { return float64(u.files) }, 0},
+		{"the daemon's and plugin's descriptors (RLIMIT_NOFILE)", float64(u.daemonNOFD), func(u hostUse) float64 { return float64(u.daemonFDs) }, 0},
+		{"memory (MemAvailable, KiB)", float64(u.memAvail), func(hostUse) float64 { return 0 }, 0},
 	}
 }
 
@@ -101,6 +105,9 @@ func capacityNotes(u0, u1 hostUse, running, asked int, stopped error) []string {
 	for _, l := range hostLimits(u1) {
 		per := (l.use(u1) - l.use(u0)) / float64(running)
 		left := l.limit - l.use(u1)
+		if l.fixedPer > 0 {
+			per = l.fixedPer
+		}
 		if l.what == "memory (MemAvailable, KiB)" {
 			per = float64(u0.memAvail-u1.memAvail) / float64(running)
 			left = float64(u1.memAvail)
@@ -123,7 +130,7 @@ func capacityNotes(u0, u1 hostUse, running, asked int, stopped error) []string {
 		}
 		parts = append(parts, e.what+": "+h)
 	}
-	out = append(out, fmt.Sprintf("Host capacity for running busybox containers, extrapolated from what %d of them consumed: %s.", running, strings.Join(parts, "; ")))
+	out = append(out, fmt.Sprintf("Host capacity for running busybox containers, extrapolated from what %d of them consumed (differences of host-wide counters, which other work on the machine moves too; a bridge port per container by construction): %s.", running, strings.Join(parts, "; ")))
 	if best >= 0 {
 		out = append(out, fmt.Sprintf("The first limit this machine reaches is %s, at about %.0f running containers.", ests[best].what, ests[best].holds))
 	}

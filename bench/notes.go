@@ -111,7 +111,6 @@ func (b *bench) notes() []string {
 	if len(unmeasured) > 0 {
 		out = append(out, "Targets not measured: "+strings.Join(unmeasured, "; ")+".")
 	}
-	out = append(out, b.scaleNotes...)
 	var super []string
 	for _, g := range b.res.Growth {
 		if g.Class == stats.SuperLinear {
@@ -163,11 +162,12 @@ func (b *bench) dominates(r *report.Row) string {
 	name := r.Name
 	switch {
 	case strings.HasPrefix(name, "domain create"):
-		if g := b.findRow(1, "raw: lxc-start -d on lxcvirtd's generated config", 0); g != nil && r.Baseline != nil && r.Value != nil {
-			return fmt.Sprintf("%s; lxc-start -d itself takes %s ms on the config lxcvirtd generates against %s ms on the plain one, so the config's extras "+
-				"(lxcfs mount hook, seccomp profile, device rules, loopback interface) cost %s ms and the daemon path (client → daemon → plugin, config write) %s ms",
-				delta(), report.Num(g.Value.Summary.Median), report.Num(r.Baseline.Summary.Median),
-				report.Num(g.Value.Summary.Median-r.Baseline.Summary.Median), report.Num(r.Value.Summary.Median-g.Value.Summary.Median))
+		g := b.findRow(1, "raw: lxc-start -d on lxcvirtd's generated config", 0)
+		same := b.findRow(1, "domain create vs lxc-start -d on the config lxcvirtd generated", 0)
+		if g != nil && same != nil && same.RatioCI != nil && r.Baseline != nil {
+			return fmt.Sprintf("%s; lxc-start -d itself takes %s ms on the config lxcvirtd generates against %s ms on the plain one (the config's extras: "+
+				"lxcfs mount hook, seccomp profile, device rules, loopback interface), and against lxc-start on that same config the create call's ratio is %.2f× (95%% CI %.2f–%.2f): the daemon path's own share",
+				delta(), report.Num(g.Value.Summary.Median), report.Num(r.Baseline.Summary.Median), *same.Ratio, same.RatioCI.Lo, same.RatioCI.Hi)
 		}
 		fallthrough
 	case strings.HasPrefix(name, "domain destroy"), strings.HasPrefix(name, "domain shutdown"):

@@ -44,9 +44,6 @@ type bench struct {
 	// is its highest value.
 	load     *loadWatch
 	loadPeak float64
-	// scaleNotes are the scale series' findings for the notes (capacity,
-	// why the series stopped).
-	scaleNotes []string
 	// sectionLoad is the lowest and highest load while each section's
 	// phases ran.
 	sectionLoad map[int][2]float64
@@ -118,7 +115,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
-	b.res = &report.Results{Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
+	b.res = &report.Results{Format: report.Format, Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
 	loadAtStart := loadAverage()
 	if cfg.quick {
 		b.res.Mode = "quick"
@@ -357,6 +354,10 @@ func (b *bench) keepEarlierSections() error {
 	if err := json.Unmarshal(data, &old); err != nil {
 		return fmt.Errorf("earlier results.json: %w", err)
 	}
+	if old.Format != report.Format {
+		b.log.Warn("the earlier results.json is of another format (its targets were judged otherwise); its sections are not kept", "format", old.Format)
+		return nil
+	}
 	have := map[int]bool{}
 	for _, s := range b.res.Sections {
 		have[s.ID] = true
@@ -369,6 +370,7 @@ func (b *bench) keepEarlierSections() error {
 			s.Measured = fmt.Sprintf("%s UTC (%s mode)", old.Date.UTC().Format("2006-01-02 15:04"), old.Mode)
 		}
 		b.res.Sections = append(b.res.Sections, s)
+		b.sections[s.ID] = s // for the notes' list of targets
 	}
 	slices.SortFunc(b.res.Sections, func(x, y *report.Section) int { return x.ID - y.ID })
 	return nil

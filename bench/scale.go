@@ -284,7 +284,7 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 	n, w := b.cfg.scale, b.cfg.concurrency
 	skip := func(err error) error {
 		sec.Add(report.SkippedRow(fmt.Sprintf("running series to %d", n), "—", firstErrLine(err), nil))
-		b.scaleNotes = append(b.scaleNotes, "The running series did not run: "+err.Error())
+		sec.Notes = append(sec.Notes, "The running series did not run: "+err.Error())
 		return nil
 	}
 	r, err := b.newRig(ctx, "scale")
@@ -468,7 +468,7 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 		sec.Add(report.SkippedRow("lifecycle event latency, p99"+top, "ms", firstErrLine(err), scaleEventTarget))
 	}
 	b.readoption(ctx, r, sec, top)
-	b.scaleNotes = append(b.scaleNotes, capacityNotes(use0, useN, running, n, stopped)...)
+	sec.Notes = append(sec.Notes, capacityNotes(use0, useN, running, n, stopped)...)
 	return nil
 }
 

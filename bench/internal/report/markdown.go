@@ -66,6 +66,7 @@ func (r *Results) Markdown() string {
 				notes = append(notes, fmt.Sprintf("%s: %s", row.label(), row.Note))
 			}
 		}
+		notes = append(notes, sec.Notes...)
 		if len(notes) > 0 {
 			w("\n")
 			for _, n := range notes {

@@ -16,8 +16,13 @@ import (
 	"github.com/lxcvirt/lxcvirt/bench/internal/stats"
 )
 
+// Format is the version of results.json this package writes: 2 has
+// paired ratios with intervals and judges targets on them.
+const Format = 2
+
 // Results is everything one run measured.
 type Results struct {
+	Format   int        `json:"format"`
 	Date     time.Time  `json:"date"`
 	Mode     string     `json:"mode"` // "full" or "quick"
 	Runs     int        `json:"runs"`
@@ -66,6 +71,8 @@ type Section struct {
 	// when a partial run kept it; empty for this run's sections.
 	Measured string `json:"measured,omitempty"`
 	Rows     []*Row `json:"rows"`
+	// Notes are findings of the section's own (shown under its table).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Add appends rows to the section.
