@@ -206,9 +206,9 @@ func (b *bench) dominates(r *report.Row) string {
 	case strings.HasPrefix(name, "lifecycle event latency"):
 		return "the time from init's death to the plugin's notice (reaping through LXC's monitor), then the hop to the daemon and the write to the client"
 	case strings.HasPrefix(name, "re-adoption"):
-		return "the plugin's start and its look at every container LXC runs under the lxcpath"
+		return "the new daemon's and plugin's start and the plugin's look at every container that runs; the scale section's notes split its time into the two processes' CPU and the lxc-* processes forked"
 	case strings.HasPrefix(name, "GetAllDomainStats"):
-		return "reading every container's cgroup files"
+		return "the per-container reads behind each record; the scale section's notes split a call into the daemon's and plugin's CPU and the processes forked"
 	}
 	return ""
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -248,6 +250,56 @@ func (r *rig) killPlugin(ctx context.Context, want map[string]int32) (time.Durat
 	}
 }
 
+// cost is where an operation's time went: the CPU the daemon and its
+// plugin used, and the processes forked on the host meanwhile (the lxc-*
+// commands the plugin runs; other work on the host adds to the count).
+type cost struct {
+	daemonCPU, pluginCPU time.Duration
+	forks                int64
+}
+
+// cost reads the counters now (differences give an operation's cost).
+func (r *rig) cost() cost {
+	c := cost{forks: forks()}
+	if ns, err := cpuNs(r.d.pid()); err == nil {
+		c.daemonCPU = time.Duration(ns)
+	}
+	if pid, err := r.pluginPID(); err == nil {
+		if ns, err := cpuNs(pid); err == nil {
+			c.pluginCPU = time.Duration(ns)
+		}
+	}
+	return c
+}
+
+func (c cost) since(c0 cost) cost {
+	return cost{c.daemonCPU - c0.daemonCPU, c.pluginCPU - c0.pluginCPU, c.forks - c0.forks}
+}
+
+// per divides the cost among n operations.
+func (c cost) per(n int) cost {
+	if n <= 0 {
+		return cost{}
+	}
+	return cost{c.daemonCPU / time.Duration(n), c.pluginCPU / time.Duration(n), c.forks / int64(n)}
+}
+
+func (c cost) String() string {
+	return fmt.Sprintf("the daemon's CPU %s ms, the plugin's %s ms, %d processes forked on the host",
+		report.Num(ms(c.daemonCPU)), report.Num(ms(c.pluginCPU)), c.forks)
+}
+
+// forks is the number of processes forked on the host since boot.
+func forks() int64 {
+	for _, line := range strings.Split(readTrim("/proc/stat"), "\n") {
+		if v, ok := strings.CutPrefix(line, "processes "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // scaleSteps are the running counts the series measures at: every step up
 // to n, n last.
 func scaleSteps(n, step int) []int {
@@ -339,6 +391,7 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 		use0, useN       hostUse
 		perStep          []*report.Row
 		probes, statsRep = b.cfg.eventProbes, 5
+		statsCost        cost // per GetAllDomainStats call, at the last step
 	)
 	plain.rate, gen.rate = &samples{name: plain.what}, &samples{name: gen.what}
 	if b.cfg.quick {
@@ -409,6 +462,7 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 			monPSS = append(monPSS, float64(mon.PSS))
 		}
 		st := &samples{name: "lxcvirtd"}
+		c0 := r.cost()
 		for range statsRep {
 			t, err := timed(func() error { return allStats(r.conn, running, false) })
 			if err != nil {
@@ -417,6 +471,7 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 			}
 			st.add(t)
 		}
+		statsCost = r.cost().since(c0).per(len(st.xs))
 		ev := &samples{name: lastP.name}
 		if k == len(steps)-1 {
 			probes = b.cfg.topProbes // the p99 target's sample
@@ -469,6 +524,10 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 			report.NewQuantileRow("lifecycle event latency, p99"+top, "ms", "p99", 0.99, m, scaleEventTarget))
 	} else {
 		sec.Add(report.SkippedRow("lifecycle event latency, p99"+top, "ms", firstErrLine(err), scaleEventTarget))
+	}
+	if len(lastStats.xs) > 0 {
+		sec.Notes = append(sec.Notes, fmt.Sprintf("Where GetAllDomainStats's time goes with %d running (per call, median %s ms): %s.",
+			running, report.Num(stats.Quantile(lastStats.xs, 0.5)), statsCost))
 	}
 	b.readoption(ctx, r, sec, top)
 	sec.Notes = append(sec.Notes, capacityNotes(use0, useN, running, n, stopped)...)
@@ -560,6 +619,7 @@ func (b *bench) eventProbes(ctx context.Context, r *rig, feed *eventFeed, count 
 func (b *bench) readoption(ctx context.Context, r *rig, sec *report.Section, top string) {
 	fromKill := &samples{name: "lxcvirtd"}
 	fromLaunch := &samples{name: "lxcvirtd"}
+	var readopt cost
 	plugin := &samples{name: "lxcvirtd"}
 	for range b.cfg.readoptReps {
 		want, err := activeIDs(r.conn)
@@ -575,6 +635,7 @@ func (b *bench) readoption(ctx context.Context, r *rig, sec *report.Section, top
 			break
 		}
 		killed := time.Since(t0)
+		f0 := forks()
 		took, err := r.restart(ctx, want)
 		if err != nil {
 			fromKill.skip(err)
@@ -583,6 +644,12 @@ func (b *bench) readoption(ctx context.Context, r *rig, sec *report.Section, top
 		}
 		fromKill.add(ms(killed + took))
 		fromLaunch.add(ms(took))
+		readopt = r.cost() // the new processes' whole lives so far
+		readopt.forks = forks() - f0
+	}
+	if len(fromLaunch.xs) > 0 {
+		sec.Notes = append(sec.Notes, fmt.Sprintf("Where re-adoption's time goes after the daemon's kill -9 (last repetition, %s ms from the launch): %s, counting the new daemon's and plugin's whole lives until the listing was right.",
+			report.Num(fromLaunch.xs[len(fromLaunch.xs)-1]), readopt))
 	}
 	for range b.cfg.readoptReps {
 		want, err := activeIDs(r.conn)
