@@ -33,6 +33,8 @@ func (r *Results) Markdown() string {
 		w("| %s | %s |\n", kv[0], cell(kv[1]))
 	}
 
+	r.targetsMarkdown(w)
+
 	growthDone := false
 	for _, sec := range r.Sections {
 		if sec.ID > 5 && !growthDone {
@@ -92,6 +94,55 @@ func (r *Results) Markdown() string {
 		w("\n![scale series: figures vs running containers](%s)\n", r.ScalePlot)
 	}
 	return b.String()
+}
+
+// targetsMarkdown renders every row that has a target, in one table.
+func (r *Results) targetsMarkdown(w func(string, ...any)) {
+	var rows []string
+	for _, sec := range r.Sections {
+		for _, row := range sec.Rows {
+			if row.Target == nil {
+				continue
+			}
+			size := "—"
+			if row.Domains > 0 {
+				size = row.Size()
+			}
+			fig, iv, met := "—", "—", "not measured"
+			var ci *stats.Interval
+			switch {
+			case row.Target.Absolute && row.Figure != nil:
+				ci = row.Figure
+				fig = Num(ci.Estimate) + " " + row.Unit
+			case !row.Target.Absolute && row.RatioCI != nil:
+				ci = row.RatioCI
+				fig = fmt.Sprintf("%.2f×", ci.Estimate)
+			}
+			switch {
+			case ci == nil:
+			case row.Target.Absolute:
+				iv = Num(ci.Lo) + "–" + Num(ci.Hi)
+			default:
+				iv = fmt.Sprintf("%.2f–%.2f", ci.Lo, ci.Hi)
+			}
+			if row.Met != nil {
+				met = "no"
+				if *row.Met {
+					met = "**yes**"
+				}
+			}
+			rows = append(rows, fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s | %s |", sec.ID, cell(row.Name), size, fig, iv,
+				row.Target, met, cell(row.Dominates)))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	w("\n## Targets\n\nEvery row with a target, from the sections below: the figure (a ratio against its baseline, or the row's own value) with its bootstrap 95%% interval; met only when the whole interval is on the target's side.\n\n")
+	w("| § | measurement | size | figure | 95%% CI | target | met | what dominates (missed targets) |\n|--:|---|--:|--:|--:|--:|:-:|---|\n")
+	for _, l := range rows {
+		w("%s\n", l)
+	}
 }
 
 // growthMarkdown renders section 5, the growth table.

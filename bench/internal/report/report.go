@@ -179,6 +179,8 @@ type Row struct {
 	Met     *bool   `json:"met,omitempty"`
 	Skipped string  `json:"skipped,omitempty"`
 	Note    string  `json:"note,omitempty"`
+	// Dominates says, for a missed target, where the time or memory goes.
+	Dominates string `json:"dominates,omitempty"`
 }
 
 // AxisRunning marks a row whose size is the number of running containers.

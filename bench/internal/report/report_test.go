@@ -136,6 +136,8 @@ func TestMarkdown(t *testing.T) {
 		"| stats | — | ms | skipped: daemon unavailable |",
 		"## 5. Cost growth",
 		"| virsh list --all | libvirtd | ms | 10: 30.1, 100: 40.0, 1000: 1030 |",
+		"## Targets",
+		"| 2 | virsh list --all | 1000 domains | 0.07× | 0.07–0.07 | ≤ 0.75× | **yes** |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
