@@ -349,6 +349,7 @@ func (b *bench) phaseScale(ctx context.Context) error {
 		return nil
 	}
 	if b.cfg.scale > 0 {
+		b.raisePtyMax(sec)
 		if err := b.scaleRunning(ctx, sec); err != nil {
 			return err
 		}
@@ -357,6 +358,32 @@ func (b *bench) phaseScale(ctx context.Context) error {
 		return b.scaleDefinedSeries(ctx, sec)
 	}
 	return nil
+}
+
+// ptysPerContainer is a generous bound on the ptys one running container
+// takes (its tty, its console, the plugin's console relay: about four
+// were seen), for raising kernel.pty.max ahead of a scale run.
+const ptysPerContainer = 8
+
+// raisePtyMax raises kernel.pty.max for the run when the scale series
+// could need more ptys than it allows (4096 by default: about a thousand
+// containers), and restores it at cleanup. The kernel's limit is a
+// setting, not a property of the machine worth measuring.
+func (b *bench) raisePtyMax(sec *report.Section) {
+	const knob = "/proc/sys/kernel/pty/max"
+	was := readInt(knob)
+	need := readInt("/proc/sys/kernel/pty/nr") + ptysPerContainer*(b.cfg.scale+b.cfg.scaleStep+max(1, (b.cfg.scale+9)/10))
+	if was == 0 || need <= was {
+		return
+	}
+	if err := os.WriteFile(knob, []byte(strconv.Itoa(need)), 0o644); err != nil {
+		b.log.Warn("cannot raise kernel.pty.max", "from", was, "to", need, "err", err)
+		return
+	}
+	b.cl.Add("restore kernel.pty.max", func(context.Context) error {
+		return os.WriteFile(knob, []byte(strconv.Itoa(was)), 0o644)
+	})
+	sec.Notes = append(sec.Notes, fmt.Sprintf("kernel.pty.max was raised from %d to %d for the run (restored after): with about four ptys per container the default allows about a thousand.", was, need))
 }
 
 // scaleRunning brings a rig to cfg.scale running containers step by step.
