@@ -130,6 +130,11 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 		}
 	}
 
+	if len(trials) == 2 {
+		trials = []trial{pair("define event", trials[0], trials[1])}
+		pairSamples(lxDefine, lvDefine)
+	}
+
 	lxRun := []*samples{lxStart, call, lxExt, extStop}
 	if f := feeds[b.lx]; f == nil {
 		err := b.lx.err
@@ -147,6 +152,8 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 		}
 	} else {
 		trials = append(trials, b.lxEventTrials(f, dom, lxStart, call, lxExt, extStop)...)
+		pairSamples(lxStart, call) // each event and its call in the same trial
+		pairSamples(lxExt, extStop)
 	}
 	if len(trials) > 0 {
 		if err := b.rounds(ctx, "event latency", b.cfg.runs, trials...); err != nil {
