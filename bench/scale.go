@@ -665,11 +665,31 @@ func (b *bench) eventProbes(ctx context.Context, r *rig, feed *eventFeed, count 
 		if err := waitState(ctx, r.conn, info, libvirt.DomainShutoff, 30*time.Second); err != nil {
 			return err
 		}
-		if err := r.conn.DomainCreate(info); err != nil {
-			return fmt.Errorf("start %s again: %w", dom.Name, err)
+		if err := startAgain(ctx, r.conn, info); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// startAgain starts a domain that was just killed, retrying for a few
+// seconds while LXC may still be tearing its last run down.
+func startAgain(ctx context.Context, c *libvirt.Libvirt, dom libvirt.Domain) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := c.DomainCreate(dom)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("start %s again: %w", dom.Name, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // readoption kills the daemon (then the plugin) with SIGKILL and times
