@@ -40,6 +40,10 @@ type bench struct {
 	lxChildren []string
 	// lxMem is lxcvirtd's last memory reading with N defined.
 	lxMem memory
+	// The scale series' top: how many ran, and where a GetAllDomainStats
+	// call's and the daemon's re-adoption's time went there.
+	scaleRunningTop                  int
+	scaleStatsCost, scaleReadoptCost cost
 	// load watches the 1-minute load average through the run; loadPeak
 	// is its highest value.
 	load     *loadWatch

@@ -579,6 +579,8 @@ func (b *bench) scaleRunning(ctx context.Context, sec *report.Section) error {
 	} else {
 		sec.Add(report.SkippedRow("lifecycle event latency, p99"+top, "ms", firstErrLine(err), scaleEventTarget))
 	}
+	b.scaleRunningTop = running
+	b.scaleStatsCost = statsCost
 	if len(lastStats.xs) > 0 {
 		sec.Notes = append(sec.Notes, fmt.Sprintf("Where GetAllDomainStats's time goes with %d running (per call, median %s ms): %s.",
 			running, report.Num(stats.Quantile(lastStats.xs, 0.5)), statsCost))
@@ -724,6 +726,7 @@ func (b *bench) readoption(ctx context.Context, r *rig, sec *report.Section, top
 		fromLaunch.add(ms(took))
 		readopt = r.cost() // the new processes' whole lives so far
 		readopt.forks = forks() - f0
+		b.scaleReadoptCost = readopt
 	}
 	if len(fromLaunch.xs) > 0 {
 		sec.Notes = append(sec.Notes, fmt.Sprintf("Where re-adoption's time goes after the daemon's kill -9 (last repetition, %s ms from the launch): %s, counting the new daemon's and plugin's whole lives until the listing was right.",
