@@ -44,12 +44,12 @@ deps:
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## install: the daemon, its driver plugin, systemd units and config file under DESTDIR
+## install: the daemon, its driver plugin, lxcvirt-import, systemd units and config file under DESTDIR
 ## and PREFIX (default /usr/local); an existing config file is kept
 install:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/static/ ./cmd/lxcvirtd ./cmd/lxcvirt-driver-lxc
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/static/ ./cmd/lxcvirtd ./cmd/lxcvirt-driver-lxc ./cmd/lxcvirt-import
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/lxcvirt
-	install -m 0755 $(BIN)/static/lxcvirtd $(DESTDIR)$(SBINDIR)/lxcvirtd
+	install -m 0755 $(BIN)/static/lxcvirtd $(BIN)/static/lxcvirt-import $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BIN)/static/lxcvirt-driver-lxc $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc
 	install -m 0644 dist/lxcvirtd.socket dist/lxcvirtd-ro.socket $(DESTDIR)$(UNITDIR)/
 	sed -e 's|/usr/sbin/lxcvirtd|$(SBINDIR)/lxcvirtd|' -e 's|/etc/lxcvirt/|$(SYSCONFDIR)/lxcvirt/|' \
@@ -63,7 +63,7 @@ install:
 
 ## uninstall: remove what make install put there, except the config file
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/lxcvirtd $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc \
+	rm -f $(DESTDIR)$(SBINDIR)/lxcvirtd $(DESTDIR)$(SBINDIR)/lxcvirt-import $(DESTDIR)$(PKGLIBDIR)/lxcvirt-driver-lxc \
 		$(DESTDIR)$(UNITDIR)/lxcvirtd.service $(DESTDIR)$(UNITDIR)/lxcvirtd.socket $(DESTDIR)$(UNITDIR)/lxcvirtd-ro.socket
 	-rmdir $(DESTDIR)$(PKGLIBDIR)
 

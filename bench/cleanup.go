@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// cleanupTimeout bounds all of the cleanup together; it runs after an
-// interrupt, so it cannot use the run's (cancelled) context.
-const cleanupTimeout = 2 * time.Minute
+// cleanupTimeout bounds all of the cleanup together (a scale run may
+// leave a thousand containers); it runs after an interrupt, so it cannot
+// use the run's (cancelled) context.
+const cleanupTimeout = 10 * time.Minute
 
 // cleanups is a stack of undo steps: everything the run creates (temp dirs,
 // daemons, containers, host directories) registers how to remove it, and

@@ -120,26 +120,28 @@ func (d *daemon) closeConns() {
 	d.conns = nil
 }
 
-// memory is the daemon's RSS and the RSS of its helper children (the
+// memory is the daemon's memory and that of its helper children (the
 // driver plugin), in KiB.
 type memory struct {
-	daemon   int64
-	children int64
+	daemon   memUse
+	children memUse
 	names    []string
 }
 
+func (m memory) total() memUse { return m.daemon.plus(m.children) }
+
 func (d *daemon) memory(ignore func(childProc) bool) (memory, error) {
-	self, err := rssKiB(d.pid())
+	self, err := smapsRollup(d.pid())
 	if err != nil {
-		return memory{}, fmt.Errorf("%s rss: %w", d.name, err)
+		return memory{}, fmt.Errorf("%s memory: %w", d.name, err)
 	}
 	m := memory{daemon: self}
 	for _, c := range children(d.pid()) {
 		if ignore != nil && ignore(c) {
 			continue
 		}
-		if kib, err := rssKiB(c.PID); err == nil {
-			m.children += kib
+		if u, err := smapsRollup(c.PID); err == nil {
+			m.children = m.children.plus(u)
 			m.names = append(m.names, c.Name)
 		}
 	}
@@ -198,8 +200,22 @@ func tail(path string, n int) string {
 }
 
 // startLxcvirtd runs bin/lxcvirtd on a private socket, state dir and
-// lxcpath under dir.
+// lxcpath under dir, and waits until it serves.
 func startLxcvirtd(ctx context.Context, bin, dir string) (*daemon, error) {
+	d, err := launchLxcvirtd(ctx, bin, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.waitReady(ctx, 20*time.Second); err != nil {
+		_ = d.stop(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return d, nil
+}
+
+// launchLxcvirtd starts bin/lxcvirtd as startLxcvirtd does, without
+// waiting for it (a restart the caller times itself).
+func launchLxcvirtd(ctx context.Context, bin, dir string) (*daemon, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("lxcvirtd binary: %w (run make build)", err)
 	}
@@ -215,16 +231,22 @@ func startLxcvirtd(ctx context.Context, bin, dir string) (*daemon, error) {
 	if help, _ := exec.CommandContext(ctx, bin, "--help").CombinedOutput(); strings.Contains(string(help), "-run-dir") {
 		args = append(args, "--run-dir", run)
 	}
-	cmd := exec.Command(bin, args...)
-	d, err := launch("lxcvirtd", sock, filepath.Join(dir, "lxcvirtd.log"), cmd)
-	if err != nil {
-		return nil, err
+	return launch("lxcvirtd", sock, filepath.Join(dir, "lxcvirtd.log"), exec.Command(bin, args...))
+}
+
+// kill sends SIGKILL to the daemon alone (its plugin dies with it, by
+// Pdeathsig) and waits until it has been reaped.
+func (d *daemon) kill(ctx context.Context) error {
+	d.closeConns()
+	if err := d.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
 	}
-	if err := d.waitReady(ctx, 20*time.Second); err != nil {
-		_ = d.stop(context.WithoutCancel(ctx))
-		return nil, err
+	select {
+	case <-d.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return d, nil
 }
 
 // errNoSupport reports whether a libvirt call failed with VIR_ERR_NO_SUPPORT.

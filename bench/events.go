@@ -25,14 +25,14 @@ type eventFeed struct {
 // subscribe opens a dedicated connection and registers for lifecycle
 // events; a server without events fails here, which is how support is
 // detected.
-func subscribe(ctx context.Context, s *side) (*eventFeed, error) {
-	c, err := s.d.dial(ctx)
+func subscribe(ctx context.Context, d *daemon) (*eventFeed, error) {
+	c, err := d.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
 	evs, err := c.LifecycleEvents(ctx)
 	if err != nil {
-		s.d.disconnect(c)
+		d.disconnect(c)
 		return nil, fmt.Errorf("register for lifecycle events: %w", err)
 	}
 	f := &eventFeed{ch: make(chan stamped, 4096)}
@@ -91,7 +91,7 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 		if !s.ok() {
 			continue
 		}
-		f, err := subscribe(ctx, s)
+		f, err := subscribe(ctx, s.d)
 		if err != nil {
 			b.log.Info("no events", "daemon", s.name, "err", firstErrLine(err))
 			continue
@@ -130,6 +130,11 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 		}
 	}
 
+	if len(trials) == 2 {
+		trials = []trial{pair("define event", trials[0], trials[1])}
+		pairSamples(lxDefine, lvDefine)
+	}
+
 	lxRun := []*samples{lxStart, call, lxExt, extStop}
 	if f := feeds[b.lx]; f == nil {
 		err := b.lx.err
@@ -147,6 +152,8 @@ func (b *bench) phaseEvents(ctx context.Context) error {
 		}
 	} else {
 		trials = append(trials, b.lxEventTrials(f, dom, lxStart, call, lxExt, extStop)...)
+		pairSamples(lxStart, call) // each event and its call in the same trial
+		pairSamples(lxExt, extStop)
 	}
 	if len(trials) > 0 {
 		if err := b.rounds(ctx, "event latency", b.cfg.runs, trials...); err != nil {

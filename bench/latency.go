@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -10,8 +12,9 @@ import (
 	"github.com/lxcvirt/lxcvirt/bench/internal/report"
 )
 
-// latencyTarget is the ceiling for the daemon path over raw lxc-*.
-var latencyTarget = report.AtMost(1.10)
+// latencyTarget is the ceiling for the daemon path over the raw lxc-*
+// command that does the same work to the same end point.
+var latencyTarget = report.AtMost(1.05)
 
 // phaseLatency measures section 1: start, destroy and shutdown through a
 // connected client against lxc-start/lxc-stop, plus whole-process virsh.
@@ -28,6 +31,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		lxShutdown   = &samples{name: "lxcvirtd"}
 		lxTeardown   = &samples{name: "lxcvirtd"}
 		lxCycle      = &samples{name: "lxcvirtd"}
+		genStart     = &samples{name: "lxc-start -d on lxcvirtd's generated config"}
 		virshStart   = &samples{name: "virsh start"}
 		virshDestroy = &samples{name: "virsh destroy"}
 		lxVersion    = &samples{name: "virsh version against lxcvirtd"}
@@ -37,7 +41,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 	if err := b.raw.define(rawName, newSpec(rawName).MAC); err != nil {
 		return err
 	}
-	trials := []trial{
+	rawTrials := []trial{
 		{name: "raw start/kill", run: func(ctx context.Context, keep bool) error {
 			ts, err := b.raw.start(ctx, rawName)
 			if err != nil {
@@ -88,11 +92,13 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 			_ = killAll(context.WithoutCancel(ctx), b.raw.path)
 		}},
 	}
-	trials = append(trials, b.both("virsh version", lxVersion, lvVersion, func(s *side) measureFn {
+	trials := b.both("virsh version", lxVersion, lvVersion, func(s *side) measureFn {
 		return func(ctx context.Context) (float64, error) { return virshMs(ctx, s, "version") }
-	})...)
+	})
 
 	lxAll := []*samples{lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy}
+	var lxTrials []trial
+	var genTrial *trial
 	if !b.lx.ok() {
 		for _, s := range lxAll {
 			s.skip(b.lx.unavailable())
@@ -105,7 +111,32 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 				s.skip(fmt.Errorf("define: %w", err))
 			}
 		} else {
-			trials = append(trials, b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy)...)
+			lxTrials = b.lxLatencyTrials(dom, lxCreate, lxDestroy, lxShutdown, lxTeardown, lxCycle, virshStart, virshDestroy)
+			if t, err := b.generatedConfigTrial(ctx, dom, genStart); err != nil {
+				genStart.skip(err)
+			} else {
+				genTrial = &t
+			}
+		}
+	}
+	if lxTrials == nil {
+		trials = append(trials, rawTrials...)
+	} else {
+		// Each lxcvirtd trial runs back to back with the raw trial it is
+		// compared with; virsh start/destroy has no paired baseline.
+		startKill := pair("start/kill", lxTrials[0], rawTrials[0])
+		if genTrial != nil {
+			// The same container started by hand: one sample of each of
+			// the three per round.
+			startKill = pair("start/kill, generated config", startKill, *genTrial)
+			pairSamples(lxCreate, genStart)
+		}
+		trials = append(trials,
+			startKill,
+			pair("halt", lxTrials[1], rawTrials[1]),
+			lxTrials[2])
+		for _, p := range [][2]*samples{{lxCreate, rawStartOnly}, {lxDestroy, rawKill}, {lxCycle, rawCycle}, {lxTeardown, rawHalt}} {
+			pairSamples(p[0], p[1])
 		}
 	}
 	if err := b.rounds(ctx, "start/stop latency", b.cfg.runs, trials...); err != nil {
@@ -113,19 +144,24 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 	}
 
 	sec.Add(
-		row("domain create (connected Go client)", "ms", lxCreate, rawStart, latencyTarget),
-		row("domain destroy (connected Go client)", "ms", lxDestroy, rawKill, latencyTarget).
-			WithNote("the destroy call returns once init and LXC's monitor have exited; lxc-stop -k returns when LXC reports STOPPED"),
-		row("domain shutdown until shut off (connected Go client)", "ms", lxShutdown, rawHalt, latencyTarget).
-			WithNote("shutdown returns at once; the time runs until a polled get-state says shut off, which lxcvirtd reports as soon as init has exited, while LXC's monitor is still tearing the container down; lxc-stop returns only after that teardown (next row)"),
-		row("domain shutdown until LXC's monitor has exited", "ms", lxTeardown, rawHalt, nil),
+		row("domain create vs lxc-start -d (connected Go client)", "ms", lxCreate, rawStartOnly, latencyTarget).
+			WithNote("lxc-start -d of LXC 5 returns once the container is RUNNING, as the create call does"),
+		row("domain destroy vs lxc-stop -k (connected Go client)", "ms", lxDestroy, rawKill, latencyTarget).
+			WithNote("both return once init and LXC's monitor have exited"),
+		row("domain shutdown until LXC's monitor has exited vs lxc-stop", "ms", lxTeardown, rawHalt, latencyTarget).
+			WithNote("the same end point as lxc-stop's return: shutdown returns at once, the clock runs until LXC's monitor process is gone"),
+		row("domain shutdown until get-state says shut off", "ms", lxShutdown, rawHalt, nil).
+			WithNote("lxcvirtd reports shut off as soon as init has exited, while LXC's monitor is still tearing the container down; an earlier end point than lxc-stop's, so no target"),
+		row("domain create vs lxc-start -d on the config lxcvirtd generated", "ms", lxCreate, genStart, nil).
+			WithNote("the same container: lxc-start -d run by hand on a copy of the config lxcvirtd writes (its lxcfs mount hook, seccomp profile, device rules and loopback interface included), so the ratio is the daemon path alone"),
+		row("domain create vs lxc-start -d + lxc-wait RUNNING", "ms", lxCreate, rawStart, nil),
 		row("create + destroy cycle (connected Go client)", "ms", lxCycle, rawCycle, nil),
-		row("domain create vs lxc-start -d alone", "ms", lxCreate, rawStartOnly, nil).
-			WithNote("lxc-start -d of LXC 5 already returns once the container is RUNNING; this is the strictest baseline"),
 		row("virsh start (whole process)", "ms", virshStart, rawStart, nil),
 		row("virsh destroy (whole process)", "ms", virshDestroy, rawKill, nil),
 		row("virsh version (whole process)", "ms", lxVersion, lvVersion, nil).
 			WithNote("the cost of virsh itself: process start, library load, connect, auth, open, two calls, close"),
+		row("raw: lxc-start -d", "ms", rawStartOnly, nil, nil),
+		row("raw: lxc-start -d on lxcvirtd's generated config", "ms", genStart, nil, nil),
 		row("raw: lxc-start -d + lxc-wait RUNNING", "ms", rawStart, nil, nil),
 		row("raw: lxc-stop -k", "ms", rawKill, nil, nil),
 		row("raw: lxc-stop (clean halt)", "ms", rawHalt, nil, nil),
@@ -248,4 +284,50 @@ func waitState(ctx context.Context, c *libvirt.Libvirt, dom libvirt.Domain, want
 		case <-time.After(time.Millisecond):
 		}
 	}
+}
+
+// generatedConfigTrial starts dom once through lxcvirtd so that it writes
+// its LXC config, copies that config into the raw lxcpath, and returns a
+// trial that times lxc-start -d on the copy, then kills it.
+func (b *bench) generatedConfigTrial(ctx context.Context, dom libvirt.Domain, out *samples) (trial, error) {
+	conf, err := generatedConfig(b.lx.conn, b.lxPath, dom)
+	if err != nil {
+		return trial{}, err
+	}
+	name := b.prefix + "-rg"
+	if err := b.raw.defineFrom(conf, name); err != nil {
+		return trial{}, err
+	}
+	return trial{name: "raw start/kill, generated config", run: func(ctx context.Context, keep bool) error {
+		ts, err := b.raw.start(ctx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := b.raw.kill(ctx, name); err != nil {
+			return err
+		}
+		if keep {
+			out.add(ms(ts))
+		}
+		return nil
+	}, fail: func(err error) {
+		out.skip(err)
+		_ = killAll(context.WithoutCancel(ctx), b.raw.path)
+	}}, nil
+}
+
+// generatedConfig starts dom once through c so that lxcvirtd writes its
+// LXC config under lxcpath, destroys it, and returns the config.
+func generatedConfig(c *libvirt.Libvirt, lxcpath string, dom libvirt.Domain) ([]byte, error) {
+	if err := c.DomainCreate(dom); err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	if err := c.DomainDestroy(dom); err != nil {
+		return nil, fmt.Errorf("destroy: %w", err)
+	}
+	conf, err := os.ReadFile(filepath.Join(lxcpath, dom.Name, "config"))
+	if err != nil {
+		return nil, fmt.Errorf("lxcvirtd's config: %w", err)
+	}
+	return conf, nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/lxcvirt/lxcvirt/bench/internal/stats"
 )
 
 // command runs argv to completion and returns how long it took; a failure
@@ -56,22 +58,90 @@ func firstLine(ctx context.Context, argv ...string) string {
 // ms converts a duration to float milliseconds, the unit of every latency.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// rssKiB is a process's resident set size from /proc/<pid>/status.
-func rssKiB(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// memUse is a process's memory in KiB, from /proc/<pid>/smaps_rollup: RSS
+// (every resident page it maps), PSS (each shared page divided among the
+// processes that map it, so the PSS of all processes adds up to the memory
+// they use) and USS (the pages only it maps: what its exit would free);
+// PSSFile is the part of PSS that maps files (the binary's text and data),
+// the rest is anonymous (heap, stacks).
+type memUse struct{ RSS, PSS, USS, PSSFile int64 }
+
+func (m memUse) plus(o memUse) memUse {
+	return memUse{m.RSS + o.RSS, m.PSS + o.PSS, m.USS + o.USS, m.PSSFile + o.PSSFile}
+}
+
+// smapsRollup reads a process's memUse.
+func smapsRollup(pid int) (memUse, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
-		return 0, err
+		return memUse{}, err
 	}
+	var m memUse
+	seen := 0
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(v)
-			if len(f) == 0 {
-				break
-			}
-			return strconv.ParseInt(f[0], 10, 64)
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) == 0 {
+			continue
+		}
+		kib, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch k {
+		case "Rss":
+			m.RSS, seen = kib, seen+1
+		case "Pss":
+			m.PSS, seen = kib, seen+1
+		case "Private_Clean", "Private_Dirty":
+			m.USS += kib
+		case "Pss_File":
+			m.PSSFile = kib
 		}
 	}
-	return 0, fmt.Errorf("pid %d: no VmRSS", pid)
+	if seen < 2 {
+		return memUse{}, fmt.Errorf("pid %d: no Rss/Pss in smaps_rollup", pid)
+	}
+	return m, nil
+}
+
+// lxcMonitors lists the PIDs of LXC's monitor processes ("[lxc monitor]
+// LXCPATH NAME") of the containers under lxcpath.
+func lxcMonitors(lxcpath string) []int {
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	prefix := "[lxc monitor] " + lxcpath + " "
+	var out []int
+	for _, p := range cmdlines {
+		b, err := os.ReadFile(p)
+		if err != nil || !strings.HasPrefix(strings.ReplaceAll(string(b), "\x00", " "), prefix) {
+			continue
+		}
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// monitorMemory is the median memory of the LXC monitors under lxcpath
+// (each field's own median) and how many there are.
+func monitorMemory(lxcpath string) (memUse, int, error) {
+	var rss, pss, uss []float64
+	for _, pid := range lxcMonitors(lxcpath) {
+		m, err := smapsRollup(pid)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		rss, pss, uss = append(rss, float64(m.RSS)), append(pss, float64(m.PSS)), append(uss, float64(m.USS))
+	}
+	if len(rss) == 0 {
+		return memUse{}, 0, fmt.Errorf("no LXC monitor found under %s", lxcpath)
+	}
+	med := func(xs []float64) int64 { return int64(stats.Quantile(xs, 0.5)) }
+	return memUse{RSS: med(rss), PSS: med(pss), USS: med(uss)}, len(rss), nil
 }
 
 // waitHaltTrap waits until pid (a container's init) catches the halt

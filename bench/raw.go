@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,6 +49,31 @@ func (r *rawLXC) define(name, mac string) error {
 		fmt.Sprintf("%s = %d", memoryLimitKey(), memKiB*1000),
 	}, "\n") + "\n"
 	return os.WriteFile(filepath.Join(dir, "config"), []byte(conf), 0o644)
+}
+
+// defineFrom writes name's config as a copy of conf (a config lxcvirtd
+// generated) with name's own hostname and MAC, and the host veth named by
+// LXC.
+func (r *rawLXC) defineFrom(conf []byte, name string) error {
+	mac := newSpec(name).MAC
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(conf)), "\n") {
+		k, _, _ := strings.Cut(l, "=")
+		switch strings.TrimSpace(k) {
+		case "lxc.uts.name":
+			l = "lxc.uts.name = " + name
+		case "lxc.net.0.hwaddr":
+			l = "lxc.net.0.hwaddr = " + mac
+		case "lxc.net.0.veth.pair":
+			continue
+		}
+		lines = append(lines, l)
+	}
+	dir := filepath.Join(r.path, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "config"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 }
 
 // start runs lxc-start -d, which in LXC 5 returns once the container runs.
@@ -94,12 +120,25 @@ func killAll(ctx context.Context, lxcpath string) error {
 	if err != nil {
 		return err
 	}
-	var errs []string
+	var (
+		mu   sync.Mutex
+		errs []string
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, 8) // a scale run may leave a thousand
+	)
 	for _, name := range strings.Fields(string(out)) {
-		if _, err := command(ctx, "lxc-stop", "-P", lxcpath, "-n", name, "-k"); err != nil {
-			errs = append(errs, err.Error())
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if _, err := command(ctx, "lxc-stop", "-P", lxcpath, "-n", name, "-k"); err != nil {
+				mu.Lock()
+				errs = append(errs, err.Error())
+				mu.Unlock()
+			}
+		}()
 	}
+	wg.Wait()
 	if len(errs) > 0 {
 		return fmt.Errorf("stop leftovers: %s", strings.Join(errs, "; "))
 	}

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,25 +35,39 @@ type bench struct {
 	// defined is the scale set, defined in order in both daemons (each
 	// side's doms holds its handles).
 	defined []domainSpec
-	// lvRSS are libvirtd's RSS samples (MiB) at the largest size.
-	lvRSS []float64
 	// lxChildren are the names of lxcvirtd's long-lived child processes
 	// (the driver plugin) as last seen.
 	lxChildren []string
-	// loadPeak is the higher 1-minute load average of start and end.
+	// lxMem is lxcvirtd's last memory reading with N defined.
+	lxMem memory
+	// The scale series' top: how many ran, and where a GetAllDomainStats
+	// call's and the daemon's re-adoption's time went there.
+	scaleRunningTop                  int
+	scaleStatsCost, scaleReadoptCost cost
+	// load watches the 1-minute load average through the run; loadPeak
+	// is its highest value.
+	load     *loadWatch
 	loadPeak float64
+	// sectionLoad is the lowest and highest load while each section's
+	// phases ran.
+	sectionLoad map[int][2]float64
 
 	res      *report.Results
 	sections map[int]*report.Section
 }
 
-// Section titles, in report order.
+// sectionOrder is the report's order of sections (5, the growth table,
+// is rendered by the report itself).
+var sectionOrder = []int{1, 2, 3, 4, 6, 7}
+
+// Section titles.
 var sectionTitles = map[int][2]string{
 	1: {"Start and stop latency", "A connected Go client (go-libvirt over the unix socket, as virt-manager and Nova hold a connection) against lxcvirtd, next to the raw lxc-* commands on an equivalent container (the same busybox rootfs, one veth on lxcbr0, 500000 KiB memory limit; the config lxcvirt generates also drops a few capabilities and names the host veth, and lxcvirt passes lxc-start a log file). Whole-process virsh rows show where the time goes when a user types the command."},
 	2: {"Control-plane latency at scale", "The same definitions held by lxcvirtd and by Debian's libvirtd with its own LXC driver (baseline). virsh rows are whole processes; Go rows use one connected client. Targets apply at 1,000 domains."},
 	3: {"Throughput", "A batch of containers started, then destroyed, through 8 concurrent client connections (Go client), against the same number of raw `lxc-start -d` then `lxc-stop -k` run 8 at a time. Figures are containers per second over the whole batch."},
-	4: {"Memory", "Resident set size (VmRSS) from /proc: the lxcvirtd daemon and its driver plugin process (a child of the daemon), against libvirtd holding the same definitions (libvirtd only defines; the bench starts no container through it)."},
+	4: {"Memory", "From /proc/PID/smaps_rollup: PSS (shared pages divided among the processes mapping them: what a process group really costs), USS (pages only that process maps: what its exit frees) and RSS (every resident page it maps). The lxcvirtd daemon and its driver plugin process (a child of the daemon), against libvirtd holding the same definitions (libvirtd only defines; the bench starts no container through it), and LXC's monitor process of each running container."},
 	6: {"Event latency", "Lifecycle events on a connected Go client (virConnectDomainEventRegisterAny)."},
+	7: {"Scale series", "A separate lxcvirtd (its own state and lxcpath) brought step by step to N running busybox containers, each with a veth on the bridge. At each step, in rotating order: the step's batch started through 8 client connections, the same number of raw `lxc-start -d` run 8 at a time on the plain config and on copies of the config lxcvirtd generates (each raw batch killed again at once, so all three start with the same number running); then daemon + plugin PSS; GetAllDomainStats; lifecycle-event latency, from a SIGKILL to a container's init to the STOPPED event on a subscribed client. At N: re-adoption after kill -9 of the daemon and of the plugin. Then a defined-only series: define rate through 8 connections, list, and the daemon's start with that many defined."},
 }
 
 func (b *bench) section(id int) *report.Section {
@@ -84,7 +100,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("clean")
 	}()
 
-	b := &bench{cfg: cfg, log: log, cl: cl, sections: map[int]*report.Section{}}
+	b := &bench{cfg: cfg, log: log, cl: cl, sections: map[int]*report.Section{}, sectionLoad: map[int][2]float64{},
+		load: watchLoad(ctx)}
 	var suffix [2]byte
 	_, _ = rand.Read(suffix[:])
 	b.prefix = fmt.Sprintf("lxb%x", suffix)
@@ -102,23 +119,36 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
-	b.res = &report.Results{Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
+	b.res = &report.Results{Format: report.Format, Date: t0, Mode: "full", Runs: cfg.runs, Machine: describeMachine(ctx)}
 	loadAtStart := loadAverage()
-	b.loadPeak = load1()
 	if cfg.quick {
 		b.res.Mode = "quick"
 	}
 	for _, phase := range []struct {
-		name string
-		fn   func(context.Context) error
+		name     string
+		fn       func(context.Context) error
+		sections []int
 	}{
-		{"start/stop latency", b.phaseLatency},
-		{"control plane at scale", b.phaseControlPlane},
-		{"throughput and memory", b.phaseThroughput},
-		{"events", b.phaseEvents},
+		{"latency", b.phaseLatency, []int{1}},
+		{"control", b.phaseControlPlane, []int{2, 4}},
+		{"throughput", b.phaseThroughput, []int{3, 4}},
+		{"events", b.phaseEvents, []int{6}},
+		{"scale", b.phaseScale, []int{7}},
 	} {
+		if !cfg.phases[phase.name] {
+			continue
+		}
 		log.Info("phase", "name", phase.name)
-		if err := phase.fn(ctx); err != nil {
+		end := b.load.window()
+		err := phase.fn(ctx)
+		lo, hi := end()
+		for _, id := range phase.sections {
+			if was, ok := b.sectionLoad[id]; ok {
+				lo, hi = min(lo, was[0]), max(hi, was[1])
+			}
+			b.sectionLoad[id] = [2]float64{lo, hi}
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", phase.name, err)
 		}
 	}
@@ -127,7 +157,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	b.res.Elapsed = time.Since(t0).Round(time.Second).String()
 	b.res.Machine.Load = fmt.Sprintf("%s at the start, %s at the end (1/5/15 min)", loadAtStart, loadAverage())
-	b.loadPeak = max(b.loadPeak, load1())
+	b.loadPeak = b.load.max()
+	b.res.Machine.LoadPeak = b.loadPeak
+	b.res.Machine.Busy = b.loadPeak > float64(b.res.Machine.CPUs)
 	if err := b.write(); err != nil {
 		return err
 	}
@@ -265,9 +297,18 @@ func firstErrLine(err error) string {
 
 // write renders the results into cfg.out.
 func (b *bench) write() error {
-	for _, id := range []int{1, 2, 3, 4, 6} {
+	for _, id := range sectionOrder {
 		if s, ok := b.sections[id]; ok {
+			if l, ok := b.sectionLoad[id]; ok {
+				s.Load = fmt.Sprintf("%.2f to %.2f", l[0], l[1])
+				s.Busy = l[1] > float64(b.res.Machine.CPUs)
+			}
 			b.res.Sections = append(b.res.Sections, s)
+		}
+	}
+	if len(b.cfg.phases) < len(phaseNames) {
+		if err := b.keepEarlierSections(); err != nil {
+			return err
 		}
 	}
 	b.res.ComputeGrowth()
@@ -281,6 +322,15 @@ func (b *bench) write() error {
 	default:
 		return err
 	}
+	scalePNG := filepath.Join(b.cfg.out, "scale.png")
+	switch err := b.res.PlotScale(scalePNG); {
+	case err == nil:
+		b.res.ScalePlot = filepath.Base(scalePNG)
+	case errors.Is(err, report.ErrNothingToPlot):
+		b.log.Warn("no scale plot: the scale series has fewer than two steps")
+	default:
+		return err
+	}
 	md := filepath.Join(b.cfg.out, "RESULTS.md")
 	if err := report.WriteFile(md, []byte(b.res.Markdown())); err != nil {
 		return err
@@ -289,5 +339,43 @@ func (b *bench) write() error {
 		return err
 	}
 	b.log.Info("wrote results", "markdown", md, "json", filepath.Join(b.cfg.out, "results.json"), "plot", png)
+	return nil
+}
+
+// keepEarlierSections adds to a partial run's results the sections it did
+// not measure from the results.json already in the output directory, each
+// marked with the date of the run that measured it; so a long run can be
+// done, or done again, a phase at a time.
+func (b *bench) keepEarlierSections() error {
+	data, err := os.ReadFile(filepath.Join(b.cfg.out, "results.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var old report.Results
+	if err := json.Unmarshal(data, &old); err != nil {
+		return fmt.Errorf("earlier results.json: %w", err)
+	}
+	if old.Format != report.Format {
+		b.log.Warn("the earlier results.json is of another format (its targets were judged otherwise); its sections are not kept", "format", old.Format)
+		return nil
+	}
+	have := map[int]bool{}
+	for _, s := range b.res.Sections {
+		have[s.ID] = true
+	}
+	for _, s := range old.Sections {
+		if have[s.ID] {
+			continue
+		}
+		if s.Measured == "" {
+			s.Measured = fmt.Sprintf("%s UTC (%s mode)", old.Date.UTC().Format("2006-01-02 15:04"), old.Mode)
+		}
+		b.res.Sections = append(b.res.Sections, s)
+		b.sections[s.ID] = s // for the notes' list of targets
+	}
+	slices.SortFunc(b.res.Sections, func(x, y *report.Section) int { return x.ID - y.ID })
 	return nil
 }

@@ -7,14 +7,6 @@ import (
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
-
-	"github.com/lxcvirt/lxcvirt/bench/internal/report"
-)
-
-var (
-	throughputTarget = report.AtLeast(0.8)
-	rssTotalTarget   = report.AtMost(1.25) // daemon + plugin vs libvirtd
-	rssDaemonTarget  = report.AtMost(1.0)  // daemon alone vs libvirtd
 )
 
 // phaseThroughput measures section 3 and, with the batch running, the
@@ -25,13 +17,20 @@ func (b *bench) phaseThroughput(ctx context.Context) error {
 		rawUp    = &samples{name: fmt.Sprintf("%d × lxc-start -d, %d at a time", n, w)}
 		rawDown  = &samples{name: fmt.Sprintf("%d × lxc-stop -k, %d at a time", n, w)}
 		rawBoth  = &samples{name: "raw start + kill"}
+		rawMon   = newMem("monitors of lxc-start -d")
 		lxUp     = &samples{name: "lxcvirtd"}
 		lxDown   = &samples{name: "lxcvirtd"}
 		lxBoth   = &samples{name: "lxcvirtd"}
-		lxTotal  = &samples{name: "lxcvirtd + plugin"}
-		lxAlone  = &samples{name: "lxcvirtd"}
-		lxPlugin = &samples{name: "plugin"}
+		lxTotal  = newMem("lxcvirtd + plugin")
+		lxAlone  = newMem("lxcvirtd")
+		lxPlugin = newMem("plugin")
+		lxMon    = newMem("monitors of lxcvirtd's containers")
 	)
+	if len(b.defined) < n { // the control phase did not run
+		if err := b.growTo(ctx, n); err != nil {
+			return err
+		}
+	}
 	rawNames := make([]string, n)
 	for i := range rawNames {
 		rawNames[i] = fmt.Sprintf("%s-t%03d", b.prefix, i)
@@ -48,6 +47,10 @@ func (b *bench) phaseThroughput(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		mon, _, err := monitorMemory(b.raw.path)
+		if err != nil {
+			return err
+		}
 		down, err := parallel(ctx, w, n, func(ctx context.Context, _, i int) error {
 			_, err := b.raw.kill(ctx, rawNames[i])
 			return err
@@ -56,28 +59,38 @@ func (b *bench) phaseThroughput(ctx context.Context) error {
 			rawUp.add(rate(up))
 			rawDown.add(rate(down))
 			rawBoth.add(rate(up + down))
+			rawMon.add(mon)
 		}
 		return err
 	}, fail: func(err error) {
 		for _, s := range []*samples{rawUp, rawDown, rawBoth} {
 			s.skip(err)
 		}
+		rawMon.skip(err)
 		_ = killAll(context.WithoutCancel(ctx), b.raw.path)
 	}}}
 
-	lxAll := []*samples{lxUp, lxDown, lxBoth, lxTotal, lxAlone, lxPlugin}
-	running := 0
-	if !b.lx.ok() {
-		for _, s := range lxAll {
-			s.skip(b.lx.unavailable())
-		}
-	} else if t, err := b.lxThroughputTrial(ctx, n, w, rate, lxUp, lxDown, lxBoth, lxTotal, lxAlone, lxPlugin); err != nil {
-		for _, s := range lxAll {
+	lxMem := []*memSamples{lxTotal, lxAlone, lxPlugin, lxMon}
+	skipAll := func(err error) {
+		for _, s := range []*samples{lxUp, lxDown, lxBoth} {
 			s.skip(err)
 		}
+		for _, m := range lxMem {
+			m.skip(err)
+		}
+	}
+	running := 0
+	if !b.lx.ok() {
+		skipAll(b.lx.unavailable())
+	} else if t, err := b.lxThroughputTrial(ctx, n, w, rate, lxUp, lxDown, lxBoth, lxMem); err != nil {
+		skipAll(err)
 	} else {
-		trials = append(trials, t)
+		trials = []trial{pair("batch", t, trials[0])}
 		running = n
+		pairSamples(lxUp, rawUp)
+		pairSamples(lxDown, rawDown)
+		pairSamples(lxBoth, rawBoth)
+		pairMem(lxMon, rawMon)
 	}
 	if err := b.rounds(ctx, fmt.Sprintf("throughput, %d containers", n), b.cfg.runs, trials...); err != nil {
 		return err
@@ -87,23 +100,17 @@ func (b *bench) phaseThroughput(ctx context.Context) error {
 	sec.Add(
 		row(fmt.Sprintf("start %d containers, %d connections", n, w), "containers/s", lxUp, rawUp, nil),
 		row(fmt.Sprintf("destroy %d containers, %d connections", n, w), "containers/s", lxDown, rawDown, nil),
-		row(fmt.Sprintf("start + destroy %d containers, %d connections", n, w), "containers/s", lxBoth, rawBoth, throughputTarget),
+		row(fmt.Sprintf("start + destroy %d containers, %d connections", n, w), "containers/s", lxBoth, rawBoth, nil),
 	)
 
-	defined := len(b.defined)
-	lvRSS := &samples{name: fmt.Sprintf("libvirtd, %d defined", defined), xs: b.lvRSS}
-	if !b.lv.ok() {
-		lvRSS.skip(b.lv.unavailable())
-	}
-	what := fmt.Sprintf("%d defined, %d running", defined, running)
+	what := fmt.Sprintf("%d defined, %d running", len(b.defined), running)
 	mem := b.section(4)
-	mem.Add(
-		row("RSS daemon + plugin, "+what, "MiB", lxTotal, lvRSS, rssTotalTarget),
-		row("RSS daemon alone, "+what, "MiB", lxAlone, lvRSS, rssDaemonTarget),
-		row("RSS plugin alone, "+what, "MiB", lxPlugin, nil, nil),
-	)
-	if lxPlugin.err == nil && len(lxPlugin.xs) > 0 && lxPlugin.xs[0] == 0 {
-		mem.Rows[len(mem.Rows)-1].Note = "no child process: the driver runs inside the daemon"
+	mem.Add(memRows("daemon + plugin, "+what, lxTotal, nil, nil)...)
+	mem.Add(memRows("daemon alone, "+what, lxAlone, nil, nil)...)
+	mem.Add(memRows("plugin alone, "+what, lxPlugin, nil, nil)...)
+	mem.Add(memRows(fmt.Sprintf("one LXC monitor (median of the %d), lxcvirtd's containers vs lxc-start -d's", n), lxMon, rawMon, nil)...)
+	if lxPlugin.pss.err == nil && len(lxPlugin.pss.xs) > 0 && lxPlugin.pss.xs[0] == 0 {
+		mem.Rows[len(mem.Rows)-4].Note = "no child process: the driver runs inside the daemon"
 	}
 	return nil
 }
@@ -112,7 +119,8 @@ func (b *bench) phaseThroughput(ctx context.Context) error {
 // lxcvirtd batch trial: the first n domains of the scale set started, the
 // memory sampled while they run, then destroyed.
 func (b *bench) lxThroughputTrial(ctx context.Context, n, w int, rate func(time.Duration) float64,
-	up, down, both, total, alone, plugin *samples) (trial, error) {
+	up, down, both *samples, mem []*memSamples) (trial, error) {
+	total, alone, plugin, monitors := mem[0], mem[1], mem[2], mem[3]
 	if len(b.lx.doms) < n {
 		return trial{}, fmt.Errorf("only %d domains defined, need %d", len(b.lx.doms), n)
 	}
@@ -152,6 +160,10 @@ func (b *bench) lxThroughputTrial(ctx context.Context, n, w int, rate func(time.
 		if err != nil {
 			return err
 		}
+		mon, _, err := monitorMemory(b.lxPath)
+		if err != nil {
+			return err
+		}
 		td, err := parallel(ctx, w, n, func(_ context.Context, wk, i int) error {
 			if err := conns[wk].DomainDestroy(doms[i]); err != nil {
 				return fmt.Errorf("destroy %s: %w", doms[i].Name, err)
@@ -162,17 +174,21 @@ func (b *bench) lxThroughputTrial(ctx context.Context, n, w int, rate func(time.
 			up.add(rate(tu))
 			down.add(rate(td))
 			both.add(rate(tu + td))
-			total.add(mib(m.daemon + m.children))
-			alone.add(mib(m.daemon))
-			plugin.add(mib(m.children))
+			total.add(m.total())
+			alone.add(m.daemon)
+			plugin.add(m.children)
+			monitors.add(mon)
 			if len(m.names) > 0 {
-				plugin.name = "plugin (" + strings.Join(m.names, ", ") + ")"
+				plugin.setName("plugin (" + strings.Join(m.names, ", ") + ")")
 			}
 		}
 		return err
 	}, fail: func(err error) {
-		for _, s := range []*samples{up, down, both, total, alone, plugin} {
+		for _, s := range []*samples{up, down, both} {
 			s.skip(err)
+		}
+		for _, m := range mem {
+			m.skip(err)
 		}
 		destroyAll(context.WithoutCancel(ctx), b.lx.d)
 	}}, nil

@@ -189,12 +189,19 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 			NetworksAtStart: cfg.Ports != nil,
 			NewUUID:         randomUUID,
 			UserNS:          cfg.UserNS,
+			// Device paths are resolved at start (mapLive), as libvirt-lxc
+			// resolves them when it sets up the cgroup.
+			BlockDevice: anyBlockDevice,
+			BlkioWeight: rt.BlkioWeightFile(),
 		},
 		ctx: bg, cancel: cancel,
 	}
 	conf := rt.Confinement()
 	l.opts.SeccompProfile, l.opts.AppArmor = conf.SeccompProfile, conf.AppArmor
 	l.log.Debug("container confinement", "seccomp", l.opts.SeccompProfile, "apparmor", l.opts.AppArmor)
+	if l.opts.BlkioWeight == "" {
+		l.opts.BlkioWeight = xmlmap.NoBlkioWeight
+	}
 	l.load(ctx)
 	l.watchLXC()
 	if err := l.autostartOnce(); err != nil {
@@ -220,9 +227,18 @@ func randomUUID() [16]byte {
 	return u
 }
 
+// anyBlockDevice accepts a <blkiotune> device path in a definition
+// without looking at the host; a start resolves it.
+func anyBlockDevice(string) (string, error) { return "0:0", nil }
+
 // parse validates domain XML into a definition; nothing is written.
 func (l *LXC) parse(xml []byte) (*xmlmap.Mapped, driverapi.UUID, error) {
-	m, err := xmlmap.Parse(xml, l.opts)
+	return l.parseWith(xml, l.opts)
+}
+
+// parseWith is parse with opts.
+func (l *LXC) parseWith(xml []byte, opts xmlmap.Options) (*xmlmap.Mapped, driverapi.UUID, error) {
+	m, err := xmlmap.Parse(xml, opts)
 	if err != nil {
 		if e := virterror.As(err); e != nil {
 			return nil, driverapi.UUID{}, e

@@ -59,6 +59,9 @@ type fakeRuntime struct {
 	setups map[string][]xmlmap.Interface
 	// missing are the host network devices that do not exist.
 	missing map[string]bool
+	// foreign are the states of containers of other lxcpaths, by
+	// LXCPATH/NAME (StateIn; Stopped when absent).
+	foreign map[string]lxc.State
 
 	// The state stream: enabled by streaming; each StateStream call adds
 	// a channel and a token to opened.
@@ -74,6 +77,13 @@ type fakeRuntime struct {
 	loops    map[string]lxc.Loop          // attached loop devices, by device
 	nextLoop int                          // the next loop device's number
 	nodes    map[string]map[string]string // hot-plugged device nodes per container: path → source
+	// tunables are each container's cgroup values (Container.Tunable),
+	// devLimits its per-device blkio limits by "limit MAJ:MIN", signals
+	// the signals its init got.
+	tunables  map[string]map[lxc.Tunable]int64
+	devLimits map[string]map[string]uint64
+	signals   map[string][]string // "PID SIGNAL"
+	noWeight  bool                // the host has no blkio weight file
 }
 
 // fakeCT is one running container: its current init, LXC's monitor and
@@ -229,6 +239,18 @@ func (f *fakeRuntime) State(_ context.Context, name string) (lxc.State, int, err
 		return lxc.Stopped, 0, nil
 	}
 	return lxc.Running, ct.init.pid, nil
+}
+
+func (f *fakeRuntime) StateIn(_ context.Context, lxcpath, name string) (lxc.State, error) {
+	if err := f.enter("statein", name); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st, ok := f.foreign[lxcpath+"/"+name]; ok {
+		return st, nil
+	}
+	return lxc.Stopped, nil
 }
 
 // Adopt returns the handle of pid, which has exited unless it is name's
@@ -801,4 +823,92 @@ func (f *fakeRuntime) nodesOf(name string) map[string]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return maps.Clone(f.nodes[name])
+}
+
+// BlockDevice: /dev/vd<x> is 254:<x-'a'>; anything else does not exist.
+func (f *fakeRuntime) BlockDevice(path string) (string, error) {
+	if rest, ok := strings.CutPrefix(path, "/dev/vd"); ok && len(rest) == 1 {
+		return fmt.Sprintf("254:%d", rest[0]-'a'), nil
+	}
+	return "", fmt.Errorf("stat %s: no such file or directory", path)
+}
+
+func (f *fakeRuntime) BlkioWeightFile() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noWeight {
+		return ""
+	}
+	return "bfq.weight"
+}
+
+func (c *fakeContainer) Tunable(t lxc.Tunable) (int64, error) {
+	if err := c.f.enter("tunable", c.name); err != nil {
+		return 0, err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if v, ok := c.f.tunables[c.name][t]; ok {
+		return v, nil
+	}
+	return map[lxc.Tunable]int64{
+		lxc.MemoryHardLimit: -1, lxc.MemorySoftLimit: -1, lxc.MemorySwapHardLimit: -1,
+		lxc.CPUShares: 1024, lxc.CPUPeriod: 100000, lxc.CPUQuota: -1, lxc.BlkioWeight: 100,
+	}[t], nil
+}
+
+func (c *fakeContainer) SetTunable(t lxc.Tunable, v int64) error {
+	if err := c.f.enter("set-tunable", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.tunables == nil {
+		c.f.tunables = map[string]map[lxc.Tunable]int64{}
+	}
+	if c.f.tunables[c.name] == nil {
+		c.f.tunables[c.name] = map[lxc.Tunable]int64{}
+	}
+	c.f.tunables[c.name][t] = v
+	return nil
+}
+
+func (c *fakeContainer) SetDeviceLimit(l lxc.DeviceLimit, dev string, v uint64) error {
+	if err := c.f.enter("set-device-limit", c.name); err != nil {
+		return err
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.devLimits == nil {
+		c.f.devLimits = map[string]map[string]uint64{}
+	}
+	if c.f.devLimits[c.name] == nil {
+		c.f.devLimits[c.name] = map[string]uint64{}
+	}
+	c.f.devLimits[c.name][fmt.Sprintf("%d %s", l, dev)] = v
+	return nil
+}
+
+func (c *fakeContainer) BlockIO() (lxc.BlockIO, error) {
+	if err := c.f.enter("blockio", c.name); err != nil {
+		return lxc.BlockIO{}, err
+	}
+	return lxc.BlockIO{ReadBytes: 4096, WriteBytes: 8192, ReadReqs: 1, WriteReqs: 2}, nil
+}
+
+// SignalProcess: the container has PIDs 1 and 7.
+func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	if pid != 1 && pid != 7 {
+		return lxc.ErrNoProcess
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.signals == nil {
+		c.f.signals = map[string][]string{}
+	}
+	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
+	return nil
 }

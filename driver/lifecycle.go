@@ -72,6 +72,9 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	if err != nil {
 		return err
 	}
+	if err := l.checkImported(ctx, d.name, live); err != nil {
+		return err
+	}
 	var loops []lxc.Loop
 	if len(live.Devices) > 0 {
 		var facts []xmlmap.DeviceFacts
@@ -232,6 +235,7 @@ func (l *LXC) mapLiveFacts(dom *libvirtxml.Domain, facts []xmlmap.DeviceFacts) (
 	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
+	opts.BlockDevice = l.rt.BlockDevice
 	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)

@@ -23,8 +23,12 @@ import (
 // load rebuilds the domain table from the state directory and reconnects
 // to the containers that still run.
 func (l *LXC) load(ctx context.Context) {
+	// A definition kept is loaded whatever blkio weight the host has now:
+	// its start refuses what the host lacks.
+	opts := l.opts
+	opts.BlkioWeight = ""
 	for _, sd := range l.store.loadDefs(l.log) {
-		m, u, err := l.parse(sd.xml)
+		m, u, err := l.parseWith(sd.xml, opts)
 		switch {
 		case err != nil:
 			l.log.Error("skipping corrupt definition", "path", sd.path, "err", err)

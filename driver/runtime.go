@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
@@ -36,6 +38,9 @@ type Runtime interface {
 	Remove(name string) error
 	// State reports name's LXC state and its init's PID (0 when stopped).
 	State(ctx context.Context, name string) (lxc.State, int, error)
+	// StateIn reports the LXC state of container name of another lxcpath
+	// (lxc.Stopped when it does not exist).
+	StateIn(ctx context.Context, lxcpath, name string) (lxc.State, error)
 	// Adopt returns the handle of name's running init pid.
 	Adopt(name string, pid int) Container
 	// Stop runs lxc-stop for name, whatever init runs it.
@@ -56,6 +61,11 @@ type Runtime interface {
 	// InitIDs resolves an init's user and group names in the root
 	// filesystem rootfs (see lxc.InitIDs).
 	InitIDs(rootfs, user, group string) (uid, gid string, err error)
+	// BlockDevice resolves a host block device node to "MAJ:MIN";
+	// BlkioWeightFile is the blkio weight file the host has, relative to
+	// the controller ("" when none; see lxc.Runtime.BlkioWeightFile).
+	BlockDevice(path string) (string, error)
+	BlkioWeightFile() string
 }
 
 // Container is the handle of one running init of a container (see
@@ -95,6 +105,18 @@ type Container interface {
 	// (see lxc.Container).
 	AddNode(ctx context.Context, n lxc.DeviceNode) error
 	RemoveNode(ctx context.Context, path string) error
+	// Tunable and SetTunable read and write one of the container's
+	// cgroup limits, SetDeviceLimit a per-device blkio limit, BlockIO its
+	// block I/O totals (see lxc.Container); errors unwrap to
+	// lxc.ErrNoController or lxc.ErrNoTunable when the host lacks them.
+	Tunable(t lxc.Tunable) (int64, error)
+	SetTunable(t lxc.Tunable, v int64) error
+	SetDeviceLimit(l lxc.DeviceLimit, dev string, v uint64) error
+	BlockIO() (lxc.BlockIO, error)
+	// SignalProcess sends sig to the process with PID pid in the
+	// container's PID namespace (1: init); lxc.ErrNoProcess when there is
+	// none, lxc.ErrNotRunning once init has exited.
+	SignalProcess(pid int, sig unix.Signal) error
 	// OpenNamespaces opens init's namespaces (lxc.Namespaces' order);
 	// lxc.ErrNotRunning once init has exited.
 	OpenNamespaces() ([]*os.File, error)

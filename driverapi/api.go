@@ -81,6 +81,7 @@ const (
 	EventLifecycle      EventKind = 0  // VIR_DOMAIN_EVENT_ID_LIFECYCLE
 	EventReboot         EventKind = 1  // VIR_DOMAIN_EVENT_ID_REBOOT
 	EventDeviceRemoved  EventKind = 15 // VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED
+	EventTunable        EventKind = 17 // VIR_DOMAIN_EVENT_ID_TUNABLE
 	EventDeviceAdded    EventKind = 19 // VIR_DOMAIN_EVENT_ID_DEVICE_ADDED
 	EventMetadataChange EventKind = 23 // VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
 )
@@ -90,13 +91,22 @@ const (
 // EventMetadataChange, Type is the MetadataType that changed and NSURI the
 // namespace of a changed MetadataElement ("" otherwise). For
 // EventDeviceAdded and EventDeviceRemoved, Alias is the device's alias.
+// For EventTunable, Tunable lists the tunables that changed (a pointer,
+// so that events stay comparable).
 type Event struct {
-	Kind   EventKind
-	Domain Domain
-	Type   int32
-	Detail int32
-	NSURI  string
-	Alias  string
+	Kind    EventKind
+	Domain  Domain
+	Type    int32
+	Detail  int32
+	NSURI   string
+	Alias   string
+	Tunable *Tunables
+}
+
+// Tunables are the parameters of a tunable event, named as libvirt's
+// VIR_DOMAIN_TUNABLE_* ("cputune.cpu_shares", …).
+type Tunables struct {
+	Params []Param
 }
 
 // Flags the driver honours, values from libvirt.

@@ -50,7 +50,7 @@ func TestDebPackage(t *testing.T) {
 	deb := debBuild(t)
 	contents := debContents(t, deb)
 	units := []string{debUnit, "/lib/systemd/system/lxcvirtd.socket", "/lib/systemd/system/lxcvirtd-ro.socket"}
-	for _, p := range append([]string{debDaemon, debPlugin, debConf}, units...) {
+	for _, p := range append([]string{debDaemon, "/usr/sbin/lxcvirt-import", debPlugin, debConf}, units...) {
 		if !slices.Contains(contents, p) {
 			t.Errorf("%s lacks %s; it holds %v", deb, p, contents)
 		}
@@ -183,6 +183,7 @@ func TestMakeInstall(t *testing.T) {
 	run("install")
 	files := map[string]fs.FileMode{
 		"/usr/local/sbin/lxcvirtd":                         0o755,
+		"/usr/local/sbin/lxcvirt-import":                   0o755,
 		"/usr/local/lib/lxcvirt/" + plugin.DefaultBinary:   0o755,
 		"/usr/local/lib/systemd/system/lxcvirtd.service":   0o644,
 		"/usr/local/lib/systemd/system/lxcvirtd.socket":    0o644,

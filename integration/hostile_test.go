@@ -210,8 +210,7 @@ func TestReadOnlyAndBoundaryRefusals(t *testing.T) {
 			t.Errorf("dumpxml %s on the read-only socket: %s", flag, msg)
 		}
 	}
-	// virsh schedinfo asks for the scheduler type first, which lxcvirtd
-	// does not support; the set call itself goes through go-libvirt.
+	// The call that virsh schedinfo --set makes, through go-libvirt.
 	ro := dialGo(t, d.ro)
 	dom, err := ro.DomainLookupByName(name)
 	must(t, err)

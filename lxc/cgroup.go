@@ -52,6 +52,8 @@ func detectSystem(cgroupRoot, procRoot, netRoot string) (*system, error) {
 type cgroups struct {
 	memory  string
 	cpuacct string
+	cpu     string
+	blkio   string
 	freezer string
 	v2      string
 }
@@ -85,6 +87,10 @@ func (h *system) cgroupsOf(pid int) (cgroups, error) {
 				cg.memory = dir
 			case "cpuacct":
 				cg.cpuacct = dir
+			case "cpu":
+				cg.cpu = dir
+			case "blkio":
+				cg.blkio = dir
 			case "freezer":
 				cg.freezer = dir
 			}

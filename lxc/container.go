@@ -327,6 +327,21 @@ func (rt *Runtime) State(ctx context.Context, name string) (State, int, error) {
 	return rt.r.State(ctx, name)
 }
 
+// StateIn runs lxc-info for container name of another lxcpath (one LXC's
+// own tools use, such as /var/lib/lxc): its state, Stopped when it does
+// not exist.
+func (rt *Runtime) StateIn(ctx context.Context, lxcpath, name string) (State, error) {
+	r, err := rt.r.In(lxcpath)
+	if err != nil {
+		return "", err
+	}
+	st, _, err := r.State(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return Stopped, nil
+	}
+	return st, err
+}
+
 // Stop runs lxc-stop for name, whatever init runs it (the cleanup of a
 // half-started container).
 func (rt *Runtime) Stop(ctx context.Context, name string, o StopOptions) error {

@@ -102,6 +102,29 @@ func (w *procWatch) kill() bool {
 	return serr == nil
 }
 
+// signal sends the process sig through its pidfd (kill(2) without one);
+// ErrNotRunning once it has exited.
+func (w *procWatch) signal(sig unix.Signal) error {
+	if w.HasExited() {
+		return ErrNotRunning
+	}
+	if w.f == nil {
+		return unix.Kill(w.pid, sig)
+	}
+	rc, err := w.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = unix.PidfdSendSignal(int(fd), sig, nil, 0) }); err != nil {
+		return err
+	}
+	if errors.Is(serr, unix.ESRCH) {
+		return ErrNotRunning
+	}
+	return serr
+}
+
 func (w *procWatch) wait() {
 	rc, err := w.f.SyscallConn()
 	if err != nil {

@@ -57,6 +57,16 @@ func New(lxcpath string, opts ...Option) (*Runner, error) {
 	return r, nil
 }
 
+// In returns a Runner like r for the containers under another lxcpath.
+func (r *Runner) In(lxcpath string) (*Runner, error) {
+	if err := validatePath("lxcpath", lxcpath); err != nil {
+		return nil, fmt.Errorf("lxc: %w", err)
+	}
+	c := *r
+	c.lxcpath = lxcpath
+	return &c, nil
+}
+
 // LXCPath returns the lxcpath the Runner works in.
 func (r *Runner) LXCPath() string { return r.lxcpath }
 

@@ -514,3 +514,24 @@ type execFunc func(ctx context.Context, argv []string) (Result, error)
 func (f execFunc) Run(ctx context.Context, argv []string, _ []byte) (Result, error) {
 	return f(ctx, argv)
 }
+
+// In runs the same tools against another lxcpath.
+func TestRunnerIn(t *testing.T) {
+	r, f := newFake(t)
+	other, err := r.In("/var/lib/lxc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.State(t.Context(), "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.last(); !slices.Equal(got[1:5], []string{"-P", "/var/lib/lxc", "-n", "c1"}) {
+		t.Errorf("argv %q", got)
+	}
+	if r.LXCPath() == "/var/lib/lxc" {
+		t.Error("In changed the Runner it was called on")
+	}
+	if _, err := r.In("relative"); err == nil {
+		t.Error("a relative lxcpath accepted")
+	}
+}

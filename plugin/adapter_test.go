@@ -154,6 +154,21 @@ var methods = []method{
 	{"DetachDeviceAlias", func(ctx context.Context, d driverapi.Driver) (any, error) {
 		return nil, d.(driverapi.DeviceEditor).DetachDeviceAlias(ctx, uuidB, "ua-ä", driverapi.AffectCurrent)
 	}, callString("DetachDeviceAlias", uuidB, "ua-ä", driverapi.AffectCurrent), none},
+	{"SetMemory", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.Tuner).SetMemory(ctx, uuidA, 1<<50, driverapi.MemMaximum|driverapi.AffectConfig)
+	}, callString("SetMemory", uuidA, uint64(1<<50), driverapi.MemMaximum|driverapi.AffectConfig), none},
+	{"Parameters", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.(driverapi.Tuner).Parameters(ctx, uuidB, driverapi.ParamsScheduler, driverapi.AffectLive)
+	}, callString("Parameters", uuidB, driverapi.ParamsScheduler, driverapi.AffectLive), func(*fakeDriver) any { return tuneParams }},
+	{"SetParameters", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.Tuner).SetParameters(ctx, uuidA, driverapi.ParamsBlkio, tuneParams, driverapi.AffectConfig)
+	}, callString("SetParameters", uuidA, driverapi.ParamsBlkio, tuneParams, driverapi.AffectConfig), none},
+	{"BlockStats", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return d.(driverapi.Tuner).BlockStats(ctx, uuidA, "")
+	}, callString("BlockStats", uuidA, ""), func(*fakeDriver) any { return driverapi.BlockStats{RdReq: 1, RdBytes: 2, WrReq: 3, WrBytes: -1} }},
+	{"SendProcessSignal", func(ctx context.Context, d driverapi.Driver) (any, error) {
+		return nil, d.(driverapi.Tuner).SendProcessSignal(ctx, uuidB, 1, 15, 0)
+	}, callString("SendProcessSignal", uuidB, int64(1), uint32(15), uint32(0)), none},
 }
 
 func TestRoundTripValues(t *testing.T) {

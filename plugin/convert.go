@@ -206,7 +206,11 @@ func uuidsFromPB(in [][]byte) ([]driverapi.UUID, error) {
 }
 
 func eventToPB(e driverapi.Event) *pb.Event {
-	return &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI, Alias: e.Alias}
+	ev := &pb.Event{Kind: int32(e.Kind), Domain: domainToPB(e.Domain), Type: e.Type, Detail: e.Detail, Nsuri: e.NSURI, Alias: e.Alias}
+	if e.Tunable != nil {
+		ev.Tunable = &pb.Tunables{Params: paramsToPB(e.Tunable.Params)}
+	}
+	return ev
 }
 
 func eventFromPB(e *pb.Event) (driverapi.Event, error) {
@@ -214,5 +218,9 @@ func eventFromPB(e *pb.Event) (driverapi.Event, error) {
 	if err != nil {
 		return driverapi.Event{}, err
 	}
-	return driverapi.Event{Kind: driverapi.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri(), Alias: e.GetAlias()}, nil
+	ev := driverapi.Event{Kind: driverapi.EventKind(e.GetKind()), Domain: d, Type: e.GetType(), Detail: e.GetDetail(), NSURI: e.GetNsuri(), Alias: e.GetAlias()}
+	if t := e.GetTunable(); t != nil {
+		ev.Tunable = &driverapi.Tunables{Params: paramsFromPB(t.GetParams())}
+	}
+	return ev, nil
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	libvirt "github.com/digitalocean/go-libvirt"
+
 	"github.com/lxcvirt/lxcvirt/driverapi"
 )
 
@@ -219,4 +221,31 @@ func (f *fakeDriver) Close() error {
 	defer f.mu.Unlock()
 	f.closed++
 	return f.err
+}
+
+// tuneParams are what Parameters returns.
+var tuneParams = []driverapi.Param{
+	{Field: "cpu_shares", Type: libvirt.TypedParamUllong, Uint: 1 << 40},
+	{Field: "vcpu_quota", Type: libvirt.TypedParamLlong, Int: -1},
+	{Field: "device_read_bytes_sec", Type: libvirt.TypedParamString, Str: "/dev/vdä,5"},
+}
+
+func (f *fakeDriver) SetMemory(ctx context.Context, u driverapi.UUID, kib uint64, flags uint32) error {
+	return f.record(ctx, "SetMemory", u, kib, flags)
+}
+
+func (f *fakeDriver) Parameters(ctx context.Context, u driverapi.UUID, g driverapi.ParamGroup, flags uint32) ([]driverapi.Param, error) {
+	return tuneParams, f.record(ctx, "Parameters", u, g, flags)
+}
+
+func (f *fakeDriver) SetParameters(ctx context.Context, u driverapi.UUID, g driverapi.ParamGroup, ps []driverapi.Param, flags uint32) error {
+	return f.record(ctx, "SetParameters", u, g, ps, flags)
+}
+
+func (f *fakeDriver) BlockStats(ctx context.Context, u driverapi.UUID, path string) (driverapi.BlockStats, error) {
+	return driverapi.BlockStats{RdReq: 1, RdBytes: 2, WrReq: 3, WrBytes: -1}, f.record(ctx, "BlockStats", u, path)
+}
+
+func (f *fakeDriver) SendProcessSignal(ctx context.Context, u driverapi.UUID, pid int64, signum, flags uint32) error {
+	return f.record(ctx, "SendProcessSignal", u, pid, signum, flags)
 }

@@ -71,6 +71,7 @@ var prefixes = map[Code]string{
 	libvirt.ErrArgumentUnsupported:  "argument unsupported: ",
 	libvirt.ErrOperationUnsupported: "Operation not supported: ",
 	libvirt.ErrNoDomainMetadata:     "metadata not found: ",
+	libvirt.ErrNoHostname:           "no hostname found: ",
 }
 
 // Prefix returns libvirt's message prefix for code ("Domain not found: " …).

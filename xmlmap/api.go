@@ -123,11 +123,25 @@ type Options struct {
 	// numbers, loop devices and filesystem types their keys need. nil
 	// maps the definition without those keys.
 	DeviceFacts []DeviceFacts
+	// BlockDevice resolves a <blkiotune><device><path> other than
+	// /dev/block/MAJ:MIN to its "MAJ:MIN", as libvirt-lxc stats the path
+	// when it sets up the cgroup; nil refuses such paths.
+	BlockDevice func(path string) (string, error)
+	// BlkioWeight is the host's blkio weight file, relative to the
+	// controller: "bfq.weight" (the BFQ scheduler, which libvirt tries
+	// first), "weight" (CFQ, or cgroup v2's io.weight), NoBlkioWeight when
+	// it has neither (a <blkiotune><weight> is then refused, as libvirt
+	// refuses to set it); "" is "weight". A per-device weight needs CFQ's
+	// weight_device, as in libvirt.
+	BlkioWeight string
 	// UserNS is set by a session daemon, one run by an unprivileged user:
 	// every container then runs in a user namespace within the host ids
 	// the user was granted (see UserNS).
 	UserNS *UserNS
 }
+
+// NoBlkioWeight is Options.BlkioWeight on a host without a blkio weight.
+const NoBlkioWeight = "none"
 
 // UserNS are the host ids a session daemon's user may map into containers
 // (their /etc/subuid and /etc/subgid ranges). With it, a definition
@@ -186,6 +200,9 @@ type Mapped struct {
 	CPUSet string
 	// Nesting is set when the definition opts into nesting (Namespace).
 	Nesting bool
+	// Imported is the directory of the LXC container the definition was
+	// imported from (<lxcvirt:imported path>); "" when none.
+	Imported string
 	// Consoles is the number of <console type='pty'> devices; Console is
 	// Consoles > 0. Without a console the config sets lxc.console.path=none.
 	Consoles int

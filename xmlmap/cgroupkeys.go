@@ -9,6 +9,7 @@ type cgroupKeys struct {
 	cpuMax                     string // v2 only: "quota period"
 	cpus, mems                 string
 	blkWeight, blkDevWeight    string
+	blkBfqWeight               string // the BFQ scheduler's weight
 	readBps, writeBps          string // v1 only
 	readIops, writeIops        string // v1 only
 	ioMax                      string // v2 only
@@ -24,6 +25,7 @@ var cgroupV1Keys = cgroupKeys{
 	cpus:         "lxc.cgroup.cpuset.cpus",
 	mems:         "lxc.cgroup.cpuset.mems",
 	blkWeight:    "lxc.cgroup.blkio.weight",
+	blkBfqWeight: "lxc.cgroup.blkio.bfq.weight",
 	blkDevWeight: "lxc.cgroup.blkio.weight_device",
 	readBps:      "lxc.cgroup.blkio.throttle.read_bps_device",
 	writeBps:     "lxc.cgroup.blkio.throttle.write_bps_device",
@@ -40,6 +42,7 @@ var cgroupV2Keys = cgroupKeys{
 	cpus:         "lxc.cgroup2.cpuset.cpus",
 	mems:         "lxc.cgroup2.cpuset.mems",
 	blkWeight:    "lxc.cgroup2.io.weight",
+	blkBfqWeight: "lxc.cgroup2.io.bfq.weight",
 	blkDevWeight: "lxc.cgroup2.io.weight",
 	ioMax:        "lxc.cgroup2.io.max",
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // ParseConfig reads an LXC config the way LXC does: one "key = value" per
-// line, blanks around key and value trimmed, empty lines and '#' comments
-// skipped. Order is kept. A line without '=', an empty or malformed key, or
+// line, blanks around key and value trimmed, a value quoted whole in '…'
+// or "…" unquoted (LXC's parse_line; libvirt's parser unquotes them too),
+// empty lines and '#' comments skipped. Order is kept. A line without '=', an empty or malformed key, or
 // a NUL byte is an ErrInvalidArg error naming the line.
 func ParseConfig(text []byte) (Config, error) {
 	if bytes.IndexByte(text, 0) >= 0 {
@@ -27,13 +28,22 @@ func ParseConfig(text []byte) (Config, error) {
 		if !ok {
 			return nil, virterror.New(libvirt.ErrInvalidArg, "LXC config line %d: %q has no '='", i+1, line)
 		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		k, v = strings.TrimSpace(k), unquote(strings.TrimSpace(v))
 		if !validKey(k) {
 			return nil, virterror.New(libvirt.ErrInvalidArg, "LXC config line %d: invalid key %q", i+1, k)
 		}
 		cfg = append(cfg, Entry{Key: k, Value: v})
 	}
 	return cfg, nil
+}
+
+// unquote strips one pair of matching quotes around v, as LXC does
+// (`lxc.uts.name = "c1"`, which LXC's busybox template writes).
+func unquote(v string) string {
+	if len(v) > 1 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // validKey accepts LXC's key alphabet: lower-case letters, digits, '.', '_'

@@ -434,21 +434,42 @@ func (mp *mapper) blkio() error {
 		}
 		return nil
 	}
+	weightFile := mp.opts.BlkioWeight
+	if weightFile == "" {
+		weightFile = "weight"
+	}
 	if b.Weight != 0 {
 		if err := checkWeight("<blkiotune><weight>", b.Weight); err != nil {
 			return err
 		}
-		mp.add(k.blkWeight, strconv.Itoa(int(b.Weight)))
+		if weightFile == NoBlkioWeight {
+			return unsupported("<blkiotune><weight>: blkio device weight is valid only for bfq or cfq scheduler, and this host has neither")
+		}
+		key := k.blkWeight
+		if weightFile == "bfq.weight" {
+			key = k.blkBfqWeight
+		}
+		mp.add(key, strconv.Itoa(int(b.Weight)))
 	}
 	for _, dev := range b.Device {
-		m := blockDevPath.FindStringSubmatch(dev.Path)
-		if m == nil {
+		var num string
+		if m := blockDevPath.FindStringSubmatch(dev.Path); m != nil {
+			num = m[1] + ":" + m[2]
+		} else {
 			if err := checkText("<blkiotune><device><path>", dev.Path); err != nil {
 				return err
 			}
-			return unsupported("<blkiotune><device><path> %q: the LXC driver needs the /dev/block/MAJ:MIN form", dev.Path)
+			if mp.opts.BlockDevice == nil || !strings.HasPrefix(dev.Path, "/") {
+				return unsupported("<blkiotune><device><path> %q: the LXC driver needs the /dev/block/MAJ:MIN form", dev.Path)
+			}
+			var err error
+			if num, err = mp.opts.BlockDevice(dev.Path); err != nil {
+				return unsupported("<blkiotune><device><path> %q: %v", dev.Path, err)
+			}
 		}
-		num := m[1] + ":" + m[2]
+		if dev.Weight != 0 && weightFile != "weight" {
+			return unsupported("<blkiotune><device><weight>: blkio device weight is valid only for cfq scheduler")
+		}
 		if dev.Weight != 0 {
 			if err := checkWeight("<blkiotune><device><weight>", dev.Weight); err != nil {
 				return err

@@ -31,6 +31,14 @@ func TestParseConfig(t *testing.T) {
 	if _, ok := cfg.Value("lxc.rootfs.path"); ok {
 		t.Error("Value found a missing key")
 	}
+	// Quoted whole, a value loses its quotes, as LXC reads it.
+	quoted, err := ParseConfig([]byte("lxc.uts.name = \"c1\"\nlxc.a = 'x y'\nlxc.b = \"\nlxc.c = \"d'\nlxc.e = a\"b\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Config{{"lxc.uts.name", "c1"}, {"lxc.a", "x y"}, {"lxc.b", `"`}, {"lxc.c", `"d'`}, {"lxc.e", `a"b"`}}); !slices.Equal(quoted, want) {
+		t.Errorf("quoted values: got %q, want %q", quoted, want)
+	}
 	for _, bad := range []string{"lxc.uts.name ct\n", "= x\n", "LXC.x = 1\n", "lxc.a b = 1\n", "lxc.a = \x00\n"} {
 		_, err := ParseConfig([]byte(bad))
 		if err == nil {

@@ -624,8 +624,9 @@ type Event struct {
 	Domain        *Domain                `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`
 	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"`
 	Detail        int32                  `protobuf:"varint,4,opt,name=detail,proto3" json:"detail,omitempty"`
-	Nsuri         string                 `protobuf:"bytes,5,opt,name=nsuri,proto3" json:"nsuri,omitempty"` // the namespace of a changed metadata element
-	Alias         string                 `protobuf:"bytes,6,opt,name=alias,proto3" json:"alias,omitempty"` // the device of a device-added or device-removed event
+	Nsuri         string                 `protobuf:"bytes,5,opt,name=nsuri,proto3" json:"nsuri,omitempty"`     // the namespace of a changed metadata element
+	Alias         string                 `protobuf:"bytes,6,opt,name=alias,proto3" json:"alias,omitempty"`     // the device of a device-added or device-removed event
+	Tunable       *Tunables              `protobuf:"bytes,7,opt,name=tunable,proto3" json:"tunable,omitempty"` // the tunables of a tunable event
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -702,6 +703,58 @@ func (x *Event) GetAlias() string {
 	return ""
 }
 
+func (x *Event) GetTunable() *Tunables {
+	if x != nil {
+		return x.Tunable
+	}
+	return nil
+}
+
+// Tunables mirrors driverapi.Tunables.
+type Tunables struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Params        []*Param               `protobuf:"bytes,1,rep,name=params,proto3" json:"params,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Tunables) Reset() {
+	*x = Tunables{}
+	mi := &file_driver_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Tunables) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Tunables) ProtoMessage() {}
+
+func (x *Tunables) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Tunables.ProtoReflect.Descriptor instead.
+func (*Tunables) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Tunables) GetParams() []*Param {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
 type XMLRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Xml           string                 `protobuf:"bytes,1,opt,name=xml,proto3" json:"xml,omitempty"`
@@ -712,7 +765,7 @@ type XMLRequest struct {
 
 func (x *XMLRequest) Reset() {
 	*x = XMLRequest{}
-	mi := &file_driver_proto_msgTypes[9]
+	mi := &file_driver_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -724,7 +777,7 @@ func (x *XMLRequest) String() string {
 func (*XMLRequest) ProtoMessage() {}
 
 func (x *XMLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[9]
+	mi := &file_driver_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -737,7 +790,7 @@ func (x *XMLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use XMLRequest.ProtoReflect.Descriptor instead.
 func (*XMLRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{9}
+	return file_driver_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *XMLRequest) GetXml() string {
@@ -764,7 +817,7 @@ type UUIDRequest struct {
 
 func (x *UUIDRequest) Reset() {
 	*x = UUIDRequest{}
-	mi := &file_driver_proto_msgTypes[10]
+	mi := &file_driver_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -776,7 +829,7 @@ func (x *UUIDRequest) String() string {
 func (*UUIDRequest) ProtoMessage() {}
 
 func (x *UUIDRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[10]
+	mi := &file_driver_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -789,7 +842,7 @@ func (x *UUIDRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UUIDRequest.ProtoReflect.Descriptor instead.
 func (*UUIDRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{10}
+	return file_driver_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UUIDRequest) GetUuid() []byte {
@@ -815,7 +868,7 @@ type NameRequest struct {
 
 func (x *NameRequest) Reset() {
 	*x = NameRequest{}
-	mi := &file_driver_proto_msgTypes[11]
+	mi := &file_driver_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -827,7 +880,7 @@ func (x *NameRequest) String() string {
 func (*NameRequest) ProtoMessage() {}
 
 func (x *NameRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[11]
+	mi := &file_driver_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -840,7 +893,7 @@ func (x *NameRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NameRequest.ProtoReflect.Descriptor instead.
 func (*NameRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{11}
+	return file_driver_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *NameRequest) GetName() string {
@@ -859,7 +912,7 @@ type IDRequest struct {
 
 func (x *IDRequest) Reset() {
 	*x = IDRequest{}
-	mi := &file_driver_proto_msgTypes[12]
+	mi := &file_driver_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -871,7 +924,7 @@ func (x *IDRequest) String() string {
 func (*IDRequest) ProtoMessage() {}
 
 func (x *IDRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[12]
+	mi := &file_driver_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -884,7 +937,7 @@ func (x *IDRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IDRequest.ProtoReflect.Descriptor instead.
 func (*IDRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{12}
+	return file_driver_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *IDRequest) GetId() int32 {
@@ -903,7 +956,7 @@ type FlagsRequest struct {
 
 func (x *FlagsRequest) Reset() {
 	*x = FlagsRequest{}
-	mi := &file_driver_proto_msgTypes[13]
+	mi := &file_driver_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -915,7 +968,7 @@ func (x *FlagsRequest) String() string {
 func (*FlagsRequest) ProtoMessage() {}
 
 func (x *FlagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[13]
+	mi := &file_driver_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -928,7 +981,7 @@ func (x *FlagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlagsRequest.ProtoReflect.Descriptor instead.
 func (*FlagsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{13}
+	return file_driver_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *FlagsRequest) GetFlags() uint32 {
@@ -948,7 +1001,7 @@ type AutostartRequest struct {
 
 func (x *AutostartRequest) Reset() {
 	*x = AutostartRequest{}
-	mi := &file_driver_proto_msgTypes[14]
+	mi := &file_driver_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -960,7 +1013,7 @@ func (x *AutostartRequest) String() string {
 func (*AutostartRequest) ProtoMessage() {}
 
 func (x *AutostartRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[14]
+	mi := &file_driver_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -973,7 +1026,7 @@ func (x *AutostartRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutostartRequest.ProtoReflect.Descriptor instead.
 func (*AutostartRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{14}
+	return file_driver_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AutostartRequest) GetUuid() []byte {
@@ -999,7 +1052,7 @@ type StatsRequest struct {
 
 func (x *StatsRequest) Reset() {
 	*x = StatsRequest{}
-	mi := &file_driver_proto_msgTypes[15]
+	mi := &file_driver_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1011,7 +1064,7 @@ func (x *StatsRequest) String() string {
 func (*StatsRequest) ProtoMessage() {}
 
 func (x *StatsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[15]
+	mi := &file_driver_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1024,7 +1077,7 @@ func (x *StatsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatsRequest.ProtoReflect.Descriptor instead.
 func (*StatsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{15}
+	return file_driver_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *StatsRequest) GetUuids() [][]byte {
@@ -1042,7 +1095,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_driver_proto_msgTypes[16]
+	mi := &file_driver_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1054,7 +1107,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[16]
+	mi := &file_driver_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1067,7 +1120,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{16}
+	return file_driver_proto_rawDescGZIP(), []int{17}
 }
 
 type DomainReply struct {
@@ -1079,7 +1132,7 @@ type DomainReply struct {
 
 func (x *DomainReply) Reset() {
 	*x = DomainReply{}
-	mi := &file_driver_proto_msgTypes[17]
+	mi := &file_driver_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1091,7 +1144,7 @@ func (x *DomainReply) String() string {
 func (*DomainReply) ProtoMessage() {}
 
 func (x *DomainReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[17]
+	mi := &file_driver_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1104,7 +1157,7 @@ func (x *DomainReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainReply.ProtoReflect.Descriptor instead.
 func (*DomainReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{17}
+	return file_driver_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DomainReply) GetDomain() *Domain {
@@ -1123,7 +1176,7 @@ type ListReply struct {
 
 func (x *ListReply) Reset() {
 	*x = ListReply{}
-	mi := &file_driver_proto_msgTypes[18]
+	mi := &file_driver_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1135,7 +1188,7 @@ func (x *ListReply) String() string {
 func (*ListReply) ProtoMessage() {}
 
 func (x *ListReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[18]
+	mi := &file_driver_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1148,7 +1201,7 @@ func (x *ListReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReply.ProtoReflect.Descriptor instead.
 func (*ListReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{18}
+	return file_driver_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListReply) GetDomains() []*Status {
@@ -1167,7 +1220,7 @@ type StatusReply struct {
 
 func (x *StatusReply) Reset() {
 	*x = StatusReply{}
-	mi := &file_driver_proto_msgTypes[19]
+	mi := &file_driver_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1179,7 +1232,7 @@ func (x *StatusReply) String() string {
 func (*StatusReply) ProtoMessage() {}
 
 func (x *StatusReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[19]
+	mi := &file_driver_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1192,7 +1245,7 @@ func (x *StatusReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusReply.ProtoReflect.Descriptor instead.
 func (*StatusReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{19}
+	return file_driver_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StatusReply) GetStatus() *Status {
@@ -1211,7 +1264,7 @@ type XMLReply struct {
 
 func (x *XMLReply) Reset() {
 	*x = XMLReply{}
-	mi := &file_driver_proto_msgTypes[20]
+	mi := &file_driver_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1223,7 +1276,7 @@ func (x *XMLReply) String() string {
 func (*XMLReply) ProtoMessage() {}
 
 func (x *XMLReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[20]
+	mi := &file_driver_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1236,7 +1289,7 @@ func (x *XMLReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use XMLReply.ProtoReflect.Descriptor instead.
 func (*XMLReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{20}
+	return file_driver_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *XMLReply) GetXml() string {
@@ -1255,7 +1308,7 @@ type InfoReply struct {
 
 func (x *InfoReply) Reset() {
 	*x = InfoReply{}
-	mi := &file_driver_proto_msgTypes[21]
+	mi := &file_driver_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1320,7 @@ func (x *InfoReply) String() string {
 func (*InfoReply) ProtoMessage() {}
 
 func (x *InfoReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[21]
+	mi := &file_driver_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1333,7 @@ func (x *InfoReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoReply.ProtoReflect.Descriptor instead.
 func (*InfoReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{21}
+	return file_driver_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *InfoReply) GetInfo() *Info {
@@ -1299,7 +1352,7 @@ type StatsReply struct {
 
 func (x *StatsReply) Reset() {
 	*x = StatsReply{}
-	mi := &file_driver_proto_msgTypes[22]
+	mi := &file_driver_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1311,7 +1364,7 @@ func (x *StatsReply) String() string {
 func (*StatsReply) ProtoMessage() {}
 
 func (x *StatsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[22]
+	mi := &file_driver_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1324,7 +1377,7 @@ func (x *StatsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatsReply.ProtoReflect.Descriptor instead.
 func (*StatsReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{22}
+	return file_driver_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StatsReply) GetStats() []*Stats {
@@ -1346,7 +1399,7 @@ type ConsoleOpen struct {
 
 func (x *ConsoleOpen) Reset() {
 	*x = ConsoleOpen{}
-	mi := &file_driver_proto_msgTypes[23]
+	mi := &file_driver_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1358,7 +1411,7 @@ func (x *ConsoleOpen) String() string {
 func (*ConsoleOpen) ProtoMessage() {}
 
 func (x *ConsoleOpen) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[23]
+	mi := &file_driver_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1371,7 +1424,7 @@ func (x *ConsoleOpen) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOpen.ProtoReflect.Descriptor instead.
 func (*ConsoleOpen) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{23}
+	return file_driver_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ConsoleOpen) GetUuid() []byte {
@@ -1410,7 +1463,7 @@ type ConsoleInput struct {
 
 func (x *ConsoleInput) Reset() {
 	*x = ConsoleInput{}
-	mi := &file_driver_proto_msgTypes[24]
+	mi := &file_driver_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1422,7 +1475,7 @@ func (x *ConsoleInput) String() string {
 func (*ConsoleInput) ProtoMessage() {}
 
 func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[24]
+	mi := &file_driver_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1435,7 +1488,7 @@ func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
 func (*ConsoleInput) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{24}
+	return file_driver_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ConsoleInput) GetMsg() isConsoleInput_Msg {
@@ -1489,7 +1542,7 @@ type ConsoleOutput struct {
 
 func (x *ConsoleOutput) Reset() {
 	*x = ConsoleOutput{}
-	mi := &file_driver_proto_msgTypes[25]
+	mi := &file_driver_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1554,7 @@ func (x *ConsoleOutput) String() string {
 func (*ConsoleOutput) ProtoMessage() {}
 
 func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[25]
+	mi := &file_driver_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1567,7 @@ func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOutput.ProtoReflect.Descriptor instead.
 func (*ConsoleOutput) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{25}
+	return file_driver_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ConsoleOutput) GetData() []byte {
@@ -1539,7 +1592,7 @@ type SetMetadataRequest struct {
 
 func (x *SetMetadataRequest) Reset() {
 	*x = SetMetadataRequest{}
-	mi := &file_driver_proto_msgTypes[26]
+	mi := &file_driver_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1551,7 +1604,7 @@ func (x *SetMetadataRequest) String() string {
 func (*SetMetadataRequest) ProtoMessage() {}
 
 func (x *SetMetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[26]
+	mi := &file_driver_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1564,7 +1617,7 @@ func (x *SetMetadataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataRequest.ProtoReflect.Descriptor instead.
 func (*SetMetadataRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{26}
+	return file_driver_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SetMetadataRequest) GetUuid() []byte {
@@ -1622,7 +1675,7 @@ type MetadataRequest struct {
 
 func (x *MetadataRequest) Reset() {
 	*x = MetadataRequest{}
-	mi := &file_driver_proto_msgTypes[27]
+	mi := &file_driver_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1634,7 +1687,7 @@ func (x *MetadataRequest) String() string {
 func (*MetadataRequest) ProtoMessage() {}
 
 func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[27]
+	mi := &file_driver_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1647,7 +1700,7 @@ func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
 func (*MetadataRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{27}
+	return file_driver_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *MetadataRequest) GetUuid() []byte {
@@ -1687,7 +1740,7 @@ type MetadataReply struct {
 
 func (x *MetadataReply) Reset() {
 	*x = MetadataReply{}
-	mi := &file_driver_proto_msgTypes[28]
+	mi := &file_driver_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1699,7 +1752,7 @@ func (x *MetadataReply) String() string {
 func (*MetadataReply) ProtoMessage() {}
 
 func (x *MetadataReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[28]
+	mi := &file_driver_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1712,7 +1765,7 @@ func (x *MetadataReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataReply.ProtoReflect.Descriptor instead.
 func (*MetadataReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{28}
+	return file_driver_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *MetadataReply) GetMetadata() string {
@@ -1739,7 +1792,7 @@ type NodeInfoReply struct {
 
 func (x *NodeInfoReply) Reset() {
 	*x = NodeInfoReply{}
-	mi := &file_driver_proto_msgTypes[29]
+	mi := &file_driver_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1751,7 +1804,7 @@ func (x *NodeInfoReply) String() string {
 func (*NodeInfoReply) ProtoMessage() {}
 
 func (x *NodeInfoReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[29]
+	mi := &file_driver_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1764,7 +1817,7 @@ func (x *NodeInfoReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeInfoReply.ProtoReflect.Descriptor instead.
 func (*NodeInfoReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{29}
+	return file_driver_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *NodeInfoReply) GetModel() string {
@@ -1832,7 +1885,7 @@ type Uint64Reply struct {
 
 func (x *Uint64Reply) Reset() {
 	*x = Uint64Reply{}
-	mi := &file_driver_proto_msgTypes[30]
+	mi := &file_driver_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1844,7 +1897,7 @@ func (x *Uint64Reply) String() string {
 func (*Uint64Reply) ProtoMessage() {}
 
 func (x *Uint64Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[30]
+	mi := &file_driver_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1857,7 +1910,7 @@ func (x *Uint64Reply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Uint64Reply.ProtoReflect.Descriptor instead.
 func (*Uint64Reply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{30}
+	return file_driver_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Uint64Reply) GetValue() uint64 {
@@ -1878,7 +1931,7 @@ type CPUMapReply struct {
 
 func (x *CPUMapReply) Reset() {
 	*x = CPUMapReply{}
-	mi := &file_driver_proto_msgTypes[31]
+	mi := &file_driver_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1890,7 +1943,7 @@ func (x *CPUMapReply) String() string {
 func (*CPUMapReply) ProtoMessage() {}
 
 func (x *CPUMapReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[31]
+	mi := &file_driver_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1903,7 +1956,7 @@ func (x *CPUMapReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CPUMapReply.ProtoReflect.Descriptor instead.
 func (*CPUMapReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{31}
+	return file_driver_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CPUMapReply) GetCpus() int32 {
@@ -1930,7 +1983,7 @@ type NodeStatsRequest struct {
 
 func (x *NodeStatsRequest) Reset() {
 	*x = NodeStatsRequest{}
-	mi := &file_driver_proto_msgTypes[32]
+	mi := &file_driver_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1942,7 +1995,7 @@ func (x *NodeStatsRequest) String() string {
 func (*NodeStatsRequest) ProtoMessage() {}
 
 func (x *NodeStatsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[32]
+	mi := &file_driver_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1955,7 +2008,7 @@ func (x *NodeStatsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStatsRequest.ProtoReflect.Descriptor instead.
 func (*NodeStatsRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{32}
+	return file_driver_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *NodeStatsRequest) GetNum() int32 {
@@ -1976,7 +2029,7 @@ type NodeStat struct {
 
 func (x *NodeStat) Reset() {
 	*x = NodeStat{}
-	mi := &file_driver_proto_msgTypes[33]
+	mi := &file_driver_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1988,7 +2041,7 @@ func (x *NodeStat) String() string {
 func (*NodeStat) ProtoMessage() {}
 
 func (x *NodeStat) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[33]
+	mi := &file_driver_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2001,7 +2054,7 @@ func (x *NodeStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStat.ProtoReflect.Descriptor instead.
 func (*NodeStat) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{33}
+	return file_driver_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *NodeStat) GetField() string {
@@ -2027,7 +2080,7 @@ type NodeStatsReply struct {
 
 func (x *NodeStatsReply) Reset() {
 	*x = NodeStatsReply{}
-	mi := &file_driver_proto_msgTypes[34]
+	mi := &file_driver_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2039,7 +2092,7 @@ func (x *NodeStatsReply) String() string {
 func (*NodeStatsReply) ProtoMessage() {}
 
 func (x *NodeStatsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[34]
+	mi := &file_driver_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2052,7 +2105,7 @@ func (x *NodeStatsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStatsReply.ProtoReflect.Descriptor instead.
 func (*NodeStatsReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{34}
+	return file_driver_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *NodeStatsReply) GetStats() []*NodeStat {
@@ -2073,7 +2126,7 @@ type CapabilitiesRequest struct {
 
 func (x *CapabilitiesRequest) Reset() {
 	*x = CapabilitiesRequest{}
-	mi := &file_driver_proto_msgTypes[35]
+	mi := &file_driver_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2085,7 +2138,7 @@ func (x *CapabilitiesRequest) String() string {
 func (*CapabilitiesRequest) ProtoMessage() {}
 
 func (x *CapabilitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[35]
+	mi := &file_driver_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2098,7 +2151,7 @@ func (x *CapabilitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CapabilitiesRequest.ProtoReflect.Descriptor instead.
 func (*CapabilitiesRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{35}
+	return file_driver_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CapabilitiesRequest) GetSecModel() string {
@@ -2128,7 +2181,7 @@ type DomainCapabilitiesRequest struct {
 
 func (x *DomainCapabilitiesRequest) Reset() {
 	*x = DomainCapabilitiesRequest{}
-	mi := &file_driver_proto_msgTypes[36]
+	mi := &file_driver_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2140,7 +2193,7 @@ func (x *DomainCapabilitiesRequest) String() string {
 func (*DomainCapabilitiesRequest) ProtoMessage() {}
 
 func (x *DomainCapabilitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[36]
+	mi := &file_driver_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2153,7 +2206,7 @@ func (x *DomainCapabilitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainCapabilitiesRequest.ProtoReflect.Descriptor instead.
 func (*DomainCapabilitiesRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{36}
+	return file_driver_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *DomainCapabilitiesRequest) GetArch() string {
@@ -2189,7 +2242,7 @@ type Neighbor struct {
 
 func (x *Neighbor) Reset() {
 	*x = Neighbor{}
-	mi := &file_driver_proto_msgTypes[37]
+	mi := &file_driver_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2201,7 +2254,7 @@ func (x *Neighbor) String() string {
 func (*Neighbor) ProtoMessage() {}
 
 func (x *Neighbor) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[37]
+	mi := &file_driver_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,7 +2267,7 @@ func (x *Neighbor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Neighbor.ProtoReflect.Descriptor instead.
 func (*Neighbor) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{37}
+	return file_driver_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Neighbor) GetIp() string {
@@ -2247,7 +2300,7 @@ type ARPTableReply struct {
 
 func (x *ARPTableReply) Reset() {
 	*x = ARPTableReply{}
-	mi := &file_driver_proto_msgTypes[38]
+	mi := &file_driver_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2312,7 @@ func (x *ARPTableReply) String() string {
 func (*ARPTableReply) ProtoMessage() {}
 
 func (x *ARPTableReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[38]
+	mi := &file_driver_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2325,7 @@ func (x *ARPTableReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ARPTableReply.ProtoReflect.Descriptor instead.
 func (*ARPTableReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{38}
+	return file_driver_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ARPTableReply) GetNeighbors() []*Neighbor {
@@ -2294,7 +2347,7 @@ type FilesReply struct {
 
 func (x *FilesReply) Reset() {
 	*x = FilesReply{}
-	mi := &file_driver_proto_msgTypes[39]
+	mi := &file_driver_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2306,7 +2359,7 @@ func (x *FilesReply) String() string {
 func (*FilesReply) ProtoMessage() {}
 
 func (x *FilesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[39]
+	mi := &file_driver_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2319,7 +2372,7 @@ func (x *FilesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilesReply.ProtoReflect.Descriptor instead.
 func (*FilesReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{39}
+	return file_driver_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *FilesReply) GetId() uint64 {
@@ -2349,7 +2402,7 @@ type NativeRequest struct {
 
 func (x *NativeRequest) Reset() {
 	*x = NativeRequest{}
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2414,7 @@ func (x *NativeRequest) String() string {
 func (*NativeRequest) ProtoMessage() {}
 
 func (x *NativeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[40]
+	mi := &file_driver_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2427,7 @@ func (x *NativeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NativeRequest.ProtoReflect.Descriptor instead.
 func (*NativeRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{40}
+	return file_driver_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *NativeRequest) GetFormat() string {
@@ -2413,7 +2466,7 @@ type Network struct {
 
 func (x *Network) Reset() {
 	*x = Network{}
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2425,7 +2478,7 @@ func (x *Network) String() string {
 func (*Network) ProtoMessage() {}
 
 func (x *Network) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[41]
+	mi := &file_driver_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2438,7 +2491,7 @@ func (x *Network) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Network.ProtoReflect.Descriptor instead.
 func (*Network) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{41}
+	return file_driver_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Network) GetName() string {
@@ -2492,7 +2545,7 @@ type NetworksReply struct {
 
 func (x *NetworksReply) Reset() {
 	*x = NetworksReply{}
-	mi := &file_driver_proto_msgTypes[42]
+	mi := &file_driver_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2504,7 +2557,7 @@ func (x *NetworksReply) String() string {
 func (*NetworksReply) ProtoMessage() {}
 
 func (x *NetworksReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[42]
+	mi := &file_driver_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2517,7 +2570,7 @@ func (x *NetworksReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworksReply.ProtoReflect.Descriptor instead.
 func (*NetworksReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{42}
+	return file_driver_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *NetworksReply) GetNetworks() []*Network {
@@ -2545,7 +2598,7 @@ type DHCPLease struct {
 
 func (x *DHCPLease) Reset() {
 	*x = DHCPLease{}
-	mi := &file_driver_proto_msgTypes[43]
+	mi := &file_driver_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2557,7 +2610,7 @@ func (x *DHCPLease) String() string {
 func (*DHCPLease) ProtoMessage() {}
 
 func (x *DHCPLease) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[43]
+	mi := &file_driver_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2570,7 +2623,7 @@ func (x *DHCPLease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DHCPLease.ProtoReflect.Descriptor instead.
 func (*DHCPLease) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{43}
+	return file_driver_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *DHCPLease) GetIface() string {
@@ -2645,7 +2698,7 @@ type DHCPLeasesReply struct {
 
 func (x *DHCPLeasesReply) Reset() {
 	*x = DHCPLeasesReply{}
-	mi := &file_driver_proto_msgTypes[44]
+	mi := &file_driver_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2657,7 +2710,7 @@ func (x *DHCPLeasesReply) String() string {
 func (*DHCPLeasesReply) ProtoMessage() {}
 
 func (x *DHCPLeasesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[44]
+	mi := &file_driver_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2670,7 +2723,7 @@ func (x *DHCPLeasesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DHCPLeasesReply.ProtoReflect.Descriptor instead.
 func (*DHCPLeasesReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{44}
+	return file_driver_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DHCPLeasesReply) GetLeases() []*DHCPLease {
@@ -2693,7 +2746,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_driver_proto_msgTypes[45]
+	mi := &file_driver_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2705,7 +2758,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[45]
+	mi := &file_driver_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2718,7 +2771,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{45}
+	return file_driver_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *DeviceRequest) GetUuid() []byte {
@@ -2753,7 +2806,7 @@ type DeviceAliasRequest struct {
 
 func (x *DeviceAliasRequest) Reset() {
 	*x = DeviceAliasRequest{}
-	mi := &file_driver_proto_msgTypes[46]
+	mi := &file_driver_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2765,7 +2818,7 @@ func (x *DeviceAliasRequest) String() string {
 func (*DeviceAliasRequest) ProtoMessage() {}
 
 func (x *DeviceAliasRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[46]
+	mi := &file_driver_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2778,7 +2831,7 @@ func (x *DeviceAliasRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceAliasRequest.ProtoReflect.Descriptor instead.
 func (*DeviceAliasRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{46}
+	return file_driver_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *DeviceAliasRequest) GetUuid() []byte {
@@ -2796,6 +2849,444 @@ func (x *DeviceAliasRequest) GetAlias() string {
 }
 
 func (x *DeviceAliasRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// Param mirrors driverapi.Param, one of libvirt's typed parameters.
+type Param struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	Type          int32                  `protobuf:"varint,2,opt,name=type,proto3" json:"type,omitempty"` // libvirt.TypedParameterType
+	Int           int64                  `protobuf:"varint,3,opt,name=int,proto3" json:"int,omitempty"`
+	Uint          uint64                 `protobuf:"varint,4,opt,name=uint,proto3" json:"uint,omitempty"`
+	Str           string                 `protobuf:"bytes,5,opt,name=str,proto3" json:"str,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Param) Reset() {
+	*x = Param{}
+	mi := &file_driver_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Param) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Param) ProtoMessage() {}
+
+func (x *Param) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Param.ProtoReflect.Descriptor instead.
+func (*Param) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *Param) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Param) GetType() int32 {
+	if x != nil {
+		return x.Type
+	}
+	return 0
+}
+
+func (x *Param) GetInt() int64 {
+	if x != nil {
+		return x.Int
+	}
+	return 0
+}
+
+func (x *Param) GetUint() uint64 {
+	if x != nil {
+		return x.Uint
+	}
+	return 0
+}
+
+func (x *Param) GetStr() string {
+	if x != nil {
+		return x.Str
+	}
+	return ""
+}
+
+type SetMemoryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Kib           uint64                 `protobuf:"varint,2,opt,name=kib,proto3" json:"kib,omitempty"`
+	Flags         uint32                 `protobuf:"varint,3,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetMemoryRequest) Reset() {
+	*x = SetMemoryRequest{}
+	mi := &file_driver_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMemoryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMemoryRequest) ProtoMessage() {}
+
+func (x *SetMemoryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMemoryRequest.ProtoReflect.Descriptor instead.
+func (*SetMemoryRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *SetMemoryRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *SetMemoryRequest) GetKib() uint64 {
+	if x != nil {
+		return x.Kib
+	}
+	return 0
+}
+
+func (x *SetMemoryRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// ParamsRequest asks for (params empty) or changes one group of tunables.
+type ParamsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Group         int32                  `protobuf:"varint,2,opt,name=group,proto3" json:"group,omitempty"` // driverapi.ParamGroup
+	Params        []*Param               `protobuf:"bytes,3,rep,name=params,proto3" json:"params,omitempty"`
+	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParamsRequest) Reset() {
+	*x = ParamsRequest{}
+	mi := &file_driver_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParamsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParamsRequest) ProtoMessage() {}
+
+func (x *ParamsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParamsRequest.ProtoReflect.Descriptor instead.
+func (*ParamsRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ParamsRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *ParamsRequest) GetGroup() int32 {
+	if x != nil {
+		return x.Group
+	}
+	return 0
+}
+
+func (x *ParamsRequest) GetParams() []*Param {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *ParamsRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+type ParamsReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Params        []*Param               `protobuf:"bytes,1,rep,name=params,proto3" json:"params,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParamsReply) Reset() {
+	*x = ParamsReply{}
+	mi := &file_driver_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParamsReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParamsReply) ProtoMessage() {}
+
+func (x *ParamsReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParamsReply.ProtoReflect.Descriptor instead.
+func (*ParamsReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *ParamsReply) GetParams() []*Param {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+type BlockStatsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Path          string                 `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BlockStatsRequest) Reset() {
+	*x = BlockStatsRequest{}
+	mi := &file_driver_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BlockStatsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BlockStatsRequest) ProtoMessage() {}
+
+func (x *BlockStatsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BlockStatsRequest.ProtoReflect.Descriptor instead.
+func (*BlockStatsRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *BlockStatsRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *BlockStatsRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+type BlockStatsReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RdReq         int64                  `protobuf:"varint,1,opt,name=rd_req,json=rdReq,proto3" json:"rd_req,omitempty"`
+	RdBytes       int64                  `protobuf:"varint,2,opt,name=rd_bytes,json=rdBytes,proto3" json:"rd_bytes,omitempty"`
+	WrReq         int64                  `protobuf:"varint,3,opt,name=wr_req,json=wrReq,proto3" json:"wr_req,omitempty"`
+	WrBytes       int64                  `protobuf:"varint,4,opt,name=wr_bytes,json=wrBytes,proto3" json:"wr_bytes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BlockStatsReply) Reset() {
+	*x = BlockStatsReply{}
+	mi := &file_driver_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BlockStatsReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BlockStatsReply) ProtoMessage() {}
+
+func (x *BlockStatsReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BlockStatsReply.ProtoReflect.Descriptor instead.
+func (*BlockStatsReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *BlockStatsReply) GetRdReq() int64 {
+	if x != nil {
+		return x.RdReq
+	}
+	return 0
+}
+
+func (x *BlockStatsReply) GetRdBytes() int64 {
+	if x != nil {
+		return x.RdBytes
+	}
+	return 0
+}
+
+func (x *BlockStatsReply) GetWrReq() int64 {
+	if x != nil {
+		return x.WrReq
+	}
+	return 0
+}
+
+func (x *BlockStatsReply) GetWrBytes() int64 {
+	if x != nil {
+		return x.WrBytes
+	}
+	return 0
+}
+
+type SignalRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Pid           int64                  `protobuf:"varint,2,opt,name=pid,proto3" json:"pid,omitempty"`
+	Signum        uint32                 `protobuf:"varint,3,opt,name=signum,proto3" json:"signum,omitempty"`
+	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignalRequest) Reset() {
+	*x = SignalRequest{}
+	mi := &file_driver_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignalRequest) ProtoMessage() {}
+
+func (x *SignalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignalRequest.ProtoReflect.Descriptor instead.
+func (*SignalRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *SignalRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *SignalRequest) GetPid() int64 {
+	if x != nil {
+		return x.Pid
+	}
+	return 0
+}
+
+func (x *SignalRequest) GetSignum() uint32 {
+	if x != nil {
+		return x.Signum
+	}
+	return 0
+}
+
+func (x *SignalRequest) GetFlags() uint32 {
 	if x != nil {
 		return x.Flags
 	}
@@ -2860,14 +3351,17 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"per_cpu_ns\x18\t \x03(\x04R\bperCpuNs\x12\x1e\n" +
 	"\vcur_mem_kib\x18\n" +
-	" \x01(\x04R\tcurMemKib\"\xa6\x01\n" +
+	" \x01(\x04R\tcurMemKib\"\xdd\x01\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\x05R\x04kind\x121\n" +
 	"\x06domain\x18\x02 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x12\n" +
 	"\x04type\x18\x03 \x01(\x05R\x04type\x12\x16\n" +
 	"\x06detail\x18\x04 \x01(\x05R\x06detail\x12\x14\n" +
 	"\x05nsuri\x18\x05 \x01(\tR\x05nsuri\x12\x14\n" +
-	"\x05alias\x18\x06 \x01(\tR\x05alias\"4\n" +
+	"\x05alias\x18\x06 \x01(\tR\x05alias\x125\n" +
+	"\atunable\x18\a \x01(\v2\x1b.lxcvirt.driver.v1.TunablesR\atunable\"<\n" +
+	"\bTunables\x120\n" +
+	"\x06params\x18\x01 \x03(\v2\x18.lxcvirt.driver.v1.ParamR\x06params\"4\n" +
 	"\n" +
 	"XMLRequest\x12\x10\n" +
 	"\x03xml\x18\x01 \x01(\tR\x03xml\x12\x14\n" +
@@ -2995,7 +3489,37 @@ const file_driver_proto_rawDesc = "" +
 	"\x12DeviceAliasRequest\x12\x12\n" +
 	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x14\n" +
 	"\x05alias\x18\x02 \x01(\tR\x05alias\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\rR\x05flags2\xd9\x19\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"i\n" +
+	"\x05Param\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\x05R\x04type\x12\x10\n" +
+	"\x03int\x18\x03 \x01(\x03R\x03int\x12\x12\n" +
+	"\x04uint\x18\x04 \x01(\x04R\x04uint\x12\x10\n" +
+	"\x03str\x18\x05 \x01(\tR\x03str\"N\n" +
+	"\x10SetMemoryRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
+	"\x03kib\x18\x02 \x01(\x04R\x03kib\x12\x14\n" +
+	"\x05flags\x18\x03 \x01(\rR\x05flags\"\x81\x01\n" +
+	"\rParamsRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x14\n" +
+	"\x05group\x18\x02 \x01(\x05R\x05group\x120\n" +
+	"\x06params\x18\x03 \x03(\v2\x18.lxcvirt.driver.v1.ParamR\x06params\x12\x14\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"?\n" +
+	"\vParamsReply\x120\n" +
+	"\x06params\x18\x01 \x03(\v2\x18.lxcvirt.driver.v1.ParamR\x06params\";\n" +
+	"\x11BlockStatsRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\"u\n" +
+	"\x0fBlockStatsReply\x12\x15\n" +
+	"\x06rd_req\x18\x01 \x01(\x03R\x05rdReq\x12\x19\n" +
+	"\brd_bytes\x18\x02 \x01(\x03R\ardBytes\x12\x15\n" +
+	"\x06wr_req\x18\x03 \x01(\x03R\x05wrReq\x12\x19\n" +
+	"\bwr_bytes\x18\x04 \x01(\x03R\awrBytes\"c\n" +
+	"\rSignalRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
+	"\x03pid\x18\x02 \x01(\x03R\x03pid\x12\x16\n" +
+	"\x06signum\x18\x03 \x01(\rR\x06signum\x12\x14\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags2\xeb\x1c\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -3041,7 +3565,14 @@ const file_driver_proto_rawDesc = "" +
 	"\fAttachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\fDetachDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\fUpdateDevice\x12 .lxcvirt.driver.v1.DeviceRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12T\n" +
-	"\x11DetachDeviceAlias\x12%.lxcvirt.driver.v1.DeviceAliasRequest\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x11DetachDeviceAlias\x12%.lxcvirt.driver.v1.DeviceAliasRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
+	"\tSetMemory\x12#.lxcvirt.driver.v1.SetMemoryRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12N\n" +
+	"\n" +
+	"Parameters\x12 .lxcvirt.driver.v1.ParamsRequest\x1a\x1e.lxcvirt.driver.v1.ParamsReply\x12K\n" +
+	"\rSetParameters\x12 .lxcvirt.driver.v1.ParamsRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12V\n" +
+	"\n" +
+	"BlockStats\x12$.lxcvirt.driver.v1.BlockStatsRequest\x1a\".lxcvirt.driver.v1.BlockStatsReply\x12O\n" +
+	"\x11SendProcessSignal\x12 .lxcvirt.driver.v1.SignalRequest\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -3055,7 +3586,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -3066,151 +3597,173 @@ var file_driver_proto_goTypes = []any{
 	(*InterfaceStats)(nil),            // 6: lxcvirt.driver.v1.InterfaceStats
 	(*Stats)(nil),                     // 7: lxcvirt.driver.v1.Stats
 	(*Event)(nil),                     // 8: lxcvirt.driver.v1.Event
-	(*XMLRequest)(nil),                // 9: lxcvirt.driver.v1.XMLRequest
-	(*UUIDRequest)(nil),               // 10: lxcvirt.driver.v1.UUIDRequest
-	(*NameRequest)(nil),               // 11: lxcvirt.driver.v1.NameRequest
-	(*IDRequest)(nil),                 // 12: lxcvirt.driver.v1.IDRequest
-	(*FlagsRequest)(nil),              // 13: lxcvirt.driver.v1.FlagsRequest
-	(*AutostartRequest)(nil),          // 14: lxcvirt.driver.v1.AutostartRequest
-	(*StatsRequest)(nil),              // 15: lxcvirt.driver.v1.StatsRequest
-	(*EventsRequest)(nil),             // 16: lxcvirt.driver.v1.EventsRequest
-	(*DomainReply)(nil),               // 17: lxcvirt.driver.v1.DomainReply
-	(*ListReply)(nil),                 // 18: lxcvirt.driver.v1.ListReply
-	(*StatusReply)(nil),               // 19: lxcvirt.driver.v1.StatusReply
-	(*XMLReply)(nil),                  // 20: lxcvirt.driver.v1.XMLReply
-	(*InfoReply)(nil),                 // 21: lxcvirt.driver.v1.InfoReply
-	(*StatsReply)(nil),                // 22: lxcvirt.driver.v1.StatsReply
-	(*ConsoleOpen)(nil),               // 23: lxcvirt.driver.v1.ConsoleOpen
-	(*ConsoleInput)(nil),              // 24: lxcvirt.driver.v1.ConsoleInput
-	(*ConsoleOutput)(nil),             // 25: lxcvirt.driver.v1.ConsoleOutput
-	(*SetMetadataRequest)(nil),        // 26: lxcvirt.driver.v1.SetMetadataRequest
-	(*MetadataRequest)(nil),           // 27: lxcvirt.driver.v1.MetadataRequest
-	(*MetadataReply)(nil),             // 28: lxcvirt.driver.v1.MetadataReply
-	(*NodeInfoReply)(nil),             // 29: lxcvirt.driver.v1.NodeInfoReply
-	(*Uint64Reply)(nil),               // 30: lxcvirt.driver.v1.Uint64Reply
-	(*CPUMapReply)(nil),               // 31: lxcvirt.driver.v1.CPUMapReply
-	(*NodeStatsRequest)(nil),          // 32: lxcvirt.driver.v1.NodeStatsRequest
-	(*NodeStat)(nil),                  // 33: lxcvirt.driver.v1.NodeStat
-	(*NodeStatsReply)(nil),            // 34: lxcvirt.driver.v1.NodeStatsReply
-	(*CapabilitiesRequest)(nil),       // 35: lxcvirt.driver.v1.CapabilitiesRequest
-	(*DomainCapabilitiesRequest)(nil), // 36: lxcvirt.driver.v1.DomainCapabilitiesRequest
-	(*Neighbor)(nil),                  // 37: lxcvirt.driver.v1.Neighbor
-	(*ARPTableReply)(nil),             // 38: lxcvirt.driver.v1.ARPTableReply
-	(*FilesReply)(nil),                // 39: lxcvirt.driver.v1.FilesReply
-	(*NativeRequest)(nil),             // 40: lxcvirt.driver.v1.NativeRequest
-	(*Network)(nil),                   // 41: lxcvirt.driver.v1.Network
-	(*NetworksReply)(nil),             // 42: lxcvirt.driver.v1.NetworksReply
-	(*DHCPLease)(nil),                 // 43: lxcvirt.driver.v1.DHCPLease
-	(*DHCPLeasesReply)(nil),           // 44: lxcvirt.driver.v1.DHCPLeasesReply
-	(*DeviceRequest)(nil),             // 45: lxcvirt.driver.v1.DeviceRequest
-	(*DeviceAliasRequest)(nil),        // 46: lxcvirt.driver.v1.DeviceAliasRequest
+	(*Tunables)(nil),                  // 9: lxcvirt.driver.v1.Tunables
+	(*XMLRequest)(nil),                // 10: lxcvirt.driver.v1.XMLRequest
+	(*UUIDRequest)(nil),               // 11: lxcvirt.driver.v1.UUIDRequest
+	(*NameRequest)(nil),               // 12: lxcvirt.driver.v1.NameRequest
+	(*IDRequest)(nil),                 // 13: lxcvirt.driver.v1.IDRequest
+	(*FlagsRequest)(nil),              // 14: lxcvirt.driver.v1.FlagsRequest
+	(*AutostartRequest)(nil),          // 15: lxcvirt.driver.v1.AutostartRequest
+	(*StatsRequest)(nil),              // 16: lxcvirt.driver.v1.StatsRequest
+	(*EventsRequest)(nil),             // 17: lxcvirt.driver.v1.EventsRequest
+	(*DomainReply)(nil),               // 18: lxcvirt.driver.v1.DomainReply
+	(*ListReply)(nil),                 // 19: lxcvirt.driver.v1.ListReply
+	(*StatusReply)(nil),               // 20: lxcvirt.driver.v1.StatusReply
+	(*XMLReply)(nil),                  // 21: lxcvirt.driver.v1.XMLReply
+	(*InfoReply)(nil),                 // 22: lxcvirt.driver.v1.InfoReply
+	(*StatsReply)(nil),                // 23: lxcvirt.driver.v1.StatsReply
+	(*ConsoleOpen)(nil),               // 24: lxcvirt.driver.v1.ConsoleOpen
+	(*ConsoleInput)(nil),              // 25: lxcvirt.driver.v1.ConsoleInput
+	(*ConsoleOutput)(nil),             // 26: lxcvirt.driver.v1.ConsoleOutput
+	(*SetMetadataRequest)(nil),        // 27: lxcvirt.driver.v1.SetMetadataRequest
+	(*MetadataRequest)(nil),           // 28: lxcvirt.driver.v1.MetadataRequest
+	(*MetadataReply)(nil),             // 29: lxcvirt.driver.v1.MetadataReply
+	(*NodeInfoReply)(nil),             // 30: lxcvirt.driver.v1.NodeInfoReply
+	(*Uint64Reply)(nil),               // 31: lxcvirt.driver.v1.Uint64Reply
+	(*CPUMapReply)(nil),               // 32: lxcvirt.driver.v1.CPUMapReply
+	(*NodeStatsRequest)(nil),          // 33: lxcvirt.driver.v1.NodeStatsRequest
+	(*NodeStat)(nil),                  // 34: lxcvirt.driver.v1.NodeStat
+	(*NodeStatsReply)(nil),            // 35: lxcvirt.driver.v1.NodeStatsReply
+	(*CapabilitiesRequest)(nil),       // 36: lxcvirt.driver.v1.CapabilitiesRequest
+	(*DomainCapabilitiesRequest)(nil), // 37: lxcvirt.driver.v1.DomainCapabilitiesRequest
+	(*Neighbor)(nil),                  // 38: lxcvirt.driver.v1.Neighbor
+	(*ARPTableReply)(nil),             // 39: lxcvirt.driver.v1.ARPTableReply
+	(*FilesReply)(nil),                // 40: lxcvirt.driver.v1.FilesReply
+	(*NativeRequest)(nil),             // 41: lxcvirt.driver.v1.NativeRequest
+	(*Network)(nil),                   // 42: lxcvirt.driver.v1.Network
+	(*NetworksReply)(nil),             // 43: lxcvirt.driver.v1.NetworksReply
+	(*DHCPLease)(nil),                 // 44: lxcvirt.driver.v1.DHCPLease
+	(*DHCPLeasesReply)(nil),           // 45: lxcvirt.driver.v1.DHCPLeasesReply
+	(*DeviceRequest)(nil),             // 46: lxcvirt.driver.v1.DeviceRequest
+	(*DeviceAliasRequest)(nil),        // 47: lxcvirt.driver.v1.DeviceAliasRequest
+	(*Param)(nil),                     // 48: lxcvirt.driver.v1.Param
+	(*SetMemoryRequest)(nil),          // 49: lxcvirt.driver.v1.SetMemoryRequest
+	(*ParamsRequest)(nil),             // 50: lxcvirt.driver.v1.ParamsRequest
+	(*ParamsReply)(nil),               // 51: lxcvirt.driver.v1.ParamsReply
+	(*BlockStatsRequest)(nil),         // 52: lxcvirt.driver.v1.BlockStatsRequest
+	(*BlockStatsReply)(nil),           // 53: lxcvirt.driver.v1.BlockStatsReply
+	(*SignalRequest)(nil),             // 54: lxcvirt.driver.v1.SignalRequest
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
 	4,  // 1: lxcvirt.driver.v1.Stats.status:type_name -> lxcvirt.driver.v1.Status
 	6,  // 2: lxcvirt.driver.v1.Stats.interfaces:type_name -> lxcvirt.driver.v1.InterfaceStats
 	3,  // 3: lxcvirt.driver.v1.Event.domain:type_name -> lxcvirt.driver.v1.Domain
-	3,  // 4: lxcvirt.driver.v1.DomainReply.domain:type_name -> lxcvirt.driver.v1.Domain
-	4,  // 5: lxcvirt.driver.v1.ListReply.domains:type_name -> lxcvirt.driver.v1.Status
-	4,  // 6: lxcvirt.driver.v1.StatusReply.status:type_name -> lxcvirt.driver.v1.Status
-	5,  // 7: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
-	7,  // 8: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
-	23, // 9: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
-	33, // 10: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
-	37, // 11: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
-	41, // 12: lxcvirt.driver.v1.NetworksReply.networks:type_name -> lxcvirt.driver.v1.Network
-	43, // 13: lxcvirt.driver.v1.DHCPLeasesReply.leases:type_name -> lxcvirt.driver.v1.DHCPLease
-	2,  // 14: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
-	9,  // 15: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	9,  // 16: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
-	10, // 17: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 18: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 19: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 20: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 21: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 22: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 23: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 24: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
-	10, // 25: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
-	12, // 26: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
-	13, // 27: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
-	10, // 28: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 29: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
-	10, // 30: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
-	14, // 31: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
-	15, // 32: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
-	16, // 33: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
-	1,  // 34: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
-	24, // 35: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
-	26, // 36: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
-	27, // 37: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
-	1,  // 38: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 39: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 40: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
-	32, // 41: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	32, // 42: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
-	1,  // 43: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
-	35, // 44: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
-	36, // 45: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
-	1,  // 46: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
-	1,  // 47: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
-	10, // 48: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
-	40, // 49: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
-	40, // 50: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
-	1,  // 51: lxcvirt.driver.v1.Driver.ListNetworks:input_type -> lxcvirt.driver.v1.Empty
-	11, // 52: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:input_type -> lxcvirt.driver.v1.NameRequest
-	45, // 53: lxcvirt.driver.v1.Driver.AttachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	45, // 54: lxcvirt.driver.v1.Driver.DetachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	45, // 55: lxcvirt.driver.v1.Driver.UpdateDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
-	46, // 56: lxcvirt.driver.v1.Driver.DetachDeviceAlias:input_type -> lxcvirt.driver.v1.DeviceAliasRequest
-	1,  // 57: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	17, // 58: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 59: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 60: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	17, // 61: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 62: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 63: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 64: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 65: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 66: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	17, // 67: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 68: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	17, // 69: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 70: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	19, // 71: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	20, // 72: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 73: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 74: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	22, // 75: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 76: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 77: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	25, // 78: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 79: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	28, // 80: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	29, // 81: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	30, // 82: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	31, // 83: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	34, // 84: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	34, // 85: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	30, // 86: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	20, // 87: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 88: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 89: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	38, // 90: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	39, // 91: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	20, // 92: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
-	20, // 93: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
-	42, // 94: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
-	44, // 95: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
-	1,  // 96: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 97: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 98: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 99: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
-	57, // [57:100] is the sub-list for method output_type
-	14, // [14:57] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	9,  // 4: lxcvirt.driver.v1.Event.tunable:type_name -> lxcvirt.driver.v1.Tunables
+	48, // 5: lxcvirt.driver.v1.Tunables.params:type_name -> lxcvirt.driver.v1.Param
+	3,  // 6: lxcvirt.driver.v1.DomainReply.domain:type_name -> lxcvirt.driver.v1.Domain
+	4,  // 7: lxcvirt.driver.v1.ListReply.domains:type_name -> lxcvirt.driver.v1.Status
+	4,  // 8: lxcvirt.driver.v1.StatusReply.status:type_name -> lxcvirt.driver.v1.Status
+	5,  // 9: lxcvirt.driver.v1.InfoReply.info:type_name -> lxcvirt.driver.v1.Info
+	7,  // 10: lxcvirt.driver.v1.StatsReply.stats:type_name -> lxcvirt.driver.v1.Stats
+	24, // 11: lxcvirt.driver.v1.ConsoleInput.open:type_name -> lxcvirt.driver.v1.ConsoleOpen
+	34, // 12: lxcvirt.driver.v1.NodeStatsReply.stats:type_name -> lxcvirt.driver.v1.NodeStat
+	38, // 13: lxcvirt.driver.v1.ARPTableReply.neighbors:type_name -> lxcvirt.driver.v1.Neighbor
+	42, // 14: lxcvirt.driver.v1.NetworksReply.networks:type_name -> lxcvirt.driver.v1.Network
+	44, // 15: lxcvirt.driver.v1.DHCPLeasesReply.leases:type_name -> lxcvirt.driver.v1.DHCPLease
+	48, // 16: lxcvirt.driver.v1.ParamsRequest.params:type_name -> lxcvirt.driver.v1.Param
+	48, // 17: lxcvirt.driver.v1.ParamsReply.params:type_name -> lxcvirt.driver.v1.Param
+	2,  // 18: lxcvirt.driver.v1.Driver.Configure:input_type -> lxcvirt.driver.v1.ConfigureRequest
+	10, // 19: lxcvirt.driver.v1.Driver.DefineXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	10, // 20: lxcvirt.driver.v1.Driver.CreateXML:input_type -> lxcvirt.driver.v1.XMLRequest
+	11, // 21: lxcvirt.driver.v1.Driver.Undefine:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 22: lxcvirt.driver.v1.Driver.Create:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 23: lxcvirt.driver.v1.Driver.Shutdown:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 24: lxcvirt.driver.v1.Driver.Destroy:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 25: lxcvirt.driver.v1.Driver.Reboot:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 26: lxcvirt.driver.v1.Driver.Suspend:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 27: lxcvirt.driver.v1.Driver.Resume:input_type -> lxcvirt.driver.v1.UUIDRequest
+	12, // 28: lxcvirt.driver.v1.Driver.LookupByName:input_type -> lxcvirt.driver.v1.NameRequest
+	11, // 29: lxcvirt.driver.v1.Driver.LookupByUUID:input_type -> lxcvirt.driver.v1.UUIDRequest
+	13, // 30: lxcvirt.driver.v1.Driver.LookupByID:input_type -> lxcvirt.driver.v1.IDRequest
+	14, // 31: lxcvirt.driver.v1.Driver.ListAll:input_type -> lxcvirt.driver.v1.FlagsRequest
+	11, // 32: lxcvirt.driver.v1.Driver.Status:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 33: lxcvirt.driver.v1.Driver.XMLDesc:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 34: lxcvirt.driver.v1.Driver.Info:input_type -> lxcvirt.driver.v1.UUIDRequest
+	15, // 35: lxcvirt.driver.v1.Driver.SetAutostart:input_type -> lxcvirt.driver.v1.AutostartRequest
+	16, // 36: lxcvirt.driver.v1.Driver.Stats:input_type -> lxcvirt.driver.v1.StatsRequest
+	17, // 37: lxcvirt.driver.v1.Driver.Events:input_type -> lxcvirt.driver.v1.EventsRequest
+	1,  // 38: lxcvirt.driver.v1.Driver.Close:input_type -> lxcvirt.driver.v1.Empty
+	25, // 39: lxcvirt.driver.v1.Driver.Console:input_type -> lxcvirt.driver.v1.ConsoleInput
+	27, // 40: lxcvirt.driver.v1.Driver.SetMetadata:input_type -> lxcvirt.driver.v1.SetMetadataRequest
+	28, // 41: lxcvirt.driver.v1.Driver.Metadata:input_type -> lxcvirt.driver.v1.MetadataRequest
+	1,  // 42: lxcvirt.driver.v1.Driver.NodeInfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 43: lxcvirt.driver.v1.Driver.FreeMemory:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 44: lxcvirt.driver.v1.Driver.CPUMap:input_type -> lxcvirt.driver.v1.Empty
+	33, // 45: lxcvirt.driver.v1.Driver.NodeCPUStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	33, // 46: lxcvirt.driver.v1.Driver.NodeMemoryStats:input_type -> lxcvirt.driver.v1.NodeStatsRequest
+	1,  // 47: lxcvirt.driver.v1.Driver.Version:input_type -> lxcvirt.driver.v1.Empty
+	36, // 48: lxcvirt.driver.v1.Driver.Capabilities:input_type -> lxcvirt.driver.v1.CapabilitiesRequest
+	37, // 49: lxcvirt.driver.v1.Driver.DomainCapabilities:input_type -> lxcvirt.driver.v1.DomainCapabilitiesRequest
+	1,  // 50: lxcvirt.driver.v1.Driver.Sysinfo:input_type -> lxcvirt.driver.v1.Empty
+	1,  // 51: lxcvirt.driver.v1.Driver.ARPTable:input_type -> lxcvirt.driver.v1.Empty
+	11, // 52: lxcvirt.driver.v1.Driver.OpenNamespaces:input_type -> lxcvirt.driver.v1.UUIDRequest
+	41, // 53: lxcvirt.driver.v1.Driver.DomainXMLFromNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	41, // 54: lxcvirt.driver.v1.Driver.DomainXMLToNative:input_type -> lxcvirt.driver.v1.NativeRequest
+	1,  // 55: lxcvirt.driver.v1.Driver.ListNetworks:input_type -> lxcvirt.driver.v1.Empty
+	12, // 56: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:input_type -> lxcvirt.driver.v1.NameRequest
+	46, // 57: lxcvirt.driver.v1.Driver.AttachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	46, // 58: lxcvirt.driver.v1.Driver.DetachDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	46, // 59: lxcvirt.driver.v1.Driver.UpdateDevice:input_type -> lxcvirt.driver.v1.DeviceRequest
+	47, // 60: lxcvirt.driver.v1.Driver.DetachDeviceAlias:input_type -> lxcvirt.driver.v1.DeviceAliasRequest
+	49, // 61: lxcvirt.driver.v1.Driver.SetMemory:input_type -> lxcvirt.driver.v1.SetMemoryRequest
+	50, // 62: lxcvirt.driver.v1.Driver.Parameters:input_type -> lxcvirt.driver.v1.ParamsRequest
+	50, // 63: lxcvirt.driver.v1.Driver.SetParameters:input_type -> lxcvirt.driver.v1.ParamsRequest
+	52, // 64: lxcvirt.driver.v1.Driver.BlockStats:input_type -> lxcvirt.driver.v1.BlockStatsRequest
+	54, // 65: lxcvirt.driver.v1.Driver.SendProcessSignal:input_type -> lxcvirt.driver.v1.SignalRequest
+	1,  // 66: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	18, // 67: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 68: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 69: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	18, // 70: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 71: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 72: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 73: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 74: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 75: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	18, // 76: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 77: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 78: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	19, // 79: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	20, // 80: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	21, // 81: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	22, // 82: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 83: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	23, // 84: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 85: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 86: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	26, // 87: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 88: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	29, // 89: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	30, // 90: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	31, // 91: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	32, // 92: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	35, // 93: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	35, // 94: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	31, // 95: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	21, // 96: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 97: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 98: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	39, // 99: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	40, // 100: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	21, // 101: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 102: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	43, // 103: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	45, // 104: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	1,  // 105: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 106: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 107: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 108: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 109: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
+	51, // 110: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
+	1,  // 111: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
+	53, // 112: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
+	1,  // 113: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
+	66, // [66:114] is the sub-list for method output_type
+	18, // [18:66] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_driver_proto_init() }
@@ -3218,7 +3771,7 @@ func file_driver_proto_init() {
 	if File_driver_proto != nil {
 		return
 	}
-	file_driver_proto_msgTypes[24].OneofWrappers = []any{
+	file_driver_proto_msgTypes[25].OneofWrappers = []any{
 		(*ConsoleInput_Open)(nil),
 		(*ConsoleInput_Data)(nil),
 	}
@@ -3228,7 +3781,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   47,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

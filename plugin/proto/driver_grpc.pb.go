@@ -67,6 +67,11 @@ const (
 	Driver_DetachDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/DetachDevice"
 	Driver_UpdateDevice_FullMethodName        = "/lxcvirt.driver.v1.Driver/UpdateDevice"
 	Driver_DetachDeviceAlias_FullMethodName   = "/lxcvirt.driver.v1.Driver/DetachDeviceAlias"
+	Driver_SetMemory_FullMethodName           = "/lxcvirt.driver.v1.Driver/SetMemory"
+	Driver_Parameters_FullMethodName          = "/lxcvirt.driver.v1.Driver/Parameters"
+	Driver_SetParameters_FullMethodName       = "/lxcvirt.driver.v1.Driver/SetParameters"
+	Driver_BlockStats_FullMethodName          = "/lxcvirt.driver.v1.Driver/BlockStats"
+	Driver_SendProcessSignal_FullMethodName   = "/lxcvirt.driver.v1.Driver/SendProcessSignal"
 )
 
 // DriverClient is the client API for Driver service.
@@ -142,6 +147,13 @@ type DriverClient interface {
 	DetachDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
 	UpdateDevice(ctx context.Context, in *DeviceRequest, opts ...grpc.CallOption) (*Empty, error)
 	DetachDeviceAlias(ctx context.Context, in *DeviceAliasRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end devices
+	// tuning: driverapi.Tuner's methods (live and persistent resource limits).
+	SetMemory(ctx context.Context, in *SetMemoryRequest, opts ...grpc.CallOption) (*Empty, error)
+	Parameters(ctx context.Context, in *ParamsRequest, opts ...grpc.CallOption) (*ParamsReply, error)
+	SetParameters(ctx context.Context, in *ParamsRequest, opts ...grpc.CallOption) (*Empty, error)
+	BlockStats(ctx context.Context, in *BlockStatsRequest, opts ...grpc.CallOption) (*BlockStatsReply, error)
+	SendProcessSignal(ctx context.Context, in *SignalRequest, opts ...grpc.CallOption) (*Empty, error)
 }
 
 type driverClient struct {
@@ -594,6 +606,56 @@ func (c *driverClient) DetachDeviceAlias(ctx context.Context, in *DeviceAliasReq
 	return out, nil
 }
 
+func (c *driverClient) SetMemory(ctx context.Context, in *SetMemoryRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SetMemory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Parameters(ctx context.Context, in *ParamsRequest, opts ...grpc.CallOption) (*ParamsReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ParamsReply)
+	err := c.cc.Invoke(ctx, Driver_Parameters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SetParameters(ctx context.Context, in *ParamsRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SetParameters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) BlockStats(ctx context.Context, in *BlockStatsRequest, opts ...grpc.CallOption) (*BlockStatsReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BlockStatsReply)
+	err := c.cc.Invoke(ctx, Driver_BlockStats_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SendProcessSignal(ctx context.Context, in *SignalRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SendProcessSignal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -667,6 +729,13 @@ type DriverServer interface {
 	DetachDevice(context.Context, *DeviceRequest) (*Empty, error)
 	UpdateDevice(context.Context, *DeviceRequest) (*Empty, error)
 	DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error)
+	// end devices
+	// tuning: driverapi.Tuner's methods (live and persistent resource limits).
+	SetMemory(context.Context, *SetMemoryRequest) (*Empty, error)
+	Parameters(context.Context, *ParamsRequest) (*ParamsReply, error)
+	SetParameters(context.Context, *ParamsRequest) (*Empty, error)
+	BlockStats(context.Context, *BlockStatsRequest) (*BlockStatsReply, error)
+	SendProcessSignal(context.Context, *SignalRequest) (*Empty, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -805,6 +874,21 @@ func (UnimplementedDriverServer) UpdateDevice(context.Context, *DeviceRequest) (
 }
 func (UnimplementedDriverServer) DetachDeviceAlias(context.Context, *DeviceAliasRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DetachDeviceAlias not implemented")
+}
+func (UnimplementedDriverServer) SetMemory(context.Context, *SetMemoryRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetMemory not implemented")
+}
+func (UnimplementedDriverServer) Parameters(context.Context, *ParamsRequest) (*ParamsReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Parameters not implemented")
+}
+func (UnimplementedDriverServer) SetParameters(context.Context, *ParamsRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetParameters not implemented")
+}
+func (UnimplementedDriverServer) BlockStats(context.Context, *BlockStatsRequest) (*BlockStatsReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method BlockStats not implemented")
+}
+func (UnimplementedDriverServer) SendProcessSignal(context.Context, *SignalRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SendProcessSignal not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1583,6 +1667,96 @@ func _Driver_DetachDeviceAlias_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_SetMemory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetMemoryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SetMemory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SetMemory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SetMemory(ctx, req.(*SetMemoryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Parameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ParamsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Parameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Parameters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Parameters(ctx, req.(*ParamsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SetParameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ParamsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SetParameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SetParameters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SetParameters(ctx, req.(*ParamsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_BlockStats_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BlockStatsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).BlockStats(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_BlockStats_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).BlockStats(ctx, req.(*BlockStatsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SendProcessSignal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SignalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SendProcessSignal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SendProcessSignal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SendProcessSignal(ctx, req.(*SignalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1753,6 +1927,26 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DetachDeviceAlias",
 			Handler:    _Driver_DetachDeviceAlias_Handler,
+		},
+		{
+			MethodName: "SetMemory",
+			Handler:    _Driver_SetMemory_Handler,
+		},
+		{
+			MethodName: "Parameters",
+			Handler:    _Driver_Parameters_Handler,
+		},
+		{
+			MethodName: "SetParameters",
+			Handler:    _Driver_SetParameters_Handler,
+		},
+		{
+			MethodName: "BlockStats",
+			Handler:    _Driver_BlockStats_Handler,
+		},
+		{
+			MethodName: "SendProcessSignal",
+			Handler:    _Driver_SendProcessSignal_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

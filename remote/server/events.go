@@ -56,6 +56,7 @@ var eventForms = map[driverapi.EventKind]eventForm{
 	// in libvirt.
 	driverapi.EventMetadataChange: {proc: proto.ProcDomainEventCallbackMetadataChange, msg: metadataChangeMsg},
 	driverapi.EventDeviceAdded:    {proc: proto.ProcDomainEventCallbackDeviceAdded, msg: deviceAddedMsg},
+	driverapi.EventTunable:        {proc: proto.ProcDomainEventCallbackTunable, msg: tunableMsg},
 	driverapi.EventDeviceRemoved: {
 		proc: proto.ProcDomainEventCallbackDeviceRemoved, legacyProc: proto.ProcDomainEventDeviceRemoved,
 		msg: func(cb int32, ev driverapi.Event) any {

@@ -24,6 +24,7 @@ type fakeDriver struct {
 	meta map[metaKey]string
 	// deviceCalls are the device calls made, in order.
 	deviceCalls []deviceCall
+	setParams   []driverapi.Param // the last SetParameters call's
 	nextID      int32
 	events      chan driverapi.Event
 	release     chan struct{}
@@ -438,4 +439,53 @@ func (f *fakeDriver) UpdateDevice(_ context.Context, u driverapi.UUID, xml strin
 
 func (f *fakeDriver) DetachDeviceAlias(_ context.Context, u driverapi.UUID, alias string, flags uint32) error {
 	return f.device(u, "detach-alias", alias, flags)
+}
+
+// Tuning: Parameters returns tuneParams for every group; SetParameters
+// records what it was given in setParams.
+var tuneParams = []driverapi.Param{
+	{Field: "hard_limit", Type: libvirt.TypedParamUllong, Uint: 1024},
+	{Field: "device_weight", Type: libvirt.TypedParamString, Str: "/dev/vda,500"},
+	{Field: "vcpu_quota", Type: libvirt.TypedParamLlong, Int: -1},
+}
+
+func (f *fakeDriver) SetMemory(_ context.Context, u driverapi.UUID, kib uint64, flags uint32) error {
+	_, err := f.get(u)
+	return err
+}
+
+func (f *fakeDriver) Parameters(_ context.Context, u driverapi.UUID, _ driverapi.ParamGroup, _ uint32) ([]driverapi.Param, error) {
+	if _, err := f.get(u); err != nil {
+		return nil, err
+	}
+	return tuneParams, nil
+}
+
+func (f *fakeDriver) SetParameters(_ context.Context, u driverapi.UUID, _ driverapi.ParamGroup, ps []driverapi.Param, _ uint32) error {
+	if _, err := f.get(u); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.setParams = ps
+	return nil
+}
+
+func (f *fakeDriver) BlockStats(_ context.Context, u driverapi.UUID, path string) (driverapi.BlockStats, error) {
+	st, err := f.get(u)
+	if err != nil {
+		return driverapi.BlockStats{}, err
+	}
+	if st.ID == -1 {
+		return driverapi.BlockStats{}, virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
+	}
+	if path != "" {
+		return driverapi.BlockStats{}, virterror.New(libvirt.ErrInvalidArg, "invalid path: %s", path)
+	}
+	return driverapi.BlockStats{RdReq: 1, RdBytes: 512, WrReq: -1, WrBytes: 4096}, nil
+}
+
+func (f *fakeDriver) SendProcessSignal(_ context.Context, u driverapi.UUID, pid int64, signum, flags uint32) error {
+	_, err := f.get(u)
+	return err
 }

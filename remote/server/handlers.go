@@ -104,6 +104,23 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainUpdateDeviceFlags: s.updateDeviceFlags,
 		DomainDetachDeviceAlias: s.detachDeviceAlias,
 
+		// Tuning (tune.go).
+		DomainSetMemory:                   s.setMemory,
+		DomainSetMaxMemory:                s.setMaxMemory,
+		DomainSetMemoryFlags:              s.setMemoryFlags,
+		DomainGetMemoryParameters:         s.getMemoryParameters,
+		DomainSetMemoryParameters:         s.setMemoryParameters,
+		DomainGetBlkioParameters:          s.getBlkioParameters,
+		DomainSetBlkioParameters:          s.setBlkioParameters,
+		DomainGetSchedulerType:            s.getSchedulerType,
+		DomainGetSchedulerParameters:      s.getSchedulerParameters,
+		DomainGetSchedulerParametersFlags: s.getSchedulerParametersFlags,
+		DomainSetSchedulerParameters:      s.setSchedulerParameters,
+		DomainSetSchedulerParametersFlags: s.setSchedulerParametersFlags,
+		DomainBlockStatsFlags:             s.domainBlockStatsFlags,
+		DomainSendProcessSignal:           s.sendProcessSignal,
+		DomainGetHostname:                 s.domainGetHostname,
+
 		// Domain state.
 		DomainGetState:            s.getState,
 		DomainGetInfo:             s.getInfo,

@@ -381,20 +381,44 @@ func (s *Server) networkPortCreateXML(ctx context.Context, c *conn, args *libvir
 // libvirt, an <interface type='bridge'> on the bridge of a network
 // lxcvirtd serves itself (lxc-net's) is looked up in that network too.
 func (s *Server) leaseAddresses(ctx context.Context, c *conn, uuid driverapi.UUID) (*libvirt.DomainInterfaceAddressesRet, error) {
-	const api = "virDomainInterfaceAddresses"
-	x, err := s.drv().XMLDesc(ctx, uuid, 0)
+	ret := &libvirt.DomainInterfaceAddressesRet{}
+	err := s.domainLeases(ctx, c, uuid, "virDomainInterfaceAddresses", func(ifc *libvirtxml.DomainInterface, leases []libvirt.NetworkDhcpLease) bool {
+		out := libvirt.DomainInterface{Hwaddr: libvirt.OptString{strings.ToLower(ifc.MAC.Address)}}
+		if ifc.Target != nil {
+			out.Name = ifc.Target.Dev
+		}
+		for _, l := range leases {
+			out.Addrs = append(out.Addrs, libvirt.DomainIPAddr{Type: l.Type, Addr: l.Ipaddr, Prefix: l.Prefix})
+		}
+		ret.Ifaces = append(ret.Ifaces, out)
+		return true
+	})
 	if err != nil {
 		return nil, err
 	}
+	return ret, nil
+}
+
+// domainLeases calls fn with the DHCP leases of each of the running
+// domain's interfaces that has some, in the order of its live XML, until fn
+// returns false: an <interface type='network'> with a MAC, the leases its
+// network holds for that MAC; beyond libvirt, an <interface type='bridge'>
+// on the bridge of a network lxcvirtd serves itself (lxc-net's) is looked
+// up in that network too.
+func (s *Server) domainLeases(ctx context.Context, c *conn, uuid driverapi.UUID, api string, fn func(*libvirtxml.DomainInterface, []libvirt.NetworkDhcpLease) bool) error {
+	x, err := s.drv().XMLDesc(ctx, uuid, 0)
+	if err != nil {
+		return err
+	}
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(x); err != nil {
-		return nil, virterror.New(libvirt.ErrInternalError, "cannot parse the domain's XML: %v", err)
+		return virterror.New(libvirt.ErrInternalError, "cannot parse the domain's XML: %v", err)
 	}
-	ret := &libvirt.DomainInterfaceAddressesRet{}
 	if dom.Devices == nil {
-		return ret, nil
+		return nil
 	}
-	for _, ifc := range dom.Devices.Interfaces {
+	for i := range dom.Devices.Interfaces {
+		ifc := &dom.Devices.Interfaces[i]
 		if ifc.Source == nil || ifc.MAC == nil || ifc.MAC.Address == "" {
 			continue
 		}
@@ -410,21 +434,13 @@ func (s *Server) leaseAddresses(ctx context.Context, c *conn, uuid driverapi.UUI
 		}
 		leases, err := c.networkLeases(ctx, api, network, ifc.MAC.Address)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if len(leases) == 0 {
-			continue
+		if len(leases) > 0 && !fn(ifc, leases) {
+			return nil
 		}
-		out := libvirt.DomainInterface{Hwaddr: libvirt.OptString{strings.ToLower(ifc.MAC.Address)}}
-		if ifc.Target != nil {
-			out.Name = ifc.Target.Dev
-		}
-		for _, l := range leases {
-			out.Addrs = append(out.Addrs, libvirt.DomainIPAddr{Type: l.Type, Addr: l.Ipaddr, Prefix: l.Prefix})
-		}
-		ret.Ifaces = append(ret.Ifaces, out)
 	}
-	return ret, nil
+	return nil
 }
 
 // networkOfBridge names the network lxcvirtd serves itself whose bridge is

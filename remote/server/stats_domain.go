@@ -141,22 +141,6 @@ func (s *Server) domainGetCPUStats(ctx context.Context, c *conn, args *libvirt.D
 	return ret, nil
 }
 
-// domainBlockStats serves virDomainBlockStats: no per-disk statistics
-// are reported, so any path is unknown, as libvirt's LXC driver answers
-// for a path that names no disk (for one that names a disk it fails too:
-// it looks the disk's counters up by an alias it never assigns). The
-// container-wide totals libvirt reads from the blkio cgroup for an empty
-// path are not reported.
-func (s *Server) domainBlockStats(ctx context.Context, c *conn, args *libvirt.DomainBlockStatsArgs) (*libvirt.DomainBlockStatsRet, error) {
-	if _, err := s.runningStats(ctx, args.Dom.UUID); err != nil {
-		return nil, err
-	}
-	if args.Path == "" {
-		return nil, virterror.New(libvirt.ErrOperationUnsupported, "container-wide block I/O statistics are not reported")
-	}
-	return nil, virterror.New(libvirt.ErrInvalidArg, "invalid path: %s", args.Path)
-}
-
 // Counts of virNodeGetCPUStats and virNodeGetMemoryStats parameters on
 // Linux.
 const (

@@ -115,14 +115,6 @@ func TestDomainGetCPUStats(t *testing.T) {
 	}
 }
 
-func TestDomainBlockStatsHasNoDisks(t *testing.T) {
-	rc, on, _ := statsClient(t, nil)
-	e := rc.call(proto.ProcDomainBlockStats, &libvirt.DomainBlockStatsArgs{Dom: on, Path: "vda"}, nil)
-	wantError(t, e, libvirt.ErrInvalidArg, "invalid argument: invalid path: vda")
-	e = rc.call(proto.ProcDomainBlockStats, &libvirt.DomainBlockStatsArgs{Dom: on}, nil)
-	wantError(t, e, libvirt.ErrOperationUnsupported, "Operation not supported: container-wide block I/O statistics are not reported")
-}
-
 // writeHostFiles makes a fake host tree under a temp root.
 func writeHostFiles(t *testing.T, files map[string]string) string {
 	t.Helper()

@@ -14,7 +14,7 @@ import (
 )
 
 // ErrNothingToPlot means no series was measured at two or more sizes.
-var ErrNothingToPlot = errors.New("report: no latency series to plot")
+var ErrNothingToPlot = errors.New("report: no series to plot")
 
 var (
 	valueColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // lxcvirtd
@@ -26,12 +26,30 @@ var (
 // domains, the value side (lxcvirtd) against the baseline (libvirtd), and
 // writes it as a PNG to path.
 func (r *Results) PlotLatency(path string) error {
+	return r.plotSeries(path, func(sd *seriesData) bool { return sd.axis == "" && sd.unit == "ms" },
+		"defined domains", "median latency (ms)", plot.LogScale{})
+}
+
+// PlotScale draws one panel per scale series (any unit) measured at two or
+// more numbers of running containers, on a linear axis, and writes it as a
+// PNG to path.
+func (r *Results) PlotScale(path string) error {
+	return r.plotSeries(path, func(sd *seriesData) bool { return sd.axis == AxisRunning }, "running containers", "", nil)
+}
+
+// plotSeries lays out one panel per selected series in two columns; a nil
+// xScale is linear.
+func (r *Results) plotSeries(path string, want func(*seriesData) bool, xLabel, yLabel string, xScale plot.Normalizer) error {
 	var panels []*plot.Plot
 	for _, sd := range r.series() {
-		if sd.unit != "ms" || max(len(sd.value), len(sd.base)) < 2 {
+		if !want(sd) || max(len(sd.value), len(sd.base)) < 2 {
 			continue
 		}
-		p, err := panel(sd)
+		y := yLabel
+		if y == "" {
+			y = "median (" + sd.unit + ")"
+		}
+		p, err := panel(sd, xLabel, y, xScale)
 		if err != nil {
 			return fmt.Errorf("plot %s: %w", sd.name, err)
 		}
@@ -69,13 +87,15 @@ func (r *Results) PlotLatency(path string) error {
 	return WriteFile(path, buf.Bytes())
 }
 
-func panel(sd *seriesData) (*plot.Plot, error) {
+func panel(sd *seriesData, xLabel, yLabel string, xScale plot.Normalizer) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = sd.name
-	p.X.Label.Text = "defined domains"
-	p.Y.Label.Text = "median latency (ms)"
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	if xScale != nil {
+		p.X.Scale = xScale
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
 	p.Y.Min = 0
 	p.Legend.Top = true
 	p.Legend.Left = true

@@ -10,13 +10,19 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/bench/internal/stats"
 )
 
+// Format is the version of results.json this package writes: 2 has
+// paired ratios with intervals and judges targets on them.
+const Format = 2
+
 // Results is everything one run measured.
 type Results struct {
+	Format   int        `json:"format"`
 	Date     time.Time  `json:"date"`
 	Mode     string     `json:"mode"` // "full" or "quick"
 	Runs     int        `json:"runs"`
@@ -25,9 +31,10 @@ type Results struct {
 	Sections []*Section `json:"sections"`
 	Growth   []Growth   `json:"growth"`
 	Notes    []string   `json:"notes,omitempty"`
-	// Plot is the latency plot's file name relative to the Markdown file,
-	// empty when there is none.
-	Plot string `json:"plot,omitempty"`
+	// Plot and ScalePlot are the plots' file names relative to the
+	// Markdown file, empty when there is none.
+	Plot      string `json:"plot,omitempty"`
+	ScalePlot string `json:"scale_plot,omitempty"`
 }
 
 // Machine describes the host the run measured.
@@ -45,6 +52,10 @@ type Machine struct {
 	// Load is the 1-, 5- and 15-minute load averages at the start and at
 	// the end of the run: other work on the machine skews every figure.
 	Load string `json:"load"`
+	// LoadPeak is the highest 1-minute load average sampled in the run;
+	// Busy when it exceeded CPUs.
+	LoadPeak float64 `json:"load_peak"`
+	Busy     bool    `json:"busy"`
 }
 
 // Section is one numbered part of the report, rendered as one table.
@@ -52,7 +63,16 @@ type Section struct {
 	ID    int    `json:"id"`
 	Title string `json:"title"`
 	About string `json:"about"`
-	Rows  []*Row `json:"rows"`
+	// Load is the 1-minute load average's range while the section ran;
+	// Busy when it went above the number of CPUs.
+	Load string `json:"load,omitempty"`
+	Busy bool   `json:"busy,omitempty"`
+	// Measured is the date of an earlier run the section comes from,
+	// when a partial run kept it; empty for this run's sections.
+	Measured string `json:"measured,omitempty"`
+	Rows     []*Row `json:"rows"`
+	// Notes are findings of the section's own (shown under its table).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Add appends rows to the section.
@@ -94,11 +114,13 @@ func NewMeasure(name string, samples []float64) (*Measure, error) {
 	return &Measure{Name: name, Samples: samples, Summary: s}, nil
 }
 
-// Target is the ratio a row must reach: at most Value (latency, memory)
-// or at least Value (throughput).
+// Target is what a row must reach: a ratio against its baseline, or with
+// Absolute the row's own figure, at most Value (latency, memory) or at
+// least Value (throughput).
 type Target struct {
-	AtMost bool    `json:"at_most"`
-	Value  float64 `json:"value"`
+	AtMost   bool    `json:"at_most"`
+	Value    float64 `json:"value"`
+	Absolute bool    `json:"absolute,omitempty"`
 }
 
 // AtMost is a ceiling on the ratio.
@@ -107,56 +129,142 @@ func AtMost(v float64) *Target { return &Target{AtMost: true, Value: v} }
 // AtLeast is a floor on the ratio.
 func AtLeast(v float64) *Target { return &Target{Value: v} }
 
+// Below is a ceiling on the row's own figure, in the row's unit.
+func Below(v float64) *Target { return &Target{AtMost: true, Value: v, Absolute: true} }
+
 func (t Target) String() string {
+	op := "≥"
 	if t.AtMost {
-		return fmt.Sprintf("≤ %.2f", t.Value)
+		op = "≤"
 	}
-	return fmt.Sprintf("≥ %.2f", t.Value)
+	if t.Absolute {
+		return fmt.Sprintf("%s %s", op, Num(t.Value))
+	}
+	return fmt.Sprintf("%s %.2f×", op, t.Value)
 }
 
-// Met reports whether ratio r reaches the target.
-func (t Target) Met(r float64) bool {
+// Met reports whether the interval reaches the target as a whole: its
+// upper bound for a ceiling, its lower bound for a floor. A point estimate
+// on the right side with an interval across the line is not met.
+func (t Target) Met(iv stats.Interval) bool {
 	if t.AtMost {
-		return r <= t.Value
+		return iv.Hi <= t.Value
 	}
-	return r >= t.Value
+	return iv.Lo >= t.Value
 }
 
 // Row is one measurement, with its same-run baseline when it has one.
 type Row struct {
 	Name string `json:"name"`
-	// Series groups the rows of one command across domain counts (plot
-	// and growth); Domains is the number of defined domains (0: n/a).
-	Series   string   `json:"series,omitempty"`
-	Domains  int      `json:"domains,omitempty"`
-	Unit     string   `json:"unit"`
-	Value    *Measure `json:"value,omitempty"`
-	Baseline *Measure `json:"baseline,omitempty"`
-	Ratio    *float64 `json:"ratio,omitempty"`
-	Target   *Target  `json:"target,omitempty"`
-	Met      *bool    `json:"met,omitempty"`
-	Skipped  string   `json:"skipped,omitempty"`
-	Note     string   `json:"note,omitempty"`
+	// Series groups the rows of one command across sizes (plot and
+	// growth); Domains is the size: defined domains, or running
+	// containers when Axis is AxisRunning (0: n/a).
+	Series  string `json:"series,omitempty"`
+	Domains int    `json:"domains,omitempty"`
+	Axis    string `json:"axis,omitempty"`
+	Unit    string `json:"unit"`
+	// Stat names the statistic of Value the row reports: "" for the
+	// median, "p50" or "p99", or "fit" for a figure given with its
+	// interval (Figure) rather than computed from samples.
+	Stat     string          `json:"stat,omitempty"`
+	Value    *Measure        `json:"value,omitempty"`
+	Figure   *stats.Interval `json:"figure,omitempty"` // Stat of Value, with its 95% interval
+	Baseline *Measure        `json:"baseline,omitempty"`
+	Ratio    *float64        `json:"ratio,omitempty"`
+	RatioCI  *stats.Interval `json:"ratio_ci,omitempty"`
+	// Paired: the ratio is the median of per-round ratios (value and
+	// baseline measured back to back); otherwise the medians' ratio.
+	Paired  bool    `json:"paired,omitempty"`
+	Target  *Target `json:"target,omitempty"`
+	Met     *bool   `json:"met,omitempty"`
+	Skipped string  `json:"skipped,omitempty"`
+	Note    string  `json:"note,omitempty"`
+	// Dominates says, for a missed target, where the time or memory goes.
+	Dominates string `json:"dominates,omitempty"`
 }
 
-// NewRow builds a row from a value and an optional baseline; the ratio is
-// value median / baseline median, and Met is set when there is a target.
+// AxisRunning marks a row whose size is the number of running containers.
+const AxisRunning = "running"
+
+// NewRow builds a row from a value and an optional baseline measured
+// independently: the ratio is the medians' ratio, its interval from
+// resampling each side. Met is set when there is a target.
 func NewRow(name, unit string, value, baseline *Measure, target *Target) *Row {
 	r := &Row{Name: name, Unit: unit, Value: value, Baseline: baseline, Target: target}
-	if value == nil || baseline == nil {
-		return r
-	}
-	ratio, err := stats.Ratio(value.Summary.Median, baseline.Summary.Median)
-	if err != nil {
-		r.Note = err.Error()
-		return r
-	}
-	r.Ratio = &ratio
-	if target != nil {
-		met := target.Met(ratio)
-		r.Met = &met
-	}
+	r.compute(false, 0.5)
 	return r
+}
+
+// NewPairedRow builds a row whose value and baseline samples were taken in
+// pairs, sample i of each in round i: the ratio is the median of the
+// per-round ratios. Unequal counts fall back to NewRow's ratio, with a note.
+func NewPairedRow(name, unit string, value, baseline *Measure, target *Target) *Row {
+	r := &Row{Name: name, Unit: unit, Value: value, Baseline: baseline, Target: target}
+	r.compute(true, 0.5)
+	return r
+}
+
+// NewQuantileRow reports the q-quantile of value (stat names it, "p99"),
+// with its bootstrap interval; for targets on a distribution's tail.
+func NewQuantileRow(name, unit, stat string, q float64, value *Measure, target *Target) *Row {
+	r := &Row{Name: name, Unit: unit, Stat: stat, Value: value, Target: target}
+	r.compute(false, q)
+	return r
+}
+
+// NewFigureRow reports a figure computed elsewhere (a fitted slope) with
+// its interval, under the measure name name.
+func NewFigureRow(name, unit, measure string, iv stats.Interval, target *Target) *Row {
+	v := &Measure{Name: measure, Samples: []float64{iv.Estimate},
+		Summary: stats.Summary{Count: 1, Median: iv.Estimate, Min: iv.Lo, Max: iv.Hi, Mean: iv.Estimate}}
+	r := &Row{Name: name, Unit: unit, Stat: "fit", Value: v, Figure: &iv, Target: target}
+	r.judge()
+	return r
+}
+
+func (r *Row) compute(paired bool, q float64) {
+	if r.Value == nil {
+		return
+	}
+	if iv, err := stats.QuantileCI(r.Value.Samples, q); err == nil {
+		r.Figure = &iv
+	}
+	if r.Baseline != nil {
+		v, b := r.Value.Samples, r.Baseline.Samples
+		var iv stats.Interval
+		var err error
+		if paired && len(v) == len(b) {
+			iv, err = stats.PairedRatio(v, b)
+			r.Paired = err == nil
+		} else {
+			if paired {
+				r.Note = fmt.Sprintf("%d values against %d baselines: ratio of the medians, not paired", len(v), len(b))
+			}
+			iv, err = stats.RatioOfMedians(v, b)
+		}
+		if err != nil {
+			r.Note = err.Error()
+			return
+		}
+		r.Ratio, r.RatioCI = &iv.Estimate, &iv
+	}
+	r.judge()
+}
+
+// judge sets Met from the target and the relevant interval.
+func (r *Row) judge() {
+	if r.Target == nil {
+		return
+	}
+	iv := r.RatioCI
+	if r.Target.Absolute {
+		iv = r.Figure
+	}
+	if iv == nil {
+		return
+	}
+	met := r.Target.Met(*iv)
+	r.Met = &met
 }
 
 // SkippedRow is a row that could not be measured, with the reason.
@@ -170,6 +278,12 @@ func (r *Row) At(series string, domains int) *Row {
 	return r
 }
 
+// AtRunning sets the series and running-container count of a scale row.
+func (r *Row) AtRunning(series string, running int) *Row {
+	r.Series, r.Domains, r.Axis = series, running, AxisRunning
+	return r
+}
+
 // WithNote attaches a note shown under the table.
 func (r *Row) WithNote(note string) *Row {
 	r.Note = note
@@ -179,6 +293,7 @@ func (r *Row) WithNote(note string) *Row {
 // Growth is how one series grew with the number of domains, for one side.
 type Growth struct {
 	Series string    `json:"series"`
+	Axis   string    `json:"axis,omitempty"` // "" (defined domains) or AxisRunning
 	Daemon string    `json:"daemon"`
 	Unit   string    `json:"unit"`
 	N      []float64 `json:"domains"`
@@ -199,7 +314,7 @@ type point struct{ n, y, spread float64 }
 // seriesData collects, per series, the value side's and the baseline
 // side's medians by domain count, in row order.
 type seriesData struct {
-	name, unit          string
+	name, unit, axis    string
 	valueName, baseName string
 	value, base         []point
 }
@@ -214,7 +329,7 @@ func (r *Results) series() []*seriesData {
 			}
 			sd := byName[row.Series]
 			if sd == nil {
-				sd = &seriesData{name: row.Series, unit: row.Unit}
+				sd = &seriesData{name: row.Series, unit: row.Unit, axis: row.Axis}
 				byName[row.Series] = sd
 				order = append(order, sd)
 			}
@@ -242,6 +357,9 @@ func (r *Results) series() []*seriesData {
 func (r *Results) ComputeGrowth() {
 	r.Growth = nil
 	for _, sd := range r.series() {
+		if strings.HasSuffix(sd.unit, "/s") {
+			continue // a rate is not a cost: its growth says nothing
+		}
 		for _, side := range []struct {
 			daemon string
 			ps     []point
@@ -259,7 +377,7 @@ func (r *Results) ComputeGrowth() {
 			if err != nil {
 				continue
 			}
-			out := Growth{Series: sd.name, Daemon: side.daemon, Unit: sd.unit, N: ns, Median: ys,
+			out := Growth{Series: sd.name, Axis: sd.axis, Daemon: side.daemon, Unit: sd.unit, N: ns, Median: ys,
 				Fixed: g.Fixed, PerItem: g.PerItem, R2: g.R2, Exponent: g.Exponent, Class: g.Class}
 			if !math.IsNaN(g.Marginal) {
 				m := g.Marginal

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+
 	"encoding/json"
+	"github.com/lxcvirt/lxcvirt/bench/internal/stats"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +41,44 @@ func TestNewRowRatioAndTarget(t *testing.T) {
 	zero := NewRow("x", "ms", v, mustMeasure(t, "zero", 0), AtMost(1))
 	if zero.Ratio != nil || zero.Met != nil || zero.Note == "" {
 		t.Fatalf("zero baseline: ratio %v met %v note %q", zero.Ratio, zero.Met, zero.Note)
+	}
+}
+
+func TestPairedRowDecidesOnTheInterval(t *testing.T) {
+	// Per round the value is 1.03× its baseline, whatever the round's load:
+	// paired, the interval is tight and under 1.05.
+	base := mustMeasure(t, "raw", 10, 30, 15, 70, 20)
+	v := mustMeasure(t, "lxcvirtd", 10.3, 30.9, 15.45, 72.1, 20.6)
+	r := NewPairedRow("create", "ms", v, base, AtMost(1.05))
+	if !r.Paired || r.RatioCI == nil || r.Met == nil || !*r.Met || *r.Ratio < 1.029 || *r.Ratio > 1.031 {
+		t.Fatalf("paired row = ratio %v ci %+v met %v paired %v", *r.Ratio, r.RatioCI, r.Met, r.Paired)
+	}
+	// A point estimate under the ceiling with an interval across it is
+	// not met.
+	wide := NewPairedRow("destroy", "ms", mustMeasure(t, "lxcvirtd", 9, 12, 10, 9.5, 11), mustMeasure(t, "raw", 10, 10, 10, 10, 10), AtMost(1.05))
+	if *wide.Ratio > 1.05 || wide.RatioCI.Hi <= 1.05 || *wide.Met {
+		t.Fatalf("wide interval: ratio %v ci %+v met %v; want the estimate under 1.05, the bound above, not met", *wide.Ratio, wide.RatioCI, *wide.Met)
+	}
+	// A floor is judged on the lower bound.
+	up := NewPairedRow("rate", "containers/s", mustMeasure(t, "lxcvirtd", 95, 96, 97), mustMeasure(t, "raw", 100, 100, 100), AtLeast(0.9))
+	if !*up.Met {
+		t.Fatalf("rate 0.95-0.97 against ≥ 0.9: met = false, ci %+v", up.RatioCI)
+	}
+	uneven := NewPairedRow("x", "ms", mustMeasure(t, "a", 1, 2, 3), mustMeasure(t, "b", 1, 2), nil)
+	if uneven.Paired || uneven.Ratio == nil || uneven.Note == "" {
+		t.Fatalf("uneven counts: paired %v ratio %v note %q", uneven.Paired, uneven.Ratio, uneven.Note)
+	}
+}
+
+func TestAbsoluteTargets(t *testing.T) {
+	lat := mustMeasure(t, "event", 1, 2, 3, 4, 5, 6, 7, 8, 9, 60)
+	r := NewQuantileRow("event latency", "ms", "p99", 0.99, lat, Below(50))
+	if r.Figure == nil || r.Figure.Estimate < 50 || *r.Met {
+		t.Fatalf("p99 row = %+v met %v, want p99 above 50 and not met", r.Figure, *r.Met)
+	}
+	fit := NewFigureRow("growth per container", "KiB", "daemon + plugin PSS", stats.Interval{Estimate: 40, Lo: 30, Hi: 70}, Below(64))
+	if *fit.Met || !strings.Contains(fit.markdown(), "40.0 (fit) | 30.0–70.0") {
+		t.Fatalf("fit row: met %v, markdown %s", *fit.Met, fit.markdown())
 	}
 }
 
@@ -92,10 +132,12 @@ func TestMarkdown(t *testing.T) {
 	md := r.Markdown()
 	for _, want := range []string{
 		"## 2. scale",
-		"| virsh list --all | 1000 | ms | 70.5 | 70.0 | 71.0 | libvirtd | 1030 | 0.07 | ≤ 0.75 | **yes** |",
+		"| virsh list --all | 1000 | ms | 70.5 | 70.0–71.0 | 70.0 | 71.0 | libvirtd | 1030 | 0.07 † | 0.07–0.07 | ≤ 0.75× | **yes** |",
 		"| stats | — | ms | skipped: daemon unavailable |",
 		"## 5. Cost growth",
 		"| virsh list --all | libvirtd | ms | 10: 30.1, 100: 40.0, 1000: 1030 |",
+		"## Targets",
+		"| 2 | virsh list --all | 1000 domains | 0.07× | 0.07–0.07 | ≤ 0.75× | **yes** |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
@@ -122,5 +164,27 @@ func TestPlotLatencyWritesPNG(t *testing.T) {
 	empty := &Results{Sections: []*Section{{ID: 1, Rows: []*Row{SkippedRow("x", "ms", "no", nil)}}}}
 	if err := empty.PlotLatency(path); err != ErrNothingToPlot {
 		t.Fatalf("nothing to plot: err = %v", err)
+	}
+}
+
+func TestPlotScaleOnlyRunningSeries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scale.png")
+	if err := scaleResults(t).PlotScale(path); err != ErrNothingToPlot {
+		t.Fatalf("defined-domain series plotted as a scale series: err = %v", err)
+	}
+	sec := &Section{ID: 7, Title: "scale"}
+	for _, n := range []int{100, 200, 300} {
+		sec.Add(NewRow("daemon + plugin PSS", "MiB", mustMeasure(t, "lxcvirtd + plugin", 40+0.01*float64(n)), nil, nil).AtRunning("PSS", n))
+	}
+	r := &Results{Sections: []*Section{sec}}
+	if err := r.PlotScale(path); err != nil {
+		t.Fatal(err)
+	}
+	r.ComputeGrowth()
+	if len(r.Growth) != 1 || r.Growth[0].Axis != AxisRunning {
+		t.Fatalf("growth = %+v, want one running-axis fit", r.Growth)
+	}
+	if md := r.Markdown(); !strings.Contains(md, "| 100 running |") || !strings.Contains(md, "100: 41.0 (running)") {
+		t.Fatalf("running sizes not shown as such:\n%s", md)
 	}
 }
