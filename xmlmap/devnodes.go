@@ -54,8 +54,8 @@ type Device struct {
 	// or 0 for either (a disk).
 	Type byte
 	// Target is the node's path in the container (DeviceNode) or the
-	// mount point (DeviceMount); for a USB device found by USB it is the
-	// node the host's facts name.
+	// mount point (DeviceMount); for a USB device found by vendor and
+	// product it is a placeholder until the host's facts name the node.
 	Target string
 	// USB is the vendor and product a USB device is found by at start,
 	// when its <address> is not given.
