@@ -236,6 +236,7 @@ func (l *LXC) mapLiveFacts(dom *libvirtxml.Domain, facts []xmlmap.DeviceFacts) (
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
 	opts.BlockDevice = l.rt.BlockDevice
+	opts.DomainInit = l.domainInit
 	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
@@ -873,4 +874,18 @@ func (l *LXC) refresh(d *domain) libvirt.DomainState {
 		return libvirt.DomainRunning
 	}
 	return state
+}
+
+// domainInit is the init PID of the running domain name, whose namespaces
+// a starting container joins (<lxc:namespace> type='name'), with
+// libvirt-lxc's errors.
+func (l *LXC) domainInit(name string) (int, error) {
+	o := l.tab.getName(name)
+	if o == nil {
+		return 0, virterror.New(libvirt.ErrNoDomain, "No domain with matching name '%s'", name)
+	}
+	if id := o.ref().ID; id > 0 {
+		return int(id), nil
+	}
+	return 0, virterror.New(libvirt.ErrOperationInvalid, "Init pid is not yet available")
 }

@@ -52,6 +52,8 @@
 //     become device nodes bound into the container's /dev or mounts of the
 //     device (see Device); their device numbers, loop devices and
 //     filesystem types come in Options.DeviceFacts at a start.
+//   - <lxc:namespace> sharenet/shareipc/shareuts join another domain's,
+//     a process's or a named network namespace (lxc.namespace.share.*).
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
 //     and, from the host facts in Options, LXC's seccomp policy, an
 //     AppArmor profile (<seclabel>) and lxcfs's mount hook.
@@ -127,6 +129,10 @@ type Options struct {
 	// /dev/block/MAJ:MIN to its "MAJ:MIN", as libvirt-lxc stats the path
 	// when it sets up the cgroup; nil refuses such paths.
 	BlockDevice func(path string) (string, error)
+	// DomainInit resolves the name of another domain, which must be
+	// running, to its init's host PID, for <lxc:namespace> type='name' at a
+	// start; nil (a definition) leaves those to the start.
+	DomainInit func(name string) (int, error)
 	// BlkioWeight is the host's blkio weight file, relative to the
 	// controller: "bfq.weight" (the BFQ scheduler, which libvirt tries
 	// first), "weight" (CFQ, or cgroup v2's io.weight), NoBlkioWeight when

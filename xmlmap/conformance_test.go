@@ -44,7 +44,7 @@ func TestConformanceXML(t *testing.T) {
 		"lxc-initdir.xml":         {0, []string{"lxc.init.cwd = /path/to/pwd", "lxc.init.cmd = /sbin/sh"}},
 		"lxc-initenv.xml":         {0, []string{"lxc.environment = FOO=bar"}},
 		"lxc-inituser.xml":        {0, []string{"lxc.init.cmd = /sbin/sh", "lxc.init.gid = 1234"}},
-		"lxc-sharenet.xml":        {libvirt.ErrConfigUnsupported, []string{"<lxc:namespace>"}},
+		"lxc-sharenet.xml":        {0, []string{"lxc.namespace.share.net = /run/netns/red", "lxc.namespace.share.ipc = /proc/12345/ns/ipc"}},
 		"lxc-systemd.xml":         {0, []string{"lxc.init.cmd = /bin/systemd --unit emergency.service", "lxc.mount.entry = /home home none bind,create=dir 0 0", "lxc.rootfs.path = dir:/root/container"}},
 	}
 	files, err := filepath.Glob(filepath.Join(conformanceDir, "lxcxml2xml", "*.xml"))

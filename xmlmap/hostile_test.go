@@ -176,7 +176,7 @@ func TestRefusals(t *testing.T) {
 		{"seclabel type", edit{top: `<seclabel type='chaos'/>`}.xml(), xmlE, []string{"<seclabel type=\"chaos\">"}},
 		{"cpu mode", edit{top: `<cpu mode='host-copy'/>`}.xml(), unsup, []string{"<cpu mode='host-copy'>"}},
 		{"hyperv feature", edit{top: `<features><acpi/></features>`}.xml(), unsup, []string{"<acpi> in <features>"}},
-		{"lxc namespace", strings.Replace(edit{top: `<lxc:namespace><lxc:sharenet type='netns' value='red'/></lxc:namespace>`}.xml(), "<domain type='lxc'>", "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>", 1), unsup, []string{"<lxc:namespace>"}},
+		{"lxc namespace beside an interface", strings.Replace(edit{top: `<lxc:namespace><lxc:sharenet type='netns' value='red'/></lxc:namespace>`}.xml(), "<domain type='lxc'>", "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>", 1), unsup, []string{"inherit net namespace"}},
 		{"inituser with a colon", edit{os: `<inituser>a:b</inituser>`}.xml(), xmlE, []string{"<inituser>", "a:b"}},
 		{"vcpu auto", edit{top: `<vcpu placement='auto'>2</vcpu>`}.xml(), unsup, []string{"placement='auto'"}},
 		{"vcpupin vcpu", edit{top: `<cputune><vcpupin vcpu='1' cpuset='1'/></cputune>`}.xml(), xmlE, []string{"<vcpupin vcpu='1'>"}},

@@ -69,7 +69,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	// appends its keys; the order here is the config's key order.
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.devNodes, mp.base, mp.consoles, mp.emitMounts,
-		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
+		mp.init, mp.idmap, mp.features, mp.namespaces, mp.network, mp.memory, mp.cpu, mp.blkio,
 		mp.deviceACL, mp.confinement, mp.extension, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
@@ -100,7 +100,7 @@ func (mp *mapper) identity() error {
 	if err := refuseOthers("domain", d, "Type", "ID", "Name", "UUID", "Title", "Description",
 		"Metadata", "Memory", "CurrentMemory", "BlockIOTune", "MemoryTune", "VCPU", "CPUTune",
 		"NUMATune", "Resource", "OS", "IDMap", "Features", "Clock", "OnPoweroff", "OnReboot",
-		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf", "CPU"); err != nil {
+		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf", "CPU", "LXCNamespace"); err != nil {
 		return err
 	}
 	d.ID = nil
@@ -692,6 +692,12 @@ func (mp *mapper) network() error {
 		used["nic:"+nic] = true
 		mp.out.HostNICs = append(mp.out.HostNICs, nic)
 		n++
+	}
+	if mp.sharesNet() {
+		if n > 0 || mp.d.Features != nil && mp.d.Features.PrivNet != nil {
+			return unsupported("Config asks for inherit net namespace as well as private network interfaces")
+		}
+		return nil // the joined namespace's lo is as its owner left it
 	}
 	mp.add(fmt.Sprintf("lxc.net.%d.type", n), "empty")
 	mp.add(fmt.Sprintf("lxc.net.%d.flags", n), "up")
