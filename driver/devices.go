@@ -22,7 +22,8 @@ import (
 // Device hotplug, as libvirt-lxc's lxcDomainAttachDeviceFlags,
 // lxcDomainDetachDeviceFlags and lxcDomainUpdateDeviceFlags (<disk> and
 // <hostdev>: devnodes.go): <interface>
-// devices of type bridge, network and ethernet (veth pairs) are added to and
+// devices of type bridge, network and ethernet (veth pairs) and direct
+// (macvlans, which libvirt-lxc does not detach live) are added to and
 // removed from the running container and its live XML, the persistent
 // definition, or both. Beyond libvirt-lxc, a live device change is
 // reported with the device-added and device-removed events (what Nova's
@@ -69,7 +70,7 @@ func (l *LXC) AttachDevice(ctx context.Context, u driverapi.UUID, devXML string,
 			}
 		}
 		if affectLive {
-			c.live = func() (string, error) { return l.attachLive(d, live, ifc) }
+			c.live = func() (string, error) { return l.attachLive(ctx, d, live, ifc) }
 		}
 		return l.apply(d, persistent, c)
 	})
@@ -318,9 +319,10 @@ func (d *domain) container() (Container, error) {
 
 // attachLive adds ifc to the running container: the running definition
 // with ifc is mapped as a start maps it (which resolves a network to its
-// bridge), the veth its config describes is created and set up, and the
-// running definition is updated. It returns the interface's alias.
-func (l *LXC) attachLive(d *domain, live *xmlmap.Mapped, ifc *libvirtxml.DomainInterface) (string, error) {
+// bridge), the veth or macvlan its config describes is created and set up
+// (with what a start sets up beyond the config), and the running
+// definition is updated. It returns the interface's alias.
+func (l *LXC) attachLive(ctx context.Context, d *domain, live *xmlmap.Mapped, ifc *libvirtxml.DomainInterface) (string, error) {
 	ct, err := d.container()
 	if err != nil {
 		return "", err
@@ -346,8 +348,12 @@ func (l *LXC) attachLive(d *domain, live *xmlmap.Mapped, ifc *libvirtxml.DomainI
 	if err != nil {
 		return "", virterror.New(libvirt.ErrConfigUnsupported, "cannot attach <interface> to a running container: %v", err)
 	}
-	guestDev, err := ct.AttachInterface(nd)
+	nd.Setup = m.Interfaces[idx]
+	guestDev, err := ct.AttachInterface(ctx, m.UUID, nd)
 	if err != nil {
+		if errors.Is(err, lxc.ErrNoKernelSupport) {
+			return "", virterror.New(libvirt.ErrOperationUnsupported, "cannot attach device of domain '%s': %v", d.name, err)
+		}
 		return "", attachErr("attach", d.name, err)
 	}
 	m.Domain.Devices.Interfaces[idx].Guest = &libvirtxml.DomainInterfaceGuest{Dev: guestDev}

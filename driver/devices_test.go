@@ -205,7 +205,7 @@ func TestDeviceErrors(t *testing.T) {
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<disk type='file'><driver type='qcow2'/><source file='/x.qcow2'/><target dev='sdb'/></disk>`, affectConfig), libvirt.ErrConfigUnsupported, "qemu-nbd")
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<gizmo/>`, affectConfig), libvirt.ErrXMLError, "unknown device type 'gizmo'")
 	// A direct interface can be added to the definition (it is mapped at the
-	// next start), not hot-plugged (below).
+	// next start).
 	must(t, e.l.AttachDevice(ctx, off.UUID, `<interface type='direct'><source dev='eth0' mode='bridge'/></interface>`, affectConfig))
 	wantCode(t, e.l.DetachDevice(ctx, off.UUID, `<interface type='bridge'><mac address='00:16:3e:99:99:99'/></interface>`, affectConfig),
 		libvirt.ErrDeviceMissing, "no device found at address '(<null>)' matching MAC address '00:16:3e:99:99:99' and alias '(<null>)'")
@@ -218,9 +218,6 @@ func TestDeviceErrors(t *testing.T) {
 	wantCode(t, e.l.AttachDevice(ctx, tr.UUID, `<sound model='ich6'/>`, affectLive), libvirt.ErrConfigUnsupported, "device type 'sound' cannot be attached")
 	wantCode(t, e.l.DetachDevice(ctx, tr.UUID, `<sound model='ich6'/>`, affectLive), libvirt.ErrConfigUnsupported, "device type 'sound' cannot be detached")
 	wantCode(t, e.l.DetachDeviceAlias(ctx, tr.UUID, "net7", affectLive), libvirt.ErrDeviceMissing, "no device found with alias net7")
-	if err := e.l.AttachDevice(ctx, tr.UUID, `<interface type='direct'><source dev='eth0' mode='bridge'/></interface>`, affectLive); err == nil {
-		t.Error("a direct interface was hot-plugged")
-	}
 
 	e.rt.mu.Lock()
 	e.rt.failOn["attach-interface"] = errors.New("no such bridge")
@@ -228,6 +225,36 @@ func TestDeviceErrors(t *testing.T) {
 	wantCode(t, e.l.AttachDevice(ctx, tr.UUID, hotIface, affectLive), libvirt.ErrOperationFailed, "no such bridge")
 	if n := len(e.ifaces(tr, false)); n != 1 {
 		t.Errorf("a failed attach left %d interfaces in the live XML", n)
+	}
+}
+
+// A direct interface is hot-plugged as a macvlan on its device, set up
+// with what a start adds beyond LXC's keys (a point-to-point address and
+// its default gateway); detaching it live is refused as libvirt-lxc
+// refuses it, and leaves it in place.
+func TestAttachDirectLive(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("mv", uuidA))
+	const mac = "00:16:3e:0a:0b:0d"
+	dev := `<interface type='direct'><source dev='eno1' mode='bridge'/><mac address='` + mac + `'/>
+  <ip address='10.9.0.2' prefix='32' peer='10.9.0.1'/><route gateway='10.9.0.1'/></interface>`
+	must(t, e.l.AttachDevice(ctx, d.UUID, dev, affectLive))
+	link := e.rt.link("mv", mac)
+	if link == nil {
+		t.Fatal("no macvlan in the container")
+	}
+	if dv := link.dev; dv.Parent != "eno1" || dv.Mode != "bridge" || dv.HostDev != "" || !dv.Up || len(dv.Addrs) != 0 || len(dv.Gateways) != 0 ||
+		len(dv.Setup.Addrs) != 1 || dv.Setup.Addrs[0].Peer.String() != "10.9.0.1" || len(dv.Setup.Routes) != 1 || dv.Setup.Routes[0].Dst.String() != "0.0.0.0/0" {
+		t.Errorf("macvlan = %+v", dv)
+	}
+	got := byMAC(e.ifaces(d, false), mac)
+	if got == nil || got.Alias == nil || got.Alias.Name != "net1" || got.Guest == nil || got.Guest.Dev == "" {
+		t.Fatalf("live XML interface = %+v", got)
+	}
+	wantCode(t, e.l.DetachDevice(ctx, d.UUID, dev, affectLive), libvirt.ErrConfigUnsupported, "Only bridged veth devices can be detached")
+	if byMAC(e.ifaces(d, false), mac) == nil || e.rt.link("mv", mac) == nil {
+		t.Error("a refused detach removed the interface")
 	}
 }
 

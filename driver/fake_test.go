@@ -670,14 +670,15 @@ func (f *fakeRuntime) linksOf(name string) map[string]*fakeLink {
 	return f.links[name]
 }
 
-// link is the pair with host end hostDev in name's container, or nil.
+// link is the pair with host end hostDev (a macvlan: its MAC) in name's
+// container, or nil.
 func (f *fakeRuntime) link(name, hostDev string) *fakeLink {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.linksOf(name)[hostDev]
 }
 
-func (c *fakeContainer) AttachInterface(d lxc.NetDevice) (string, error) {
+func (c *fakeContainer) AttachInterface(_ context.Context, _ string, d lxc.NetDevice) (string, error) {
 	if err := c.f.enter("attach-interface", c.name); err != nil {
 		return "", err
 	}
@@ -687,14 +688,18 @@ func (c *fakeContainer) AttachInterface(d lxc.NetDevice) (string, error) {
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
 	links := c.f.linksOf(c.name)
-	if links[d.HostDev] != nil {
-		return "", fmt.Errorf("%s exists", d.HostDev)
+	key := d.HostDev
+	if d.Parent != "" {
+		key = d.MAC.String() // a macvlan has no host end
+	}
+	if links[key] != nil {
+		return "", fmt.Errorf("%s exists", key)
 	}
 	guest := d.GuestDev
 	if guest == "" {
 		guest = fmt.Sprintf("eth%d", len(links)+1)
 	}
-	links[d.HostDev] = &fakeLink{dev: d, guest: guest, guestUp: d.Up}
+	links[key] = &fakeLink{dev: d, guest: guest, guestUp: d.Up}
 	return guest, nil
 }
 

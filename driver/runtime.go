@@ -93,11 +93,12 @@ type Container interface {
 	// and LXC has no keys for (bandwidth, Open vSwitch external-ids,
 	// routes beyond the default gateways); uuid is the domain's.
 	SetupNetwork(ctx context.Context, uuid string, ifaces []xmlmap.Interface) error
-	// AttachInterface adds a veth pair to the container's network
-	// namespace and returns the guest end's name; DetachInterface
+	// AttachInterface adds a veth pair or a macvlan to the container's
+	// network namespace, sets it up as a start would (uuid is the
+	// domain's) and returns the guest end's name; DetachInterface
 	// deletes the pair with host end hostDev; SetInterfaceLink sets the
 	// guest device with MAC address mac up or down (see lxc.Container).
-	AttachInterface(d lxc.NetDevice) (string, error)
+	AttachInterface(ctx context.Context, uuid string, d lxc.NetDevice) (string, error)
 	DetachInterface(hostDev string) error
 	SetInterfaceLink(mac net.HardwareAddr, up bool) error
 	// AddNode makes a device node in the container and allows it in its

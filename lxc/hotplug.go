@@ -1,6 +1,7 @@
 package lxc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -9,35 +10,45 @@ import (
 	"strings"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
-// Interface hotplug: a veth pair added to or removed from a running
+// Interface hotplug: a veth pair or a macvlan added to a running
 // container's network namespace, as libvirt-lxc's
-// lxcDomainAttachDeviceNetLive and lxcDomainDetachDeviceNetLive do, and set
-// up inside as LXC sets up the veths of its config at start.
+// lxcDomainAttachDeviceNetLive does, and set up inside as LXC sets up the
+// interfaces of its config at start; a veth pair removed again, as
+// lxcDomainDetachDeviceNetLive does (it refuses to remove a macvlan).
 
 // ErrNoLink is returned for a network device that does not exist.
 var ErrNoLink = errors.New("network device not found")
 
-// NetDevice is a veth pair to add to a running container: what the
-// lxc.net.N keys of an LXC config say for one interface.
+// NetDevice is a veth pair or a macvlan to add to a running container:
+// what the lxc.net.N keys of an LXC config say for one interface.
 type NetDevice struct {
-	HostDev  string // the host end (lxc.net.N.veth.pair)
+	HostDev  string // a veth's host end (lxc.net.N.veth.pair)
 	GuestDev string // the name inside (lxc.net.N.name); "" for the first free ethN
-	Bridge   string // the bridge the host end joins (lxc.net.N.link); "" for none
-	MAC      net.HardwareAddr
-	MTU      int  // 0: the bridge's (as LXC), else the kernel's default
-	Up       bool // lxc.net.N.flags = up
+	Bridge   string // the bridge a veth's host end joins (lxc.net.N.link); "" for none
+	// Parent and Mode make a macvlan (lxc.net.N.type = macvlan): its
+	// host device (lxc.net.N.link) and lxc.net.N.macvlan.mode.
+	Parent string
+	Mode   string
+	MAC    net.HardwareAddr
+	MTU    int  // 0: the bridge's (as LXC), else the kernel's default
+	Up     bool // lxc.net.N.flags = up
 	// Addrs are the guest's addresses with their prefix; Gateways its
 	// default gateways (one per family at most), set only when Up.
 	Addrs    []netip.Prefix
 	Gateways []netip.Addr
+	// Setup is the mapped interface, whose addresses, routes and
+	// bandwidth beyond the keys are set up after, as SetupNetwork does
+	// at start.
+	Setup xmlmap.Interface
 }
 
 // NetDeviceFromConfig reads interface i of an LXC config (its lxc.net.i.*
-// keys) as the veth to hot-plug. Keys that cannot be applied to a running
+// keys) as the veth or macvlan to hot-plug. Keys that cannot be applied to a running
 // container are refused, naming the key.
 func NetDeviceFromConfig(cfg xmlmap.Config, i int) (NetDevice, error) {
 	var d NetDevice
@@ -60,6 +71,8 @@ func NetDeviceFromConfig(cfg xmlmap.Config, i int) (NetDevice, error) {
 			d.MAC, err = net.ParseMAC(e.Value)
 		case "veth.pair":
 			d.HostDev = e.Value
+		case "macvlan.mode":
+			d.Mode = e.Value
 		case "name":
 			d.GuestDev = e.Value
 		case "mtu":
@@ -84,12 +97,18 @@ func NetDeviceFromConfig(cfg xmlmap.Config, i int) (NetDevice, error) {
 			return d, fmt.Errorf("%s%s = %s: %w", prefix, key, e.Value, err)
 		}
 	}
+	if typ == "macvlan" {
+		d.Parent, d.Bridge = d.Bridge, ""
+	}
+	_, mode := macvlanModes[d.Mode]
 	switch {
 	case typ == "":
 		return d, fmt.Errorf("the config has no interface %d", i)
-	case typ != "veth":
+	case typ == "macvlan" && (!mode || d.Parent == ""):
+		return d, fmt.Errorf("%slink and %smacvlan.mode must name the macvlan's device and mode", prefix, prefix)
+	case typ != "veth" && typ != "macvlan":
 		return d, fmt.Errorf("a %s interface cannot be added to a running container", typ)
-	case d.HostDev == "":
+	case typ == "veth" && d.HostDev == "":
 		return d, fmt.Errorf("%sveth.pair is not set", prefix)
 	case d.MAC == nil:
 		return d, fmt.Errorf("%shwaddr is not set", prefix)
@@ -124,12 +143,20 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, bits), nil
 }
 
-// AttachInterface creates d's veth pair with its guest end in the
-// container's network namespace, joins the host end to d.Bridge and brings
-// it up, then sets the guest end up as LXC does at start: name, MAC, MTU,
-// addresses, link state and default gateways. It returns the guest end's
-// name. Nothing is left behind when a step fails.
-func (c *Container) AttachInterface(d NetDevice) (guestDev string, err error) {
+// macvlanModes are LXC's lxc.net.N.macvlan.mode values.
+var macvlanModes = map[string]netlink.MacvlanMode{
+	"private": netlink.MACVLAN_MODE_PRIVATE, "vepa": netlink.MACVLAN_MODE_VEPA,
+	"bridge": netlink.MACVLAN_MODE_BRIDGE, "passthru": netlink.MACVLAN_MODE_PASSTHRU,
+}
+
+// AttachInterface creates d in the container's network namespace — a veth
+// pair with its guest end there, its host end on d.Bridge and up, or a
+// macvlan on d.Parent made there — then sets the guest end up as LXC does
+// at start (name, MAC, MTU, addresses, link state, default gateways) and
+// does what d.Setup asks beyond the keys, as SetupNetwork does (uuid is
+// the domain's). It returns the guest end's name. Nothing is left behind
+// when a step fails.
+func (c *Container) AttachInterface(ctx context.Context, uuid string, d NetDevice) (guestDev string, err error) {
 	ns, err := c.netns()
 	if err != nil {
 		return "", err
@@ -147,11 +174,37 @@ func (c *Container) AttachInterface(d NetDevice) (guestDev string, err error) {
 	} else if _, err := guest.LinkByName(guestDev); err == nil {
 		return "", fmt.Errorf("the container already has a network device %s", guestDev)
 	}
+	var remove func()
+	if d.Parent != "" {
+		remove, err = addMacvlan(guest, ns, guestDev, d)
+	} else {
+		remove, err = addVeth(ns, guestDev, d)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			remove()
+		}
+	}()
+	if err := setupGuestEnd(guest, guestDev, d); err != nil {
+		return "", err
+	}
+	ifc := d.Setup
+	ifc.HostDev, ifc.GuestDev = d.HostDev, guestDev
+	return guestDev, c.SetupNetwork(ctx, uuid, []xmlmap.Interface{ifc})
+}
+
+// addVeth creates d's veth pair with its guest end, guestDev, in the
+// namespace ns, joins the host end to d.Bridge and brings it up; remove
+// deletes the pair.
+func addVeth(ns netns.NsHandle, guestDev string, d NetDevice) (remove func(), err error) {
 	var bridge netlink.Link
 	mtu := d.MTU
 	if d.Bridge != "" {
 		if bridge, err = netlink.LinkByName(d.Bridge); err != nil {
-			return "", fmt.Errorf("bridge %s: %w", d.Bridge, linkErr(err))
+			return nil, fmt.Errorf("bridge %s: %w", d.Bridge, linkErr(err))
 		}
 		if mtu == 0 {
 			mtu = bridge.Attrs().MTU
@@ -165,22 +218,45 @@ func (c *Container) AttachInterface(d NetDevice) (guestDev string, err error) {
 		PeerMTU:          uint32(mtu),
 	}
 	if err := netlink.LinkAdd(veth); err != nil {
-		return "", fmt.Errorf("cannot create veth pair %s/%s: %w", d.HostDev, guestDev, err)
+		return nil, fmt.Errorf("cannot create veth pair %s/%s: %w", d.HostDev, guestDev, err)
 	}
-	defer func() {
-		if err != nil {
-			_ = netlink.LinkDel(veth)
-		}
-	}()
+	remove = func() { _ = netlink.LinkDel(veth) }
 	if bridge != nil {
 		if err := netlink.LinkSetMaster(veth, bridge); err != nil {
-			return "", fmt.Errorf("cannot add %s to bridge %s: %w", d.HostDev, d.Bridge, err)
+			remove()
+			return nil, fmt.Errorf("cannot add %s to bridge %s: %w", d.HostDev, d.Bridge, err)
 		}
 	}
 	if err := netlink.LinkSetUp(veth); err != nil {
-		return "", fmt.Errorf("cannot set %s up: %w", d.HostDev, err)
+		remove()
+		return nil, fmt.Errorf("cannot set %s up: %w", d.HostDev, err)
 	}
-	return guestDev, setupGuestEnd(guest, guestDev, d)
+	return remove, nil
+}
+
+// addMacvlan creates d's macvlan on the host device d.Parent right in the
+// namespace ns (guest is a handle in it) as guestDev, with d's MAC and
+// MTU (0: the parent's), as LXC makes one at start; remove deletes it.
+func addMacvlan(guest *netlink.Handle, ns netns.NsHandle, guestDev string, d NetDevice) (remove func(), err error) {
+	parent, err := netlink.LinkByName(d.Parent)
+	if err != nil {
+		return nil, fmt.Errorf("macvlan device %s: %w", d.Parent, linkErr(err))
+	}
+	mv := &netlink.Macvlan{
+		LinkAttrs: netlink.LinkAttrs{
+			Name: guestDev, ParentIndex: parent.Attrs().Index, HardwareAddr: d.MAC, MTU: d.MTU,
+			Namespace: netlink.NsFd(int(ns)),
+		},
+		Mode: macvlanModes[d.Mode],
+	}
+	if err := netlink.LinkAdd(mv); err != nil {
+		return nil, fmt.Errorf("cannot create macvlan %s on %s: %w", guestDev, d.Parent, err)
+	}
+	return func() {
+		if l, err := guest.LinkByName(guestDev); err == nil {
+			_ = guest.LinkDel(l)
+		}
+	}, nil
 }
 
 // setupGuestEnd gives the guest end its addresses, link state and default

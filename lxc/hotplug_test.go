@@ -10,7 +10,8 @@ import (
 
 // The veth to hot-plug is what interface i's lxc.net keys say; an address
 // without a prefix gets libvirt's default; keys that cannot be applied to
-// a running container, other types and a missing host name are refused.
+// a running container, other types than veth and macvlan and a missing
+// host name are refused.
 func TestNetDeviceFromConfig(t *testing.T) {
 	cfg := xmlmap.Config{
 		{Key: "lxc.net.0.type", Value: "veth"}, {Key: "lxc.net.0.veth.pair", Value: "other"},
@@ -30,11 +31,24 @@ func TestNetDeviceFromConfig(t *testing.T) {
 	if got != want {
 		t.Errorf("device = %s\nwant      %s", got, want)
 	}
+
+	mv := xmlmap.Config{
+		{Key: "lxc.net.0.type", Value: "macvlan"}, {Key: "lxc.net.0.link", Value: "eno1"},
+		{Key: "lxc.net.0.macvlan.mode", Value: "bridge"}, {Key: "lxc.net.0.flags", Value: "up"},
+		{Key: "lxc.net.0.hwaddr", Value: "00:16:3e:01:02:04"}, {Key: "lxc.net.0.name", Value: "ethm"},
+	}
+	if d, err = NetDeviceFromConfig(mv, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprintf("%q %s %q %s %s %s %v", d.HostDev, d.GuestDev, d.Bridge, d.Parent, d.Mode, d.MAC, d.Up), `"" ethm "" eno1 bridge 00:16:3e:01:02:04 true`; got != want {
+		t.Errorf("macvlan = %s\nwant      %s", got, want)
+	}
 	for _, c := range []struct {
 		cfg  xmlmap.Config
 		want string
 	}{
-		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "macvlan"}}, "a macvlan interface cannot be added"},
+		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "macvlan"}, {Key: "lxc.net.0.link", Value: "eno1"}}, "macvlan.mode must name"},
+		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "vlan"}}, "a vlan interface cannot be added"},
 		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "veth"}, {Key: "lxc.net.0.hwaddr", Value: "00:16:3e:01:02:03"}}, "veth.pair is not set"},
 		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "veth"}, {Key: "lxc.net.0.veth.vlan.id", Value: "5"}}, "lxc.net.0.veth.vlan.id cannot be applied"},
 		{xmlmap.Config{{Key: "lxc.net.0.type", Value: "veth"}, {Key: "lxc.net.0.ipv4.address", Value: "240.0.0.1"}}, "no default prefix"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,8 +41,10 @@ func (rt *Runtime) MissingNetDevice(devs []string) string {
 // SetupNetwork does for a started container what its interfaces ask and LXC
 // has no keys for, as libvirt-lxc does when it starts one: the <bandwidth>
 // of each veth on its host end (SetBandwidth), the external-ids libvirt
-// records on an Open vSwitch port, and the routes other than the default
-// gateways, in the container's network namespace. uuid is the domain's.
+// records on an Open vSwitch port, an ethernet interface's host-side
+// addresses and routes on its host end, and, in the container's network
+// namespace, the point-to-point addresses and the routes other than the
+// default gateways. uuid is the domain's.
 func (c *Container) SetupNetwork(ctx context.Context, uuid string, ifaces []xmlmap.Interface) error {
 	for _, ifc := range ifaces {
 		if ifc.Bandwidth != nil {
@@ -54,8 +57,81 @@ func (c *Container) SetupNetwork(ctx context.Context, uuid string, ifaces []xmlm
 				return err
 			}
 		}
+		if err := hostIP(ifc); err != nil {
+			return err
+		}
 	}
-	return c.addRoutes(ifaces)
+	return c.guestIP(ifaces)
+}
+
+// hostIP adds an ethernet interface's host-side addresses, then its
+// routes, to the host end of its veth, as libvirt's
+// virNetDevIPInfoAddToDev does; they go when the veth goes.
+func hostIP(ifc xmlmap.Interface) error {
+	if len(ifc.HostAddrs) == 0 && len(ifc.HostRoutes) == 0 {
+		return nil
+	}
+	link, err := netlink.LinkByName(ifc.HostDev)
+	if err != nil {
+		return fmt.Errorf("host end %s: %w", ifc.HostDev, linkErr(err))
+	}
+	return addIP(&netlink.Handle{}, link, "on the host", ifc.HostAddrs, ifc.HostRoutes)
+}
+
+// addIP adds addrs and then routes to link through h (a zero Handle for
+// the host's namespace), as libvirt's virNetDevIPAddrAdd and
+// virNetDevIPRouteAdd do: an IPv4 address without a peer gets its
+// broadcast, one with a peer none; a route goes through link to its
+// gateway with its metric. where names the namespace in errors.
+func addIP(h *netlink.Handle, link netlink.Link, where string, addrs []xmlmap.Addr, routes []xmlmap.Route) error {
+	name := link.Attrs().Name
+	for _, a := range addrs {
+		ipnet := prefixNet(a.Local)
+		addr := &netlink.Addr{IPNet: ipnet}
+		switch {
+		case a.Peer.IsValid():
+			addr.Peer = &net.IPNet{IP: a.Peer.AsSlice(), Mask: ipnet.Mask}
+			if a.Local.Addr().Is4() {
+				addr.Broadcast = net.IPv4zero // none (netlink would compute one)
+			}
+		case a.Local.Addr().Is4():
+			addr.Broadcast = broadcast(a.Local)
+		}
+		if err := h.AddrAdd(link, addr); err != nil {
+			desc := a.Local.String()
+			if a.Peer.IsValid() {
+				desc += " peer " + a.Peer.String()
+			}
+			return fmt.Errorf("cannot add address %s to %s %s: %w", desc, name, where, err)
+		}
+	}
+	for _, r := range routes {
+		rt := &netlink.Route{
+			LinkIndex: link.Attrs().Index,
+			Dst:       prefixNet(r.Dst),
+			Gw:        r.Gateway.AsSlice(),
+			Priority:  int(r.Metric),
+		}
+		if err := h.RouteAdd(rt); err != nil {
+			return fmt.Errorf("cannot add route to %s via %s on %s %s: %w", r.Dst, r.Gateway, name, where, err)
+		}
+	}
+	return nil
+}
+
+func prefixNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// broadcast is an IPv4 prefix's broadcast address, as libvirt's
+// virSocketAddrBroadcastByPrefix computes it.
+func broadcast(p netip.Prefix) net.IP {
+	b := p.Addr().As4()
+	m := net.CIDRMask(p.Bits(), 32)
+	for i := range b {
+		b[i] |= ^m[i]
+	}
+	return net.IP(b[:])
 }
 
 // ovsExternalIDs sets on the port of ifc what virNetDevOpenvswitchAddPort
@@ -82,14 +158,14 @@ func (c *Container) ovsExternalIDs(ctx context.Context, uuid string, ifc xmlmap.
 	return nil
 }
 
-// addRoutes adds each interface's extra routes in the container's network
-// namespace, through the device carrying the interface's MAC (its name is
-// LXC's choice unless <guest dev> set it), as libvirt-lxc adds them
-// (virNetDevIPRouteAdd: destination, gateway, metric).
-func (c *Container) addRoutes(ifaces []xmlmap.Interface) error {
+// guestIP adds each interface's point-to-point addresses and then its
+// extra routes in the container's network namespace, through the device
+// carrying the interface's MAC (its name is LXC's choice unless <guest
+// dev> set it), as libvirt-lxc adds them (virNetDevIPInfoAddToDev).
+func (c *Container) guestIP(ifaces []xmlmap.Interface) error {
 	var want bool
 	for _, ifc := range ifaces {
-		want = want || len(ifc.Routes) > 0
+		want = want || len(ifc.Routes) > 0 || len(ifc.Addrs) > 0
 	}
 	if !want {
 		return nil
@@ -109,23 +185,15 @@ func (c *Container) addRoutes(ifaces []xmlmap.Interface) error {
 		return fmt.Errorf("cannot list the container's network devices: %w", err)
 	}
 	for _, ifc := range ifaces {
-		if len(ifc.Routes) == 0 {
+		if len(ifc.Routes) == 0 && len(ifc.Addrs) == 0 {
 			continue
 		}
 		link := linkByMAC(links, ifc.MAC)
 		if link == nil {
 			return fmt.Errorf("no device with MAC %s in the container", ifc.MAC)
 		}
-		for _, r := range ifc.Routes {
-			rt := &netlink.Route{
-				LinkIndex: link.Attrs().Index,
-				Dst:       &net.IPNet{IP: r.Dst.Addr().AsSlice(), Mask: net.CIDRMask(r.Dst.Bits(), r.Dst.Addr().BitLen())},
-				Gw:        r.Gateway.AsSlice(),
-				Priority:  int(r.Metric),
-			}
-			if err := h.RouteAdd(rt); err != nil {
-				return fmt.Errorf("cannot add route to %s via %s on %s in the container: %w", r.Dst, r.Gateway, link.Attrs().Name, err)
-			}
+		if err := addIP(h, link, "in the container", ifc.Addrs, ifc.Routes); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -43,9 +43,10 @@
 //     with only lo, with or without <privnet/>. lo is always up (a last
 //     lxc.net.N.type = empty with flags up, the one network LXC brings lo
 //     up for), as libvirt-lxc brings it up.
-//   - Routes other than a default gateway, <bandwidth> and Open vSwitch
-//     external-ids have no LXC key: Interface carries them for the driver
-//     to set up after the start.
+//   - Routes other than a default gateway, point-to-point addresses
+//     (<ip peer>), an ethernet interface's host-side <source><ip>/<route>,
+//     <bandwidth> and Open vSwitch external-ids have no LXC key: Interface
+//     carries them for the driver to set up after the start.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
 //   - <disk>, <hostdev> storage/misc/usb and <filesystem type='block'/'file'>
@@ -279,15 +280,34 @@ type Interface struct {
 	// GuestDev is the name inside the container from <guest dev>; empty
 	// lets LXC choose (eth0, eth1, …).
 	GuestDev string
+	// Addrs are the guest's point-to-point addresses (<ip peer>), which
+	// LXC has no key for: added in the container's network namespace
+	// after start, through the device with MAC, before Routes.
+	Addrs []Addr
 	// Routes are the routes other than the default gateways, which LXC
 	// has no key for: added in the container's network namespace after
-	// start, through the device with MAC.
+	// start, through the device with MAC. A default gateway of a family
+	// with a peer address is among them (it may need that address).
 	Routes []Route
+	// HostAddrs and HostRoutes are an ethernet interface's host-side
+	// <source><ip> and <route>, added to HostDev after start as
+	// libvirt-lxc adds them (virNetDevIPInfoAddToDev); they go with the
+	// veth.
+	HostAddrs  []Addr
+	HostRoutes []Route
 	// Bandwidth is <bandwidth>, set on HostDev after start; nil without.
 	Bandwidth *Bandwidth
 	// OVS is the Open vSwitch port of <virtualport type='openvswitch'>;
 	// nil without.
 	OVS *OVSPort
+}
+
+// Addr is an address an interface gets after start: Local with its
+// prefix, and the point-to-point peer (invalid for none). An IPv4
+// address without a peer gets its broadcast, as libvirt gives it.
+type Addr struct {
+	Local netip.Prefix
+	Peer  netip.Addr
 }
 
 // Route is one <route> of an interface.

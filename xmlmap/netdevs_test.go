@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
+
+	"github.com/lxcvirt/lxcvirt/internal/subid"
 )
 
 // TestNetworkBreadthMapped checks what the driver gets beside the config
@@ -80,4 +83,54 @@ func TestBroadcast(t *testing.T) {
 			t.Errorf("broadcast(%s) = %s, want %s", in, got, want)
 		}
 	}
+}
+
+// TestPointToPointMapped: libvirt's lxc-ethernet-hostip.xml gives the
+// driver the host side's addresses (one with a peer) and routes (a
+// default one too) and the guest's peer address; none reaches the LXC
+// config. A default gateway of a family with a peer address is added
+// after it, not by LXC; one of another family stays LXC's.
+func TestPointToPointMapped(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join(conformanceDir, "lxcxml2xml", "lxc-ethernet-hostip.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(text, testOptions(CgroupV2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ifc := m.Interfaces[0]
+	p, a := netip.MustParsePrefix, netip.MustParseAddr
+	if want := []Addr{{Local: p("192.168.122.12/24"), Peer: a("192.168.122.1")}, {Local: p("192.168.122.13/24")}}; !reflect.DeepEqual(ifc.HostAddrs, want) {
+		t.Errorf("host addresses %+v, want %+v", ifc.HostAddrs, want)
+	}
+	if want := []Route{{Dst: p("0.0.0.0/0"), Gateway: a("192.168.122.1")}, {Dst: p("192.168.124.0/24"), Gateway: a("192.168.124.1")}}; !reflect.DeepEqual(ifc.HostRoutes, want) {
+		t.Errorf("host routes %+v, want %+v", ifc.HostRoutes, want)
+	}
+	if want := []Addr{{Local: p("192.168.122.1/32"), Peer: a("192.168.122.12")}}; !reflect.DeepEqual(ifc.Addrs, want) {
+		t.Errorf("guest addresses %+v, want %+v", ifc.Addrs, want)
+	}
+	for _, e := range m.Config {
+		if strings.Contains(e.Key, "ipv4") || strings.Contains(e.Key, "ipv6") {
+			t.Errorf("config has %s = %s", e.Key, e.Value)
+		}
+	}
+
+	x := strings.Replace(string(text), "<guest dev='eth2'/>", `<guest dev='eth2'/><ip address='fd00::2' prefix='64'/>
+      <route family='ipv4' address='0.0.0.0' gateway='192.168.122.12'/><route family='ipv6' gateway='fd00::1'/>`, 1)
+	if m, err = Parse([]byte(x), testOptions(CgroupV2)); err != nil {
+		t.Fatal(err)
+	}
+	if want := []Route{{Dst: p("0.0.0.0/0"), Gateway: a("192.168.122.12")}}; !reflect.DeepEqual(m.Interfaces[0].Routes, want) {
+		t.Errorf("routes %+v, want %+v", m.Interfaces[0].Routes, want)
+	}
+	cfg := string(m.Config.Marshal())
+	if !strings.Contains(cfg, "lxc.net.0.ipv6.gateway = fd00::1\n") || strings.Contains(cfg, "ipv4.gateway") {
+		t.Errorf("config:\n%s", cfg)
+	}
+
+	opts := testOptions(CgroupV2)
+	opts.UserNS = &UserNS{UIDs: []subid.Range{{Start: 100000, Count: 100000}}, GIDs: []subid.Range{{Start: 100000, Count: 100000}}}
+	_, err = Parse(text, opts)
+	wantErr(t, err, libvirt.ErrConfigUnsupported, "<source><ip>/<route>", "unprivileged")
 }

@@ -7,63 +7,71 @@ import (
 	"strconv"
 	"strings"
 
+	libvirt "github.com/digitalocean/go-libvirt"
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/virterror"
 )
 
 // addresses maps <ip> to lxc.net.N.ipv4/ipv6.address, with libvirt's
 // default prefix where none is given (LXC computes the IPv4 broadcast from
 // it), and the first default <route> of each family to the matching
-// gateway key. The other routes, which LXC has no key for, are returned
-// for the driver to add in the container's network namespace after start.
-func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Route, error) {
+// gateway key. A point-to-point address (<ip peer>) and the other routes,
+// which LXC has no keys for, are returned for the driver to add in the
+// container's network namespace after start; so is the default gateway of
+// a family with a peer address, which LXC would add before it (and refuses
+// without an address of its own).
+func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Addr, []Route, error) {
 	var v4, v6 []string
-	gw := map[string]string{}
+	var peers []Addr
+	peerFam := map[string]bool{}
 	for i := range x.IP {
-		ip := &x.IP[i]
-		if ip.Peer != "" {
-			return nil, unsupported("<interface><ip peer='%s'> is not supported by the LXC driver", ip.Peer)
-		}
-		a, fam, err := parseIP("<interface><ip address>", ip.Address, ip.Family)
+		a, fam, err := ipAddr("<interface><ip", &x.IP[i])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if int(ip.Prefix) > a.BitLen() {
-			return nil, xmlErr("<interface><ip address='%s' prefix='%d'>: prefix out of range", ip.Address, ip.Prefix)
+		if a.Peer.IsValid() {
+			peers = append(peers, a)
+			peerFam[fam] = true
+			continue
 		}
-		ip.Address, ip.Family = a.String(), fam
-		bits := int(ip.Prefix)
-		if bits == 0 {
-			if bits = naturalPrefix(a); bits < 0 {
-				return nil, xmlErr("Failed to determine prefix for IP address '%s'", a)
-			}
-		}
-		s := a.String() + "/" + strconv.Itoa(bits)
 		if fam == "ipv4" {
 			// LXC 5.0 computes a wrong broadcast (the host part alone),
 			// so it is given, as libvirt sets it (virNetDevIPAddrAdd).
-			v4 = append(v4, s+" "+broadcast(a, bits))
+			v4 = append(v4, a.Local.String()+" "+broadcast(a.Local.Addr(), a.Local.Bits()))
 		} else {
-			v6 = append(v6, s)
+			v6 = append(v6, a.Local.String())
 		}
 	}
 	var routes []Route
+	gw := map[string]string{}
+	seen := map[string]bool{}
 	for i := range x.Route {
 		r := &x.Route[i]
 		g, fam, err := parseIP("<interface><route gateway>", r.Gateway, r.Family)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r.Gateway, r.Family = g.String(), fam
-		if defaultRoute(r, fam) && gw[fam] == "" {
-			if r.Address == "" {
-				r.Address = map[string]string{"ipv4": "0.0.0.0", "ipv6": "::"}[fam]
+		if defaultRoute(r, fam) && !seen[fam] {
+			seen[fam] = true
+			unspec := netip.IPv4Unspecified()
+			if fam == "ipv6" {
+				unspec = netip.IPv6Unspecified()
 			}
-			gw[fam] = g.String()
+			if r.Address == "" {
+				r.Address = unspec.String()
+			}
+			if peerFam[fam] {
+				routes = append(routes, Route{Dst: netip.PrefixFrom(unspec, 0), Gateway: g})
+			} else {
+				gw[fam] = g.String()
+			}
 			continue
 		}
 		rt, err := route(r, g, fam)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		routes = append(routes, rt)
 	}
@@ -78,7 +86,74 @@ func (mp *mapper) addresses(prefix string, x *libvirtxml.DomainInterface) ([]Rou
 			mp.add(prefix+fam.name+".gateway", g)
 		}
 	}
-	return routes, nil
+	return peers, routes, nil
+}
+
+// ipAddr validates and normalises one <ip> (elem is "<interface><ip" or
+// "<interface><source><ip") as libvirt's virDomainNetIPParseXML does and
+// returns it with its prefix resolved (libvirt's default where none is
+// given) and its family.
+func ipAddr(elem string, ip *libvirtxml.DomainInterfaceIP) (Addr, string, error) {
+	a, fam, err := parseIP(elem+" address>", ip.Address, ip.Family)
+	if err != nil {
+		return Addr{}, "", err
+	}
+	if int(ip.Prefix) > a.BitLen() {
+		return Addr{}, "", xmlErr("%s address='%s' prefix='%d'>: prefix out of range", elem, ip.Address, ip.Prefix)
+	}
+	ip.Address, ip.Family = a.String(), fam
+	bits := int(ip.Prefix)
+	if bits == 0 {
+		if bits = naturalPrefix(a); bits < 0 {
+			return Addr{}, "", xmlErr("Failed to determine prefix for IP address '%s'", a)
+		}
+	}
+	out := Addr{Local: netip.PrefixFrom(a, bits)}
+	if ip.Peer != "" {
+		p, err := netip.ParseAddr(ip.Peer)
+		if err != nil || p.Zone() != "" || p.Is4() != a.Is4() {
+			return Addr{}, "", virterror.New(libvirt.ErrInvalidArg, "Invalid peer '%s' in <ip>", ip.Peer)
+		}
+		ip.Peer = p.String()
+		out.Peer = p
+	}
+	return out, fam, nil
+}
+
+// hostIP maps an ethernet interface's host-side <source><ip> and <route>:
+// libvirt-lxc adds them to the host end of the veth once it is up
+// (virNetDevIPInfoAddToDev), and LXC has no keys for them (its
+// veth.ipv4.route takes no gateway), so the driver adds them after start;
+// every route, a default one too, goes through the veth to its gateway.
+// They need root on the host.
+func (mp *mapper) hostIP(out *Interface, e *libvirtxml.DomainInterfaceSourceEthernet) error {
+	if len(e.IP) == 0 && len(e.Route) == 0 {
+		return nil
+	}
+	if mp.opts.UserNS != nil {
+		return unsupported("<interface type='ethernet'><source><ip>/<route> cannot be given to an unprivileged container: host addresses and routes need root")
+	}
+	for i := range e.IP {
+		a, _, err := ipAddr("<interface><source><ip", &e.IP[i])
+		if err != nil {
+			return err
+		}
+		out.HostAddrs = append(out.HostAddrs, a)
+	}
+	for i := range e.Route {
+		r := &e.Route[i]
+		g, fam, err := parseIP("<interface><source><route gateway>", r.Gateway, r.Family)
+		if err != nil {
+			return err
+		}
+		r.Gateway, r.Family = g.String(), fam
+		rt, err := route(r, g, fam)
+		if err != nil {
+			return err
+		}
+		out.HostRoutes = append(out.HostRoutes, rt)
+	}
+	return nil
 }
 
 // broadcast is the IPv4 broadcast address of a/bits.

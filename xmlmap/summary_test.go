@@ -193,17 +193,28 @@ func summarizeDevices(t tester, s summary, devs *libvirtxml.DomainDeviceList, op
 		}
 	}
 	s["fs"] = strings.Join(fss, ";")
-	var nets, routes []string
+	var nets, routes, peers, hostIP []string
 	for _, x := range devs.Interfaces {
-		nets = append(nets, summarizeIface(x, opts))
+		n, p := summarizeIface(x, opts)
+		nets, peers = append(nets, n), append(peers, p)
 		for _, r := range x.Route {
 			if !defaultRoute(&r, or(r.Family, "ipv4")) {
 				routes = append(routes, fmt.Sprintf("%s/%d via %s metric %d", r.Address, r.Prefix, r.Gateway, r.Metric))
 			}
 		}
+		if e := x.Source.Ethernet; e != nil {
+			for _, ip := range e.IP {
+				hostIP = append(hostIP, fmt.Sprintf("%s/%d peer %s", ip.Address, ip.Prefix, ip.Peer))
+			}
+			for _, r := range e.Route {
+				hostIP = append(hostIP, fmt.Sprintf("%s/%d via %s metric %d", r.Address, r.Prefix, r.Gateway, r.Metric))
+			}
+		}
 	}
 	s["net"] = strings.Join(nets, ";")
 	s["routes"] = strings.Join(routes, ";")
+	s["peers"] = strings.Join(peers, ";")
+	s["hostip"] = strings.Join(hostIP, ";")
 	var hds []string
 	for _, h := range devs.Hostdevs {
 		if h.CapsNet == nil {
@@ -240,8 +251,10 @@ func cleanDir(d string) string {
 
 // summarizeIface describes what the container gets: the kind of link, the
 // host end, addresses. type='network' is resolved to its bridge, as is a
-// bridge interface without a bridge.
-func summarizeIface(x libvirtxml.DomainInterface, opts Options) string {
+// bridge interface without a bridge. The point-to-point addresses, and
+// the default gateway of their family, are described apart (peers): LXC
+// has no key for them.
+func summarizeIface(x libvirtxml.DomainInterface, opts Options) (desc, peers string) {
 	kind, host := "other", ""
 	src := x.Source
 	switch {
@@ -274,20 +287,31 @@ func summarizeIface(x libvirtxml.DomainInterface, opts Options) string {
 	if x.Link != nil && x.Link.State == "down" {
 		link = "down"
 	}
-	var addrs []string
+	var addrs, p2p []string
+	peerFam := map[bool]bool{}
 	for _, ip := range x.IP {
 		p := int(ip.Prefix)
-		if a, err := netip.ParseAddr(ip.Address); err == nil && p == 0 {
+		a, err := netip.ParseAddr(ip.Address)
+		if err == nil && p == 0 {
 			p = naturalPrefix(a)
+		}
+		if ip.Peer != "" {
+			p2p = append(p2p, fmt.Sprintf("%s/%d peer %s", ip.Address, p, ip.Peer))
+			peerFam[a.Is4()] = true
+			continue
 		}
 		addrs = append(addrs, fmt.Sprintf("%s/%d", ip.Address, p))
 	}
 	for _, r := range x.Route {
 		if defaultRoute(&r, or(r.Family, "ipv4")) {
+			if g, err := netip.ParseAddr(r.Gateway); err == nil && peerFam[g.Is4()] {
+				p2p = append(p2p, "via "+r.Gateway)
+				continue
+			}
 			addrs = append(addrs, "via "+r.Gateway)
 		}
 	}
-	return strings.Join([]string{kind, host, mac, guest, target, link, mtu, strings.Join(addrs, ",")}, "|")
+	return strings.Join([]string{kind, host, mac, guest, target, link, mtu, strings.Join(addrs, ",")}, "|"), strings.Join(p2p, ",")
 }
 
 // diff lists the keys whose values differ, skipping those in ignore.

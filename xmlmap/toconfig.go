@@ -748,8 +748,8 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 	case src.Ethernet != nil:
 		out.Type = "ethernet"
-		if len(src.Ethernet.IP) > 0 || len(src.Ethernet.Route) > 0 {
-			return out, unsupported("<interface type='ethernet'>: host-side <source><ip>/<route> are not supported by the LXC driver")
+		if err := mp.hostIP(&out, src.Ethernet); err != nil {
+			return out, err
 		}
 	case src.Direct != nil:
 		if err := mp.direct(&out, src.Direct); err != nil {
@@ -834,8 +834,8 @@ func (mp *mapper) iface(i int, x *libvirtxml.DomainInterface) (Interface, error)
 		}
 		mp.add(p+"mtu", strconv.Itoa(int(x.MTU.Size)))
 	}
-	routes, err := mp.addresses(p, x)
-	out.Routes = routes
+	var err error
+	out.Addrs, out.Routes, err = mp.addresses(p, x)
 	return out, err
 }
 
