@@ -259,7 +259,8 @@ func TestAttachDirectLive(t *testing.T) {
 }
 
 // A guest reboot LXC performs in place brings back the container it
-// started, without the interfaces attached since: the live XML follows.
+// started, without the interfaces attached since: the live XML follows,
+// and the network is set up again as at the start.
 func TestGuestRebootDropsHotplug(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
@@ -267,11 +268,22 @@ func TestGuestRebootDropsHotplug(t *testing.T) {
 	must(t, e.l.AttachDevice(ctx, d.UUID, hotIface, affectLive))
 	evs, err := e.l.Events(ctx)
 	must(t, err)
+	e.rt.mu.Lock()
+	delete(e.rt.setups, "rb")
+	e.rt.mu.Unlock()
 	e.rt.guestReboot("rb")
 	if ev := nextEvent(t, evs); ev.Kind != driverapi.EventReboot {
 		t.Fatalf("event = %+v; want reboot", ev)
 	}
 	if byMAC(e.ifaces(d, false), hotMAC) != nil || len(e.ifaces(d, false)) != 1 {
 		t.Errorf("after an in-place reboot the live XML has %+v; want only the defined interface", e.ifaces(d, false))
+	}
+	// LXC made the interfaces again: the driver set up again what it sets
+	// up at a start.
+	e.rt.mu.Lock()
+	setup := e.rt.setups["rb"]
+	e.rt.mu.Unlock()
+	if len(setup) != 1 || setup[0].MAC == hotMAC {
+		t.Errorf("network set up after the reboot: %+v; want the defined interface", setup)
 	}
 }

@@ -568,13 +568,24 @@ func (l *LXC) waitMonitor(d *domain, mw <-chan struct{}) {
 	}
 }
 
-// rebooted re-adopts a container LXC restarted under a new init.
+// rebooted re-adopts a container LXC restarted under a new init. LXC made
+// its interfaces again: what a start sets up beyond LXC's keys (host-side
+// and point-to-point addresses, routes, bandwidth …) is set up again, or
+// the reboot fails as such a start would.
 func (l *LXC) rebooted(d *domain, live *xmlmap.Mapped, pid int) {
 	ref := d.ref()
 	d.mu.Lock()
 	startedAt := d.startedAt
 	d.mu.Unlock()
-	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), int32(libvirt.DomainRunningBooted), startedAt); err != nil {
+	ct := l.rt.Adopt(d.name, pid)
+	if err := ct.SetupNetwork(l.ctx, live.UUID, live.Interfaces); err != nil {
+		l.log.Error("cannot set up the network of the rebooted container", "domain", d.name, "err", err)
+		ct.Close()
+		l.killQuietly(d.name)
+		l.stopped(d, libvirt.DomainShutoffFailed, byHost)
+		return
+	}
+	if err := l.adopt(d, live, ct, int32(libvirt.DomainRunningBooted), startedAt); err != nil {
 		l.log.Error("cannot re-adopt rebooted container", "domain", d.name, "err", err)
 		l.killQuietly(d.name)
 		l.stopped(d, libvirt.DomainShutoffFailed, byHost)

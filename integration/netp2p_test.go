@@ -32,9 +32,10 @@ func testOctet() int {
 
 // TestEthernetHostIP: an ethernet interface's host-side <source><ip> and
 // <route> are on the host end of its veth after the start, as libvirt-lxc
-// adds them, and gone with it after the destroy; a point-to-point <ip
-// peer> is on the guest's device with the default gateway through its
-// peer.
+// adds them, and after an in-place reboot, and gone with it after the
+// destroy; a point-to-point <ip peer> is on the guest's device with the
+// default gateway through its peer. A hot-plugged ethernet interface's
+// host side comes and goes with it.
 func TestEthernetHostIP(t *testing.T) {
 	testenv.RequireTool(t, "ip", "iproute2")
 	h := newHost(t)
@@ -70,27 +71,57 @@ func TestEthernetHostIP(t *testing.T) {
 	d.ok("define", writeXML(t, xml))
 	d.ok("start", name)
 
-	addrs := ipOut(t, "-o", "-4", "addr", "show", "dev", hostVeth)
-	for _, want := range []string{
-		fmt.Sprintf("inet 10.231.%d.1/24 brd 10.231.%d.255", o, o),
-		fmt.Sprintf("inet 10.235.%d.1 peer 10.235.%d.2/32", o, o),
-	} {
-		if !strings.Contains(addrs, want) {
-			t.Errorf("host end %s lacks %q: %s", hostVeth, want, addrs)
+	check := func(when string) {
+		t.Helper()
+		addrs := ipOut(t, "-o", "-4", "addr", "show", "dev", hostVeth)
+		for _, want := range []string{
+			fmt.Sprintf("inet 10.231.%d.1/24 brd 10.231.%d.255", o, o),
+			fmt.Sprintf("inet 10.235.%d.1 peer 10.235.%d.2/32", o, o),
+		} {
+			if !strings.Contains(addrs, want) {
+				t.Errorf("%s: host end %s lacks %q: %s", when, hostVeth, want, addrs)
+			}
+		}
+		route := fmt.Sprintf("10.232.%d.0/24 via 10.231.%d.2", o, o)
+		if routes := ipOut(t, "-4", "route", "show", "dev", hostVeth); !strings.Contains(routes, route) || !strings.Contains(routes, "metric 7") {
+			t.Errorf("%s: host routes through %s: %q; want %s metric 7", when, hostVeth, routes, route)
+		}
+		if a := d.inNS(name, "ip", "-o", "-4", "addr", "show", "dev", "ethp"); !strings.Contains(a, fmt.Sprintf("inet 10.233.%d.2 peer 10.233.%d.1/32", o, o)) {
+			t.Errorf("%s: ethp in the container: %s", when, a)
+		}
+		if r := d.inNS(name, "ip", "route"); !regexp.MustCompile(fmt.Sprintf(`default via 10\.233\.%d\.1 dev ethp`, o)).MatchString(r) {
+			t.Errorf("%s: routes in the container: %s", when, r)
+		}
+		if a := d.inNS(name, "ip", "-o", "-4", "addr", "show", "dev", "eth0"); !strings.Contains(a, fmt.Sprintf("inet 10.231.%d.2/24", o)) {
+			t.Errorf("%s: eth0 in the container: %s", when, a)
 		}
 	}
-	route := fmt.Sprintf("10.232.%d.0/24 via 10.231.%d.2", o, o)
-	if routes := ipOut(t, "-4", "route", "show", "dev", hostVeth); !strings.Contains(routes, route) || !strings.Contains(routes, "metric 7") {
-		t.Errorf("host routes through %s: %q; want %s metric 7", hostVeth, routes, route)
+	check("after the start")
+
+	// A reboot LXC performs in place (no console) makes the veths again:
+	// the driver sets them up again.
+	id := d.ok("domid", name)
+	d.ok("reboot", name)
+	waitUntil(t, "the rebooted container", func() bool {
+		newID := d.ok("domid", name)
+		return newID != id && newID != "-"
+	})
+	d.waitState(name, "running (booted)")
+	check("after an in-place reboot")
+
+	// Hot-plugged, an ethernet interface gets its host side as at start,
+	// and loses it with the veth.
+	mac := hotMAC()
+	hot := "ntp" + name[len(name)-8:]
+	dev := writeXML(t, fmt.Sprintf(`<interface type='ethernet'><mac address='%s'/><target dev='%s'/>
+  <source><ip address='10.236.%d.1' prefix='30'/></source></interface>`, mac, hot, o))
+	d.ok("attach-device", name, dev, "--live")
+	if a := ipOut(t, "-o", "-4", "addr", "show", "dev", hot); !strings.Contains(a, fmt.Sprintf("inet 10.236.%d.1/30 brd 10.236.%d.3", o, o)) {
+		t.Errorf("hot-plugged host end %s: %s", hot, a)
 	}
-	if a := d.inNS(name, "ip", "-o", "-4", "addr", "show", "dev", "ethp"); !strings.Contains(a, fmt.Sprintf("inet 10.233.%d.2 peer 10.233.%d.1/32", o, o)) {
-		t.Errorf("ethp in the container: %s", a)
-	}
-	if r := d.inNS(name, "ip", "route"); !regexp.MustCompile(fmt.Sprintf(`default via 10\.233\.%d\.1 dev ethp`, o)).MatchString(r) {
-		t.Errorf("routes in the container: %s", r)
-	}
-	if a := d.inNS(name, "ip", "-o", "-4", "addr", "show", "dev", "eth0"); !strings.Contains(a, fmt.Sprintf("inet 10.231.%d.2/24", o)) {
-		t.Errorf("eth0 in the container: %s", a)
+	d.ok("detach-device", name, dev, "--live")
+	if a := ipOut(t, "-o", "-4", "addr"); hasLink(hot) || strings.Contains(a, fmt.Sprintf("10.236.%d.1/", o)) {
+		t.Errorf("detached: %s left, addresses %s", hot, a)
 	}
 
 	d.ok("destroy", name)

@@ -20,16 +20,70 @@ func FormatDomain(dom *libvirtxml.Domain) (string, error) {
 	if dom == nil {
 		return "", virterror.New(libvirt.ErrInvalidArg, "no domain definition")
 	}
+	root, err := domainTree(dom)
+	if err != nil {
+		return "", virterror.New(libvirt.ErrInternalError, "cannot format domain %s: %v", dom.Name, err)
+	}
+	var sb strings.Builder
+	root.write(&sb, 0)
+	return sb.String(), nil
+}
+
+// domainTree is dom marshalled and parsed, with what libvirtxml drops put
+// back: an ethernet interface's <source> holding only <ip>s or only
+// <route>s (libvirtxml writes the element only when it has both).
+func domainTree(dom *libvirtxml.Domain) (*node, error) {
 	b, err := xml.Marshal(dom)
-	if err == nil {
-		var root *node
-		if root, err = readTree(b); err == nil {
-			var sb strings.Builder
-			root.write(&sb, 0)
-			return sb.String(), nil
+	if err != nil {
+		return nil, err
+	}
+	root, err := readTree(b)
+	if err != nil || dom.Devices == nil {
+		return root, err
+	}
+	var ifaces []*node
+	for _, c := range root.children {
+		if c.name != "devices" {
+			continue
+		}
+		for _, cc := range c.children {
+			if cc.name == "interface" {
+				ifaces = append(ifaces, cc)
+			}
 		}
 	}
-	return "", virterror.New(libvirt.ErrInternalError, "cannot format domain %s: %v", dom.Name, err)
+	if len(ifaces) != len(dom.Devices.Interfaces) {
+		return nil, errors.New("interfaces lost in formatting")
+	}
+	for i, x := range dom.Devices.Interfaces {
+		if x.Source == nil || x.Source.Ethernet == nil {
+			continue
+		}
+		e := x.Source.Ethernet
+		if (len(e.IP) > 0) == (len(e.Route) > 0) {
+			continue
+		}
+		b, err := xml.Marshal(struct {
+			XMLName xml.Name `xml:"source"`
+			*libvirtxml.DomainInterfaceSourceEthernet
+		}{DomainInterfaceSourceEthernet: e})
+		if err != nil {
+			return nil, err
+		}
+		src, err := readTree(b)
+		if err != nil {
+			return nil, err
+		}
+		// libvirt writes <source> after <mac>.
+		n, at := ifaces[i], 0
+		for j, c := range n.children {
+			if c.name == "mac" {
+				at = j + 1
+			}
+		}
+		n.children = append(n.children[:at], append([]*node{src}, n.children[at:]...)...)
+	}
+	return root, nil
 }
 
 // node is an element of a parsed document, names kept with their prefixes.

@@ -134,3 +134,38 @@ func TestPointToPointMapped(t *testing.T) {
 	_, err = Parse(text, opts)
 	wantErr(t, err, libvirt.ErrConfigUnsupported, "<source><ip>/<route>", "unprivileged")
 }
+
+// TestHostIPFormatted: an ethernet interface's <source> with only <ip>s or
+// only <route>s survives formatting (libvirtxml writes it only with both)
+// and so reaches the mapping of a formatted definition.
+func TestHostIPFormatted(t *testing.T) {
+	for _, src := range []string{
+		`<source><ip address='10.236.1.1' prefix='30'/></source>`,
+		`<source><route address='10.237.0.0' prefix='16' gateway='10.236.1.2'/></source>`,
+	} {
+		m, err := Parse([]byte(edit{devs: `<interface type='ethernet'><mac address='00:16:3e:00:00:01'/>` + src + `<target dev='ntpx'/></interface>`}.xml()), testOptions(CgroupV2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := FormatDomain(m.Domain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "<mac address='00:16:3e:00:00:01'/>\n      <source>\n        <") {
+			t.Errorf("formatted without %s:\n%s", src, text)
+		}
+		back, err := ToConfig(m.Domain, testOptions(CgroupV2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		for _, ifc := range back.Interfaces {
+			if ifc.MAC == "00:16:3e:00:00:01" {
+				n = len(ifc.HostAddrs) + len(ifc.HostRoutes)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s mapped again: %+v", src, back.Interfaces)
+		}
+	}
+}

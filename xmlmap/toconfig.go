@@ -38,11 +38,11 @@ func ToConfig(dom *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	if err := checkXMLText(reflect.ValueOf(dom), "domain"); err != nil {
 		return nil, err
 	}
-	text, err := xml.Marshal(dom)
+	text, err := FormatDomain(dom)
 	if err != nil {
-		return nil, xmlErr("cannot format domain: %v", err)
+		return nil, err
 	}
-	return Parse(text, opts)
+	return Parse([]byte(text), opts)
 }
 
 // mapper carries one conversion: the domain being normalised in place, the
