@@ -145,6 +145,13 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		NodeGetCPUStats:           s.nodeGetCPUStats,
 		NodeGetMemoryStats:        s.nodeGetMemoryStats,
 
+		// Migration (migrate.go).
+		DomainMigrateBegin3Params:   s.migrateBegin3Params,
+		DomainMigratePrepare3Params: s.migratePrepare3Params,
+		DomainMigratePerform3Params: s.migratePerform3Params,
+		DomainMigrateFinish3Params:  s.migrateFinish3Params,
+		DomainMigrateConfirm3Params: s.migrateConfirm3Params,
+
 		// Native configs.
 		ConnectDomainXMLFromNative: s.domainXMLFromNative,
 		ConnectDomainXMLToNative:   s.domainXMLToNative,
