@@ -30,6 +30,9 @@ packages="$packages uidmap"
 # Open vSwitch, for <virtualport type='openvswitch'> (what Neutron's OVS agent writes); the tests use
 # its userspace datapath, which needs no kernel module.
 packages="$packages openvswitch-switch"
+# Migration tests reach a second daemon as virsh reaches another host, over ssh (lxc+ssh://): the
+# test runs its own sshd on a loopback port, whose remote end is netcat (nc -U SOCKET).
+packages="$packages openssh-server openssh-client netcat-openbsd"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""
