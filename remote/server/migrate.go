@@ -27,8 +27,9 @@ import (
 // must see it at the same path (shared storage), as a disk of a QEMU guest
 // must be without --copy-storage-*.
 //
-// Live migration needs a Checkpointer driver (see driverapi.Checkpointer);
-// without one it is refused in Begin, before anything changes.
+// Live migration (migrate_live.go) needs a driver that is a
+// driverapi.Checkpointer; without one it is refused in Begin, before
+// anything changes.
 
 // migrateFlags are the virDomainMigrate flags the procedures accept:
 // VIR_MIGRATE_LIVE, PERSIST_DEST, UNDEFINE_SOURCE, PAUSED, UNSAFE, OFFLINE,
@@ -162,10 +163,7 @@ func (s *Server) migrateBegin3Params(ctx context.Context, c *conn, args *libvirt
 		return nil, err
 	}
 	if !m.offline() {
-		if st.ID == -1 {
-			return nil, virterror.New(libvirt.ErrOperationInvalid, "domain is not running")
-		}
-		return nil, s.liveUnsupported()
+		return s.beginLive(ctx, args.Dom, st)
 	}
 	if !st.Persistent {
 		return nil, virterror.New(libvirt.ErrOperationInvalid, "cannot migrate a transient domain offline")
@@ -175,12 +173,6 @@ func (s *Server) migrateBegin3Params(ctx context.Context, c *conn, args *libvirt
 		return nil, err
 	}
 	return &libvirt.DomainMigrateBegin3ParamsRet{XML: def}, nil
-}
-
-// liveUnsupported is the answer to a live migration while the driver
-// cannot checkpoint a running container.
-func (s *Server) liveUnsupported() error {
-	return virterror.New(libvirt.ErrOperationUnsupported, "live migration of a running container is not supported yet (it needs CRIU checkpoint and restore); shut it off and migrate it with --offline --persistent")
 }
 
 // checkIncoming refuses an incoming domain whose name or UUID another
@@ -233,9 +225,6 @@ func (s *Server) migratePrepare3Params(ctx context.Context, c *conn, args *libvi
 	if err != nil {
 		return nil, err
 	}
-	if !m.offline() {
-		return nil, s.liveUnsupported()
-	}
 	if err := s.checkIncoming(ctx, id, u); err != nil {
 		return nil, err
 	}
@@ -244,7 +233,13 @@ func (s *Server) migratePrepare3Params(ctx context.Context, c *conn, args *libvi
 		return nil, virterror.New(libvirt.ErrSystemError, "cannot get the host name: %v", err)
 	}
 	// The client needs a URI for Perform even when --offline skips it.
-	return &libvirt.DomainMigratePrepare3ParamsRet{UriOut: libvirt.OptString{"lxc://" + host + "/system"}}, nil
+	ret := &libvirt.DomainMigratePrepare3ParamsRet{UriOut: libvirt.OptString{"lxc://" + host + "/system"}}
+	if !m.offline() {
+		if ret.CookieOut, err = s.prepareLive(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	return ret, nil
 }
 
 // migratePerform3Params serves DOMAIN_MIGRATE_PERFORM3_PARAMS on the
@@ -257,7 +252,11 @@ func (s *Server) migratePerform3Params(ctx context.Context, c *conn, args *libvi
 	if m.offline() {
 		return &libvirt.DomainMigratePerform3ParamsRet{}, nil
 	}
-	return nil, s.liveUnsupported()
+	cookie, err := s.performLive(ctx, args.Dom, args.CookieIn)
+	if err != nil {
+		return nil, err
+	}
+	return &libvirt.DomainMigratePerform3ParamsRet{CookieOut: cookie}, nil
 }
 
 // migrateFinish3Params serves DOMAIN_MIGRATE_FINISH3_PARAMS on the
@@ -267,17 +266,21 @@ func (s *Server) migrateFinish3Params(ctx context.Context, c *conn, args *libvir
 	if err != nil {
 		return nil, err
 	}
-	if args.Cancelled != 0 {
-		// Prepare left nothing behind to clean up.
-		return nil, virterror.New(libvirt.ErrMigrateFinishOk, "migration successfully aborted")
-	}
 	if _, _, err := incoming(m); err != nil {
 		return nil, err
 	}
-	if !m.offline() {
-		return nil, s.liveUnsupported()
+	if args.Cancelled != 0 {
+		if !m.offline() {
+			s.abortLive(ctx, m)
+		}
+		return nil, virterror.New(libvirt.ErrMigrateFinishOk, "migration successfully aborted")
 	}
-	d, err := s.drv().DefineXML(ctx, m.destXML, 0)
+	var d driverapi.Domain
+	if m.offline() {
+		d, err = s.drv().DefineXML(ctx, m.destXML, 0)
+	} else {
+		d, err = s.finishLive(ctx, m, args.CookieIn)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -287,23 +290,29 @@ func (s *Server) migrateFinish3Params(ctx context.Context, c *conn, args *libvir
 // migrateConfirm3Params serves DOMAIN_MIGRATE_CONFIRM3_PARAMS on the
 // source: once the target has the domain, --undefinesource undefines it
 // here; a domain running here keeps its definition, as in libvirt's QEMU
-// driver. A cancelled migration changed nothing on the source.
+// driver. A cancelled offline migration changed nothing on the source; a
+// cancelled live one restores the container here.
 func (s *Server) migrateConfirm3Params(ctx context.Context, c *conn, args *libvirt.DomainMigrateConfirm3ParamsArgs) error {
 	m, err := parseMigration("virDomainMigrateConfirm3Params", args.Flags, args.Params)
 	if err != nil {
 		return err
 	}
-	if !m.offline() {
-		return s.liveUnsupported()
+	if args.Cancelled != 0 {
+		if m.offline() {
+			return nil
+		}
+		return s.restoreSource(ctx, args.Dom, m)
 	}
-	if args.Cancelled != 0 || m.flags&uint32(libvirt.MigrateUndefineSource) == 0 {
+	if m.flags&uint32(libvirt.MigrateUndefineSource) == 0 {
 		return nil
 	}
 	st, err := s.drv().Status(ctx, args.Dom.UUID)
-	if err != nil {
+	switch {
+	case virterror.HasCode(err, libvirt.ErrNoDomain):
+		return nil // a transient domain, gone with its checkpoint
+	case err != nil:
 		return err
-	}
-	if st.ID != -1 || !st.Persistent {
+	case st.ID != -1 || !st.Persistent:
 		return nil
 	}
 	return s.drv().Undefine(ctx, args.Dom.UUID, 0)
