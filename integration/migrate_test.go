@@ -166,6 +166,15 @@ func TestMigrateOffline(t *testing.T) {
 		t.Errorf("target's own domain changed: uuid %s", got)
 	}
 
+	// A daemon is not its own target: the domain would end up undefined.
+	msg = src.failsOn(src.sock, "migrate", "--offline", "--persistent", "--undefinesource", name2, ssh.uri(src.sock))
+	if !strings.Contains(msg, "Attempt to migrate guest to the same host") {
+		t.Errorf("migration to the source itself: %q", msg)
+	}
+	if got := src.ok("dumpxml", "--inactive", name2); got != want2 {
+		t.Errorf("source changed by a migration to itself:\n%s", got)
+	}
+
 	// Live migration is refused before anything changes.
 	src.ok("start", name2)
 	msg = src.failsOn(src.sock, "migrate", "--live", name2, target)
@@ -174,6 +183,20 @@ func TestMigrateOffline(t *testing.T) {
 	}
 	if got := src.ok("domstate", name2); got != "running" {
 		t.Errorf("source after a refused live migration: %q", got)
+	}
+
+	// Offline migration of a running domain copies its definition; the
+	// source keeps running and keeps it, as in libvirt's QEMU driver.
+	dst.ok("undefine", name2)
+	src.ok("migrate", "--offline", "--persistent", "--undefinesource", name2, target)
+	if got := dst.ok("dumpxml", "--inactive", name2); got != want2 {
+		t.Errorf("target's definition of a running source:\n%s\nwant:\n%s", got, want2)
+	}
+	if got := src.ok("domstate", name2); got != "running" {
+		t.Errorf("source after an offline migration of it running: %q", got)
+	}
+	if got := src.ok("dominfo", name2); !strings.Contains(got, "Persistent:     yes") {
+		t.Errorf("source lost its definition:\n%s", got)
 	}
 	src.ok("destroy", name2)
 }

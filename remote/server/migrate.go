@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/xml"
 	"os"
 	"strings"
@@ -172,7 +174,30 @@ func (s *Server) migrateBegin3Params(ctx context.Context, c *conn, args *libvirt
 	if err != nil {
 		return nil, err
 	}
-	return &libvirt.DomainMigrateBegin3ParamsRet{XML: def}, nil
+	return &libvirt.DomainMigrateBegin3ParamsRet{XML: def, CookieOut: s.sourceCookie()}, nil
+}
+
+// randomHex is 16 random bytes in hex: an instance name, a token.
+func randomHex() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// sourceCookie is Begin's cookie for Prepare: the source daemon's
+// instance, as libvirt's QEMU driver sends its host UUID.
+func (s *Server) sourceCookie() []byte { return []byte(cookiePrefix + s.instance) }
+
+// cookiePrefix starts the cookie Begin sends.
+const cookiePrefix = "lxcvirtd-source:"
+
+// checkNotSelf refuses a migration whose source is this daemon: it would
+// undefine the domain it just redefined.
+func (s *Server) checkNotSelf(cookie []byte) error {
+	if string(cookie) == string(s.sourceCookie()) {
+		return virterror.New(libvirt.ErrInternalError, "Attempt to migrate guest to the same host %s", s.instance)
+	}
+	return nil
 }
 
 // checkIncoming refuses an incoming domain whose name or UUID another
@@ -223,6 +248,9 @@ func (s *Server) migratePrepare3Params(ctx context.Context, c *conn, args *libvi
 	}
 	id, u, err := incoming(m)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNotSelf(args.CookieIn); err != nil {
 		return nil, err
 	}
 	if err := s.checkIncoming(ctx, id, u); err != nil {

@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -67,7 +65,7 @@ func (s *Server) beginLive(ctx context.Context, dom libvirt.Domain, st driverapi
 	if _, err := cp.CheckpointDir(ctx, def); err != nil {
 		return nil, err
 	}
-	return &libvirt.DomainMigrateBegin3ParamsRet{XML: def}, nil
+	return &libvirt.DomainMigrateBegin3ParamsRet{XML: def, CookieOut: s.sourceCookie()}, nil
 }
 
 // prepareLive writes a fresh token into the incoming domain's checkpoint
@@ -81,9 +79,7 @@ func (s *Server) prepareLive(ctx context.Context, m migration) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token := []byte(hex.EncodeToString(b))
+	token := []byte(randomHex())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, virterror.New(libvirt.ErrSystemError, "cannot create the checkpoint directory: %v", err)
 	}

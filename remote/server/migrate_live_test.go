@@ -79,7 +79,7 @@ func migrateLive(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags ui
 	}
 	params := []libvirt.TypedParam{strParam(libvirt.MigrateParamDestXML, begin.XML)}
 	var prep libvirt.DomainMigratePrepare3ParamsRet
-	if e := dst.call(proto.ProcDomainMigratePrepare3Params, &libvirt.DomainMigratePrepare3ParamsArgs{Params: params, Flags: flags}, &prep); e != nil {
+	if e := dst.call(proto.ProcDomainMigratePrepare3Params, &libvirt.DomainMigratePrepare3ParamsArgs{Params: params, CookieIn: begin.CookieOut, Flags: flags}, &prep); e != nil {
 		return e.Text()
 	}
 	params = append(params, strParam(libvirt.MigrateParamURI, prep.UriOut[0]))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -29,7 +30,7 @@ func migrateOffline(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags
 	}
 	params := []libvirt.TypedParam{strParam(libvirt.MigrateParamDestXML, begin.XML)}
 	var prep libvirt.DomainMigratePrepare3ParamsRet
-	if e := dst.call(proto.ProcDomainMigratePrepare3Params, &libvirt.DomainMigratePrepare3ParamsArgs{Params: params, Flags: flags}, &prep); e != nil {
+	if e := dst.call(proto.ProcDomainMigratePrepare3Params, &libvirt.DomainMigratePrepare3ParamsArgs{Params: params, CookieIn: begin.CookieOut, Flags: flags}, &prep); e != nil {
 		return e.Text()
 	}
 	if len(prep.UriOut) != 1 || prep.UriOut[0] == "" {
@@ -104,6 +105,13 @@ func TestMigrateOfflineRefused(t *testing.T) {
 	if st, err := src.drv.Status(t.Context(), d.UUID); err != nil || !st.Persistent {
 		t.Fatalf("source after a refused migration: %+v %v", st, err)
 	}
+	// A daemon is not its own target.
+	if msg := migrateOffline(t, sc, dial(t, src.rw).opened(), d, offlineFlags); !strings.HasPrefix(msg, "internal error: Attempt to migrate guest to the same host") {
+		t.Fatalf("migration to the source itself: %q", msg)
+	}
+	if st, err := src.drv.Status(t.Context(), d.UUID); err != nil || !st.Persistent {
+		t.Fatalf("source after a migration to itself: %+v %v", st, err)
+	}
 	// The same domain running on the target.
 	dst.drv.mu.Lock()
 	delete(dst.drv.doms, other)
@@ -145,4 +153,10 @@ func TestMigrateOfflineRefused(t *testing.T) {
 	if e := ro.call(proto.ProcDomainMigrateBegin3Params, &libvirt.DomainMigrateBegin3ParamsArgs{Dom: d, Flags: offlineFlags}, nil); e == nil || e.Code != int32(libvirt.ErrOperationDenied) {
 		t.Fatalf("read-only begin: %v", e)
 	}
+}
+
+// opened runs the connection sequence and returns rc.
+func (rc *rawClient) opened() *rawClient {
+	rc.open(0)
+	return rc
 }
