@@ -62,6 +62,7 @@ UsePAM no
 StrictModes no
 PidFile none
 `, s.port, filepath.Join(dir, "hostkey"), filepath.Join(dir, "authorized_keys"))), 0o600))
+	knownBefore := knownHostsExists()
 	cmd := exec.Command(sshd, "-D", "-e", "-f", conf)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
@@ -72,9 +73,7 @@ PidFile none
 		if t.Failed() {
 			t.Logf("sshd log:\n%s", out.String())
 		}
-		// no_verify=1 let ssh add the test's host key to root's
-		// known_hosts; take it out again.
-		_ = exec.Command("ssh-keygen", "-R", fmt.Sprintf("[127.0.0.1]:%d", s.port)).Run()
+		forgetHostKey(t, s.port, knownBefore)
 	})
 	testenv.Eventually(t, patience, 20*time.Millisecond, "sshd listens", func() (bool, string) {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.port))
@@ -85,6 +84,37 @@ PidFile none
 		return true, ""
 	})
 	return s
+}
+
+// knownHosts is root's ssh known_hosts file.
+func knownHosts() string {
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".ssh", "known_hosts")
+}
+
+func knownHostsExists() bool {
+	_, err := os.Stat(knownHosts())
+	return err == nil
+}
+
+// forgetHostKey takes the test sshd's host key, which no_verify=1 let ssh
+// add, out of root's known_hosts again (the file goes if the test made
+// it), and leaves the backup ssh-keygen makes (known_hosts.old) as it was.
+func forgetHostKey(t *testing.T, port int, existed bool) {
+	known := knownHosts()
+	if !existed {
+		_ = os.Remove(known)
+		return
+	}
+	backup, backupErr := os.ReadFile(known + ".old")
+	if out, err := exec.Command("ssh-keygen", "-R", fmt.Sprintf("[127.0.0.1]:%d", port), "-f", known).CombinedOutput(); err != nil {
+		t.Errorf("ssh-keygen -R: %v\n%s", err, out)
+	}
+	if backupErr != nil {
+		_ = os.Remove(known + ".old")
+	} else {
+		_ = os.WriteFile(known+".old", backup, 0o644)
+	}
 }
 
 // uri is the lxc+ssh URI of the daemon listening on sock.
