@@ -167,9 +167,8 @@ func (s *Server) migrateBegin3Params(ctx context.Context, c *conn, args *libvirt
 	if !m.offline() {
 		return s.beginLive(ctx, args.Dom, st)
 	}
-	if !st.Persistent {
-		return nil, virterror.New(libvirt.ErrOperationInvalid, "cannot migrate a transient domain offline")
-	}
+	// The persistent definition; a transient domain's live one, as
+	// libvirt's QEMU driver sends it.
 	def, err := s.drv().XMLDesc(ctx, args.Dom.UUID, uint32(libvirt.DomainXMLInactive|libvirt.DomainXMLSecure|libvirt.DomainXMLMigratable))
 	if err != nil {
 		return nil, err
