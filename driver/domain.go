@@ -45,6 +45,7 @@ type domain struct {
 	startedAt time.Time
 	consoles  []string // host pty path of each console, once relayed (console.go)
 	removed   bool     // dropped from the table; a waiting job must give up
+	snaps     snapTree // the domain's snapshots (snapshot.go)
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle
