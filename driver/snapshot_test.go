@@ -229,11 +229,11 @@ func TestSnapshotCreateRefused(t *testing.T) {
 	ctx := t.Context()
 	d := e.define("web", uuidA)
 	for xml, code := range map[string]libvirt.ErrorNumber{
-		"<domainsnapshot><name>a/b</name></domainsnapshot>":                                libvirt.ErrXMLDetail,
-		"<domainsnapshot><name>.x</name></domainsnapshot>":                                 libvirt.ErrXMLDetail,
-		"<domainsnapshot><memory snapshot='internal'/></domainsnapshot>":                   libvirt.ErrXMLError,
-		"<domainsnapshot><disks><disk name='vda'/></disks></domainsnapshot>":               libvirt.ErrConfigUnsupported,
-		"<domainsnapshot><name>x</name>":                                                   libvirt.ErrXMLError,
+		"<domainsnapshot><name>a/b</name></domainsnapshot>":                              libvirt.ErrXMLDetail,
+		"<domainsnapshot><name>.x</name></domainsnapshot>":                               libvirt.ErrXMLDetail,
+		"<domainsnapshot><memory snapshot='internal'/></domainsnapshot>":                 libvirt.ErrXMLError,
+		"<domainsnapshot><disks><disk name='vda'/></disks></domainsnapshot>":             libvirt.ErrConfigUnsupported,
+		"<domainsnapshot><name>x</name>":                                                 libvirt.ErrXMLError,
 		"<domainsnapshot><name>r</name><state>shutoff</state></domainsnapshot>#redefine": libvirt.ErrInternalError,
 	} {
 		flags := uint32(0)
