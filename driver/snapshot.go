@@ -15,6 +15,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Domain snapshots, as libvirt's QEMU driver keeps them (qemu_snapshot.c,
@@ -390,7 +391,7 @@ func (l *LXC) saveSnapshot(d *domain, name string) error {
 		active = 1
 	}
 	c.Active = &active
-	text, err := c.Marshal()
+	text, err := xmlmap.FormatSnapshot(&c)
 	if err != nil {
 		return err
 	}
@@ -507,11 +508,7 @@ func (l *LXC) SnapshotXML(_ context.Context, u driverapi.UUID, name string, flag
 	if err != nil {
 		return "", err
 	}
-	text, err := s.Marshal()
-	if err != nil {
-		return "", virterror.Wrap(err)
-	}
-	return text + "\n", nil
+	return xmlmap.FormatSnapshot(s)
 }
 
 // SnapshotRevert reverts d to snapshot name: a running container is
