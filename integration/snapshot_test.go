@@ -145,3 +145,35 @@ func TestVirshSnapshots(t *testing.T) {
 		t.Fatalf("the container directory (and its copies) is left: %v", err)
 	}
 }
+
+// TestVirtManagerSnapshots runs virt-manager's own snapshot code (virtinst,
+// the calls its snapshot view makes) against a shut-off container: the
+// support probe, a new internal snapshot, the list with state and current
+// flag, the current snapshot, revert and delete. On a running container
+// its internal (full system) snapshot is refused with the hint to take a
+// disk-only one.
+func TestVirtManagerSnapshots(t *testing.T) {
+	if out, err := exec.Command(vmPython, "-c", "import sys; sys.path.insert(0, '/usr/share/virt-manager'); import virtinst, libvirt").CombinedOutput(); err != nil {
+		testenv.Missing(t, "needs virt-manager and python3-libvirt (make deps): %v: %s", err, out)
+	}
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("snapvmm")
+	d.ok("define", writeXML(t, guestXML(name, h.rootfs(testenv.InitHonoursHalt), "")))
+	run := func() (string, error) {
+		out, err := exec.Command(vmPython, "clients/vmm_snapshots.py", uri(d.sock), name, "vmm1").CombinedOutput()
+		t.Logf("vmm_snapshots.py:\n%s", out)
+		return string(out), err
+	}
+	out, err := run()
+	must(t, err)
+	for _, want := range []string{"supported", "created vmm1", "listed vmm1 shutoff internal current from virt-manager", "current vmm1", "reverted shutoff", "deleted 0"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Fatalf("virt-manager's calls: no %q", want)
+		}
+	}
+	d.ok("start", name)
+	if out, err := run(); err == nil || !strings.Contains(out, "--disk-only") {
+		t.Fatalf("virt-manager's internal snapshot of a running container: %v", err)
+	}
+}
