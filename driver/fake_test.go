@@ -72,6 +72,7 @@ type fakeRuntime struct {
 
 	copies       map[string]string // snapshot copies (CopyRootfs)
 	frozenAtCopy map[string]bool
+	hangCopy     bool // a copy hangs until its context ends
 
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 
@@ -811,9 +812,16 @@ func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 
 // Snapshot copies: copies holds name/snap → the rootfs copied, and
 // frozenAtCopy whether the container was frozen while it was copied.
-func (f *fakeRuntime) CopyRootfs(_ context.Context, name, snap, rootfs string) error {
+func (f *fakeRuntime) CopyRootfs(ctx context.Context, name, snap, rootfs string) error {
 	if err := f.enter("copy", name+"/"+snap); err != nil {
 		return err
+	}
+	f.mu.Lock()
+	hang := f.hangCopy
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return fmt.Errorf("rsync: killed: %w", ctx.Err())
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

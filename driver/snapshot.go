@@ -292,7 +292,7 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 		snap.InactiveDomain = &libvirtxml.DomainSnapshotInactiveDomain{Domain: inactive}
 	}
 
-	if err := l.copyRootfs(ctx, d, ct, active && state == libvirt.DomainRunning, reason, in.Name, rootfs); err != nil {
+	if err := l.copyRootfs(ctx, d, ct, active, active && state == libvirt.DomainRunning, reason, in.Name, rootfs); err != nil {
 		return "", err
 	}
 	if !has(libvirt.DomainSnapshotCreateNoMetadata) {
@@ -312,34 +312,59 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	return in.Name, nil
 }
 
-// copyRootfs copies rootfs into snapshot name; a running container
+// copyRootfs copies rootfs into snapshot name. A running container
 // (freeze) is frozen for the copy and thawed after it, showing paused
-// (reason snapshot) meanwhile.
-func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, freeze bool, reason int32, name, rootfs string) (err error) {
+// (reason snapshot) meanwhile; while the container runs, a destroy
+// aborts the copy rather than wait for it.
+func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, active, freeze bool, reason int32, name, rootfs string) (err error) {
+	cctx, cancel := context.WithTimeout(ctx, snapshotCopyTimeout)
+	defer cancel()
+	if active {
+		var done func()
+		cctx, done = abortable(cctx, d)
+		defer done()
+	}
 	if freeze {
 		if ct == nil {
 			return errNotRunning()
 		}
-		if err := ct.Freeze(ctx); err != nil {
-			return runtimeErr("snapshot", d.name, err)
+		if err := ct.Freeze(cctx); err != nil {
+			l.thawAfterSnapshot(ctx, d, ct, reason)
+			return l.snapshotErr(cctx, d, name, runtimeErr("snapshot", d.name, err))
 		}
 		d.setState(libvirt.DomainPaused, int32(libvirt.DomainPausedSnapshot))
 		defer func() {
-			tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.cfg.LXCTimeout)
-			defer cancel()
-			if terr := ct.Thaw(tctx); terr != nil {
-				l.log.Error("cannot thaw container after snapshot", "domain", d.name, "err", terr)
-				err = errors.Join(err, runtimeErr("resume", d.name, terr))
-				return
+			if terr := l.thawAfterSnapshot(ctx, d, ct, reason); terr != nil {
+				err = errors.Join(err, terr)
 			}
-			d.setState(libvirt.DomainRunning, reason)
 		}()
 	}
-	cctx, cancel := context.WithTimeout(ctx, snapshotCopyTimeout)
-	defer cancel()
 	if err := l.rt.CopyRootfs(cctx, d.name, name, rootfs); err != nil {
-		return virterror.New(libvirt.ErrOperationFailed, "cannot copy the root filesystem of '%s' into snapshot '%s': %v", d.name, name, err)
+		return l.snapshotErr(cctx, d, name, virterror.New(libvirt.ErrOperationFailed,
+			"cannot copy the root filesystem of '%s' into snapshot '%s': %v", d.name, name, err))
 	}
+	return nil
+}
+
+// snapshotErr is err, or libvirt's aborted error when a destroy ended the
+// snapshot (ctx's cause).
+func (l *LXC) snapshotErr(ctx context.Context, d *domain, name string, err error) error {
+	if errors.Is(context.Cause(ctx), errDestroyed) {
+		return virterror.New(libvirt.ErrOperationAborted, "domain '%s' was destroyed while snapshot '%s' was taken", d.name, name)
+	}
+	return err
+}
+
+// thawAfterSnapshot thaws the container frozen for a snapshot and gives
+// the domain back its running reason.
+func (l *LXC) thawAfterSnapshot(ctx context.Context, d *domain, ct Container, reason int32) error {
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.cfg.LXCTimeout)
+	defer cancel()
+	if err := ct.Thaw(tctx); err != nil {
+		l.log.Error("cannot thaw container after snapshot", "domain", d.name, "err", err)
+		return runtimeErr("resume", d.name, err)
+	}
+	d.setState(libvirt.DomainRunning, reason)
 	return nil
 }
 

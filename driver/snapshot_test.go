@@ -258,3 +258,46 @@ func TestSnapshotCreateRefused(t *testing.T) {
 	}
 	wantCode(t, e.l.SnapshotRevert(ctx, d.UUID, "r", 0), libvirt.ErrSnapshotRevertRisky, "lacks domain")
 }
+
+// A destroy aborts a running container's snapshot copy instead of
+// waiting for it; the copy fails as aborted and nothing is recorded.
+func TestSnapshotDestroyAbortsCopy(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("web", uuidA))
+	e.rt.mu.Lock()
+	e.rt.hangCopy = true
+	e.rt.mu.Unlock()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>s1</name></domainsnapshot>", uint32(libvirt.DomainSnapshotCreateDiskOnly))
+		errc <- err
+	}()
+	e.rt.waitCalls("copy web/s1", 1)
+	must(t, e.l.Destroy(ctx, d.UUID, 0))
+	wantCode(t, <-errc, libvirt.ErrOperationAborted, "destroyed while snapshot 's1' was taken")
+	if st := e.status(d); st.State != libvirt.DomainShutoff {
+		t.Fatalf("status %+v", st)
+	}
+	if got := e.snapList(d, "", 0); len(got) != 0 {
+		t.Fatalf("snapshots %v", got)
+	}
+}
+
+// --halt stops the domain after the snapshot (reason from-snapshot); a
+// transient domain refuses it.
+func TestSnapshotHalt(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("web", uuidA))
+	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateDiskOnly|libvirt.DomainSnapshotCreateHalt))
+	must(t, err)
+	if st := e.status(d); st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffFromSnapshot) {
+		t.Fatalf("status %+v", st)
+	}
+	tr, err := e.l.CreateXML(ctx, domXML("tr", uuidB), 0)
+	must(t, err)
+	_, err = e.l.SnapshotCreate(ctx, tr.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateDiskOnly|libvirt.DomainSnapshotCreateHalt))
+	wantCode(t, err, libvirt.ErrOperationInvalid, "cannot halt after transient domain snapshot")
+	wantCode(t, e.l.SnapshotRevert(ctx, tr.UUID, "nope", 0), libvirt.ErrNoDomainSnapshot, "nope")
+}

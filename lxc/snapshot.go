@@ -126,7 +126,10 @@ func (rt *Runtime) RestoreRootfs(ctx context.Context, name, snap, rootfs string)
 	if !rt.HasSnapshotCopy(name, snap) {
 		return fmt.Errorf("snapshot %s of %s: %w", snap, name, ErrNoSnapshotCopy)
 	}
-	return rt.rsync(ctx, src, rootfs)
+	// Compared by content: rsync's quick check (size and mtime, whole
+	// seconds) would keep a file changed to the same size in the second
+	// the copy has.
+	return rt.rsync(ctx, src, rootfs, "--checksum")
 }
 
 // RemoveSnapshotCopy deletes the copy of name's snapshot snap; none is no
@@ -141,9 +144,11 @@ func (rt *Runtime) RemoveSnapshotCopy(name, snap string) error {
 
 // rsync makes dst a copy of the directory src as LXC copies a dir
 // rootfs (rsync -aHXS --numeric-ids --delete), with ACLs too and without
-// crossing into other filesystems mounted below src.
-func (rt *Runtime) rsync(ctx context.Context, src, dst string) error {
-	argv := []string{"rsync", "-aHAXS", "--numeric-ids", "--delete", "--one-file-system", "--", src + "/", dst + "/"}
+// crossing into other filesystems mounted below src; extra are further
+// options.
+func (rt *Runtime) rsync(ctx context.Context, src, dst string, extra ...string) error {
+	argv := append([]string{"rsync", "-aHAXS", "--numeric-ids", "--delete", "--one-file-system"}, extra...)
+	argv = append(argv, "--", src+"/", dst+"/")
 	res, err := rt.r.exec1(ctx, argv, nil)
 	if err != nil {
 		return &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}
