@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +78,9 @@ type fakeRuntime struct {
 
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 
+	loops    map[string]lxc.Loop          // attached loop devices, by device
+	nextLoop int                          // the next loop device's number
+	nodes    map[string]map[string]string // hot-plugged device nodes per container: path → source
 	// tunables are each container's cgroup values (Container.Tunable),
 	// devLimits its per-device blkio limits by "limit MAJ:MIN", signals
 	// the signals its init got.
@@ -720,6 +725,108 @@ func (c *fakeContainer) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
 		}
 	}
 	return fmt.Errorf("no device with MAC %s: %w", mac, lxc.ErrNoLink)
+}
+
+// PrepareDevices gives every device node number 7:N and an ext4
+// filesystem; an image file gets /dev/loopN.
+func (f *fakeRuntime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) ([]xmlmap.DeviceFacts, []lxc.Loop, error) {
+	if err := f.enter("prepare-devices", ""); err != nil {
+		return nil, nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.loops == nil {
+		f.loops = map[string]lxc.Loop{}
+	}
+	var facts []xmlmap.DeviceFacts
+	var loops []lxc.Loop
+	for _, d := range devs {
+		if d.USB != nil {
+			d.Source = fmt.Sprintf("/dev/bus/usb/001/%03d", f.nextLoop+1)
+		}
+		if d.Source == "" {
+			for _, l := range loops {
+				delete(f.loops, l.Device)
+			}
+			return nil, nil, &lxc.DeviceError{Elem: d.Elem, Err: lxc.ErrNoMedia}
+		}
+		f.nextLoop++
+		path := d.Source
+		if d.File {
+			path = fmt.Sprintf("/dev/loop%d", f.nextLoop)
+			l := lxc.Loop{Device: path, File: d.Source}
+			f.loops[path] = l
+			loops = append(loops, l)
+		}
+		typ := d.Type
+		if typ == 0 {
+			typ = 'b'
+		}
+		facts = append(facts, xmlmap.DeviceFacts{Path: path, Type: typ, Major: 7, Minor: uint32(f.nextLoop), FSType: "ext4"})
+	}
+	return facts, loops, nil
+}
+
+func (f *fakeRuntime) ReleaseLoops(loops []lxc.Loop) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, l := range loops {
+		delete(f.loops, l.Device)
+	}
+}
+
+// attachedLoops are the loop devices attached, sorted.
+func (f *fakeRuntime) attachedLoops() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for d := range f.loops {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (c *fakeContainer) AddNode(ctx context.Context, n lxc.DeviceNode) error {
+	if err := c.f.enter("add-node", c.name); err != nil {
+		return err
+	}
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.nodes == nil {
+		c.f.nodes = map[string]map[string]string{}
+	}
+	if c.f.nodes[c.name] == nil {
+		c.f.nodes[c.name] = map[string]string{}
+	}
+	if _, ok := c.f.nodes[c.name][n.Path]; ok {
+		return fmt.Errorf("%s exists", n.Path)
+	}
+	c.f.nodes[c.name][n.Path] = n.Source
+	return nil
+}
+
+func (c *fakeContainer) RemoveNode(ctx context.Context, path string) error {
+	if err := c.f.enter("remove-node", c.name); err != nil {
+		return err
+	}
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	delete(c.f.nodes[c.name], path)
+	return nil
+}
+
+// nodesOf are the device nodes hot-plugged into name: path → source.
+func (f *fakeRuntime) nodesOf(name string) map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.nodes[name])
 }
 
 // BlockDevice: /dev/vd<x> is 254:<x-'a'>; anything else does not exist.

@@ -105,6 +105,7 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 	if err != nil || pid <= 0 || st == lxc.Stopped {
 		if rs != nil {
 			l.log.Info("domain stopped while the driver was away", "domain", d.name)
+			l.rt.ReleaseLoops(rs.Loops)
 			_ = l.store.removeRun(d.uuid)
 		}
 		if d.persistent == nil {
@@ -136,6 +137,11 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		l.tab.remove(d)
 		_ = l.store.removeRun(d.uuid)
 		return
+	}
+	if rs != nil {
+		d.mu.Lock()
+		d.loops = rs.Loops
+		d.mu.Unlock()
 	}
 	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), reason, startedAt); err != nil {
 		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)

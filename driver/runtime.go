@@ -53,6 +53,11 @@ type Runtime interface {
 	// ctx ends or it is closed; running tells whether the current init
 	// still runs.
 	ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error)
+	// PrepareDevices resolves a start's host devices (loop devices for
+	// image files, device numbers, filesystem types) and ReleaseLoops
+	// detaches the loop devices it attached (see lxc.Runtime).
+	PrepareDevices(ctx context.Context, devs []xmlmap.Device) ([]xmlmap.DeviceFacts, []lxc.Loop, error)
+	ReleaseLoops(loops []lxc.Loop)
 	// InitIDs resolves an init's user and group names in the root
 	// filesystem rootfs (see lxc.InitIDs).
 	InitIDs(rootfs, user, group string) (uid, gid string, err error)
@@ -103,6 +108,11 @@ type Container interface {
 	AttachInterface(d lxc.NetDevice) (string, error)
 	DetachInterface(hostDev string) error
 	SetInterfaceLink(mac net.HardwareAddr, up bool) error
+	// AddNode makes a device node in the container and allows it in its
+	// device cgroup; RemoveNode removes the node at path and denies it
+	// (see lxc.Container).
+	AddNode(ctx context.Context, n lxc.DeviceNode) error
+	RemoveNode(ctx context.Context, path string) error
 	// Tunable and SetTunable read and write one of the container's
 	// cgroup limits, SetDeviceLimit a per-device blkio limit, BlockIO its
 	// block I/O totals (see lxc.Container); errors unwrap to

@@ -170,6 +170,18 @@ func snapshotOfLocked(d *domain, name string) (*libvirtxml.DomainSnapshot, error
 	return nil, errNoSnapshot(name)
 }
 
+// snapshotRoot refuses a definition whose root filesystem cannot be
+// copied: none of its own, or an image or block device.
+func snapshotRoot(name string, m *xmlmap.Mapped) error {
+	switch {
+	case m.RootImage != "":
+		return virterror.New(libvirt.ErrConfigUnsupported, "snapshots of domain '%s' whose root filesystem is the image or block device '%s' are not supported", name, m.RootImage)
+	case m.RootFS == "":
+		return virterror.New(libvirt.ErrConfigUnsupported, "domain '%s' has no root filesystem of its own (<filesystem> with target '/') to snapshot", name)
+	}
+	return nil
+}
+
 // supportsSnapshots refuses snapshots where the copies cannot be made: a
 // session daemon's containers are owned by the user's subordinate ids,
 // which the user's own rsync cannot give a copy.
@@ -266,19 +278,18 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	if parent != "" {
 		snap.Parent = &libvirtxml.DomainSnapshotParent{Name: parent}
 	}
-	var rootfs, domXML string
-	if active {
-		rootfs, domXML = live.RootFS, liveXML
-	} else {
-		m, _, err := l.parse([]byte(persistent.xml))
-		if err != nil {
+	m, domXML := live, liveXML
+	if !active {
+		var err error
+		if m, _, err = l.parse([]byte(persistent.xml)); err != nil {
 			return "", err
 		}
-		rootfs, domXML = m.RootFS, persistent.xml
+		domXML = persistent.xml
 	}
-	if rootfs == "" {
-		return "", virterror.New(libvirt.ErrConfigUnsupported, "domain '%s' has no root filesystem of its own (<filesystem> with target '/') to snapshot", d.name)
+	if err := snapshotRoot(d.name, m); err != nil {
+		return "", err
 	}
+	rootfs := m.RootFS
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(domXML); err != nil {
 		return "", internalErr("snapshot of '%s': %v", d.name, err)
@@ -592,8 +603,8 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, start, paused 
 	if err != nil {
 		return virterror.Wrap(err)
 	}
-	if m.RootFS == "" {
-		return virterror.New(libvirt.ErrConfigUnsupported, "snapshot '%s' of domain '%s' has no root filesystem to restore", name, d.name)
+	if err := snapshotRoot(d.name, m); err != nil {
+		return err
 	}
 
 	if active {

@@ -301,3 +301,15 @@ func TestSnapshotHalt(t *testing.T) {
 	wantCode(t, err, libvirt.ErrOperationInvalid, "cannot halt after transient domain snapshot")
 	wantCode(t, e.l.SnapshotRevert(ctx, tr.UUID, "nope", 0), libvirt.ErrNoDomainSnapshot, "nope")
 }
+
+// A root filesystem in an image file cannot be copied by rsync: refused.
+func TestSnapshotRootImageRefused(t *testing.T) {
+	e := newEnv(t)
+	xml := strings.Replace(domXML("img", uuidA),
+		"<filesystem type='mount'><source dir='/srv/img'/><target dir='/'/></filesystem>",
+		"<filesystem type='file'><driver type='loop' format='raw'/><source file='/var/img/root.img'/><target dir='/'/></filesystem>", 1)
+	d, err := e.l.DefineXML(t.Context(), xml, 0)
+	must(t, err)
+	_, err = e.l.SnapshotCreate(t.Context(), d.UUID, "<domainsnapshot/>", 0)
+	wantCode(t, err, libvirt.ErrConfigUnsupported, "image or block device '/var/img/root.img'")
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // store keeps the driver's files under the state directory:
@@ -56,6 +57,9 @@ type runState struct {
 	StartedAt time.Time `json:"started_at"`
 	Reason    int32     `json:"reason"`
 	LiveXML   string    `json:"live_xml"`
+	// Loops are the loop devices attached for the run's image files,
+	// detached when it ends.
+	Loops []lxc.Loop `json:"loops,omitempty"`
 }
 
 func (s *store) init() error {

@@ -243,7 +243,13 @@ func (e *logTailError) Unwrap() error { return e.err }
 
 // logBoilerplate are the LXC functions whose error lines only say that a
 // start failed, not why.
-var logBoilerplate = []string{":main:", ":sync_wait:", ":wait_on_daemonized_start:", ":__lxc_start:"}
+var logBoilerplate = []string{":main:", ":sync_wait:", ":wait_on_daemonized_start:"}
+
+// logFallback are the functions whose errors usually only repeat that the
+// start failed ("Failed to spawn container"); they say why only when
+// nothing else did (e.g. "Permission denied - Failed to record inherited
+// namespaces").
+var logFallback = []string{":__lxc_start:"}
 
 // withLogTail puts the cause of a failed start, as LXC wrote it to the
 // container's log from offset on (this start's lines), before the error,
@@ -255,7 +261,7 @@ func withLogTail(err error, logPath string, offset int64) error {
 	if rerr != nil || offset > int64(len(b)) {
 		return err
 	}
-	var lines []string
+	var lines, fallback []string
 	for line := range bytes.Lines(b[offset:]) {
 		// NAME TIMESTAMP ERROR    module - file:func:line - message
 		_, rest, ok := bytes.Cut(line, []byte(" ERROR "))
@@ -266,12 +272,22 @@ func withLogTail(err error, logPath string, offset int64) error {
 		if len(parts) != 3 || slices.ContainsFunc(logBoilerplate, func(f string) bool { return strings.Contains(parts[1], f) }) {
 			continue
 		}
-		if msg := parts[2]; !slices.Contains(lines, msg) {
+		msg := parts[2]
+		if slices.ContainsFunc(logFallback, func(f string) bool { return strings.Contains(parts[1], f) }) {
+			if len(fallback) < 3 && !slices.Contains(fallback, msg) {
+				fallback = append(fallback, msg)
+			}
+			continue
+		}
+		if !slices.Contains(lines, msg) {
 			lines = append(lines, msg)
 		}
 		if len(lines) == 3 {
 			break
 		}
+	}
+	if len(lines) == 0 {
+		lines = fallback
 	}
 	if len(lines) == 0 {
 		return err

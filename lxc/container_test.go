@@ -443,3 +443,20 @@ lxc-start c 20261202191141.750 ERROR    start - ../src/lxc/start.c:__lxc_start:2
 		t.Fatalf("got  %q\nwant %q", err, want)
 	}
 }
+
+// When only __lxc_start says why (a namespace to join that cannot be
+// opened), its line is the cause.
+func TestWithLogTailFallsBackToLxcStart(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lxc.log")
+	log := `lxc-start c 20261203072915.250 ERROR    start - ../src/lxc/start.c:__lxc_start:2068 - Permission denied - Failed to record inherited namespaces
+lxc-start c 20261203072915.251 ERROR    lxccontainer - ../src/lxc/lxccontainer.c:wait_on_daemonized_start:878 - Received container state "ABORTING" instead of "RUNNING"
+`
+	if err := os.WriteFile(p, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New("lxc-start: exit status 1")
+	err := withLogTail(base, p, 0)
+	if want := "LXC: Permission denied - Failed to record inherited namespaces (lxc-start: exit status 1)"; err.Error() != want {
+		t.Fatalf("got  %q\nwant %q", err, want)
+	}
+}

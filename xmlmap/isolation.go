@@ -48,8 +48,8 @@ var DefaultDevices = []DeviceRule{
 }
 
 // deviceACL writes the device cgroup: deny everything, then allow
-// DefaultDevices. Devices a definition grants (<hostdev>, block
-// filesystems) are not accepted yet; they would follow the defaults here.
+// DefaultDevices, then the devices the definition gives the container
+// (<disk>, <hostdev>, block filesystems; see Device).
 // On cgroup v2 LXC enforces the same keys with a BPF device program.
 // Unprivileged containers (Options.UserNS) get none: see UserNS.
 func (mp *mapper) deviceACL() error {
@@ -62,6 +62,9 @@ func (mp *mapper) deviceACL() error {
 	}
 	mp.add(deny, "a")
 	for _, r := range DefaultDevices {
+		mp.add(allow, r.String())
+	}
+	for _, r := range mp.grants {
 		mp.add(allow, r.String())
 	}
 	return nil
@@ -81,7 +84,7 @@ func (mp *mapper) confinement() error {
 	if err := mp.seclabel(); err != nil {
 		return err
 	}
-	if mp.out.RootFS == "" {
+	if mp.out.RootFS == "" && mp.out.RootImage == "" {
 		// lxcfs's mount hook fails without a root filesystem of the
 		// container's own to bind its files into.
 		return nil
