@@ -47,7 +47,9 @@ func (s *snapDriver) SnapshotInfo(_ context.Context, _ driverapi.UUID, name stri
 	return driverapi.SnapshotInfo{}, virterror.New(libvirt.ErrNoDomainSnapshot, "no domain snapshot with matching name '%s'", name)
 }
 
-func (s *snapDriver) SnapshotCurrent(context.Context, driverapi.UUID) (string, error) { return "child", nil }
+func (s *snapDriver) SnapshotCurrent(context.Context, driverapi.UUID) (string, error) {
+	return "child", nil
+}
 
 func (s *snapDriver) SnapshotXML(_ context.Context, _ driverapi.UUID, name string, _ uint32) (string, error) {
 	return "<domainsnapshot><name>" + name + "</name></domainsnapshot>\n", nil
