@@ -313,3 +313,21 @@ func TestSnapshotRootImageRefused(t *testing.T) {
 	_, err = e.l.SnapshotCreate(t.Context(), d.UUID, "<domainsnapshot/>", 0)
 	wantCode(t, err, libvirt.ErrConfigUnsupported, "image or block device '/var/img/root.img'")
 }
+
+// A domain the user paused is copied as it is: no freeze or thaw of the
+// driver's, and it stays paused (user).
+func TestSnapshotPausedDomain(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("web", uuidA))
+	must(t, e.l.Suspend(ctx, d.UUID))
+	freezes := e.rt.count("freeze web")
+	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>p</name></domainsnapshot>", uint32(libvirt.DomainSnapshotCreateDiskOnly))
+	must(t, err)
+	if !e.rt.frozenAtCopy["web/p"] || e.rt.count("freeze web") != freezes || e.rt.count("unfreeze web") != 0 {
+		t.Fatalf("calls %v", e.rt.calls)
+	}
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUser) {
+		t.Fatalf("status %+v", st)
+	}
+}

@@ -98,6 +98,14 @@ func (rt *Runtime) CopyRootfs(ctx context.Context, name, snap, rootfs string) er
 	if err := os.MkdirAll(snaps, 0o700); err != nil {
 		return err
 	}
+	// A copy cut short by a crash left its temp directory; the caller
+	// runs one copy of a container at a time.
+	if left, err := filepath.Glob(filepath.Join(snaps, ".tmp-*")); err == nil {
+		for _, p := range left {
+			rt.log.Info("removing a snapshot copy left unfinished", "container", name, "path", p)
+			_ = os.RemoveAll(p)
+		}
+	}
 	tmp, err := os.MkdirTemp(snaps, ".tmp-")
 	if err != nil {
 		return err

@@ -29,7 +29,13 @@ func TestSnapshotCopyRestore(t *testing.T) {
 	must(t, os.Symlink("marker", filepath.Join(rootfs, "soft")))
 	ctx := t.Context()
 
+	// A copy cut short by a crash left a temp directory: the next copy
+	// removes it.
+	must(t, os.MkdirAll(filepath.Join(lxcpath, "ct", "snaps", ".tmp-123", "rootfs"), 0o700))
 	must(t, rt.CopyRootfs(ctx, "ct", "s1", rootfs))
+	if _, err := os.Stat(filepath.Join(lxcpath, "ct", "snaps", ".tmp-123")); !os.IsNotExist(err) {
+		t.Fatalf("unfinished copy left: %v", err)
+	}
 	copyDir, err := rt.SnapshotCopyPath("ct", "s1")
 	must(t, err)
 	if copyDir != filepath.Join(lxcpath, "ct", "snaps", "s1", "rootfs") || !rt.HasSnapshotCopy("ct", "s1") {
