@@ -463,6 +463,17 @@ func (l *LXC) redefineSnapshot(d *domain, in *libvirtxml.DomainSnapshot, current
 		}
 	}
 	d.mu.Lock()
+	if other := d.snaps.get(in.Name); other != nil {
+		online := func(st string) bool { return st == "running" || st == "paused" }
+		switch {
+		case online(other.State) != online(in.State):
+			d.mu.Unlock()
+			return "", virterror.New(libvirt.ErrInvalidArg, "cannot change between online and offline snapshot state in snapshot %s", in.Name)
+		case (other.State == snapDiskSnapshot) != (in.State == snapDiskSnapshot):
+			d.mu.Unlock()
+			return "", virterror.New(libvirt.ErrInvalidArg, "cannot change between disk only and full system in snapshot %s", in.Name)
+		}
+	}
 	if p := parentOf(in); p != "" {
 		if d.snaps.get(p) == nil {
 			d.mu.Unlock()

@@ -257,6 +257,12 @@ func TestSnapshotCreateRefused(t *testing.T) {
 		t.Fatalf("current %q", cur)
 	}
 	wantCode(t, e.l.SnapshotRevert(ctx, d.UUID, "r", 0), libvirt.ErrSnapshotRevertRisky, "lacks domain")
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>r</name><state>disk-snapshot</state><creationTime>5</creationTime></domainsnapshot>",
+		uint32(libvirt.DomainSnapshotCreateRedefine))
+	wantCode(t, err, libvirt.ErrInvalidArg, "cannot change between disk only and full system in snapshot r")
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>r</name><state>shutoff</state><creationTime>5</creationTime><parent><name>r</name></parent></domainsnapshot>",
+		uint32(libvirt.DomainSnapshotCreateRedefine))
+	wantCode(t, err, libvirt.ErrInvalidArg, "parent r would create cycle to r")
 }
 
 // A destroy aborts a running container's snapshot copy instead of
