@@ -269,11 +269,15 @@ func (l *LXC) parseDefinition(xml string) (string, driverapi.UUID, *definition, 
 	return m.Domain.Name, u, def, nil
 }
 
-// removeContainerDir deletes a container's directory (its config and log;
-// the rootfs is the user's and lives elsewhere).
-func (l *LXC) removeContainerDir(name string) {
-	if err := l.rt.Remove(name); err != nil {
-		l.log.Error("cannot remove container directory", "domain", name, "err", err)
+// removeContainerDir deletes a forgotten domain's container directory (its
+// config, log and snapshot copies; the rootfs is the user's and lives
+// elsewhere) and its snapshot metadata.
+func (l *LXC) removeContainerDir(d *domain) {
+	if err := l.rt.Remove(d.name); err != nil {
+		l.log.Error("cannot remove container directory", "domain", d.name, "err", err)
+	}
+	if err := l.store.removeSnapshots(d.uuid); err != nil {
+		l.log.Error("cannot remove snapshot metadata", "domain", d.name, "err", err)
 	}
 }
 
@@ -321,7 +325,7 @@ func (l *LXC) Close() error {
 const (
 	defineFlags   = uint32(libvirt.DomainDefineValidate)
 	createFlags   = uint32(libvirt.DomainStartValidate)
-	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram)
+	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram | libvirt.DomainUndefineSnapshotsMetadata)
 	shutdownFlags = uint32(libvirt.DomainShutdownInitctl | libvirt.DomainShutdownSignal)
 	rebootFlags   = uint32(libvirt.DomainRebootInitctl | libvirt.DomainRebootSignal)
 	xmlFlags      = uint32(libvirt.DomainXMLSecure | libvirt.DomainXMLInactive | libvirt.DomainXMLUpdateCPU | libvirt.DomainXMLMigratable)
@@ -494,6 +498,12 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 		if !persistent {
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot undefine transient domain")
 		}
+		// As libvirt's QEMU driver: an inactive domain's snapshots go only
+		// with --snapshots-metadata (and their copies with the container
+		// directory); a running one keeps them while it runs on.
+		if n := snapshotCount(d); !active && n > 0 && flags&uint32(libvirt.DomainUndefineSnapshotsMetadata) == 0 {
+			return virterror.New(libvirt.ErrOperationInvalid, "cannot delete inactive domain with %d snapshots", n)
+		}
 		if err := l.store.removeDefinition(d.uuid); err != nil {
 			return internalErr("cannot remove definition of '%s': %v", d.name, err)
 		}
@@ -507,7 +517,7 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 			}
 		} else {
 			l.tab.remove(d)
-			l.removeContainerDir(d.name)
+			l.removeContainerDir(d)
 		}
 		l.events.publish(lifecycle(ref, libvirt.DomainEventUndefined, int32(libvirt.DomainEventUndefinedRemoved)))
 		return nil

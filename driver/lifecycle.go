@@ -362,7 +362,7 @@ func (l *LXC) forgetTransient(d *domain) {
 	if transient {
 		// Files first: once the domain is gone from the table, nothing of
 		// it is left.
-		l.removeContainerDir(d.name)
+		l.removeContainerDir(d)
 		l.tab.remove(d)
 	}
 }

@@ -70,6 +70,9 @@ func (l *LXC) load(ctx context.Context) {
 			delete(runs, u)
 		}
 	}
+	for _, d := range l.tab.all() {
+		l.loadSnapshots(d)
+	}
 	// Ask the runtime about every domain that may run, a few at a time.
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
@@ -107,7 +110,7 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		}
 		if d.persistent == nil {
 			l.tab.remove(d)
-			l.removeContainerDir(d.name)
+			l.removeContainerDir(d)
 		}
 		return
 	}

@@ -66,6 +66,14 @@ type Runtime interface {
 	// the controller ("" when none; see lxc.Runtime.BlkioWeightFile).
 	BlockDevice(path string) (string, error)
 	BlkioWeightFile() string
+	// CopyRootfs copies the root filesystem rootfs into name's snapshot
+	// snap, RestoreRootfs makes rootfs what the copy holds,
+	// RemoveSnapshotCopy deletes the copy and HasSnapshotCopy reports
+	// whether there is one (see lxc.Runtime).
+	CopyRootfs(ctx context.Context, name, snap, rootfs string) error
+	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
+	RemoveSnapshotCopy(name, snap string) error
+	HasSnapshotCopy(name, snap string) bool
 }
 
 // Container is the handle of one running init of a container (see

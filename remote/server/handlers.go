@@ -104,6 +104,24 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainUpdateDeviceFlags: s.updateDeviceFlags,
 		DomainDetachDeviceAlias: s.detachDeviceAlias,
 
+		// Snapshots (snapshot.go).
+		DomainSnapshotCreateXML:         s.snapshotCreateXML,
+		DomainSnapshotGetXMLDesc:        s.snapshotGetXMLDesc,
+		DomainSnapshotNum:               s.snapshotNum,
+		DomainSnapshotListNames:         s.snapshotListNames,
+		DomainListAllSnapshots:          s.listAllSnapshots,
+		DomainSnapshotNumChildren:       s.snapshotNumChildren,
+		DomainSnapshotListChildrenNames: s.snapshotListChildrenNames,
+		DomainSnapshotListAllChildren:   s.snapshotListAllChildren,
+		DomainSnapshotLookupByName:      s.snapshotLookupByName,
+		DomainSnapshotGetParent:         s.snapshotGetParent,
+		DomainSnapshotIsCurrent:         s.snapshotIsCurrent,
+		DomainSnapshotHasMetadata:       s.snapshotHasMetadata,
+		DomainHasCurrentSnapshot:        s.hasCurrentSnapshot,
+		DomainSnapshotCurrent:           s.snapshotCurrent,
+		DomainRevertToSnapshot:          s.revertToSnapshot,
+		DomainSnapshotDelete:            s.snapshotDelete,
+
 		// Tuning (tune.go).
 		DomainSetMemory:                   s.setMemory,
 		DomainSetMaxMemory:                s.setMaxMemory,
