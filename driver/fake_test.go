@@ -157,7 +157,7 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
-func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) LXCFS() *xmlmap.LXCFS         { return nil }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
 
 // MissingNetDevice: every device exists but those in missing.

@@ -166,7 +166,7 @@ func (l *LXC) killQuietly(name string) {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters) and an alias (net0, net1 …: device events name
-// it), and the LXC config for that copy, with lxcfs's mount hook when
+// it), and the LXC config for that copy, with lxcfs's bind mounts when
 // lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	dom, err := l.liveDom(u, def)
@@ -197,7 +197,7 @@ func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, er
 // mapLive is the second half of liveDef: the LXC config of the copy.
 func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 	opts := l.opts
-	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.LXCFS = l.rt.LXCFS()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
 	opts.BlockDevice = l.rt.BlockDevice

@@ -18,11 +18,11 @@ import (
 // ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrConsoleBusy).
 type Runtime interface {
 	// CgroupLayout is the host's cgroup layout, Confinement how LXC
-	// confines containers there, and LXCFSMountHook lxcfs's mount hook
-	// while lxcfs serves ("" otherwise): facts for the LXC config.
+	// confines containers there, and LXCFS what lxcfs serves (nil while
+	// it does not run): facts for the LXC config.
 	CgroupLayout() xmlmap.CgroupLayout
 	Confinement() lxc.Confinement
-	LXCFSMountHook() string
+	LXCFS() *xmlmap.LXCFS
 	// OpenVSwitch reports whether Open vSwitch's tools are installed.
 	OpenVSwitch() bool
 	// MissingNetDevice returns the first of devs that is not a network

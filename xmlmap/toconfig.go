@@ -65,7 +65,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
 		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.deviceACL, mp.confinement, mp.extension, mp.lifecycle, mp.ignored,
+		mp.deviceACL, mp.confinement, mp.extension, mp.lxcfs, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
