@@ -375,6 +375,25 @@ func (c *fakeContainer) Running() bool                  { return !closed(c.init.
 func (c *fakeContainer) MonitorExited() <-chan struct{} { return c.monitor }
 func (c *fakeContainer) Close()                         {}
 
+func (c *fakeContainer) AfterExit(fn func()) func() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, fn)
+	go func() {
+		select {
+		case <-c.init.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return func() bool {
+		ok := stop()
+		if ok {
+			cancel()
+		}
+		return ok
+	}
+}
+
 func (c *fakeContainer) Wait(ctx context.Context) lxc.Exit {
 	select {
 	case <-c.init.exited:

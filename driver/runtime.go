@@ -68,7 +68,11 @@ type Runtime interface {
 type Container interface {
 	PID() int
 	// Exited is closed once init has exited; Running asks the kernel.
+	// AfterExit runs fn in a goroutine of its own once init has exited
+	// (no goroutine waits until then); stop cancels that and reports
+	// whether it did, as context.AfterFunc's.
 	Exited() <-chan struct{}
+	AfterExit(fn func()) (stop func() bool)
 	Running() bool
 	// MonitorExited is closed once LXC's monitor has cleaned up after the
 	// container; nil when unknown.

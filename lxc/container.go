@@ -471,6 +471,11 @@ func (c *Container) PID() int { return c.pid }
 // Exited is closed once init has exited.
 func (c *Container) Exited() <-chan struct{} { return c.init.Exited() }
 
+// AfterExit runs fn in its own goroutine once init has exited, with no
+// goroutine waiting until then; stop cancels it and reports whether it did
+// (context.AfterFunc's stop).
+func (c *Container) AfterExit(fn func()) (stop func() bool) { return c.init.AfterExit(fn) }
+
 // Running asks the kernel whether init still runs, without racing the
 // watch behind Exited.
 func (c *Container) Running() bool { return !c.init.exitedNow() }
