@@ -159,6 +159,10 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
 func (f *fakeRuntime) LXCFS() *xmlmap.LXCFS         { return nil }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+func (f *fakeRuntime) RunningInit(string) int       { return 0 }
+func (f *fakeRuntime) NetCounters() (map[string]lxc.Interface, error) {
+	return nil, errors.New("fake runtime: no batched counters")
+}
 
 // MissingNetDevice: every device exists but those in missing.
 func (f *fakeRuntime) MissingNetDevice(devs []string) string {

@@ -23,6 +23,9 @@ type Runtime interface {
 	CgroupLayout() xmlmap.CgroupLayout
 	Confinement() lxc.Confinement
 	LXCFS() *xmlmap.LXCFS
+	// NetCounters reads every host network device's counters at once
+	// (see lxc.Runtime.NetCounters).
+	NetCounters() (map[string]lxc.Interface, error)
 	// OpenVSwitch reports whether Open vSwitch's tools are installed.
 	OpenVSwitch() bool
 	// MissingNetDevice returns the first of devs that is not a network

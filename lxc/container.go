@@ -321,6 +321,11 @@ func (rt *Runtime) initOfMonitor(pidPath string) int {
 	return rt.sys.onlyChild(monitor)
 }
 
+// NetCounters reads the counters of every host network device at once,
+// in the guest's view (see Container.Interface): for stats of many
+// containers, one file read instead of eight per interface.
+func (rt *Runtime) NetCounters() (map[string]Interface, error) { return rt.sys.allNetStats() }
+
 // State runs lxc-info: the container's state and init's host PID (0 when
 // not running).
 func (rt *Runtime) State(ctx context.Context, name string) (State, int, error) {
