@@ -23,6 +23,10 @@ type Runtime interface {
 	CgroupLayout() xmlmap.CgroupLayout
 	Confinement() lxc.Confinement
 	LXCFS() *xmlmap.LXCFS
+	// RunningInit finds the init of name's running container by reading
+	// the kernel's and LXC's files (see lxc.Runtime.RunningInit); 0 when
+	// they do not tell and State must be asked.
+	RunningInit(name string) int
 	// NetCounters reads every host network device's counters at once
 	// (see lxc.Runtime.NetCounters).
 	NetCounters() (map[string]lxc.Interface, error)

@@ -264,6 +264,17 @@ func (h *system) parentPID(pid int) (int, error) {
 	return strconv.Atoi(f[1])
 }
 
+// isMonitorOf reports whether process pid is LXC's monitor of container
+// name under lxcpath: LXC titles it "[lxc monitor] LXCPATH NAME".
+func (h *system) isMonitorOf(pid int, lxcpath, name string) bool {
+	b, err := readSmallFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "cmdline"))
+	if err != nil {
+		return false
+	}
+	title, _, _ := bytes.Cut(b, []byte{0})
+	return string(title) == "[lxc monitor] "+lxcpath+" "+name
+}
+
 // onlyChild returns the one child of process pid (of its main thread),
 // or 0 when it has none, several, or the kernel does not tell.
 func (h *system) onlyChild(pid int) int {

@@ -463,3 +463,31 @@ lxc-start c 20261202191141.750 ERROR    start - ../src/lxc/start.c:__lxc_start:2
 		t.Fatalf("got  %q\nwant %q", err, want)
 	}
 }
+
+// RunningInit finds init as the only child of the monitor in monitor.pid
+// only while that process is LXC's monitor of this container.
+func TestRunningInitThroughTheMonitor(t *testing.T) {
+	r, f := newFake(t)
+	fr := newRoots(t)
+	rt := testRuntime(t, r, fr)
+	const monitor, init = 5001, 5002
+	m := strconv.Itoa(monitor)
+	write(t, filepath.Join(fr.proc, m, "task", m, "children"), strconv.Itoa(init)+" ")
+	if got := rt.RunningInit("pc2"); got != 0 {
+		t.Errorf("RunningInit without monitor.pid = %d; want 0", got)
+	}
+	write(t, filepath.Join(r.LXCPath(), "pc2", "monitor.pid"), m+"\n")
+	for title, want := range map[string]int{
+		"[lxc monitor] " + r.LXCPath() + " pc2\x00": init,
+		"[lxc monitor] " + r.LXCPath() + " pc3\x00": 0, // another container's
+		"sleep\x003600\x00":                         0, // the PID reused
+	} {
+		write(t, filepath.Join(fr.proc, m, "cmdline"), title)
+		if got := rt.RunningInit("pc2"); got != want {
+			t.Errorf("RunningInit with monitor titled %q = %d; want %d", title, got, want)
+		}
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("RunningInit ran %q", f.calls)
+	}
+}
