@@ -727,7 +727,7 @@ func (l *LXC) Info(_ context.Context, u driverapi.UUID) (driverapi.Info, error) 
 	if err != nil {
 		return driverapi.Info{}, err
 	}
-	st, ok := l.stats(d)
+	st, ok := l.stats(d, nil)
 	if !ok {
 		return driverapi.Info{}, errNoUUID(u)
 	}
@@ -767,9 +767,18 @@ func (l *LXC) Stats(_ context.Context, uuids []driverapi.UUID) ([]driverapi.Stat
 			doms = append(doms, d)
 		}
 	}
+	// Interface counters of all domains at once: one read, not one per
+	// counter and interface.
+	var counters map[string]lxc.Interface
+	if len(uuids) == 0 || len(doms) > 1 {
+		var err error
+		if counters, err = l.rt.NetCounters(); err != nil {
+			l.log.Debug("batched interface counters unavailable; reading each device's", "err", err)
+		}
+	}
 	out := make([]driverapi.Stats, 0, len(doms))
 	for _, d := range doms {
-		if st, ok := l.stats(d); ok {
+		if st, ok := l.stats(d, counters); ok {
 			out = append(out, st)
 		}
 	}
@@ -779,8 +788,9 @@ func (l *LXC) Stats(_ context.Context, uuids []driverapi.UUID) ([]driverapi.Stat
 // stats gathers one domain's counters: the definition's limits, and for a
 // running domain its cgroup usage and interface counters. A counter that
 // cannot be read is left zero and logged at debug level; false means the
-// domain is gone.
-func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
+// domain is gone. counters, when not nil, are the host devices' counters
+// read for all domains; a device missing there is read on its own.
+func (l *LXC) stats(d *domain, counters map[string]lxc.Interface) (driverapi.Stats, bool) {
 	status, ok := l.observe(d)
 	if !ok {
 		return driverapi.Stats{}, false
@@ -807,9 +817,12 @@ func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
 		if ifc.HostDev == "" || ifc.Type == "direct" {
 			continue
 		}
-		c, err := ct.Interface(ifc.HostDev)
-		if err != nil {
-			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
+		c, ok := counters[ifc.HostDev]
+		if !ok {
+			var err error
+			if c, err = ct.Interface(ifc.HostDev); err != nil {
+				l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
+			}
 		}
 		st.Interfaces = append(st.Interfaces, driverapi.InterfaceStats{
 			Name: c.Name, MAC: ifc.MAC,

@@ -166,8 +166,12 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
-func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) LXCFS() *xmlmap.LXCFS         { return nil }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+func (f *fakeRuntime) RunningInit(string) int       { return 0 }
+func (f *fakeRuntime) NetCounters() (map[string]lxc.Interface, error) {
+	return nil, errors.New("fake runtime: no batched counters")
+}
 
 // MissingNetDevice: every device exists but those in missing.
 func (f *fakeRuntime) MissingNetDevice(devs []string) string {
@@ -383,6 +387,25 @@ func (c *fakeContainer) Exited() <-chan struct{}        { return c.init.exited }
 func (c *fakeContainer) Running() bool                  { return !closed(c.init.exited) }
 func (c *fakeContainer) MonitorExited() <-chan struct{} { return c.monitor }
 func (c *fakeContainer) Close()                         {}
+
+func (c *fakeContainer) AfterExit(fn func()) func() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, fn)
+	go func() {
+		select {
+		case <-c.init.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return func() bool {
+		ok := stop()
+		if ok {
+			cancel()
+		}
+		return ok
+	}
+}
 
 func (c *fakeContainer) Wait(ctx context.Context) lxc.Exit {
 	select {
