@@ -47,6 +47,7 @@ type domain struct {
 	consoles  []string   // host pty path of each console, once relayed (console.go)
 	loops     []lxc.Loop // loop devices attached for this run's image files
 	removed   bool       // dropped from the table; a waiting job must give up
+	snaps     snapTree   // the domain's snapshots (snapshot.go)
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle

@@ -72,6 +72,10 @@ type fakeRuntime struct {
 	relays map[string][]*fakeRelay
 	ptys   int // relays made
 
+	copies       map[string]string // snapshot copies (CopyRootfs)
+	frozenAtCopy map[string]bool
+	hangCopy     bool // a copy hangs until its context ends
+
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 
 	loops    map[string]lxc.Loop          // attached loop devices, by device
@@ -162,8 +166,12 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
-func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) LXCFS() *xmlmap.LXCFS         { return nil }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+func (f *fakeRuntime) RunningInit(string) int       { return 0 }
+func (f *fakeRuntime) NetCounters() (map[string]lxc.Interface, error) {
+	return nil, errors.New("fake runtime: no batched counters")
+}
 
 // MissingNetDevice: every device exists but those in missing.
 func (f *fakeRuntime) MissingNetDevice(devs []string) string {
@@ -379,6 +387,25 @@ func (c *fakeContainer) Exited() <-chan struct{}        { return c.init.exited }
 func (c *fakeContainer) Running() bool                  { return !closed(c.init.exited) }
 func (c *fakeContainer) MonitorExited() <-chan struct{} { return c.monitor }
 func (c *fakeContainer) Close()                         {}
+
+func (c *fakeContainer) AfterExit(fn func()) func() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, fn)
+	go func() {
+		select {
+		case <-c.init.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return func() bool {
+		ok := stop()
+		if ok {
+			cancel()
+		}
+		return ok
+	}
+}
 
 func (c *fakeContainer) Wait(ctx context.Context) lxc.Exit {
 	select {
@@ -916,4 +943,58 @@ func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 	}
 	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
 	return nil
+}
+
+// Snapshot copies: copies holds name/snap → the rootfs copied, and
+// frozenAtCopy whether the container was frozen while it was copied.
+func (f *fakeRuntime) CopyRootfs(ctx context.Context, name, snap, rootfs string) error {
+	if err := f.enter("copy", name+"/"+snap); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	hang := f.hangCopy
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return fmt.Errorf("rsync: killed: %w", ctx.Err())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.copies == nil {
+		f.copies = map[string]string{}
+		f.frozenAtCopy = map[string]bool{}
+	}
+	f.copies[name+"/"+snap] = rootfs
+	ct := f.cts[name]
+	f.frozenAtCopy[name+"/"+snap] = ct != nil && ct.frozen
+	return nil
+}
+
+func (f *fakeRuntime) RestoreRootfs(_ context.Context, name, snap, rootfs string) error {
+	if err := f.enter("restore", name+"/"+snap+" "+rootfs); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.copies[name+"/"+snap]; !ok {
+		return lxc.ErrNoSnapshotCopy
+	}
+	return nil
+}
+
+func (f *fakeRuntime) RemoveSnapshotCopy(name, snap string) error {
+	if err := f.enter("rmcopy", name+"/"+snap); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.copies, name+"/"+snap)
+	return nil
+}
+
+func (f *fakeRuntime) HasSnapshotCopy(name, snap string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.copies[name+"/"+snap]
+	return ok
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -192,7 +193,7 @@ func (l *LXC) killQuietly(name string) {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters) and an alias (net0, net1 …: device events name
-// it), and the LXC config for that copy, with lxcfs's mount hook when
+// it), and the LXC config for that copy, with lxcfs's bind mounts when
 // lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	dom, err := l.liveDom(u, def)
@@ -232,7 +233,7 @@ func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
 func (l *LXC) mapLiveFacts(dom *libvirtxml.Domain, facts []xmlmap.DeviceFacts) (*xmlmap.Mapped, error) {
 	opts := l.opts
 	opts.DeviceFacts = facts
-	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.LXCFS = l.rt.LXCFS()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
 	opts.BlockDevice = l.rt.BlockDevice
@@ -299,8 +300,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, ct Container, reason int32, 
 	}
 	l.tab.setID(d, oldPID, pid)
 	l.startRelays(d, live, ct)
-	l.wg.Add(1)
-	go l.supervise(d, ct)
+	l.superviseAfterExit(d, ct)
 	return nil
 }
 
@@ -362,7 +362,7 @@ func (l *LXC) forgetTransient(d *domain) {
 	if transient {
 		// Files first: once the domain is gone from the table, nothing of
 		// it is left.
-		l.removeContainerDir(d.name)
+		l.removeContainerDir(d)
 		l.tab.remove(d)
 	}
 }
@@ -397,13 +397,43 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 	return nil
 }
 
-// supervise waits (without holding anything) for d's init to exit and then
-// handles the exit under d's job. Runs in its own goroutine; not under job.
+// superviseAfterExit arranges for supervise to run once d's init ct has
+// exited, unless the driver closes first. Nothing waits until then: a
+// running container costs no goroutine of its own.
+func (l *LXC) superviseAfterExit(d *domain, ct Container) {
+	l.wg.Add(1)
+	var (
+		mu       sync.Mutex
+		stopExit func() bool
+	)
+	// Whichever comes first, the exit or the driver's close, ends the
+	// supervision (and its count in l.wg) exactly once: the other's stop
+	// then reports false.
+	cancelExit := func() {
+		mu.Lock()
+		stop := stopExit
+		mu.Unlock()
+		if stop != nil && stop() {
+			l.wg.Done()
+		}
+	}
+	stopClose := context.AfterFunc(l.ctx, cancelExit)
+	mu.Lock()
+	stopExit = ct.AfterExit(func() {
+		defer l.wg.Done()
+		stopClose()
+		l.supervise(d, ct)
+	})
+	mu.Unlock()
+	if l.ctx.Err() != nil {
+		cancelExit() // closed before stopExit was set
+	}
+}
+
+// supervise handles the exit of d's init ct under d's job. Runs in its own
+// goroutine; not under job.
 func (l *LXC) supervise(d *domain, ct Container) {
-	defer l.wg.Done()
-	select {
-	case <-ct.Exited():
-	case <-l.ctx.Done():
+	if l.ctx.Err() != nil {
 		return
 	}
 	if !l.jobForBackground(d) {

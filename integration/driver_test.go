@@ -358,7 +358,7 @@ func TestHostileXML(t *testing.T) {
 		{"relative rootfs", smallXML(ok, "srv/x", ""), libvirt.ErrXMLError},
 		{"init option", strings.Replace(smallXML(ok, rootfs, ""), "<init>/sbin/init</init>", "<init>-n</init>", 1), libvirt.ErrXMLError},
 		{"huge memory", strings.Replace(smallXML(ok, rootfs, ""), "<memory unit='MiB'>128</memory>", "<memory unit='EiB'>16</memory>", 1), libvirt.ErrXMLError},
-		{"disk", strings.Replace(smallXML(ok, rootfs, ""), "</devices>", "<disk type='file' device='disk'><source file='/dev/sda'/><target dev='sda'/></disk></devices>", 1), libvirt.ErrConfigUnsupported},
+		{"qcow2 disk", strings.Replace(smallXML(ok, rootfs, ""), "</devices>", "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/x.qcow2'/><target dev='sda'/></disk></devices>", 1), libvirt.ErrConfigUnsupported},
 	}
 	for _, c := range cases {
 		for _, op := range []string{"define", "create"} {

@@ -57,7 +57,7 @@
 //     a process's or a named network namespace (lxc.namespace.share.*).
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
 //     and, from the host facts in Options, LXC's seccomp policy, an
-//     AppArmor profile (<seclabel>) and lxcfs's mount hook.
+//     AppArmor profile (<seclabel>) and lxcfs's bind mounts.
 //   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
 //     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
 //     <soft_limit>, as libvirt's cgroup v2 backend writes them.
@@ -110,13 +110,16 @@ type Options struct {
 	// container gets a profile (see <seclabel>); without it an AppArmor
 	// <seclabel> is refused.
 	AppArmor bool
-	// LXCFSMountHook is lxcfs's LXC mount hook
-	// (/usr/share/lxcfs/lxc.mount.hook), set while lxcfs serves its files:
-	// it bind-mounts lxcfs's /proc files (meminfo, cpuinfo, stat, uptime …)
-	// and /sys/devices/system/cpu over the container's. Debian's lxcfs
-	// also adds a post-stop hook to LXC's common config; it only sleeps
-	// half a second, which would delay every destroy, and is left out.
-	LXCFSMountHook string
+	// LXCFS is what lxcfs serves, set while it runs: every container with
+	// a root of its own gets lxcfs's /proc files (meminfo, cpuinfo, stat,
+	// uptime …) and /sys/devices/system/cpu bind-mounted over its own,
+	// the mounts lxcfs's LXC mount hook (/usr/share/lxcfs/lxc.mount.hook)
+	// makes, written as optional lxc.mount.entry lines so that LXC makes
+	// them itself instead of running the hook's shell script at each
+	// start. Debian's lxcfs also adds a post-stop hook to LXC's common
+	// config; it only sleeps half a second, which would delay every
+	// destroy, and is left out.
+	LXCFS *LXCFS
 	// NoOpenVSwitch is set, when a container starts, on a host without
 	// Open vSwitch's ovs-vsctl: a <virtualport type='openvswitch'> is then
 	// refused. Definitions are not checked against it.

@@ -70,7 +70,7 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	steps := []func() error{
 		mp.identity, mp.os, mp.filesystems, mp.devNodes, mp.base, mp.consoles, mp.emitMounts,
 		mp.init, mp.idmap, mp.features, mp.namespaces, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.deviceACL, mp.confinement, mp.extension, mp.lifecycle, mp.ignored,
+		mp.deviceACL, mp.confinement, mp.extension, mp.lxcfs, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
