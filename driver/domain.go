@@ -45,6 +45,9 @@ type domain struct {
 	startedAt time.Time
 	consoles  []string // host pty path of each console, once relayed (console.go)
 	removed   bool     // dropped from the table; a waiting job must give up
+	// jobStarted is when the save in progress began its dump (zero when
+	// none), for virDomainGetJobInfo.
+	jobStarted time.Time
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle

@@ -805,3 +805,13 @@ func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
 	return nil
 }
+
+// Checkpoint and Restore: the fake has no CRIU; the real ones are tested
+// against real containers (integration).
+func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string) error {
+	return errors.New("fake runtime: no checkpoint")
+}
+
+func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, dir string) (Container, error) {
+	return nil, errors.New("fake runtime: no restore")
+}

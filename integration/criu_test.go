@@ -1,0 +1,190 @@
+//go:build integration
+
+package integration
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/lxcvirt/lxcvirt/driver"
+	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/testenv"
+	"github.com/lxcvirt/lxcvirt/virterror"
+)
+
+// counterInit starts a counter process (its PID in the container in
+// /tmp/counter.pid, its count in /tmp/count) and keeps running.
+const counterInit = `#!/bin/sh
+sh -c 'echo $$ > /tmp/counter.pid; i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done' </dev/null >/dev/null 2>&1 &
+exec sleep 1000000
+`
+
+// requireCRIU stops t unless a CRIU that can dump here is installed
+// (make criu).
+func requireCRIU(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command("criu", "--version").Output()
+	if err != nil || !strings.Contains(string(out), "Version: 4.") {
+		testenv.Missing(t, "CRIU 4.1 or later is not installed (make criu): %v %s", err, out)
+	}
+}
+
+// criuXML is a counter container on the test bridge, without a console.
+func criuXML(name, rootfs string) string {
+	return strings.Replace(guestXML(name, rootfs, ""), "<features>", "<on_crash>destroy</on_crash><features>", 1)
+}
+
+// guestRead reads a file of the running container name.
+func guestRead(t *testing.T, h *host, name, path string) string {
+	t.Helper()
+	out, err := h.inGuest(name, "cat", path)
+	if err != nil {
+		t.Fatalf("read %s in %s: %v: %s", path, name, err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
+// counting waits until the container's counter has gone past its value now.
+func counting(t *testing.T, h *host, name string) {
+	t.Helper()
+	before, _ := strconv.Atoi(guestRead(t, h, name, "/tmp/count"))
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter counts on", func() (bool, string) {
+		now, _ := strconv.Atoi(guestRead(t, h, name, "/tmp/count"))
+		return now > before, strconv.Itoa(now)
+	})
+}
+
+// onBridge checks that the domain's veth is on the test bridge and its
+// guest end eth0 is up.
+func onBridge(t *testing.T, h *host, l *driver.LXC, d driverapi.Domain) {
+	t.Helper()
+	x, err := l.XMLDesc(t.Context(), d.UUID, 0)
+	must(t, err)
+	var dom libvirtxml.Domain
+	must(t, dom.Unmarshal(x))
+	veth := dom.Devices.Interfaces[0].Target.Dev
+	master, err := os.Readlink("/sys/class/net/" + veth + "/master")
+	if err != nil || filepath.Base(master) != testenv.Bridge {
+		t.Fatalf("veth %s: master %q (%v), want %s", veth, master, err, testenv.Bridge)
+	}
+	out, err := h.inGuest(d.Name, "cat", "/sys/class/net/eth0/operstate")
+	if err != nil || strings.TrimSpace(out) != "up" {
+		t.Fatalf("eth0 in the container: operstate %q (%v)", out, err)
+	}
+}
+
+func TestCRIUSaveRestore(t *testing.T) {
+	requireCRIU(t)
+	h := newHost(t)
+	l := h.open()
+	ctx := t.Context()
+	name := h.name("criu-sr")
+	d, err := l.DefineXML(ctx, criuXML(name, h.rootfs(counterInit)), 0)
+	must(t, err)
+	d, err = l.Create(ctx, d.UUID, 0)
+	must(t, err)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "cat", "/tmp/count")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	pid := guestRead(t, h, name, "/tmp/counter.pid")
+
+	// virsh save FILE, virsh restore FILE.
+	img := filepath.Join(t.TempDir(), "saved")
+	t0 := time.Now()
+	must(t, l.Save(ctx, d.UUID, img, "", 0))
+	t.Logf("save (busybox): %v", time.Since(t0))
+	st := status(t, l, d)
+	if st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffSaved) {
+		t.Fatalf("after save: state %v reason %d, want shut off (saved)", st.State, st.Reason)
+	}
+	x, err := l.SaveImageXML(ctx, img, 0)
+	must(t, err)
+	if !strings.Contains(x, "<name>"+name+"</name>") {
+		t.Fatalf("save image XML lacks the domain's name: %s", x)
+	}
+	t0 = time.Now()
+	r, err := l.Restore(ctx, img, "", 0)
+	must(t, err)
+	t.Logf("restore (busybox): %v", time.Since(t0))
+	st = status(t, l, r)
+	if st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningRestored) || r.ID <= 0 {
+		t.Fatalf("after restore: %+v, want running (restored)", st)
+	}
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after restore %s, want %s", got, pid)
+	}
+	if out, err := h.inGuest(name, "cat", "/proc/"+pid+"/cmdline"); err != nil || !strings.Contains(out, "while") {
+		t.Fatalf("counter process %s in the container: %q %v", pid, out, err)
+	}
+	counting(t, h, name)
+	onBridge(t, h, l, r)
+
+	// virsh managedsave, then virsh start restores.
+	must(t, l.ManagedSave(ctx, d.UUID, 0))
+	if has, err := l.HasManagedSave(ctx, d.UUID, 0); err != nil || !has {
+		t.Fatalf("HasManagedSave after managedsave: %v %v", has, err)
+	}
+	if err := l.Undefine(ctx, d.UUID, 0); err == nil {
+		t.Fatal("undefine with a managed save image succeeded without the managed-save flag")
+	}
+	s, err := l.Create(ctx, d.UUID, 0)
+	must(t, err)
+	if st := status(t, l, s); st.Reason != int32(libvirt.DomainRunningRestored) {
+		t.Fatalf("start with a managed save image: reason %d, want restored", st.Reason)
+	}
+	if has, _ := l.HasManagedSave(ctx, d.UUID, 0); has {
+		t.Fatal("the managed save image is still there after the start restored it")
+	}
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after managed restore %s, want %s", got, pid)
+	}
+	counting(t, h, name)
+	onBridge(t, h, l, s)
+
+	// A packet socket (a DHCP client's) cannot be dumped on this kernel:
+	// the save fails, says why, and the container runs on.
+	cmd := exec.Command("lxc-attach", "-P", h.lxcPath, "-n", name, "--", "udhcpc", "-f", "-i", "eth0", "-s", "/bin/true")
+	must(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	testenv.Eventually(t, patience, 50*time.Millisecond, "udhcpc holds its packet socket", func() (bool, string) {
+		out, _ := h.inGuest(name, "cat", "/proc/net/packet")
+		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
+	})
+	before := status(t, l, s)
+	err = l.Save(ctx, d.UUID, filepath.Join(t.TempDir(), "fails"), "", 0)
+	if err == nil || !strings.Contains(err.Error(), "packet socket") {
+		t.Fatalf("save with a packet socket: %v, want a packet socket error", err)
+	}
+	t.Logf("refused: %v", err)
+	if st := status(t, l, s); st.State != libvirt.DomainRunning || st.ID != before.ID {
+		t.Fatalf("after the failed save: %+v, want running as before (%+v)", st, before)
+	}
+	counting(t, h, name)
+}
+
+// TestCRIUSaveConsoleRefused: a domain with a console is refused, and runs on.
+func TestCRIUSaveConsoleRefused(t *testing.T) {
+	requireCRIU(t)
+	h := newHost(t)
+	l := h.open()
+	name := h.name("criu-con")
+	xml := strings.Replace(criuXML(name, h.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
+	d, err := l.CreateXML(t.Context(), xml, 0)
+	must(t, err)
+	err = l.Save(t.Context(), d.UUID, filepath.Join(t.TempDir(), "img"), "", 0)
+	if !virterror.HasCode(err, libvirt.ErrOperationUnsupported) || !strings.Contains(err.Error(), "console") {
+		t.Fatalf("save of a domain with a console: %v, want operation unsupported naming the console", err)
+	}
+	if st := status(t, l, d); st.State != libvirt.DomainRunning {
+		t.Fatalf("after the refused save: %+v", st)
+	}
+}
