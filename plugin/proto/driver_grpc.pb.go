@@ -72,6 +72,14 @@ const (
 	Driver_SetParameters_FullMethodName       = "/lxcvirt.driver.v1.Driver/SetParameters"
 	Driver_BlockStats_FullMethodName          = "/lxcvirt.driver.v1.Driver/BlockStats"
 	Driver_SendProcessSignal_FullMethodName   = "/lxcvirt.driver.v1.Driver/SendProcessSignal"
+	Driver_Save_FullMethodName                = "/lxcvirt.driver.v1.Driver/Save"
+	Driver_Restore_FullMethodName             = "/lxcvirt.driver.v1.Driver/Restore"
+	Driver_SaveImageXML_FullMethodName        = "/lxcvirt.driver.v1.Driver/SaveImageXML"
+	Driver_ManagedSave_FullMethodName         = "/lxcvirt.driver.v1.Driver/ManagedSave"
+	Driver_HasManagedSave_FullMethodName      = "/lxcvirt.driver.v1.Driver/HasManagedSave"
+	Driver_ManagedSaveRemove_FullMethodName   = "/lxcvirt.driver.v1.Driver/ManagedSaveRemove"
+	Driver_JobInfo_FullMethodName             = "/lxcvirt.driver.v1.Driver/JobInfo"
+	Driver_Reset_FullMethodName               = "/lxcvirt.driver.v1.Driver/Reset"
 )
 
 // DriverClient is the client API for Driver service.
@@ -154,6 +162,16 @@ type DriverClient interface {
 	SetParameters(ctx context.Context, in *ParamsRequest, opts ...grpc.CallOption) (*Empty, error)
 	BlockStats(ctx context.Context, in *BlockStatsRequest, opts ...grpc.CallOption) (*BlockStatsReply, error)
 	SendProcessSignal(ctx context.Context, in *SignalRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end tuning
+	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
+	Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error)
+	Restore(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error)
+	SaveImageXML(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	ManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	HasManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*BoolReply, error)
+	ManagedSaveRemove(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	JobInfo(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*JobInfoReply, error)
+	Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
 }
 
 type driverClient struct {
@@ -656,6 +674,86 @@ func (c *driverClient) SendProcessSignal(ctx context.Context, in *SignalRequest,
 	return out, nil
 }
 
+func (c *driverClient) Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Save_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Restore(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DomainReply)
+	err := c.cc.Invoke(ctx, Driver_Restore_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SaveImageXML(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_SaveImageXML_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) ManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_ManagedSave_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) HasManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*BoolReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BoolReply)
+	err := c.cc.Invoke(ctx, Driver_HasManagedSave_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) ManagedSaveRemove(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_ManagedSaveRemove_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) JobInfo(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*JobInfoReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(JobInfoReply)
+	err := c.cc.Invoke(ctx, Driver_JobInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Reset_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -736,6 +834,16 @@ type DriverServer interface {
 	SetParameters(context.Context, *ParamsRequest) (*Empty, error)
 	BlockStats(context.Context, *BlockStatsRequest) (*BlockStatsReply, error)
 	SendProcessSignal(context.Context, *SignalRequest) (*Empty, error)
+	// end tuning
+	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
+	Save(context.Context, *SaveRequest) (*Empty, error)
+	Restore(context.Context, *SaveRequest) (*DomainReply, error)
+	SaveImageXML(context.Context, *SaveRequest) (*XMLReply, error)
+	ManagedSave(context.Context, *UUIDRequest) (*Empty, error)
+	HasManagedSave(context.Context, *UUIDRequest) (*BoolReply, error)
+	ManagedSaveRemove(context.Context, *UUIDRequest) (*Empty, error)
+	JobInfo(context.Context, *UUIDRequest) (*JobInfoReply, error)
+	Reset(context.Context, *UUIDRequest) (*Empty, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -889,6 +997,30 @@ func (UnimplementedDriverServer) BlockStats(context.Context, *BlockStatsRequest)
 }
 func (UnimplementedDriverServer) SendProcessSignal(context.Context, *SignalRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method SendProcessSignal not implemented")
+}
+func (UnimplementedDriverServer) Save(context.Context, *SaveRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Save not implemented")
+}
+func (UnimplementedDriverServer) Restore(context.Context, *SaveRequest) (*DomainReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Restore not implemented")
+}
+func (UnimplementedDriverServer) SaveImageXML(context.Context, *SaveRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SaveImageXML not implemented")
+}
+func (UnimplementedDriverServer) ManagedSave(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method ManagedSave not implemented")
+}
+func (UnimplementedDriverServer) HasManagedSave(context.Context, *UUIDRequest) (*BoolReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method HasManagedSave not implemented")
+}
+func (UnimplementedDriverServer) ManagedSaveRemove(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method ManagedSaveRemove not implemented")
+}
+func (UnimplementedDriverServer) JobInfo(context.Context, *UUIDRequest) (*JobInfoReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method JobInfo not implemented")
+}
+func (UnimplementedDriverServer) Reset(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Reset not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1757,6 +1889,150 @@ func _Driver_SendProcessSignal_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_Save_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Save(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Save_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Save(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Restore_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Restore(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Restore_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Restore(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SaveImageXML_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SaveImageXML(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SaveImageXML_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SaveImageXML(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_ManagedSave_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ManagedSave(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ManagedSave_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ManagedSave(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_HasManagedSave_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).HasManagedSave(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_HasManagedSave_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).HasManagedSave(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_ManagedSaveRemove_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ManagedSaveRemove(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ManagedSaveRemove_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ManagedSaveRemove(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_JobInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).JobInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_JobInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).JobInfo(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Reset_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Reset(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Reset_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Reset(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1947,6 +2223,38 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SendProcessSignal",
 			Handler:    _Driver_SendProcessSignal_Handler,
+		},
+		{
+			MethodName: "Save",
+			Handler:    _Driver_Save_Handler,
+		},
+		{
+			MethodName: "Restore",
+			Handler:    _Driver_Restore_Handler,
+		},
+		{
+			MethodName: "SaveImageXML",
+			Handler:    _Driver_SaveImageXML_Handler,
+		},
+		{
+			MethodName: "ManagedSave",
+			Handler:    _Driver_ManagedSave_Handler,
+		},
+		{
+			MethodName: "HasManagedSave",
+			Handler:    _Driver_HasManagedSave_Handler,
+		},
+		{
+			MethodName: "ManagedSaveRemove",
+			Handler:    _Driver_ManagedSaveRemove_Handler,
+		},
+		{
+			MethodName: "JobInfo",
+			Handler:    _Driver_JobInfo_Handler,
+		},
+		{
+			MethodName: "Reset",
+			Handler:    _Driver_Reset_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
