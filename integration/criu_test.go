@@ -188,3 +188,80 @@ func TestCRIUSaveConsoleRefused(t *testing.T) {
 		t.Fatalf("after the refused save: %+v", st)
 	}
 }
+
+// TestCRIUVirsh drives save and restore with stock virsh: save, restore,
+// save-image-dumpxml, managedsave and dominfo's Managed save, start
+// restoring it, managedsave-remove, domjobinfo, reset, and their events.
+func TestCRIUVirsh(t *testing.T) {
+	requireCRIU(t)
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("criu-virsh")
+	xmlPath := filepath.Join(t.TempDir(), "dom.xml")
+	must(t, os.WriteFile(xmlPath, []byte(criuXML(name, h.rootfs(counterInit))), 0o644))
+	d.ok("define", xmlPath)
+	ev := d.watchEvents()
+	line := func(what string) string { return lifecycleLine(name, what) }
+	d.ok("start", name)
+	ev.want(line("Started Booted"))
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	if out := d.ok("domjobinfo", name); !strings.Contains(out, "None") {
+		t.Fatalf("domjobinfo with no job: %q", out)
+	}
+
+	img := filepath.Join(t.TempDir(), "saved")
+	d.ok("save", name, img)
+	ev.want(line("Stopped Saved"))
+	if out := d.ok("domstate", "--reason", name); out != "shut off (saved)" {
+		t.Fatalf("domstate after save: %q", out)
+	}
+	if out := d.ok("save-image-dumpxml", img); !strings.Contains(out, "<name>"+name+"</name>") {
+		t.Fatalf("save-image-dumpxml: %q", out)
+	}
+	d.ok("restore", img)
+	ev.want(line("Started Restored"))
+	if out := d.ok("domstate", "--reason", name); out != "running (restored)" {
+		t.Fatalf("domstate after restore: %q", out)
+	}
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after restore %s, want %s", got, pid)
+	}
+	counting(t, h, name)
+
+	d.ok("managedsave", name)
+	ev.want(line("Stopped Saved"))
+	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   yes") {
+		t.Fatalf("dominfo after managedsave: %q", out)
+	}
+	d.ok("start", name)
+	ev.want(line("Started Restored"))
+	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   no") {
+		t.Fatalf("dominfo after the start restored: %q", out)
+	}
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after managed restore %s, want %s", got, pid)
+	}
+	counting(t, h, name)
+
+	d.ok("managedsave", name)
+	ev.want(line("Stopped Saved"))
+	d.ok("managedsave-remove", name)
+	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   no") {
+		t.Fatalf("dominfo after managedsave-remove: %q", out)
+	}
+	d.ok("start", name)
+	ev.want(line("Started Booted"))
+
+	// reset: a fresh boot, under a new init.
+	old := d.ok("domid", name)
+	d.ok("reset", name)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the reset container runs again", func() (bool, string) {
+		id := d.virsh("domid", name)
+		return id.code == 0 && strings.TrimSpace(id.stdout) != old && strings.TrimSpace(id.stdout) != "-", id.stdout
+	})
+	d.ok("destroy", name)
+}
