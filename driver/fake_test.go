@@ -68,6 +68,9 @@ type fakeRuntime struct {
 	opened    chan struct{}
 
 	relays map[string][]*fakeRelay
+
+	// checkpoint stands in for CRIU's dump (nil: no CRIU).
+	checkpoint func(ctx context.Context, name, dir string) error
 	ptys   int // relays made
 
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
@@ -809,7 +812,13 @@ func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 // Checkpoint and Restore: the fake has no CRIU; the real ones are tested
 // against real containers (integration).
 func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string) error {
-	return errors.New("fake runtime: no checkpoint")
+	f.mu.Lock()
+	fn := f.checkpoint
+	f.mu.Unlock()
+	if fn == nil {
+		return errors.New("fake runtime: no checkpoint")
+	}
+	return fn(ctx, name, dir)
 }
 
 func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, dir string) (Container, error) {
