@@ -71,7 +71,7 @@ type fakeRuntime struct {
 
 	// checkpoint stands in for CRIU's dump (nil: no CRIU).
 	checkpoint func(ctx context.Context, name, dir string) error
-	ptys   int // relays made
+	ptys       int // relays made
 
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 
