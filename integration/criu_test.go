@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -264,4 +265,47 @@ func TestCRIUVirsh(t *testing.T) {
 		return id.code == 0 && strings.TrimSpace(id.stdout) != old && strings.TrimSpace(id.stdout) != "-", id.stdout
 	})
 	d.ok("destroy", name)
+}
+
+// TestCRIUDebian12: a Debian 12 system (systemd) without a network
+// interface (ifupdown's dhclient would hold a packet socket) and without a
+// console cannot be saved: systemd holds BPF programs, which CRIU 4.1
+// cannot dump. The save says so and the system runs on. (Its empty ramfs
+// mounts, /run/credentials/UNIT, are no obstacle: they are mounted anew.)
+func TestCRIUDebian12(t *testing.T) {
+	requireCRIU(t)
+	h := newHost(t)
+	root := debian12Rootfs(t, h)
+	l := h.open()
+	ctx := t.Context()
+	name := h.name("criu-deb")
+	d, err := l.DefineXML(ctx, fmt.Sprintf(`<domain type='lxc'>
+  <name>%s</name>
+  <memory unit='MiB'>512</memory>
+  <os><type>exe</type><init>/sbin/init</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+  </devices>
+</domain>`, name, root), 0)
+	must(t, err)
+	d, err = l.Create(ctx, d.UUID, 0)
+	must(t, err)
+	running := func() (bool, string) {
+		out, _ := h.inGuest(name, "systemctl", "is-system-running")
+		s := strings.TrimSpace(out)
+		return s == "running" || s == "degraded", s
+	}
+	testenv.Eventually(t, 3*time.Minute, 500*time.Millisecond, "systemd has booted", running)
+	t0 := time.Now()
+	err = l.Save(ctx, d.UUID, filepath.Join(t.TempDir(), "saved"), "", 0)
+	t.Logf("save (Debian 12, systemd) refused after %v: %v", time.Since(t0), err)
+	if !virterror.HasCode(err, libvirt.ErrOperationFailed) || !strings.Contains(err.Error(), "BPF program") {
+		t.Fatalf("save of a systemd container: %v, want the BPF program named", err)
+	}
+	if st := status(t, l, d); st.State != libvirt.DomainRunning || st.ID != d.ID {
+		t.Fatalf("after the refused save: %+v", st)
+	}
+	if ok, s := running(); !ok {
+		t.Fatalf("systemd after the refused save: %s", s)
+	}
 }

@@ -80,6 +80,8 @@ var knownCauses = []struct{ text, cause string }{
 	{"Can't get 1:16 opt", "the container holds a packet socket (AF_PACKET, as DHCP clients do) that CRIU cannot checkpoint on this kernel"},
 	{"Unable to find a master for", "a terminal of the container has its master outside the container"},
 	{"apparmor LSM specified but apparmor not supported", "the container has an AppArmor profile but the kernel has no AppArmor"},
+	{"anon_inode:bpf-prog", "a process of the container holds a BPF program (systemd loads them), which CRIU cannot checkpoint"},
+	{"unsupported id", "the container has a mount of a file system CRIU cannot checkpoint"},
 	{"Can't add interface", "its network interface could not be put back on its bridge"},
 }
 
@@ -104,6 +106,17 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
 	var conf strings.Builder
 	for i := 1; i <= ttys; i++ {
 		fmt.Fprintf(&conf, "ext-mount-map /dev/tty%d:tty%d\n", i, i)
+	}
+	if _, initPID, err := rt.r.State(ctx, name); err == nil && initPID > 0 {
+		empty, full := rt.ramfsMounts(initPID)
+		if full != "" {
+			return &CheckpointError{Op: "dump", Cause: fmt.Sprintf("the container has a non-empty ramfs mount at %s, which CRIU cannot checkpoint", full)}
+		}
+		if empty {
+			// CRIU does not dump ramfs; an empty one (systemd's
+			// /run/credentials/UNIT) is mounted anew, as it was.
+			conf.WriteString("enable-fs ramfs\n")
+		}
 	}
 	confPath := filepath.Join(dir, "criu-dump.conf")
 	if err := os.WriteFile(confPath, []byte(conf.String()), 0o600); err != nil {
@@ -245,6 +258,29 @@ func checkpointError(op string, err error, criuLog, lxcLog string) error {
 		}
 	}
 	return e
+}
+
+// ramfsMounts looks at the ramfs mounts of the container whose init is
+// initPID: whether it has any, and the first that holds files ("" when
+// none does).
+func (rt *Runtime) ramfsMounts(initPID int) (any bool, full string) {
+	base := filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID))
+	b, err := os.ReadFile(filepath.Join(base, "mountinfo"))
+	if err != nil {
+		return false, ""
+	}
+	for line := range bytes.Lines(b) {
+		left, right, ok := strings.Cut(string(line), " - ")
+		lf, rf := strings.Fields(left), strings.Fields(right)
+		if !ok || len(lf) < 5 || len(rf) < 1 || rf[0] != "ramfs" {
+			continue
+		}
+		any = true
+		if entries, err := os.ReadDir(filepath.Join(base, "root", lf[4])); err == nil && len(entries) > 0 {
+			return true, lf[4]
+		}
+	}
+	return any, ""
 }
 
 // ttys is lxc.tty.max of name's current config (0 when unknown).
