@@ -48,6 +48,8 @@ type domain struct {
 	// jobStarted is when the save in progress began its dump (zero when
 	// none), for virDomainGetJobInfo.
 	jobStarted time.Time
+	// managedSave: the domain has a managed save image (save.go).
+	managedSave bool
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle

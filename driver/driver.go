@@ -494,11 +494,11 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 		if !persistent {
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot undefine transient domain")
 		}
-		if l.hasManagedSave(d.uuid) {
+		if hasManagedSave(d) {
 			if flags&uint32(libvirt.DomainUndefineManagedSave) == 0 {
 				return virterror.New(libvirt.ErrOperationInvalid, "Refusing to undefine while domain managed save image exists")
 			}
-			if err := os.RemoveAll(l.managedSaveDir(d.uuid)); err != nil {
+			if err := l.removeManagedSave(d); err != nil {
 				return virterror.New(libvirt.ErrOperationFailed, "Failed to remove domain managed save image: %v", err)
 			}
 		}
@@ -562,14 +562,14 @@ func (l *LXC) startDefinedBoot(ctx context.Context, d *domain, autostart, forceB
 	case def == nil:
 		return driverapi.Domain{}, errNoUUID(d.uuid)
 	}
-	if l.hasManagedSave(d.uuid) {
+	if hasManagedSave(d) {
 		if !forceBoot {
 			if err := l.startManagedSave(ctx, d); err != nil {
 				return driverapi.Domain{}, err
 			}
 			return d.ref(), nil
 		}
-		if err := os.RemoveAll(l.managedSaveDir(d.uuid)); err != nil {
+		if err := l.removeManagedSave(d); err != nil {
 			return driverapi.Domain{}, internalErr("cannot remove managed save image of '%s': %v", d.name, err)
 		}
 	}
@@ -670,11 +670,12 @@ func (l *LXC) observe(d *domain) (driverapi.Status, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return driverapi.Status{
-		Domain:     d.refLocked(),
-		State:      d.state,
-		Reason:     d.reason,
-		Persistent: d.persistent != nil,
-		Autostart:  d.autostart,
+		Domain:      d.refLocked(),
+		State:       d.state,
+		Reason:      d.reason,
+		Persistent:  d.persistent != nil,
+		Autostart:   d.autostart,
+		ManagedSave: d.managedSave,
 	}, !d.removed
 }
 

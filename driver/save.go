@@ -42,10 +42,50 @@ func (l *LXC) managedSaveDir(u driverapi.UUID) string {
 	return filepath.Join(l.cfg.StateDir, "save", driverapi.FormatUUID(u))
 }
 
-// hasManagedSave reports whether u has a managed save image.
-func (l *LXC) hasManagedSave(u driverapi.UUID) bool {
-	_, err := os.Stat(filepath.Join(l.managedSaveDir(u), saveXMLFile))
-	return err == nil
+// hasManagedSave reports whether d has a managed save image.
+func hasManagedSave(d *domain) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.managedSave
+}
+
+// setManagedSave records whether d has a managed save image.
+func setManagedSave(d *domain, has bool) {
+	d.mu.Lock()
+	d.managedSave = has
+	d.mu.Unlock()
+}
+
+// removeManagedSave deletes d's managed save image.
+func (l *LXC) removeManagedSave(d *domain) error {
+	if err := os.RemoveAll(l.managedSaveDir(d.uuid)); err != nil {
+		return err
+	}
+	setManagedSave(d, false)
+	return nil
+}
+
+// loadManagedSaves marks the domains that have a managed save image, at
+// startup.
+func (l *LXC) loadManagedSaves() {
+	entries, err := os.ReadDir(filepath.Join(l.cfg.StateDir, "save"))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		u, err := parseUUID(e.Name())
+		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(l.managedSaveDir(u), saveXMLFile)); err != nil {
+			continue
+		}
+		if d := l.tab.get(u); d != nil {
+			setManagedSave(d, true)
+		} else {
+			l.log.Warn("managed save image of an unknown domain", "uuid", e.Name())
+		}
+	}
 }
 
 // Save saves the running domain u into the directory path (which must not
@@ -80,13 +120,17 @@ func (l *LXC) ManagedSave(ctx context.Context, u driverapi.UUID, flags uint32) e
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot do managed save for transient domain")
 		}
 		dir := l.managedSaveDir(u)
-		if err := os.RemoveAll(dir); err != nil {
+		if err := l.removeManagedSave(d); err != nil {
 			return internalErr("cannot remove old managed save image of '%s': %v", d.name, err)
 		}
 		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 			return internalErr("cannot create managed save directory: %v", err)
 		}
-		return l.save(ctx, d, dir)
+		if err := l.save(ctx, d, dir); err != nil {
+			return err
+		}
+		setManagedSave(d, true)
+		return nil
 	})
 }
 
@@ -95,10 +139,11 @@ func (l *LXC) HasManagedSave(ctx context.Context, u driverapi.UUID, flags uint32
 	if err := checkFlags("lxcDomainHasManagedSaveImage", flags, 0); err != nil {
 		return false, err
 	}
-	if _, err := l.lookup(u); err != nil {
+	d, err := l.lookup(u)
+	if err != nil {
 		return false, err
 	}
-	return l.hasManagedSave(u), nil
+	return hasManagedSave(d), nil
 }
 
 // ManagedSaveRemove deletes u's managed save image.
@@ -107,7 +152,7 @@ func (l *LXC) ManagedSaveRemove(ctx context.Context, u driverapi.UUID, flags uin
 		return err
 	}
 	return l.withJob(ctx, u, func(d *domain) error {
-		if err := os.RemoveAll(l.managedSaveDir(u)); err != nil {
+		if err := l.removeManagedSave(d); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to remove managed save image of '%s': %v", d.name, err)
 		}
 		return nil
@@ -286,7 +331,7 @@ func (l *LXC) startManagedSave(ctx context.Context, d *domain) error {
 	if err := l.restoreFrom(ctx, d, dir, liveXML); err != nil {
 		return err
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := l.removeManagedSave(d); err != nil {
 		l.log.Error("cannot remove managed save image after restore", "domain", d.name, "err", err)
 	}
 	return nil

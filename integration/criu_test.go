@@ -238,6 +238,12 @@ func TestCRIUVirsh(t *testing.T) {
 	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   yes") {
 		t.Fatalf("dominfo after managedsave: %q", out)
 	}
+	if out := d.ok("list", "--all", "--with-managed-save", "--name"); out != name {
+		t.Fatalf("list --with-managed-save: %q", out)
+	}
+	if out := d.ok("list", "--all", "--without-managed-save", "--name"); out != "" {
+		t.Fatalf("list --without-managed-save: %q", out)
+	}
 	d.ok("start", name)
 	ev.want(line("Started Restored"))
 	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   no") {

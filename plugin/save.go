@@ -172,7 +172,7 @@ func (s *Supervisor) HasManagedSave(ctx context.Context, uuid driverapi.UUID, fl
 }
 
 func (s *Supervisor) ManagedSaveRemove(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
-	return call1(s, ctx, "ManagedSaveRemove", func(d driverapi.Driver) error { return d.(driverapi.Saver).ManagedSaveRemove(ctx, uuid, flags) })
+	return changeDo(s, ctx, "ManagedSaveRemove", uuid, func(d driverapi.Driver) error { return d.(driverapi.Saver).ManagedSaveRemove(ctx, uuid, flags) })
 }
 
 func (s *Supervisor) JobInfo(ctx context.Context, uuid driverapi.UUID) (driverapi.JobInfo, error) {
@@ -181,10 +181,4 @@ func (s *Supervisor) JobInfo(ctx context.Context, uuid driverapi.UUID) (driverap
 
 func (s *Supervisor) Reset(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return changeDo(s, ctx, "Reset", uuid, func(d driverapi.Driver) error { return d.(driverapi.Saver).Reset(ctx, uuid, flags) })
-}
-
-// call1 is call for a method that returns only an error.
-func call1(s *Supervisor, ctx context.Context, method string, fn func(driverapi.Driver) error) error {
-	_, err := call(s, ctx, method, func(d driverapi.Driver) (struct{}, error) { return struct{}{}, fn(d) })
-	return err
 }

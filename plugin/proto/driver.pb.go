@@ -237,6 +237,7 @@ type Status struct {
 	Reason        int32                  `protobuf:"varint,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	Persistent    bool                   `protobuf:"varint,4,opt,name=persistent,proto3" json:"persistent,omitempty"`
 	Autostart     bool                   `protobuf:"varint,5,opt,name=autostart,proto3" json:"autostart,omitempty"`
+	ManagedSave   bool                   `protobuf:"varint,6,opt,name=managed_save,json=managedSave,proto3" json:"managed_save,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -302,6 +303,13 @@ func (x *Status) GetPersistent() bool {
 func (x *Status) GetAutostart() bool {
 	if x != nil {
 		return x.Autostart
+	}
+	return false
+}
+
+func (x *Status) GetManagedSave() bool {
+	if x != nil {
+		return x.ManagedSave
 	}
 	return false
 }
@@ -3475,7 +3483,7 @@ const file_driver_proto_rawDesc = "" +
 	"\x06Domain\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04uuid\x18\x02 \x01(\fR\x04uuid\x12\x0e\n" +
-	"\x02id\x18\x03 \x01(\x05R\x02id\"\xa7\x01\n" +
+	"\x02id\x18\x03 \x01(\x05R\x02id\"\xca\x01\n" +
 	"\x06Status\x121\n" +
 	"\x06domain\x18\x01 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x14\n" +
 	"\x05state\x18\x02 \x01(\x05R\x05state\x12\x16\n" +
@@ -3483,7 +3491,8 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"persistent\x18\x04 \x01(\bR\n" +
 	"persistent\x12\x1c\n" +
-	"\tautostart\x18\x05 \x01(\bR\tautostart\"\x8b\x01\n" +
+	"\tautostart\x18\x05 \x01(\bR\tautostart\x12!\n" +
+	"\fmanaged_save\x18\x06 \x01(\bR\vmanagedSave\"\x8b\x01\n" +
 	"\x04Info\x12\x14\n" +
 	"\x05state\x18\x01 \x01(\x05R\x05state\x12\x1e\n" +
 	"\vmax_mem_kib\x18\x02 \x01(\x04R\tmaxMemKib\x12\x17\n" +
