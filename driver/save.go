@@ -169,12 +169,10 @@ func (l *LXC) save(ctx context.Context, d *domain, dir string) (err error) {
 	d.mu.Lock()
 	live, liveXML := d.live, d.liveXML
 	d.mu.Unlock()
-	if live.Consoles > 0 {
-		// LXC 5.0's restore of a console leaves its monitor serving one
-		// command only (see lxc.Runtime.Restore): the container would be
-		// unmanageable, then gone.
+	if live.Consoles > 1 {
+		// Only /dev/console comes back (LXC restores no ttys).
 		return virterror.New(libvirt.ErrOperationUnsupported,
-			"cannot save domain '%s': CRIU restore of a container with a <console> is not supported (LXC 5.0's restored monitor stops serving)", d.name)
+			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", d.name, live.Consoles)
 	}
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return virterror.New(libvirt.ErrOperationFailed, "cannot create save image '%s': %v", dir, err)

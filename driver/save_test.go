@@ -57,13 +57,17 @@ func TestSaveJobAndFailure(t *testing.T) {
 	}
 }
 
-// TestSaveRefusals: what libvirt refuses, and what lxcvirt cannot save.
+// TestSaveRefusals: what libvirt refuses, and what lxcvirt cannot save
+// (a second console: LXC restores no ttys).
 func TestSaveRefusals(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	withConsole := e.start(e.define("sv2", ""))
-	if err := e.l.Save(ctx, withConsole.UUID, filepath.Join(t.TempDir(), "x"), "", 0); !virterror.HasCode(err, libvirt.ErrOperationUnsupported) {
-		t.Fatalf("save with a console: %v", err)
+	two, err := e.l.CreateXML(ctx, strings.Replace(domXML("sv4", ""), "<console type='pty'/>", "<console type='pty'/><console type='pty'/>", 1), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.l.Save(ctx, two.UUID, filepath.Join(t.TempDir(), "x"), "", 0); !virterror.HasCode(err, libvirt.ErrOperationUnsupported) {
+		t.Fatalf("save with two consoles: %v", err)
 	}
 	tr, err := e.l.CreateXML(ctx, noConsole(domXML("sv3", "")), 0)
 	if err != nil {

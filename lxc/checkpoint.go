@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,7 +26,8 @@ import (
 //     whose masters LXC's monitor holds) are external mounts: CRIU cannot
 //     dump a pty bind mount without its master ("Unable to find a master
 //     for /N"); on restore they are bound to /dev/null, as the new monitor
-//     holds no master for them.
+//     holds no master for them (only the console, /dev/console, comes
+//     back: LXC hands CRIU a new pty for it).
 //   - restore uses mntns-compat-mode: CRIU's mount-v2 fails move_mount of
 //     LXC's read-only bind mounts with EINVAL.
 //
@@ -102,12 +104,11 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", name, err)
 	}
-	ttys := rt.ttys(name)
 	var conf strings.Builder
-	for i := 1; i <= ttys; i++ {
-		fmt.Fprintf(&conf, "ext-mount-map /dev/tty%d:tty%d\n", i, i)
-	}
 	if _, initPID, err := rt.r.State(ctx, name); err == nil && initPID > 0 {
+		for _, tty := range rt.ttyMounts(initPID) {
+			fmt.Fprintf(&conf, "ext-mount-map /dev/%s:%s\n", tty, tty)
+		}
 		empty, full := rt.ramfsMounts(initPID)
 		if full != "" {
 			return &CheckpointError{Op: "dump", Cause: fmt.Sprintf("the container has a non-empty ramfs mount at %s, which CRIU cannot checkpoint", full)}
@@ -152,12 +153,13 @@ func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir 
 	if err := os.MkdirAll(cdir, 0o700); err != nil {
 		return nil, &setupError{"cannot create container directory for '" + name + "'", err}
 	}
+	ttys := configTTYs(config)
 	config = restoreConfig(config)
 	if err := writeFileAtomic(filepath.Join(cdir, "config"), config, 0o600); err != nil {
 		return nil, &setupError{"cannot write LXC config for '" + name + "'", err}
 	}
 	conf := "mntns-compat-mode\n"
-	for i := 1; i <= configTTYs(config); i++ {
+	for i := 1; i <= ttys; i++ {
 		conf += fmt.Sprintf("ext-mount-map tty%d:/dev/null\n", i)
 	}
 	confPath := filepath.Join(dir, "criu-restore.conf")
@@ -283,13 +285,24 @@ func (rt *Runtime) ramfsMounts(initPID int) (any bool, full string) {
 	return any, ""
 }
 
-// ttys is lxc.tty.max of name's current config (0 when unknown).
-func (rt *Runtime) ttys(name string) int {
-	b, err := os.ReadFile(filepath.Join(rt.dir(name), "config"))
+// ttyMounts are the ttyN the container whose init is initPID has mounted
+// on /dev/ttyN (LXC's ttys, or what a restore bound there).
+func (rt *Runtime) ttyMounts(initPID int) []string {
+	b, err := os.ReadFile(filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "mountinfo"))
 	if err != nil {
-		return 0
+		return nil
 	}
-	return configTTYs(b)
+	var ttys []string
+	for line := range bytes.Lines(b) {
+		f := strings.Fields(string(line))
+		if len(f) < 5 {
+			continue
+		}
+		if tty, ok := strings.CutPrefix(f[4], "/dev/tty"); ok && tty != "" && strings.Trim(tty, "0123456789") == "" && !slices.Contains(ttys, "tty"+tty) {
+			ttys = append(ttys, "tty"+tty)
+		}
+	}
+	return ttys
 }
 
 // configTTYs is lxc.tty.max of config (0 when unset).
@@ -304,7 +317,13 @@ func configTTYs(config []byte) int {
 	return n
 }
 
-// restoreConfig is config without its "empty" networks (see above).
+// restoreConfig is config as LXC 5.0.2 can restore it (see above):
+// without its "empty" networks, with lxc.tty.max = 0 (the restored
+// monitor has no ttys: with any, its command cleanup dereferences their
+// unallocated array and it crashes after the first command) and
+// lxc.pty.max = 1 (so that it allocates the console from the host's
+// devpts and hands it to CRIU; its own devpts comes back as CRIU dumped
+// it).
 func restoreConfig(config []byte) []byte {
 	empty := map[string]bool{}
 	for line := range bytes.Lines(config) {
@@ -313,17 +332,19 @@ func restoreConfig(config []byte) []byte {
 			empty[n] = true
 		}
 	}
-	if len(empty) == 0 {
-		return config
-	}
 	var out bytes.Buffer
 	for line := range bytes.Lines(config) {
 		k, _, _ := strings.Cut(string(line), "=")
-		if n, ok := netKey(strings.TrimSpace(k), ""); ok && empty[n] {
+		k = strings.TrimSpace(k)
+		if n, ok := netKey(k, ""); ok && empty[n] {
+			continue
+		}
+		if k == "lxc.tty.max" || k == "lxc.pty.max" {
 			continue
 		}
 		out.Write(line)
 	}
+	out.WriteString("lxc.tty.max = 0\nlxc.pty.max = 1\n")
 	return out.Bytes()
 }
 

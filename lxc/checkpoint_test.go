@@ -11,7 +11,7 @@ import (
 func TestRestoreConfig(t *testing.T) {
 	in := "lxc.tty.max = 2\nlxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.1.type = empty\nlxc.net.1.flags = up\nlxc.net.10.type = veth\n"
 	got := string(restoreConfig([]byte(in)))
-	want := "lxc.tty.max = 2\nlxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.10.type = veth\n"
+	want := "lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.10.type = veth\nlxc.tty.max = 0\nlxc.pty.max = 1\n"
 	if got != want {
 		t.Fatalf("restoreConfig:\n%s\nwant\n%s", got, want)
 	}
