@@ -361,3 +361,47 @@ func TestCRIUDebian12(t *testing.T) {
 		t.Fatalf("systemd after the refused save: %s", s)
 	}
 }
+
+// TestCRIUVirtManagerCalls runs what virt-manager's Save and Force Reset
+// buttons call (clients/save_like_virtmanager.py, libvirt-python):
+// managedSave with jobInfo polled meanwhile, hasManagedSaveImage, create
+// restoring the image, reset.
+func TestCRIUVirtManagerCalls(t *testing.T) {
+	requireCRIU(t)
+	py := hostStatsPython(t)
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("criu-vmm")
+	xml := strings.Replace(criuXML(name, h.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
+	d.ok("define", writeXML(t, xml))
+	d.ok("start", name)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	out, err := exec.CommandContext(t.Context(), py, filepath.Join("clients", "save_like_virtmanager.py"), uri(d.sock), name).CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("save_like_virtmanager.py: %v", err)
+	}
+	for _, want := range []string{
+		"has managed save before: 0",
+		fmt.Sprintf("state after save: %d %d", libvirt.DomainShutoff, libvirt.DomainShutoffSaved),
+		"has managed save after: 1",
+		fmt.Sprintf("state after create: %d %d", libvirt.DomainRunning, libvirt.DomainRunningRestored),
+		"has managed save after create: 0",
+	} {
+		if !strings.Contains(string(out), want+"\n") {
+			t.Fatalf("save_like_virtmanager.py: no line %q", want)
+		}
+	}
+	// The reset boots the container afresh.
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the reset container runs again", func() (bool, string) {
+		r := d.virsh("domstate", "--reason", name)
+		return strings.TrimSpace(r.stdout) == "running (booted)", r.stdout
+	})
+	testenv.Eventually(t, patience, 50*time.Millisecond, "a new counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+}
