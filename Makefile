@@ -28,9 +28,9 @@ DESTDIR    ?=
 # make deb: the package's version (a v* tag, else the commit) and output dir.
 VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | sed -e 's/^v//' -e 's/-\([0-9]*\)-g/+\1.g/' || git log -1 --format='0~git%cd.%h' --date=format:%Y%m%d 2>/dev/null || echo 0~unknown)
 DEBDIR     ?= $(BIN)
-# What the package needs at run time (its binaries are static): LXC, and what
+# What the package needs at run time (its binaries are static): LXC, rsync (snapshots), and what
 # its lxc-net needs for the default network (dnsmasq, nftables or iptables).
-DEB_DEPENDS ?= lxc, dnsmasq-base, nftables | iptables
+DEB_DEPENDS ?= lxc, rsync, dnsmasq-base, nftables | iptables
 
 .PHONY: all deps criu build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
 

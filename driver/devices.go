@@ -20,7 +20,8 @@ import (
 )
 
 // Device hotplug, as libvirt-lxc's lxcDomainAttachDeviceFlags,
-// lxcDomainDetachDeviceFlags and lxcDomainUpdateDeviceFlags: <interface>
+// lxcDomainDetachDeviceFlags and lxcDomainUpdateDeviceFlags (<disk> and
+// <hostdev>: devnodes.go): <interface>
 // devices of type bridge, network and ethernet (veth pairs) are added to and
 // removed from the running container and its live XML, the persistent
 // definition, or both. Beyond libvirt-lxc, a live device change is
@@ -41,6 +42,12 @@ const deviceFlags = driverapi.AffectLive | driverapi.AffectConfig
 func (l *LXC) AttachDevice(ctx context.Context, u driverapi.UUID, devXML string, flags uint32) error {
 	if err := checkFlags("lxcDomainAttachDeviceFlags", flags, deviceFlags); err != nil {
 		return err
+	}
+	if node, err := isNodeDevice(devXML); err != nil || node {
+		if err != nil {
+			return err
+		}
+		return l.attachNode(ctx, u, devXML, flags)
 	}
 	return l.withJob(ctx, u, func(d *domain) error {
 		live, persistent, affectLive, affectConfig, err := d.defsFor(flags)
@@ -75,6 +82,18 @@ func (l *LXC) DetachDevice(ctx context.Context, u driverapi.UUID, devXML string,
 	if err := checkFlags("lxcDomainDetachDeviceFlags", flags, deviceFlags); err != nil {
 		return err
 	}
+	if node, err := isNodeDevice(devXML); err != nil || node {
+		if err != nil {
+			return err
+		}
+		return l.withJob(ctx, u, func(d *domain) error {
+			n, err := parseNodeDev(devXML)
+			if err != nil {
+				return err
+			}
+			return l.detachNode(ctx, d, flags, n)
+		})
+	}
 	return l.withJob(ctx, u, func(d *domain) error {
 		_, _, affectLive, affectConfig, err := d.defsFor(flags)
 		if err != nil {
@@ -100,6 +119,13 @@ func (l *LXC) DetachDeviceAlias(ctx context.Context, u driverapi.UUID, alias str
 		return err
 	}
 	return l.withJob(ctx, u, func(d *domain) error {
+		n, err := l.nodeAliasDevice(d, alias, flags)
+		if err != nil {
+			return err
+		}
+		if n != nil {
+			return l.detachNode(ctx, d, flags, n)
+		}
 		return l.detach(d, flags, ifaceMatcher{alias: alias, byAlias: true})
 	})
 }
@@ -552,8 +578,8 @@ var deviceTypes = map[string]string{
 // or update; config and live say which definitions it changes) and returns
 // its <interface>. Other devices are refused as libvirt-lxc refuses them:
 // an update of the running domain at all, else with config the error of
-// its persistent change, else that of its live one. Attaching and
-// detaching <disk> and <hostdev>, which libvirt-lxc can, are gaps.
+// its persistent change, else that of its live one. (<disk> and
+// <hostdev> are attached and detached in devnodes.go.)
 func parseInterface(devXML, op string, config, live bool) (*libvirtxml.DomainInterface, error) {
 	root, err := rootElement(devXML)
 	if err != nil {
@@ -565,8 +591,6 @@ func parseInterface(devXML, op string, config, live bool) (*libvirtxml.DomainInt
 	}
 	switch {
 	case typ == "interface":
-	case (typ == "disk" || typ == "hostdev") && op != "update":
-		return nil, virterror.New(libvirt.ErrConfigUnsupported, "<%s> devices cannot be %sed yet by the LXC driver", root, strings.TrimSuffix(op, "e"))
 	case op == "update" && live:
 		return nil, errLiveModify()
 	case config:

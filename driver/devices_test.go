@@ -202,7 +202,7 @@ func TestDeviceErrors(t *testing.T) {
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, hotIface, affectLive), libvirt.ErrOperationInvalid, "domain is not running")
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, hotIface, 1<<4), libvirt.ErrInvalidArg, "unsupported flags")
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<sound model='ich6'/>`, affectConfig), libvirt.ErrConfigUnsupported, "persistent attach of device is not supported")
-	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<disk type='block'/>`, affectConfig), libvirt.ErrConfigUnsupported, "<disk> devices cannot be attached yet")
+	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<disk type='file'><driver type='qcow2'/><source file='/x.qcow2'/><target dev='sdb'/></disk>`, affectConfig), libvirt.ErrConfigUnsupported, "qemu-nbd")
 	wantCode(t, e.l.AttachDevice(ctx, off.UUID, `<gizmo/>`, affectConfig), libvirt.ErrXMLError, "unknown device type 'gizmo'")
 	// A direct interface can be added to the definition (it is mapped at the
 	// next start), not hot-plugged (below).

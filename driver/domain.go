@@ -11,6 +11,7 @@ import (
 	libvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
@@ -43,8 +44,10 @@ type domain struct {
 	reason    int32
 	pid       int
 	startedAt time.Time
-	consoles  []string // host pty path of each console, once relayed (console.go)
-	removed   bool     // dropped from the table; a waiting job must give up
+	consoles  []string   // host pty path of each console, once relayed (console.go)
+	loops     []lxc.Loop // loop devices attached for this run's image files
+	removed   bool       // dropped from the table; a waiting job must give up
+	snaps     snapTree   // the domain's snapshots (snapshot.go)
 	// jobStarted is when the save in progress began its dump (zero when
 	// none), for virDomainGetJobInfo.
 	jobStarted time.Time

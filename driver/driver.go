@@ -269,11 +269,15 @@ func (l *LXC) parseDefinition(xml string) (string, driverapi.UUID, *definition, 
 	return m.Domain.Name, u, def, nil
 }
 
-// removeContainerDir deletes a container's directory (its config and log;
-// the rootfs is the user's and lives elsewhere).
-func (l *LXC) removeContainerDir(name string) {
-	if err := l.rt.Remove(name); err != nil {
-		l.log.Error("cannot remove container directory", "domain", name, "err", err)
+// removeContainerDir deletes a forgotten domain's container directory (its
+// config, log and snapshot copies; the rootfs is the user's and lives
+// elsewhere) and its snapshot metadata.
+func (l *LXC) removeContainerDir(d *domain) {
+	if err := l.rt.Remove(d.name); err != nil {
+		l.log.Error("cannot remove container directory", "domain", d.name, "err", err)
+	}
+	if err := l.store.removeSnapshots(d.uuid); err != nil {
+		l.log.Error("cannot remove snapshot metadata", "domain", d.name, "err", err)
 	}
 }
 
@@ -321,7 +325,8 @@ func (l *LXC) Close() error {
 const (
 	defineFlags   = uint32(libvirt.DomainDefineValidate)
 	createFlags   = uint32(libvirt.DomainStartValidate)
-	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram | libvirt.DomainUndefineManagedSave)
+	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram | libvirt.DomainUndefineSnapshotsMetadata |
+		libvirt.DomainUndefineManagedSave)
 	shutdownFlags = uint32(libvirt.DomainShutdownInitctl | libvirt.DomainShutdownSignal)
 	rebootFlags   = uint32(libvirt.DomainRebootInitctl | libvirt.DomainRebootSignal)
 	xmlFlags      = uint32(libvirt.DomainXMLSecure | libvirt.DomainXMLInactive | libvirt.DomainXMLUpdateCPU | libvirt.DomainXMLMigratable)
@@ -494,6 +499,12 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 		if !persistent {
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot undefine transient domain")
 		}
+		// As libvirt's QEMU driver: an inactive domain's snapshots go only
+		// with --snapshots-metadata (and their copies with the container
+		// directory); a running one keeps them while it runs on.
+		if n := snapshotCount(d); !active && n > 0 && flags&uint32(libvirt.DomainUndefineSnapshotsMetadata) == 0 {
+			return virterror.New(libvirt.ErrOperationInvalid, "cannot delete inactive domain with %d snapshots", n)
+		}
 		if hasManagedSave(d) {
 			if flags&uint32(libvirt.DomainUndefineManagedSave) == 0 {
 				return virterror.New(libvirt.ErrOperationInvalid, "Refusing to undefine while domain managed save image exists")
@@ -515,7 +526,7 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 			}
 		} else {
 			l.tab.remove(d)
-			l.removeContainerDir(d.name)
+			l.removeContainerDir(d)
 		}
 		l.events.publish(lifecycle(ref, libvirt.DomainEventUndefined, int32(libvirt.DomainEventUndefinedRemoved)))
 		return nil
@@ -748,7 +759,7 @@ func (l *LXC) Info(_ context.Context, u driverapi.UUID) (driverapi.Info, error) 
 	if err != nil {
 		return driverapi.Info{}, err
 	}
-	st, ok := l.stats(d)
+	st, ok := l.stats(d, nil)
 	if !ok {
 		return driverapi.Info{}, errNoUUID(u)
 	}
@@ -788,9 +799,18 @@ func (l *LXC) Stats(_ context.Context, uuids []driverapi.UUID) ([]driverapi.Stat
 			doms = append(doms, d)
 		}
 	}
+	// Interface counters of all domains at once: one read, not one per
+	// counter and interface.
+	var counters map[string]lxc.Interface
+	if len(uuids) == 0 || len(doms) > 1 {
+		var err error
+		if counters, err = l.rt.NetCounters(); err != nil {
+			l.log.Debug("batched interface counters unavailable; reading each device's", "err", err)
+		}
+	}
 	out := make([]driverapi.Stats, 0, len(doms))
 	for _, d := range doms {
-		if st, ok := l.stats(d); ok {
+		if st, ok := l.stats(d, counters); ok {
 			out = append(out, st)
 		}
 	}
@@ -800,8 +820,9 @@ func (l *LXC) Stats(_ context.Context, uuids []driverapi.UUID) ([]driverapi.Stat
 // stats gathers one domain's counters: the definition's limits, and for a
 // running domain its cgroup usage and interface counters. A counter that
 // cannot be read is left zero and logged at debug level; false means the
-// domain is gone.
-func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
+// domain is gone. counters, when not nil, are the host devices' counters
+// read for all domains; a device missing there is read on its own.
+func (l *LXC) stats(d *domain, counters map[string]lxc.Interface) (driverapi.Stats, bool) {
 	status, ok := l.observe(d)
 	if !ok {
 		return driverapi.Stats{}, false
@@ -828,9 +849,12 @@ func (l *LXC) stats(d *domain) (driverapi.Stats, bool) {
 		if ifc.HostDev == "" || ifc.Type == "direct" {
 			continue
 		}
-		c, err := ct.Interface(ifc.HostDev)
-		if err != nil {
-			l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
+		c, ok := counters[ifc.HostDev]
+		if !ok {
+			var err error
+			if c, err = ct.Interface(ifc.HostDev); err != nil {
+				l.log.Debug("interface counters unavailable", "domain", d.name, "dev", ifc.HostDev, "err", err)
+			}
 		}
 		st.Interfaces = append(st.Interfaces, driverapi.InterfaceStats{
 			Name: c.Name, MAC: ifc.MAC,

@@ -747,7 +747,7 @@ func TestHostileXMLLeavesNothing(t *testing.T) {
 		"initarg newline": {strings.Replace(domXML("nl", ""), "<init>/sbin/init</init>", "<init>/sbin/init</init><initarg>x\nlxc.hook.pre-start=/evil</initarg>", 1), 0},
 		"huge memory":     {strings.Replace(domXML("huge", ""), "<memory>500000</memory>", "<memory unit='EiB'>16</memory>", 1), 0},
 		"dotdot rootfs":   {strings.Replace(domXML("dots", ""), "/srv/dots", "/srv/../etc", 1), 0},
-		"unsupported dev": {strings.Replace(domXML("disk", ""), "<console type='pty'/>", "<disk type='file'/>", 1), libvirt.ErrConfigUnsupported},
+		"unsupported dev": {strings.Replace(domXML("disk", ""), "<console type='pty'/>", "<graphics type='vnc'/>", 1), libvirt.ErrConfigUnsupported},
 	}
 	for name, c := range cases {
 		for _, op := range []string{"define", "create"} {

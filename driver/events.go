@@ -117,6 +117,8 @@ func stoppedEvents(dom driverapi.Domain, reason libvirt.DomainShutoffReason, by 
 		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedCrashed))}
 	case libvirt.DomainShutoffFailed:
 		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedFailed))}
+	case libvirt.DomainShutoffFromSnapshot:
+		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedFromSnapshot))}
 	default:
 		return []driverapi.Event{lifecycle(dom, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedDestroyed))}
 	}

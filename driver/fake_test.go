@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,8 +75,15 @@ type fakeRuntime struct {
 	checkpoint func(ctx context.Context, name, dir string) error
 	ptys       int // relays made
 
+	copies       map[string]string // snapshot copies (CopyRootfs)
+	frozenAtCopy map[string]bool
+	hangCopy     bool // a copy hangs until its context ends
+
 	links map[string]map[string]*fakeLink // hot-plugged veths per container, by host end
 
+	loops    map[string]lxc.Loop          // attached loop devices, by device
+	nextLoop int                          // the next loop device's number
+	nodes    map[string]map[string]string // hot-plugged device nodes per container: path → source
 	// tunables are each container's cgroup values (Container.Tunable),
 	// devLimits its per-device blkio limits by "limit MAJ:MIN", signals
 	// the signals its init got.
@@ -160,8 +169,12 @@ func (f *fakeRuntime) CgroupLayout() xmlmap.CgroupLayout { return xmlmap.CgroupV
 
 // Confinement: no seccomp policy, no AppArmor, no lxcfs, as on a bare host.
 func (f *fakeRuntime) Confinement() lxc.Confinement { return lxc.Confinement{} }
-func (f *fakeRuntime) LXCFSMountHook() string       { return "" }
+func (f *fakeRuntime) LXCFS() *xmlmap.LXCFS         { return nil }
 func (f *fakeRuntime) OpenVSwitch() bool            { return false }
+func (f *fakeRuntime) RunningInit(string) int       { return 0 }
+func (f *fakeRuntime) NetCounters() (map[string]lxc.Interface, error) {
+	return nil, errors.New("fake runtime: no batched counters")
+}
 
 // MissingNetDevice: every device exists but those in missing.
 func (f *fakeRuntime) MissingNetDevice(devs []string) string {
@@ -377,6 +390,25 @@ func (c *fakeContainer) Exited() <-chan struct{}        { return c.init.exited }
 func (c *fakeContainer) Running() bool                  { return !closed(c.init.exited) }
 func (c *fakeContainer) MonitorExited() <-chan struct{} { return c.monitor }
 func (c *fakeContainer) Close()                         {}
+
+func (c *fakeContainer) AfterExit(fn func()) func() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, fn)
+	go func() {
+		select {
+		case <-c.init.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return func() bool {
+		ok := stop()
+		if ok {
+			cancel()
+		}
+		return ok
+	}
+}
 
 func (c *fakeContainer) Wait(ctx context.Context) lxc.Exit {
 	select {
@@ -721,6 +753,108 @@ func (c *fakeContainer) SetInterfaceLink(mac net.HardwareAddr, up bool) error {
 	return fmt.Errorf("no device with MAC %s: %w", mac, lxc.ErrNoLink)
 }
 
+// PrepareDevices gives every device node number 7:N and an ext4
+// filesystem; an image file gets /dev/loopN.
+func (f *fakeRuntime) PrepareDevices(ctx context.Context, devs []xmlmap.Device) ([]xmlmap.DeviceFacts, []lxc.Loop, error) {
+	if err := f.enter("prepare-devices", ""); err != nil {
+		return nil, nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.loops == nil {
+		f.loops = map[string]lxc.Loop{}
+	}
+	var facts []xmlmap.DeviceFacts
+	var loops []lxc.Loop
+	for _, d := range devs {
+		if d.USB != nil {
+			d.Source = fmt.Sprintf("/dev/bus/usb/001/%03d", f.nextLoop+1)
+		}
+		if d.Source == "" {
+			for _, l := range loops {
+				delete(f.loops, l.Device)
+			}
+			return nil, nil, &lxc.DeviceError{Elem: d.Elem, Err: lxc.ErrNoMedia}
+		}
+		f.nextLoop++
+		path := d.Source
+		if d.File {
+			path = fmt.Sprintf("/dev/loop%d", f.nextLoop)
+			l := lxc.Loop{Device: path, File: d.Source}
+			f.loops[path] = l
+			loops = append(loops, l)
+		}
+		typ := d.Type
+		if typ == 0 {
+			typ = 'b'
+		}
+		facts = append(facts, xmlmap.DeviceFacts{Path: path, Type: typ, Major: 7, Minor: uint32(f.nextLoop), FSType: "ext4"})
+	}
+	return facts, loops, nil
+}
+
+func (f *fakeRuntime) ReleaseLoops(loops []lxc.Loop) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, l := range loops {
+		delete(f.loops, l.Device)
+	}
+}
+
+// attachedLoops are the loop devices attached, sorted.
+func (f *fakeRuntime) attachedLoops() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for d := range f.loops {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (c *fakeContainer) AddNode(ctx context.Context, n lxc.DeviceNode) error {
+	if err := c.f.enter("add-node", c.name); err != nil {
+		return err
+	}
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if c.f.nodes == nil {
+		c.f.nodes = map[string]map[string]string{}
+	}
+	if c.f.nodes[c.name] == nil {
+		c.f.nodes[c.name] = map[string]string{}
+	}
+	if _, ok := c.f.nodes[c.name][n.Path]; ok {
+		return fmt.Errorf("%s exists", n.Path)
+	}
+	c.f.nodes[c.name][n.Path] = n.Source
+	return nil
+}
+
+func (c *fakeContainer) RemoveNode(ctx context.Context, path string) error {
+	if err := c.f.enter("remove-node", c.name); err != nil {
+		return err
+	}
+	if !c.Running() {
+		return lxc.ErrNotRunning
+	}
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	delete(c.f.nodes[c.name], path)
+	return nil
+}
+
+// nodesOf are the device nodes hot-plugged into name: path → source.
+func (f *fakeRuntime) nodesOf(name string) map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.nodes[name])
+}
+
 // BlockDevice: /dev/vd<x> is 254:<x-'a'>; anything else does not exist.
 func (f *fakeRuntime) BlockDevice(path string) (string, error) {
 	if rest, ok := strings.CutPrefix(path, "/dev/vd"); ok && len(rest) == 1 {
@@ -807,6 +941,60 @@ func (c *fakeContainer) SignalProcess(pid int, sig unix.Signal) error {
 	}
 	c.f.signals[c.name] = append(c.f.signals[c.name], fmt.Sprintf("%d %d", pid, sig))
 	return nil
+}
+
+// Snapshot copies: copies holds name/snap → the rootfs copied, and
+// frozenAtCopy whether the container was frozen while it was copied.
+func (f *fakeRuntime) CopyRootfs(ctx context.Context, name, snap, rootfs string) error {
+	if err := f.enter("copy", name+"/"+snap); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	hang := f.hangCopy
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return fmt.Errorf("rsync: killed: %w", ctx.Err())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.copies == nil {
+		f.copies = map[string]string{}
+		f.frozenAtCopy = map[string]bool{}
+	}
+	f.copies[name+"/"+snap] = rootfs
+	ct := f.cts[name]
+	f.frozenAtCopy[name+"/"+snap] = ct != nil && ct.frozen
+	return nil
+}
+
+func (f *fakeRuntime) RestoreRootfs(_ context.Context, name, snap, rootfs string) error {
+	if err := f.enter("restore", name+"/"+snap+" "+rootfs); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.copies[name+"/"+snap]; !ok {
+		return lxc.ErrNoSnapshotCopy
+	}
+	return nil
+}
+
+func (f *fakeRuntime) RemoveSnapshotCopy(name, snap string) error {
+	if err := f.enter("rmcopy", name+"/"+snap); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.copies, name+"/"+snap)
+	return nil
+}
+
+func (f *fakeRuntime) HasSnapshotCopy(name, snap string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.copies[name+"/"+snap]
+	return ok
 }
 
 // Checkpoint and Restore: the fake has no CRIU; the real ones are tested

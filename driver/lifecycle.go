@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	libvirt "github.com/digitalocean/go-libvirt"
@@ -75,6 +76,18 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 	if err := l.checkImported(ctx, d.name, live); err != nil {
 		return err
 	}
+	var loops []lxc.Loop
+	if len(live.Devices) > 0 {
+		var facts []xmlmap.DeviceFacts
+		facts, loops, err = l.rt.PrepareDevices(ctx, live.Devices)
+		undo = append(undo, func() { l.rt.ReleaseLoops(loops) })
+		if err != nil {
+			return deviceStartErr(d.name, err)
+		}
+		if live, err = l.mapLiveFacts(dom, facts); err != nil {
+			return err
+		}
+	}
 	if newLog {
 		if err := truncateConsoleLog(live.ConsoleLog); err != nil {
 			return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
@@ -103,7 +116,21 @@ func (l *LXC) startRun(ctx context.Context, d *domain, def *definition, reason l
 		}
 		return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", d.name, err)
 	}
+	d.mu.Lock()
+	d.loops = loops
+	d.mu.Unlock()
 	return l.adopt(d, live, ct, int32(reason), l.cfg.Now())
+}
+
+// deviceStartErr is a start that cannot give the container a device, with
+// libvirt-lxc's error numbers: a device of the wrong kind or without
+// media is a configuration it does not support, the rest a failure.
+func deviceStartErr(name string, err error) error {
+	var de *lxc.DeviceError
+	if errors.As(err, &de) && (errors.Is(err, lxc.ErrNoMedia) || errors.Is(err, lxc.ErrDeviceType)) {
+		return virterror.New(libvirt.ErrConfigUnsupported, "%v", de.Err)
+	}
+	return virterror.New(libvirt.ErrOperationFailed, "failed to start domain '%s': %v", name, err)
 }
 
 // hostNetDevices are the host's network devices a start of live needs:
@@ -166,7 +193,7 @@ func (l *LXC) killQuietly(name string) {
 // liveDef derives the running definition from def: a copy whose interfaces
 // all carry a host-side device name (libvirt's live XML shows it and the
 // stats read its counters) and an alias (net0, net1 …: device events name
-// it), and the LXC config for that copy, with lxcfs's mount hook when
+// it), and the LXC config for that copy, with lxcfs's bind mounts when
 // lxcfs serves its files at this start.
 func (l *LXC) liveDef(u driverapi.UUID, def *definition) (*xmlmap.Mapped, error) {
 	dom, err := l.liveDom(u, def)
@@ -190,17 +217,27 @@ func (l *LXC) liveDom(u driverapi.UUID, def *definition) (*libvirtxml.Domain, er
 			}
 		}
 		netAliases(dom.Devices.Interfaces)
+		nodeAliases(dom.Devices)
 	}
 	return &dom, nil
 }
 
-// mapLive is the second half of liveDef: the LXC config of the copy.
+// mapLive is the second half of liveDef: the LXC config of the copy,
+// without the keys of its host devices (see mapLiveFacts).
 func (l *LXC) mapLive(dom *libvirtxml.Domain) (*xmlmap.Mapped, error) {
+	return l.mapLiveFacts(dom, nil)
+}
+
+// mapLiveFacts is mapLive with the host's facts about the copy's devices,
+// as a start gives them.
+func (l *LXC) mapLiveFacts(dom *libvirtxml.Domain, facts []xmlmap.DeviceFacts) (*xmlmap.Mapped, error) {
 	opts := l.opts
-	opts.LXCFSMountHook = l.rt.LXCFSMountHook()
+	opts.DeviceFacts = facts
+	opts.LXCFS = l.rt.LXCFS()
 	opts.NoOpenVSwitch = !l.rt.OpenVSwitch()
 	opts.NetworksAtStart = false
 	opts.BlockDevice = l.rt.BlockDevice
+	opts.DomainInit = l.domainInit
 	m, err := xmlmap.ToConfig(dom, opts)
 	if err != nil {
 		return nil, virterror.Wrap(err)
@@ -263,8 +300,7 @@ func (l *LXC) adopt(d *domain, live *xmlmap.Mapped, ct Container, reason int32, 
 	}
 	l.tab.setID(d, oldPID, pid)
 	l.startRelays(d, live, ct)
-	l.wg.Add(1)
-	go l.supervise(d, ct)
+	l.superviseAfterExit(d, ct)
 	return nil
 }
 
@@ -273,7 +309,7 @@ func (l *LXC) saveRun(d *domain) error {
 	d.mu.Lock()
 	st := runState{
 		Name: d.name, UUID: driverapi.FormatUUID(d.uuid), PID: d.pid, Transient: d.persistent == nil,
-		StartedAt: d.startedAt, Reason: d.reason, LiveXML: d.liveXML,
+		StartedAt: d.startedAt, Reason: d.reason, LiveXML: d.liveXML, Loops: d.loops,
 	}
 	d.mu.Unlock()
 	return l.store.saveRun(d.uuid, st)
@@ -296,7 +332,10 @@ func (l *LXC) teardownRun(d *domain, reason libvirt.DomainShutoffReason, restart
 	d.ct, d.pending = nil, pendingNone
 	d.live, d.liveXML, d.pid, d.consoles, d.booted = nil, "", 0, nil, nil
 	d.state, d.reason = libvirt.DomainShutoff, int32(reason)
+	loops := d.loops
+	d.loops = nil
 	d.mu.Unlock()
+	l.rt.ReleaseLoops(loops)
 	if !restarting {
 		l.stopRelays(d)
 	}
@@ -323,7 +362,7 @@ func (l *LXC) forgetTransient(d *domain) {
 	if transient {
 		// Files first: once the domain is gone from the table, nothing of
 		// it is left.
-		l.removeContainerDir(d.name)
+		l.removeContainerDir(d)
 		l.tab.remove(d)
 	}
 }
@@ -358,13 +397,43 @@ func (l *LXC) kill(ctx context.Context, d *domain) error {
 	return nil
 }
 
-// supervise waits (without holding anything) for d's init to exit and then
-// handles the exit under d's job. Runs in its own goroutine; not under job.
+// superviseAfterExit arranges for supervise to run once d's init ct has
+// exited, unless the driver closes first. Nothing waits until then: a
+// running container costs no goroutine of its own.
+func (l *LXC) superviseAfterExit(d *domain, ct Container) {
+	l.wg.Add(1)
+	var (
+		mu       sync.Mutex
+		stopExit func() bool
+	)
+	// Whichever comes first, the exit or the driver's close, ends the
+	// supervision (and its count in l.wg) exactly once: the other's stop
+	// then reports false.
+	cancelExit := func() {
+		mu.Lock()
+		stop := stopExit
+		mu.Unlock()
+		if stop != nil && stop() {
+			l.wg.Done()
+		}
+	}
+	stopClose := context.AfterFunc(l.ctx, cancelExit)
+	mu.Lock()
+	stopExit = ct.AfterExit(func() {
+		defer l.wg.Done()
+		stopClose()
+		l.supervise(d, ct)
+	})
+	mu.Unlock()
+	if l.ctx.Err() != nil {
+		cancelExit() // closed before stopExit was set
+	}
+}
+
+// supervise handles the exit of d's init ct under d's job. Runs in its own
+// goroutine; not under job.
 func (l *LXC) supervise(d *domain, ct Container) {
-	defer l.wg.Done()
-	select {
-	case <-ct.Exited():
-	case <-l.ctx.Done():
+	if l.ctx.Err() != nil {
 		return
 	}
 	if !l.jobForBackground(d) {
@@ -835,4 +904,18 @@ func (l *LXC) refresh(d *domain) libvirt.DomainState {
 		return libvirt.DomainRunning
 	}
 	return state
+}
+
+// domainInit is the init PID of the running domain name, whose namespaces
+// a starting container joins (<lxc:namespace> type='name'), with
+// libvirt-lxc's errors.
+func (l *LXC) domainInit(name string) (int, error) {
+	o := l.tab.getName(name)
+	if o == nil {
+		return 0, virterror.New(libvirt.ErrNoDomain, "No domain with matching name '%s'", name)
+	}
+	if id := o.ref().ID; id > 0 {
+		return int(id), nil
+	}
+	return 0, virterror.New(libvirt.ErrOperationInvalid, "Init pid is not yet available")
 }

@@ -71,6 +71,9 @@ func (l *LXC) load(ctx context.Context) {
 			delete(runs, u)
 		}
 	}
+	for _, d := range l.tab.all() {
+		l.loadSnapshots(d)
+	}
 	// Ask the runtime about every domain that may run, a few at a time.
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
@@ -94,20 +97,26 @@ func (l *LXC) load(ctx context.Context) {
 }
 
 // reconnect adopts d's container when it still runs; otherwise it cleans up
-// what the last run left (run state; the whole domain if transient).
+// what the last run left (run state; the whole domain if transient). The
+// running init is found in the kernel's and LXC's files where they tell,
+// else by asking LXC (lxc-info).
 func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
-	st, pid, err := l.rt.State(ctx, d.name)
+	st, pid, err := lxc.Running, l.rt.RunningInit(d.name), error(nil)
+	if pid <= 0 {
+		st, pid, err = l.rt.State(ctx, d.name)
+	}
 	if err != nil && !errors.Is(err, lxc.ErrNotFound) {
 		l.log.Error("cannot query container; treating it as shut off", "domain", d.name, "err", err)
 	}
 	if err != nil || pid <= 0 || st == lxc.Stopped {
 		if rs != nil {
 			l.log.Info("domain stopped while the driver was away", "domain", d.name)
+			l.rt.ReleaseLoops(rs.Loops)
 			_ = l.store.removeRun(d.uuid)
 		}
 		if d.persistent == nil {
 			l.tab.remove(d)
-			l.removeContainerDir(d.name)
+			l.removeContainerDir(d)
 		}
 		return
 	}
@@ -134,6 +143,11 @@ func (l *LXC) reconnect(ctx context.Context, d *domain, rs *runState) {
 		l.tab.remove(d)
 		_ = l.store.removeRun(d.uuid)
 		return
+	}
+	if rs != nil {
+		d.mu.Lock()
+		d.loops = rs.Loops
+		d.mu.Unlock()
 	}
 	if err := l.adopt(d, live, l.rt.Adopt(d.name, pid), reason, startedAt); err != nil {
 		l.log.Error("cannot re-adopt running container", "domain", d.name, "err", err)

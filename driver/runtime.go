@@ -18,11 +18,18 @@ import (
 // ErrNotRunning, ErrAlreadyRunning, ErrTimeout, ErrConsoleBusy).
 type Runtime interface {
 	// CgroupLayout is the host's cgroup layout, Confinement how LXC
-	// confines containers there, and LXCFSMountHook lxcfs's mount hook
-	// while lxcfs serves ("" otherwise): facts for the LXC config.
+	// confines containers there, and LXCFS what lxcfs serves (nil while
+	// it does not run): facts for the LXC config.
 	CgroupLayout() xmlmap.CgroupLayout
 	Confinement() lxc.Confinement
-	LXCFSMountHook() string
+	LXCFS() *xmlmap.LXCFS
+	// RunningInit finds the init of name's running container by reading
+	// the kernel's and LXC's files (see lxc.Runtime.RunningInit); 0 when
+	// they do not tell and State must be asked.
+	RunningInit(name string) int
+	// NetCounters reads every host network device's counters at once
+	// (see lxc.Runtime.NetCounters).
+	NetCounters() (map[string]lxc.Interface, error)
 	// OpenVSwitch reports whether Open vSwitch's tools are installed.
 	OpenVSwitch() bool
 	// MissingNetDevice returns the first of devs that is not a network
@@ -53,6 +60,11 @@ type Runtime interface {
 	// ctx ends or it is closed; running tells whether the current init
 	// still runs.
 	ConsoleRelay(ctx context.Context, name string, tty int, logged bool, running func() bool) (ConsolePTY, error)
+	// PrepareDevices resolves a start's host devices (loop devices for
+	// image files, device numbers, filesystem types) and ReleaseLoops
+	// detaches the loop devices it attached (see lxc.Runtime).
+	PrepareDevices(ctx context.Context, devs []xmlmap.Device) ([]xmlmap.DeviceFacts, []lxc.Loop, error)
+	ReleaseLoops(loops []lxc.Loop)
 	// InitIDs resolves an init's user and group names in the root
 	// filesystem rootfs (see lxc.InitIDs).
 	InitIDs(rootfs, user, group string) (uid, gid string, err error)
@@ -61,6 +73,14 @@ type Runtime interface {
 	// the controller ("" when none; see lxc.Runtime.BlkioWeightFile).
 	BlockDevice(path string) (string, error)
 	BlkioWeightFile() string
+	// CopyRootfs copies the root filesystem rootfs into name's snapshot
+	// snap, RestoreRootfs makes rootfs what the copy holds,
+	// RemoveSnapshotCopy deletes the copy and HasSnapshotCopy reports
+	// whether there is one (see lxc.Runtime).
+	CopyRootfs(ctx context.Context, name, snap, rootfs string) error
+	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
+	RemoveSnapshotCopy(name, snap string) error
+	HasSnapshotCopy(name, snap string) bool
 	// Checkpoint dumps name's running container into dir with CRIU and
 	// stops it; a failed dump leaves it running (lxc.CheckpointError).
 	// Restore writes config as its LXC config and restores it from dir.
@@ -73,7 +93,11 @@ type Runtime interface {
 type Container interface {
 	PID() int
 	// Exited is closed once init has exited; Running asks the kernel.
+	// AfterExit runs fn in a goroutine of its own once init has exited
+	// (no goroutine waits until then); stop cancels that and reports
+	// whether it did, as context.AfterFunc's.
 	Exited() <-chan struct{}
+	AfterExit(fn func()) (stop func() bool)
 	Running() bool
 	// MonitorExited is closed once LXC's monitor has cleaned up after the
 	// container; nil when unknown.
@@ -100,6 +124,11 @@ type Container interface {
 	AttachInterface(d lxc.NetDevice) (string, error)
 	DetachInterface(hostDev string) error
 	SetInterfaceLink(mac net.HardwareAddr, up bool) error
+	// AddNode makes a device node in the container and allows it in its
+	// device cgroup; RemoveNode removes the node at path and denies it
+	// (see lxc.Container).
+	AddNode(ctx context.Context, n lxc.DeviceNode) error
+	RemoveNode(ctx context.Context, path string) error
 	// Tunable and SetTunable read and write one of the container's
 	// cgroup limits, SetDeviceLimit a per-device blkio limit, BlockIO its
 	// block I/O totals (see lxc.Container); errors unwrap to

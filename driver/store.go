@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // store keeps the driver's files under the state directory:
@@ -19,6 +20,9 @@ import (
 //	domains/<uuid>.xml   the normalised inactive XML of each persistent domain
 //	autostart/<uuid>     an empty marker per autostart domain
 //	run/<uuid>.json      the state of each running domain (runState)
+//	snapshot/<uuid>/<name>.xml  each snapshot's <domainsnapshot>, with
+//	                     <active>1</active> on the current one (libvirt's
+//	                     own layout and format for snapshot metadata)
 //
 // Every write is atomic (temp file, rename), so a reader never sees half a
 // file. Definitions and autostart markers must also survive a crash of the
@@ -36,6 +40,7 @@ const (
 	domainsDir   = "domains"
 	autostartDir = "autostart"
 	runDir       = "run"
+	snapshotDir  = "snapshot"
 )
 
 // runStateVersion is bumped when runState changes incompatibly.
@@ -52,10 +57,13 @@ type runState struct {
 	StartedAt time.Time `json:"started_at"`
 	Reason    int32     `json:"reason"`
 	LiveXML   string    `json:"live_xml"`
+	// Loops are the loop devices attached for the run's image files,
+	// detached when it ends.
+	Loops []lxc.Loop `json:"loops,omitempty"`
 }
 
 func (s *store) init() error {
-	for _, d := range []string{domainsDir, autostartDir, runDir} {
+	for _, d := range []string{domainsDir, autostartDir, runDir, snapshotDir} {
 		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o700); err != nil {
 			return err
 		}
@@ -101,6 +109,68 @@ func (s *store) removeRun(u driverapi.UUID) error { return removeFile(s.runPath(
 // state of a running domain stays).
 func (s *store) removeDefinition(u driverapi.UUID) error {
 	return errors.Join(removeFile(s.autostartPath(u), durable), removeFile(s.defPath(u), durable))
+}
+
+func (s *store) snapshotsPath(u driverapi.UUID) string {
+	return filepath.Join(s.dir, snapshotDir, driverapi.FormatUUID(u))
+}
+
+// saveSnapshot writes u's snapshot name's metadata (durable). The name is
+// a valid snapshot name (lxc.ValidateSnapshotName): a file name.
+func (s *store) saveSnapshot(u driverapi.UUID, name string, xml []byte) error {
+	dir := s.snapshotsPath(u)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, name+".xml"), xml, 0o600, durable)
+}
+
+func (s *store) removeSnapshot(u driverapi.UUID, name string) error {
+	return removeFile(filepath.Join(s.snapshotsPath(u), name+".xml"), durable)
+}
+
+// removeSnapshots deletes all of u's snapshot metadata.
+func (s *store) removeSnapshots(u driverapi.UUID) error {
+	return os.RemoveAll(s.snapshotsPath(u))
+}
+
+// storedSnapshot is a snapshot metadata file as read back.
+type storedSnapshot struct {
+	name, path string
+	xml        []byte
+}
+
+// loadSnapshots reads u's snapshot metadata files; one that cannot be
+// read is logged and skipped, temp files left by a crash are removed.
+func (s *store) loadSnapshots(log *slog.Logger, u driverapi.UUID) []storedSnapshot {
+	dir := s.snapshotsPath(u)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			log.Error("cannot read snapshot directory", "dir", dir, "err", err)
+		}
+		return nil
+	}
+	var out []storedSnapshot
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			_ = os.Remove(path)
+			continue
+		}
+		name, ok := strings.CutSuffix(e.Name(), ".xml")
+		if !ok || !e.Type().IsRegular() {
+			log.Warn("ignoring unexpected file in snapshot directory", "path", path)
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			log.Error("skipping unreadable snapshot metadata", "path", path, "err", err)
+			continue
+		}
+		out = append(out, storedSnapshot{name: name, path: path, xml: b})
+	}
+	return out
 }
 
 // storedDef is a definition file as read back.

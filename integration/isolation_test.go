@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,6 +101,15 @@ func TestIsolation(t *testing.T) {
 		want := fmt.Sprintf("%d kB", memMiB*1024)
 		if line, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(line, "MemTotal:") || strings.Fields(line)[1]+" kB" != want {
 			t.Errorf("run %d: /proc/meminfo inside starts %q; want MemTotal %s (lxcfs's view of the memory limit)", run, line, want)
+		}
+		// The rest of lxcfs's mount hook: its other /proc files and
+		// /sys/devices/system/cpu.
+		mounts, err := h.inGuest(name, "cat", "/proc/self/mountinfo")
+		must(t, err)
+		for _, dir := range []string{"/proc/uptime", "/proc/stat", "/proc/cpuinfo", "/sys/devices/system/cpu"} {
+			if !regexp.MustCompile(`(?m)^\S+ \S+ \S+ \S+ ` + regexp.QuoteMeta(dir) + ` .* - fuse\.lxcfs `).MatchString(mounts) {
+				t.Errorf("run %d: %s inside is not lxcfs's:\n%s", run, dir, mounts)
+			}
 		}
 		if run == 1 {
 			must(t, l.Destroy(ctx, d.UUID, 0))

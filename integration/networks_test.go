@@ -66,21 +66,20 @@ type leaseRow struct{ mac, ip, hostname string }
 // connURI shows a lease and returns it.
 func waitLease(t testing.TB, connURI, network, mac string) leaseRow {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	var row leaseRow
+	testenv.Eventually(t, 2*time.Minute, 250*time.Millisecond, "DHCP lease for "+mac+" on network "+network, func() (bool, string) {
 		out := virshOK(t, connURI, "net-dhcp-leases", network, "--mac", mac)
 		for line := range strings.Lines(out) {
 			f := strings.Fields(line)
 			// Expiry date, time, MAC, protocol, address, hostname, client id.
 			if len(f) >= 6 && f[2] == mac {
-				return leaseRow{mac: f[2], ip: f[4], hostname: f[5]}
+				row = leaseRow{mac: f[2], ip: f[4], hostname: f[5]}
+				return true, ""
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no DHCP lease for %s on network %s within 2 minutes:\n%s", mac, network, out)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return false, out
+	})
+	return row
 }
 
 // checkDomifaddrLease checks that `virsh domifaddr --source lease` shows

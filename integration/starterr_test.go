@@ -57,17 +57,60 @@ func TestStartErrorNamesTheCause(t *testing.T) {
 	}
 }
 
-// Failed starts and start/destroy cycles leave no cgroup directory of
-// their containers behind.
+// withBridgeNIC adds an interface on bridge to a domain XML.
+func withBridgeNIC(xml, bridge string) string {
+	nic := "<interface type='bridge'><source bridge='" + bridge + "'/></interface>\n  </devices>"
+	return strings.Replace(xml, "</devices>", nic, 1)
+}
+
+// bridgePorts lists the interfaces enslaved to bridge.
+func bridgePorts(t *testing.T, bridge string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join("/sys/class/net", bridge, "brif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ports []string
+	for _, e := range ents {
+		ports = append(ports, e.Name())
+	}
+	return ports
+}
+
+// monitorsOf lists the LXC monitor processes of the named containers.
+func monitorsOf(t *testing.T, names ...string) []string {
+	t.Helper()
+	procs, err := filepath.Glob("/proc/[0-9]*/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil || !strings.HasPrefix(string(b), "[lxc monitor]") {
+			continue
+		}
+		for _, n := range names {
+			if strings.Contains(string(b), n) {
+				found = append(found, filepath.Dir(p)+": "+strings.ReplaceAll(string(b), "\x00", " "))
+			}
+		}
+	}
+	return found
+}
+
+// Failed starts and start/destroy cycles of containers with a veth leave
+// no cgroup directory, veth or LXC monitor of theirs behind.
 func TestNoCgroupLeftAfterFailedStartsAndCycles(t *testing.T) {
 	h := newHost(t)
 	l := h.open()
 	ctx := t.Context()
 	rootfs := h.rootfs(testenv.InitHonoursHalt)
+	br := hotBridge(t)
 	bad, good := h.name("cgfail"), h.name("cgcycle")
-	fd, err := l.DefineXML(ctx, withBind(smallXML(bad, rootfs, ""), filepath.Join(t.TempDir(), "absent"), "/mnt/x"), 0)
+	fd, err := l.DefineXML(ctx, withBridgeNIC(withBind(smallXML(bad, rootfs, ""), filepath.Join(t.TempDir(), "absent"), "/mnt/x"), br), 0)
 	must(t, err)
-	gd, err := l.DefineXML(ctx, smallXML(good, rootfs, ""), 0)
+	gd, err := l.DefineXML(ctx, withBridgeNIC(smallXML(good, rootfs, ""), br), 0)
 	must(t, err)
 	for i := range 50 {
 		if _, err := l.Create(ctx, fd.UUID, 0); err == nil {
@@ -80,10 +123,20 @@ func TestNoCgroupLeftAfterFailedStartsAndCycles(t *testing.T) {
 			if dirs := cgroupDirsOf(t, good); len(dirs) == 0 {
 				t.Fatal("no cgroup directory of a running container found: the check cannot see one")
 			}
+			if len(bridgePorts(t, br)) != 1 || len(monitorsOf(t, good)) != 1 {
+				t.Fatalf("a running container's veth and monitor not found (ports %v, monitors %v): the checks cannot see them",
+					bridgePorts(t, br), monitorsOf(t, good))
+			}
 		}
 		must(t, l.Destroy(ctx, gd.UUID, 0))
 	}
 	if dirs := cgroupDirsOf(t, bad, good); len(dirs) > 0 {
 		t.Errorf("%d cgroup directories left after 50 failed starts and 50 cycles:\n%s", len(dirs), strings.Join(dirs, "\n"))
+	}
+	if ports := bridgePorts(t, br); len(ports) > 0 {
+		t.Errorf("veths left on the bridge: %v", ports)
+	}
+	if mons := monitorsOf(t, bad, good); len(mons) > 0 {
+		t.Errorf("LXC monitors left: %v", mons)
 	}
 }

@@ -168,6 +168,12 @@ func TestVirshStats(t *testing.T) {
 	if net["net.count"] != "1" || net["net.0.name"] != veth || atou(t, "net.0.tx.pkts", net["net.0.tx.pkts"]) < after["tx_packets"] {
 		t.Errorf("domstats --interface %v", net)
 	}
+	// Stats of all domains read every device's counters at once.
+	all := keyValues(d.ok("domstats", "--interface"))
+	if all["net.0.name"] != veth || atou(t, "net.0.tx.pkts", all["net.0.tx.pkts"]) < after["tx_packets"] ||
+		atou(t, "net.0.rx.bytes", all["net.0.rx.bytes"]) < atou(t, "net.0.rx.bytes", net["net.0.rx.bytes"]) {
+		t.Errorf("domstats --interface of all domains %v; of %s alone %v", all, name, net)
+	}
 	if msg := d.failsOn(d.sock, "domifstat", name, "eth9"); !strings.Contains(msg, "'eth9' is not a known interface") {
 		t.Errorf("unknown interface: %s", msg)
 	}

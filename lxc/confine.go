@@ -2,7 +2,10 @@ package lxc
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Where Debian 12's lxc and lxcfs packages and the kernel keep the facts
@@ -11,8 +14,7 @@ const (
 	seccompProfile    = "/usr/share/lxc/config/common.seccomp"
 	apparmorEnabled   = "/sys/module/apparmor/parameters/enabled"
 	apparmorMountMask = "/sys/kernel/security/apparmor/features/mount/mask"
-	lxcfsMeminfo      = "/var/lib/lxcfs/proc/meminfo"
-	lxcfsMountHook    = "/usr/share/lxcfs/lxc.mount.hook"
+	lxcfsDir          = "/var/lib/lxcfs"
 )
 
 // Confinement are the host facts that decide how LXC confines a container
@@ -38,13 +40,33 @@ func (rt *Runtime) Confinement() Confinement {
 	return c
 }
 
-// LXCFSMountHook returns lxcfs's LXC mount hook when lxcfs serves its
-// files now (its daemon may start after the driver); "" otherwise.
-func (rt *Runtime) LXCFSMountHook() string {
-	if !exists(lxcfsMeminfo) || !exists(lxcfsMountHook) {
-		return ""
+// LXCFS returns what lxcfs serves now (its daemon may start after the
+// driver), as its LXC mount hook finds it; nil while it serves nothing.
+func (rt *Runtime) LXCFS() *xmlmap.LXCFS {
+	if !exists(filepath.Join(lxcfsDir, "proc", "meminfo")) {
+		return nil
 	}
-	return lxcfsMountHook
+	l := &xmlmap.LXCFS{Dir: lxcfsDir, Proc: dirNames(filepath.Join(lxcfsDir, "proc"))}
+	cpu := filepath.Join(lxcfsDir, "sys", "devices", "system", "cpu")
+	if exists(filepath.Join(cpu, "uevent")) {
+		l.CPUDir = true
+	} else {
+		l.CPU = dirNames(cpu)
+	}
+	return l
+}
+
+// dirNames lists dir's entries; none when it cannot be read.
+func dirNames(dir string) []string {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name()
+	}
+	return names
 }
 
 func exists(path string) bool {

@@ -137,10 +137,8 @@ func startConsole(ctx context.Context, argv []string, tty int) (c *Console, err 
 
 	c = &Console{argv: argv, tty: tty, cmd: cmd, stdin: inW, stdout: outR, done: make(chan struct{})}
 	attached := make(chan struct{})
-	stderrDone := make(chan struct{})
-	go c.readStderr(errR, attached, stderrDone)
 	go func() {
-		<-stderrDone // all of stderr is in before the exit is reported
+		c.readStderr(errR, attached) // all of stderr is in before the exit is reported
 		_ = cmd.Wait()
 		close(c.done)
 	}()
@@ -166,12 +164,13 @@ func startConsole(ctx context.Context, argv []string, tty int) (c *Console, err 
 	}
 }
 
-// readStderr keeps lxc-console's stderr (capped) and reports the banner.
-func (c *Console) readStderr(r *os.File, attached, done chan struct{}) {
-	defer close(done)
+// readStderr keeps lxc-console's stderr (capped) and reports the banner,
+// until lxc-console closes it. Its few lines need no more than a small
+// buffer (longer ones are read in parts), held as long as the console.
+func (c *Console) readStderr(r *os.File, attached chan struct{}) {
 	defer r.Close()
 	seen := false
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 256)
 	for {
 		line, err := br.ReadString('\n')
 		c.smu.Lock()

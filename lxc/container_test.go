@@ -117,6 +117,15 @@ func TestSystemReadsContainer(t *testing.T) {
 	if u.CPUNs != want.CPUNs || u.UserNs != want.UserNs || u.SystemNs != want.SystemNs || !slices.Equal(u.PerCPUNs, want.PerCPUNs) || u.MemBytes != want.MemBytes {
 		t.Errorf("usage = %+v; want %+v", u, want)
 	}
+	// Where the kernel has cpuacct.usage_all, that one file gives all
+	// four CPU counters.
+	write(t, filepath.Join(fr.cgroup, "cpu,cpuacct", "lxc.payload.web", "cpuacct.usage_all"), "cpu user system\n0 600 400\n1 1500 500\n")
+	u, err = sys.usage(cg)
+	must(t, err)
+	want = Usage{CPUNs: 3000, UserNs: 2100, SystemNs: 900, PerCPUNs: []uint64{1000, 2000}, MemBytes: 10 << 20}
+	if u.CPUNs != want.CPUNs || u.UserNs != want.UserNs || u.SystemNs != want.SystemNs || !slices.Equal(u.PerCPUNs, want.PerCPUNs) || u.MemBytes != want.MemBytes {
+		t.Errorf("usage from cpuacct.usage_all = %+v; want %+v", u, want)
+	}
 	if frozen, err := sys.frozen(cg); err != nil || frozen {
 		t.Errorf("frozen = %v, %v; want thawed", frozen, err)
 	}
@@ -141,6 +150,17 @@ func TestSystemReadsContainer(t *testing.T) {
 	wantIf := Interface{Name: "vx1", RxBytes: 300, RxPackets: 4, RxErrs: 7, RxDrop: 8, TxBytes: 100, TxPackets: 2, TxErrs: 5, TxDrop: 6}
 	if ifc != wantIf {
 		t.Errorf("netStats = %+v; want %+v (guest view)", ifc, wantIf)
+	}
+	// The same counters for every device at once, from /proc/net/dev.
+	write(t, filepath.Join(fr.proc, "self", "net", "dev"), `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:       9       9    0    0    0     0          0         0        9       9    0    0    0     0       0          0
+   vx1:     100       2    5    6    0     0          0         0      300       4    7    8    0     0       0          0
+`)
+	all, err := sys.allNetStats()
+	must(t, err)
+	if len(all) != 2 || all["vx1"] != wantIf {
+		t.Errorf("allNetStats = %+v; want vx1 %+v and lo", all, wantIf)
 	}
 }
 
@@ -441,5 +461,50 @@ lxc-start c 20261202191141.750 ERROR    start - ../src/lxc/start.c:__lxc_start:2
 	want := `LXC: No such file or directory - Failed to mount "/srv/absent" onto "/usr/lib/x86_64-linux-gnu/lxc/rootfs/mnt/x"; Failed to setup mount entries; Failed to setup container "c" (lxc-start: exit status 1)`
 	if err.Error() != want || !errors.Is(err, base) {
 		t.Fatalf("got  %q\nwant %q", err, want)
+	}
+}
+
+// When only __lxc_start says why (a namespace to join that cannot be
+// opened), its line is the cause.
+func TestWithLogTailFallsBackToLxcStart(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lxc.log")
+	log := `lxc-start c 20261203072915.250 ERROR    start - ../src/lxc/start.c:__lxc_start:2068 - Permission denied - Failed to record inherited namespaces
+lxc-start c 20261203072915.251 ERROR    lxccontainer - ../src/lxc/lxccontainer.c:wait_on_daemonized_start:878 - Received container state "ABORTING" instead of "RUNNING"
+`
+	if err := os.WriteFile(p, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New("lxc-start: exit status 1")
+	err := withLogTail(base, p, 0)
+	if want := "LXC: Permission denied - Failed to record inherited namespaces (lxc-start: exit status 1)"; err.Error() != want {
+		t.Fatalf("got  %q\nwant %q", err, want)
+	}
+}
+
+// RunningInit finds init as the only child of the monitor in monitor.pid
+// only while that process is LXC's monitor of this container.
+func TestRunningInitThroughTheMonitor(t *testing.T) {
+	r, f := newFake(t)
+	fr := newRoots(t)
+	rt := testRuntime(t, r, fr)
+	const monitor, init = 5001, 5002
+	m := strconv.Itoa(monitor)
+	write(t, filepath.Join(fr.proc, m, "task", m, "children"), strconv.Itoa(init)+" ")
+	if got := rt.RunningInit("pc2"); got != 0 {
+		t.Errorf("RunningInit without monitor.pid = %d; want 0", got)
+	}
+	write(t, filepath.Join(r.LXCPath(), "pc2", "monitor.pid"), m+"\n")
+	for title, want := range map[string]int{
+		"[lxc monitor] " + r.LXCPath() + " pc2\x00": init,
+		"[lxc monitor] " + r.LXCPath() + " pc3\x00": 0, // another container's
+		"sleep\x003600\x00":                         0, // the PID reused
+	} {
+		write(t, filepath.Join(fr.proc, m, "cmdline"), title)
+		if got := rt.RunningInit("pc2"); got != want {
+			t.Errorf("RunningInit with monitor titled %q = %d; want %d", title, got, want)
+		}
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("RunningInit ran %q", f.calls)
 	}
 }

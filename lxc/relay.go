@@ -299,9 +299,11 @@ func (r *ConsoleRelay) Retry() {
 }
 
 // output copies what the container writes on the console to the pty
-// until the attachment ends.
+// until the attachment ends. Its buffer lives as long as the relay, so it
+// is small: console output comes in short bursts, and a longer one is
+// copied in several reads.
 func (r *ConsoleRelay) output(rc *Console) {
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 4<<10)
 	for {
 		n, err := rc.Read(buf)
 		if n > 0 {

@@ -25,11 +25,17 @@ packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 pytho
 # driver (a Recommends) is not needed here: a client asks lxcvirtd's --listen-default socket for
 # lxc:///system first (the bench installs that driver for its own private libvirtd).
 packages="$packages libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86"
+# Snapshots copy a container's root filesystem with rsync, as LXC copies a dir rootfs (only a
+# Recommends of lxc, which --no-install-recommends leaves out).
+packages="$packages rsync"
 # Unprivileged users' containers (lxc:///session): newuidmap and newgidmap.
 packages="$packages uidmap"
 # Open vSwitch, for <virtualport type='openvswitch'> (what Neutron's OVS agent writes); the tests use
 # its userspace datapath, which needs no kernel module.
 packages="$packages openvswitch-switch"
+# Migration tests reach a second daemon as virsh reaches another host, over ssh (lxc+ssh://): the
+# test runs its own sshd on a loopback port, whose remote end is netcat (nc -U SOCKET).
+packages="$packages openssh-server openssh-client netcat-openbsd"
 [ $# -gt 0 ] && packages="$packages $*"
 
 missing=""

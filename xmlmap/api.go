@@ -48,9 +48,15 @@
 //     to set up after the start.
 //   - A missing <mac> is derived from the UUID (libvirt-lxc's 00:16:3e OUI),
 //     so it is stable; a missing <uuid> comes from Options.NewUUID.
+//   - <disk>, <hostdev> storage/misc/usb and <filesystem type='block'/'file'>
+//     become device nodes bound into the container's /dev or mounts of the
+//     device (see Device); their device numbers, loop devices and
+//     filesystem types come in Options.DeviceFacts at a start.
+//   - <lxc:namespace> sharenet/shareipc/shareuts join another domain's,
+//     a process's or a named network namespace (lxc.namespace.share.*).
 //   - Every container gets libvirt-lxc's device allow-list (DefaultDevices)
 //     and, from the host facts in Options, LXC's seccomp policy, an
-//     AppArmor profile (<seclabel>) and lxcfs's mount hook.
+//     AppArmor profile (<seclabel>) and lxcfs's bind mounts.
 //   - Memory sizes above MaxMemoryKiB (what a memory cgroup can hold) are
 //     ErrXMLError; cgroup v2 gets cpu.weight = <shares> and memory.high =
 //     <soft_limit>, as libvirt's cgroup v2 backend writes them.
@@ -103,21 +109,33 @@ type Options struct {
 	// container gets a profile (see <seclabel>); without it an AppArmor
 	// <seclabel> is refused.
 	AppArmor bool
-	// LXCFSMountHook is lxcfs's LXC mount hook
-	// (/usr/share/lxcfs/lxc.mount.hook), set while lxcfs serves its files:
-	// it bind-mounts lxcfs's /proc files (meminfo, cpuinfo, stat, uptime …)
-	// and /sys/devices/system/cpu over the container's. Debian's lxcfs
-	// also adds a post-stop hook to LXC's common config; it only sleeps
-	// half a second, which would delay every destroy, and is left out.
-	LXCFSMountHook string
+	// LXCFS is what lxcfs serves, set while it runs: every container with
+	// a root of its own gets lxcfs's /proc files (meminfo, cpuinfo, stat,
+	// uptime …) and /sys/devices/system/cpu bind-mounted over its own,
+	// the mounts lxcfs's LXC mount hook (/usr/share/lxcfs/lxc.mount.hook)
+	// makes, written as optional lxc.mount.entry lines so that LXC makes
+	// them itself instead of running the hook's shell script at each
+	// start. Debian's lxcfs also adds a post-stop hook to LXC's common
+	// config; it only sleeps half a second, which would delay every
+	// destroy, and is left out.
+	LXCFS *LXCFS
 	// NoOpenVSwitch is set, when a container starts, on a host without
 	// Open vSwitch's ovs-vsctl: a <virtualport type='openvswitch'> is then
 	// refused. Definitions are not checked against it.
 	NoOpenVSwitch bool
+	// DeviceFacts, given at a start, are the host's facts about each of
+	// Mapped.Devices (as a mapping without them lists them): the device
+	// numbers, loop devices and filesystem types their keys need. nil
+	// maps the definition without those keys.
+	DeviceFacts []DeviceFacts
 	// BlockDevice resolves a <blkiotune><device><path> other than
 	// /dev/block/MAJ:MIN to its "MAJ:MIN", as libvirt-lxc stats the path
 	// when it sets up the cgroup; nil refuses such paths.
 	BlockDevice func(path string) (string, error)
+	// DomainInit resolves the name of another domain, which must be
+	// running, to its init's host PID, for <lxc:namespace> type='name' at a
+	// start; nil (a definition) leaves those to the start.
+	DomainInit func(name string) (int, error)
 	// BlkioWeight is the host's blkio weight file, relative to the
 	// controller: "bfq.weight" (the BFQ scheduler, which libvirt tries
 	// first), "weight" (CFQ, or cgroup v2's io.weight), NoBlkioWeight when
@@ -201,6 +219,10 @@ type Mapped struct {
 	// RootFS is the host directory mounted as the container's /; empty
 	// means the container shares the host's root (no <filesystem> on /).
 	RootFS string
+	// RootImage is the raw image or block device mounted as the
+	// container's / (through a loop device LXC attaches); empty for a
+	// directory or the host's root.
+	RootImage string
 	// Init is the argv run as the container's init (<init> + <initarg>).
 	Init []string
 	// InitUser and InitGroup are <inituser> and <initgroup> given by name:
@@ -216,6 +238,11 @@ type Mapped struct {
 	// HostNICs are the host network devices moved into the container
 	// (<hostdev mode='capabilities' type='net'>, LXC's phys networks).
 	HostNICs []string
+	// Devices are the host devices the container gets (<disk>,
+	// <hostdev> storage, misc and usb, <filesystem type='block'/'file'>),
+	// in the order Options.DeviceFacts follows. Their keys are in Config
+	// only when the facts were given.
+	Devices []Device
 	// ConsoleLog is the first console's <log>, written by LXC
 	// (lxc.console.logfile); nil without one.
 	ConsoleLog *ConsoleLog

@@ -32,6 +32,21 @@ func FormatDomain(dom *libvirtxml.Domain) (string, error) {
 	return "", virterror.New(libvirt.ErrInternalError, "cannot format domain %s: %v", dom.Name, err)
 }
 
+// FormatSnapshot renders a domain snapshot as FormatDomain renders a
+// domain (snapshot-dumpxml's layout).
+func FormatSnapshot(s *libvirtxml.DomainSnapshot) (string, error) {
+	b, err := xml.Marshal(s)
+	if err == nil {
+		var root *node
+		if root, err = readTree(b); err == nil {
+			var sb strings.Builder
+			root.write(&sb, 0)
+			return sb.String(), nil
+		}
+	}
+	return "", virterror.New(libvirt.ErrInternalError, "cannot format snapshot %s: %v", s.Name, err)
+}
+
 // node is an element of a parsed document, names kept with their prefixes.
 type node struct {
 	name     string

@@ -251,7 +251,9 @@ func fstabUnescape(s string) string {
 
 // mounts turns lxc.mount.entry lines into filesystems: bind mounts into
 // type='mount', tmpfs into type='ram'. proc and sysfs entries are
-// skipped (the driver mounts them itself), as libvirt does.
+// skipped (the driver mounts them itself), as libvirt does, and so are
+// bind mounts of lxcfs's files (the driver adds them itself while lxcfs
+// runs, as it would add lxcfs's mount hook).
 func (r *reader) mounts() error {
 	for _, line := range r.cfg.Values("lxc.mount.entry") {
 		f := strings.Fields(line)
@@ -259,7 +261,7 @@ func (r *reader) mounts() error {
 			return configErr("lxc.mount.entry = %s: expected 'source target type options'", line)
 		}
 		src, dst, typ, opts := fstabUnescape(f[0]), fstabUnescape(f[1]), f[2], f[3]
-		if typ == "proc" || typ == "sysfs" {
+		if typ == "proc" || typ == "sysfs" || isLXCFSBind(src, opts) {
 			continue
 		}
 		target := dst

@@ -22,7 +22,11 @@ func testOptions(layout CgroupLayout) Options {
 		DefaultBridge:  "lxcbr0",
 		Networks:       map[string]string{"isolated": "virbr9"},
 		SeccompProfile: "/usr/share/lxc/config/common.seccomp",
-		LXCFSMountHook: "/usr/share/lxcfs/lxc.mount.hook",
+		LXCFS: &LXCFS{
+			Dir:    "/var/lib/lxcfs",
+			Proc:   []string{"uptime", "meminfo", "cpuinfo", "stat", "loadavg", "swaps", "diskstats", "slabinfo"},
+			CPUDir: true,
+		},
 		NewUUID: func() [16]byte {
 			return [16]byte{0xc7, 0xa5, 0xfd, 0xbd, 0xed, 0xaf, 0x94, 0x55, 0x92, 0x6a, 0xd6, 0x5c, 0x16, 0xdb, 0x18, 0x09}
 		},

@@ -2,6 +2,9 @@ package xmlmap
 
 import (
 	"fmt"
+	"path"
+	"slices"
+	"strings"
 )
 
 // Isolation: the device cgroup allow-list, the seccomp policy, the AppArmor
@@ -48,8 +51,8 @@ var DefaultDevices = []DeviceRule{
 }
 
 // deviceACL writes the device cgroup: deny everything, then allow
-// DefaultDevices. Devices a definition grants (<hostdev>, block
-// filesystems) are not accepted yet; they would follow the defaults here.
+// DefaultDevices, then the devices the definition gives the container
+// (<disk>, <hostdev>, block filesystems; see Device).
 // On cgroup v2 LXC enforces the same keys with a BPF device program.
 // Unprivileged containers (Options.UserNS) get none: see UserNS.
 func (mp *mapper) deviceACL() error {
@@ -64,12 +67,14 @@ func (mp *mapper) deviceACL() error {
 	for _, r := range DefaultDevices {
 		mp.add(allow, r.String())
 	}
+	for _, r := range mp.grants {
+		mp.add(allow, r.String())
+	}
 	return nil
 }
 
-// confinement writes the seccomp policy, the AppArmor profile and the
-// lxcfs mount hook the host provides (Options), and honours <seclabel>. A
-// container sharing the host's root gets no lxcfs hook.
+// confinement writes the seccomp policy and the AppArmor profile the host
+// provides (Options), and honours <seclabel>.
 func (mp *mapper) confinement() error {
 	if p := mp.opts.SeccompProfile; p != "" {
 		path, err := checkPath("seccomp profile", p)
@@ -78,22 +83,79 @@ func (mp *mapper) confinement() error {
 		}
 		mp.add("lxc.seccomp.profile", path)
 	}
-	if err := mp.seclabel(); err != nil {
-		return err
-	}
-	if mp.out.RootFS == "" {
-		// lxcfs's mount hook fails without a root filesystem of the
-		// container's own to bind its files into.
+	return mp.seclabel()
+}
+
+// LXCFS is what lxcfs serves on the host (see Options.LXCFS).
+type LXCFS struct {
+	// Dir is lxcfs's mount point, /var/lib/lxcfs (the only one
+	// FromConfig recognises).
+	Dir string
+	// Proc names the files lxcfs serves in Dir/proc.
+	Proc []string
+	// CPUDir is set when lxcfs serves Dir/sys/devices/system/cpu as a
+	// whole (it has a uevent file): it is bound over the container's as
+	// one; otherwise each entry of CPU is bound over its namesake.
+	CPUDir bool
+	CPU    []string
+}
+
+// lxcfs writes the bind mounts of lxcfs's LXC mount hook as optional mount
+// entries, after every other mount entry (where the hook ran): each /proc
+// file lxcfs serves, /sys/devices/system/cpu (whole or entry by entry), and
+// lxcfs's own mount point for a container that has /var/lib/lxcfs (nested
+// lxcfs). A missing target fails the mount, which optional skips, as the
+// hook skips what the container lacks. The hook's cgroup part does nothing
+// here: LXC gives every container a cgroup namespace. A container sharing
+// the host's root gets none of these.
+func (mp *mapper) lxcfs() error {
+	l := mp.opts.LXCFS
+	if l == nil || mp.out.RootFS == "" && mp.out.RootImage == "" {
 		return nil
 	}
-	if p := mp.opts.LXCFSMountHook; p != "" {
-		path, err := checkPath("lxcfs mount hook", p)
-		if err != nil {
-			return err
-		}
-		mp.add("lxc.hook.mount", path)
+	dir, err := checkFieldPath("lxcfs directory", l.Dir)
+	if err != nil {
+		return err
 	}
+	bind := func(src, target string) {
+		mp.add("lxc.mount.entry", fmt.Sprintf("%s %s none bind,optional 0 0", src, target))
+	}
+	for _, n := range lxcfsNames(l.Proc) {
+		bind(path.Join(dir, "proc", n), "proc/"+n)
+	}
+	const cpu = "sys/devices/system/cpu"
+	if l.CPUDir {
+		bind(path.Join(dir, cpu), cpu)
+	} else {
+		for _, n := range lxcfsNames(l.CPU) {
+			bind(path.Join(dir, cpu, n), cpu+"/"+n)
+		}
+	}
+	bind(dir, strings.TrimPrefix(dir, "/"))
 	return nil
+}
+
+// lxcfsMountPoint is where Debian's lxcfs serves its files.
+const lxcfsMountPoint = "/var/lib/lxcfs"
+
+// isLXCFSBind tells a bind mount of lxcfs's files (see LXCFS).
+func isLXCFSBind(src, opts string) bool {
+	return (src == lxcfsMountPoint || strings.HasPrefix(src, lxcfsMountPoint+"/")) &&
+		(hasOption(opts, "bind") || hasOption(opts, "rbind"))
+}
+
+// lxcfsNames are the directory entries in names an fstab line can carry,
+// sorted, each once (lxcfs lists some twice).
+func lxcfsNames(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/ \t\\\n\r\x00") {
+			continue
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // seclabel maps <seclabel> the way libvirt applies its AppArmor security

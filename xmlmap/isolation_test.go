@@ -28,15 +28,15 @@ func TestDeviceACL(t *testing.T) {
 }
 
 // TestConfinementOptional: without host facts the config names no seccomp
-// policy, AppArmor profile or lxcfs hook.
+// policy, AppArmor profile or lxcfs mount.
 func TestConfinementOptional(t *testing.T) {
 	opts := testOptions(CgroupV1)
-	opts.SeccompProfile, opts.LXCFSMountHook = "", ""
+	opts.SeccompProfile, opts.LXCFS = "", nil
 	m, err := Parse([]byte(edit{}.xml()), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"lxc.seccomp.profile", "lxc.apparmor.profile", "lxc.hook.mount"} {
+	for _, k := range []string{"lxc.seccomp.profile", "lxc.apparmor.profile", "lxc.hook.mount", "lxc.mount.entry"} {
 		if v, ok := m.Config.Value(k); ok {
 			t.Errorf("%s = %s written without the host fact", k, v)
 		}
@@ -103,17 +103,54 @@ func TestSeclabelWithoutAppArmor(t *testing.T) {
 	wantErr(t, err, libvirt.ErrConfigUnsupported, "<seclabel type='dynamic'>", "AppArmor is not enabled")
 }
 
-// TestLXCFSNeedsRootfs: lxcfs's mount hook binds its files into the container's
-// root filesystem, so a container sharing the host's root gets none.
+// TestLXCFSNeedsRootfs: lxcfs's files are bound into the container's root
+// filesystem, so a container sharing the host's root gets none.
 func TestLXCFSNeedsRootfs(t *testing.T) {
 	m, err := Parse([]byte(`<domain type='lxc'><name>shared</name><memory>65536</memory><os><type>exe</type><init>/bin/sh</init></os></domain>`), testOptions(CgroupV1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, ok := m.Config.Value("lxc.hook.mount"); ok {
-		t.Errorf("lxc.hook.mount = %s without a root filesystem", v)
+	if v, ok := m.Config.Value("lxc.mount.entry"); ok {
+		t.Errorf("lxc.mount.entry = %s without a root filesystem", v)
 	}
 	if _, ok := m.Config.Value("lxc.seccomp.profile"); !ok {
 		t.Errorf("no seccomp policy:\n%s", m.Config.Marshal())
+	}
+}
+
+// TestLXCFSMounts: lxcfs's files become the optional bind mounts its LXC
+// mount hook makes, after every other mount entry, each name once and
+// names no fstab line can carry left out.
+func TestLXCFSMounts(t *testing.T) {
+	mounts := func(l *LXCFS) []string {
+		t.Helper()
+		opts := testOptions(CgroupV1)
+		opts.LXCFS = l
+		m, err := Parse([]byte(edit{devs: `<filesystem type='mount'><source dir='/srv/data'/><target dir='/data'/></filesystem>`}.xml()), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Config.Values("lxc.mount.entry")
+	}
+	got := mounts(&LXCFS{Dir: "/var/lib/lxcfs", Proc: []string{"uptime", "meminfo", "meminfo", "bad name", ".."}, CPUDir: true})
+	want := []string{
+		"/srv/data data none bind,create=dir 0 0",
+		"/var/lib/lxcfs/proc/meminfo proc/meminfo none bind,optional 0 0",
+		"/var/lib/lxcfs/proc/uptime proc/uptime none bind,optional 0 0",
+		"/var/lib/lxcfs/sys/devices/system/cpu sys/devices/system/cpu none bind,optional 0 0",
+		"/var/lib/lxcfs var/lib/lxcfs none bind,optional 0 0",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("mount entries\n%q\nwant\n%q", got, want)
+	}
+	got = mounts(&LXCFS{Dir: "/var/lib/lxcfs", CPU: []string{"online", "online", "cpu0"}})
+	want = []string{
+		"/srv/data data none bind,create=dir 0 0",
+		"/var/lib/lxcfs/sys/devices/system/cpu/cpu0 sys/devices/system/cpu/cpu0 none bind,optional 0 0",
+		"/var/lib/lxcfs/sys/devices/system/cpu/online sys/devices/system/cpu/online none bind,optional 0 0",
+		"/var/lib/lxcfs var/lib/lxcfs none bind,optional 0 0",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("mount entries\n%q\nwant\n%q", got, want)
 	}
 }

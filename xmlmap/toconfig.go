@@ -54,6 +54,11 @@ type mapper struct {
 	out    *Mapped
 	cfg    Config
 	mounts Config
+	// grants are the device cgroup rules of the definition's devices.
+	grants []DeviceRule
+	// hasRoot is set when the container has a root filesystem of its
+	// own (mount entries are relative to it).
+	hasRoot bool
 }
 
 func (mp *mapper) add(key, value string) { mp.cfg = append(mp.cfg, Entry{Key: key, Value: value}) }
@@ -63,9 +68,9 @@ func mapDomain(d *libvirtxml.Domain, opts Options) (*Mapped, error) {
 	// Each step validates and normalises one part of the definition and
 	// appends its keys; the order here is the config's key order.
 	steps := []func() error{
-		mp.identity, mp.os, mp.filesystems, mp.base, mp.consoles, mp.emitMounts,
-		mp.init, mp.idmap, mp.features, mp.network, mp.memory, mp.cpu, mp.blkio,
-		mp.deviceACL, mp.confinement, mp.extension, mp.lifecycle, mp.ignored,
+		mp.identity, mp.os, mp.filesystems, mp.devNodes, mp.base, mp.consoles, mp.emitMounts,
+		mp.init, mp.idmap, mp.features, mp.namespaces, mp.network, mp.memory, mp.cpu, mp.blkio,
+		mp.deviceACL, mp.confinement, mp.extension, mp.lxcfs, mp.lifecycle, mp.ignored,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -95,7 +100,7 @@ func (mp *mapper) identity() error {
 	if err := refuseOthers("domain", d, "Type", "ID", "Name", "UUID", "Title", "Description",
 		"Metadata", "Memory", "CurrentMemory", "BlockIOTune", "MemoryTune", "VCPU", "CPUTune",
 		"NUMATune", "Resource", "OS", "IDMap", "Features", "Clock", "OnPoweroff", "OnReboot",
-		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf", "CPU"); err != nil {
+		"OnCrash", "Devices", "SecLabel", "IOThreads", "MemoryBacking", "Perf", "CPU", "LXCNamespace"); err != nil {
 		return err
 	}
 	d.ID = nil
@@ -178,7 +183,7 @@ func (mp *mapper) devices() (*libvirtxml.DomainDeviceList, error) {
 	if devs == nil {
 		return &libvirtxml.DomainDeviceList{}, nil
 	}
-	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Interfaces", "Hostdevs", "Consoles", "Controllers")
+	return devs, refuseOthers("devices", devs, "Emulator", "Filesystems", "Disks", "Interfaces", "Hostdevs", "Consoles", "Controllers")
 }
 
 // filesystems maps the <filesystem> on / to lxc.rootfs.* and prepares a
@@ -192,7 +197,8 @@ func (mp *mapper) filesystems() error {
 	var root *libvirtxml.DomainFilesystem
 	for i := range devs.Filesystems {
 		fs := &devs.Filesystems[i]
-		if fs.Source != nil && fs.Source.Mount == nil && fs.Source.RAM == nil {
+		blockSrc := fs.Source != nil && (fs.Source.Block != nil || fs.Source.File != nil)
+		if fs.Source != nil && fs.Source.Mount == nil && fs.Source.RAM == nil && !blockSrc {
 			what := "is not supported by the LXC driver"
 			if fs.Target != nil && fs.Target.Dir == "/" {
 				what = "as the root filesystem is not supported by the LXC driver (only a host directory)"
@@ -203,11 +209,11 @@ func (mp *mapper) filesystems() error {
 			return err
 		}
 		if fs.Driver != nil {
-			if err := refuseOthers("driver", fs.Driver, "Type"); err != nil {
+			if err := refuseOthers("driver", fs.Driver, "Type", "Format"); err != nil {
 				return err
 			}
-			if fs.Driver.Type != "" && fs.Driver.Type != "path" {
-				return unsupported("<filesystem><driver type='%s'> is not supported by the LXC driver", fs.Driver.Type)
+			if !blockSrc && (fs.Driver.Type != "" && fs.Driver.Type != "path" || fs.Driver.Format != "") {
+				return unsupported("<filesystem><driver type='%s' format='%s'> is not supported by the LXC driver", fs.Driver.Type, fs.Driver.Format)
 			}
 		}
 		// libvirt-lxc bind-mounts the source whatever the access mode
@@ -253,8 +259,12 @@ func (mp *mapper) filesystems() error {
 		f[1] = strings.TrimPrefix(f[1], "/")
 		mp.mounts[i].Value = strings.Join(f, " ")
 	}
+	mp.hasRoot = true
+	if root.Source.Block != nil || root.Source.File != nil {
+		return mp.rootImage(root)
+	}
 	if root.Source.Mount == nil {
-		return unsupported("%s as the root filesystem is not supported by the LXC driver (only a host directory)", fsTypeName(root.Source))
+		return unsupported("%s as the root filesystem is not supported by the LXC driver (only a host directory, a block device or a raw image)", fsTypeName(root.Source))
 	}
 	if err := refuseOthers("source", root.Source.Mount, "Dir"); err != nil {
 		return err
@@ -290,6 +300,8 @@ func (mp *mapper) mountEntry(fs *libvirtxml.DomainFilesystem) error {
 		src.Mount.Dir = dir
 		entry = dir + " " + target + " none"
 		opts = append(opts, "bind")
+	case src.Block != nil || src.File != nil:
+		return mp.blockMount(fs, target)
 	case src.RAM != nil:
 		kib, err := scaleKiB("<filesystem type='ram'> <source usage>", uint64(src.RAM.Usage), src.RAM.Units)
 		if err != nil {
@@ -667,6 +679,9 @@ func (mp *mapper) network() error {
 	}
 	n := len(devs.Interfaces)
 	for i := range devs.Hostdevs {
+		if devs.Hostdevs[i].CapsNet == nil {
+			continue // a device node (devNodes)
+		}
 		nic, err := mp.hostNIC(n, &devs.Hostdevs[i])
 		if err != nil {
 			return err
@@ -677,6 +692,12 @@ func (mp *mapper) network() error {
 		used["nic:"+nic] = true
 		mp.out.HostNICs = append(mp.out.HostNICs, nic)
 		n++
+	}
+	if mp.sharesNet() {
+		if n > 0 || mp.d.Features != nil && mp.d.Features.PrivNet != nil {
+			return unsupported("Config asks for inherit net namespace as well as private network interfaces")
+		}
+		return nil // the joined namespace's lo is as its owner left it
 	}
 	mp.add(fmt.Sprintf("lxc.net.%d.type", n), "empty")
 	mp.add(fmt.Sprintf("lxc.net.%d.flags", n), "up")

@@ -3301,6 +3301,156 @@ func (x *SignalRequest) GetFlags() uint32 {
 	return 0
 }
 
+// SnapshotRequest names a domain and, where the call has them, a snapshot
+// (name; for SnapshotList the snapshot listed from, "" for the domain),
+// its XML (SnapshotCreate) and the call's flags.
+type SnapshotRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Xml           string                 `protobuf:"bytes,3,opt,name=xml,proto3" json:"xml,omitempty"`
+	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SnapshotRequest) Reset() {
+	*x = SnapshotRequest{}
+	mi := &file_driver_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SnapshotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SnapshotRequest) ProtoMessage() {}
+
+func (x *SnapshotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SnapshotRequest.ProtoReflect.Descriptor instead.
+func (*SnapshotRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *SnapshotRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *SnapshotRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SnapshotRequest) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+func (x *SnapshotRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// SnapshotReply carries what each call answers: a name (SnapshotCreate,
+// SnapshotCurrent, SnapshotInfo), the parent and current flag
+// (SnapshotInfo), the XML (SnapshotXML) or names (SnapshotList).
+type SnapshotReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Parent        string                 `protobuf:"bytes,2,opt,name=parent,proto3" json:"parent,omitempty"`
+	Current       bool                   `protobuf:"varint,3,opt,name=current,proto3" json:"current,omitempty"`
+	Xml           string                 `protobuf:"bytes,4,opt,name=xml,proto3" json:"xml,omitempty"`
+	Names         []string               `protobuf:"bytes,5,rep,name=names,proto3" json:"names,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SnapshotReply) Reset() {
+	*x = SnapshotReply{}
+	mi := &file_driver_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SnapshotReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SnapshotReply) ProtoMessage() {}
+
+func (x *SnapshotReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SnapshotReply.ProtoReflect.Descriptor instead.
+func (*SnapshotReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *SnapshotReply) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SnapshotReply) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *SnapshotReply) GetCurrent() bool {
+	if x != nil {
+		return x.Current
+	}
+	return false
+}
+
+func (x *SnapshotReply) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+func (x *SnapshotReply) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
 // SaveRequest names a save image on the daemon's host: the domain saved
 // into it (Save only), its path, the replacement XML (must be empty).
 type SaveRequest struct {
@@ -3315,7 +3465,7 @@ type SaveRequest struct {
 
 func (x *SaveRequest) Reset() {
 	*x = SaveRequest{}
-	mi := &file_driver_proto_msgTypes[55]
+	mi := &file_driver_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3327,7 +3477,7 @@ func (x *SaveRequest) String() string {
 func (*SaveRequest) ProtoMessage() {}
 
 func (x *SaveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[55]
+	mi := &file_driver_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3340,7 +3490,7 @@ func (x *SaveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveRequest.ProtoReflect.Descriptor instead.
 func (*SaveRequest) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{55}
+	return file_driver_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *SaveRequest) GetUuid() []byte {
@@ -3371,50 +3521,6 @@ func (x *SaveRequest) GetFlags() uint32 {
 	return 0
 }
 
-type BoolReply struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *BoolReply) Reset() {
-	*x = BoolReply{}
-	mi := &file_driver_proto_msgTypes[56]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *BoolReply) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*BoolReply) ProtoMessage() {}
-
-func (x *BoolReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[56]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use BoolReply.ProtoReflect.Descriptor instead.
-func (*BoolReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{56}
-}
-
-func (x *BoolReply) GetValue() bool {
-	if x != nil {
-		return x.Value
-	}
-	return false
-}
-
 // JobInfoReply is driverapi.JobInfo.
 type JobInfoReply struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -3426,7 +3532,7 @@ type JobInfoReply struct {
 
 func (x *JobInfoReply) Reset() {
 	*x = JobInfoReply{}
-	mi := &file_driver_proto_msgTypes[57]
+	mi := &file_driver_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3438,7 +3544,7 @@ func (x *JobInfoReply) String() string {
 func (*JobInfoReply) ProtoMessage() {}
 
 func (x *JobInfoReply) ProtoReflect() protoreflect.Message {
-	mi := &file_driver_proto_msgTypes[57]
+	mi := &file_driver_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3451,7 +3557,7 @@ func (x *JobInfoReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JobInfoReply.ProtoReflect.Descriptor instead.
 func (*JobInfoReply) Descriptor() ([]byte, []int) {
-	return file_driver_proto_rawDescGZIP(), []int{57}
+	return file_driver_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *JobInfoReply) GetType() int32 {
@@ -3466,6 +3572,50 @@ func (x *JobInfoReply) GetElapsedNs() int64 {
 		return x.ElapsedNs
 	}
 	return 0
+}
+
+type BoolReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BoolReply) Reset() {
+	*x = BoolReply{}
+	mi := &file_driver_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BoolReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BoolReply) ProtoMessage() {}
+
+func (x *BoolReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BoolReply.ProtoReflect.Descriptor instead.
+func (*BoolReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *BoolReply) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
 }
 
 var File_driver_proto protoreflect.FileDescriptor
@@ -3695,18 +3845,29 @@ const file_driver_proto_rawDesc = "" +
 	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x10\n" +
 	"\x03pid\x18\x02 \x01(\x03R\x03pid\x12\x16\n" +
 	"\x06signum\x18\x03 \x01(\rR\x06signum\x12\x14\n" +
-	"\x05flags\x18\x04 \x01(\rR\x05flags\"]\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"a\n" +
+	"\x0fSnapshotRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x10\n" +
+	"\x03xml\x18\x03 \x01(\tR\x03xml\x12\x14\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"}\n" +
+	"\rSnapshotReply\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06parent\x18\x02 \x01(\tR\x06parent\x12\x18\n" +
+	"\acurrent\x18\x03 \x01(\bR\acurrent\x12\x10\n" +
+	"\x03xml\x18\x04 \x01(\tR\x03xml\x12\x14\n" +
+	"\x05names\x18\x05 \x03(\tR\x05names\"]\n" +
 	"\vSaveRequest\x12\x12\n" +
 	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x10\n" +
 	"\x03xml\x18\x03 \x01(\tR\x03xml\x12\x14\n" +
-	"\x05flags\x18\x04 \x01(\rR\x05flags\"!\n" +
-	"\tBoolReply\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\bR\x05value\"A\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"A\n" +
 	"\fJobInfoReply\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\x05R\x04type\x12\x1d\n" +
 	"\n" +
-	"elapsed_ns\x18\x02 \x01(\x03R\telapsedNs2\xbc!\n" +
+	"elapsed_ns\x18\x02 \x01(\x03R\telapsedNs\"!\n" +
+	"\tBoolReply\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value2\x8e&\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -3759,7 +3920,14 @@ const file_driver_proto_rawDesc = "" +
 	"\rSetParameters\x12 .lxcvirt.driver.v1.ParamsRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12V\n" +
 	"\n" +
 	"BlockStats\x12$.lxcvirt.driver.v1.BlockStatsRequest\x1a\".lxcvirt.driver.v1.BlockStatsReply\x12O\n" +
-	"\x11SendProcessSignal\x12 .lxcvirt.driver.v1.SignalRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12@\n" +
+	"\x11SendProcessSignal\x12 .lxcvirt.driver.v1.SignalRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12V\n" +
+	"\x0eSnapshotCreate\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12T\n" +
+	"\fSnapshotList\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12T\n" +
+	"\fSnapshotInfo\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12W\n" +
+	"\x0fSnapshotCurrent\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12S\n" +
+	"\vSnapshotXML\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12N\n" +
+	"\x0eSnapshotRevert\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12N\n" +
+	"\x0eSnapshotDelete\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12@\n" +
 	"\x04Save\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12I\n" +
 	"\aRestore\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12K\n" +
 	"\fSaveImageXML\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12G\n" +
@@ -3781,7 +3949,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -3838,9 +4006,11 @@ var file_driver_proto_goTypes = []any{
 	(*BlockStatsRequest)(nil),         // 52: lxcvirt.driver.v1.BlockStatsRequest
 	(*BlockStatsReply)(nil),           // 53: lxcvirt.driver.v1.BlockStatsReply
 	(*SignalRequest)(nil),             // 54: lxcvirt.driver.v1.SignalRequest
-	(*SaveRequest)(nil),               // 55: lxcvirt.driver.v1.SaveRequest
-	(*BoolReply)(nil),                 // 56: lxcvirt.driver.v1.BoolReply
-	(*JobInfoReply)(nil),              // 57: lxcvirt.driver.v1.JobInfoReply
+	(*SnapshotRequest)(nil),           // 55: lxcvirt.driver.v1.SnapshotRequest
+	(*SnapshotReply)(nil),             // 56: lxcvirt.driver.v1.SnapshotReply
+	(*SaveRequest)(nil),               // 57: lxcvirt.driver.v1.SaveRequest
+	(*JobInfoReply)(nil),              // 58: lxcvirt.driver.v1.JobInfoReply
+	(*BoolReply)(nil),                 // 59: lxcvirt.driver.v1.BoolReply
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -3909,72 +4079,86 @@ var file_driver_proto_depIdxs = []int32{
 	50, // 63: lxcvirt.driver.v1.Driver.SetParameters:input_type -> lxcvirt.driver.v1.ParamsRequest
 	52, // 64: lxcvirt.driver.v1.Driver.BlockStats:input_type -> lxcvirt.driver.v1.BlockStatsRequest
 	54, // 65: lxcvirt.driver.v1.Driver.SendProcessSignal:input_type -> lxcvirt.driver.v1.SignalRequest
-	55, // 66: lxcvirt.driver.v1.Driver.Save:input_type -> lxcvirt.driver.v1.SaveRequest
-	55, // 67: lxcvirt.driver.v1.Driver.Restore:input_type -> lxcvirt.driver.v1.SaveRequest
-	55, // 68: lxcvirt.driver.v1.Driver.SaveImageXML:input_type -> lxcvirt.driver.v1.SaveRequest
-	11, // 69: lxcvirt.driver.v1.Driver.ManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 70: lxcvirt.driver.v1.Driver.HasManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 71: lxcvirt.driver.v1.Driver.ManagedSaveRemove:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 72: lxcvirt.driver.v1.Driver.JobInfo:input_type -> lxcvirt.driver.v1.UUIDRequest
-	11, // 73: lxcvirt.driver.v1.Driver.Reset:input_type -> lxcvirt.driver.v1.UUIDRequest
-	1,  // 74: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	18, // 75: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 76: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 77: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	18, // 78: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 79: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 80: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 81: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 82: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 83: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	18, // 84: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 85: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 86: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	19, // 87: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	20, // 88: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	21, // 89: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	22, // 90: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 91: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	23, // 92: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 93: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 94: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	26, // 95: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 96: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	29, // 97: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	30, // 98: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	31, // 99: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	32, // 100: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	35, // 101: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	35, // 102: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	31, // 103: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	21, // 104: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 105: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 106: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	39, // 107: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	40, // 108: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	21, // 109: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 110: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
-	43, // 111: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
-	45, // 112: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
-	1,  // 113: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 114: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 115: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 116: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 117: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
-	51, // 118: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
-	1,  // 119: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
-	53, // 120: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
-	1,  // 121: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 122: lxcvirt.driver.v1.Driver.Save:output_type -> lxcvirt.driver.v1.Empty
-	18, // 123: lxcvirt.driver.v1.Driver.Restore:output_type -> lxcvirt.driver.v1.DomainReply
-	21, // 124: lxcvirt.driver.v1.Driver.SaveImageXML:output_type -> lxcvirt.driver.v1.XMLReply
-	1,  // 125: lxcvirt.driver.v1.Driver.ManagedSave:output_type -> lxcvirt.driver.v1.Empty
-	56, // 126: lxcvirt.driver.v1.Driver.HasManagedSave:output_type -> lxcvirt.driver.v1.BoolReply
-	1,  // 127: lxcvirt.driver.v1.Driver.ManagedSaveRemove:output_type -> lxcvirt.driver.v1.Empty
-	57, // 128: lxcvirt.driver.v1.Driver.JobInfo:output_type -> lxcvirt.driver.v1.JobInfoReply
-	1,  // 129: lxcvirt.driver.v1.Driver.Reset:output_type -> lxcvirt.driver.v1.Empty
-	74, // [74:130] is the sub-list for method output_type
-	18, // [18:74] is the sub-list for method input_type
+	55, // 66: lxcvirt.driver.v1.Driver.SnapshotCreate:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 67: lxcvirt.driver.v1.Driver.SnapshotList:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 68: lxcvirt.driver.v1.Driver.SnapshotInfo:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 69: lxcvirt.driver.v1.Driver.SnapshotCurrent:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 70: lxcvirt.driver.v1.Driver.SnapshotXML:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 71: lxcvirt.driver.v1.Driver.SnapshotRevert:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	55, // 72: lxcvirt.driver.v1.Driver.SnapshotDelete:input_type -> lxcvirt.driver.v1.SnapshotRequest
+	57, // 73: lxcvirt.driver.v1.Driver.Save:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 74: lxcvirt.driver.v1.Driver.Restore:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 75: lxcvirt.driver.v1.Driver.SaveImageXML:input_type -> lxcvirt.driver.v1.SaveRequest
+	11, // 76: lxcvirt.driver.v1.Driver.ManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 77: lxcvirt.driver.v1.Driver.HasManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 78: lxcvirt.driver.v1.Driver.ManagedSaveRemove:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 79: lxcvirt.driver.v1.Driver.JobInfo:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 80: lxcvirt.driver.v1.Driver.Reset:input_type -> lxcvirt.driver.v1.UUIDRequest
+	1,  // 81: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	18, // 82: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 83: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 84: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	18, // 85: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 86: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 87: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 88: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 89: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 90: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	18, // 91: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 92: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 93: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	19, // 94: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	20, // 95: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	21, // 96: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	22, // 97: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 98: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	23, // 99: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 100: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 101: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	26, // 102: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 103: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	29, // 104: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	30, // 105: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	31, // 106: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	32, // 107: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	35, // 108: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	35, // 109: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	31, // 110: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	21, // 111: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 112: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 113: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	39, // 114: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	40, // 115: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	21, // 116: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 117: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	43, // 118: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	45, // 119: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	1,  // 120: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 121: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 122: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 123: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 124: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
+	51, // 125: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
+	1,  // 126: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
+	53, // 127: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
+	1,  // 128: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
+	56, // 129: lxcvirt.driver.v1.Driver.SnapshotCreate:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 130: lxcvirt.driver.v1.Driver.SnapshotList:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 131: lxcvirt.driver.v1.Driver.SnapshotInfo:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 132: lxcvirt.driver.v1.Driver.SnapshotCurrent:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 133: lxcvirt.driver.v1.Driver.SnapshotXML:output_type -> lxcvirt.driver.v1.SnapshotReply
+	1,  // 134: lxcvirt.driver.v1.Driver.SnapshotRevert:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 135: lxcvirt.driver.v1.Driver.SnapshotDelete:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 136: lxcvirt.driver.v1.Driver.Save:output_type -> lxcvirt.driver.v1.Empty
+	18, // 137: lxcvirt.driver.v1.Driver.Restore:output_type -> lxcvirt.driver.v1.DomainReply
+	21, // 138: lxcvirt.driver.v1.Driver.SaveImageXML:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 139: lxcvirt.driver.v1.Driver.ManagedSave:output_type -> lxcvirt.driver.v1.Empty
+	59, // 140: lxcvirt.driver.v1.Driver.HasManagedSave:output_type -> lxcvirt.driver.v1.BoolReply
+	1,  // 141: lxcvirt.driver.v1.Driver.ManagedSaveRemove:output_type -> lxcvirt.driver.v1.Empty
+	58, // 142: lxcvirt.driver.v1.Driver.JobInfo:output_type -> lxcvirt.driver.v1.JobInfoReply
+	1,  // 143: lxcvirt.driver.v1.Driver.Reset:output_type -> lxcvirt.driver.v1.Empty
+	81, // [81:144] is the sub-list for method output_type
+	18, // [18:81] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -3995,7 +4179,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   58,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

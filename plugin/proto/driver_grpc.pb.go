@@ -72,6 +72,13 @@ const (
 	Driver_SetParameters_FullMethodName       = "/lxcvirt.driver.v1.Driver/SetParameters"
 	Driver_BlockStats_FullMethodName          = "/lxcvirt.driver.v1.Driver/BlockStats"
 	Driver_SendProcessSignal_FullMethodName   = "/lxcvirt.driver.v1.Driver/SendProcessSignal"
+	Driver_SnapshotCreate_FullMethodName      = "/lxcvirt.driver.v1.Driver/SnapshotCreate"
+	Driver_SnapshotList_FullMethodName        = "/lxcvirt.driver.v1.Driver/SnapshotList"
+	Driver_SnapshotInfo_FullMethodName        = "/lxcvirt.driver.v1.Driver/SnapshotInfo"
+	Driver_SnapshotCurrent_FullMethodName     = "/lxcvirt.driver.v1.Driver/SnapshotCurrent"
+	Driver_SnapshotXML_FullMethodName         = "/lxcvirt.driver.v1.Driver/SnapshotXML"
+	Driver_SnapshotRevert_FullMethodName      = "/lxcvirt.driver.v1.Driver/SnapshotRevert"
+	Driver_SnapshotDelete_FullMethodName      = "/lxcvirt.driver.v1.Driver/SnapshotDelete"
 	Driver_Save_FullMethodName                = "/lxcvirt.driver.v1.Driver/Save"
 	Driver_Restore_FullMethodName             = "/lxcvirt.driver.v1.Driver/Restore"
 	Driver_SaveImageXML_FullMethodName        = "/lxcvirt.driver.v1.Driver/SaveImageXML"
@@ -163,6 +170,15 @@ type DriverClient interface {
 	BlockStats(ctx context.Context, in *BlockStatsRequest, opts ...grpc.CallOption) (*BlockStatsReply, error)
 	SendProcessSignal(ctx context.Context, in *SignalRequest, opts ...grpc.CallOption) (*Empty, error)
 	// end tuning
+	// snapshots: driverapi.Snapshotter's methods (domain snapshots).
+	SnapshotCreate(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
+	SnapshotList(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
+	SnapshotInfo(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
+	SnapshotCurrent(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
+	SnapshotXML(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
+	SnapshotRevert(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error)
+	SnapshotDelete(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end snapshots
 	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
 	Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error)
 	Restore(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error)
@@ -674,6 +690,76 @@ func (c *driverClient) SendProcessSignal(ctx context.Context, in *SignalRequest,
 	return out, nil
 }
 
+func (c *driverClient) SnapshotCreate(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotReply)
+	err := c.cc.Invoke(ctx, Driver_SnapshotCreate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotList(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotReply)
+	err := c.cc.Invoke(ctx, Driver_SnapshotList_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotInfo(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotReply)
+	err := c.cc.Invoke(ctx, Driver_SnapshotInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotCurrent(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotReply)
+	err := c.cc.Invoke(ctx, Driver_SnapshotCurrent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotXML(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotReply)
+	err := c.cc.Invoke(ctx, Driver_SnapshotXML_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotRevert(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SnapshotRevert_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SnapshotDelete(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_SnapshotDelete_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *driverClient) Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Empty)
@@ -835,6 +921,15 @@ type DriverServer interface {
 	BlockStats(context.Context, *BlockStatsRequest) (*BlockStatsReply, error)
 	SendProcessSignal(context.Context, *SignalRequest) (*Empty, error)
 	// end tuning
+	// snapshots: driverapi.Snapshotter's methods (domain snapshots).
+	SnapshotCreate(context.Context, *SnapshotRequest) (*SnapshotReply, error)
+	SnapshotList(context.Context, *SnapshotRequest) (*SnapshotReply, error)
+	SnapshotInfo(context.Context, *SnapshotRequest) (*SnapshotReply, error)
+	SnapshotCurrent(context.Context, *SnapshotRequest) (*SnapshotReply, error)
+	SnapshotXML(context.Context, *SnapshotRequest) (*SnapshotReply, error)
+	SnapshotRevert(context.Context, *SnapshotRequest) (*Empty, error)
+	SnapshotDelete(context.Context, *SnapshotRequest) (*Empty, error)
+	// end snapshots
 	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
 	Save(context.Context, *SaveRequest) (*Empty, error)
 	Restore(context.Context, *SaveRequest) (*DomainReply, error)
@@ -997,6 +1092,27 @@ func (UnimplementedDriverServer) BlockStats(context.Context, *BlockStatsRequest)
 }
 func (UnimplementedDriverServer) SendProcessSignal(context.Context, *SignalRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method SendProcessSignal not implemented")
+}
+func (UnimplementedDriverServer) SnapshotCreate(context.Context, *SnapshotRequest) (*SnapshotReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotCreate not implemented")
+}
+func (UnimplementedDriverServer) SnapshotList(context.Context, *SnapshotRequest) (*SnapshotReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotList not implemented")
+}
+func (UnimplementedDriverServer) SnapshotInfo(context.Context, *SnapshotRequest) (*SnapshotReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotInfo not implemented")
+}
+func (UnimplementedDriverServer) SnapshotCurrent(context.Context, *SnapshotRequest) (*SnapshotReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotCurrent not implemented")
+}
+func (UnimplementedDriverServer) SnapshotXML(context.Context, *SnapshotRequest) (*SnapshotReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotXML not implemented")
+}
+func (UnimplementedDriverServer) SnapshotRevert(context.Context, *SnapshotRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotRevert not implemented")
+}
+func (UnimplementedDriverServer) SnapshotDelete(context.Context, *SnapshotRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method SnapshotDelete not implemented")
 }
 func (UnimplementedDriverServer) Save(context.Context, *SaveRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method Save not implemented")
@@ -1889,6 +2005,132 @@ func _Driver_SendProcessSignal_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_SnapshotCreate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotCreate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotCreate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotCreate(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotList(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotList_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotList(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotInfo(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotCurrent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotCurrent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotCurrent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotCurrent(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotXML_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotXML(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotXML_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotXML(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotRevert_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotRevert(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotRevert_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotRevert(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SnapshotDelete_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SnapshotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SnapshotDelete(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SnapshotDelete_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SnapshotDelete(ctx, req.(*SnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Driver_Save_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(SaveRequest)
 	if err := dec(in); err != nil {
@@ -2223,6 +2465,34 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SendProcessSignal",
 			Handler:    _Driver_SendProcessSignal_Handler,
+		},
+		{
+			MethodName: "SnapshotCreate",
+			Handler:    _Driver_SnapshotCreate_Handler,
+		},
+		{
+			MethodName: "SnapshotList",
+			Handler:    _Driver_SnapshotList_Handler,
+		},
+		{
+			MethodName: "SnapshotInfo",
+			Handler:    _Driver_SnapshotInfo_Handler,
+		},
+		{
+			MethodName: "SnapshotCurrent",
+			Handler:    _Driver_SnapshotCurrent_Handler,
+		},
+		{
+			MethodName: "SnapshotXML",
+			Handler:    _Driver_SnapshotXML_Handler,
+		},
+		{
+			MethodName: "SnapshotRevert",
+			Handler:    _Driver_SnapshotRevert_Handler,
+		},
+		{
+			MethodName: "SnapshotDelete",
+			Handler:    _Driver_SnapshotDelete_Handler,
 		},
 		{
 			MethodName: "Save",

@@ -26,6 +26,8 @@ const LibVersion = 9000000
 
 // Driver features a client may ask about (virDrvFeature).
 const (
+	featureMigrationOffline   = 12
+	featureMigrationParams    = 13
 	featureTypedParamString   = 9
 	featureProgramKeepalive   = 10
 	featureRemoteEventCB      = 14
@@ -34,8 +36,13 @@ const (
 )
 
 // supportedFeatures are the features lxcvirtd implements; every other
-// feature (migration, fd passing) is answered 0.
+// feature (fd passing, migration protocols 1 to 3 without parameters,
+// peer-to-peer migration, change protection) is answered 0.
 var supportedFeatures = map[int32]bool{
+	// Migration protocol 3 with extensible parameters (migrate.go), which
+	// virDomainMigrate3 (`virsh migrate`) uses, and offline migration.
+	featureMigrationParams:  true,
+	featureMigrationOffline: true,
 	featureTypedParamString: true,
 	featureRemoteEventCB:    true,
 	featureRemoteCloseCB:    true,

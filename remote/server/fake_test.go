@@ -209,11 +209,14 @@ func (f *fakeDriver) LookupByName(ctx context.Context, name string) (driverapi.D
 	if err := f.wait(ctx, name); err != nil {
 		return driverapi.Domain{}, err
 	}
-	st, err := f.get(uuidOf(name))
-	if err != nil {
-		return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, st := range f.doms {
+		if st.Name == name {
+			return st.Domain, nil
+		}
 	}
-	return st.Domain, nil
+	return driverapi.Domain{}, virterror.New(libvirt.ErrNoDomain, "no domain with matching name '%s'", name)
 }
 
 func (f *fakeDriver) LookupByUUID(ctx context.Context, u driverapi.UUID) (driverapi.Domain, error) {
@@ -277,7 +280,7 @@ func (f *fakeDriver) XMLDesc(ctx context.Context, u driverapi.UUID, flags uint32
 	if err != nil {
 		return "", err
 	}
-	return "<domain type='lxc'><name>" + st.Name + "</name></domain>", nil
+	return "<domain type='lxc'><name>" + st.Name + "</name><uuid>" + driverapi.FormatUUID(st.UUID) + "</uuid></domain>", nil
 }
 
 func (f *fakeDriver) Info(ctx context.Context, u driverapi.UUID) (driverapi.Info, error) {

@@ -117,6 +117,24 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainUpdateDeviceFlags: s.updateDeviceFlags,
 		DomainDetachDeviceAlias: s.detachDeviceAlias,
 
+		// Snapshots (snapshot.go).
+		DomainSnapshotCreateXML:         s.snapshotCreateXML,
+		DomainSnapshotGetXMLDesc:        s.snapshotGetXMLDesc,
+		DomainSnapshotNum:               s.snapshotNum,
+		DomainSnapshotListNames:         s.snapshotListNames,
+		DomainListAllSnapshots:          s.listAllSnapshots,
+		DomainSnapshotNumChildren:       s.snapshotNumChildren,
+		DomainSnapshotListChildrenNames: s.snapshotListChildrenNames,
+		DomainSnapshotListAllChildren:   s.snapshotListAllChildren,
+		DomainSnapshotLookupByName:      s.snapshotLookupByName,
+		DomainSnapshotGetParent:         s.snapshotGetParent,
+		DomainSnapshotIsCurrent:         s.snapshotIsCurrent,
+		DomainSnapshotHasMetadata:       s.snapshotHasMetadata,
+		DomainHasCurrentSnapshot:        s.hasCurrentSnapshot,
+		DomainSnapshotCurrent:           s.snapshotCurrent,
+		DomainRevertToSnapshot:          s.revertToSnapshot,
+		DomainSnapshotDelete:            s.snapshotDelete,
+
 		// Tuning (tune.go).
 		DomainSetMemory:                   s.setMemory,
 		DomainSetMaxMemory:                s.setMaxMemory,
@@ -157,6 +175,13 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainInterfaceAddresses:  s.domainInterfaceAddresses,
 		NodeGetCPUStats:           s.nodeGetCPUStats,
 		NodeGetMemoryStats:        s.nodeGetMemoryStats,
+
+		// Migration (migrate.go).
+		DomainMigrateBegin3Params:   s.migrateBegin3Params,
+		DomainMigratePrepare3Params: s.migratePrepare3Params,
+		DomainMigratePerform3Params: s.migratePerform3Params,
+		DomainMigrateFinish3Params:  s.migrateFinish3Params,
+		DomainMigrateConfirm3Params: s.migrateConfirm3Params,
 
 		// Native configs.
 		ConnectDomainXMLFromNative: s.domainXMLFromNative,

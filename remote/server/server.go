@@ -119,6 +119,9 @@ type Server struct {
 	slots    map[bool]*socketSlots // by readOnly
 	// clientLog rate-limits the log lines clients can trigger.
 	clientLog *ratelog.Limiter
+	// instance tells this daemon apart from every other one: a migration
+	// whose source and target it is both is refused (migrate.go).
+	instance string
 
 	mu        sync.Mutex
 	listeners map[net.Listener]bool
@@ -167,6 +170,7 @@ func New(cfg Config) (*Server, error) {
 	s.handlers = s.newHandlers()
 	s.events = newEventHub(s)
 	s.clientLog = ratelog.New(cfg.Logger, clientLogRate, clientLogBurst)
+	s.instance = randomHex()
 	return s, nil
 }
 

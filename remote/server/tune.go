@@ -203,8 +203,9 @@ func (s *Server) setSchedulerParametersFlags(ctx context.Context, c *conn, args 
 	return s.setParams(ctx, "virDomainSetSchedulerParametersFlags", args.Dom.UUID, driverapi.ParamsScheduler, args.Params, proto.DomainSchedulerParametersMax, args.Flags)
 }
 
-// domainBlockStats serves virDomainBlockStats: a container has no disks;
-// the empty path is the whole container (its blkio cgroup's totals), as
+// domainBlockStats serves virDomainBlockStats: per-disk counters are not
+// reported (libvirt-lxc fails a disk's name too: it looks its counters up
+// by an alias it never assigns); the empty path is the whole container (its blkio cgroup's totals), as
 // in libvirt-lxc. The error count is not known (-1).
 func (s *Server) domainBlockStats(ctx context.Context, c *conn, args *libvirt.DomainBlockStatsArgs) (*libvirt.DomainBlockStatsRet, error) {
 	t, err := s.tuner("virDomainBlockStats")
