@@ -161,7 +161,26 @@ func (l *LXC) ManagedSaveRemove(ctx context.Context, u driverapi.UUID, flags uin
 
 // save dumps d's running container into dir (created) and stops it.
 // Caller holds d's job.
-func (l *LXC) save(ctx context.Context, d *domain, dir string) (err error) {
+func (l *LXC) save(ctx context.Context, d *domain, dir string) error {
+	if err := requireActive(d); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return virterror.New(libvirt.ErrOperationFailed, "cannot create save image '%s': %v", dir, err)
+	}
+	if err := l.dump(ctx, d, dir, libvirt.DomainEventStoppedSaved); err != nil {
+		_ = os.RemoveAll(dir)
+		return err
+	}
+	return nil
+}
+
+// dump writes d's running definition and CRIU's dump of its container into
+// the directory dir (which exists; a dump already there is replaced) and
+// stops the container (a stopped event with detail, the domain shut off
+// with the matching reason); a failed dump leaves it running and removes
+// what it wrote. Caller holds d's job.
+func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.DomainEventStoppedDetailType) (err error) {
 	ct, err := runningInit(d)
 	if err != nil {
 		return err
@@ -174,12 +193,14 @@ func (l *LXC) save(ctx context.Context, d *domain, dir string) (err error) {
 		return virterror.New(libvirt.ErrOperationUnsupported,
 			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", d.name, live.Consoles)
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return virterror.New(libvirt.ErrOperationFailed, "cannot create save image '%s': %v", dir, err)
+	images := filepath.Join(dir, saveImagesDir)
+	if err := os.RemoveAll(images); err != nil {
+		return virterror.New(libvirt.ErrOperationFailed, "cannot remove the old dump in '%s': %v", dir, err)
 	}
 	defer func() {
 		if err != nil {
-			_ = os.RemoveAll(dir)
+			_ = os.RemoveAll(images)
+			_ = os.Remove(filepath.Join(dir, saveXMLFile))
 		}
 	}()
 	if err := os.WriteFile(filepath.Join(dir, saveXMLFile), []byte(liveXML), 0o600); err != nil {
@@ -188,7 +209,7 @@ func (l *LXC) save(ctx context.Context, d *domain, dir string) (err error) {
 	d.mu.Lock()
 	d.jobStarted = time.Now()
 	d.mu.Unlock()
-	err = l.rt.Checkpoint(ctx, d.name, filepath.Join(dir, saveImagesDir))
+	err = l.rt.Checkpoint(ctx, d.name, images)
 	d.mu.Lock()
 	d.jobStarted = time.Time{}
 	d.mu.Unlock()
@@ -209,16 +230,20 @@ func (l *LXC) save(ctx context.Context, d *domain, dir string) (err error) {
 	d.mu.Unlock()
 	defer ct.Close()
 	ref := d.ref()
-	l.teardown(d, libvirt.DomainShutoffSaved)
-	l.events.publish(lifecycle(ref, libvirt.DomainEventStopped, int32(libvirt.DomainEventStoppedSaved)))
+	reason := libvirt.DomainShutoffSaved
+	if detail == libvirt.DomainEventStoppedMigrated {
+		reason = libvirt.DomainShutoffMigrated
+	}
+	l.teardown(d, reason)
+	l.events.publish(lifecycle(ref, libvirt.DomainEventStopped, int32(detail)))
 	l.waitMonitor(d, mw)
 	l.forgetTransient(d)
 	return nil
 }
 
-// Restore restores the domain saved in path: into its inactive persistent
-// domain of the same UUID, else as a transient domain.
-func (l *LXC) Restore(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
+// RestoreSaved restores the domain saved in path: into its inactive
+// persistent domain of the same UUID, else as a transient domain.
+func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
 	if err := checkFlags("lxcDomainRestoreFlags", flags, saveFlags); err != nil {
 		return driverapi.Domain{}, err
 	}
@@ -286,12 +311,19 @@ func readSaveImage(path string) (xml, name string, u driverapi.UUID, err error) 
 
 // restoreFrom runs d's container again from the save image in dir, its
 // running definition liveXML. Caller holds d's job.
-func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) (err error) {
+func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) error {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(liveXML); err != nil {
 		return internalErr("save image '%s': %v", dir, err)
 	}
-	ports, err := l.plugNetworks(ctx, d, &dom)
+	return l.restoreDom(ctx, d, dir, &dom, libvirt.DomainEventStartedRestored)
+}
+
+// restoreDom runs d's container again from the dump in dir/images, with
+// dom as its running definition (a started event with detail, reason
+// restored or migrated to match). Caller holds d's job.
+func (l *LXC) restoreDom(ctx context.Context, d *domain, dir string, dom *libvirtxml.Domain, detail libvirt.DomainEventStartedDetailType) (err error) {
+	ports, err := l.plugNetworks(ctx, d, dom)
 	defer func() {
 		if err != nil {
 			l.unplugNetworks(d.name, ports)
@@ -300,7 +332,7 @@ func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) (
 	if err != nil {
 		return err
 	}
-	live, err := l.mapLive(&dom)
+	live, err := l.mapLive(dom)
 	if err != nil {
 		return err
 	}
@@ -311,10 +343,14 @@ func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) (
 	if err != nil {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': %v", d.name, err)
 	}
-	if err := l.adopt(d, live, ct, int32(libvirt.DomainRunningRestored), l.cfg.Now()); err != nil {
+	reason := libvirt.DomainRunningRestored
+	if detail == libvirt.DomainEventStartedMigrated {
+		reason = libvirt.DomainRunningMigrated
+	}
+	if err := l.adopt(d, live, ct, int32(reason), l.cfg.Now()); err != nil {
 		return err
 	}
-	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedRestored)))
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(detail)))
 	return nil
 }
 

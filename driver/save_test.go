@@ -82,7 +82,7 @@ func TestSaveRefusals(t *testing.T) {
 	if err := e.l.Save(ctx, tr.UUID, "relative/path", "", 0); !virterror.HasCode(err, libvirt.ErrInvalidArg) {
 		t.Fatalf("save to a relative path: %v", err)
 	}
-	if _, err := e.l.Restore(ctx, t.TempDir(), "", 0); !virterror.HasCode(err, libvirt.ErrOperationFailed) {
+	if _, err := e.l.RestoreSaved(ctx, t.TempDir(), "", 0); !virterror.HasCode(err, libvirt.ErrOperationFailed) {
 		t.Fatalf("restore of a directory without an image: %v", err)
 	}
 	if has, err := e.l.HasManagedSave(ctx, tr.UUID, 0); err != nil || has {

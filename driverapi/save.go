@@ -20,8 +20,8 @@ type Saver interface {
 	// Save saves the running domain into path on the daemon's host and
 	// stops it (shut off, reason saved); dxml must be empty.
 	Save(ctx context.Context, uuid UUID, path, dxml string, flags uint32) error
-	// Restore runs the domain saved in path again (reason restored).
-	Restore(ctx context.Context, path, dxml string, flags uint32) (Domain, error)
+	// RestoreSaved runs the domain saved in path again (reason restored).
+	RestoreSaved(ctx context.Context, path, dxml string, flags uint32) (Domain, error)
 	// SaveImageXML returns the definition saved in path.
 	SaveImageXML(ctx context.Context, path string, flags uint32) (string, error)
 	// ManagedSave saves the domain into its managed save image, which

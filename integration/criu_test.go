@@ -113,7 +113,7 @@ func TestCRIUSaveRestore(t *testing.T) {
 		t.Fatalf("save image XML lacks the domain's name: %s", x)
 	}
 	t0 = time.Now()
-	r, err := l.Restore(ctx, img, "", 0)
+	r, err := l.RestoreSaved(ctx, img, "", 0)
 	must(t, err)
 	t.Logf("restore (busybox): %v", time.Since(t0))
 	st = status(t, l, r)
@@ -195,7 +195,7 @@ func TestCRIUConsole(t *testing.T) {
 		must(t, l.Save(ctx, d.UUID, img, "", 0))
 		t.Logf("save %d (busybox, console): %v", round, time.Since(t0))
 		t0 = time.Now()
-		r, err := l.Restore(ctx, img, "", 0)
+		r, err := l.RestoreSaved(ctx, img, "", 0)
 		must(t, err)
 		t.Logf("restore %d (busybox, console): %v", round, time.Since(t0))
 		if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
@@ -404,4 +404,42 @@ func TestCRIUVirtManagerCalls(t *testing.T) {
 		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
 		return err == nil && strings.TrimSpace(out) != "", out
 	})
+}
+
+// TestCRIUMigrateLive moves a running counter container (a veth on the
+// bridge, a console) between two daemons with stock virsh over ssh:
+// virsh migrate --live --persistent --undefinesource, through a CRIU
+// checkpoint beside its root filesystem. The counter keeps its PID and
+// counts on there; the source has the domain no more.
+func TestCRIUMigrateLive(t *testing.T) {
+	requireCRIU(t)
+	srcHost, dstHost := newHost(t), newHost(t)
+	src, dst := startDaemon(t, srcHost), startDaemon(t, dstHost)
+	ssh := startSSH(t)
+	name := srcHost.name("criu-mig")
+	dstHost.mu.Lock()
+	dstHost.names = append(dstHost.names, name)
+	dstHost.mu.Unlock()
+	xml := strings.Replace(criuXML(name, srcHost.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
+	src.ok("define", writeXML(t, xml))
+	src.ok("start", name)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := srcHost.inGuest(name, "cat", "/tmp/counter.pid")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	pid := guestRead(t, srcHost, name, "/tmp/counter.pid")
+	t0 := time.Now()
+	src.ok("migrate", "--live", "--persistent", "--undefinesource", name, ssh.uri(dst.sock))
+	t.Logf("live migration (busybox, on one host): %v", time.Since(t0))
+	if got := dst.ok("domstate", "--reason", name); got != "running (migrated)" {
+		t.Fatalf("target state %q", got)
+	}
+	if got := guestRead(t, dstHost, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID on the target %s, want %s", got, pid)
+	}
+	counting(t, dstHost, name)
+	if msg := src.failsOn(src.sock, "domstate", name); !strings.Contains(msg, "failed to get domain") {
+		t.Fatalf("source still has the domain: %s", msg)
+	}
+	dst.ok("destroy", name)
 }

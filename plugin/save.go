@@ -13,12 +13,15 @@ import (
 
 // Save and restore across the boundary: driverapi.Saver as the Save,
 // Restore, SaveImageXML, ManagedSave, HasManagedSave, ManagedSaveRemove,
-// JobInfo and Reset rpcs. The calls that change a domain keep it out of
+// JobInfo and Reset rpcs, and driverapi.Checkpointer (live migration) as
+// CheckpointDir, Checkpoint and RestoreCheckpoint. The calls that change a domain keep it out of
 // the supervisor's status cache until answered, as the lifecycle calls do.
 
 var (
-	_ driverapi.Saver = (*Client)(nil)
-	_ driverapi.Saver = (*Supervisor)(nil)
+	_ driverapi.Saver        = (*Client)(nil)
+	_ driverapi.Saver        = (*Supervisor)(nil)
+	_ driverapi.Checkpointer = (*Client)(nil)
+	_ driverapi.Checkpointer = (*Supervisor)(nil)
 )
 
 func (c *Client) Save(ctx context.Context, uuid driverapi.UUID, path, dxml string, flags uint32) error {
@@ -26,7 +29,7 @@ func (c *Client) Save(ctx context.Context, uuid driverapi.UUID, path, dxml strin
 	return err
 }
 
-func (c *Client) Restore(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
+func (c *Client) RestoreSaved(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
 	return invoke(ctx, c, "Restore", c.rpc.Restore, &pb.SaveRequest{Path: path, Xml: dxml, Flags: flags}, replyDomain)
 }
 
@@ -82,7 +85,7 @@ func (s *Server) Restore(ctx context.Context, r *pb.SaveRequest) (*pb.DomainRepl
 	if err != nil {
 		return nil, err
 	}
-	d, err := m.Restore(ctx, r.GetPath(), r.GetXml(), r.GetFlags())
+	d, err := m.RestoreSaved(ctx, r.GetPath(), r.GetXml(), r.GetFlags())
 	return reply(method, d, err, domainReply)
 }
 
@@ -153,9 +156,9 @@ func (s *Supervisor) Save(ctx context.Context, uuid driverapi.UUID, path, dxml s
 	return changeDo(s, ctx, "Save", uuid, func(d driverapi.Driver) error { return d.(driverapi.Saver).Save(ctx, uuid, path, dxml, flags) })
 }
 
-func (s *Supervisor) Restore(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
+func (s *Supervisor) RestoreSaved(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
 	return s.fromXML(ctx, "Restore", func(d driverapi.Driver) (driverapi.Domain, error) {
-		return d.(driverapi.Saver).Restore(ctx, path, dxml, flags)
+		return d.(driverapi.Saver).RestoreSaved(ctx, path, dxml, flags)
 	})
 }
 
@@ -181,4 +184,69 @@ func (s *Supervisor) JobInfo(ctx context.Context, uuid driverapi.UUID) (driverap
 
 func (s *Supervisor) Reset(ctx context.Context, uuid driverapi.UUID, flags uint32) error {
 	return changeDo(s, ctx, "Reset", uuid, func(d driverapi.Driver) error { return d.(driverapi.Saver).Reset(ctx, uuid, flags) })
+}
+
+func (c *Client) CheckpointDir(ctx context.Context, xml string) (string, error) {
+	return invoke(ctx, c, "CheckpointDir", c.rpc.CheckpointDir, &pb.XMLRequest{Xml: xml}, replyXML)
+}
+
+func (c *Client) Checkpoint(ctx context.Context, uuid driverapi.UUID, dir string) error {
+	_, err := invoke(ctx, c, "Checkpoint", c.rpc.Checkpoint, &pb.SaveRequest{Uuid: uuid[:], Path: dir}, replyNone)
+	return err
+}
+
+func (c *Client) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, error) {
+	return invoke(ctx, c, "RestoreCheckpoint", c.rpc.RestoreCheckpoint, &pb.SaveRequest{Xml: xml, Path: dir}, replyDomain)
+}
+
+// checkpointer is impl as a driverapi.Checkpointer, or the error a driver
+// without it answers.
+func (s *Server) checkpointer(method string) (driverapi.Checkpointer, error) {
+	if m, ok := s.impl.(driverapi.Checkpointer); ok {
+		return m, nil
+	}
+	return nil, toStatus(method, virterror.New(libvirt.ErrNoSupport, "%s", method))
+}
+
+func (s *Server) CheckpointDir(ctx context.Context, r *pb.XMLRequest) (*pb.XMLReply, error) {
+	const method = "CheckpointDir"
+	m, err := s.checkpointer(method)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := m.CheckpointDir(ctx, r.GetXml())
+	return reply(method, dir, err, func(d string) *pb.XMLReply { return &pb.XMLReply{Xml: d} })
+}
+
+func (s *Server) Checkpoint(ctx context.Context, r *pb.SaveRequest) (*pb.Empty, error) {
+	const method = "Checkpoint"
+	m, err := s.checkpointer(method)
+	if err != nil {
+		return nil, err
+	}
+	return unit(method, r.GetUuid(), func(u driverapi.UUID) error { return m.Checkpoint(ctx, u, r.GetPath()) })
+}
+
+func (s *Server) RestoreCheckpoint(ctx context.Context, r *pb.SaveRequest) (*pb.DomainReply, error) {
+	const method = "RestoreCheckpoint"
+	m, err := s.checkpointer(method)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.Restore(ctx, r.GetXml(), r.GetPath())
+	return reply(method, d, err, domainReply)
+}
+
+func (s *Supervisor) CheckpointDir(ctx context.Context, xml string) (string, error) {
+	return call(s, ctx, "CheckpointDir", func(d driverapi.Driver) (string, error) { return d.(driverapi.Checkpointer).CheckpointDir(ctx, xml) })
+}
+
+func (s *Supervisor) Checkpoint(ctx context.Context, uuid driverapi.UUID, dir string) error {
+	return changeDo(s, ctx, "Checkpoint", uuid, func(d driverapi.Driver) error { return d.(driverapi.Checkpointer).Checkpoint(ctx, uuid, dir) })
+}
+
+func (s *Supervisor) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, error) {
+	return s.fromXML(ctx, "RestoreCheckpoint", func(d driverapi.Driver) (driverapi.Domain, error) {
+		return d.(driverapi.Checkpointer).Restore(ctx, xml, dir)
+	})
 }

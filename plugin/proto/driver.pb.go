@@ -3867,7 +3867,7 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"elapsed_ns\x18\x02 \x01(\x03R\telapsedNs\"!\n" +
 	"\tBoolReply\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\bR\x05value2\x8e&\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value2\xf8'\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -3935,7 +3935,11 @@ const file_driver_proto_rawDesc = "" +
 	"\x0eHasManagedSave\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1c.lxcvirt.driver.v1.BoolReply\x12M\n" +
 	"\x11ManagedSaveRemove\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\aJobInfo\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1f.lxcvirt.driver.v1.JobInfoReply\x12A\n" +
-	"\x05Reset\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x05Reset\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12K\n" +
+	"\rCheckpointDir\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
+	"\n" +
+	"Checkpoint\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12S\n" +
+	"\x11RestoreCheckpoint\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1e.lxcvirt.driver.v1.DomainReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -4094,71 +4098,77 @@ var file_driver_proto_depIdxs = []int32{
 	11, // 78: lxcvirt.driver.v1.Driver.ManagedSaveRemove:input_type -> lxcvirt.driver.v1.UUIDRequest
 	11, // 79: lxcvirt.driver.v1.Driver.JobInfo:input_type -> lxcvirt.driver.v1.UUIDRequest
 	11, // 80: lxcvirt.driver.v1.Driver.Reset:input_type -> lxcvirt.driver.v1.UUIDRequest
-	1,  // 81: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	18, // 82: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 83: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 84: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	18, // 85: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 86: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 87: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 88: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 89: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 90: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	18, // 91: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 92: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 93: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	19, // 94: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	20, // 95: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	21, // 96: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	22, // 97: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 98: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	23, // 99: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 100: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 101: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	26, // 102: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 103: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	29, // 104: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	30, // 105: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	31, // 106: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	32, // 107: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	35, // 108: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	35, // 109: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	31, // 110: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	21, // 111: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 112: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 113: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	39, // 114: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	40, // 115: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	21, // 116: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 117: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
-	43, // 118: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
-	45, // 119: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
-	1,  // 120: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 121: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 122: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 123: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 124: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
-	51, // 125: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
-	1,  // 126: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
-	53, // 127: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
-	1,  // 128: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
-	56, // 129: lxcvirt.driver.v1.Driver.SnapshotCreate:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 130: lxcvirt.driver.v1.Driver.SnapshotList:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 131: lxcvirt.driver.v1.Driver.SnapshotInfo:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 132: lxcvirt.driver.v1.Driver.SnapshotCurrent:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 133: lxcvirt.driver.v1.Driver.SnapshotXML:output_type -> lxcvirt.driver.v1.SnapshotReply
-	1,  // 134: lxcvirt.driver.v1.Driver.SnapshotRevert:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 135: lxcvirt.driver.v1.Driver.SnapshotDelete:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 136: lxcvirt.driver.v1.Driver.Save:output_type -> lxcvirt.driver.v1.Empty
-	18, // 137: lxcvirt.driver.v1.Driver.Restore:output_type -> lxcvirt.driver.v1.DomainReply
-	21, // 138: lxcvirt.driver.v1.Driver.SaveImageXML:output_type -> lxcvirt.driver.v1.XMLReply
-	1,  // 139: lxcvirt.driver.v1.Driver.ManagedSave:output_type -> lxcvirt.driver.v1.Empty
-	59, // 140: lxcvirt.driver.v1.Driver.HasManagedSave:output_type -> lxcvirt.driver.v1.BoolReply
-	1,  // 141: lxcvirt.driver.v1.Driver.ManagedSaveRemove:output_type -> lxcvirt.driver.v1.Empty
-	58, // 142: lxcvirt.driver.v1.Driver.JobInfo:output_type -> lxcvirt.driver.v1.JobInfoReply
-	1,  // 143: lxcvirt.driver.v1.Driver.Reset:output_type -> lxcvirt.driver.v1.Empty
-	81, // [81:144] is the sub-list for method output_type
-	18, // [18:81] is the sub-list for method input_type
+	10, // 81: lxcvirt.driver.v1.Driver.CheckpointDir:input_type -> lxcvirt.driver.v1.XMLRequest
+	57, // 82: lxcvirt.driver.v1.Driver.Checkpoint:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 83: lxcvirt.driver.v1.Driver.RestoreCheckpoint:input_type -> lxcvirt.driver.v1.SaveRequest
+	1,  // 84: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	18, // 85: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 86: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 87: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	18, // 88: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 89: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 90: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 91: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 92: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 93: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	18, // 94: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 95: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 96: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	19, // 97: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	20, // 98: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	21, // 99: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	22, // 100: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 101: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	23, // 102: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 103: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 104: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	26, // 105: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 106: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	29, // 107: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	30, // 108: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	31, // 109: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	32, // 110: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	35, // 111: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	35, // 112: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	31, // 113: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	21, // 114: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 115: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 116: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	39, // 117: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	40, // 118: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	21, // 119: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 120: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	43, // 121: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	45, // 122: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	1,  // 123: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 124: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 125: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 126: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 127: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
+	51, // 128: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
+	1,  // 129: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
+	53, // 130: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
+	1,  // 131: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
+	56, // 132: lxcvirt.driver.v1.Driver.SnapshotCreate:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 133: lxcvirt.driver.v1.Driver.SnapshotList:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 134: lxcvirt.driver.v1.Driver.SnapshotInfo:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 135: lxcvirt.driver.v1.Driver.SnapshotCurrent:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 136: lxcvirt.driver.v1.Driver.SnapshotXML:output_type -> lxcvirt.driver.v1.SnapshotReply
+	1,  // 137: lxcvirt.driver.v1.Driver.SnapshotRevert:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 138: lxcvirt.driver.v1.Driver.SnapshotDelete:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 139: lxcvirt.driver.v1.Driver.Save:output_type -> lxcvirt.driver.v1.Empty
+	18, // 140: lxcvirt.driver.v1.Driver.Restore:output_type -> lxcvirt.driver.v1.DomainReply
+	21, // 141: lxcvirt.driver.v1.Driver.SaveImageXML:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 142: lxcvirt.driver.v1.Driver.ManagedSave:output_type -> lxcvirt.driver.v1.Empty
+	59, // 143: lxcvirt.driver.v1.Driver.HasManagedSave:output_type -> lxcvirt.driver.v1.BoolReply
+	1,  // 144: lxcvirt.driver.v1.Driver.ManagedSaveRemove:output_type -> lxcvirt.driver.v1.Empty
+	58, // 145: lxcvirt.driver.v1.Driver.JobInfo:output_type -> lxcvirt.driver.v1.JobInfoReply
+	1,  // 146: lxcvirt.driver.v1.Driver.Reset:output_type -> lxcvirt.driver.v1.Empty
+	21, // 147: lxcvirt.driver.v1.Driver.CheckpointDir:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 148: lxcvirt.driver.v1.Driver.Checkpoint:output_type -> lxcvirt.driver.v1.Empty
+	18, // 149: lxcvirt.driver.v1.Driver.RestoreCheckpoint:output_type -> lxcvirt.driver.v1.DomainReply
+	84, // [84:150] is the sub-list for method output_type
+	18, // [18:84] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name

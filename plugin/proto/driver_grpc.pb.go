@@ -87,6 +87,9 @@ const (
 	Driver_ManagedSaveRemove_FullMethodName   = "/lxcvirt.driver.v1.Driver/ManagedSaveRemove"
 	Driver_JobInfo_FullMethodName             = "/lxcvirt.driver.v1.Driver/JobInfo"
 	Driver_Reset_FullMethodName               = "/lxcvirt.driver.v1.Driver/Reset"
+	Driver_CheckpointDir_FullMethodName       = "/lxcvirt.driver.v1.Driver/CheckpointDir"
+	Driver_Checkpoint_FullMethodName          = "/lxcvirt.driver.v1.Driver/Checkpoint"
+	Driver_RestoreCheckpoint_FullMethodName   = "/lxcvirt.driver.v1.Driver/RestoreCheckpoint"
 )
 
 // DriverClient is the client API for Driver service.
@@ -188,6 +191,12 @@ type DriverClient interface {
 	ManagedSaveRemove(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
 	JobInfo(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*JobInfoReply, error)
 	Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end save
+	// live migration's checkpoints: driverapi.Checkpointer's methods (CheckpointDir's
+	// XMLRequest carries the definition, its XMLReply the directory).
+	CheckpointDir(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	Checkpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error)
+	RestoreCheckpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error)
 }
 
 type driverClient struct {
@@ -840,6 +849,36 @@ func (c *driverClient) Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.
 	return out, nil
 }
 
+func (c *driverClient) CheckpointDir(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_CheckpointDir_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Checkpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Checkpoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) RestoreCheckpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DomainReply)
+	err := c.cc.Invoke(ctx, Driver_RestoreCheckpoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -939,6 +978,12 @@ type DriverServer interface {
 	ManagedSaveRemove(context.Context, *UUIDRequest) (*Empty, error)
 	JobInfo(context.Context, *UUIDRequest) (*JobInfoReply, error)
 	Reset(context.Context, *UUIDRequest) (*Empty, error)
+	// end save
+	// live migration's checkpoints: driverapi.Checkpointer's methods (CheckpointDir's
+	// XMLRequest carries the definition, its XMLReply the directory).
+	CheckpointDir(context.Context, *XMLRequest) (*XMLReply, error)
+	Checkpoint(context.Context, *SaveRequest) (*Empty, error)
+	RestoreCheckpoint(context.Context, *SaveRequest) (*DomainReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -1137,6 +1182,15 @@ func (UnimplementedDriverServer) JobInfo(context.Context, *UUIDRequest) (*JobInf
 }
 func (UnimplementedDriverServer) Reset(context.Context, *UUIDRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method Reset not implemented")
+}
+func (UnimplementedDriverServer) CheckpointDir(context.Context, *XMLRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method CheckpointDir not implemented")
+}
+func (UnimplementedDriverServer) Checkpoint(context.Context, *SaveRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Checkpoint not implemented")
+}
+func (UnimplementedDriverServer) RestoreCheckpoint(context.Context, *SaveRequest) (*DomainReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method RestoreCheckpoint not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -2275,6 +2329,60 @@ func _Driver_Reset_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_CheckpointDir_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(XMLRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).CheckpointDir(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_CheckpointDir_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).CheckpointDir(ctx, req.(*XMLRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Checkpoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Checkpoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Checkpoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Checkpoint(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_RestoreCheckpoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).RestoreCheckpoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_RestoreCheckpoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).RestoreCheckpoint(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -2525,6 +2633,18 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Reset",
 			Handler:    _Driver_Reset_Handler,
+		},
+		{
+			MethodName: "CheckpointDir",
+			Handler:    _Driver_CheckpointDir_Handler,
+		},
+		{
+			MethodName: "Checkpoint",
+			Handler:    _Driver_Checkpoint_Handler,
+		},
+		{
+			MethodName: "RestoreCheckpoint",
+			Handler:    _Driver_RestoreCheckpoint_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -74,7 +74,7 @@ func (s *Server) doRestore(ctx context.Context, api, from, dxml string, flags ui
 	if err != nil {
 		return err
 	}
-	_, err = sv.Restore(ctx, from, dxml, flags)
+	_, err = sv.RestoreSaved(ctx, from, dxml, flags)
 	return err
 }
 
