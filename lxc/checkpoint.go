@@ -31,11 +31,10 @@ import (
 //   - restore uses mntns-compat-mode: CRIU's mount-v2 fails move_mount of
 //     LXC's read-only bind mounts with EINVAL.
 //
-// lxc-checkpoint -r -d closes its stdin and stdout before it restores, so
-// the new monitor's command socket becomes fd 0, which its main loop stops
-// serving after one command (lxc-info then reports the container stopped).
-// Restore therefore runs in the foreground (-F), in a session of its own,
-// with stdin and stdout open.
+// Restore runs lxc-checkpoint in the foreground (-F) in a session of its
+// own, its output in a file of the dump's directory, and the runtime waits
+// until LXC reports the container running: the process stays the parent
+// of the restored monitor.
 //
 // The restore config drops the "empty" network LXC's criu.c mishandles:
 // for it, the previous network's --external argument is repeated, and CRIU
