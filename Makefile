@@ -32,7 +32,7 @@ DEBDIR     ?= $(BIN)
 # its lxc-net needs for the default network (dnsmasq, nftables or iptables).
 DEB_DEPENDS ?= lxc, rsync, dnsmasq-base, nftables | iptables
 
-.PHONY: all deps build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
+.PHONY: all deps criu build install uninstall deb test unit integration debian-rootfs lint generated fuzz run stop bench bench-smoke proto clean soak
 
 all: build
 
@@ -87,8 +87,13 @@ unit:
 	cd bench && $(GO) test $(TESTFLAGS) ./...
 
 ## integration: the real-container tests (build tag integration); none skips under CI=true
-integration: deps debian-rootfs
+integration: deps debian-rootfs criu
 	$(GO) test $(TESTFLAGS) -timeout $(ITIMEOUT) -tags $(ITAG) -v $(IPKGS)
+
+## criu: CRIU 4.1 for save and restore (lxc-checkpoint), built from Debian's source into
+## /usr/local/sbin unless a criu of at least 4.1 is installed (Debian 12's 3.17 fails on kernels >= 6.13)
+criu: deps
+	./scripts/criu.sh
 
 ## debian-rootfs: the Debian 12 guest's root filesystem, built once per machine (a few minutes)
 ## under /var/cache/lxcvirt; the test builds it too, but here it is outside go test's timeout

@@ -48,6 +48,11 @@ type domain struct {
 	loops     []lxc.Loop // loop devices attached for this run's image files
 	removed   bool       // dropped from the table; a waiting job must give up
 	snaps     snapTree   // the domain's snapshots (snapshot.go)
+	// jobStarted is when the save in progress began its dump (zero when
+	// none), for virDomainGetJobInfo.
+	jobStarted time.Time
+	// managedSave: the domain has a managed save image (save.go).
+	managedSave bool
 
 	// Changed only by the job holder (under mu).
 	ct Container // the running init's handle

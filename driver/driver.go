@@ -325,7 +325,8 @@ func (l *LXC) Close() error {
 const (
 	defineFlags   = uint32(libvirt.DomainDefineValidate)
 	createFlags   = uint32(libvirt.DomainStartValidate)
-	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram | libvirt.DomainUndefineSnapshotsMetadata)
+	undefineFlags = uint32(libvirt.DomainUndefineNvram | libvirt.DomainUndefineKeepNvram | libvirt.DomainUndefineSnapshotsMetadata |
+		libvirt.DomainUndefineManagedSave)
 	shutdownFlags = uint32(libvirt.DomainShutdownInitctl | libvirt.DomainShutdownSignal)
 	rebootFlags   = uint32(libvirt.DomainRebootInitctl | libvirt.DomainRebootSignal)
 	xmlFlags      = uint32(libvirt.DomainXMLSecure | libvirt.DomainXMLInactive | libvirt.DomainXMLUpdateCPU | libvirt.DomainXMLMigratable)
@@ -504,6 +505,14 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 		if n := snapshotCount(d); !active && n > 0 && flags&uint32(libvirt.DomainUndefineSnapshotsMetadata) == 0 {
 			return virterror.New(libvirt.ErrOperationInvalid, "cannot delete inactive domain with %d snapshots", n)
 		}
+		if hasManagedSave(d) {
+			if flags&uint32(libvirt.DomainUndefineManagedSave) == 0 {
+				return virterror.New(libvirt.ErrOperationInvalid, "Refusing to undefine while domain managed save image exists")
+			}
+			if err := l.removeManagedSave(d); err != nil {
+				return virterror.New(libvirt.ErrOperationFailed, "Failed to remove domain managed save image: %v", err)
+			}
+		}
 		if err := l.store.removeDefinition(d.uuid); err != nil {
 			return internalErr("cannot remove definition of '%s': %v", d.name, err)
 		}
@@ -526,18 +535,29 @@ func (l *LXC) Undefine(ctx context.Context, u driverapi.UUID, flags uint32) erro
 
 // Create starts a defined domain.
 func (l *LXC) Create(ctx context.Context, u driverapi.UUID, flags uint32) (driverapi.Domain, error) {
-	if err := checkFlags("lxcDomainCreateWithFlags", flags, 0); err != nil {
+	if err := checkFlags("lxcDomainCreateWithFlags", flags, uint32(libvirt.DomainStartForceBoot)); err != nil {
 		return driverapi.Domain{}, err
 	}
 	d, err := l.lookup(u)
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
+	if flags&uint32(libvirt.DomainStartForceBoot) != 0 {
+		return l.startDefinedBoot(ctx, d, false, true)
+	}
 	return l.startDefined(ctx, d, false)
 }
 
-// startDefined starts d from its persistent definition under its job.
+// startDefined starts d from its persistent definition under its job,
+// or restores it from its managed save image when it has one (which a
+// successful restore removes).
 func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (driverapi.Domain, error) {
+	return l.startDefinedBoot(ctx, d, autostart, false)
+}
+
+// startDefinedBoot is startDefined; forceBoot boots even when there is a
+// managed save image, which is then removed.
+func (l *LXC) startDefinedBoot(ctx context.Context, d *domain, autostart, forceBoot bool) (driverapi.Domain, error) {
 	if err := d.beginJob(ctx, l.cfg.JobTimeout); err != nil {
 		return driverapi.Domain{}, err
 	}
@@ -552,6 +572,17 @@ func (l *LXC) startDefined(ctx context.Context, d *domain, autostart bool) (driv
 		return driverapi.Domain{}, errRunning()
 	case def == nil:
 		return driverapi.Domain{}, errNoUUID(d.uuid)
+	}
+	if hasManagedSave(d) {
+		if !forceBoot {
+			if err := l.startManagedSave(ctx, d); err != nil {
+				return driverapi.Domain{}, err
+			}
+			return d.ref(), nil
+		}
+		if err := l.removeManagedSave(d); err != nil {
+			return driverapi.Domain{}, internalErr("cannot remove managed save image of '%s': %v", d.name, err)
+		}
 	}
 	if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
 		return driverapi.Domain{}, err
@@ -650,11 +681,12 @@ func (l *LXC) observe(d *domain) (driverapi.Status, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return driverapi.Status{
-		Domain:     d.refLocked(),
-		State:      d.state,
-		Reason:     d.reason,
-		Persistent: d.persistent != nil,
-		Autostart:  d.autostart,
+		Domain:      d.refLocked(),
+		State:       d.state,
+		Reason:      d.reason,
+		Persistent:  d.persistent != nil,
+		Autostart:   d.autostart,
+		ManagedSave: d.managedSave,
 	}, !d.removed
 }
 

@@ -70,7 +70,10 @@ type fakeRuntime struct {
 	opened    chan struct{}
 
 	relays map[string][]*fakeRelay
-	ptys   int // relays made
+
+	// checkpoint stands in for CRIU's dump (nil: no CRIU).
+	checkpoint func(ctx context.Context, name, dir string) error
+	ptys       int // relays made
 
 	copies       map[string]string // snapshot copies (CopyRootfs)
 	frozenAtCopy map[string]bool
@@ -997,4 +1000,20 @@ func (f *fakeRuntime) HasSnapshotCopy(name, snap string) bool {
 	defer f.mu.Unlock()
 	_, ok := f.copies[name+"/"+snap]
 	return ok
+}
+
+// Checkpoint and Restore: the fake has no CRIU; the real ones are tested
+// against real containers (integration).
+func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string) error {
+	f.mu.Lock()
+	fn := f.checkpoint
+	f.mu.Unlock()
+	if fn == nil {
+		return errors.New("fake runtime: no checkpoint")
+	}
+	return fn(ctx, name, dir)
+}
+
+func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, dir string) (Container, error) {
+	return nil, errors.New("fake runtime: no restore")
 }

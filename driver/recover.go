@@ -49,6 +49,7 @@ func (l *LXC) load(ctx context.Context) {
 		d.persistent = def
 		l.tab.add(d)
 	}
+	l.loadManagedSaves()
 	for u := range l.store.loadAutostart(l.log) {
 		if d := l.tab.get(u); d != nil {
 			d.autostart = true

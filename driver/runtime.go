@@ -81,6 +81,11 @@ type Runtime interface {
 	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
 	RemoveSnapshotCopy(name, snap string) error
 	HasSnapshotCopy(name, snap string) bool
+	// Checkpoint dumps name's running container into dir with CRIU and
+	// stops it; a failed dump leaves it running (lxc.CheckpointError).
+	// Restore writes config as its LXC config and restores it from dir.
+	Checkpoint(ctx context.Context, name, dir string) error
+	Restore(ctx context.Context, name string, config []byte, dir string) (Container, error)
 }
 
 // Container is the handle of one running init of a container (see
@@ -165,6 +170,14 @@ type lxcRuntime struct{ *lxc.Runtime }
 
 func (r lxcRuntime) Start(ctx context.Context, name string, config []byte) (Container, error) {
 	c, err := r.Runtime.Start(ctx, name, config)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (r lxcRuntime) Restore(ctx context.Context, name string, config []byte, dir string) (Container, error) {
+	c, err := r.Runtime.Restore(ctx, name, config, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ type Status struct {
 	Reason     int32 // the libvirt reason enum that goes with State
 	Persistent bool
 	Autostart  bool
+	// ManagedSave: the domain has a managed save image (Saver).
+	ManagedSave bool
 }
 
 // Info is what virDomainGetInfo reports.

@@ -35,7 +35,7 @@ func MatchList(st Status, flags uint32) bool {
 			pick(st.Persistent, libvirt.ConnectListDomainsPersistent, libvirt.ConnectListDomainsTransient)) &&
 		group(stateMask, f(state)) &&
 		group(f(libvirt.ConnectListDomainsManagedsave)|f(libvirt.ConnectListDomainsNoManagedsave),
-			f(libvirt.ConnectListDomainsNoManagedsave)) &&
+			pick(st.ManagedSave, libvirt.ConnectListDomainsManagedsave, libvirt.ConnectListDomainsNoManagedsave)) &&
 		group(f(libvirt.ConnectListDomainsAutostart)|f(libvirt.ConnectListDomainsNoAutostart),
 			pick(st.Autostart, libvirt.ConnectListDomainsAutostart, libvirt.ConnectListDomainsNoAutostart)) &&
 		group(f(libvirt.ConnectListDomainsHasSnapshot)|f(libvirt.ConnectListDomainsNoSnapshot),

@@ -38,11 +38,12 @@ func uuidFromPB(b []byte) (driverapi.UUID, error) {
 
 func statusToPB(s driverapi.Status) *pb.Status {
 	return &pb.Status{
-		Domain:     domainToPB(s.Domain),
-		State:      int32(s.State),
-		Reason:     s.Reason,
-		Persistent: s.Persistent,
-		Autostart:  s.Autostart,
+		Domain:      domainToPB(s.Domain),
+		State:       int32(s.State),
+		Reason:      s.Reason,
+		Persistent:  s.Persistent,
+		Autostart:   s.Autostart,
+		ManagedSave: s.ManagedSave,
 	}
 }
 
@@ -55,11 +56,12 @@ func statusFromPB(s *pb.Status) (driverapi.Status, error) {
 		return driverapi.Status{}, err
 	}
 	return driverapi.Status{
-		Domain:     d,
-		State:      libvirt.DomainState(s.GetState()),
-		Reason:     s.GetReason(),
-		Persistent: s.GetPersistent(),
-		Autostart:  s.GetAutostart(),
+		Domain:      d,
+		State:       libvirt.DomainState(s.GetState()),
+		Reason:      s.GetReason(),
+		Persistent:  s.GetPersistent(),
+		Autostart:   s.GetAutostart(),
+		ManagedSave: s.GetManagedSave(),
 	}, nil
 }
 

@@ -237,6 +237,7 @@ type Status struct {
 	Reason        int32                  `protobuf:"varint,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	Persistent    bool                   `protobuf:"varint,4,opt,name=persistent,proto3" json:"persistent,omitempty"`
 	Autostart     bool                   `protobuf:"varint,5,opt,name=autostart,proto3" json:"autostart,omitempty"`
+	ManagedSave   bool                   `protobuf:"varint,6,opt,name=managed_save,json=managedSave,proto3" json:"managed_save,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -302,6 +303,13 @@ func (x *Status) GetPersistent() bool {
 func (x *Status) GetAutostart() bool {
 	if x != nil {
 		return x.Autostart
+	}
+	return false
+}
+
+func (x *Status) GetManagedSave() bool {
+	if x != nil {
+		return x.ManagedSave
 	}
 	return false
 }
@@ -3443,6 +3451,173 @@ func (x *SnapshotReply) GetNames() []string {
 	return nil
 }
 
+// SaveRequest names a save image on the daemon's host: the domain saved
+// into it (Save only), its path, the replacement XML (must be empty).
+type SaveRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uuid          []byte                 `protobuf:"bytes,1,opt,name=uuid,proto3" json:"uuid,omitempty"`
+	Path          string                 `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	Xml           string                 `protobuf:"bytes,3,opt,name=xml,proto3" json:"xml,omitempty"`
+	Flags         uint32                 `protobuf:"varint,4,opt,name=flags,proto3" json:"flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SaveRequest) Reset() {
+	*x = SaveRequest{}
+	mi := &file_driver_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SaveRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SaveRequest) ProtoMessage() {}
+
+func (x *SaveRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SaveRequest.ProtoReflect.Descriptor instead.
+func (*SaveRequest) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *SaveRequest) GetUuid() []byte {
+	if x != nil {
+		return x.Uuid
+	}
+	return nil
+}
+
+func (x *SaveRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *SaveRequest) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+func (x *SaveRequest) GetFlags() uint32 {
+	if x != nil {
+		return x.Flags
+	}
+	return 0
+}
+
+// JobInfoReply is driverapi.JobInfo.
+type JobInfoReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          int32                  `protobuf:"varint,1,opt,name=type,proto3" json:"type,omitempty"`
+	ElapsedNs     int64                  `protobuf:"varint,2,opt,name=elapsed_ns,json=elapsedNs,proto3" json:"elapsed_ns,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JobInfoReply) Reset() {
+	*x = JobInfoReply{}
+	mi := &file_driver_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JobInfoReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JobInfoReply) ProtoMessage() {}
+
+func (x *JobInfoReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JobInfoReply.ProtoReflect.Descriptor instead.
+func (*JobInfoReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *JobInfoReply) GetType() int32 {
+	if x != nil {
+		return x.Type
+	}
+	return 0
+}
+
+func (x *JobInfoReply) GetElapsedNs() int64 {
+	if x != nil {
+		return x.ElapsedNs
+	}
+	return 0
+}
+
+type BoolReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BoolReply) Reset() {
+	*x = BoolReply{}
+	mi := &file_driver_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BoolReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BoolReply) ProtoMessage() {}
+
+func (x *BoolReply) ProtoReflect() protoreflect.Message {
+	mi := &file_driver_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BoolReply.ProtoReflect.Descriptor instead.
+func (*BoolReply) Descriptor() ([]byte, []int) {
+	return file_driver_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *BoolReply) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
+}
+
 var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
@@ -3458,7 +3633,7 @@ const file_driver_proto_rawDesc = "" +
 	"\x06Domain\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04uuid\x18\x02 \x01(\fR\x04uuid\x12\x0e\n" +
-	"\x02id\x18\x03 \x01(\x05R\x02id\"\xa7\x01\n" +
+	"\x02id\x18\x03 \x01(\x05R\x02id\"\xca\x01\n" +
 	"\x06Status\x121\n" +
 	"\x06domain\x18\x01 \x01(\v2\x19.lxcvirt.driver.v1.DomainR\x06domain\x12\x14\n" +
 	"\x05state\x18\x02 \x01(\x05R\x05state\x12\x16\n" +
@@ -3466,7 +3641,8 @@ const file_driver_proto_rawDesc = "" +
 	"\n" +
 	"persistent\x18\x04 \x01(\bR\n" +
 	"persistent\x12\x1c\n" +
-	"\tautostart\x18\x05 \x01(\bR\tautostart\"\x8b\x01\n" +
+	"\tautostart\x18\x05 \x01(\bR\tautostart\x12!\n" +
+	"\fmanaged_save\x18\x06 \x01(\bR\vmanagedSave\"\x8b\x01\n" +
 	"\x04Info\x12\x14\n" +
 	"\x05state\x18\x01 \x01(\x05R\x05state\x12\x1e\n" +
 	"\vmax_mem_kib\x18\x02 \x01(\x04R\tmaxMemKib\x12\x17\n" +
@@ -3680,7 +3856,18 @@ const file_driver_proto_rawDesc = "" +
 	"\x06parent\x18\x02 \x01(\tR\x06parent\x12\x18\n" +
 	"\acurrent\x18\x03 \x01(\bR\acurrent\x12\x10\n" +
 	"\x03xml\x18\x04 \x01(\tR\x03xml\x12\x14\n" +
-	"\x05names\x18\x05 \x03(\tR\x05names2\xbd!\n" +
+	"\x05names\x18\x05 \x03(\tR\x05names\"]\n" +
+	"\vSaveRequest\x12\x12\n" +
+	"\x04uuid\x18\x01 \x01(\fR\x04uuid\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x12\x10\n" +
+	"\x03xml\x18\x03 \x01(\tR\x03xml\x12\x14\n" +
+	"\x05flags\x18\x04 \x01(\rR\x05flags\"A\n" +
+	"\fJobInfoReply\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\x05R\x04type\x12\x1d\n" +
+	"\n" +
+	"elapsed_ns\x18\x02 \x01(\x03R\telapsedNs\"!\n" +
+	"\tBoolReply\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value2\xf8'\n" +
 	"\x06Driver\x12J\n" +
 	"\tConfigure\x12#.lxcvirt.driver.v1.ConfigureRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
 	"\tDefineXML\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12J\n" +
@@ -3740,7 +3927,19 @@ const file_driver_proto_rawDesc = "" +
 	"\x0fSnapshotCurrent\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12S\n" +
 	"\vSnapshotXML\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a .lxcvirt.driver.v1.SnapshotReply\x12N\n" +
 	"\x0eSnapshotRevert\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12N\n" +
-	"\x0eSnapshotDelete\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a\x18.lxcvirt.driver.v1.EmptyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
+	"\x0eSnapshotDelete\x12\".lxcvirt.driver.v1.SnapshotRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12@\n" +
+	"\x04Save\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12I\n" +
+	"\aRestore\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1e.lxcvirt.driver.v1.DomainReply\x12K\n" +
+	"\fSaveImageXML\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12G\n" +
+	"\vManagedSave\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12N\n" +
+	"\x0eHasManagedSave\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1c.lxcvirt.driver.v1.BoolReply\x12M\n" +
+	"\x11ManagedSaveRemove\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12J\n" +
+	"\aJobInfo\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x1f.lxcvirt.driver.v1.JobInfoReply\x12A\n" +
+	"\x05Reset\x12\x1e.lxcvirt.driver.v1.UUIDRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12K\n" +
+	"\rCheckpointDir\x12\x1d.lxcvirt.driver.v1.XMLRequest\x1a\x1b.lxcvirt.driver.v1.XMLReply\x12F\n" +
+	"\n" +
+	"Checkpoint\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x18.lxcvirt.driver.v1.Empty\x12S\n" +
+	"\x11RestoreCheckpoint\x12\x1e.lxcvirt.driver.v1.SaveRequest\x1a\x1e.lxcvirt.driver.v1.DomainReplyB/Z-github.com/lxcvirt/lxcvirt/plugin/proto;protob\x06proto3"
 
 var (
 	file_driver_proto_rawDescOnce sync.Once
@@ -3754,7 +3953,7 @@ func file_driver_proto_rawDescGZIP() []byte {
 	return file_driver_proto_rawDescData
 }
 
-var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
+var file_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_driver_proto_goTypes = []any{
 	(*Error)(nil),                     // 0: lxcvirt.driver.v1.Error
 	(*Empty)(nil),                     // 1: lxcvirt.driver.v1.Empty
@@ -3813,6 +4012,9 @@ var file_driver_proto_goTypes = []any{
 	(*SignalRequest)(nil),             // 54: lxcvirt.driver.v1.SignalRequest
 	(*SnapshotRequest)(nil),           // 55: lxcvirt.driver.v1.SnapshotRequest
 	(*SnapshotReply)(nil),             // 56: lxcvirt.driver.v1.SnapshotReply
+	(*SaveRequest)(nil),               // 57: lxcvirt.driver.v1.SaveRequest
+	(*JobInfoReply)(nil),              // 58: lxcvirt.driver.v1.JobInfoReply
+	(*BoolReply)(nil),                 // 59: lxcvirt.driver.v1.BoolReply
 }
 var file_driver_proto_depIdxs = []int32{
 	3,  // 0: lxcvirt.driver.v1.Status.domain:type_name -> lxcvirt.driver.v1.Domain
@@ -3888,63 +4090,85 @@ var file_driver_proto_depIdxs = []int32{
 	55, // 70: lxcvirt.driver.v1.Driver.SnapshotXML:input_type -> lxcvirt.driver.v1.SnapshotRequest
 	55, // 71: lxcvirt.driver.v1.Driver.SnapshotRevert:input_type -> lxcvirt.driver.v1.SnapshotRequest
 	55, // 72: lxcvirt.driver.v1.Driver.SnapshotDelete:input_type -> lxcvirt.driver.v1.SnapshotRequest
-	1,  // 73: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
-	18, // 74: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 75: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 76: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
-	18, // 77: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
-	1,  // 78: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 79: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 80: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 81: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 82: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
-	18, // 83: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 84: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
-	18, // 85: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
-	19, // 86: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
-	20, // 87: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
-	21, // 88: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
-	22, // 89: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
-	1,  // 90: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
-	23, // 91: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
-	8,  // 92: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
-	1,  // 93: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
-	26, // 94: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
-	1,  // 95: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
-	29, // 96: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
-	30, // 97: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
-	31, // 98: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
-	32, // 99: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
-	35, // 100: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	35, // 101: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
-	31, // 102: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
-	21, // 103: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 104: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 105: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
-	39, // 106: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
-	40, // 107: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
-	21, // 108: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
-	21, // 109: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
-	43, // 110: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
-	45, // 111: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
-	1,  // 112: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 113: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 114: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 115: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 116: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
-	51, // 117: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
-	1,  // 118: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
-	53, // 119: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
-	1,  // 120: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
-	56, // 121: lxcvirt.driver.v1.Driver.SnapshotCreate:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 122: lxcvirt.driver.v1.Driver.SnapshotList:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 123: lxcvirt.driver.v1.Driver.SnapshotInfo:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 124: lxcvirt.driver.v1.Driver.SnapshotCurrent:output_type -> lxcvirt.driver.v1.SnapshotReply
-	56, // 125: lxcvirt.driver.v1.Driver.SnapshotXML:output_type -> lxcvirt.driver.v1.SnapshotReply
-	1,  // 126: lxcvirt.driver.v1.Driver.SnapshotRevert:output_type -> lxcvirt.driver.v1.Empty
-	1,  // 127: lxcvirt.driver.v1.Driver.SnapshotDelete:output_type -> lxcvirt.driver.v1.Empty
-	73, // [73:128] is the sub-list for method output_type
-	18, // [18:73] is the sub-list for method input_type
+	57, // 73: lxcvirt.driver.v1.Driver.Save:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 74: lxcvirt.driver.v1.Driver.Restore:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 75: lxcvirt.driver.v1.Driver.SaveImageXML:input_type -> lxcvirt.driver.v1.SaveRequest
+	11, // 76: lxcvirt.driver.v1.Driver.ManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 77: lxcvirt.driver.v1.Driver.HasManagedSave:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 78: lxcvirt.driver.v1.Driver.ManagedSaveRemove:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 79: lxcvirt.driver.v1.Driver.JobInfo:input_type -> lxcvirt.driver.v1.UUIDRequest
+	11, // 80: lxcvirt.driver.v1.Driver.Reset:input_type -> lxcvirt.driver.v1.UUIDRequest
+	10, // 81: lxcvirt.driver.v1.Driver.CheckpointDir:input_type -> lxcvirt.driver.v1.XMLRequest
+	57, // 82: lxcvirt.driver.v1.Driver.Checkpoint:input_type -> lxcvirt.driver.v1.SaveRequest
+	57, // 83: lxcvirt.driver.v1.Driver.RestoreCheckpoint:input_type -> lxcvirt.driver.v1.SaveRequest
+	1,  // 84: lxcvirt.driver.v1.Driver.Configure:output_type -> lxcvirt.driver.v1.Empty
+	18, // 85: lxcvirt.driver.v1.Driver.DefineXML:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 86: lxcvirt.driver.v1.Driver.CreateXML:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 87: lxcvirt.driver.v1.Driver.Undefine:output_type -> lxcvirt.driver.v1.Empty
+	18, // 88: lxcvirt.driver.v1.Driver.Create:output_type -> lxcvirt.driver.v1.DomainReply
+	1,  // 89: lxcvirt.driver.v1.Driver.Shutdown:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 90: lxcvirt.driver.v1.Driver.Destroy:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 91: lxcvirt.driver.v1.Driver.Reboot:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 92: lxcvirt.driver.v1.Driver.Suspend:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 93: lxcvirt.driver.v1.Driver.Resume:output_type -> lxcvirt.driver.v1.Empty
+	18, // 94: lxcvirt.driver.v1.Driver.LookupByName:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 95: lxcvirt.driver.v1.Driver.LookupByUUID:output_type -> lxcvirt.driver.v1.DomainReply
+	18, // 96: lxcvirt.driver.v1.Driver.LookupByID:output_type -> lxcvirt.driver.v1.DomainReply
+	19, // 97: lxcvirt.driver.v1.Driver.ListAll:output_type -> lxcvirt.driver.v1.ListReply
+	20, // 98: lxcvirt.driver.v1.Driver.Status:output_type -> lxcvirt.driver.v1.StatusReply
+	21, // 99: lxcvirt.driver.v1.Driver.XMLDesc:output_type -> lxcvirt.driver.v1.XMLReply
+	22, // 100: lxcvirt.driver.v1.Driver.Info:output_type -> lxcvirt.driver.v1.InfoReply
+	1,  // 101: lxcvirt.driver.v1.Driver.SetAutostart:output_type -> lxcvirt.driver.v1.Empty
+	23, // 102: lxcvirt.driver.v1.Driver.Stats:output_type -> lxcvirt.driver.v1.StatsReply
+	8,  // 103: lxcvirt.driver.v1.Driver.Events:output_type -> lxcvirt.driver.v1.Event
+	1,  // 104: lxcvirt.driver.v1.Driver.Close:output_type -> lxcvirt.driver.v1.Empty
+	26, // 105: lxcvirt.driver.v1.Driver.Console:output_type -> lxcvirt.driver.v1.ConsoleOutput
+	1,  // 106: lxcvirt.driver.v1.Driver.SetMetadata:output_type -> lxcvirt.driver.v1.Empty
+	29, // 107: lxcvirt.driver.v1.Driver.Metadata:output_type -> lxcvirt.driver.v1.MetadataReply
+	30, // 108: lxcvirt.driver.v1.Driver.NodeInfo:output_type -> lxcvirt.driver.v1.NodeInfoReply
+	31, // 109: lxcvirt.driver.v1.Driver.FreeMemory:output_type -> lxcvirt.driver.v1.Uint64Reply
+	32, // 110: lxcvirt.driver.v1.Driver.CPUMap:output_type -> lxcvirt.driver.v1.CPUMapReply
+	35, // 111: lxcvirt.driver.v1.Driver.NodeCPUStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	35, // 112: lxcvirt.driver.v1.Driver.NodeMemoryStats:output_type -> lxcvirt.driver.v1.NodeStatsReply
+	31, // 113: lxcvirt.driver.v1.Driver.Version:output_type -> lxcvirt.driver.v1.Uint64Reply
+	21, // 114: lxcvirt.driver.v1.Driver.Capabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 115: lxcvirt.driver.v1.Driver.DomainCapabilities:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 116: lxcvirt.driver.v1.Driver.Sysinfo:output_type -> lxcvirt.driver.v1.XMLReply
+	39, // 117: lxcvirt.driver.v1.Driver.ARPTable:output_type -> lxcvirt.driver.v1.ARPTableReply
+	40, // 118: lxcvirt.driver.v1.Driver.OpenNamespaces:output_type -> lxcvirt.driver.v1.FilesReply
+	21, // 119: lxcvirt.driver.v1.Driver.DomainXMLFromNative:output_type -> lxcvirt.driver.v1.XMLReply
+	21, // 120: lxcvirt.driver.v1.Driver.DomainXMLToNative:output_type -> lxcvirt.driver.v1.XMLReply
+	43, // 121: lxcvirt.driver.v1.Driver.ListNetworks:output_type -> lxcvirt.driver.v1.NetworksReply
+	45, // 122: lxcvirt.driver.v1.Driver.NetworkDHCPLeases:output_type -> lxcvirt.driver.v1.DHCPLeasesReply
+	1,  // 123: lxcvirt.driver.v1.Driver.AttachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 124: lxcvirt.driver.v1.Driver.DetachDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 125: lxcvirt.driver.v1.Driver.UpdateDevice:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 126: lxcvirt.driver.v1.Driver.DetachDeviceAlias:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 127: lxcvirt.driver.v1.Driver.SetMemory:output_type -> lxcvirt.driver.v1.Empty
+	51, // 128: lxcvirt.driver.v1.Driver.Parameters:output_type -> lxcvirt.driver.v1.ParamsReply
+	1,  // 129: lxcvirt.driver.v1.Driver.SetParameters:output_type -> lxcvirt.driver.v1.Empty
+	53, // 130: lxcvirt.driver.v1.Driver.BlockStats:output_type -> lxcvirt.driver.v1.BlockStatsReply
+	1,  // 131: lxcvirt.driver.v1.Driver.SendProcessSignal:output_type -> lxcvirt.driver.v1.Empty
+	56, // 132: lxcvirt.driver.v1.Driver.SnapshotCreate:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 133: lxcvirt.driver.v1.Driver.SnapshotList:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 134: lxcvirt.driver.v1.Driver.SnapshotInfo:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 135: lxcvirt.driver.v1.Driver.SnapshotCurrent:output_type -> lxcvirt.driver.v1.SnapshotReply
+	56, // 136: lxcvirt.driver.v1.Driver.SnapshotXML:output_type -> lxcvirt.driver.v1.SnapshotReply
+	1,  // 137: lxcvirt.driver.v1.Driver.SnapshotRevert:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 138: lxcvirt.driver.v1.Driver.SnapshotDelete:output_type -> lxcvirt.driver.v1.Empty
+	1,  // 139: lxcvirt.driver.v1.Driver.Save:output_type -> lxcvirt.driver.v1.Empty
+	18, // 140: lxcvirt.driver.v1.Driver.Restore:output_type -> lxcvirt.driver.v1.DomainReply
+	21, // 141: lxcvirt.driver.v1.Driver.SaveImageXML:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 142: lxcvirt.driver.v1.Driver.ManagedSave:output_type -> lxcvirt.driver.v1.Empty
+	59, // 143: lxcvirt.driver.v1.Driver.HasManagedSave:output_type -> lxcvirt.driver.v1.BoolReply
+	1,  // 144: lxcvirt.driver.v1.Driver.ManagedSaveRemove:output_type -> lxcvirt.driver.v1.Empty
+	58, // 145: lxcvirt.driver.v1.Driver.JobInfo:output_type -> lxcvirt.driver.v1.JobInfoReply
+	1,  // 146: lxcvirt.driver.v1.Driver.Reset:output_type -> lxcvirt.driver.v1.Empty
+	21, // 147: lxcvirt.driver.v1.Driver.CheckpointDir:output_type -> lxcvirt.driver.v1.XMLReply
+	1,  // 148: lxcvirt.driver.v1.Driver.Checkpoint:output_type -> lxcvirt.driver.v1.Empty
+	18, // 149: lxcvirt.driver.v1.Driver.RestoreCheckpoint:output_type -> lxcvirt.driver.v1.DomainReply
+	84, // [84:150] is the sub-list for method output_type
+	18, // [18:84] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -3965,7 +4189,7 @@ func file_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_driver_proto_rawDesc), len(file_driver_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   57,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

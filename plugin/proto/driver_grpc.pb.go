@@ -79,6 +79,17 @@ const (
 	Driver_SnapshotXML_FullMethodName         = "/lxcvirt.driver.v1.Driver/SnapshotXML"
 	Driver_SnapshotRevert_FullMethodName      = "/lxcvirt.driver.v1.Driver/SnapshotRevert"
 	Driver_SnapshotDelete_FullMethodName      = "/lxcvirt.driver.v1.Driver/SnapshotDelete"
+	Driver_Save_FullMethodName                = "/lxcvirt.driver.v1.Driver/Save"
+	Driver_Restore_FullMethodName             = "/lxcvirt.driver.v1.Driver/Restore"
+	Driver_SaveImageXML_FullMethodName        = "/lxcvirt.driver.v1.Driver/SaveImageXML"
+	Driver_ManagedSave_FullMethodName         = "/lxcvirt.driver.v1.Driver/ManagedSave"
+	Driver_HasManagedSave_FullMethodName      = "/lxcvirt.driver.v1.Driver/HasManagedSave"
+	Driver_ManagedSaveRemove_FullMethodName   = "/lxcvirt.driver.v1.Driver/ManagedSaveRemove"
+	Driver_JobInfo_FullMethodName             = "/lxcvirt.driver.v1.Driver/JobInfo"
+	Driver_Reset_FullMethodName               = "/lxcvirt.driver.v1.Driver/Reset"
+	Driver_CheckpointDir_FullMethodName       = "/lxcvirt.driver.v1.Driver/CheckpointDir"
+	Driver_Checkpoint_FullMethodName          = "/lxcvirt.driver.v1.Driver/Checkpoint"
+	Driver_RestoreCheckpoint_FullMethodName   = "/lxcvirt.driver.v1.Driver/RestoreCheckpoint"
 )
 
 // DriverClient is the client API for Driver service.
@@ -170,6 +181,22 @@ type DriverClient interface {
 	SnapshotXML(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*SnapshotReply, error)
 	SnapshotRevert(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error)
 	SnapshotDelete(ctx context.Context, in *SnapshotRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end snapshots
+	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
+	Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error)
+	Restore(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error)
+	SaveImageXML(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	ManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	HasManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*BoolReply, error)
+	ManagedSaveRemove(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	JobInfo(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*JobInfoReply, error)
+	Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error)
+	// end save
+	// live migration's checkpoints: driverapi.Checkpointer's methods (CheckpointDir's
+	// XMLRequest carries the definition, its XMLReply the directory).
+	CheckpointDir(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*XMLReply, error)
+	Checkpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error)
+	RestoreCheckpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error)
 }
 
 type driverClient struct {
@@ -742,6 +769,116 @@ func (c *driverClient) SnapshotDelete(ctx context.Context, in *SnapshotRequest, 
 	return out, nil
 }
 
+func (c *driverClient) Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Save_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Restore(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DomainReply)
+	err := c.cc.Invoke(ctx, Driver_Restore_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) SaveImageXML(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_SaveImageXML_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) ManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_ManagedSave_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) HasManagedSave(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*BoolReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BoolReply)
+	err := c.cc.Invoke(ctx, Driver_HasManagedSave_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) ManagedSaveRemove(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_ManagedSaveRemove_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) JobInfo(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*JobInfoReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(JobInfoReply)
+	err := c.cc.Invoke(ctx, Driver_JobInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Reset(ctx context.Context, in *UUIDRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Reset_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) CheckpointDir(ctx context.Context, in *XMLRequest, opts ...grpc.CallOption) (*XMLReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(XMLReply)
+	err := c.cc.Invoke(ctx, Driver_CheckpointDir_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) Checkpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Empty)
+	err := c.cc.Invoke(ctx, Driver_Checkpoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *driverClient) RestoreCheckpoint(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*DomainReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DomainReply)
+	err := c.cc.Invoke(ctx, Driver_RestoreCheckpoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -831,6 +968,22 @@ type DriverServer interface {
 	SnapshotXML(context.Context, *SnapshotRequest) (*SnapshotReply, error)
 	SnapshotRevert(context.Context, *SnapshotRequest) (*Empty, error)
 	SnapshotDelete(context.Context, *SnapshotRequest) (*Empty, error)
+	// end snapshots
+	// save and restore: driverapi.Saver's methods (CRIU images, managed save, jobs, reset).
+	Save(context.Context, *SaveRequest) (*Empty, error)
+	Restore(context.Context, *SaveRequest) (*DomainReply, error)
+	SaveImageXML(context.Context, *SaveRequest) (*XMLReply, error)
+	ManagedSave(context.Context, *UUIDRequest) (*Empty, error)
+	HasManagedSave(context.Context, *UUIDRequest) (*BoolReply, error)
+	ManagedSaveRemove(context.Context, *UUIDRequest) (*Empty, error)
+	JobInfo(context.Context, *UUIDRequest) (*JobInfoReply, error)
+	Reset(context.Context, *UUIDRequest) (*Empty, error)
+	// end save
+	// live migration's checkpoints: driverapi.Checkpointer's methods (CheckpointDir's
+	// XMLRequest carries the definition, its XMLReply the directory).
+	CheckpointDir(context.Context, *XMLRequest) (*XMLReply, error)
+	Checkpoint(context.Context, *SaveRequest) (*Empty, error)
+	RestoreCheckpoint(context.Context, *SaveRequest) (*DomainReply, error)
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -1005,6 +1158,39 @@ func (UnimplementedDriverServer) SnapshotRevert(context.Context, *SnapshotReques
 }
 func (UnimplementedDriverServer) SnapshotDelete(context.Context, *SnapshotRequest) (*Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method SnapshotDelete not implemented")
+}
+func (UnimplementedDriverServer) Save(context.Context, *SaveRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Save not implemented")
+}
+func (UnimplementedDriverServer) Restore(context.Context, *SaveRequest) (*DomainReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method Restore not implemented")
+}
+func (UnimplementedDriverServer) SaveImageXML(context.Context, *SaveRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method SaveImageXML not implemented")
+}
+func (UnimplementedDriverServer) ManagedSave(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method ManagedSave not implemented")
+}
+func (UnimplementedDriverServer) HasManagedSave(context.Context, *UUIDRequest) (*BoolReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method HasManagedSave not implemented")
+}
+func (UnimplementedDriverServer) ManagedSaveRemove(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method ManagedSaveRemove not implemented")
+}
+func (UnimplementedDriverServer) JobInfo(context.Context, *UUIDRequest) (*JobInfoReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method JobInfo not implemented")
+}
+func (UnimplementedDriverServer) Reset(context.Context, *UUIDRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Reset not implemented")
+}
+func (UnimplementedDriverServer) CheckpointDir(context.Context, *XMLRequest) (*XMLReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method CheckpointDir not implemented")
+}
+func (UnimplementedDriverServer) Checkpoint(context.Context, *SaveRequest) (*Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method Checkpoint not implemented")
+}
+func (UnimplementedDriverServer) RestoreCheckpoint(context.Context, *SaveRequest) (*DomainReply, error) {
+	return nil, status.Error(codes.Unimplemented, "method RestoreCheckpoint not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -1999,6 +2185,204 @@ func _Driver_SnapshotDelete_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_Save_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Save(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Save_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Save(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Restore_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Restore(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Restore_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Restore(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_SaveImageXML_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).SaveImageXML(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_SaveImageXML_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).SaveImageXML(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_ManagedSave_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ManagedSave(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ManagedSave_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ManagedSave(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_HasManagedSave_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).HasManagedSave(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_HasManagedSave_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).HasManagedSave(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_ManagedSaveRemove_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).ManagedSaveRemove(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_ManagedSaveRemove_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).ManagedSaveRemove(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_JobInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).JobInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_JobInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).JobInfo(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Reset_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UUIDRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Reset(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Reset_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Reset(ctx, req.(*UUIDRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_CheckpointDir_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(XMLRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).CheckpointDir(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_CheckpointDir_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).CheckpointDir(ctx, req.(*XMLRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_Checkpoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Checkpoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Checkpoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Checkpoint(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Driver_RestoreCheckpoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SaveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).RestoreCheckpoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_RestoreCheckpoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).RestoreCheckpoint(ctx, req.(*SaveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -2217,6 +2601,50 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SnapshotDelete",
 			Handler:    _Driver_SnapshotDelete_Handler,
+		},
+		{
+			MethodName: "Save",
+			Handler:    _Driver_Save_Handler,
+		},
+		{
+			MethodName: "Restore",
+			Handler:    _Driver_Restore_Handler,
+		},
+		{
+			MethodName: "SaveImageXML",
+			Handler:    _Driver_SaveImageXML_Handler,
+		},
+		{
+			MethodName: "ManagedSave",
+			Handler:    _Driver_ManagedSave_Handler,
+		},
+		{
+			MethodName: "HasManagedSave",
+			Handler:    _Driver_HasManagedSave_Handler,
+		},
+		{
+			MethodName: "ManagedSaveRemove",
+			Handler:    _Driver_ManagedSaveRemove_Handler,
+		},
+		{
+			MethodName: "JobInfo",
+			Handler:    _Driver_JobInfo_Handler,
+		},
+		{
+			MethodName: "Reset",
+			Handler:    _Driver_Reset_Handler,
+		},
+		{
+			MethodName: "CheckpointDir",
+			Handler:    _Driver_CheckpointDir_Handler,
+		},
+		{
+			MethodName: "Checkpoint",
+			Handler:    _Driver_Checkpoint_Handler,
+		},
+		{
+			MethodName: "RestoreCheckpoint",
+			Handler:    _Driver_RestoreCheckpoint_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -240,17 +240,6 @@ func (s *Server) setAutostart(ctx context.Context, c *conn, args *libvirt.Domain
 	return s.drv().SetAutostart(ctx, args.Dom.UUID, args.Autostart != 0)
 }
 
-// hasManagedSaveImage is always 0: containers have no saved memory image.
-func (s *Server) hasManagedSaveImage(ctx context.Context, c *conn, args *libvirt.DomainHasManagedSaveImageArgs) (*libvirt.DomainHasManagedSaveImageRet, error) {
-	if err := checkFlags(args.Flags, 0, "virDomainHasManagedSaveImage"); err != nil {
-		return nil, err
-	}
-	if _, err := s.status(ctx, args.Dom); err != nil {
-		return nil, err
-	}
-	return &libvirt.DomainHasManagedSaveImageRet{}, nil
-}
-
 // getSecurityLabel returns the empty label of the "none" security model.
 func (s *Server) getSecurityLabel(ctx context.Context, c *conn, args *libvirt.DomainGetSecurityLabelArgs) (*libvirt.DomainGetSecurityLabelRet, error) {
 	if _, err := s.status(ctx, args.Dom); err != nil {

@@ -96,6 +96,19 @@ func (s *Server) newHandlers() proto.Handlers[*conn] {
 		DomainSetAutostart:    s.setAutostart,
 		DomainSetMetadata:     s.setMetadata,
 
+		// Save and restore (save.go).
+		DomainSave:                s.save,
+		DomainSaveFlags:           s.saveFlags,
+		DomainSaveParams:          s.saveParams,
+		DomainRestore:             s.restore,
+		DomainRestoreFlags:        s.restoreFlags,
+		DomainRestoreParams:       s.restoreParams,
+		DomainSaveImageGetXMLDesc: s.saveImageGetXMLDesc,
+		DomainManagedSave:         s.managedSave,
+		DomainManagedSaveRemove:   s.managedSaveRemove,
+		DomainGetJobInfo:          s.getJobInfo,
+		DomainReset:               s.reset,
+
 		// Devices.
 		DomainAttachDevice:      s.attachDevice,
 		DomainAttachDeviceFlags: s.attachDeviceFlags,

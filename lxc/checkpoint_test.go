@@ -1,0 +1,41 @@
+package lxc
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRestoreConfig(t *testing.T) {
+	in := "lxc.tty.max = 2\nlxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.1.type = empty\nlxc.net.1.flags = up\nlxc.net.10.type = veth\n"
+	got := string(restoreConfig([]byte(in)))
+	want := "lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.10.type = veth\nlxc.tty.max = 0\nlxc.pty.max = 1\n"
+	if got != want {
+		t.Fatalf("restoreConfig:\n%s\nwant\n%s", got, want)
+	}
+	if n := configTTYs([]byte(in)); n != 2 {
+		t.Fatalf("configTTYs = %d", n)
+	}
+	if n := configTTYs([]byte("lxc.pty.max = 1024\n")); n != 0 {
+		t.Fatalf("configTTYs without lxc.tty.max = %d", n)
+	}
+}
+
+func TestCheckpointError(t *testing.T) {
+	dir := t.TempDir()
+	criuLog := filepath.Join(dir, "dump.log")
+	if err := os.WriteFile(criuLog, []byte("Error (criu/util.c:1533): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted\n"+
+		"(00.1) Warn nothing\nError (criu/sockets.c:1): Can't get 1:16 opt\nError (criu/cr-dump.c:2111): Dumping FAILED.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := checkpointError("dump", errors.New("exit 1"), criuLog, filepath.Join(dir, "missing.log"))
+	var ce *CheckpointError
+	if !errors.As(err, &ce) || !errors.Is(err, ErrCheckpoint) {
+		t.Fatalf("not a *CheckpointError: %v", err)
+	}
+	if !strings.Contains(ce.Cause, "packet socket") || len(ce.Lines) != 2 || ce.Lines[0] != "Can't get 1:16 opt" {
+		t.Fatalf("cause %q, lines %q", ce.Cause, ce.Lines)
+	}
+}
