@@ -420,7 +420,8 @@ func TestCRIUMigrateLive(t *testing.T) {
 	dstHost.mu.Lock()
 	dstHost.names = append(dstHost.names, name)
 	dstHost.mu.Unlock()
-	xml := strings.Replace(criuXML(name, srcHost.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
+	rootfs := srcHost.rootfs(counterInit)
+	xml := strings.Replace(criuXML(name, rootfs), "</devices>", "<console type='pty'/></devices>", 1)
 	src.ok("define", writeXML(t, xml))
 	src.ok("start", name)
 	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
@@ -428,9 +429,39 @@ func TestCRIUMigrateLive(t *testing.T) {
 		return err == nil && strings.TrimSpace(out) != "", out
 	})
 	pid := guestRead(t, srcHost, name, "/tmp/counter.pid")
+	def := src.ok("dumpxml", "--inactive", name)
+
+	// The downtime: the longest the counter (a step every 0.1 s) stood
+	// still while the migration ran, read from the shared root filesystem.
+	stop := make(chan struct{})
+	gap := make(chan time.Duration, 1)
+	go func() {
+		var last string
+		var longest time.Duration
+		changed := time.Now()
+		for {
+			select {
+			case <-stop:
+				gap <- longest
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			b, _ := os.ReadFile(filepath.Join(rootfs, "tmp", "count"))
+			if v := strings.TrimSpace(string(b)); v != "" && v != last {
+				longest = max(longest, time.Since(changed))
+				last, changed = v, time.Now()
+			}
+		}
+	}()
 	t0 := time.Now()
 	src.ok("migrate", "--live", "--persistent", "--undefinesource", name, ssh.uri(dst.sock))
-	t.Logf("live migration (busybox, on one host): %v", time.Since(t0))
+	took := time.Since(t0)
+	counting(t, dstHost, name)
+	close(stop)
+	t.Logf("live migration (busybox, on one host): virsh migrate %v, counter stood still at most %v", took, <-gap)
+	if got := dst.ok("dumpxml", "--inactive", name); got != def {
+		t.Errorf("definition on the target differs:\n%s\nsource had:\n%s", got, def)
+	}
 	if got := dst.ok("domstate", "--reason", name); got != "running (migrated)" {
 		t.Fatalf("target state %q", got)
 	}
