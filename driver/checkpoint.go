@@ -71,7 +71,7 @@ func (l *LXC) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, e
 	defer d.endJob()
 	dom, err := l.liveDom(u, def)
 	if err == nil {
-		err = l.restoreDom(ctx, d, dir, dom, libvirt.DomainEventStartedMigrated)
+		err = l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), dom, libvirt.DomainEventStartedMigrated, libvirt.DomainRunningMigrated)
 	}
 	if err != nil {
 		d.mu.Lock()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Save and restore with CRIU (beyond libvirt-lxc, which has neither).
@@ -188,10 +189,8 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	d.mu.Lock()
 	live, liveXML := d.live, d.liveXML
 	d.mu.Unlock()
-	if live.Consoles > 1 {
-		// Only /dev/console comes back (LXC restores no ttys).
-		return virterror.New(libvirt.ErrOperationUnsupported,
-			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", d.name, live.Consoles)
+	if err := dumpable(d.name, live); err != nil {
+		return err
 	}
 	images := filepath.Join(dir, saveImagesDir)
 	if err := os.RemoveAll(images); err != nil {
@@ -209,7 +208,7 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	d.mu.Lock()
 	d.jobStarted = time.Now()
 	d.mu.Unlock()
-	err = l.rt.Checkpoint(ctx, d.name, images)
+	err = l.rt.Checkpoint(ctx, d.name, images, true)
 	d.mu.Lock()
 	d.jobStarted = time.Time{}
 	d.mu.Unlock()
@@ -238,6 +237,17 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	l.events.publish(lifecycle(ref, libvirt.DomainEventStopped, int32(detail)))
 	l.waitMonitor(d, mw)
 	l.forgetTransient(d)
+	return nil
+}
+
+// dumpable refuses a container whose CRIU dump could not be restored
+// whole: one with several consoles (only /dev/console comes back; LXC
+// restores no ttys).
+func dumpable(name string, live *xmlmap.Mapped) error {
+	if live.Consoles > 1 {
+		return virterror.New(libvirt.ErrOperationUnsupported,
+			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", name, live.Consoles)
+	}
 	return nil
 }
 
@@ -316,13 +326,13 @@ func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) e
 	if err := dom.Unmarshal(liveXML); err != nil {
 		return internalErr("save image '%s': %v", dir, err)
 	}
-	return l.restoreDom(ctx, d, dir, &dom, libvirt.DomainEventStartedRestored)
+	return l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), &dom, libvirt.DomainEventStartedRestored, libvirt.DomainRunningRestored)
 }
 
-// restoreDom runs d's container again from the dump in dir/images, with
-// dom as its running definition (a started event with detail, reason
-// restored or migrated to match). Caller holds d's job.
-func (l *LXC) restoreDom(ctx context.Context, d *domain, dir string, dom *libvirtxml.Domain, detail libvirt.DomainEventStartedDetailType) (err error) {
+// restoreDom runs d's container again from the CRIU dump in images, with
+// dom as its running definition (a started event with detail, the domain
+// running with reason). Caller holds d's job.
+func (l *LXC) restoreDom(ctx context.Context, d *domain, images string, dom *libvirtxml.Domain, detail libvirt.DomainEventStartedDetailType, reason libvirt.DomainRunningReason) (err error) {
 	ports, err := l.plugNetworks(ctx, d, dom)
 	defer func() {
 		if err != nil {
@@ -339,13 +349,9 @@ func (l *LXC) restoreDom(ctx context.Context, d *domain, dir string, dom *libvir
 	if dev := l.rt.MissingNetDevice(hostNetDevices(live)); dev != "" {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': network device '%s' does not exist on the host", d.name, dev)
 	}
-	ct, err := l.rt.Restore(ctx, d.name, live.Config.Marshal(), filepath.Join(dir, saveImagesDir))
+	ct, err := l.rt.Restore(ctx, d.name, live.Config.Marshal(), images)
 	if err != nil {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': %v", d.name, err)
-	}
-	reason := libvirt.DomainRunningRestored
-	if detail == libvirt.DomainEventStartedMigrated {
-		reason = libvirt.DomainRunningMigrated
 	}
 	if err := l.adopt(d, live, ct, int32(reason), l.cfg.Now()); err != nil {
 		return err

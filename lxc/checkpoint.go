@@ -87,10 +87,12 @@ var knownCauses = []struct{ text, cause string }{
 }
 
 // Checkpoint dumps name's running container into dir (created; it must
-// not hold a dump already) with CRIU and stops it: lxc-checkpoint -s. A
+// not hold a dump already) with CRIU and, when stop, stops it
+// (lxc-checkpoint -s); else it runs on (CRIU's --leave-running), in the
+// freezer state it had (a container frozen for the dump stays frozen). A
 // dump that fails leaves the container running; its error is a
 // *CheckpointError.
-func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
+func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) error {
 	if err := ValidateName(name); err != nil {
 		return err
 	}
@@ -123,8 +125,11 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
 		return fmt.Errorf("checkpoint %s: %w", name, err)
 	}
 	logPath := filepath.Join(dir, "lxc-dump.log")
-	argv := []string{"env", "CRIU_CONFIG_FILE=" + confPath, rt.r.bin("lxc-checkpoint"), "-P", rt.r.lxcpath, "-n", name,
-		"-s", "-D", dir, "-o", logPath, "-l", "INFO"}
+	argv := []string{"env", "CRIU_CONFIG_FILE=" + confPath, rt.r.bin("lxc-checkpoint"), "-P", rt.r.lxcpath, "-n", name}
+	if stop {
+		argv = append(argv, "-s")
+	}
+	argv = append(argv, "-D", dir, "-o", logPath, "-l", "INFO")
 	bounded, cancel := rt.checkpointBound(ctx)
 	defer cancel()
 	res, err := rt.r.exec1(bounded, argv, nil)
