@@ -1050,6 +1050,13 @@ func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, d
 	return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}, nil
 }
 
+func (f *fakeRuntime) HasSnapshotMemory(name, snap string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.dumps["/fake/"+name+"/snaps/"+snap+"/memory"]
+	return ok
+}
+
 func (f *fakeRuntime) SnapshotMemoryPath(name, snap string) (string, error) {
 	return "/fake/" + name + "/snaps/" + snap + "/memory", nil
 }

@@ -77,12 +77,14 @@ type Runtime interface {
 	// snap, RestoreRootfs makes rootfs what the copy holds,
 	// RemoveSnapshotCopy deletes the copy (and the memory dump) and
 	// HasSnapshotCopy reports whether there is one; SnapshotMemoryPath
-	// is where a full system snapshot's CRIU dump goes (see lxc.Runtime).
+	// is where a full system snapshot's CRIU dump goes and
+	// HasSnapshotMemory whether it is there (see lxc.Runtime).
 	CopyRootfs(ctx context.Context, name, snap, rootfs string) error
 	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
 	RemoveSnapshotCopy(name, snap string) error
 	HasSnapshotCopy(name, snap string) bool
 	SnapshotMemoryPath(name, snap string) (string, error)
+	HasSnapshotMemory(name, snap string) bool
 	// Checkpoint dumps name's running container into dir with CRIU and,
 	// when stop, stops it; a failed dump leaves it running
 	// (lxc.CheckpointError).

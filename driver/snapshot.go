@@ -650,7 +650,7 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, running, pause
 	switch {
 	case !full && s.State != snapShutoff && s.State != snapDiskSnapshot:
 		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' is not supported", name, s.State)
-	case full && (s.Memory == nil || s.Memory.Snapshot != memInternal):
+	case full && (s.Memory == nil || s.Memory.Snapshot != memInternal || !l.rt.HasSnapshotMemory(d.name, name)):
 		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' needs its memory state, which this snapshot does not hold", name, s.State)
 	case !persistent && !start:
 		return virterror.New(libvirt.ErrOperationInvalid, "transient domain needs to request run or pause to revert to inactive snapshot")

@@ -74,6 +74,17 @@ func (rt *Runtime) SnapshotMemoryPath(name, snap string) (string, error) {
 	return filepath.Join(dir, "memory"), nil
 }
 
+// HasSnapshotMemory reports whether name's snapshot snap has a CRIU
+// dump (its inventory).
+func (rt *Runtime) HasSnapshotMemory(name, snap string) bool {
+	p, err := rt.SnapshotMemoryPath(name, snap)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(p, "inventory.img"))
+	return err == nil
+}
+
 // HasSnapshotCopy reports whether name's snapshot snap has a copy.
 func (rt *Runtime) HasSnapshotCopy(name, snap string) bool {
 	p, err := rt.SnapshotCopyPath(name, snap)

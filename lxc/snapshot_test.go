@@ -76,7 +76,13 @@ func TestSnapshotCopyRestore(t *testing.T) {
 		t.Fatalf("memory dump at %s", mem)
 	}
 	must(t, os.MkdirAll(mem, 0o700))
+	if rt.HasSnapshotMemory("ct", "s1") {
+		t.Fatal("a dump reported before there is one")
+	}
 	must(t, os.WriteFile(filepath.Join(mem, "inventory.img"), nil, 0o600))
+	if !rt.HasSnapshotMemory("ct", "s1") {
+		t.Fatal("the dump is not reported")
+	}
 	if _, err := rt.SnapshotMemoryPath("ct", "../x"); err == nil {
 		t.Fatal("memory path of a bad snapshot name")
 	}
