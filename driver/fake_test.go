@@ -1037,14 +1037,16 @@ func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, d
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.dumps[dir]; !ok {
+	frozen, ok := f.dumps[dir]
+	if !ok {
 		return nil, errors.New("fake runtime: no dump in " + dir)
 	}
 	if f.cts[name] != nil {
 		return nil, lxc.ErrAlreadyRunning
 	}
 	f.configs[name] = string(config)
-	ct := &fakeCT{monitor: make(chan struct{})}
+	// CRIU restores the freezer state as dumped.
+	ct := &fakeCT{monitor: make(chan struct{}), frozen: frozen}
 	f.boot(ct)
 	f.cts[name] = ct
 	return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}, nil

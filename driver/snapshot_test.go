@@ -407,8 +407,11 @@ func TestSnapshotRunningFull(t *testing.T) {
 	if e.rt.count("restore web/s1 /srv/web") != 1 || e.rt.count("restore-ct web "+dumpDir) != 1 || e.rt.count("start web") != 1 {
 		t.Fatalf("calls %v", e.rt.calls)
 	}
-	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningFromSnapshot) {
-		t.Fatalf("status after revert %+v", st)
+	e.rt.mu.Lock()
+	frozen = e.rt.cts["web"].frozen
+	e.rt.mu.Unlock()
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningFromSnapshot) || frozen {
+		t.Fatalf("status after revert %+v; frozen %v (the dump was taken frozen: thawed after the restore)", st, frozen)
 	}
 	// --paused: restored, then frozen.
 	must(t, e.l.SnapshotRevert(ctx, d.UUID, "s1", uint32(libvirt.DomainSnapshotRevertPaused)))

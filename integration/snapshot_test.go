@@ -201,14 +201,19 @@ func TestSnapshotFullSystem(t *testing.T) {
 	marker := filepath.Join(rootfs, "marker")
 	must(t, os.WriteFile(marker, []byte("one\n"), 0o644))
 	line := func(what string) string { return lifecycleLine(name, what) }
+	// count reads the counter's file from the host (the shell truncates
+	// it before each write: an empty read is retried).
 	count := func() int {
 		t.Helper()
-		b, err := os.ReadFile(filepath.Join(rootfs, "tmp", "count"))
-		must(t, err)
-		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil {
-			t.Fatalf("count %q: %v", b, err)
-		}
+		n := 0
+		testenv.Eventually(t, patience, 10*time.Millisecond, "the count file holds a number", func() (bool, string) {
+			b, err := os.ReadFile(filepath.Join(rootfs, "tmp", "count"))
+			if err != nil {
+				return false, err.Error()
+			}
+			n, err = strconv.Atoi(strings.TrimSpace(string(b)))
+			return err == nil, string(b)
+		})
 		return n
 	}
 	d.ok("define", writeXML(t, criuXML(name, rootfs)))
