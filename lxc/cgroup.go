@@ -120,8 +120,9 @@ func (h *system) frozen(cg cgroups) (bool, error) {
 func (h *system) usage(cg cgroups) (Usage, error) {
 	var u Usage
 	var errs []error
-	if cg.cpuacct != "" && h.usageAll(cg.cpuacct, &u) {
-		// All four counters from one file.
+	if cg.cpuacct != "" && h.usageAll(cg.cpuacct, &u) && u.CPUNs > 0 {
+		// All four counters from one file (a zero total is read again
+		// from cpuacct.usage, which a start was seen to fill first).
 	} else if cg.cpuacct != "" {
 		var err error
 		u.CPUNs, err = readUint(filepath.Join(cg.cpuacct, "cpuacct.usage"))
