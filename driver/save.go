@@ -126,11 +126,8 @@ func (l *LXC) ManagedSave(ctx context.Context, u driverapi.UUID, flags uint32) e
 		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 			return internalErr("cannot create managed save directory: %v", err)
 		}
-		if err := l.save(ctx, d, dir); err != nil {
-			return err
-		}
-		setManagedSave(d, true)
-		return nil
+		// dump records the image before the stopped event goes out.
+		return l.save(ctx, d, dir)
 	})
 }
 
@@ -235,6 +232,12 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 		reason = libvirt.DomainShutoffMigrated
 	}
 	l.teardown(d, reason)
+	if dir == l.managedSaveDir(d.uuid) {
+		// Before the event: a client that asks on it (virt-manager
+		// shows the guest saved and its Run button as Restore) sees the
+		// image, as libvirt's drivers answer only once the save is done.
+		setManagedSave(d, true)
+	}
 	l.events.publish(lifecycle(ref, libvirt.DomainEventStopped, int32(detail)))
 	l.waitMonitor(d, mw)
 	l.forgetTransient(d)
