@@ -257,27 +257,15 @@ func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32)
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
-	d, err := l.claim(ctx, u, name, true)
-	if err != nil {
-		return driverapi.Domain{}, err
-	}
-	if d == nil {
-		d = newDomain(u, name)
-		d.job <- struct{}{}
-		l.tab.add(d)
-	}
-	l.defineMu.Unlock()
-	defer d.endJob()
-	if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
-		d.mu.Lock()
-		transient := d.persistent == nil
-		d.mu.Unlock()
-		if transient {
-			l.tab.remove(d)
+	var ref driverapi.Domain
+	err = l.runClaimed(ctx, u, name, func(d *domain) error {
+		if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
+			return err
 		}
-		return driverapi.Domain{}, err
-	}
-	return d.ref(), nil
+		ref = d.ref()
+		return nil
+	})
+	return ref, err
 }
 
 // SaveImageXML returns the definition saved in path.
