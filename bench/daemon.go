@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -50,14 +51,26 @@ func launch(name, sock, logPath string, cmd *exec.Cmd) (*daemon, error) {
 	}
 	cmd.SysProcAttr.Setpgid = true
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGTERM
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
 	d := &daemon{name: name, sock: sock, log: logPath, cmd: cmd, done: make(chan struct{})}
+	// The kernel sends Pdeathsig when the thread that forked the child
+	// exits, not the process: the goroutine that starts the daemon keeps
+	// its thread until the daemon is gone, so that no thread the runtime
+	// retires meanwhile stops the daemon in the middle of a run.
+	started := make(chan error, 1)
 	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			runtime.UnlockOSThread()
+			started <- err
+			return
+		}
+		started <- nil
 		_ = cmd.Wait()
 		close(d.done)
 	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
 	return d, nil
 }
 

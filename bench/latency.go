@@ -153,7 +153,7 @@ func (b *bench) phaseLatency(ctx context.Context) error {
 		row("domain shutdown until get-state says shut off", "ms", lxShutdown, rawHalt, nil).
 			WithNote("lxcvirtd reports shut off as soon as init has exited, while LXC's monitor is still tearing the container down; an earlier end point than lxc-stop's, so no target"),
 		row("domain create vs lxc-start -d on the config lxcvirtd generated", "ms", lxCreate, genStart, nil).
-			WithNote("the same container: lxc-start -d run by hand on a copy of the config lxcvirtd writes (its lxcfs mount hook, seccomp profile, device rules and loopback interface included), so the ratio is the daemon path alone"),
+			WithNote("the same container: lxc-start -d run by hand on a copy of the config lxcvirtd writes (its lxcfs bind mounts, seccomp profile, device rules and loopback interface included), so the ratio is the daemon path alone"),
 		row("domain create vs lxc-start -d + lxc-wait RUNNING", "ms", lxCreate, rawStart, nil),
 		row("create + destroy cycle (connected Go client)", "ms", lxCycle, rawCycle, nil),
 		row("virsh start (whole process)", "ms", virshStart, rawStart, nil),

@@ -171,7 +171,7 @@ func (b *bench) dominates(r *report.Row) string {
 		same := b.findRow(1, "domain create vs lxc-start -d on the config lxcvirtd generated", 0)
 		if g != nil && same != nil && same.RatioCI != nil && r.Baseline != nil {
 			return fmt.Sprintf("%s; lxc-start -d itself takes %s ms on the config lxcvirtd generates against %s ms on the plain one (the config's extras: "+
-				"lxcfs mount hook, seccomp profile, device rules, loopback interface), and against lxc-start on that same config the create call's ratio is %.2f× (95%% CI %.2f–%.2f): the daemon path's own share",
+				"lxcfs bind mounts, seccomp profile, device rules, loopback interface), and against lxc-start on that same config the create call's ratio is %.2f× (95%% CI %.2f–%.2f): the daemon path's own share",
 				delta(), report.Num(g.Value.Summary.Median), report.Num(r.Baseline.Summary.Median), *same.Ratio, same.RatioCI.Lo, same.RatioCI.Hi)
 		}
 		fallthrough
@@ -203,7 +203,7 @@ func (b *bench) dominates(r *report.Row) string {
 		return "the per-container state the daemon and plugin keep (records, watchers, goroutines, console relays) and Go's heap, which grows in steps (section 7 lists LXC's own monitor per container for comparison)"
 	case strings.HasPrefix(name, "start rate"):
 		if g := b.findRowPrefix(7, "start rate through 8 connections vs lxc-start on the config lxcvirtd generated, every step"); g != nil && g.Baseline != nil && r.Baseline != nil && g.Ratio != nil {
-			return fmt.Sprintf("lxc-start -d itself starts %s containers/s on the config lxcvirtd generates against %s on the plain one (the config's extras: lxcfs mount hook, seccomp profile, device rules, loopback interface); "+
+			return fmt.Sprintf("lxc-start -d itself starts %s containers/s on the config lxcvirtd generates against %s on the plain one (the config's extras: lxcfs bind mounts, seccomp profile, device rules, loopback interface); "+
 				"against the generated config lxcvirtd's rate is %.2f× (section 7), the daemon path's own share",
 				report.Num(g.Baseline.Summary.Median), report.Num(r.Baseline.Summary.Median), *g.Ratio)
 		}

@@ -58,29 +58,17 @@ func (l *LXC) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, e
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
-	d, err := l.claim(ctx, u, name, true)
-	if err != nil {
-		return driverapi.Domain{}, err
-	}
-	if d == nil {
-		d = newDomain(u, name)
-		d.job <- struct{}{}
-		l.tab.add(d)
-	}
-	l.defineMu.Unlock()
-	defer d.endJob()
-	dom, err := l.liveDom(u, def)
-	if err == nil {
-		err = l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), dom, libvirt.DomainEventStartedMigrated, libvirt.DomainRunningMigrated)
-	}
-	if err != nil {
-		d.mu.Lock()
-		transient := d.persistent == nil
-		d.mu.Unlock()
-		if transient {
-			l.tab.remove(d)
+	var ref driverapi.Domain
+	err = l.runClaimed(ctx, u, name, func(d *domain) error {
+		dom, err := l.liveDom(u, def)
+		if err != nil {
+			return err
 		}
-		return driverapi.Domain{}, err
-	}
-	return d.ref(), nil
+		if err := l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), dom, libvirt.DomainEventStartedMigrated, libvirt.DomainRunningMigrated); err != nil {
+			return err
+		}
+		ref = d.ref()
+		return nil
+	})
+	return ref, err
 }

@@ -457,30 +457,44 @@ func (l *LXC) CreateXML(ctx context.Context, xml string, flags uint32) (driverap
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
+	var ref driverapi.Domain
+	err = l.runClaimed(ctx, u, name, func(d *domain) error {
+		if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+			return err
+		}
+		ref = d.ref()
+		l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
+		return nil
+	})
+	return ref, err
+}
+
+// runClaimed runs fn holding the job of the domain u (name) for a start: the
+// inactive persistent domain of that UUID, else a new transient one. Other
+// domains may be defined meanwhile. When fn fails, a domain that is still
+// transient is dropped.
+func (l *LXC) runClaimed(ctx context.Context, u driverapi.UUID, name string, fn func(d *domain) error) error {
 	d, err := l.claim(ctx, u, name, true)
 	if err != nil {
-		return driverapi.Domain{}, err
+		return err
 	}
 	if d == nil {
 		d = newDomain(u, name)
 		d.job <- struct{}{}
 		l.tab.add(d)
 	}
-	// Other domains may be defined while this one starts.
 	l.defineMu.Unlock()
 	defer d.endJob()
-	if err := l.start(ctx, d, def, libvirt.DomainRunningBooted); err != nil {
+	if err := fn(d); err != nil {
 		d.mu.Lock()
 		transient := d.persistent == nil
 		d.mu.Unlock()
 		if transient {
 			l.tab.remove(d)
 		}
-		return driverapi.Domain{}, err
+		return err
 	}
-	ref := d.ref()
-	l.events.publish(lifecycle(ref, libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedBooted)))
-	return ref, nil
+	return nil
 }
 
 // Undefine removes the persistent definition. A running domain keeps

@@ -127,11 +127,8 @@ func (l *LXC) ManagedSave(ctx context.Context, u driverapi.UUID, flags uint32) e
 		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 			return internalErr("cannot create managed save directory: %v", err)
 		}
-		if err := l.save(ctx, d, dir); err != nil {
-			return err
-		}
-		setManagedSave(d, true)
-		return nil
+		// dump records the image before the stopped event goes out.
+		return l.save(ctx, d, dir)
 	})
 }
 
@@ -234,6 +231,12 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 		reason = libvirt.DomainShutoffMigrated
 	}
 	l.teardown(d, reason)
+	if dir == l.managedSaveDir(d.uuid) {
+		// Before the event: a client that asks on it (virt-manager
+		// shows the guest saved and its Run button as Restore) sees the
+		// image, as libvirt's drivers answer only once the save is done.
+		setManagedSave(d, true)
+	}
 	l.events.publish(lifecycle(ref, libvirt.DomainEventStopped, int32(detail)))
 	l.waitMonitor(d, mw)
 	l.forgetTransient(d)
@@ -264,27 +267,15 @@ func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32)
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
-	d, err := l.claim(ctx, u, name, true)
-	if err != nil {
-		return driverapi.Domain{}, err
-	}
-	if d == nil {
-		d = newDomain(u, name)
-		d.job <- struct{}{}
-		l.tab.add(d)
-	}
-	l.defineMu.Unlock()
-	defer d.endJob()
-	if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
-		d.mu.Lock()
-		transient := d.persistent == nil
-		d.mu.Unlock()
-		if transient {
-			l.tab.remove(d)
+	var ref driverapi.Domain
+	err = l.runClaimed(ctx, u, name, func(d *domain) error {
+		if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
+			return err
 		}
-		return driverapi.Domain{}, err
-	}
-	return d.ref(), nil
+		ref = d.ref()
+		return nil
+	})
+	return ref, err
 }
 
 // SaveImageXML returns the definition saved in path.

@@ -117,12 +117,12 @@ func TestSystemReadsContainer(t *testing.T) {
 	if u.CPUNs != want.CPUNs || u.UserNs != want.UserNs || u.SystemNs != want.SystemNs || !slices.Equal(u.PerCPUNs, want.PerCPUNs) || u.MemBytes != want.MemBytes {
 		t.Errorf("usage = %+v; want %+v", u, want)
 	}
-	// Where the kernel has cpuacct.usage_all, that one file gives all
-	// four CPU counters.
+	// Where the kernel has cpuacct.usage_all, that one file gives the
+	// split and per-CPU counters; the total stays cpuacct.usage's.
 	write(t, filepath.Join(fr.cgroup, "cpu,cpuacct", "lxc.payload.web", "cpuacct.usage_all"), "cpu user system\n0 600 400\n1 1500 500\n")
 	u, err = sys.usage(cg)
 	must(t, err)
-	want = Usage{CPUNs: 3000, UserNs: 2100, SystemNs: 900, PerCPUNs: []uint64{1000, 2000}, MemBytes: 10 << 20}
+	want = Usage{CPUNs: 3e9, UserNs: 2100, SystemNs: 900, PerCPUNs: []uint64{1000, 2000}, MemBytes: 10 << 20}
 	if u.CPUNs != want.CPUNs || u.UserNs != want.UserNs || u.SystemNs != want.SystemNs || !slices.Equal(u.PerCPUNs, want.PerCPUNs) || u.MemBytes != want.MemBytes {
 		t.Errorf("usage from cpuacct.usage_all = %+v; want %+v", u, want)
 	}

@@ -10,6 +10,17 @@ Scenario "connections": virt-manager opened on one connection adds a
 second through File -> Add Connection; its list shows each connection
 with its own running guest (a QEMU guest and a container).
 
+Scenario "snapshots": the details window of a running container, opened
+from the manager's list; its toolbar's Snapshots view lists a snapshot
+taken before; Force Off; New Snapshot (the Create snapshot window) of the
+shut-off guest is listed and selected; Run; Run selected snapshot (the
+shut-off snapshot: the guest stops, its root filesystem comes back).
+
+Scenario "save": the details window of a running container; Save from
+the shutdown menu shows it saved (the Run button reads Restore, the
+manager's row "Saved"); Restore runs it again; Force Reset (confirmed)
+restarts it.
+
 Scenario "container": New VM -> Operating system container -> an existing
 root directory -> Finish; a shell command typed into the text console of
 the details window prints its output; the title edited on the running
@@ -53,6 +64,14 @@ def parse_args():
     n.add_argument("--add", required=True, help="hypervisor to pick in File -> Add Connection")
     n.add_argument("--expect", required=True, action="append", metavar="CONNECTION=GUEST",
                    help="a running guest the manager must list under the connection's label")
+    s = sub.add_parser("snapshots", parents=[common], help="the snapshot view: New Snapshot, Run selected snapshot")
+    s.add_argument("--uri", required=True, help="connection URI virt-manager opens")
+    s.add_argument("--vm", required=True, help="the running container to open")
+    s.add_argument("--seen", required=True, help="a snapshot the view must list when it opens")
+    s.add_argument("--snapshot", required=True, help="name for the snapshot New Snapshot takes")
+    v = sub.add_parser("save", parents=[common], help="Save, Restore and Force Reset from the details window")
+    v.add_argument("--uri", required=True, help="connection URI virt-manager opens")
+    v.add_argument("--vm", required=True, help="the running container to open")
     return p.parse_args()
 
 
@@ -74,11 +93,17 @@ dogtail.config.config.defaultDelay = 0.1
 dogtail.config.config.typingDelay = 0.02
 
 import dogtail.tree  # noqa: E402
+import pyatspi  # noqa: E402
 
 # dogtail replaces the excepthook and hides tracebacks when its logging is off.
 sys.excepthook = sys.__excepthook__
 
 VIRT_MANAGER = "/usr/bin/virt-manager"
+
+
+def selected(node):
+    """Whether the table cell's row is selected (its state, as virt-manager's tests read it)."""
+    return node.getState().contains(pyatspi.STATE_SELECTED)
 
 
 class Failure(Exception):
@@ -149,11 +174,12 @@ class Driver:
             timeout=60)
 
     def window(self, pattern, role="frame", timeout=30.0):
-        rx = re.compile(pattern)
+        """The top-level window whose title and role match the patterns."""
+        rx, rrx = re.compile(pattern), re.compile(role)
         return self.wait(
             "window %r" % pattern,
             lambda: self.app().findChild(
-                lambda n: n.roleName == role and rx.fullmatch(n.name) and n.showing,
+                lambda n: rrx.fullmatch(n.roleName) and rx.fullmatch(n.name) and n.showing,
                 recursive=False, retry=False, requireResult=False),
             timeout)
 
@@ -180,6 +206,16 @@ class Driver:
         """Activate a button through its accessible action."""
         self.wait("%s %r sensitive" % (node.roleName, node.name), lambda: node.sensitive)
         node.doActionNamed("click")
+
+    def click(self, node):
+        """Click a widget with the pointer (a synthesized X event), as
+        virt-manager's own tests do. Needed where the click opens a modal
+        dialog: its nested main loop would run inside the accessible
+        action's D-Bus call, and the application would answer no
+        accessibility call until the dialog closed."""
+        self.wait("%s %r sensitive and showing" % (node.roleName, node.name),
+                  lambda: node.sensitive and node.showing)
+        node.click()
 
     def alerts(self):
         return [w for w in self.app().children if w.roleName == "alert" and w.showing]
@@ -337,6 +373,142 @@ class Driver:
         print("manager list: %s" % rows, flush=True)
         self.screenshot("connections")
         self.step("listed", " ".join(sorted(rows)))
+
+    # ---- the details window of an existing guest ----
+
+    def open_details(self, manager, vm, status):
+        """Select the guest's row in the manager's list (its cell reads
+        "vm\nstatus") and press Open; returns the details window."""
+        vmlist = self.named(manager, "vm-list", "tree table", 60)
+        cell = self.find(vmlist, "row %r" % ("%s\n%s" % (vm, status)),
+                         lambda n: n.roleName == "table cell" and n.name == "%s\n%s" % (vm, status), 60)
+        cell.click()
+        self.wait("row of %s selected" % vm, lambda: selected(cell))
+        self.press(self.named(manager, "Open", "push button"))
+        return self.window(re.escape(vm) + " on .*")
+
+    def shutdown_menu(self, details, item):
+        """Pick item of the toolbar's shutdown menu (the arrow by Shut Down)."""
+        menu = self.named(details, "Menu", "toggle button")
+        self.click(menu)
+        self.click(self.find(menu, "menu item %r" % item,
+                             lambda n: n.roleName == "menu item" and n.name == item and n.showing))
+
+    def answer(self, text, button):
+        """Wait for virt-manager's dialog whose label holds text and press button."""
+        def dialog():
+            for alert in self.alerts():
+                labels = self.labels(alert)
+                if any(text in label for label in labels):
+                    return alert
+                raise Failure("a dialog other than %r: %s" % (text, " / ".join(labels)))
+        alert = self.wait("dialog %r" % text, dialog)
+        self.press(self.named(alert, button, "push button"))
+        self.wait("the dialog %r to close" % text, lambda: not alert.showing)
+
+    def no_error(self, what, fn):
+        """fn for wait(), failing at once on an error dialog."""
+        def check():
+            alerts = self.alerts()
+            if alerts:
+                raise Failure("%s showed a dialog: %s" % (what, " / ".join(self.labels(alerts[0]))))
+            return fn()
+        return check
+
+    def snapshot_cell(self, details, name):
+        """The snapshot's cell in the list (its first line is the name);
+        the list is rebuilt on every state change, so look it up anew."""
+        lst = self.find(details, "the snapshot list", lambda n: n.name == "snapshot-list" and
+                        n.roleName in ("table", "tree table"))
+        return self.find(lst, "snapshot %r in the list" % name,
+                         lambda n: n.roleName == "table cell" and n.name.split("\n")[0] == name)
+
+    def snapshot_selected(self, details, name):
+        self.wait("snapshot %r selected" % name, lambda: selected(self.snapshot_cell(details, name)))
+
+    # ---- scenario: the snapshot view ----
+
+    def snapshots(self):
+        a = self.args
+        self.launch(a.uri)
+        manager = self.window("Virtual Machine Manager", timeout=60)
+        details = self.open_details(manager, a.vm, "Running")
+        self.step("opened", a.vm)
+
+        # The toolbar's Snapshots button lists the snapshot taken before.
+        self.press(self.named(details, "Snapshots", "radio button"))
+        self.snapshot_cell(details, a.seen)
+        self.screenshot("snapshots")
+        self.step("listed", a.seen)
+
+        # Force Off (confirmed), then New Snapshot of the shut-off guest.
+        self.shutdown_menu(details, "Force Off")
+        self.answer("Are you sure you want to force poweroff", "Yes")
+        run = self.named(details, "Run", "push button")
+        self.wait("Run sensitive after Force Off", self.no_error("Force Off", lambda: run.sensitive), 60)
+        self.step("off")
+
+        self.press(self.named(details, "snapshot-add", "push button"))
+        new = self.window("Create snapshot", "dialog|frame")
+        self.labelled(new, "Name:").text = a.snapshot
+        self.press(self.named(new, "Finish", "push button"))
+        self.wait("the Create snapshot window to close",
+                  self.no_error("New Snapshot", lambda: not new.showing), 60)
+        self.snapshot_selected(details, a.snapshot)
+        self.screenshot("created")
+        self.step("created", a.snapshot)
+
+        # Run the guest again (the test changed its root filesystem
+        # meanwhile), then Run selected snapshot: the shut-off snapshot's
+        # revert stops it and brings the root filesystem back.
+        self.press(run)
+        self.wait("Run insensitive after Run", self.no_error("Run", lambda: not run.sensitive), 60)
+        self.step("running")
+
+        self.snapshot_cell(details, a.snapshot).click()
+        self.snapshot_selected(details, a.snapshot)
+        self.click(self.named(details, "snapshot-start", "push button"))
+        self.answer("Are you sure you want to run the snapshot '%s'?" % a.snapshot, "Yes")
+        self.wait("Run sensitive after the revert", self.no_error("Run selected snapshot", lambda: run.sensitive), 60)
+        self.screenshot("reverted")
+        self.step("reverted", a.snapshot)
+
+    # ---- scenario: Save, Restore, Force Reset ----
+
+    def save(self):
+        a = self.args
+        self.launch(a.uri)
+        manager = self.window("Virtual Machine Manager", timeout=60)
+        details = self.open_details(manager, a.vm, "Running")
+        self.step("opened", a.vm)
+
+        # Save (no confirmation by default) runs a job with a progress
+        # window; the guest then shows as saved: its Run button reads
+        # Restore and the manager's row "Saved".
+        self.shutdown_menu(details, "Save")
+        self.wait("the Restore button after Save", self.no_error(
+            "Save", lambda: details.findChild(
+                lambda n: n.roleName == "push button" and n.name == "Restore" and n.sensitive,
+                retry=False, requireResult=False, showingOnly=True)), 120)
+        self.named(manager, "%s\nSaved" % a.vm, "table cell")
+        self.screenshot("saved")
+        self.step("saved")
+
+        self.press(self.named(details, "Restore", "push button"))
+        run = self.named(details, "Run", "push button")
+        self.wait("Run insensitive after Restore", self.no_error("Restore", lambda: not run.sensitive), 120)
+        self.named(manager, "%s\nRunning" % a.vm, "table cell")
+        self.screenshot("restored")
+        self.step("restored")
+
+        self.shutdown_menu(details, "Force Reset")
+        self.answer("Are you sure you want to force reset", "Yes")
+        self.step("reset")
+        # The test saw the guest boot afresh: an error dialog would be up.
+        alerts = self.alerts()
+        if alerts:
+            self.soft_fail("Force Reset showed a dialog: %s" % " / ".join(self.labels(alerts[0])))
+        self.screenshot("reset")
 
     def vm_rows(self, manager):
         """The manager's list as {connection label: [guest cells]}: its
