@@ -1028,6 +1028,9 @@ func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string, stop boo
 		f.dumps = map[string]bool{}
 	}
 	f.dumps[dir] = f.cts[name] != nil && f.cts[name].frozen
+	if stop && f.cts[name] != nil {
+		f.halt(name, wsKilled) // lxc-checkpoint -s
+	}
 	return nil
 }
 

@@ -34,8 +34,7 @@ const (
 )
 
 // saveFlags are the virDomainSave(Flags) flags accepted: the cache is not
-// bypassed and a restore always runs the container (CRIU restores it
-// running).
+// bypassed; RUNNING and PAUSED choose the state a restore leaves.
 var saveFlags = uint32(libvirt.DomainSaveBypassCache | libvirt.DomainSaveRunning | libvirt.DomainSavePaused)
 
 // managedSaveDir is where d's managed save image lives.
@@ -269,7 +268,7 @@ func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32)
 	}
 	var ref driverapi.Domain
 	err = l.runClaimed(ctx, u, name, func(d *domain) error {
-		if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
+		if err := l.restoreFrom(ctx, d, path, liveXML, flags); err != nil {
 			return err
 		}
 		ref = d.ref()
@@ -311,19 +310,43 @@ func readSaveImage(path string) (xml, name string, u driverapi.UUID, err error) 
 }
 
 // restoreFrom runs d's container again from the save image in dir, its
-// running definition liveXML. Caller holds d's job.
-func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) error {
+// running definition liveXML: paused when flags say so or, unless they
+// say running, when it was saved paused (as QEMU's driver does). Caller
+// holds d's job.
+func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string, flags uint32) error {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(liveXML); err != nil {
 		return internalErr("save image '%s': %v", dir, err)
 	}
-	return l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), &dom, libvirt.DomainEventStartedRestored, libvirt.DomainRunningRestored)
+	how := restoreHow{
+		started: libvirt.DomainEventStartedRestored, running: libvirt.DomainRunningRestored,
+		run: flags&uint32(libvirt.DomainSaveRunning) != 0, pause: flags&uint32(libvirt.DomainSavePaused) != 0,
+		paused: libvirt.DomainPausedUser, suspended: libvirt.DomainEventSuspendedRestored,
+	}
+	if how.pause {
+		how.suspended = libvirt.DomainEventSuspendedPaused
+	}
+	return l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), &dom, how)
+}
+
+// restoreHow says how a restored domain is reported and left: its
+// started event and running reason, and whether it ends paused — when
+// asked, or, unless asked to run, when it was dumped frozen (CRIU
+// restores the freezer state) — with its paused reason and suspended
+// event.
+type restoreHow struct {
+	started   libvirt.DomainEventStartedDetailType
+	running   libvirt.DomainRunningReason
+	run       bool // run, even when dumped frozen
+	pause     bool // pause, even when dumped running
+	paused    libvirt.DomainPausedReason
+	suspended libvirt.DomainEventSuspendedDetailType
 }
 
 // restoreDom runs d's container again from the CRIU dump in images, with
-// dom as its running definition (a started event with detail, the domain
-// running with reason). Caller holds d's job.
-func (l *LXC) restoreDom(ctx context.Context, d *domain, images string, dom *libvirtxml.Domain, detail libvirt.DomainEventStartedDetailType, reason libvirt.DomainRunningReason) (err error) {
+// dom as its running definition, and leaves it running or paused as how
+// says. Caller holds d's job.
+func (l *LXC) restoreDom(ctx context.Context, d *domain, images string, dom *libvirtxml.Domain, how restoreHow) (err error) {
 	ports, err := l.plugNetworks(ctx, d, dom)
 	defer func() {
 		if err != nil {
@@ -344,10 +367,28 @@ func (l *LXC) restoreDom(ctx context.Context, d *domain, images string, dom *lib
 	if err != nil {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': %v", d.name, err)
 	}
-	if err := l.adopt(d, live, ct, int32(reason), l.cfg.Now()); err != nil {
+	frozen, err := ct.Frozen()
+	pause := how.pause || (frozen && !how.run)
+	switch {
+	case err != nil:
+	case frozen && !pause:
+		err = ct.Thaw(ctx)
+	case !frozen && pause:
+		err = ct.Freeze(ctx)
+	}
+	if err != nil {
+		_ = ct.Kill(ctx)
+		ct.Close()
+		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': cannot set its freezer state: %v", d.name, err)
+	}
+	if err := l.adopt(d, live, ct, int32(how.running), l.cfg.Now()); err != nil {
 		return err
 	}
-	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(detail)))
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(how.started)))
+	if pause {
+		d.setState(libvirt.DomainPaused, int32(how.paused))
+		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(how.suspended)))
+	}
 	return nil
 }
 
@@ -359,7 +400,7 @@ func (l *LXC) startManagedSave(ctx context.Context, d *domain) error {
 	if err != nil {
 		return err
 	}
-	if err := l.restoreFrom(ctx, d, dir, liveXML); err != nil {
+	if err := l.restoreFrom(ctx, d, dir, liveXML, 0); err != nil {
 		return err
 	}
 	if err := l.removeManagedSave(d); err != nil {

@@ -717,16 +717,17 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, running, pause
 	}
 	if full {
 		err = l.restoreSnapshotMemory(ctx, d, name, s.Domain, paused)
-	} else {
-		err = l.start(ctx, d, def, libvirt.DomainRunningFromSnapshot)
-		if err == nil {
-			l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedFromSnapshot)))
+		if err != nil {
+			l.forgetTransient(d)
 		}
+		return err
 	}
+	err = l.start(ctx, d, def, libvirt.DomainRunningFromSnapshot)
 	if err != nil {
 		l.forgetTransient(d)
 		return err
 	}
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(libvirt.DomainEventStartedFromSnapshot)))
 	if paused {
 		ct, err := runningInit(d)
 		if err == nil {
@@ -743,9 +744,9 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, running, pause
 
 // restoreSnapshotMemory runs d's container again from the memory dump of
 // its snapshot name, with dom (the running definition at snapshot time):
-// running (from snapshot), started/from-snapshot. The dump was taken
-// frozen and CRIU restores the freezer state with the cgroups: unless
-// paused (the caller suspends it), the container is thawed.
+// started/from-snapshot, then running (from snapshot), or paused (from
+// snapshot) when paused. The dump was taken frozen: CRIU restores it so,
+// and restoreDom thaws it unless paused.
 func (l *LXC) restoreSnapshotMemory(ctx context.Context, d *domain, name string, snapDom *libvirtxml.Domain, paused bool) error {
 	dir, err := l.rt.SnapshotMemoryPath(d.name, name)
 	if err != nil {
@@ -753,49 +754,11 @@ func (l *LXC) restoreSnapshotMemory(ctx context.Context, d *domain, name string,
 	}
 	dom := *snapDom
 	dom.Name, dom.UUID, dom.ID = d.name, driverapi.FormatUUID(d.uuid), nil
-	if err := l.restoreDom(ctx, d, dir, &dom, libvirt.DomainEventStartedFromSnapshot, libvirt.DomainRunningFromSnapshot); err != nil {
-		return err
-	}
-	ct, err := runningInit(d)
-	if err != nil {
-		return runtimeErr("resume", d.name, err)
-	}
-	// CRIU sets the freezer state last, possibly after LXC reports the
-	// container running: wait for it, so that the thaw comes after it.
-	if !waitFrozen(ctx, ct, restoreFreezeWait) {
-		l.log.Warn("restored container not frozen as dumped", "domain", d.name)
-	}
-	if paused {
-		return nil
-	}
-	if err := ct.Thaw(ctx); err != nil {
-		return runtimeErr("resume", d.name, err)
-	}
-	d.setState(libvirt.DomainRunning, int32(libvirt.DomainRunningFromSnapshot))
-	return nil
-}
-
-// restoreFreezeWait bounds the wait for CRIU to freeze a restored
-// container as it was dumped.
-const restoreFreezeWait = 10 * time.Second
-
-// waitFrozen waits until ct is frozen, at most within; it reports whether
-// it is.
-func waitFrozen(ctx context.Context, ct Container, within time.Duration) bool {
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for {
-		if f, err := ct.Frozen(); err == nil && f {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-t.C:
-		}
-	}
+	return l.restoreDom(ctx, d, dir, &dom, restoreHow{
+		started: libvirt.DomainEventStartedFromSnapshot, running: libvirt.DomainRunningFromSnapshot,
+		run: !paused, pause: paused,
+		paused: libvirt.DomainPausedFromSnapshot, suspended: libvirt.DomainEventSuspendedFromSnapshot,
+	})
 }
 
 // SnapshotDelete deletes a snapshot and its copy (METADATA_ONLY keeps the

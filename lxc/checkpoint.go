@@ -144,7 +144,8 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) 
 
 // Restore writes config as name's LXC config and restores the container
 // from the dump in dir (lxc-checkpoint -r), returning the handle of its
-// init once LXC reports it running. Its error is a *CheckpointError when
+// init once LXC reports it running, in the freezer state it was dumped
+// in (LXC's monitor knows it). Its error is a *CheckpointError when
 // CRIU or LXC failed.
 func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir string) (*Container, error) {
 	if err := ValidateName(name); err != nil {
@@ -210,7 +211,11 @@ func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir 
 		st, pid, err := rt.r.State(bounded, name)
 		if err == nil && st == Running && pid > 0 {
 			rt.r.log.Debug("restored", "domain", name, "pid", pid, "duration", time.Since(start))
-			return rt.Adopt(name, pid), nil
+			c := rt.Adopt(name, pid)
+			if err := c.syncFrozen(bounded); err != nil {
+				return fail(err)
+			}
+			return c, nil
 		}
 		if ended && (err != nil || st == Stopped) {
 			if done == nil {
@@ -219,6 +224,22 @@ func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir 
 			return fail(done)
 		}
 	}
+}
+
+// syncFrozen tells LXC's monitor of a restored container that it is
+// frozen when its freezer says so: CRIU restores the freezer state of the
+// dump behind the monitor, which reports it running, and lxc-unfreeze does
+// nothing for a container its monitor believes running. lxc-freeze on a
+// frozen cgroup only records the state.
+func (c *Container) syncFrozen(ctx context.Context) error {
+	frozen, err := c.Frozen()
+	if err != nil || !frozen {
+		return nil
+	}
+	if err := c.Freeze(ctx); err != nil {
+		return fmt.Errorf("record the restored container's frozen state: %w", err)
+	}
+	return nil
 }
 
 // checkpointBound is ctx bounded by the runner's timeout plus
