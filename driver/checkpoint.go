@@ -64,7 +64,11 @@ func (l *LXC) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, e
 		if err != nil {
 			return err
 		}
-		if err := l.restoreDom(ctx, d, dir, dom, libvirt.DomainEventStartedMigrated); err != nil {
+		how := restoreHow{
+			started: libvirt.DomainEventStartedMigrated, running: libvirt.DomainRunningMigrated,
+			paused: libvirt.DomainPausedMigration, suspended: libvirt.DomainEventSuspendedMigrated,
+		}
+		if err := l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), dom, how); err != nil {
 			return err
 		}
 		ref = d.ref()

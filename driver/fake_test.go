@@ -71,8 +71,10 @@ type fakeRuntime struct {
 
 	relays map[string][]*fakeRelay
 
-	// checkpoint stands in for CRIU's dump (nil: no CRIU).
+	// checkpoint stands in for CRIU's dump (nil: no CRIU); dumps are the
+	// dumps it made, by dir: whether the container was frozen at it.
 	checkpoint func(ctx context.Context, name, dir string) error
+	dumps      map[string]bool
 	ptys       int // relays made
 
 	copies       map[string]string // snapshot copies (CopyRootfs)
@@ -992,6 +994,7 @@ func (f *fakeRuntime) RemoveSnapshotCopy(name, snap string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.copies, name+"/"+snap)
+	delete(f.dumps, "/fake/"+name+"/snaps/"+snap+"/memory")
 	return nil
 }
 
@@ -1004,16 +1007,61 @@ func (f *fakeRuntime) HasSnapshotCopy(name, snap string) bool {
 
 // Checkpoint and Restore: the fake has no CRIU; the real ones are tested
 // against real containers (integration).
-func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string) error {
+// A dump that leaves the container running is recorded, and Restore
+// starts a container (a new init, as the fake has no processes) from it.
+func (f *fakeRuntime) Checkpoint(ctx context.Context, name, dir string, stop bool) error {
+	if err := f.enter("dump", fmt.Sprintf("%s %s stop=%v", name, dir, stop)); err != nil {
+		return err
+	}
 	f.mu.Lock()
 	fn := f.checkpoint
 	f.mu.Unlock()
 	if fn == nil {
 		return errors.New("fake runtime: no checkpoint")
 	}
-	return fn(ctx, name, dir)
+	if err := fn(ctx, name, dir); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.dumps == nil {
+		f.dumps = map[string]bool{}
+	}
+	f.dumps[dir] = f.cts[name] != nil && f.cts[name].frozen
+	if stop && f.cts[name] != nil {
+		f.halt(name, wsKilled) // lxc-checkpoint -s
+	}
+	return nil
 }
 
 func (f *fakeRuntime) Restore(ctx context.Context, name string, config []byte, dir string) (Container, error) {
-	return nil, errors.New("fake runtime: no restore")
+	if err := f.enter("restore-ct", name+" "+dir); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	frozen, ok := f.dumps[dir]
+	if !ok {
+		return nil, errors.New("fake runtime: no dump in " + dir)
+	}
+	if f.cts[name] != nil {
+		return nil, lxc.ErrAlreadyRunning
+	}
+	f.configs[name] = string(config)
+	// CRIU restores the freezer state as dumped.
+	ct := &fakeCT{monitor: make(chan struct{}), frozen: frozen}
+	f.boot(ct)
+	f.cts[name] = ct
+	return &fakeContainer{f: f, name: name, init: ct.init, monitor: ct.monitor}, nil
+}
+
+func (f *fakeRuntime) HasSnapshotMemory(name, snap string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.dumps["/fake/"+name+"/snaps/"+snap+"/memory"]
+	return ok
+}
+
+func (f *fakeRuntime) SnapshotMemoryPath(name, snap string) (string, error) {
+	return "/fake/" + name + "/snaps/" + snap + "/memory", nil
 }

@@ -75,16 +75,21 @@ type Runtime interface {
 	BlkioWeightFile() string
 	// CopyRootfs copies the root filesystem rootfs into name's snapshot
 	// snap, RestoreRootfs makes rootfs what the copy holds,
-	// RemoveSnapshotCopy deletes the copy and HasSnapshotCopy reports
-	// whether there is one (see lxc.Runtime).
+	// RemoveSnapshotCopy deletes the copy (and the memory dump) and
+	// HasSnapshotCopy reports whether there is one; SnapshotMemoryPath
+	// is where a full system snapshot's CRIU dump goes and
+	// HasSnapshotMemory whether it is there (see lxc.Runtime).
 	CopyRootfs(ctx context.Context, name, snap, rootfs string) error
 	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
 	RemoveSnapshotCopy(name, snap string) error
 	HasSnapshotCopy(name, snap string) bool
-	// Checkpoint dumps name's running container into dir with CRIU and
-	// stops it; a failed dump leaves it running (lxc.CheckpointError).
+	SnapshotMemoryPath(name, snap string) (string, error)
+	HasSnapshotMemory(name, snap string) bool
+	// Checkpoint dumps name's running container into dir with CRIU and,
+	// when stop, stops it; a failed dump leaves it running
+	// (lxc.CheckpointError).
 	// Restore writes config as its LXC config and restores it from dir.
-	Checkpoint(ctx context.Context, name, dir string) error
+	Checkpoint(ctx context.Context, name, dir string, stop bool) error
 	Restore(ctx context.Context, name string, config []byte, dir string) (Container, error)
 }
 

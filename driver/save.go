@@ -13,6 +13,7 @@ import (
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // Save and restore with CRIU (beyond libvirt-lxc, which has neither).
@@ -33,8 +34,7 @@ const (
 )
 
 // saveFlags are the virDomainSave(Flags) flags accepted: the cache is not
-// bypassed and a restore always runs the container (CRIU restores it
-// running).
+// bypassed; RUNNING and PAUSED choose the state a restore leaves.
 var saveFlags = uint32(libvirt.DomainSaveBypassCache | libvirt.DomainSaveRunning | libvirt.DomainSavePaused)
 
 // managedSaveDir is where d's managed save image lives.
@@ -185,10 +185,8 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	d.mu.Lock()
 	live, liveXML := d.live, d.liveXML
 	d.mu.Unlock()
-	if live.Consoles > 1 {
-		// Only /dev/console comes back (LXC restores no ttys).
-		return virterror.New(libvirt.ErrOperationUnsupported,
-			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", d.name, live.Consoles)
+	if err := dumpable(d.name, live); err != nil {
+		return err
 	}
 	images := filepath.Join(dir, saveImagesDir)
 	if err := os.RemoveAll(images); err != nil {
@@ -206,7 +204,7 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	d.mu.Lock()
 	d.jobStarted = time.Now()
 	d.mu.Unlock()
-	err = l.rt.Checkpoint(ctx, d.name, images)
+	err = l.rt.Checkpoint(ctx, d.name, images, true)
 	d.mu.Lock()
 	d.jobStarted = time.Time{}
 	d.mu.Unlock()
@@ -244,6 +242,17 @@ func (l *LXC) dump(ctx context.Context, d *domain, dir string, detail libvirt.Do
 	return nil
 }
 
+// dumpable refuses a container whose CRIU dump could not be restored
+// whole: one with several consoles (only /dev/console comes back; LXC
+// restores no ttys).
+func dumpable(name string, live *xmlmap.Mapped) error {
+	if live.Consoles > 1 {
+		return virterror.New(libvirt.ErrOperationUnsupported,
+			"cannot save domain '%s': it has %d consoles; a CRIU restore brings back only the first", name, live.Consoles)
+	}
+	return nil
+}
+
 // RestoreSaved restores the domain saved in path: into its inactive
 // persistent domain of the same UUID, else as a transient domain.
 func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32) (driverapi.Domain, error) {
@@ -259,7 +268,7 @@ func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32)
 	}
 	var ref driverapi.Domain
 	err = l.runClaimed(ctx, u, name, func(d *domain) error {
-		if err := l.restoreFrom(ctx, d, path, liveXML); err != nil {
+		if err := l.restoreFrom(ctx, d, path, liveXML, flags); err != nil {
 			return err
 		}
 		ref = d.ref()
@@ -301,19 +310,43 @@ func readSaveImage(path string) (xml, name string, u driverapi.UUID, err error) 
 }
 
 // restoreFrom runs d's container again from the save image in dir, its
-// running definition liveXML. Caller holds d's job.
-func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string) error {
+// running definition liveXML: paused when flags say so or, unless they
+// say running, when it was saved paused (as QEMU's driver does). Caller
+// holds d's job.
+func (l *LXC) restoreFrom(ctx context.Context, d *domain, dir, liveXML string, flags uint32) error {
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(liveXML); err != nil {
 		return internalErr("save image '%s': %v", dir, err)
 	}
-	return l.restoreDom(ctx, d, dir, &dom, libvirt.DomainEventStartedRestored)
+	how := restoreHow{
+		started: libvirt.DomainEventStartedRestored, running: libvirt.DomainRunningRestored,
+		run: flags&uint32(libvirt.DomainSaveRunning) != 0, pause: flags&uint32(libvirt.DomainSavePaused) != 0,
+		paused: libvirt.DomainPausedUser, suspended: libvirt.DomainEventSuspendedRestored,
+	}
+	if how.pause {
+		how.suspended = libvirt.DomainEventSuspendedPaused
+	}
+	return l.restoreDom(ctx, d, filepath.Join(dir, saveImagesDir), &dom, how)
 }
 
-// restoreDom runs d's container again from the dump in dir/images, with
-// dom as its running definition (a started event with detail, reason
-// restored or migrated to match). Caller holds d's job.
-func (l *LXC) restoreDom(ctx context.Context, d *domain, dir string, dom *libvirtxml.Domain, detail libvirt.DomainEventStartedDetailType) (err error) {
+// restoreHow says how a restored domain is reported and left: its
+// started event and running reason, and whether it ends paused — when
+// asked, or, unless asked to run, when it was dumped frozen (CRIU
+// restores the freezer state) — with its paused reason and suspended
+// event.
+type restoreHow struct {
+	started   libvirt.DomainEventStartedDetailType
+	running   libvirt.DomainRunningReason
+	run       bool // run, even when dumped frozen
+	pause     bool // pause, even when dumped running
+	paused    libvirt.DomainPausedReason
+	suspended libvirt.DomainEventSuspendedDetailType
+}
+
+// restoreDom runs d's container again from the CRIU dump in images, with
+// dom as its running definition, and leaves it running or paused as how
+// says. Caller holds d's job.
+func (l *LXC) restoreDom(ctx context.Context, d *domain, images string, dom *libvirtxml.Domain, how restoreHow) (err error) {
 	ports, err := l.plugNetworks(ctx, d, dom)
 	defer func() {
 		if err != nil {
@@ -330,18 +363,32 @@ func (l *LXC) restoreDom(ctx context.Context, d *domain, dir string, dom *libvir
 	if dev := l.rt.MissingNetDevice(hostNetDevices(live)); dev != "" {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': network device '%s' does not exist on the host", d.name, dev)
 	}
-	ct, err := l.rt.Restore(ctx, d.name, live.Config.Marshal(), filepath.Join(dir, saveImagesDir))
+	ct, err := l.rt.Restore(ctx, d.name, live.Config.Marshal(), images)
 	if err != nil {
 		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': %v", d.name, err)
 	}
-	reason := libvirt.DomainRunningRestored
-	if detail == libvirt.DomainEventStartedMigrated {
-		reason = libvirt.DomainRunningMigrated
+	frozen, err := ct.Frozen()
+	pause := how.pause || (frozen && !how.run)
+	switch {
+	case err != nil:
+	case frozen && !pause:
+		err = ct.Thaw(ctx)
+	case !frozen && pause:
+		err = ct.Freeze(ctx)
 	}
-	if err := l.adopt(d, live, ct, int32(reason), l.cfg.Now()); err != nil {
+	if err != nil {
+		_ = ct.Kill(ctx)
+		ct.Close()
+		return virterror.New(libvirt.ErrOperationFailed, "failed to restore domain '%s': cannot set its freezer state: %v", d.name, err)
+	}
+	if err := l.adopt(d, live, ct, int32(how.running), l.cfg.Now()); err != nil {
 		return err
 	}
-	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(detail)))
+	l.events.publish(lifecycle(d.ref(), libvirt.DomainEventStarted, int32(how.started)))
+	if pause {
+		d.setState(libvirt.DomainPaused, int32(how.paused))
+		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(how.suspended)))
+	}
 	return nil
 }
 
@@ -353,7 +400,7 @@ func (l *LXC) startManagedSave(ctx context.Context, d *domain) error {
 	if err != nil {
 		return err
 	}
-	if err := l.restoreFrom(ctx, d, dir, liveXML); err != nil {
+	if err := l.restoreFrom(ctx, d, dir, liveXML, 0); err != nil {
 		return err
 	}
 	if err := l.removeManagedSave(d); err != nil {

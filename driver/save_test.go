@@ -93,3 +93,49 @@ func TestSaveRefusals(t *testing.T) {
 		t.Fatalf("HasManagedSave of an unknown domain: %v", err)
 	}
 }
+
+// TestRestoreKeepsPaused: a domain saved paused comes back paused (its
+// dump was frozen), as QEMU's driver restores it; the RUNNING flag runs
+// it, PAUSED pauses one saved running.
+func TestRestoreKeepsPaused(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d, err := e.l.DefineXML(ctx, noConsole(domXML("sv2", "")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = e.start(d)
+	e.rt.mu.Lock()
+	e.rt.checkpoint = func(ctx context.Context, name, dir string) error { return nil }
+	e.rt.mu.Unlock()
+	for _, c := range []struct {
+		suspend bool
+		flags   libvirt.DomainSaveRestoreFlags
+		want    libvirt.DomainState
+		reason  int32
+	}{
+		{true, 0, libvirt.DomainPaused, int32(libvirt.DomainPausedUser)},
+		{true, libvirt.DomainSaveRunning, libvirt.DomainRunning, int32(libvirt.DomainRunningRestored)},
+		{false, 0, libvirt.DomainRunning, int32(libvirt.DomainRunningRestored)},
+		{false, libvirt.DomainSavePaused, libvirt.DomainPaused, int32(libvirt.DomainPausedUser)},
+	} {
+		if c.suspend {
+			must(t, e.l.Suspend(ctx, d.UUID))
+		}
+		img := filepath.Join(t.TempDir(), "img")
+		must(t, e.l.Save(ctx, d.UUID, img, "", 0))
+		if _, err := e.l.RestoreSaved(ctx, img, "", uint32(c.flags)); err != nil {
+			t.Fatal(err)
+		}
+		e.rt.mu.Lock()
+		frozen := e.rt.cts["sv2"].frozen
+		e.rt.mu.Unlock()
+		st := e.status(d)
+		if st.State != c.want || st.Reason != c.reason || frozen != (c.want == libvirt.DomainPaused) {
+			t.Fatalf("saved suspended=%v, restored with flags %#x: %+v, frozen %v; want state %d reason %d", c.suspend, c.flags, st, frozen, c.want, c.reason)
+		}
+		if st.State == libvirt.DomainPaused {
+			must(t, e.l.Resume(ctx, d.UUID))
+		}
+	}
+}

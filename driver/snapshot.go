@@ -23,12 +23,14 @@ import (
 // snapshots per domain, one current, each with its <domainsnapshot>
 // metadata (the domain's definition at snapshot time included) kept in
 // the state directory. A snapshot's data is a copy of the container's
-// root filesystem, taken with the container frozen when it runs; there is
-// no memory state, so a running domain's snapshot is a disk-only one
-// (state disk-snapshot) and a shut-off domain's has state shutoff.
-// Reverting restores the root filesystem and the definition, stopping the
-// container first when it runs, and starts it again with --running or
-// --paused.
+// root filesystem, taken with the container frozen when it runs. A running
+// or paused domain's full system snapshot (state running or paused, memory
+// internal) holds its memory state too: a CRIU dump of the frozen
+// container, which runs on; its disk-only snapshot (state disk-snapshot)
+// and a shut-off domain's (state shutoff) have none. Reverting restores
+// the root filesystem and the definition, stopping the container first
+// when it runs, and then restores the container's processes from the dump
+// (a full system snapshot) or starts it again with --running or --paused.
 
 var _ driverapi.Snapshotter = (*LXC)(nil)
 
@@ -54,7 +56,13 @@ const (
 const (
 	snapShutoff      = "shutoff"
 	snapDiskSnapshot = "disk-snapshot"
+	snapRunning      = "running"
+	snapPaused       = "paused"
 )
+
+// memInternal is a full system snapshot's memory location: the dump is
+// kept with the snapshot's copy, as QEMU keeps it inside the disk image.
+const memInternal = "internal"
 
 // snapTree is a domain's snapshots: their metadata by name (Active unset)
 // and the current one's name. Guarded by the domain's mu; changed under
@@ -234,9 +242,6 @@ func (l *LXC) SnapshotCreate(ctx context.Context, u driverapi.UUID, xml string, 
 	if err := lxc.ValidateSnapshotName(in.Name); err != nil {
 		return "", virterror.New(libvirt.ErrXMLDetail, "%v", err)
 	}
-	if in.Memory != nil && in.Memory.Snapshot != "" && in.Memory.Snapshot != "no" {
-		return "", virterror.New(libvirt.ErrXMLError, "memory state cannot be saved with offline or disk-only snapshot")
-	}
 	if in.Disks != nil && len(in.Disks.Disks) > 0 {
 		return "", virterror.New(libvirt.ErrConfigUnsupported, "no disk named '%s'", in.Disks.Disks[0].Name)
 	}
@@ -263,17 +268,24 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 		return "", virterror.New(libvirt.ErrOperationFailed, "domain moment %s already exists", in.Name)
 	case has(libvirt.DomainSnapshotCreateHalt) && persistent == nil:
 		return "", virterror.New(libvirt.ErrOperationInvalid, "cannot halt after transient domain snapshot")
-	case active && !has(libvirt.DomainSnapshotCreateDiskOnly):
-		return "", virterror.New(libvirt.ErrOperationUnsupported,
-			"a full system snapshot of running domain '%s' needs its memory state, which cannot be saved yet; take a disk-only snapshot (--disk-only)", d.name)
+	}
+	memory := active && !has(libvirt.DomainSnapshotCreateDiskOnly)
+	if err := snapshotMemory(in, active, memory); err != nil {
+		return "", err
 	}
 	snap := &libvirtxml.DomainSnapshot{
 		Name: in.Name, Description: in.Description, State: snapShutoff,
 		CreationTime: strconv.FormatInt(now.Unix(), 10),
 		Memory:       &libvirtxml.DomainSnapshotMemory{Snapshot: "no"},
 	}
-	if has(libvirt.DomainSnapshotCreateDiskOnly) {
+	switch {
+	case has(libvirt.DomainSnapshotCreateDiskOnly):
 		snap.State = snapDiskSnapshot
+	case memory:
+		snap.State, snap.Memory.Snapshot = snapRunning, memInternal
+		if state == libvirt.DomainPaused {
+			snap.State = snapPaused
+		}
 	}
 	if parent != "" {
 		snap.Parent = &libvirtxml.DomainSnapshotParent{Name: parent}
@@ -289,6 +301,11 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	if err := snapshotRoot(d.name, m); err != nil {
 		return "", err
 	}
+	if memory {
+		if err := dumpable(d.name, m); err != nil {
+			return "", err
+		}
+	}
 	rootfs := m.RootFS
 	var dom libvirtxml.Domain
 	if err := dom.Unmarshal(domXML); err != nil {
@@ -303,7 +320,7 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 		snap.InactiveDomain = &libvirtxml.DomainSnapshotInactiveDomain{Domain: inactive}
 	}
 
-	if err := l.copyRootfs(ctx, d, ct, active, active && state == libvirt.DomainRunning, reason, in.Name, rootfs); err != nil {
+	if err := l.copyRootfs(ctx, d, ct, active, active && state == libvirt.DomainRunning, memory, reason, in.Name, rootfs); err != nil {
 		return "", err
 	}
 	if !has(libvirt.DomainSnapshotCreateNoMetadata) {
@@ -323,11 +340,35 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	return in.Name, nil
 }
 
-// copyRootfs copies rootfs into snapshot name. A running container
-// (freeze) is frozen for the copy and thawed after it, showing paused
-// (reason snapshot) meanwhile; while the container runs, a destroy
-// aborts the copy rather than wait for it.
-func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, active, freeze bool, reason int32, name, rootfs string) (err error) {
+// snapshotMemory checks the memory element of a snapshot's XML against
+// whether the snapshot holds memory state, as libvirt's QEMU driver.
+func snapshotMemory(in *libvirtxml.DomainSnapshot, active, memory bool) error {
+	mem := ""
+	if in.Memory != nil {
+		mem = in.Memory.Snapshot
+	}
+	switch {
+	case !memory && mem != "" && mem != "no":
+		return virterror.New(libvirt.ErrXMLError, "memory state cannot be saved with offline or disk-only snapshot")
+	case !memory:
+		return nil
+	case mem == "no":
+		return virterror.New(libvirt.ErrOperationUnsupported, "internal snapshot of a running VM must include the memory state")
+	case mem == "external":
+		return virterror.New(libvirt.ErrConfigUnsupported, "external memory snapshots are not supported: a container's memory state is kept with its snapshot (memory snapshot='internal')")
+	case mem != "" && mem != memInternal:
+		return virterror.New(libvirt.ErrXMLError, "unknown memory snapshot setting '%s'", mem)
+	}
+	return nil
+}
+
+// copyRootfs copies rootfs into snapshot name and with memory dumps the
+// container's processes into it with CRIU, leaving them running. A
+// running container (freeze) is frozen for the copy and the dump and
+// thawed after them, showing paused (reason snapshot) meanwhile; while the
+// container runs, a destroy aborts the copy rather than wait for it. A
+// failed dump removes the copy.
+func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, active, freeze, memory bool, reason int32, name, rootfs string) (err error) {
 	cctx, cancel := context.WithTimeout(ctx, snapshotCopyTimeout)
 	defer cancel()
 	if active {
@@ -353,6 +394,20 @@ func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, active, f
 	if err := l.rt.CopyRootfs(cctx, d.name, name, rootfs); err != nil {
 		return l.snapshotErr(cctx, d, name, virterror.New(libvirt.ErrOperationFailed,
 			"cannot copy the root filesystem of '%s' into snapshot '%s': %v", d.name, name, err))
+	}
+	if !memory {
+		return nil
+	}
+	dir, err := l.rt.SnapshotMemoryPath(d.name, name)
+	if err == nil {
+		err = l.rt.Checkpoint(cctx, d.name, dir, false)
+	}
+	if err != nil {
+		if rerr := l.rt.RemoveSnapshotCopy(d.name, name); rerr != nil {
+			l.log.Error("cannot remove snapshot copy", "domain", d.name, "snapshot", name, "err", rerr)
+		}
+		return l.snapshotErr(cctx, d, name, virterror.New(libvirt.ErrOperationFailed,
+			"cannot save the memory state of domain '%s' for snapshot '%s': %v; a disk-only snapshot (--disk-only) needs none", d.name, name, err))
 	}
 	return nil
 }
@@ -575,10 +630,11 @@ func (l *LXC) SnapshotRevert(ctx context.Context, u driverapi.UUID, name string,
 	if err := l.supportsSnapshots(); err != nil {
 		return err
 	}
-	return l.withJob(ctx, u, func(d *domain) error { return l.revert(ctx, d, name, running || paused, paused) })
+	return l.withJob(ctx, u, func(d *domain) error { return l.revert(ctx, d, name, running, paused) })
 }
 
-func (l *LXC) revert(ctx context.Context, d *domain, name string, start, paused bool) error {
+// revert reverts d to snapshot name; running and paused are the flags.
+func (l *LXC) revert(ctx context.Context, d *domain, name string, running, paused bool) error {
 	d.mu.Lock()
 	s, err := snapshotOfLocked(d, name)
 	persistent, active := d.persistent != nil, d.activeLocked()
@@ -586,9 +642,16 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, start, paused 
 	if err != nil {
 		return err
 	}
+	full := s.State == snapRunning || s.State == snapPaused
+	start := running || paused || full
+	// A full system snapshot comes back paused when taken paused, unless
+	// --running (libvirt's rule).
+	paused = paused || (full && s.State == snapPaused && !running)
 	switch {
-	case s.State != snapShutoff && s.State != snapDiskSnapshot:
-		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' needs its memory state, which lxcvirt snapshots do not hold", name, s.State)
+	case !full && s.State != snapShutoff && s.State != snapDiskSnapshot:
+		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' is not supported", name, s.State)
+	case full && (s.Memory == nil || s.Memory.Snapshot != memInternal || !l.rt.HasSnapshotMemory(d.name, name)):
+		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' needs its memory state, which this snapshot does not hold", name, s.State)
 	case !persistent && !start:
 		return virterror.New(libvirt.ErrOperationInvalid, "transient domain needs to request run or pause to revert to inactive snapshot")
 	case s.Domain == nil:
@@ -652,7 +715,15 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, start, paused 
 	if !start {
 		return nil
 	}
-	if err := l.start(ctx, d, def, libvirt.DomainRunningFromSnapshot); err != nil {
+	if full {
+		err = l.restoreSnapshotMemory(ctx, d, name, s.Domain, paused)
+		if err != nil {
+			l.forgetTransient(d)
+		}
+		return err
+	}
+	err = l.start(ctx, d, def, libvirt.DomainRunningFromSnapshot)
+	if err != nil {
 		l.forgetTransient(d)
 		return err
 	}
@@ -669,6 +740,25 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, start, paused 
 		l.events.publish(lifecycle(d.ref(), libvirt.DomainEventSuspended, int32(libvirt.DomainEventSuspendedFromSnapshot)))
 	}
 	return nil
+}
+
+// restoreSnapshotMemory runs d's container again from the memory dump of
+// its snapshot name, with dom (the running definition at snapshot time):
+// started/from-snapshot, then running (from snapshot), or paused (from
+// snapshot) when paused. The dump was taken frozen: CRIU restores it so,
+// and restoreDom thaws it unless paused.
+func (l *LXC) restoreSnapshotMemory(ctx context.Context, d *domain, name string, snapDom *libvirtxml.Domain, paused bool) error {
+	dir, err := l.rt.SnapshotMemoryPath(d.name, name)
+	if err != nil {
+		return virterror.Wrap(err)
+	}
+	dom := *snapDom
+	dom.Name, dom.UUID, dom.ID = d.name, driverapi.FormatUUID(d.uuid), nil
+	return l.restoreDom(ctx, d, dir, &dom, restoreHow{
+		started: libvirt.DomainEventStartedFromSnapshot, running: libvirt.DomainRunningFromSnapshot,
+		run: !paused, pause: paused,
+		paused: libvirt.DomainPausedFromSnapshot, suspended: libvirt.DomainEventSuspendedFromSnapshot,
+	})
 }
 
 // SnapshotDelete deletes a snapshot and its copy (METADATA_ONLY keeps the

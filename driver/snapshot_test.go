@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/lxc"
 )
 
 // wantLifecycle reads the next lifecycle events and checks their types and
@@ -91,15 +93,13 @@ func TestSnapshotShutoffRevert(t *testing.T) {
 	}
 }
 
-// A running domain's snapshot must be disk-only; the container is frozen
-// for the copy and runs again after it. Reverting stops it.
+// A running domain's disk-only snapshot: the container is frozen for the
+// copy and runs again after it. Reverting stops it.
 func TestSnapshotRunningDiskOnly(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
 	d := e.start(e.define("web", uuidA))
-	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>s1</name></domainsnapshot>", 0)
-	wantCode(t, err, libvirt.ErrOperationUnsupported, "--disk-only")
-	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateLive|libvirt.DomainSnapshotCreateDiskOnly))
+	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateLive|libvirt.DomainSnapshotCreateDiskOnly))
 	wantCode(t, err, libvirt.ErrOperationUnsupported, "live snapshot creation")
 	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateQuiesce))
 	wantCode(t, err, libvirt.ErrInvalidArg, "is required by flag")
@@ -335,5 +335,144 @@ func TestSnapshotPausedDomain(t *testing.T) {
 	}
 	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedUser) {
 		t.Fatalf("status %+v", st)
+	}
+}
+
+// A running domain's full system snapshot (flags 0, as virt-manager's New
+// Snapshot): the frozen container is copied and dumped, and runs on; revert
+// stops it and restores its processes from the dump, paused when the
+// snapshot was taken paused; delete removes the dump with the copy.
+func TestSnapshotRunningFull(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	d := e.start(e.define("web", uuidA))
+	dumpDir := "/fake/web/snaps/s1/memory"
+	e.rt.checkpoint = func(ctx context.Context, name, dir string) error { return nil }
+
+	// The memory element as libvirt's QEMU driver checks it.
+	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><memory snapshot='no'/></domainsnapshot>", 0)
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "must include the memory state")
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><memory snapshot='external' file='/tmp/m'/></domainsnapshot>", 0)
+	wantCode(t, err, libvirt.ErrConfigUnsupported, "external memory")
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><memory snapshot='internal'/></domainsnapshot>", uint32(libvirt.DomainSnapshotCreateDiskOnly))
+	wantCode(t, err, libvirt.ErrXMLError, "memory state cannot be saved")
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot/>", uint32(libvirt.DomainSnapshotCreateLive))
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "live snapshot creation")
+
+	// A dump CRIU refuses leaves nothing, and the container runs on.
+	e.rt.checkpoint = func(ctx context.Context, name, dir string) error {
+		return &lxc.CheckpointError{Op: "dump", Cause: "the container holds a packet socket"}
+	}
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>s1</name></domainsnapshot>", 0)
+	wantCode(t, err, libvirt.ErrOperationFailed, "packet socket")
+	if e.rt.HasSnapshotCopy("web", "s1") || len(e.snapList(d, "", 0)) != 0 {
+		t.Fatalf("failed snapshot left copies %v, snapshots %v", e.rt.copies, e.snapList(d, "", 0))
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning {
+		t.Fatalf("status after failed dump %+v", st)
+	}
+	e.rt.checkpoint = func(ctx context.Context, name, dir string) error { return nil }
+
+	pid := e.rt.cts["web"].init.pid
+	name, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>s1</name><memory snapshot='internal'/></domainsnapshot>", 0)
+	must(t, err)
+	e.rt.mu.Lock()
+	frozenAtDump, dumped := e.rt.dumps[dumpDir]
+	frozen, samePID := e.rt.cts["web"].frozen, e.rt.cts["web"].init.pid == pid
+	e.rt.mu.Unlock()
+	if name != "s1" || !dumped || !frozenAtDump || !e.rt.frozenAtCopy["web/s1"] || e.rt.count("dump web "+dumpDir+" stop=false") != 2 {
+		t.Fatalf("name %q; dumps %v; frozen at copy %v; calls %v", name, e.rt.dumps, e.rt.frozenAtCopy, e.rt.calls)
+	}
+	if frozen || !samePID {
+		t.Fatalf("after the snapshot: frozen %v, same init %v", frozen, samePID)
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningBooted) {
+		t.Fatalf("status after snapshot %+v", st)
+	}
+	s := e.snapXML(d, "s1")
+	if s.State != "running" || s.Memory == nil || s.Memory.Snapshot != "internal" || s.Domain == nil || s.InactiveDomain == nil {
+		t.Fatalf("snapshot %+v", s)
+	}
+	if got := e.snapList(d, "", libvirt.DomainSnapshotListActive); !slices.Equal(got, []string{"s1"}) {
+		t.Fatalf("active list %v", got)
+	}
+
+	evs, err := e.l.Events(ctx)
+	must(t, err)
+	must(t, e.l.SnapshotRevert(ctx, d.UUID, "s1", 0))
+	wantLifecycle(t, evs,
+		int32(libvirt.DomainEventStopped), int32(libvirt.DomainEventStoppedFromSnapshot),
+		int32(libvirt.DomainEventDefined), int32(libvirt.DomainEventDefinedFromSnapshot),
+		int32(libvirt.DomainEventStarted), int32(libvirt.DomainEventStartedFromSnapshot))
+	if e.rt.count("restore web/s1 /srv/web") != 1 || e.rt.count("restore-ct web "+dumpDir) != 1 || e.rt.count("start web") != 1 {
+		t.Fatalf("calls %v", e.rt.calls)
+	}
+	e.rt.mu.Lock()
+	frozen = e.rt.cts["web"].frozen
+	e.rt.mu.Unlock()
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningFromSnapshot) || frozen {
+		t.Fatalf("status after revert %+v; frozen %v (the dump was taken frozen: thawed after the restore)", st, frozen)
+	}
+	// --paused: restored, then frozen.
+	must(t, e.l.SnapshotRevert(ctx, d.UUID, "s1", uint32(libvirt.DomainSnapshotRevertPaused)))
+	wantLifecycle(t, evs,
+		int32(libvirt.DomainEventStopped), int32(libvirt.DomainEventStoppedFromSnapshot),
+		int32(libvirt.DomainEventDefined), int32(libvirt.DomainEventDefinedFromSnapshot),
+		int32(libvirt.DomainEventStarted), int32(libvirt.DomainEventStartedFromSnapshot),
+		int32(libvirt.DomainEventSuspended), int32(libvirt.DomainEventSuspendedFromSnapshot))
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedFromSnapshot) {
+		t.Fatalf("status after revert --paused %+v", st)
+	}
+
+	// Taken paused: state paused, and a revert comes back paused unless
+	// --running.
+	name, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>p1</name></domainsnapshot>", 0)
+	must(t, err)
+	if s := e.snapXML(d, name); s.State != "paused" {
+		t.Fatalf("paused snapshot state %q", s.State)
+	}
+	if st := e.status(d); st.State != libvirt.DomainPaused {
+		t.Fatalf("status after paused snapshot %+v", st)
+	}
+	must(t, e.l.SnapshotRevert(ctx, d.UUID, "p1", 0))
+	if st := e.status(d); st.State != libvirt.DomainPaused || st.Reason != int32(libvirt.DomainPausedFromSnapshot) {
+		t.Fatalf("status after revert to paused snapshot %+v", st)
+	}
+	must(t, e.l.SnapshotRevert(ctx, d.UUID, "p1", uint32(libvirt.DomainSnapshotRevertRunning)))
+	if st := e.status(d); st.State != libvirt.DomainRunning {
+		t.Fatalf("status after revert --running %+v", st)
+	}
+
+	// Delete removes the dump with the copy.
+	must(t, e.l.SnapshotDelete(ctx, d.UUID, "s1", 0))
+	if _, ok := e.rt.dumps[dumpDir]; ok || e.rt.HasSnapshotCopy("web", "s1") {
+		t.Fatalf("delete left dumps %v, copies %v", e.rt.dumps, e.rt.copies)
+	}
+
+	// A redefined full system snapshot without its memory state cannot be
+	// reverted to, and the domain runs on.
+	for _, mem := range []string{"no", "internal"} {
+		_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>r</name><state>running</state><creationTime>1</creationTime><memory snapshot='"+mem+"'/></domainsnapshot>", uint32(libvirt.DomainSnapshotCreateRedefine))
+		must(t, err)
+		err = e.l.SnapshotRevert(ctx, d.UUID, "r", 0)
+		wantCode(t, err, libvirt.ErrOperationUnsupported, "memory state")
+		if st := e.status(d); st.State != libvirt.DomainRunning {
+			t.Fatalf("after a refused revert %+v", st)
+		}
+	}
+}
+
+// A container with two consoles gets the save path's refusal (a CRIU
+// restore brings back only the first), before anything is copied.
+func TestSnapshotFullTwoConsoles(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	two, err := e.l.CreateXML(ctx, strings.Replace(domXML("two", ""), "<console type='pty'/>", "<console type='pty'/><console type='pty'/>", 1), 0)
+	must(t, err)
+	e.rt.checkpoint = func(ctx context.Context, name, dir string) error { return nil }
+	_, err = e.l.SnapshotCreate(ctx, two.UUID, "<domainsnapshot><name>s1</name></domainsnapshot>", 0)
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "consoles")
+	if e.rt.count("copy two/s1") != 0 {
+		t.Fatalf("calls %v", e.rt.calls)
 	}
 }

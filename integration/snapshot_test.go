@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
@@ -45,10 +47,6 @@ func TestVirshSnapshots(t *testing.T) {
 	d.ok("start", name)
 	ev := d.watchEvents()
 
-	// A running container's full system snapshot needs memory state.
-	if msg := d.failsOn(d.sock, "snapshot-create-as", name, "s0"); !strings.Contains(msg, "--disk-only") {
-		t.Fatalf("full system snapshot of a running container: %q", msg)
-	}
 	logStart := len(d.log())
 	if out := d.ok("snapshot-create-as", name, "s1", "--description", "first", "--disk-only"); out != "Domain snapshot s1 created" {
 		t.Fatalf("snapshot-create-as: %q", out)
@@ -149,9 +147,9 @@ func TestVirshSnapshots(t *testing.T) {
 // TestVirtManagerSnapshots runs virt-manager's own snapshot code (virtinst,
 // the calls its snapshot view makes) against a shut-off container: the
 // support probe, a new internal snapshot, the list with state and current
-// flag, the current snapshot, revert and delete. On a running container
-// its internal (full system) snapshot is refused with the hint to take a
-// disk-only one.
+// flag, the current snapshot, revert and delete. On a running (CRIU
+// dumpable) container its internal snapshot is a full system one: listed
+// running, and the revert leaves the container running.
 func TestVirtManagerSnapshots(t *testing.T) {
 	if out, err := exec.Command(vmPython, "-c", "import sys; sys.path.insert(0, '/usr/share/virt-manager'); import virtinst, libvirt").CombinedOutput(); err != nil {
 		testenv.Missing(t, "needs virt-manager and python3-libvirt (make deps): %v: %s", err, out)
@@ -172,8 +170,146 @@ func TestVirtManagerSnapshots(t *testing.T) {
 			t.Fatalf("virt-manager's calls: no %q", want)
 		}
 	}
+	requireCRIU(t)
+	name = h.name("snapvmm2")
+	d.ok("define", writeXML(t, criuXML(name, h.rootfs(counterInit))))
 	d.ok("start", name)
-	if out, err := run(); err == nil || !strings.Contains(out, "--disk-only") {
-		t.Fatalf("virt-manager's internal snapshot of a running container: %v", err)
+	raw, err := exec.Command(vmPython, "clients/vmm_snapshots.py", uri(d.sock), name, "vmm2").CombinedOutput()
+	out = string(raw)
+	t.Logf("vmm_snapshots.py on a running container:\n%s", out)
+	must(t, err)
+	for _, want := range []string{"created vmm2", "listed vmm2 running internal current from virt-manager", "current vmm2", "reverted active", "deleted 0"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Fatalf("virt-manager's calls on a running container: no %q", want)
+		}
 	}
+	if got := d.ok("domstate", name, "--reason"); got != "running (from snapshot)" {
+		t.Fatalf("after virt-manager's revert: %q", got)
+	}
+}
+
+// TestSnapshotFullSystem: a running counter container's snapshot without
+// --disk-only holds its processes (a CRIU dump of the frozen container,
+// which runs on); reverting to it brings back the rootfs and the counter
+// process, with its PID and the count it had at snapshot time.
+func TestSnapshotFullSystem(t *testing.T) {
+	requireCRIU(t)
+	h := newHost(t)
+	d := startDaemon(t, h)
+	name := h.name("fullsnap")
+	rootfs := h.rootfs(counterInit)
+	marker := filepath.Join(rootfs, "marker")
+	must(t, os.WriteFile(marker, []byte("one\n"), 0o644))
+	line := func(what string) string { return lifecycleLine(name, what) }
+	// count reads the counter's file from the host (the shell truncates
+	// it before each write: an empty read is retried).
+	count := func() int {
+		t.Helper()
+		n := 0
+		testenv.Eventually(t, patience, 10*time.Millisecond, "the count file holds a number", func() (bool, string) {
+			b, err := os.ReadFile(filepath.Join(rootfs, "tmp", "count"))
+			if err != nil {
+				return false, err.Error()
+			}
+			n, err = strconv.Atoi(strings.TrimSpace(string(b)))
+			return err == nil, string(b)
+		})
+		return n
+	}
+	d.ok("define", writeXML(t, criuXML(name, rootfs)))
+	d.ok("start", name)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "cat", "/tmp/count")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	ev := d.watchEvents()
+
+	if out := d.ok("snapshot-create-as", name, "full1", "--description", "with memory"); out != "Domain snapshot full1 created" {
+		t.Fatalf("snapshot-create-as: %q", out)
+	}
+	atSnapshot := count() // the count at snapshot time is at most this
+	if got := d.ok("domstate", name, "--reason"); got != "running (booted)" {
+		t.Fatalf("after the snapshot: %q", got)
+	}
+	info := d.ok("snapshot-info", name, "full1")
+	for _, want := range []string{"State:          running", "Location:       internal", "Current:        yes"} {
+		if !strings.Contains(info, want) {
+			t.Fatalf("snapshot-info lacks %q:\n%s", want, info)
+		}
+	}
+	if dump := d.ok("snapshot-dumpxml", name, "full1"); !strings.Contains(dump, "<memory snapshot='internal'/>") || !strings.Contains(dump, "<state>running</state>") {
+		t.Fatalf("snapshot-dumpxml:\n%s", dump)
+	}
+	if _, err := os.Stat(filepath.Join(h.lxcPath, name, "snaps", "full1", "memory", "inventory.img")); err != nil {
+		t.Fatalf("the snapshot's memory dump: %v", err)
+	}
+	// The counter counts on, well past its value at snapshot time, and
+	// the rootfs changes.
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after the snapshot %s, want %s", got, pid)
+	}
+	testenv.Eventually(t, patience, 100*time.Millisecond, "the counter counts on", func() (bool, string) {
+		n := count()
+		return n > atSnapshot+100, strconv.Itoa(n)
+	})
+	must(t, os.WriteFile(marker, []byte("two\n"), 0o644))
+
+	// Revert: stopped, the rootfs and definition back, the processes
+	// restored from the dump.
+	before := count()
+	d.ok("snapshot-revert", name, "full1")
+	after := count()
+	ev.want(line("Stopped Snapshot"), line("Defined Snapshot"), line("Started Snapshot"))
+	if after >= before {
+		t.Fatalf("count after revert %d, before %d: it did not resume from the snapshot's (at most %d)", after, before, atSnapshot)
+	}
+	if got := d.ok("domstate", name, "--reason"); got != "running (from snapshot)" {
+		t.Fatalf("after revert: %q", got)
+	}
+	if got := guestRead(t, h, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID after revert %s, want %s", got, pid)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "one\n" {
+		t.Fatalf("marker after revert: %q %v", b, err)
+	}
+	counting(t, h, name)
+
+	// Revert --paused: restored and frozen; resume runs it on.
+	d.ok("snapshot-revert", name, "full1", "--paused")
+	ev.want(line("Stopped Snapshot"), line("Defined Snapshot"), line("Started Snapshot"), line("Suspended Snapshot"))
+	if got := d.ok("domstate", name, "--reason"); got != "paused (from snapshot)" {
+		t.Fatalf("after revert --paused: %q", got)
+	}
+	d.ok("resume", name)
+	counting(t, h, name)
+
+	// Delete removes the dump with the copy.
+	d.ok("snapshot-delete", name, "full1")
+	if _, err := os.Stat(filepath.Join(h.lxcPath, name, "snaps", "full1")); !os.IsNotExist(err) {
+		t.Fatalf("the deleted snapshot's directory is left: %v", err)
+	}
+
+	// A container CRIU cannot dump (a packet socket): the snapshot fails,
+	// says why, leaves nothing, and the container runs on.
+	cmd := exec.Command("lxc-attach", "-P", h.lxcPath, "-n", name, "--", "udhcpc", "-f", "-i", "eth0", "-s", "/bin/true")
+	must(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	testenv.Eventually(t, patience, 50*time.Millisecond, "udhcpc holds its packet socket", func() (bool, string) {
+		out, _ := h.inGuest(name, "cat", "/proc/net/packet")
+		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
+	})
+	if msg := d.failsOn(d.sock, "snapshot-create-as", name, "full2"); !strings.Contains(msg, "packet socket") {
+		t.Fatalf("snapshot with a packet socket: %q", msg)
+	}
+	if got := d.ok("snapshot-list", name, "--name"); got != "" {
+		t.Fatalf("snapshot-list after the failed snapshot: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(h.lxcPath, name, "snaps", "full2")); !os.IsNotExist(err) {
+		t.Fatalf("the failed snapshot left its directory: %v", err)
+	}
+	if got := d.ok("domstate", name, "--reason"); got != "running (unpaused)" {
+		t.Fatalf("after the failed snapshot (its reason from the resume before): %q", got)
+	}
+	counting(t, h, name)
 }

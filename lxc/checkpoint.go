@@ -87,10 +87,12 @@ var knownCauses = []struct{ text, cause string }{
 }
 
 // Checkpoint dumps name's running container into dir (created; it must
-// not hold a dump already) with CRIU and stops it: lxc-checkpoint -s. A
+// not hold a dump already) with CRIU and, when stop, stops it
+// (lxc-checkpoint -s); else it runs on (CRIU's --leave-running), in the
+// freezer state it had (a container frozen for the dump stays frozen). A
 // dump that fails leaves the container running; its error is a
 // *CheckpointError.
-func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
+func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) error {
 	if err := ValidateName(name); err != nil {
 		return err
 	}
@@ -123,8 +125,11 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
 		return fmt.Errorf("checkpoint %s: %w", name, err)
 	}
 	logPath := filepath.Join(dir, "lxc-dump.log")
-	argv := []string{"env", "CRIU_CONFIG_FILE=" + confPath, rt.r.bin("lxc-checkpoint"), "-P", rt.r.lxcpath, "-n", name,
-		"-s", "-D", dir, "-o", logPath, "-l", "INFO"}
+	argv := []string{"env", "CRIU_CONFIG_FILE=" + confPath, rt.r.bin("lxc-checkpoint"), "-P", rt.r.lxcpath, "-n", name}
+	if stop {
+		argv = append(argv, "-s")
+	}
+	argv = append(argv, "-D", dir, "-o", logPath, "-l", "INFO")
 	bounded, cancel := rt.checkpointBound(ctx)
 	defer cancel()
 	res, err := rt.r.exec1(bounded, argv, nil)
@@ -139,7 +144,8 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string) error {
 
 // Restore writes config as name's LXC config and restores the container
 // from the dump in dir (lxc-checkpoint -r), returning the handle of its
-// init once LXC reports it running. Its error is a *CheckpointError when
+// init once LXC reports it running, in the freezer state it was dumped
+// in (LXC's monitor knows it). Its error is a *CheckpointError when
 // CRIU or LXC failed.
 func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir string) (*Container, error) {
 	if err := ValidateName(name); err != nil {
@@ -205,7 +211,11 @@ func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir 
 		st, pid, err := rt.r.State(bounded, name)
 		if err == nil && st == Running && pid > 0 {
 			rt.r.log.Debug("restored", "domain", name, "pid", pid, "duration", time.Since(start))
-			return rt.Adopt(name, pid), nil
+			c := rt.Adopt(name, pid)
+			if err := c.syncFrozen(bounded); err != nil {
+				return fail(err)
+			}
+			return c, nil
 		}
 		if ended && (err != nil || st == Stopped) {
 			if done == nil {
@@ -214,6 +224,22 @@ func (rt *Runtime) Restore(ctx context.Context, name string, config []byte, dir 
 			return fail(done)
 		}
 	}
+}
+
+// syncFrozen tells LXC's monitor of a restored container that it is
+// frozen when its freezer says so: CRIU restores the freezer state of the
+// dump behind the monitor, which reports it running, and lxc-unfreeze does
+// nothing for a container its monitor believes running. lxc-freeze on a
+// frozen cgroup only records the state.
+func (c *Container) syncFrozen(ctx context.Context) error {
+	frozen, err := c.Frozen()
+	if err != nil || !frozen {
+		return nil
+	}
+	if err := c.Freeze(ctx); err != nil {
+		return fmt.Errorf("record the restored container's frozen state: %w", err)
+	}
+	return nil
 }
 
 // checkpointBound is ctx bounded by the runner's timeout plus

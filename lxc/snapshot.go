@@ -63,6 +63,28 @@ func (rt *Runtime) SnapshotCopyPath(name, snap string) (string, error) {
 	return filepath.Join(dir, "rootfs"), nil
 }
 
+// SnapshotMemoryPath is where the CRIU dump of name's snapshot snap is
+// (a full system snapshot's; it may not exist), in the snapshot's
+// directory beside its copy, so that removing the copy removes it too.
+func (rt *Runtime) SnapshotMemoryPath(name, snap string) (string, error) {
+	dir, err := rt.snapDir(name, snap)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "memory"), nil
+}
+
+// HasSnapshotMemory reports whether name's snapshot snap has a CRIU
+// dump (its inventory).
+func (rt *Runtime) HasSnapshotMemory(name, snap string) bool {
+	p, err := rt.SnapshotMemoryPath(name, snap)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(p, "inventory.img"))
+	return err == nil
+}
+
 // HasSnapshotCopy reports whether name's snapshot snap has a copy.
 func (rt *Runtime) HasSnapshotCopy(name, snap string) bool {
 	p, err := rt.SnapshotCopyPath(name, snap)
@@ -140,8 +162,8 @@ func (rt *Runtime) RestoreRootfs(ctx context.Context, name, snap, rootfs string)
 	return rt.rsync(ctx, src, rootfs, "--checksum")
 }
 
-// RemoveSnapshotCopy deletes the copy of name's snapshot snap; none is no
-// error.
+// RemoveSnapshotCopy deletes the copy of name's snapshot snap, and its
+// memory dump if any; none is no error.
 func (rt *Runtime) RemoveSnapshotCopy(name, snap string) error {
 	dir, err := rt.snapDir(name, snap)
 	if err != nil {

@@ -69,9 +69,30 @@ func TestSnapshotCopyRestore(t *testing.T) {
 		t.Fatalf("hard after restore: %v", err)
 	}
 
+	// A full system snapshot's dump lives beside the copy and goes with it.
+	mem, err := rt.SnapshotMemoryPath("ct", "s1")
+	must(t, err)
+	if mem != filepath.Join(lxcpath, "ct", "snaps", "s1", "memory") {
+		t.Fatalf("memory dump at %s", mem)
+	}
+	must(t, os.MkdirAll(mem, 0o700))
+	if rt.HasSnapshotMemory("ct", "s1") {
+		t.Fatal("a dump reported before there is one")
+	}
+	must(t, os.WriteFile(filepath.Join(mem, "inventory.img"), nil, 0o600))
+	if !rt.HasSnapshotMemory("ct", "s1") {
+		t.Fatal("the dump is not reported")
+	}
+	if _, err := rt.SnapshotMemoryPath("ct", "../x"); err == nil {
+		t.Fatal("memory path of a bad snapshot name")
+	}
+
 	must(t, rt.RemoveSnapshotCopy("ct", "s1"))
 	if rt.HasSnapshotCopy("ct", "s1") {
 		t.Fatal("copy left")
+	}
+	if _, err := os.Stat(mem); !os.IsNotExist(err) {
+		t.Fatalf("memory dump left: %v", err)
 	}
 	if err := rt.RestoreRootfs(ctx, "ct", "s1", rootfs); !errors.Is(err, ErrNoSnapshotCopy) {
 		t.Fatalf("restore without a copy: %v", err)
