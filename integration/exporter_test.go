@@ -131,12 +131,20 @@ func TestPrometheusLibvirtExporter(t *testing.T) {
 		sample(m, "libvirt_domain_interface_stats_"+metric+"_total", ifc)
 	}
 
-	// The exported CPU time follows the container's work.
-	work, workCPU := busyWork(t)
-	if out, err := h.inGuest(name, "/bin/sh", "-c", work); err != nil {
+	// The exported CPU time is the kernel's account of the container's
+	// cgroup, read between two reads of it, and follows the work done.
+	pid, err := strconv.Atoi(d.ok("domid", name))
+	must(t, err)
+	if out, err := h.inGuest(name, "/bin/sh", "-c", busyWork); err != nil {
 		t.Fatalf("busy loop: %v: %s", err, out)
 	}
-	if cpu1 := sample(scrape(), "libvirt_domain_info_cpu_time_seconds_total", dom); cpu1-cpu0 < 0.8*workCPU-0.1 {
-		t.Errorf("exported CPU time %v → %v s for a loop that costs %.2f s on the host", cpu0, cpu1, workCPU)
+	before := cgroupCPU(t, pid)
+	cpu1 := sample(scrape(), "libvirt_domain_info_cpu_time_seconds_total", dom)
+	after := cgroupCPU(t, pid)
+	if cpu1 < before-1e-6 || cpu1 > after+1e-6 {
+		t.Errorf("exported CPU time %.6f s; the cgroup accounted %.6f s before the scrape and %.6f s after", cpu1, before, after)
+	}
+	if cpu1-cpu0 < 0.2 {
+		t.Errorf("exported CPU time %.3f → %.3f s across a busy loop", cpu0, cpu1)
 	}
 }

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/lxcvirt/lxcvirt/internal/rootfs"
 	"github.com/lxcvirt/lxcvirt/internal/testenv"
 )
 
@@ -146,19 +147,28 @@ func runTool(argv0 string, args ...string) (string, error) {
 	return string(out), err
 }
 
-// busyWork is a shell loop with a fixed amount of work, for tests that check
-// a container's CPU time grows: unlike a loop run for a wall-clock time it
-// costs the same CPU however loaded the machine is. It returns the script
-// and the CPU seconds the same loop takes when busybox runs it on the host.
-func busyWork(t testing.TB) (script string, hostCPU float64) {
+// busyWork is a shell loop that costs about a second of CPU here.
+const busyWork = `i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done`
+
+// cgroupCPU is the CPU time, in seconds, the kernel accounts to the
+// cgroup of the container whose init is pid: cpuacct.usage (v1) or
+// cpu.stat's usage_usec (v2).
+func cgroupCPU(t testing.TB, pid int) float64 {
 	t.Helper()
-	script = `i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done`
-	cmd := exec.Command(rootfs.Busybox, "sh", "-c", script)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("busy loop on the host: %v: %s", err, out)
+	path := cgroupFile(t, pid, "cpuacct", "cpuacct.usage", "cpu.stat")
+	v := readTrim(t, path)
+	if filepath.Base(path) == "cpuacct.usage" {
+		ns, err := strconv.ParseUint(v, 10, 64)
+		must(t, err)
+		return float64(ns) / 1e9
 	}
-	ps := cmd.ProcessState
-	hostCPU = (ps.UserTime() + ps.SystemTime()).Seconds()
-	t.Logf("the busy loop costs %.2f s of CPU on the host", hostCPU)
-	return script, hostCPU
+	for line := range strings.Lines(v) {
+		if k, us, ok := strings.Cut(strings.TrimSpace(line), " "); ok && k == "usage_usec" {
+			n, err := strconv.ParseUint(us, 10, 64)
+			must(t, err)
+			return float64(n) / 1e6
+		}
+	}
+	t.Fatalf("%s has no usage_usec:\n%s", path, v)
+	return 0
 }
