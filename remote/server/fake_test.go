@@ -280,7 +280,11 @@ func (f *fakeDriver) XMLDesc(ctx context.Context, u driverapi.UUID, flags uint32
 	if err != nil {
 		return "", err
 	}
-	return "<domain type='lxc'><name>" + st.Name + "</name><uuid>" + driverapi.FormatUUID(st.UUID) + "</uuid></domain>", nil
+	title := "running"
+	if flags&uint32(libvirt.DomainXMLInactive) != 0 {
+		title = "inactive"
+	}
+	return "<domain type='lxc'><name>" + st.Name + "</name><uuid>" + driverapi.FormatUUID(st.UUID) + "</uuid><title>" + title + "</title></domain>", nil
 }
 
 func (f *fakeDriver) Info(ctx context.Context, u driverapi.UUID) (driverapi.Info, error) {

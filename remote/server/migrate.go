@@ -46,20 +46,31 @@ const migrateFlags = uint32(libvirt.MigrateLive | libvirt.MigratePersistDest | l
 // copy, and are refused as libvirt's virTypedParamsValidate refuses an
 // unknown one.
 var migrateParams = map[string]libvirt.TypedParameterType{
-	libvirt.MigrateParamURI:       libvirt.TypedParamString,
-	libvirt.MigrateParamDestName:  libvirt.TypedParamString,
-	libvirt.MigrateParamDestXML:   libvirt.TypedParamString,
-	libvirt.MigrateParamBandwidth: libvirt.TypedParamUllong,
+	libvirt.MigrateParamURI:        libvirt.TypedParamString,
+	libvirt.MigrateParamDestName:   libvirt.TypedParamString,
+	libvirt.MigrateParamDestXML:    libvirt.TypedParamString,
+	libvirt.MigrateParamPersistXML: libvirt.TypedParamString,
+	libvirt.MigrateParamBandwidth:  libvirt.TypedParamUllong,
 }
 
 // migration is what a phase reads from its parameters.
 type migration struct {
-	flags    uint32
-	destName string // destination_name: the domain's name on the target
-	destXML  string // destination_xml: the definition for the target
+	flags      uint32
+	destName   string // destination_name: the domain's name on the target
+	destXML    string // destination_xml: the definition for the target
+	persistXML string // persistent_xml: the target's persistent definition
 }
 
 func (m migration) offline() bool { return m.flags&uint32(libvirt.MigrateOffline) != 0 }
+
+// persistentDef is the definition the target defines with --persistent:
+// persistent_xml when the client gave it, else def.
+func (m migration) persistentDef(def string) string {
+	if m.persistXML != "" {
+		return m.persistXML
+	}
+	return def
+}
 
 // parseMigration checks flags and params for api (the wire bounds how
 // many params there are).
@@ -93,6 +104,11 @@ func parseMigration(api string, flags uint32, params []libvirt.TypedParam) (migr
 				return m, err
 			}
 			m.destXML = s
+		case libvirt.MigrateParamPersistXML:
+			if err := driverapi.CheckDefinition(s); err != nil {
+				return m, err
+			}
+			m.persistXML = s
 		}
 	}
 	if m.offline() {
@@ -159,6 +175,11 @@ func (s *Server) migrateBegin3Params(ctx context.Context, c *conn, args *libvirt
 	}
 	if m.destXML != "" {
 		return nil, virterror.New(libvirt.ErrArgumentUnsupported, "migrating a container with a different definition (destination_xml) is not supported")
+	}
+	if m.persistXML != "" {
+		if err := sameDomain(m.persistXML, identity{Name: args.Dom.Name}, args.Dom.UUID); err != nil {
+			return nil, err
+		}
 	}
 	st, err := s.drv().Status(ctx, args.Dom.UUID)
 	if err != nil {
@@ -235,7 +256,25 @@ func incoming(m migration) (identity, driverapi.UUID, error) {
 	if m.destName != "" && m.destName != id.Name {
 		return id, u, virterror.New(libvirt.ErrArgumentUnsupported, "renaming a container while migrating it (destination_name) is not supported")
 	}
+	if m.persistXML != "" {
+		if err := sameDomain(m.persistXML, id, u); err != nil {
+			return id, u, err
+		}
+	}
 	return id, u, nil
+}
+
+// sameDomain refuses a persistent definition of another domain than the
+// migrated one (id, u).
+func sameDomain(def string, id identity, u driverapi.UUID) error {
+	pid, pu, err := parseIdentity(def)
+	if err != nil {
+		return err
+	}
+	if pid.Name != id.Name || pu != u {
+		return virterror.New(libvirt.ErrInvalidArg, "persistent_xml defines domain '%s' (%s), not the migrated '%s' (%s)", pid.Name, driverapi.FormatUUID(pu), id.Name, driverapi.FormatUUID(u))
+	}
+	return nil
 }
 
 // migratePrepare3Params serves DOMAIN_MIGRATE_PREPARE3_PARAMS on the
@@ -279,7 +318,7 @@ func (s *Server) migratePerform3Params(ctx context.Context, c *conn, args *libvi
 	if m.offline() {
 		return &libvirt.DomainMigratePerform3ParamsRet{}, nil
 	}
-	cookie, err := s.performLive(ctx, args.Dom, args.CookieIn)
+	cookie, err := s.performLive(ctx, args.Dom, m, args.CookieIn)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +343,7 @@ func (s *Server) migrateFinish3Params(ctx context.Context, c *conn, args *libvir
 	}
 	var d driverapi.Domain
 	if m.offline() {
-		d, err = s.drv().DefineXML(ctx, m.destXML, 0)
+		d, err = s.drv().DefineXML(ctx, m.persistentDef(m.destXML), 0)
 	} else {
 		d, err = s.finishLive(ctx, m, args.CookieIn)
 	}

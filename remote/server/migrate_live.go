@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -27,9 +28,11 @@ import (
 //     which proves that both hosts see the same storage at the same path,
 //     and only then checkpoints the container (stopping it). A failed
 //     dump leaves it running, and the client cancels the target.
-//   - Finish (target) defines the domain (with --persistent) and restores
-//     it from the checkpoint; if that fails it undoes the definition and
-//     the client cancels the source.
+//   - Finish (target) defines the domain (with --persistent: the source's
+//     persistent definition, or persistent_xml, which Perform's cookie
+//     carries) and restores it from the checkpoint, suspended with
+//     --suspend; if that fails it undoes the definition and the client
+//     cancels the source.
 //   - Confirm (source) undefines the domain (--undefinesource) once the
 //     target runs it, or, cancelled, restores it on the source from the
 //     same checkpoint.
@@ -102,9 +105,19 @@ func checkToken(dir string, token []byte) error {
 	return nil
 }
 
+// liveCookie is Perform's cookie for Finish: the target's token, and the
+// definition the target defines with --persistent (persistent_xml, or
+// the source's persistent definition: libvirt's drivers carry it in their
+// cookie too).
+type liveCookie struct {
+	Token      string `json:"token"`
+	Persistent string `json:"persistent,omitempty"`
+}
+
 // performLive checkpoints the container into the directory the target
-// prepared; the cookie passes the token on to Finish.
-func (s *Server) performLive(ctx context.Context, dom libvirt.Domain, token []byte) ([]byte, error) {
+// prepared (its token the cookie in); its cookie carries the token and
+// the persistent definition on to Finish.
+func (s *Server) performLive(ctx context.Context, dom libvirt.Domain, m migration, token []byte) ([]byte, error) {
 	cp, err := s.checkpointer()
 	if err != nil {
 		return nil, err
@@ -113,6 +126,13 @@ func (s *Server) performLive(ctx context.Context, dom libvirt.Domain, token []by
 	if err != nil {
 		return nil, err
 	}
+	persistent := m.persistXML
+	if persistent == "" && m.flags&uint32(libvirt.MigratePersistDest) != 0 {
+		// Before the checkpoint: a transient domain goes with it.
+		if persistent, err = s.drv().XMLDesc(ctx, dom.UUID, uint32(libvirt.DomainXMLInactive|libvirt.DomainXMLSecure|libvirt.DomainXMLMigratable)); err != nil {
+			return nil, err
+		}
+	}
 	dir, err := cp.CheckpointDir(ctx, def)
 	if err != nil {
 		return nil, err
@@ -120,16 +140,47 @@ func (s *Server) performLive(ctx context.Context, dom libvirt.Domain, token []by
 	if err := checkToken(dir, token); err != nil {
 		return nil, err
 	}
+	cookie, err := json.Marshal(liveCookie{Token: string(token), Persistent: persistent})
+	if err != nil {
+		return nil, virterror.New(libvirt.ErrInternalError, "migration cookie: %v", err)
+	}
 	if err := cp.Checkpoint(ctx, dom.UUID, dir); err != nil {
 		return nil, err
 	}
-	return token, nil
+	return cookie, nil
 }
 
-// finishLive defines the domain (--persistent) and restores it from the
-// checkpoint; on failure the target is left as it was.
-func (s *Server) finishLive(ctx context.Context, m migration, token []byte) (driverapi.Domain, error) {
+// parseLiveCookie reads Perform's cookie; its persistent definition must
+// be the migrated domain's (id, u).
+func parseLiveCookie(b []byte, id identity, u driverapi.UUID) (liveCookie, error) {
+	var c liveCookie
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, virterror.New(libvirt.ErrInvalidArg, "bad migration cookie: %v", err)
+	}
+	if c.Persistent != "" {
+		if err := driverapi.CheckDefinition(c.Persistent); err != nil {
+			return c, err
+		}
+		if err := sameDomain(c.Persistent, id, u); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// finishLive defines the domain (--persistent: the cookie's persistent
+// definition, else the running one) and restores it from the checkpoint,
+// suspended with --suspend; on failure the target is left as it was.
+func (s *Server) finishLive(ctx context.Context, m migration, cookie []byte) (driverapi.Domain, error) {
 	cp, err := s.checkpointer()
+	if err != nil {
+		return driverapi.Domain{}, err
+	}
+	id, u, err := parseIdentity(m.destXML)
+	if err != nil {
+		return driverapi.Domain{}, err
+	}
+	c, err := parseLiveCookie(cookie, id, u)
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
@@ -137,24 +188,35 @@ func (s *Server) finishLive(ctx context.Context, m migration, token []byte) (dri
 	if err != nil {
 		return driverapi.Domain{}, err
 	}
-	if err := checkToken(dir, token); err != nil {
-		return driverapi.Domain{}, err
-	}
-	_, u, err := parseIdentity(m.destXML)
-	if err != nil {
+	if err := checkToken(dir, []byte(c.Token)); err != nil {
 		return driverapi.Domain{}, err
 	}
 	defined := false
 	if m.flags&uint32(libvirt.MigratePersistDest) != 0 {
+		persistent := c.Persistent
+		if persistent == "" {
+			persistent = m.persistentDef(m.destXML)
+		}
 		_, err := s.drv().Status(ctx, u)
 		existed := err == nil
-		if _, err := s.drv().DefineXML(ctx, m.destXML, 0); err != nil {
+		if _, err := s.drv().DefineXML(ctx, persistent, 0); err != nil {
 			return driverapi.Domain{}, err
 		}
 		defined = !existed
 	}
 	d, err := cp.Restore(ctx, m.destXML, dir)
+	restored := err == nil
+	if restored && m.flags&uint32(libvirt.MigratePaused) != 0 {
+		if st, serr := s.drv().Status(ctx, u); serr == nil && st.State == libvirt.DomainRunning {
+			err = s.drv().Suspend(ctx, u)
+		}
+	}
 	if err != nil {
+		if restored {
+			if derr := s.drv().Destroy(ctx, u, 0); derr != nil {
+				s.log.Warn("migration: cannot destroy the restored domain", "uuid", driverapi.FormatUUID(u), "err", derr)
+			}
+		}
 		if defined {
 			if uerr := s.drv().Undefine(ctx, u, 0); uerr != nil {
 				s.log.Warn("migration: cannot undefine the domain whose restore failed", "uuid", driverapi.FormatUUID(u), "err", uerr)

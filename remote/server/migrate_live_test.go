@@ -20,6 +20,24 @@ type fakeCheckpointer struct {
 	*fakeDriver
 	dir                   string
 	failDump, failRestore bool
+	defined               []string // the definitions DefineXML got
+}
+
+func (f *fakeCheckpointer) DefineXML(ctx context.Context, xml string, flags uint32) (driverapi.Domain, error) {
+	f.mu.Lock()
+	f.defined = append(f.defined, xml)
+	f.mu.Unlock()
+	return f.fakeDriver.DefineXML(ctx, xml, flags)
+}
+
+// lastDefined is the last definition DefineXML got.
+func (f *fakeCheckpointer) lastDefined() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.defined) == 0 {
+		return ""
+	}
+	return f.defined[len(f.defined)-1]
 }
 
 func (f *fakeCheckpointer) CheckpointDir(ctx context.Context, xml string) (string, error) {
@@ -71,13 +89,13 @@ func checkpointing(t *testing.T, dir string) (*testServer, *fakeCheckpointer, *r
 
 // migrateLive drives the phases as virDomainMigrateVersion3Full does
 // without --offline; it returns the error the client would report.
-func migrateLive(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags uint32) string {
+func migrateLive(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags uint32, extra ...libvirt.TypedParam) string {
 	t.Helper()
 	var begin libvirt.DomainMigrateBegin3ParamsRet
-	if e := src.call(proto.ProcDomainMigrateBegin3Params, &libvirt.DomainMigrateBegin3ParamsArgs{Dom: dom, Flags: flags}, &begin); e != nil {
+	if e := src.call(proto.ProcDomainMigrateBegin3Params, &libvirt.DomainMigrateBegin3ParamsArgs{Dom: dom, Flags: flags, Params: extra}, &begin); e != nil {
 		return e.Text()
 	}
-	params := []libvirt.TypedParam{strParam(libvirt.MigrateParamDestXML, begin.XML)}
+	params := append([]libvirt.TypedParam{strParam(libvirt.MigrateParamDestXML, begin.XML)}, extra...)
 	var prep libvirt.DomainMigratePrepare3ParamsRet
 	if e := dst.call(proto.ProcDomainMigratePrepare3Params, &libvirt.DomainMigratePrepare3ParamsArgs{Params: params, CookieIn: begin.CookieOut, Flags: flags}, &prep); e != nil {
 		return e.Text()
@@ -136,6 +154,36 @@ func TestMigrateLive(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(shared, "ct1.ckpt", tokenFile)); err == nil {
 		t.Error("the token is left behind")
+	}
+	if def := dstCP.lastDefined(); !strings.Contains(def, "<title>inactive</title>") {
+		t.Errorf("the target defined %q, not the source's persistent definition", def)
+	}
+
+	// persistent_xml is what the target defines; --suspend leaves it paused.
+	d = wireDomain(srcCP.add("ct2", true))
+	if _, err := srcCP.Create(t.Context(), d.UUID, 0); err != nil {
+		t.Fatal(err)
+	}
+	persist := "<domain type='lxc'><name>ct2</name><uuid>" + driverapi.FormatUUID(d.UUID) + "</uuid><title>given</title></domain>"
+	if msg := migrateLive(t, sc, dc, d, live|uint32(libvirt.MigratePaused), strParam(libvirt.MigrateParamPersistXML, persist)); msg != "" {
+		t.Fatal(msg)
+	}
+	if def := dstCP.lastDefined(); def != persist {
+		t.Errorf("the target defined %q, want persistent_xml", def)
+	}
+	if st, err := dstCP.Status(t.Context(), d.UUID); err != nil || st.State != libvirt.DomainPaused {
+		t.Errorf("target after --suspend: %+v %v", st, err)
+	}
+	other := strings.Replace(persist, "<name>ct2</name>", "<name>other</name>", 1)
+	d = wireDomain(srcCP.add("ct3", true))
+	if _, err := srcCP.Create(t.Context(), d.UUID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if msg := migrateLive(t, sc, dc, d, live, strParam(libvirt.MigrateParamPersistXML, other)); !strings.Contains(msg, "persistent_xml defines domain 'other'") {
+		t.Errorf("persistent_xml of another domain: %q", msg)
+	}
+	if !running(t, srcCP, d.UUID) {
+		t.Error("a refused persistent_xml stopped the source")
 	}
 
 	// Every failure leaves the source running and the target without it.
