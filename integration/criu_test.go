@@ -319,46 +319,133 @@ func TestCRIUVirsh(t *testing.T) {
 	d.ok("destroy", name)
 }
 
-// TestCRIUDebian12: a Debian 12 system (systemd) without a network
+// TestCRIUDebian12: Debian 12 systems (systemd) without a network
 // interface (ifupdown's dhclient would hold a packet socket) and without a
-// console cannot be saved: systemd holds BPF programs, which CRIU 4.1
-// cannot dump. The save says so and the system runs on. (Its empty ramfs
-// mounts, /run/credentials/UNIT, are no obstacle: they are mounted anew.)
+// console. As it comes, one cannot be saved: its systemd sees the cgroup2
+// hierarchy (/sys/fs/cgroup/unified on this hybrid host) and loads BPF
+// programs for the units with IPAddressDeny= (journald's and others'
+// firewalls), which CRIU cannot dump; the save says so and the system runs
+// on. With a drop-in for every service that clears IPAddressDeny=, bound
+// from a host directory by the domain XML (the guest's files untouched),
+// systemd loads none and the system is saved and restored: the same
+// manager, a unit it started before the save running on with its PID and
+// stopped by it after the restore. (Its empty ramfs mounts,
+// /run/credentials/UNIT, are mounted anew; its watches on the cgroup.events
+// of empty slices come back with the cgroups CRIU dumps under the
+// container's cgroup2 root.)
 func TestCRIUDebian12(t *testing.T) {
 	requireCRIU(t)
 	h := newHost(t)
-	root := debian12Rootfs(t, h)
 	l := h.open()
 	ctx := t.Context()
-	name := h.name("criu-deb")
-	d, err := l.DefineXML(ctx, fmt.Sprintf(`<domain type='lxc'>
+	dropin := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dropin, "lxcvirt-no-bpf.conf"), []byte("[Service]\nIPAddressDeny=\n"), 0o644))
+	domain := func(name, root, extra string) driverapi.Domain {
+		d, err := l.DefineXML(ctx, fmt.Sprintf(`<domain type='lxc'>
   <name>%s</name>
   <memory unit='MiB'>512</memory>
   <os><type>exe</type><init>/sbin/init</init></os>
   <devices>
-    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>%s
   </devices>
-</domain>`, name, root), 0)
-	must(t, err)
-	d, err = l.Create(ctx, d.UUID, 0)
-	must(t, err)
-	running := func() (bool, string) {
-		out, _ := h.inGuest(name, "systemctl", "is-system-running")
-		s := strings.TrimSpace(out)
-		return s == "running" || s == "degraded", s
+</domain>`, name, root, extra), 0)
+		must(t, err)
+		d, err = l.Create(ctx, d.UUID, 0)
+		must(t, err)
+		return d
 	}
-	testenv.Eventually(t, 3*time.Minute, 500*time.Millisecond, "systemd has booted", running)
+	refusedName, savedName := h.name("debcriu-bpf"), h.name("debcriu-deb")
+	root1 := debian12Rootfs(t, h)
+	root2 := filepath.Join(t.TempDir(), "debian12")
+	if out, err := exec.Command("cp", "-a", "--reflink=auto", root1, root2).CombinedOutput(); err != nil {
+		t.Fatalf("copying the rootfs: %v: %s", err, out)
+	}
+	refused := domain(refusedName, root1, "")
+	saved := domain(savedName, root2, fmt.Sprintf(`
+    <filesystem type='mount'><source dir='%s'/><target dir='/etc/systemd/system/service.d'/><readonly/></filesystem>`, dropin))
+	running := func(name string) func() (bool, string) {
+		return func() (bool, string) {
+			out, _ := h.inGuest(name, "systemctl", "is-system-running")
+			s := strings.TrimSpace(out)
+			return s == "running" || s == "degraded", s
+		}
+	}
+	testenv.Eventually(t, 3*time.Minute, 500*time.Millisecond, "systemd has booted", running(refusedName))
+	testenv.Eventually(t, 3*time.Minute, 500*time.Millisecond, "systemd has booted (drop-in)", running(savedName))
+
+	// As it comes: refused, running on.
+	if got := guestRead(t, h, refusedName, "/proc/1/comm"); got != "systemd" {
+		t.Fatalf("PID 1 is %q", got)
+	}
 	t0 := time.Now()
-	err = l.Save(ctx, d.UUID, filepath.Join(t.TempDir(), "saved"), "", 0)
+	err := l.Save(ctx, refused.UUID, filepath.Join(t.TempDir(), "saved"), "", 0)
 	t.Logf("save (Debian 12, systemd) refused after %v: %v", time.Since(t0), err)
 	if !virterror.HasCode(err, libvirt.ErrOperationFailed) || !strings.Contains(err.Error(), "BPF program") {
 		t.Fatalf("save of a systemd container: %v, want the BPF program named", err)
 	}
-	if st := status(t, l, d); st.State != libvirt.DomainRunning || st.ID != d.ID {
+	if st := status(t, l, refused); st.State != libvirt.DomainRunning || st.ID != refused.ID {
 		t.Fatalf("after the refused save: %+v", st)
 	}
-	if ok, s := running(); !ok {
+	if ok, s := running(refusedName)(); !ok {
 		t.Fatalf("systemd after the refused save: %s", s)
+	}
+
+	// With the drop-in: saved and restored.
+	show := func(args ...string) string {
+		t.Helper()
+		out, err := h.inGuest(savedName, append([]string{"systemctl", "show", "--value"}, args...)...)
+		if err != nil {
+			t.Fatalf("systemctl show %v: %v: %s", args, err, out)
+		}
+		return strings.TrimSpace(out)
+	}
+	if v := show("-p", "IPAddressDeny", "systemd-journald.service"); v != "" {
+		t.Fatalf("journald's IPAddressDeny with the drop-in: %q", v)
+	}
+	if out, err := h.inGuest(savedName, "systemd-run", "--unit=debcriu-sleeper", "/bin/sleep", "1000000"); err != nil {
+		t.Fatalf("systemd-run: %v: %s", err, out)
+	}
+	var pid string
+	testenv.Eventually(t, patience, 100*time.Millisecond, "the unit runs", func() (bool, string) {
+		pid = show("-p", "MainPID", "debcriu-sleeper.service")
+		return pid != "" && pid != "0", pid
+	})
+	finished := show("-p", "FinishTimestampMonotonic")
+	img := filepath.Join(t.TempDir(), "saved")
+	t0 = time.Now()
+	must(t, l.Save(ctx, saved.UUID, img, "", 0))
+	t.Logf("save (Debian 12, systemd): %v", time.Since(t0))
+	if st := status(t, l, saved); st.State != libvirt.DomainShutoff || st.Reason != int32(libvirt.DomainShutoffSaved) {
+		t.Fatalf("after save: %+v, want shut off (saved)", st)
+	}
+	t0 = time.Now()
+	r, err := l.RestoreSaved(ctx, img, "", 0)
+	must(t, err)
+	t.Logf("restore (Debian 12, systemd): %v", time.Since(t0))
+	if st := status(t, l, r); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningRestored) || r.ID <= 0 {
+		t.Fatalf("after restore: %+v, want running (restored)", st)
+	}
+	if got := guestRead(t, h, savedName, "/proc/1/comm"); got != "systemd" {
+		t.Fatalf("PID 1 after restore is %q", got)
+	}
+	if got := show("-p", "FinishTimestampMonotonic"); got != finished {
+		t.Fatalf("systemd finished booting at %s after restore, %s before: not the same manager", got, finished)
+	}
+	if got := show("-p", "MainPID", "debcriu-sleeper.service"); got != pid {
+		t.Fatalf("the unit's PID after restore %s, want %s", got, pid)
+	}
+	if got := guestRead(t, h, savedName, "/proc/"+pid+"/comm"); got != "sleep" {
+		t.Fatalf("process %s in the container after restore: %q", pid, got)
+	}
+	testenv.Eventually(t, patience, 500*time.Millisecond, "systemd runs after the restore", running(savedName))
+	if out, err := h.inGuest(savedName, "systemctl", "stop", "debcriu-sleeper.service"); err != nil {
+		t.Fatalf("systemctl stop after restore: %v: %s", err, out)
+	}
+	if got := show("-p", "ActiveState", "debcriu-sleeper.service"); got != "inactive" && got != "failed" {
+		t.Fatalf("the unit after systemctl stop: %s", got)
+	}
+	if _, err := h.inGuest(savedName, "test", "-e", "/proc/"+pid); err == nil {
+		t.Fatalf("process %s still runs after systemctl stop", pid)
 	}
 }
 

@@ -81,7 +81,7 @@ var knownCauses = []struct{ text, cause string }{
 	{"Can't get 1:16 opt", "the container holds a packet socket (AF_PACKET, as DHCP clients do) that CRIU cannot checkpoint on this kernel"},
 	{"Unable to find a master for", "a terminal of the container has its master outside the container"},
 	{"apparmor LSM specified but apparmor not supported", "the container has an AppArmor profile but the kernel has no AppArmor"},
-	{"anon_inode:bpf-prog", "a process of the container holds a BPF program (systemd loads them), which CRIU cannot checkpoint"},
+	{"anon_inode:bpf-prog", "a process of the container holds a BPF program (systemd loads them for the IPAddressDeny= of its units), which CRIU cannot checkpoint"},
 	{"unsupported id", "the container has a mount of a file system CRIU cannot checkpoint"},
 	{"Can't add interface", "its network interface could not be put back on its bridge"},
 }
@@ -118,6 +118,15 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) 
 			// CRIU does not dump ramfs; an empty one (systemd's
 			// /run/credentials/UNIT) is mounted anew, as it was.
 			conf.WriteString("enable-fs ramfs\n")
+		}
+		if root := rt.cgroup2Root(initPID); root != "" {
+			// LXC names every hierarchy's root for CRIU but the
+			// cgroup2 one by its controllers, which CRIU does not
+			// match to cgroup2 (its controller is ""): CRIU then
+			// dumps only the cgroups processes are in, and a
+			// restore cannot reopen what systemd watches in the
+			// empty ones (cgroup.events of a slice).
+			fmt.Fprintf(&conf, "cgroup-root :%s\n", root)
 		}
 	}
 	confPath := filepath.Join(dir, "criu-dump.conf")
@@ -308,6 +317,30 @@ func (rt *Runtime) ramfsMounts(initPID int) (any bool, full string) {
 		}
 	}
 	return any, ""
+}
+
+// cgroup2Root is the cgroup2 directory the container whose init is
+// initPID sees as its root (the root of its cgroup2 mount, as the host
+// sees it: LXC's payload cgroup, under which the container's cgroups
+// are); "" when it has no cgroup2 mount or it is the host's root.
+func (rt *Runtime) cgroup2Root(initPID int) string {
+	b, err := os.ReadFile(filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "mountinfo"))
+	if err != nil {
+		return ""
+	}
+	for line := range bytes.Lines(b) {
+		left, right, ok := strings.Cut(string(line), " - ")
+		lf, rf := strings.Fields(left), strings.Fields(right)
+		if !ok || len(lf) < 5 || len(rf) < 1 || rf[0] != "cgroup2" {
+			continue
+		}
+		root := lf[3]
+		if root == "/" || !strings.HasPrefix(root, "/") || strings.ContainsAny(root, "\\\"'") {
+			return "" // mountinfo escapes blanks as \NNN; CRIU's config needs none
+		}
+		return root
+	}
+	return ""
 }
 
 // ttyMounts are the ttyN the container whose init is initPID has mounted

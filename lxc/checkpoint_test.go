@@ -39,3 +39,30 @@ func TestCheckpointError(t *testing.T) {
 		t.Fatalf("cause %q, lines %q", ce.Cause, ce.Lines)
 	}
 }
+
+// The cgroup2 root CRIU is told is the root of the container's cgroup2
+// mount as the host sees it; none without one, or at the host's root.
+func TestCgroup2Root(t *testing.T) {
+	proc := t.TempDir()
+	rt := &Runtime{sys: &system{procRoot: proc}}
+	write := func(pid, mountinfo string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(proc, pid), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proc, pid, "mountinfo"), []byte(mountinfo), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("10", "158 155 0:54 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,size=4096k\n"+
+		"159 158 0:38 /lxc.payload.ct-1 /sys/fs/cgroup/unified rw,nosuid shared:24 - cgroup2 cgroup2 rw\n"+
+		"160 158 0:37 /lxc.payload.ct-1 /sys/fs/cgroup/systemd rw shared:25 - cgroup cgroup rw,name=systemd\n")
+	write("11", "160 158 0:37 /lxc.payload.ct /sys/fs/cgroup/systemd rw shared:25 - cgroup cgroup rw,name=systemd\n")
+	write("12", "159 158 0:38 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")
+	write("13", "159 158 0:38 /lxc.payload.a\\040b /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")
+	for pid, want := range map[int]string{10: "/lxc.payload.ct-1", 11: "", 12: "", 13: "", 14: ""} {
+		if got := rt.cgroup2Root(pid); got != want {
+			t.Errorf("cgroup2Root(%d) = %q, want %q", pid, got, want)
+		}
+	}
+}
