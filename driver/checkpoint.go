@@ -38,6 +38,9 @@ func (l *LXC) CheckpointDir(_ context.Context, xml string) (string, error) {
 // exists (the migration's token is there), reported as a migration
 // (stopped/migrated). A failed dump leaves the domain running.
 func (l *LXC) Checkpoint(ctx context.Context, u driverapi.UUID, dir string) error {
+	if err := l.refuseCRIU("migrate live", "; an offline migration (--offline) needs none"); err != nil {
+		return err
+	}
 	if !filepath.IsAbs(dir) || filepath.Clean(dir) != dir {
 		return virterror.New(libvirt.ErrInvalidArg, "checkpoint directory '%s' must be an absolute, clean path", dir)
 	}
@@ -51,6 +54,9 @@ func (l *LXC) Checkpoint(ctx context.Context, u driverapi.UUID, dir string) erro
 // (driverapi.Checkpointer): into the inactive persistent domain of its
 // UUID, else as a transient one; running (migrated), started/migrated.
 func (l *LXC) Restore(ctx context.Context, xml, dir string) (driverapi.Domain, error) {
+	if err := l.refuseCRIU("migrate live", "; an offline migration (--offline) needs none"); err != nil {
+		return driverapi.Domain{}, err
+	}
 	if !filepath.IsAbs(dir) || filepath.Clean(dir) != dir {
 		return driverapi.Domain{}, virterror.New(libvirt.ErrInvalidArg, "checkpoint directory '%s' must be an absolute, clean path", dir)
 	}

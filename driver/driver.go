@@ -162,7 +162,7 @@ func New(ctx context.Context, cfg Config) (*LXC, error) {
 	if rt == nil {
 		r, err := lxc.NewRuntime(lxc.RuntimeConfig{
 			LXCPath: cfg.LXCPath, CgroupRoot: cfg.CgroupRoot, Logger: cfg.Logger, Timeout: cfg.LXCTimeout,
-			DelegatedCgroup: cfg.DelegatedCgroup, ContainerRoot: containerRoot(cfg.UserNS),
+			DelegatedCgroup: cfg.DelegatedCgroup, ContainerRoot: containerRoot(cfg.UserNS), UserNS: cfg.UserNS,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("driver: %w", err)
@@ -273,7 +273,10 @@ func (l *LXC) parseDefinition(xml string) (string, driverapi.UUID, *definition, 
 // config, log and snapshot copies; the rootfs is the user's and lives
 // elsewhere) and its snapshot metadata.
 func (l *LXC) removeContainerDir(d *domain) {
-	if err := l.rt.Remove(d.name); err != nil {
+	// Not the caller's context: a domain forgotten is forgotten whole.
+	ctx, cancel := context.WithTimeout(context.Background(), snapshotCopyTimeout)
+	defer cancel()
+	if err := l.rt.Remove(ctx, d.name); err != nil {
 		l.log.Error("cannot remove container directory", "domain", d.name, "err", err)
 	}
 	if err := l.store.removeSnapshots(d.uuid); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/lxcvirt/lxcvirt/driverapi"
 	"github.com/lxcvirt/lxcvirt/lxc"
 	"github.com/lxcvirt/lxcvirt/virterror"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // env is one test's state directory, fake runtime and driver.
@@ -29,6 +30,7 @@ type env struct {
 	runDir   string
 	ports    NetworkPorts      // libvirt's network driver, when the test has one
 	networks map[string]string // Config.Networks
+	userNS   *xmlmap.UserNS    // Config.UserNS: a session daemon's driver
 	l        *LXC
 }
 
@@ -76,6 +78,7 @@ func (e *env) open() *LXC {
 		Runtime:       e.rt,
 		Ports:         e.ports,
 		Networks:      e.networks,
+		UserNS:        e.userNS,
 		Logger:        slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if e.clock != nil {

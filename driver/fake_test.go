@@ -226,10 +226,17 @@ func (f *fakeRuntime) Defined(name string) bool {
 	return ok
 }
 
-func (f *fakeRuntime) Remove(name string) error {
+// Remove drops name's config and its snapshot copies, which live in its
+// directory.
+func (f *fakeRuntime) Remove(_ context.Context, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.configs, name)
+	for k := range f.copies {
+		if strings.HasPrefix(k, name+"/") {
+			delete(f.copies, k)
+		}
+	}
 	return nil
 }
 
@@ -987,7 +994,7 @@ func (f *fakeRuntime) RestoreRootfs(_ context.Context, name, snap, rootfs string
 	return nil
 }
 
-func (f *fakeRuntime) RemoveSnapshotCopy(name, snap string) error {
+func (f *fakeRuntime) RemoveSnapshotCopy(_ context.Context, name, snap string) error {
 	if err := f.enter("rmcopy", name+"/"+snap); err != nil {
 		return err
 	}

@@ -40,9 +40,10 @@ type Runtime interface {
 	// nothing could be written.
 	Start(ctx context.Context, name string, config []byte) (Container, error)
 	// Defined reports whether name has an LXC config; Remove deletes its
-	// directory (config and logs; the rootfs is the user's).
+	// directory (config, logs and snapshot copies; the rootfs is the
+	// user's).
 	Defined(name string) bool
-	Remove(name string) error
+	Remove(ctx context.Context, name string) error
 	// State reports name's LXC state and its init's PID (0 when stopped).
 	State(ctx context.Context, name string) (lxc.State, int, error)
 	// StateIn reports the LXC state of container name of another lxcpath
@@ -81,7 +82,7 @@ type Runtime interface {
 	// HasSnapshotMemory whether it is there (see lxc.Runtime).
 	CopyRootfs(ctx context.Context, name, snap, rootfs string) error
 	RestoreRootfs(ctx context.Context, name, snap, rootfs string) error
-	RemoveSnapshotCopy(name, snap string) error
+	RemoveSnapshotCopy(ctx context.Context, name, snap string) error
 	HasSnapshotCopy(name, snap string) bool
 	SnapshotMemoryPath(name, snap string) (string, error)
 	HasSnapshotMemory(name, snap string) bool

@@ -88,6 +88,17 @@ func (l *LXC) loadManagedSaves() {
 	}
 }
 
+// refuseCRIU refuses to what (a verb) an unprivileged user's container,
+// which needs CRIU: it dumps and restores processes only as root. hint
+// ends the message.
+func (l *LXC) refuseCRIU(what, hint string) error {
+	if l.cfg.UserNS == nil {
+		return nil
+	}
+	return virterror.New(libvirt.ErrOperationUnsupported,
+		"cannot %s an unprivileged user's container: CRIU, which dumps and restores its processes, needs root%s", what, hint)
+}
+
 // Save saves the running domain u into the directory path (which must not
 // exist) and stops it.
 func (l *LXC) Save(ctx context.Context, u driverapi.UUID, path, dxml string, flags uint32) error {
@@ -96,6 +107,9 @@ func (l *LXC) Save(ctx context.Context, u driverapi.UUID, path, dxml string, fla
 	}
 	if dxml != "" {
 		return virterror.New(libvirt.ErrArgumentUnsupported, "xml modification of a saved domain is not supported")
+	}
+	if err := l.refuseCRIU("save", ""); err != nil {
+		return err
 	}
 	if !filepath.IsAbs(path) || filepath.Clean(path) != path {
 		return virterror.New(libvirt.ErrInvalidArg, "save path '%s' must be an absolute, clean path", path)
@@ -110,6 +124,9 @@ func (l *LXC) Save(ctx context.Context, u driverapi.UUID, path, dxml string, fla
 // image and stops it.
 func (l *LXC) ManagedSave(ctx context.Context, u driverapi.UUID, flags uint32) error {
 	if err := checkFlags("lxcDomainManagedSave", flags, saveFlags); err != nil {
+		return err
+	}
+	if err := l.refuseCRIU("save", ""); err != nil {
 		return err
 	}
 	return l.withJob(ctx, u, func(d *domain) error {
@@ -261,6 +278,9 @@ func (l *LXC) RestoreSaved(ctx context.Context, path, dxml string, flags uint32)
 	}
 	if dxml != "" {
 		return driverapi.Domain{}, virterror.New(libvirt.ErrArgumentUnsupported, "xml modification of a saved domain is not supported")
+	}
+	if err := l.refuseCRIU("restore", ""); err != nil {
+		return driverapi.Domain{}, err
 	}
 	liveXML, name, u, err := readSaveImage(path)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -190,16 +191,6 @@ func snapshotRoot(name string, m *xmlmap.Mapped) error {
 	return nil
 }
 
-// supportsSnapshots refuses snapshots where the copies cannot be made: a
-// session daemon's containers are owned by the user's subordinate ids,
-// which the user's own rsync cannot give a copy.
-func (l *LXC) supportsSnapshots() error {
-	if l.cfg.UserNS != nil {
-		return virterror.New(libvirt.ErrOperationUnsupported, "snapshots of an unprivileged user's containers are not supported")
-	}
-	return nil
-}
-
 // SnapshotCreate creates a snapshot: a copy of the root filesystem (the
 // container frozen meanwhile when it runs) with its metadata, or with
 // REDEFINE only the metadata xml gives.
@@ -218,9 +209,6 @@ func (l *LXC) SnapshotCreate(ctx context.Context, u driverapi.UUID, xml string, 
 		return "", virterror.New(libvirt.ErrInvalidArg, "Flags 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE' and 'VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA', 'HALT' or 'LIVE' are mutually exclusive")
 	case has(libvirt.DomainSnapshotCreateLive):
 		return "", virterror.New(libvirt.ErrOperationUnsupported, "live snapshot creation is supported only during full system snapshots")
-	}
-	if err := l.supportsSnapshots(); err != nil {
-		return "", err
 	}
 	var in libvirtxml.DomainSnapshot
 	if err := in.Unmarshal(xml); err != nil {
@@ -272,6 +260,11 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	memory := active && !has(libvirt.DomainSnapshotCreateDiskOnly)
 	if err := snapshotMemory(in, active, memory); err != nil {
 		return "", err
+	}
+	if memory {
+		if err := l.refuseCRIU("take a full system snapshot of", "; a disk-only snapshot (--disk-only) needs none"); err != nil {
+			return "", err
+		}
 	}
 	snap := &libvirtxml.DomainSnapshot{
 		Name: in.Name, Description: in.Description, State: snapShutoff,
@@ -325,7 +318,7 @@ func (l *LXC) createSnapshot(ctx context.Context, d *domain, in *libvirtxml.Doma
 	}
 	if !has(libvirt.DomainSnapshotCreateNoMetadata) {
 		if err := l.addSnapshot(d, snap, true); err != nil {
-			if rerr := l.rt.RemoveSnapshotCopy(d.name, in.Name); rerr != nil {
+			if rerr := l.rt.RemoveSnapshotCopy(ctx, d.name, in.Name); rerr != nil {
 				l.log.Error("cannot remove snapshot copy", "domain", d.name, "snapshot", in.Name, "err", rerr)
 			}
 			return "", err
@@ -403,7 +396,7 @@ func (l *LXC) copyRootfs(ctx context.Context, d *domain, ct Container, active, f
 		err = l.rt.Checkpoint(cctx, d.name, dir, false)
 	}
 	if err != nil {
-		if rerr := l.rt.RemoveSnapshotCopy(d.name, name); rerr != nil {
+		if rerr := l.rt.RemoveSnapshotCopy(ctx, d.name, name); rerr != nil {
 			l.log.Error("cannot remove snapshot copy", "domain", d.name, "snapshot", name, "err", rerr)
 		}
 		return l.snapshotErr(cctx, d, name, virterror.New(libvirt.ErrOperationFailed,
@@ -627,9 +620,6 @@ func (l *LXC) SnapshotRevert(ctx context.Context, u driverapi.UUID, name string,
 	if running && paused {
 		return virterror.New(libvirt.ErrInvalidArg, "Flags 'VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING' and 'VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED' are mutually exclusive")
 	}
-	if err := l.supportsSnapshots(); err != nil {
-		return err
-	}
 	return l.withJob(ctx, u, func(d *domain) error { return l.revert(ctx, d, name, running, paused) })
 }
 
@@ -650,6 +640,8 @@ func (l *LXC) revert(ctx context.Context, d *domain, name string, running, pause
 	switch {
 	case !full && s.State != snapShutoff && s.State != snapDiskSnapshot:
 		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' is not supported", name, s.State)
+	case full && l.cfg.UserNS != nil:
+		return l.refuseCRIU(fmt.Sprintf("revert to full system snapshot '%s' of", name), "")
 	case full && (s.Memory == nil || s.Memory.Snapshot != memInternal || !l.rt.HasSnapshotMemory(d.name, name)):
 		return virterror.New(libvirt.ErrOperationUnsupported, "reverting to snapshot '%s' in state '%s' needs its memory state, which this snapshot does not hold", name, s.State)
 	case !persistent && !start:
@@ -796,7 +788,7 @@ func (l *LXC) SnapshotDelete(ctx context.Context, u driverapi.UUID, name string,
 		var reparented []string
 		for _, g := range gone {
 			if !metadataOnly {
-				if err := l.rt.RemoveSnapshotCopy(d.name, g.Name); err != nil {
+				if err := l.rt.RemoveSnapshotCopy(ctx, d.name, g.Name); err != nil {
 					return internalErr("cannot remove snapshot '%s' of '%s': %v", g.Name, d.name, err)
 				}
 			}

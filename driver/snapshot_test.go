@@ -12,7 +12,9 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/lxcvirt/lxcvirt/driverapi"
+	"github.com/lxcvirt/lxcvirt/internal/subid"
 	"github.com/lxcvirt/lxcvirt/lxc"
+	"github.com/lxcvirt/lxcvirt/xmlmap"
 )
 
 // wantLifecycle reads the next lifecycle events and checks their types and
@@ -474,5 +476,71 @@ func TestSnapshotFullTwoConsoles(t *testing.T) {
 	wantCode(t, err, libvirt.ErrOperationUnsupported, "consoles")
 	if e.rt.count("copy two/s1") != 0 {
 		t.Fatalf("calls %v", e.rt.calls)
+	}
+}
+
+// A session daemon's driver (an unprivileged user's) takes disk snapshots
+// — of a shut-off container, and of a running one frozen for the copy —
+// reverts to them and deletes them, as the system's; what needs CRIU (a
+// full system snapshot, reverting to one, save and restore) is refused,
+// naming why, before anything is copied or dumped.
+func TestSnapshotSession(t *testing.T) {
+	e := newEnv(t, func(e *env) {
+		e.userNS = &xmlmap.UserNS{UIDs: []subid.Range{{Start: 100000, Count: 65536}}, GIDs: []subid.Range{{Start: 100000, Count: 65536}}}
+	})
+	ctx := t.Context()
+	d := e.define("web", uuidA)
+	_, err := e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>off</name></domainsnapshot>", 0)
+	must(t, err)
+	if s := e.snapXML(d, "off"); s.State != "shutoff" || s.Domain == nil || s.Domain.IDMap == nil {
+		t.Fatalf("shut-off snapshot %+v", s)
+	}
+	e.start(d)
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>full</name></domainsnapshot>", 0)
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "cannot take a full system snapshot of an unprivileged user's container: CRIU, which dumps and restores its processes, needs root; a disk-only snapshot (--disk-only) needs none")
+	if e.rt.count("copy web/full") != 0 {
+		t.Fatal("a refused full system snapshot was copied")
+	}
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>disk</name></domainsnapshot>", uint32(libvirt.DomainSnapshotCreateDiskOnly))
+	must(t, err)
+	if !e.rt.frozenAtCopy["web/disk"] {
+		t.Fatal("the running container was not frozen for the copy")
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning {
+		t.Fatalf("status after the snapshot %+v", st)
+	}
+	if got := e.snapList(d, "", 0); !slices.Equal(got, []string{"disk", "off"}) {
+		t.Fatalf("snapshots %v", got)
+	}
+	must(t, e.l.SnapshotRevert(ctx, d.UUID, "disk", uint32(libvirt.DomainSnapshotRevertRunning)))
+	if e.rt.count("restore web/disk /srv/web") != 1 {
+		t.Fatalf("calls %v", e.rt.calls)
+	}
+	if st := e.status(d); st.State != libvirt.DomainRunning || st.Reason != int32(libvirt.DomainRunningFromSnapshot) {
+		t.Fatalf("status after revert %+v", st)
+	}
+
+	// A full system snapshot redefined from elsewhere cannot be reverted to.
+	dom := e.xml(d, driverapi.XMLInactive)
+	_, err = e.l.SnapshotCreate(ctx, d.UUID, "<domainsnapshot><name>mem</name><state>running</state><creationTime>5</creationTime>"+
+		"<memory snapshot='internal'/>"+dom+"</domainsnapshot>", uint32(libvirt.DomainSnapshotCreateRedefine))
+	must(t, err)
+	wantCode(t, e.l.SnapshotRevert(ctx, d.UUID, "mem", 0), libvirt.ErrOperationUnsupported, "cannot revert to full system snapshot 'mem' of an unprivileged user's container: CRIU")
+	wantCode(t, e.l.Save(ctx, d.UUID, filepath.Join(t.TempDir(), "img"), "", 0), libvirt.ErrOperationUnsupported, "cannot save an unprivileged user's container: CRIU")
+	wantCode(t, e.l.ManagedSave(ctx, d.UUID, 0), libvirt.ErrOperationUnsupported, "cannot save an unprivileged user's container: CRIU")
+	_, err = e.l.RestoreSaved(ctx, filepath.Join(t.TempDir(), "img"), "", 0)
+	wantCode(t, err, libvirt.ErrOperationUnsupported, "cannot restore an unprivileged user's container: CRIU")
+	if st := e.status(d); st.State != libvirt.DomainRunning {
+		t.Fatalf("status after the refusals %+v", st)
+	}
+
+	must(t, e.l.SnapshotDelete(ctx, d.UUID, "disk", 0))
+	if e.rt.count("rmcopy web/disk") != 1 || e.rt.HasSnapshotCopy("web", "disk") {
+		t.Fatalf("the copy was not removed: %v", e.rt.calls)
+	}
+	must(t, e.l.Destroy(ctx, d.UUID, 0))
+	must(t, e.l.Undefine(ctx, d.UUID, uint32(libvirt.DomainUndefineSnapshotsMetadata)))
+	if e.rt.HasSnapshotCopy("web", "off") {
+		t.Fatal("undefine --snapshots-metadata left the copy")
 	}
 }

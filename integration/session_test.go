@@ -283,6 +283,37 @@ func procUIDOf(pid int) int {
 	return -1
 }
 
+// consoleRootfs makes a busybox rootfs dir in the test's base, owned by
+// the user's subordinate ids (lxcvirt-rootfs --owner), whose init keeps a
+// shell on the console — without the DHCP client the demo init runs,
+// which would flush a static <ip>.
+func (u *sessionUser) consoleRootfs(dir string) string {
+	u.t.Helper()
+	rootfs := filepath.Join(u.base, dir)
+	rootfsTool := testenv.Binary(u.t, "github.com/lxcvirt/lxcvirt/cmd/lxcvirt-rootfs")
+	if out, err := exec.Command(rootfsTool, "--owner", u.name, rootfs).CombinedOutput(); err != nil {
+		u.t.Fatalf("lxcvirt-rootfs --owner: %v\n%s", err, out)
+	}
+	// Writing over the file keeps its shifted owner.
+	init := filepath.Join(rootfs, "sbin", "init")
+	must(u.t, os.WriteFile(init, []byte("#!/bin/sh\ntrap 'exit 0' PWR TERM\nwhile :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done\n"), 0o755))
+	return rootfs
+}
+
+// console attaches to name's console as the user, runs the shell command
+// cmd there, waits until it succeeded and leaves.
+func (u *sessionUser) console(name, cmd string) {
+	u.t.Helper()
+	vc := startConsole(u.t, u.command(u.t.Context(), "virsh", "-c", "lxc:///session", "console", name), []string{name})
+	vc.attached(name, "n5")
+	vc.typeIn(cmd + " && echo cmd-ok-$((6*7))\r")
+	vc.waitFor("cmd-ok-42")
+	vc.typeIn(ctrlBracket)
+	if code := vc.exit(); code != 0 {
+		u.t.Errorf("virsh console exited %d", code)
+	}
+}
+
 // TestSessionUnprivilegedContainer: an unprivileged user, as a login
 // session would run it, drives a busybox container through stock virsh on
 // lxc:///session: the client starts the user's own lxcvirtd, the
@@ -310,17 +341,7 @@ func TestSessionUnprivilegedContainer(t *testing.T) {
 		t.Fatalf("the session daemon runs as uid %d, want the user's %d", uid, u.uid)
 	}
 
-	// The rootfs, shifted onto the user's ids.
-	rootfs := filepath.Join(u.base, "rootfs")
-	rootfsTool := testenv.Binary(t, "github.com/lxcvirt/lxcvirt/cmd/lxcvirt-rootfs")
-	if out, err := exec.Command(rootfsTool, "--owner", u.name, rootfs).CombinedOutput(); err != nil {
-		t.Fatalf("lxcvirt-rootfs --owner: %v\n%s", err, out)
-	}
-	// A console shell without the DHCP client the demo init runs, which
-	// would flush the static <ip> this test's bridge relies on (writing
-	// over the file keeps its shifted owner).
-	init := filepath.Join(rootfs, "sbin", "init")
-	must(t, os.WriteFile(init, []byte("#!/bin/sh\ntrap 'exit 0' PWR TERM\nwhile :; do /bin/sh -i </dev/console >/dev/console 2>&1 & wait $!; sleep 1; done\n"), 0o755))
+	rootfs := u.consoleRootfs("rootfs")
 
 	// An idmap onto ids the user was not granted is refused.
 	name := "n5sess"
@@ -507,5 +528,141 @@ func TestSessionDaemonIdleExit(t *testing.T) {
 	}
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("the socket outlived the daemon: %v", err)
+	}
+}
+
+// TestSessionSnapshots: an unprivileged user takes disk snapshots of a
+// container through stock virsh on lxc:///session — of a running one,
+// frozen for the copy, and of a shut-off one — and reverts to them: the
+// copies are made in a user namespace mapping the user's subordinate ids,
+// so a file the container's root made (owned by a mapped id, in a
+// directory only that id may enter) comes back on the host with its
+// content and its numeric owner. A full system snapshot is refused (CRIU
+// needs root), snapshot-delete removes a copy and undefine
+// --snapshots-metadata the rest.
+func TestSessionSnapshots(t *testing.T) {
+	u := newSessionUser(t)
+	rootfs := u.consoleRootfs("snaprootfs")
+	name := "sesssnap1"
+	xml := fmt.Sprintf(`<domain type='lxc'><name>%s</name><memory unit='MiB'>64</memory>
+  <os><type>exe</type><init>/sbin/init</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>
+    <console type='pty'/>
+  </devices></domain>`, name, rootfs)
+	u.ok("define", u.file("snap.xml", xml))
+	u.ok("start", name)
+	subgids, err := subid.Load(subid.GIDFile, u.name, u.gid)
+	must(t, err)
+	rootUID, rootGID := u.subuid.Start, subgids[0].Start
+
+	// Root in the container makes a private directory and file.
+	u.console(name, "mkdir -m 700 /secret && echo before >/secret/f && chmod 600 /secret/f")
+	secret := filepath.Join(rootfs, "secret", "f")
+	owner := func(p string) (uint32, uint32) {
+		t.Helper()
+		var st syscall.Stat_t
+		must(t, syscall.Lstat(p, &st))
+		return st.Uid, st.Gid
+	}
+	if uid, gid := owner(secret); int64(uid) != int64(rootUID) || int64(gid) != int64(rootGID) {
+		t.Fatalf("the container's file is owned by %d:%d on the host, want its root's %d:%d", uid, gid, rootUID, rootGID)
+	}
+
+	// A running container's full system snapshot needs CRIU: refused.
+	_, errOut, code := u.virsh("lxc:///session", "snapshot-create-as", name, "full")
+	if code == 0 || !strings.Contains(errOut, "CRIU") || !strings.Contains(errOut, "needs root") || !strings.Contains(errOut, "--disk-only") {
+		t.Fatalf("a full system snapshot under lxc:///session: exit %d, %q; want refused as CRIU needs root", code, errOut)
+	}
+	initPID := u.ok("domid", name)
+	u.ok("snapshot-create-as", name, "disk1", "--disk-only")
+	if st := u.ok("domstate", name); st != "running" {
+		t.Fatalf("after the disk snapshot the container is %q, want running", st)
+	}
+	if id := u.ok("domid", name); id != initPID {
+		t.Fatalf("the snapshot restarted the container: id %s, was %s", id, initPID)
+	}
+	// It was frozen for the copy: the freezer of the cgroup delegated to
+	// the user took lxc-freeze, then lxc-unfreeze (the daemon's log has
+	// each command with its exit code).
+	logged, err := os.ReadFile(u.logFile())
+	must(t, err)
+	for _, tool := range []string{"lxc-freeze", "lxc-unfreeze"} {
+		ok := false
+		for _, l := range strings.Split(string(logged), "\n") {
+			ok = ok || strings.Contains(l, tool+" ") && strings.Contains(l, " "+name) && strings.Contains(l, "exit=0")
+		}
+		if !ok {
+			t.Errorf("the daemon's log has no %s of %s that succeeded", tool, name)
+		}
+	}
+	// The copy keeps the host owners: the user's own rsync could not.
+	lxcpath := filepath.Join(u.base, "home", ".local", "share", "lxcvirt", "lxc")
+	copied := filepath.Join(lxcpath, name, "snaps", "disk1", "rootfs", "secret", "f")
+	if b, err := os.ReadFile(copied); err != nil || string(b) != "before\n" {
+		t.Fatalf("the copy holds %q (%v)", b, err)
+	}
+	if uid, gid := owner(copied); int64(uid) != int64(rootUID) || int64(gid) != int64(rootGID) {
+		t.Fatalf("the copy's file is owned by %d:%d, want %d:%d", uid, gid, rootUID, rootGID)
+	}
+	if uid, _ := owner(filepath.Join(lxcpath, name, "snaps", "disk1", "rootfs")); int64(uid) != int64(rootUID) {
+		t.Fatalf("the copy's root is owned by %d, want %d", uid, rootUID)
+	}
+
+	// The file changes, content and owner; revert brings both back.
+	u.console(name, "echo after >/secret/f && chown 1000:1000 /secret/f && touch /secret/new")
+	if uid, _ := owner(secret); int64(uid) != int64(rootUID)+1000 {
+		t.Fatalf("after chown inside the file is owned by %d, want %d", uid, int64(rootUID)+1000)
+	}
+	if cur := u.ok("snapshot-current", "--name", name); cur != "disk1" {
+		t.Fatalf("snapshot-current %q", cur)
+	}
+	u.ok("snapshot-revert", name, "disk1")
+	if st := u.ok("domstate", name); st != "shut off" {
+		t.Fatalf("after revert the container is %q, want shut off", st)
+	}
+	if b, err := os.ReadFile(secret); err != nil || string(b) != "before\n" {
+		t.Fatalf("after revert the file holds %q (%v)", b, err)
+	}
+	if uid, gid := owner(secret); int64(uid) != int64(rootUID) || int64(gid) != int64(rootGID) {
+		t.Fatalf("after revert the file is owned by %d:%d, want %d:%d", uid, gid, rootUID, rootGID)
+	}
+	if _, err := os.Lstat(filepath.Join(rootfs, "secret", "new")); !os.IsNotExist(err) {
+		t.Fatalf("a file made after the snapshot outlived the revert: %v", err)
+	}
+
+	// A shut-off container's snapshot, listed and described as libvirt's.
+	u.ok("snapshot-create-as", name, "off1", "--description", "shut off")
+	if list := u.ok("snapshot-list", name, "--name"); list != "disk1\noff1" {
+		t.Fatalf("snapshot-list %q", list)
+	}
+	info := map[string]string{}
+	for _, l := range strings.Split(u.ok("snapshot-info", name, "off1"), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			info[k] = strings.TrimSpace(v)
+		}
+	}
+	if info["State"] != "shutoff" || info["Parent"] != "disk1" || info["Current"] != "yes" {
+		t.Fatalf("snapshot-info: %v", info)
+	}
+	var snap libvirtxml.DomainSnapshot
+	must(t, snap.Unmarshal(u.ok("snapshot-dumpxml", name, "disk1")))
+	if snap.State != "disk-snapshot" || snap.Domain == nil || snap.Domain.IDMap == nil {
+		t.Fatalf("snapshot-dumpxml disk1: %+v", snap)
+	}
+	u.ok("snapshot-delete", name, "disk1")
+	if _, err := os.Lstat(filepath.Join(lxcpath, name, "snaps", "disk1")); !os.IsNotExist(err) {
+		t.Fatalf("snapshot-delete left the copy: %v", err)
+	}
+	// The revert started it again; the copies stay until undefine drops
+	// them with the container directory.
+	u.ok("snapshot-revert", name, "off1", "--running")
+	if st := u.ok("domstate", name); st != "running" {
+		t.Fatalf("after revert --running the container is %q", st)
+	}
+	u.ok("destroy", name)
+	u.ok("undefine", name, "--snapshots-metadata")
+	if _, err := os.Lstat(filepath.Join(lxcpath, name)); !os.IsNotExist(err) {
+		t.Fatalf("undefine --snapshots-metadata left the container directory: %v", err)
 	}
 }

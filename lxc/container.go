@@ -27,6 +27,9 @@ type Runtime struct {
 	r   *Runner
 	sys *system
 	log *slog.Logger
+	// nsexec, set for an unprivileged runtime, runs a command as root of
+	// the user namespace of RuntimeConfig.UserNS (userNSExec).
+	nsexec []string
 
 	streams atomic.Int32 // state streams running (StateStream)
 
@@ -54,6 +57,11 @@ type RuntimeConfig struct {
 	// (grantSearch), which lxc-start checks from inside the container's
 	// user namespace.
 	ContainerRoot int
+	// UserNS, set for an unprivileged runtime, are the user's subordinate
+	// ids: the snapshot copies, and the container directories that hold
+	// them, are then made, restored and removed in a user namespace that
+	// maps them (see userNSExec).
+	UserNS *xmlmap.UserNS
 
 	procRoot string // /proc; tests point it elsewhere
 	netRoot  string // /sys/class/net
@@ -84,6 +92,12 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 			return nil, fmt.Errorf("lxc: %w", err)
 		}
 	}
+	var nsexec []string
+	if cfg.UserNS != nil {
+		if nsexec, err = userNSExec(r.bin("lxc-usernsexec"), cfg.UserNS, os.Getuid(), os.Getgid()); err != nil {
+			return nil, fmt.Errorf("lxc: %w", err)
+		}
+	}
 	if cfg.DelegatedCgroup != "" {
 		missing, err := joinDelegatedCgroup(sys, cfg.DelegatedCgroup)
 		if err != nil {
@@ -93,7 +107,7 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 			cfg.Logger.Warn("cgroups not delegated to the user: LXC skips these hierarchies, so limits there fail", "missing", missing)
 		}
 	}
-	return &Runtime{r: r, sys: sys, log: cfg.Logger, live: map[string]*Container{}}, nil
+	return &Runtime{r: r, sys: sys, log: cfg.Logger, nsexec: nsexec, live: map[string]*Container{}}, nil
 }
 
 // CgroupLayout is the host's cgroup layout, which the LXC config follows.
@@ -134,15 +148,13 @@ func (rt *Runtime) Defined(name string) bool {
 }
 
 // Remove deletes name's directory under the lxcpath: its config, LXC's log
-// and pid file (the rootfs is the user's and lives elsewhere).
-func (rt *Runtime) Remove(name string) error {
+// and pid file, and the snapshot copies (the rootfs is the user's and
+// lives elsewhere).
+func (rt *Runtime) Remove(ctx context.Context, name string) error {
 	if err := ValidateName(name); err != nil {
 		return err
 	}
-	if err := os.RemoveAll(rt.dir(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
+	return rt.removeTree(ctx, rt.dir(name))
 }
 
 // Start writes config as name's LXC config, <lxcpath>/<name>/config — anew

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -125,19 +127,26 @@ func (rt *Runtime) CopyRootfs(ctx context.Context, name, snap, rootfs string) er
 	if left, err := filepath.Glob(filepath.Join(snaps, ".tmp-*")); err == nil {
 		for _, p := range left {
 			rt.log.Info("removing a snapshot copy left unfinished", "container", name, "path", p)
-			_ = os.RemoveAll(p)
+			if err := rt.removeTree(ctx, p); err != nil {
+				rt.log.Error("cannot remove a snapshot copy left unfinished", "container", name, "path", p, "err", err)
+			}
 		}
 	}
 	tmp, err := os.MkdirTemp(snaps, ".tmp-")
 	if err != nil {
 		return err
 	}
-	if err := rt.rsync(ctx, rootfs, filepath.Join(tmp, "rootfs")); err != nil {
-		_ = os.RemoveAll(tmp)
-		return err
+	err = rt.rsync(ctx, rootfs, filepath.Join(tmp, "rootfs"))
+	if err == nil {
+		err = os.Rename(tmp, dir)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		_ = os.RemoveAll(tmp)
+	if err != nil {
+		// Also when ctx ended the copy (a destroy aborts it).
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), treeRemovalTimeout)
+		defer cancel()
+		if rerr := rt.removeTree(rctx, tmp); rerr != nil {
+			rt.log.Error("cannot remove a failed snapshot copy; the next copy removes it", "container", name, "path", tmp, "err", rerr)
+		}
 		return err
 	}
 	return nil
@@ -164,21 +173,48 @@ func (rt *Runtime) RestoreRootfs(ctx context.Context, name, snap, rootfs string)
 
 // RemoveSnapshotCopy deletes the copy of name's snapshot snap, and its
 // memory dump if any; none is no error.
-func (rt *Runtime) RemoveSnapshotCopy(name, snap string) error {
+func (rt *Runtime) RemoveSnapshotCopy(ctx context.Context, name, snap string) error {
 	dir, err := rt.snapDir(name, snap)
 	if err != nil {
 		return err
 	}
-	return os.RemoveAll(dir)
+	return rt.removeTree(ctx, dir)
+}
+
+// treeRemovalTimeout bounds the removal of a failed copy, which goes on
+// after the copy's context ended.
+const treeRemovalTimeout = time.Hour
+
+// removeTree deletes the tree at path (none is no error): with
+// os.RemoveAll, or for an unprivileged runtime with rm run as root of its
+// user namespace, which can enter and delete the directories of the
+// user's subordinate ids whatever their modes.
+func (rt *Runtime) removeTree(ctx context.Context, path string) error {
+	if rt.nsexec == nil {
+		if err := os.RemoveAll(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	return rt.run(ctx, []string{"rm", "-rf", "--one-file-system", "--", path})
 }
 
 // rsync makes dst a copy of the directory src as LXC copies a dir
 // rootfs (rsync -aHXS --numeric-ids --delete), with ACLs too and without
 // crossing into other filesystems mounted below src; extra are further
-// options.
+// options. An unprivileged runtime's runs as root of its user namespace,
+// so the copy's files keep their host owners.
 func (rt *Runtime) rsync(ctx context.Context, src, dst string, extra ...string) error {
 	argv := append([]string{"rsync", "-aHAXS", "--numeric-ids", "--delete", "--one-file-system"}, extra...)
-	argv = append(argv, "--", src+"/", dst+"/")
+	return rt.run(ctx, append(argv, "--", src+"/", dst+"/"))
+}
+
+// run runs argv — as root of the user namespace of an unprivileged
+// runtime — and turns a failure into a *CommandError.
+func (rt *Runtime) run(ctx context.Context, argv []string) error {
+	if rt.nsexec != nil {
+		argv = append(slices.Clone(rt.nsexec), argv...)
+	}
 	res, err := rt.r.exec1(ctx, argv, nil)
 	if err != nil {
 		return &CommandError{Argv: argv, ExitCode: -1, Stderr: string(res.Stderr), Err: err}

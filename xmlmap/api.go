@@ -165,6 +165,12 @@ type UserNS struct {
 	UIDs, GIDs []subid.Range
 }
 
+// IDMap is the <idmap> a definition without one gets: container ids
+// from 0 onto the ranges, in order.
+func (ns *UserNS) IDMap() *libvirtxml.DomainIDMap {
+	return &libvirtxml.DomainIDMap{UIDs: idmapOnto(ns.UIDs), GIDs: idmapOnto(ns.GIDs)}
+}
+
 // Entry is one "key = value" line of an LXC config.
 type Entry struct {
 	Key   string

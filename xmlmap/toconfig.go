@@ -539,7 +539,7 @@ func (mp *mapper) idmap() error {
 		if len(ns.UIDs) == 0 || len(ns.GIDs) == 0 {
 			return unsupported("<idmap> is needed for an unprivileged container, and the user has no subordinate ids in %s and %s to fill it in from", subid.UIDFile, subid.GIDFile)
 		}
-		mp.d.IDMap = &libvirtxml.DomainIDMap{UIDs: idmapOnto(ns.UIDs), GIDs: idmapOnto(ns.GIDs)}
+		mp.d.IDMap = ns.IDMap()
 	}
 	im := mp.d.IDMap
 	if im == nil || len(im.UIDs) == 0 && len(im.GIDs) == 0 {
