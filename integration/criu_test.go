@@ -153,13 +153,7 @@ func TestCRIUSaveRestore(t *testing.T) {
 
 	// A packet socket (a DHCP client's) cannot be dumped on this kernel:
 	// the save fails, says why, and the container runs on.
-	cmd := exec.Command("lxc-attach", "-P", h.lxcPath, "-n", name, "--", "udhcpc", "-f", "-i", "eth0", "-s", "/bin/true")
-	must(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	testenv.Eventually(t, patience, 50*time.Millisecond, "udhcpc holds its packet socket", func() (bool, string) {
-		out, _ := h.inGuest(name, "cat", "/proc/net/packet")
-		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
-	})
+	holdPacketSocket(t, h, name)
 	before := status(t, l, s)
 	err = l.Save(ctx, d.UUID, filepath.Join(t.TempDir(), "fails"), "", 0)
 	if err == nil || !strings.Contains(err.Error(), "packet socket") {
@@ -572,4 +566,18 @@ func uuidElem(xml string) string {
 		return "<uuid>"
 	}
 	return xml[i : j+len("</uuid>")]
+}
+
+// holdPacketSocket runs a DHCP client (busybox udhcpc) in name until the
+// test ends and waits until it holds its packet socket, which CRIU cannot
+// dump on this kernel.
+func holdPacketSocket(t *testing.T, h *host, name string) {
+	t.Helper()
+	cmd := exec.Command("lxc-attach", "-P", h.lxcPath, "-n", name, "--", "udhcpc", "-f", "-i", "eth0", "-s", "/bin/true")
+	must(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	testenv.Eventually(t, patience, 50*time.Millisecond, "udhcpc holds its packet socket", func() (bool, string) {
+		out, _ := h.inGuest(name, "cat", "/proc/net/packet")
+		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
+	})
 }

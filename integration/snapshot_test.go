@@ -292,13 +292,7 @@ func TestSnapshotFullSystem(t *testing.T) {
 
 	// A container CRIU cannot dump (a packet socket): the snapshot fails,
 	// says why, leaves nothing, and the container runs on.
-	cmd := exec.Command("lxc-attach", "-P", h.lxcPath, "-n", name, "--", "udhcpc", "-f", "-i", "eth0", "-s", "/bin/true")
-	must(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	testenv.Eventually(t, patience, 50*time.Millisecond, "udhcpc holds its packet socket", func() (bool, string) {
-		out, _ := h.inGuest(name, "cat", "/proc/net/packet")
-		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
-	})
+	holdPacketSocket(t, h, name)
 	if msg := d.failsOn(d.sock, "snapshot-create-as", name, "full2"); !strings.Contains(msg, "packet socket") {
 		t.Fatalf("snapshot with a packet socket: %q", msg)
 	}
