@@ -273,6 +273,28 @@ func TestCRIUVirsh(t *testing.T) {
 	}
 	counting(t, h, name)
 
+	// Saved paused, it comes back paused (CRIU restores the freezer and
+	// LXC's monitor is told, so resume thaws it); --running runs it.
+	d.ok("suspend", name)
+	ev.want(line("Suspended Paused"))
+	d.ok("save", name, img+"-paused")
+	ev.want(line("Stopped Saved"))
+	d.ok("restore", img+"-paused")
+	ev.want(line("Started Restored"), line("Suspended Restored"))
+	if out := d.ok("domstate", "--reason", name); out != "paused (user)" {
+		t.Fatalf("domstate after restoring a paused save: %q", out)
+	}
+	d.ok("resume", name)
+	counting(t, h, name)
+	d.ok("suspend", name)
+	d.ok("save", name, img+"-paused2")
+	d.ok("restore", "--running", img+"-paused2")
+	if out := d.ok("domstate", "--reason", name); out != "running (restored)" {
+		t.Fatalf("domstate after restore --running of a paused save: %q", out)
+	}
+	counting(t, h, name)
+	ev = d.watchEvents()
+
 	d.ok("managedsave", name)
 	ev.want(line("Stopped Saved"))
 	if out := d.ok("dominfo", name); !strings.Contains(out, "Managed save:   yes") {
