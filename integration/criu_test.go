@@ -603,3 +603,61 @@ func holdPacketSocket(t *testing.T, h *host, name string) {
 		return len(strings.Split(strings.TrimSpace(out), "\n")) > 1, out
 	})
 }
+
+// TestCRIUMigrateP2P moves a running counter container with stock virsh
+// migrate --p2p: the source daemon itself reaches the target over ssh
+// (the URI's keyfile and no_verify are for its ssh) and drives the
+// phases. The counter keeps its PID and counts on there.
+func TestCRIUMigrateP2P(t *testing.T) {
+	requireCRIU(t)
+	srcHost, dstHost := newHost(t), newHost(t)
+	src, dst := startDaemon(t, srcHost), startDaemon(t, dstHost)
+	ssh := startSSH(t)
+	name := srcHost.name("p2p-live")
+	dstHost.mu.Lock()
+	dstHost.names = append(dstHost.names, name)
+	dstHost.mu.Unlock()
+	rootfs := srcHost.rootfs(counterInit)
+	src.ok("define", writeXML(t, criuXML(name, rootfs)))
+	src.ok("start", name)
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := srcHost.inGuest(name, "cat", "/tmp/counter.pid")
+		return err == nil && strings.TrimSpace(out) != "", out
+	})
+	pid := guestRead(t, srcHost, name, "/tmp/counter.pid")
+	def := src.ok("dumpxml", "--inactive", name)
+
+	// A target the source cannot reach leaves it running.
+	msg := src.failsOn(src.sock, "migrate", "--p2p", "--live", "--persistent", "--undefinesource", name,
+		strings.Replace(ssh.uri(dst.sock), "keyfile=", "keyfile=/nonexistent", 1))
+	if !strings.Contains(msg, "cannot reach the destination through ssh") {
+		t.Errorf("unreachable target: %q", msg)
+	}
+	if got := src.ok("domstate", name); got != "running" {
+		t.Fatalf("source after a failed p2p migration: %q", got)
+	}
+
+	src.ok("migrate", "--p2p", "--live", "--persistent", "--undefinesource", name, ssh.uri(dst.sock))
+	if got := dst.ok("domstate", "--reason", name); got != "running (migrated)" {
+		t.Fatalf("target state %q", got)
+	}
+	if got := dst.ok("dumpxml", "--inactive", name); got != def {
+		t.Errorf("persistent definition on the target:\n%s\nwant the source's:\n%s", got, def)
+	}
+	if got := guestRead(t, dstHost, name, "/tmp/counter.pid"); got != pid {
+		t.Fatalf("counter PID on the target %s, want %s", got, pid)
+	}
+	counting(t, dstHost, name)
+	if msg := src.failsOn(src.sock, "domstate", name); !strings.Contains(msg, "failed to get domain") {
+		t.Fatalf("source still has the domain: %s", msg)
+	}
+	// --tunnelled stays refused, and changes nothing.
+	msg = dst.failsOn(dst.sock, "migrate", "--p2p", "--tunnelled", "--live", name, ssh.uri(src.sock))
+	if !strings.Contains(msg, "tunnelled migration is not supported") {
+		t.Errorf("--tunnelled: %q", msg)
+	}
+	if got := dst.ok("domstate", name); got != "running" {
+		t.Errorf("target after a refused --tunnelled: %q", got)
+	}
+	dst.ok("destroy", name)
+}

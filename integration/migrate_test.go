@@ -231,3 +231,32 @@ func TestMigrateOffline(t *testing.T) {
 	}
 	src.ok("destroy", name2)
 }
+
+// TestMigrateOfflineP2P moves a shut-off container's definition with
+// virsh migrate --p2p --offline: the source daemon reaches the target
+// over ssh itself.
+func TestMigrateOfflineP2P(t *testing.T) {
+	srcHost, dstHost := newHost(t), newHost(t)
+	src, dst := startDaemon(t, srcHost), startDaemon(t, dstHost)
+	ssh := startSSH(t)
+	rootfs := srcHost.rootfs(testenv.InitShell)
+	name := srcHost.name("p2p-off")
+	src.ok("define", writeXML(t, smallXML(name, rootfs, "")))
+	want := src.ok("dumpxml", "--inactive", name)
+	src.ok("migrate", "--p2p", "--offline", "--persistent", "--undefinesource", name, ssh.uri(dst.sock))
+	if got := dst.ok("dumpxml", "--inactive", name); got != want {
+		t.Errorf("target's definition differs from the source's:\n%s\nwant:\n%s", got, want)
+	}
+	if msg := src.failsOn(src.sock, "domstate", name); !strings.Contains(msg, "failed to get domain '"+name+"'") {
+		t.Errorf("source still has the domain: %s", msg)
+	}
+	// Migrating it back to itself through its own socket is refused.
+	msg := dst.failsOn(dst.sock, "migrate", "--p2p", "--offline", "--persistent", "--undefinesource", name, ssh.uri(dst.sock))
+	if !strings.Contains(msg, "Attempt to migrate guest to the same host") {
+		t.Errorf("migration to itself: %q", msg)
+	}
+	if got := dst.ok("dumpxml", "--inactive", name); got != want {
+		t.Errorf("target changed by a migration to itself:\n%s", got)
+	}
+	dst.ok("undefine", name)
+}

@@ -1,9 +1,10 @@
-// Package client is a small libvirt RPC client over a unix socket: it
-// opens a connection URI on a libvirt daemon (e.g. network:///system on
-// virtnetworkd or libvirtd) and makes calls on it, typed (payloads coded
-// from go-libvirt's types) or raw (payloads passed through undecoded, for
-// forwarding a client's call). Every call is bounded by its context; the
-// daemon's asynchronous messages (events) go to a callback.
+// Package client is a small libvirt RPC client over a unix socket (or
+// ssh: OpenURI): it opens a connection URI on a libvirt daemon (e.g.
+// network:///system on virtnetworkd or libvirtd) and makes calls on it,
+// typed (payloads coded from go-libvirt's types) or raw (payloads passed
+// through undecoded, for forwarding a client's call). Every call is
+// bounded by its context; the daemon's asynchronous messages (events) go
+// to a callback.
 package client
 
 import (
@@ -67,6 +68,12 @@ func Dial(ctx context.Context, socket, uri string, opt Options) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newConn(ctx, nc, uri, opt)
+}
+
+// newConn opens uri on the daemon at the other end of nc; nc is closed
+// when that fails.
+func newConn(ctx context.Context, nc net.Conn, uri string, opt Options) (*Conn, error) {
 	c := &Conn{nc: nc, onMessage: opt.OnMessage, pending: map[uint32]chan *wire.Packet{}, done: make(chan struct{})}
 	go c.read()
 	if err := c.open(ctx, uri, opt.ReadOnly); err != nil {

@@ -26,6 +26,7 @@ const LibVersion = 9000000
 
 // Driver features a client may ask about (virDrvFeature).
 const (
+	featureMigrationP2P       = 4
 	featureMigrationOffline   = 12
 	featureMigrationParams    = 13
 	featureTypedParamString   = 9
@@ -37,12 +38,14 @@ const (
 
 // supportedFeatures are the features lxcvirtd implements; every other
 // feature (fd passing, migration protocols 1 to 3 without parameters,
-// peer-to-peer migration, change protection) is answered 0.
+// change protection) is answered 0.
 var supportedFeatures = map[int32]bool{
 	// Migration protocol 3 with extensible parameters (migrate.go), which
 	// virDomainMigrate3 (`virsh migrate`) uses, and offline migration.
 	featureMigrationParams:  true,
 	featureMigrationOffline: true,
+	// Peer-to-peer migration (migrate_p2p.go): `virsh migrate --p2p`.
+	featureMigrationP2P:     true,
 	featureTypedParamString: true,
 	featureRemoteEventCB:    true,
 	featureRemoteCloseCB:    true,

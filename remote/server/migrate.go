@@ -35,11 +35,14 @@ import (
 
 // migrateFlags are the virDomainMigrate flags the procedures accept:
 // VIR_MIGRATE_LIVE, PERSIST_DEST, UNDEFINE_SOURCE, PAUSED, UNSAFE, OFFLINE,
-// ABORT_ON_ERROR (the client masks it out for the target). Storage copy,
-// tunnels, peer-to-peer, post-copy and QEMU's stream tuning are refused as
-// unsupported flags; change protection is never sent (the feature is 0).
+// ABORT_ON_ERROR (the client masks it out for the target), PEER2PEER
+// (Perform drives the phases, migrate_p2p.go; the other phases get it
+// too). Storage copy, tunnels, post-copy and QEMU's stream tuning are
+// refused as unsupported flags; change protection is never sent (the
+// feature is 0).
 const migrateFlags = uint32(libvirt.MigrateLive | libvirt.MigratePersistDest | libvirt.MigrateUndefineSource |
-	libvirt.MigratePaused | libvirt.MigrateUnsafe | libvirt.MigrateOffline | libvirt.MigrateAbortOnError)
+	libvirt.MigratePaused | libvirt.MigrateUnsafe | libvirt.MigrateOffline | libvirt.MigrateAbortOnError |
+	libvirt.MigratePeer2peer)
 
 // migrateParams are the parameters the procedures accept; the rest of
 // libvirt's VIR_MIGRATE_PARAM_* tune QEMU's migration stream or storage
@@ -76,6 +79,9 @@ func (m migration) persistentDef(def string) string {
 // many params there are).
 func parseMigration(api string, flags uint32, params []libvirt.TypedParam) (migration, error) {
 	m := migration{flags: flags}
+	if flags&uint32(libvirt.MigrateTunnelled) != 0 {
+		return m, virterror.New(libvirt.ErrArgumentUnsupported, "tunnelled migration is not supported")
+	}
 	if err := checkFlags(flags, migrateFlags, api); err != nil {
 		return m, err
 	}
@@ -314,6 +320,15 @@ func (s *Server) migratePerform3Params(ctx context.Context, c *conn, args *libvi
 	m, err := parseMigration("virDomainMigratePerform3Params", uint32(args.Flags), args.Params)
 	if err != nil {
 		return nil, err
+	}
+	if m.flags&uint32(libvirt.MigratePeer2peer) != 0 {
+		if len(args.Dconnuri) == 0 || args.Dconnuri[0] == "" {
+			return nil, virterror.New(libvirt.ErrInvalidArg, "dconnuri in virDomainMigratePerform3Params must not be NULL")
+		}
+		if err := s.migrateP2P(ctx, c, args.Dom, args.Dconnuri[0], m, args.Params); err != nil {
+			return nil, err
+		}
+		return &libvirt.DomainMigratePerform3ParamsRet{}, nil
 	}
 	if m.offline() {
 		return &libvirt.DomainMigratePerform3ParamsRet{}, nil

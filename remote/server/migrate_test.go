@@ -14,10 +14,6 @@ import (
 // --undefinesource` sends.
 const offlineFlags = uint32(libvirt.MigrateOffline | libvirt.MigratePersistDest | libvirt.MigrateUndefineSource)
 
-func strParam(field, v string) libvirt.TypedParam {
-	return libvirt.TypedParam{Field: field, Value: *libvirt.NewTypedParamValueString(v)}
-}
-
 // migrateOffline drives the phases as libvirt's virDomainMigrateVersion3Full
 // does for --offline: Begin on src, Prepare on dst, Finish on dst (Perform
 // skipped), Confirm on src with cancelled set when Finish failed. It returns
@@ -58,7 +54,7 @@ func TestMigrateOffline(t *testing.T) {
 	sc.open(0)
 	dc.open(0)
 	for _, rc := range []*rawClient{sc, dc} {
-		for f, want := range map[int32]int32{featureMigrationParams: 1, featureMigrationOffline: 1, 6: 0, 4: 0, 7: 0} {
+		for f, want := range map[int32]int32{featureMigrationParams: 1, featureMigrationOffline: 1, featureMigrationP2P: 1, 6: 0, 7: 0} {
 			var feat libvirt.ConnectSupportsFeatureRet
 			rc.mustCall(proto.ProcConnectSupportsFeature, &libvirt.ConnectSupportsFeatureArgs{Feature: f}, &feat)
 			if feat.Supported != want {

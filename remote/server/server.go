@@ -129,6 +129,8 @@ type Server struct {
 	closing   bool
 	done      chan struct{} // closed by Shutdown
 	connWG    sync.WaitGroup
+	// p2p holds the domains a peer-to-peer migration moves (migrate_p2p.go).
+	p2p map[driverapi.UUID]bool
 }
 
 // New builds a server for cfg.
