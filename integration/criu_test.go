@@ -516,13 +516,7 @@ func TestCRIUVirtManagerCalls(t *testing.T) {
 // counts on there; the source has the domain no more.
 func TestCRIUMigrateLive(t *testing.T) {
 	requireCRIU(t)
-	srcHost, dstHost := newHost(t), newHost(t)
-	src, dst := startDaemon(t, srcHost), startDaemon(t, dstHost)
-	ssh := startSSH(t)
-	name := srcHost.name("criu-mig")
-	dstHost.mu.Lock()
-	dstHost.names = append(dstHost.names, name)
-	dstHost.mu.Unlock()
+	srcHost, dstHost, src, dst, ssh, name := migrationHosts(t, "criu-mig")
 	rootfs := srcHost.rootfs(counterInit)
 	xml := strings.Replace(criuXML(name, rootfs), "</devices>", "<console type='pty'/></devices>", 1)
 	src.ok("define", writeXML(t, xml))
@@ -610,13 +604,7 @@ func holdPacketSocket(t *testing.T, h *host, name string) {
 // phases. The counter keeps its PID and counts on there.
 func TestCRIUMigrateP2P(t *testing.T) {
 	requireCRIU(t)
-	srcHost, dstHost := newHost(t), newHost(t)
-	src, dst := startDaemon(t, srcHost), startDaemon(t, dstHost)
-	ssh := startSSH(t)
-	name := srcHost.name("p2p-live")
-	dstHost.mu.Lock()
-	dstHost.names = append(dstHost.names, name)
-	dstHost.mu.Unlock()
+	srcHost, dstHost, src, dst, ssh, name := migrationHosts(t, "p2p-live")
 	rootfs := srcHost.rootfs(counterInit)
 	src.ok("define", writeXML(t, criuXML(name, rootfs)))
 	src.ok("start", name)
@@ -660,4 +648,19 @@ func TestCRIUMigrateP2P(t *testing.T) {
 		t.Errorf("target after a refused --tunnelled: %q", got)
 	}
 	dst.ok("destroy", name)
+}
+
+// migrationHosts starts a source and a target daemon with hosts of their
+// own, an sshd that reaches them, and names a domain (prefix) that the
+// target's cleanup covers too.
+func migrationHosts(t *testing.T, prefix string) (srcHost, dstHost *host, src, dst *daemon, ssh *sshServer, name string) {
+	t.Helper()
+	srcHost, dstHost = newHost(t), newHost(t)
+	src, dst = startDaemon(t, srcHost), startDaemon(t, dstHost)
+	ssh = startSSH(t)
+	name = srcHost.name(prefix)
+	dstHost.mu.Lock()
+	dstHost.names = append(dstHost.names, name)
+	dstHost.mu.Unlock()
+	return srcHost, dstHost, src, dst, ssh, name
 }

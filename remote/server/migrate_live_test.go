@@ -127,6 +127,21 @@ func migrateLive(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags ui
 	return ""
 }
 
+// sourceKept checks what a failed migration (what names it) leaves: the
+// source running u with its definition, the target without it.
+func sourceKept(t *testing.T, what string, src, dst *fakeCheckpointer, u driverapi.UUID) {
+	t.Helper()
+	if !running(t, src, u) {
+		t.Errorf("%s: the source is not running", what)
+	}
+	if st, err := src.Status(t.Context(), u); err != nil || !st.Persistent {
+		t.Errorf("%s: the source lost its definition: %v", what, err)
+	}
+	if _, err := dst.Status(t.Context(), u); err == nil {
+		t.Errorf("%s: the target has the domain", what)
+	}
+}
+
 func running(t *testing.T, f *fakeCheckpointer, u driverapi.UUID) bool {
 	t.Helper()
 	st, err := f.Status(t.Context(), u)
@@ -208,14 +223,6 @@ func TestMigrateLive(t *testing.T) {
 		if !strings.Contains(msg, c.want) {
 			t.Errorf("%s: %q, want %q", c.name, msg, c.want)
 		}
-		if !running(t, srcCP, d.UUID) {
-			t.Errorf("%s: the source is not running", c.name)
-		}
-		if st, err := srcCP.Status(t.Context(), d.UUID); err != nil || !st.Persistent {
-			t.Errorf("%s: the source lost its definition: %v", c.name, err)
-		}
-		if _, err := dstCP.Status(t.Context(), d.UUID); err == nil {
-			t.Errorf("%s: the target has the domain", c.name)
-		}
+		sourceKept(t, c.name, srcCP, dstCP, d.UUID)
 	}
 }

@@ -113,15 +113,7 @@ func TestMigrateP2PLive(t *testing.T) {
 		if !strings.Contains(msg, c.want) {
 			t.Errorf("%s: %q, want %q", c.name, msg, c.want)
 		}
-		if !running(t, srcCP, d.UUID) {
-			t.Errorf("%s: the source is not running", c.name)
-		}
-		if st, err := srcCP.Status(t.Context(), d.UUID); err != nil || !st.Persistent {
-			t.Errorf("%s: the source lost its definition: %v", c.name, err)
-		}
-		if _, err := dstCP.Status(t.Context(), d.UUID); err == nil {
-			t.Errorf("%s: the target has the domain", c.name)
-		}
+		sourceKept(t, c.name, srcCP, dstCP, d.UUID)
 	}
 }
 
