@@ -122,8 +122,20 @@ func TestImportLXCBusybox(t *testing.T) {
 		}
 		return false, r.stdout + r.stderr
 	})
+	// Its rcS waits for a DHCP lease again: near the deadline the detail
+	// shows the guest's processes and addresses and dnsmasq's lease.
+	rebooted := time.Now()
 	testenv.Eventually(t, 2*time.Minute, 100*time.Millisecond, "the new init takes SIGUSR1", func() (bool, string) {
-		return takesSignal(id, unix.SIGUSR1), testenv.SignalState(id)
+		if takesSignal(id, unix.SIGUSR1) {
+			return true, ""
+		}
+		detail := testenv.SignalState(id)
+		if time.Since(rebooted) > 110*time.Second {
+			r := d.virsh("lxc-enter-namespace", name, "--noseclabel", "--", "/bin/sh", "-c", "ps; ip addr")
+			leases, _ := exec.Command("sh", "-c", "grep -h "+name+" /var/lib/misc/dnsmasq.*.leases; wc -l /var/lib/misc/dnsmasq.*.leases; ip -br link show master "+testenv.Bridge).CombinedOutput()
+			detail += "\nin the guest:\n" + r.stdout + r.stderr + "\nleases and bridge ports:\n" + string(leases)
+		}
+		return false, detail
 	})
 
 	halted := halts(t, dir)
