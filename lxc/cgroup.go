@@ -299,6 +299,22 @@ func (h *system) onlyChild(pid int) int {
 	return child
 }
 
+// nsInit reports whether pid is the first process of its PID namespace
+// (its NSpid's last field is 1), as a container's init is.
+func (h *system) nsInit(pid int) bool {
+	b, err := readSmallFile(filepath.Join(h.procRoot, strconv.Itoa(pid), "status"))
+	if err != nil {
+		return false
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "NSpid:"); ok {
+			f := strings.Fields(v)
+			return len(f) > 1 && f[len(f)-1] == "1"
+		}
+	}
+	return false
+}
+
 func readString(path string) (string, error) {
 	b, err := readSmallFile(path)
 	return strings.TrimSpace(string(b)), err

@@ -346,7 +346,18 @@ func (rt *Runtime) initOfMonitor(pidPath string) int {
 	if err != nil || monitor <= 1 {
 		return 0
 	}
-	return rt.sys.onlyChild(monitor)
+	return rt.initChild(monitor)
+}
+
+// initChild is monitor's only child when that is the init of a PID
+// namespace, else 0: a child LXC's monitor forks for a moment (or a
+// container restarting) is no container's init.
+func (rt *Runtime) initChild(monitor int) int {
+	c := rt.sys.onlyChild(monitor)
+	if c <= 0 || !rt.sys.nsInit(c) {
+		return 0
+	}
+	return c
 }
 
 // RunningInit finds the init of name's running container without a tool
@@ -373,7 +384,7 @@ func (rt *Runtime) RunningInit(name string) int {
 	if !rt.sys.isMonitorOf(monitor, rt.r.lxcpath, name) {
 		return 0
 	}
-	return rt.sys.onlyChild(monitor)
+	return rt.initChild(monitor)
 }
 
 // NetCounters reads the counters of every host network device at once,

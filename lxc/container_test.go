@@ -50,6 +50,7 @@ func write(t *testing.T, path, content string) {
 func (fr fakeRoots) process(t *testing.T, pid, ppid int, name string) {
 	p := strconv.Itoa(pid)
 	write(t, filepath.Join(fr.proc, p, "stat"), fmt.Sprintf("%d (a (b) c) S %d %d 0 0\n", pid, ppid, pid))
+	write(t, filepath.Join(fr.proc, p, "status"), fmt.Sprintf("Name:\tinit\nNSpid:\t%d\t1\n", pid))
 	cg := "/lxc.payload." + name
 	write(t, filepath.Join(fr.proc, p, "cgroup"), fmt.Sprintf("6:freezer:%s\n4:memory:%s\n2:cpu,cpuacct:%s\n0::%s\n", cg, cg, cg, cg))
 	for file, v := range map[string]string{
@@ -490,6 +491,7 @@ func TestRunningInitThroughTheMonitor(t *testing.T) {
 	const monitor, init = 5001, 5002
 	m := strconv.Itoa(monitor)
 	write(t, filepath.Join(fr.proc, m, "task", m, "children"), strconv.Itoa(init)+" ")
+	write(t, filepath.Join(fr.proc, strconv.Itoa(init), "status"), "Name:\tinit\nNSpid:\t5002\t1\n")
 	if got := rt.RunningInit("pc2"); got != 0 {
 		t.Errorf("RunningInit without monitor.pid = %d; want 0", got)
 	}
@@ -503,6 +505,12 @@ func TestRunningInitThroughTheMonitor(t *testing.T) {
 		if got := rt.RunningInit("pc2"); got != want {
 			t.Errorf("RunningInit with monitor titled %q = %d; want %d", title, got, want)
 		}
+	}
+	// A child that is not the first process of a PID namespace (one the
+	// monitor forked for a moment) is no init.
+	write(t, filepath.Join(fr.proc, strconv.Itoa(init), "status"), "Name:\tlxc-start\nNSpid:\t5002\n")
+	if got := rt.RunningInit("pc2"); got != 0 {
+		t.Errorf("RunningInit with a child outside a PID namespace = %d; want 0", got)
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("RunningInit ran %q", f.calls)
