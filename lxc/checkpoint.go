@@ -107,10 +107,11 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) 
 	}
 	var conf strings.Builder
 	if _, initPID, err := rt.r.State(ctx, name); err == nil && initPID > 0 {
-		for _, tty := range rt.ttyMounts(initPID) {
+		ms := rt.mounts(initPID)
+		for _, tty := range ttyMounts(ms) {
 			fmt.Fprintf(&conf, "ext-mount-map /dev/%s:%s\n", tty, tty)
 		}
-		empty, full := rt.ramfsMounts(initPID)
+		empty, full := rt.ramfsMounts(initPID, ms)
 		if full != "" {
 			return &CheckpointError{Op: "dump", Cause: fmt.Sprintf("the container has a non-empty ramfs mount at %s, which CRIU cannot checkpoint", full)}
 		}
@@ -119,7 +120,7 @@ func (rt *Runtime) Checkpoint(ctx context.Context, name, dir string, stop bool) 
 			// /run/credentials/UNIT) is mounted anew, as it was.
 			conf.WriteString("enable-fs ramfs\n")
 		}
-		if root := rt.cgroup2Root(initPID); root != "" {
+		if root := cgroup2Root(ms); root != "" {
 			// LXC names every hierarchy's root for CRIU but the
 			// cgroup2 one by its controllers, which CRIU does not
 			// match to cgroup2 (its controller is ""): CRIU then
@@ -296,67 +297,68 @@ func checkpointError(op string, err error, criuLog, lxcLog string) error {
 	return e
 }
 
-// ramfsMounts looks at the ramfs mounts of the container whose init is
-// initPID: whether it has any, and the first that holds files ("" when
-// none does).
-func (rt *Runtime) ramfsMounts(initPID int) (any bool, full string) {
-	base := filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID))
-	b, err := os.ReadFile(filepath.Join(base, "mountinfo"))
+// mount is a line of a process's mountinfo: the mount's root within its
+// file system, where it is mounted, and the file system's type.
+type mount struct{ root, point, fstype string }
+
+// mounts reads the mount table of the container whose init is initPID
+// (none when it cannot be read).
+func (rt *Runtime) mounts(initPID int) []mount {
+	b, err := os.ReadFile(filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "mountinfo"))
 	if err != nil {
-		return false, ""
+		return nil
 	}
+	var ms []mount
 	for line := range bytes.Lines(b) {
 		left, right, ok := strings.Cut(string(line), " - ")
 		lf, rf := strings.Fields(left), strings.Fields(right)
-		if !ok || len(lf) < 5 || len(rf) < 1 || rf[0] != "ramfs" {
+		if ok && len(lf) >= 5 && len(rf) >= 1 {
+			ms = append(ms, mount{root: lf[3], point: lf[4], fstype: rf[0]})
+		}
+	}
+	return ms
+}
+
+// ramfsMounts looks at the ramfs mounts among ms, the mounts of the
+// container whose init is initPID: whether it has any, and the first that
+// holds files ("" when none does).
+func (rt *Runtime) ramfsMounts(initPID int, ms []mount) (any bool, full string) {
+	root := filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "root")
+	for _, m := range ms {
+		if m.fstype != "ramfs" {
 			continue
 		}
 		any = true
-		if entries, err := os.ReadDir(filepath.Join(base, "root", lf[4])); err == nil && len(entries) > 0 {
-			return true, lf[4]
+		if entries, err := os.ReadDir(filepath.Join(root, m.point)); err == nil && len(entries) > 0 {
+			return true, m.point
 		}
 	}
 	return any, ""
 }
 
-// cgroup2Root is the cgroup2 directory the container whose init is
-// initPID sees as its root (the root of its cgroup2 mount, as the host
-// sees it: LXC's payload cgroup, under which the container's cgroups
-// are); "" when it has no cgroup2 mount or it is the host's root.
-func (rt *Runtime) cgroup2Root(initPID int) string {
-	b, err := os.ReadFile(filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "mountinfo"))
-	if err != nil {
-		return ""
-	}
-	for line := range bytes.Lines(b) {
-		left, right, ok := strings.Cut(string(line), " - ")
-		lf, rf := strings.Fields(left), strings.Fields(right)
-		if !ok || len(lf) < 5 || len(rf) < 1 || rf[0] != "cgroup2" {
+// cgroup2Root is the cgroup2 directory a container with mounts ms sees as
+// its root (the root of its cgroup2 mount, as the host sees it: LXC's
+// payload cgroup, under which the container's cgroups are); "" when it
+// has no cgroup2 mount or it is the host's root.
+func cgroup2Root(ms []mount) string {
+	for _, m := range ms {
+		if m.fstype != "cgroup2" {
 			continue
 		}
-		root := lf[3]
-		if root == "/" || !strings.HasPrefix(root, "/") || strings.ContainsAny(root, "\\\"'") {
+		if m.root == "/" || !strings.HasPrefix(m.root, "/") || strings.ContainsAny(m.root, "\\\"'") {
 			return "" // mountinfo escapes blanks as \NNN; CRIU's config needs none
 		}
-		return root
+		return m.root
 	}
 	return ""
 }
 
-// ttyMounts are the ttyN the container whose init is initPID has mounted
-// on /dev/ttyN (LXC's ttys, or what a restore bound there).
-func (rt *Runtime) ttyMounts(initPID int) []string {
-	b, err := os.ReadFile(filepath.Join(rt.sys.procRoot, strconv.Itoa(initPID), "mountinfo"))
-	if err != nil {
-		return nil
-	}
+// ttyMounts are the ttyN mounted on /dev/ttyN among ms (LXC's ttys, or
+// what a restore bound there).
+func ttyMounts(ms []mount) []string {
 	var ttys []string
-	for line := range bytes.Lines(b) {
-		f := strings.Fields(string(line))
-		if len(f) < 5 {
-			continue
-		}
-		if tty, ok := strings.CutPrefix(f[4], "/dev/tty"); ok && tty != "" && strings.Trim(tty, "0123456789") == "" && !slices.Contains(ttys, "tty"+tty) {
+	for _, m := range ms {
+		if tty, ok := strings.CutPrefix(m.point, "/dev/tty"); ok && tty != "" && strings.Trim(tty, "0123456789") == "" && !slices.Contains(ttys, "tty"+tty) {
 			ttys = append(ttys, "tty"+tty)
 		}
 	}

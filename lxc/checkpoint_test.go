@@ -61,7 +61,7 @@ func TestCgroup2Root(t *testing.T) {
 	write("12", "159 158 0:38 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")
 	write("13", "159 158 0:38 /lxc.payload.a\\040b /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")
 	for pid, want := range map[int]string{10: "/lxc.payload.ct-1", 11: "", 12: "", 13: "", 14: ""} {
-		if got := rt.cgroup2Root(pid); got != want {
+		if got := cgroup2Root(rt.mounts(pid)); got != want {
 			t.Errorf("cgroup2Root(%d) = %q, want %q", pid, got, want)
 		}
 	}
