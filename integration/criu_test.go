@@ -53,6 +53,17 @@ func guestRead(t *testing.T, h *host, name, path string) string {
 	return strings.TrimSpace(out)
 }
 
+// counterPID waits until counterInit's counter runs in name (its PID and
+// a first count written) and returns its PID in the container.
+func counterPID(t *testing.T, h *host, name string) string {
+	t.Helper()
+	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
+		out, err := h.inGuest(name, "sh", "-c", "cat /tmp/counter.pid && cat /tmp/count")
+		return err == nil && len(strings.Fields(out)) == 2, out
+	})
+	return guestRead(t, h, name, "/tmp/counter.pid")
+}
+
 // counting waits until the container's counter has gone past its value now.
 func counting(t *testing.T, h *host, name string) {
 	t.Helper()
@@ -92,11 +103,7 @@ func TestCRIUSaveRestore(t *testing.T) {
 	must(t, err)
 	d, err = l.Create(ctx, d.UUID, 0)
 	must(t, err)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/count")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	pid := counterPID(t, h, name)
 
 	// virsh save FILE, virsh restore FILE.
 	img := filepath.Join(t.TempDir(), "saved")
@@ -178,11 +185,7 @@ func TestCRIUConsole(t *testing.T) {
 	xml := strings.Replace(criuXML(name, h.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
 	d, err := l.CreateXML(ctx, xml, 0)
 	must(t, err)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	pid := counterPID(t, h, name)
 	for round := range 2 {
 		img := filepath.Join(t.TempDir(), "saved")
 		t0 := time.Now()
@@ -245,11 +248,7 @@ func TestCRIUVirsh(t *testing.T) {
 	line := func(what string) string { return lifecycleLine(name, what) }
 	d.ok("start", name)
 	ev.want(line("Started Booted"))
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	pid := counterPID(t, h, name)
 	if out := d.ok("domjobinfo", name); !strings.Contains(out, "None") {
 		t.Fatalf("domjobinfo with no job: %q", out)
 	}
@@ -478,10 +477,7 @@ func TestCRIUVirtManagerCalls(t *testing.T) {
 	xml := strings.Replace(criuXML(name, h.rootfs(counterInit)), "</devices>", "<console type='pty'/></devices>", 1)
 	d.ok("define", writeXML(t, xml))
 	d.ok("start", name)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
+	counterPID(t, h, name)
 	out, err := exec.CommandContext(t.Context(), py, filepath.Join("clients", "save_like_virtmanager.py"), uri(d.sock), name).CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil {
@@ -521,11 +517,7 @@ func TestCRIUMigrateLive(t *testing.T) {
 	xml := strings.Replace(criuXML(name, rootfs), "</devices>", "<console type='pty'/></devices>", 1)
 	src.ok("define", writeXML(t, xml))
 	src.ok("start", name)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := srcHost.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, srcHost, name, "/tmp/counter.pid")
+	pid := counterPID(t, srcHost, name)
 	def := src.ok("dumpxml", "--inactive", name)
 
 	// The downtime: the longest the counter (a step every 0.1 s) stood
@@ -608,11 +600,7 @@ func TestCRIUMigrateP2P(t *testing.T) {
 	rootfs := srcHost.rootfs(counterInit)
 	src.ok("define", writeXML(t, criuXML(name, rootfs)))
 	src.ok("start", name)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := srcHost.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, srcHost, name, "/tmp/counter.pid")
+	pid := counterPID(t, srcHost, name)
 	def := src.ok("dumpxml", "--inactive", name)
 
 	// A target the source cannot reach leaves it running.

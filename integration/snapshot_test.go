@@ -218,11 +218,7 @@ func TestSnapshotFullSystem(t *testing.T) {
 	}
 	d.ok("define", writeXML(t, criuXML(name, rootfs)))
 	d.ok("start", name)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/count")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	pid := guestRead(t, h, name, "/tmp/counter.pid")
+	pid := counterPID(t, h, name)
 	ev := d.watchEvents()
 
 	if out := d.ok("snapshot-create-as", name, "full1", "--description", "with memory"); out != "Domain snapshot full1 created" {

@@ -112,11 +112,7 @@ func TestVirtManagerSaveReset(t *testing.T) {
 	name := h.name("vmmsave")
 	d.ok("define", writeXML(t, withConsole(criuXML(name, h.rootfs(counterInit)))))
 	d.ok("start", name)
-	testenv.Eventually(t, patience, 50*time.Millisecond, "the counter runs", func() (bool, string) {
-		out, err := h.inGuest(name, "cat", "/tmp/counter.pid")
-		return err == nil && strings.TrimSpace(out) != "", out
-	})
-	counter := guestRead(t, h, name, "/tmp/counter.pid")
+	counter := counterPID(t, h, name)
 	r := vmStart(t, "save", "--uri", uri(d.sock), "--vm", name)
 
 	r.next("opened")

@@ -127,6 +127,18 @@ func migrateLive(t *testing.T, src, dst *rawClient, dom libvirt.Domain, flags ui
 	return ""
 }
 
+// moved checks what a migration with --persistent --undefinesource
+// leaves: the target running u with its definition, the source without it.
+func moved(t *testing.T, src, dst *fakeCheckpointer, u driverapi.UUID) {
+	t.Helper()
+	if st, err := dst.Status(t.Context(), u); err != nil || st.ID == -1 || !st.Persistent {
+		t.Fatalf("target: %+v %v", st, err)
+	}
+	if _, err := src.Status(t.Context(), u); err == nil {
+		t.Fatal("source still has the domain")
+	}
+}
+
 // sourceKept checks what a failed migration (what names it) leaves: the
 // source running u with its definition, the target without it.
 func sourceKept(t *testing.T, what string, src, dst *fakeCheckpointer, u driverapi.UUID) {
@@ -161,12 +173,7 @@ func TestMigrateLive(t *testing.T) {
 	if msg := migrateLive(t, sc, dc, d, live); msg != "" {
 		t.Fatal(msg)
 	}
-	if st, err := dstCP.Status(t.Context(), d.UUID); err != nil || st.ID == -1 || !st.Persistent {
-		t.Fatalf("target: %+v %v", st, err)
-	}
-	if _, err := srcCP.Status(t.Context(), d.UUID); err == nil {
-		t.Fatal("source still has the domain")
-	}
+	moved(t, srcCP, dstCP, d.UUID)
 	if _, err := os.Stat(filepath.Join(shared, "ct1.ckpt", tokenFile)); err == nil {
 		t.Error("the token is left behind")
 	}

@@ -43,12 +43,7 @@ func TestMigrateP2PLive(t *testing.T) {
 	if msg := migrateP2P(t, sc, d, target, live); msg != "" {
 		t.Fatal(msg)
 	}
-	if st, err := dstCP.Status(t.Context(), d.UUID); err != nil || st.ID == -1 || !st.Persistent {
-		t.Fatalf("target: %+v %v", st, err)
-	}
-	if _, err := srcCP.Status(t.Context(), d.UUID); err == nil {
-		t.Fatal("source still has the domain")
-	}
+	moved(t, srcCP, dstCP, d.UUID)
 	if def := dstCP.lastDefined(); !strings.Contains(def, "<title>inactive</title>") {
 		t.Errorf("the target defined %q, not the source's persistent definition", def)
 	}
